@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// fxcodec: a fixed-point JPEG-style codec for FPGAs, modelled bit-accurately in Swift and rendered
+// as HLS C++ and Verilog from one datapath description.
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "fxcodec",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fxcodec", targets: ["fxcodec"]),
+        .library(name: "FixedPoint", targets: ["FixedPoint"]),
+        .library(name: "Golden", targets: ["Golden"]),
+        .library(name: "HLSGen", targets: ["HLSGen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // ap_fixed<W,I,Q,O,N>-exact numbers.
+        .target(name: "FixedPoint", swiftSettings: optimize),
+
+        // libpng, through the system library, and a small C shim that keeps libpng's longjmp in C.
+        .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .target(name: "CPNGShim", dependencies: ["CLibPNG"], path: "Sources/CPNGShim"),
+        // Image in and out: PNG read/write with explicit conversion rules and bounded allocation.
+        .target(name: "ImageIO", dependencies: ["CPNGShim"]),
+
+        // The installed libjpeg-turbo, used as the reference (kernels, encoder, coefficient reader, decoder).
+        .target(name: "CLibJPEG", path: "Sources/CLibJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "LibJPEGReference", dependencies: ["CLibJPEG"]),
+
+        // The codec model: one datapath configuration, evaluated bit for bit.
+        .target(name: "Golden", dependencies: ["FixedPoint"], swiftSettings: optimize),
+
+        // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
+        .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),
+
+        // Drivers for the outside tools: g++ C simulation, Verilator co-simulation, yosys synthesis.
+        .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO"]),
+
+        .executableTarget(name: "fxcodec", dependencies: [
+            "FixedPoint", "Golden", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimize),
+
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "GoldenTests", dependencies: ["Golden", "ImageIO", "LibJPEGReference"]),
+        .testTarget(name: "HLSGenTests", dependencies: ["HLSGen", "CoSim", "Golden", "ImageIO"]),
+        .testTarget(name: "CoSimTests", dependencies: ["CoSim", "HLSGen", "Golden", "ImageIO"]),
+        .testTarget(name: "CLITests", dependencies: ["fxcodec"]),
+    ]
+)

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct FXCodec: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fxcodec",
+        abstract: "Design a fixed-point JPEG-style codec for FPGAs: golden model, HLS C++, Verilog, co-simulation.",
+        subcommands: [
+            // Each command lives in Commands/<Name>.swift; add it here.
+        ]
+    )
+}
