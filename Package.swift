@@ -26,7 +26,7 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .target(name: "CPNGShim", dependencies: ["CLibPNG"], path: "Sources/CPNGShim"),
         // Image in and out: PNG read/write with explicit conversion rules and bounded allocation.
-        .target(name: "ImageIO", dependencies: ["CPNGShim"]),
+        .target(name: "ImageIO", dependencies: ["CPNGShim", "Golden"]),
 
         // The installed libjpeg-turbo, used as the reference (kernels, encoder, coefficient reader, decoder).
         .target(name: "CLibJPEG", path: "Sources/CLibJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
