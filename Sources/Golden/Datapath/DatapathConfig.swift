@@ -1,0 +1,208 @@
+/// The named points where the datapath narrows a value to a configured width.
+/// Everything between two registers is computed at full precision (its width follows from the value
+/// ranges, see `DataflowGraph`); a register is where a designer chooses bits and an overflow rule.
+public enum Register: Int, CaseIterable, Codable, Sendable, CustomStringConvertible {
+    /// FDCT pass-1 (row) outputs, the 8×8 workspace between the passes.
+    case fdctWorkspace
+    /// FDCT outputs: 8 × the orthonormal DCT coefficients, before quantization.
+    case fdctOutput
+    /// Quantized coefficients (what an entropy coder would see).
+    case quantized
+    /// Dequantized coefficients: quantized × q.
+    case dequantized
+    /// IDCT pass-1 (column) outputs, the workspace between the passes.
+    case idctWorkspace
+    /// IDCT outputs before the level shift (libjpeg indexes its range-limit table with these mod 1024).
+    case idctOutput
+    /// libjpeg's range-limit table index: the IDCT output taken mod 1024 as a signed 10-bit value
+    /// (used only with `RangeLimit.libjpegTable`; always 10 bits, wrapping).
+    case rangeIndex
+    /// Output samples, 0...255 (unsigned).
+    case sample
+
+    /// Output samples are the one unsigned register.
+    public var isUnsigned: Bool { self == .sample }
+
+    public var description: String {
+        switch self {
+        case .fdctWorkspace: "fdct_workspace"
+        case .fdctOutput: "fdct_output"
+        case .quantized: "quantized"
+        case .dequantized: "dequantized"
+        case .idctWorkspace: "idct_workspace"
+        case .idctOutput: "idct_output"
+        case .rangeIndex: "range_index"
+        case .sample: "sample"
+        }
+    }
+}
+
+/// How one register narrows: `bits == nil` keeps full precision (no narrowing, width inferred).
+public struct RegisterSpec: Hashable, Codable, Sendable {
+    public enum Overflow: String, Codable, Sendable { case saturate, wrap }
+    public var bits: Int?
+    public var overflow: Overflow
+
+    public init(bits: Int?, overflow: Overflow) { self.bits = bits; self.overflow = overflow }
+    public static func wrap(_ bits: Int) -> RegisterSpec { .init(bits: bits, overflow: .wrap) }
+    public static func saturate(_ bits: Int) -> RegisterSpec { .init(bits: bits, overflow: .saturate) }
+    public static let fullPrecision = RegisterSpec(bits: nil, overflow: .saturate)
+}
+
+/// Every word length and constant precision of the block datapath, in one place.
+/// The golden model evaluates it; the HLS and Verilog emitters render it. The default reproduces
+/// libjpeg-turbo's islow path (jfdctint.c, jcdctmgr.c, jidctint.c) bit for bit, including its C types:
+/// DCTELEM and JCOEF are 16-bit, the IDCT workspace is `int`, and the output range limit indexes a
+/// table with the value mod 1024.
+public struct DatapathConfig: Hashable, Codable, Sendable {
+    /// A short name, printed in generated file headers.
+    public var name: String
+    /// CONST_BITS: DCT constants are round(c · 2^bits).
+    public var dctConstantBits: Int
+    /// PASS1_BITS of the forward DCT: extra precision kept between the passes.
+    public var fdctPass1Bits: Int
+    /// PASS1_BITS of the inverse DCT.
+    public var idctPass1Bits: Int
+    /// The quantizer's reciprocal precision: f = floor(2^(bits + b) / d), with b = bitlen(d) − 1.
+    public var quantizerReciprocalBits: Int
+    /// Bits of the quantization table entries (unsigned; 8 = baseline JPEG).
+    public var quantTableBits: Int
+    /// SCALEBITS of the colour conversions.
+    public var colorBits: Int
+    /// Width and overflow rule of each register.
+    public var registers: [Register: RegisterSpec]
+    /// How IDCT outputs become samples.
+    public var rangeLimit: RangeLimit
+
+    public enum RangeLimit: String, Codable, Sendable {
+        /// libjpeg's C table: clamp(((v mod 1024) as a signed 10-bit value) + 128, 0, 255).
+        case libjpegTable = "libjpeg-table"
+        /// clamp(v + 128, 0, 255), as libjpeg-turbo's SIMD code.
+        case saturate
+    }
+
+    public init(name: String, dctConstantBits: Int, fdctPass1Bits: Int, idctPass1Bits: Int,
+                quantizerReciprocalBits: Int, quantTableBits: Int, colorBits: Int,
+                registers: [Register: RegisterSpec], rangeLimit: RangeLimit) {
+        self.name = name
+        self.dctConstantBits = dctConstantBits
+        self.fdctPass1Bits = fdctPass1Bits
+        self.idctPass1Bits = idctPass1Bits
+        self.quantizerReciprocalBits = quantizerReciprocalBits
+        self.quantTableBits = quantTableBits
+        self.colorBits = colorBits
+        self.registers = registers
+        self.rangeLimit = rangeLimit
+    }
+
+    /// libjpeg-turbo's islow arithmetic.
+    public static let libjpeg = DatapathConfig(
+        name: "libjpeg-islow",
+        dctConstantBits: 13, fdctPass1Bits: 2, idctPass1Bits: 2,
+        quantizerReciprocalBits: 16, quantTableBits: 8, colorBits: 16,
+        registers: [
+            .fdctWorkspace: .wrap(16),   // DCTELEM (short)
+            .fdctOutput: .wrap(16),      // DCTELEM
+            .quantized: .wrap(16),       // JCOEF (short)
+            .dequantized: .fullPrecision,// int arithmetic in jidctint.c
+            .idctWorkspace: .wrap(32),   // int workspace[64]
+            .idctOutput: .fullPrecision,
+            .sample: .saturate(8),
+        ],
+        rangeLimit: .libjpegTable)
+
+    public func spec(_ r: Register) -> RegisterSpec {
+        switch r {
+        case .rangeIndex: return .wrap(10)
+        case .sample: return .saturate(8)
+        default: return registers[r] ?? .fullPrecision
+        }
+    }
+
+    /// Checks the configuration is one the model and emitters can render; throws a message naming the field.
+    public func validate() throws {
+        func check(_ ok: Bool, _ field: String, _ why: String) throws {
+            if !ok { throw ConfigError(field: field, problem: why) }
+        }
+        try check((4...20).contains(dctConstantBits), "dct_constant_bits", "must be 4...20, is \(dctConstantBits)")
+        try check((0...8).contains(fdctPass1Bits), "fdct_pass1_bits", "must be 0...8, is \(fdctPass1Bits)")
+        try check((0...8).contains(idctPass1Bits), "idct_pass1_bits", "must be 0...8, is \(idctPass1Bits)")
+        try check(fdctPass1Bits <= dctConstantBits && idctPass1Bits <= dctConstantBits, "pass1_bits",
+                  "must not exceed dct_constant_bits")
+        try check((8...24).contains(quantizerReciprocalBits), "quantizer_reciprocal_bits",
+                  "must be 8...24, is \(quantizerReciprocalBits)")
+        try check((1...16).contains(quantTableBits), "quant_table_bits", "must be 1...16, is \(quantTableBits)")
+        try check((8...24).contains(colorBits), "color_bits", "must be 8...24, is \(colorBits)")
+        for r in Register.allCases {
+            if let bits = spec(r).bits {
+                try check((2...48).contains(bits), "registers.\(r)", "bits must be 2...48, is \(bits)")
+            }
+        }
+        for fixed in [Register.rangeIndex, .sample] where registers[fixed] != nil && registers[fixed] != spec(fixed) {
+            throw ConfigError(field: "registers.\(fixed)", problem: "is fixed at \(spec(fixed).bits ?? 0) bits")
+        }
+    }
+
+    // MARK: JSON spelling (snake_case keys, registers by name)
+
+    enum CodingKeys: String, CodingKey {
+        case name, rangeLimit = "range_limit", registers
+        case dctConstantBits = "dct_constant_bits", fdctPass1Bits = "fdct_pass1_bits"
+        case idctPass1Bits = "idct_pass1_bits", quantizerReciprocalBits = "quantizer_reciprocal_bits"
+        case quantTableBits = "quant_table_bits", colorBits = "color_bits"
+    }
+
+    /// Missing keys take the libjpeg defaults, so a file names only what it changes.
+    public init(from decoder: Decoder) throws {
+        let d = DatapathConfig.libjpeg
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "custom"
+        dctConstantBits = try c.decodeIfPresent(Int.self, forKey: .dctConstantBits) ?? d.dctConstantBits
+        fdctPass1Bits = try c.decodeIfPresent(Int.self, forKey: .fdctPass1Bits) ?? d.fdctPass1Bits
+        idctPass1Bits = try c.decodeIfPresent(Int.self, forKey: .idctPass1Bits) ?? d.idctPass1Bits
+        quantizerReciprocalBits = try c.decodeIfPresent(Int.self, forKey: .quantizerReciprocalBits) ?? d.quantizerReciprocalBits
+        quantTableBits = try c.decodeIfPresent(Int.self, forKey: .quantTableBits) ?? d.quantTableBits
+        colorBits = try c.decodeIfPresent(Int.self, forKey: .colorBits) ?? d.colorBits
+        rangeLimit = try c.decodeIfPresent(RangeLimit.self, forKey: .rangeLimit) ?? d.rangeLimit
+        registers = d.registers
+        if let named = try c.decodeIfPresent([String: RegisterSpec].self, forKey: .registers) {
+            for (key, spec) in named {
+                guard let r = Register.allCases.first(where: { $0.description == key }) else {
+                    throw ConfigError(field: "registers.\(key)", problem: "unknown register; known: "
+                        + Register.allCases.map(\.description).joined(separator: ", "))
+                }
+                registers[r] = spec
+            }
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(dctConstantBits, forKey: .dctConstantBits)
+        try c.encode(fdctPass1Bits, forKey: .fdctPass1Bits)
+        try c.encode(idctPass1Bits, forKey: .idctPass1Bits)
+        try c.encode(quantizerReciprocalBits, forKey: .quantizerReciprocalBits)
+        try c.encode(quantTableBits, forKey: .quantTableBits)
+        try c.encode(colorBits, forKey: .colorBits)
+        try c.encode(rangeLimit, forKey: .rangeLimit)
+        var named: [String: RegisterSpec] = [:]
+        for r in Register.allCases { named[r.description] = spec(r) }
+        try c.encode(named, forKey: .registers)
+    }
+}
+
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public var field: String
+    public var problem: String
+    public init(field: String, problem: String) { self.field = field; self.problem = problem }
+    public var description: String { "datapath configuration: \(field): \(problem)" }
+}
+
+extension RegisterSpec {
+    /// The representable range of this register, or nil for full precision.
+    public func bounds(unsigned: Bool) -> ClosedRange<Int>? {
+        guard let bits else { return nil }
+        return unsigned ? 0...((1 << bits) - 1) : -(1 << (bits - 1))...((1 << (bits - 1)) - 1)
+    }
+}
