@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "LibJPEGReference", dependencies: ["CLibJPEG"]),
 
         // The codec model: one datapath configuration, evaluated bit for bit.
-        .target(name: "Golden", dependencies: ["FixedPoint"], swiftSettings: optimize),
+        .target(name: "Golden", swiftSettings: optimize),
 
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
         .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),

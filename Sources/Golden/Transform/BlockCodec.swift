@@ -31,6 +31,20 @@ public struct BlockCodec: Sendable {
         return (out, report)
     }
 
+    /// Samples (0...255) → FDCT outputs (the fdct_output register: 8 × the orthonormal DCT), unquantized.
+    public func forwardTransform(samples: [UInt8], threads: Int = 1) -> (coefficients: [Int32], report: OverflowReport) {
+        precondition(samples.count % 64 == 0)
+        var out = [Int32](repeating: 0, count: samples.count)
+        let report = samples.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { o in
+                run(blocks: samples.count / 64, threads: threads) { range, report in
+                    encode(s.baseAddress!, o.baseAddress!, range, nil, true, &report)
+                }
+            }
+        }
+        return (out, report)
+    }
+
     /// Quantized coefficients → samples (0...255).
     public func decode(coefficients: [Int32], table: QuantTable, trackRanges: Bool = true,
                        threads: Int = 1) -> (samples: [UInt8], report: OverflowReport) {
@@ -59,8 +73,9 @@ public struct BlockCodec: Sendable {
         return reports.merged()
     }
 
+    /// `table == nil` stops after the FDCT.
     func encode(_ s: UnsafePointer<UInt8>, _ o: UnsafeMutablePointer<Int32>, _ range: Range<Int>,
-                _ table: QuantTable, _ track: Bool, _ report: inout OverflowReport) {
+                _ table: QuantTable?, _ track: Bool, _ report: inout OverflowReport) {
         switch (graphs.encodeWidth <= 32, track) {
         case (true, true): encodeBatches(SIMD8<Int32>.self, TrackRanges.self, s, o, range, table, &report)
         case (true, false): encodeBatches(SIMD8<Int32>.self, CountOverflowsOnly.self, s, o, range, table, &report)
@@ -122,10 +137,12 @@ public struct BlockCodec: Sendable {
 
     func encodeBatches<V: SIMD, T: RangeTracking>(_: V.Type, _: T.Type, _ s: UnsafePointer<UInt8>,
                                                   _ o: UnsafeMutablePointer<Int32>, _ range: Range<Int>,
-                                                  _ table: QuantTable, _ report: inout OverflowReport)
+                                                  _ table: QuantTable?, _ report: inout OverflowReport)
     where V.Scalar: FixedWidthInteger & SignedInteger {
         var a = LaneArithmetic<V, T>(config: config, mayOverflow: mayOverflow)
-        let t = LaneTable<V>(table, reciprocalBits: config.quantizerReciprocalBits)
+        let t = LaneTable<V>(table ?? QuantTable(Array(repeating: 1, count: 64)),
+                             reciprocalBits: config.quantizerReciprocalBits)
+        let quantizing = table != nil
         let buf = UnsafeMutablePointer<V>.allocate(capacity: 128)
         defer { buf.deallocate() }
         let ws = buf + 64
@@ -145,7 +162,7 @@ public struct BlockCodec: Sendable {
                     let out = stages.forwardColumn(Octet { ws[$0 * 8 + c] }, &a)
                     for u in 0..<8 { buf[u * 8 + c] = out[u] }
                 }
-                for i in 0..<64 {
+                for i in 0..<64 where quantizing {
                     buf[i] = stages.quantize(buf[i], reciprocal: recip[i], correction: corr[i], shift: shift[i], &a)
                 }
                 scatter(buf, first: first, count: count, to: o) { Int32(truncatingIfNeeded: $0) }

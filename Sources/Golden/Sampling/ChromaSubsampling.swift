@@ -1,0 +1,79 @@
+/// How the chroma components are sampled relative to luma.
+public enum ChromaSubsampling: String, Sendable, Codable, CaseIterable {
+    case s444 = "444", s422 = "422", s420 = "420", gray
+    /// Horizontal and vertical reduction of the chroma planes.
+    public var factors: (h: Int, v: Int) {
+        switch self {
+        case .s444, .gray: (1, 1)
+        case .s422: (2, 1)
+        case .s420: (2, 2)
+        }
+    }
+}
+
+/// How chroma is brought back to full resolution.
+public enum Upsampling: String, Sendable, Codable, CaseIterable {
+    /// Replicate each chroma sample ("djpeg -nosmooth").
+    case box
+    /// libjpeg's triangle filter (its default).
+    case fancy
+}
+
+/// One component's samples, padded to whole 8×8 blocks by replicating the last column and row.
+public struct ComponentPlane: Sendable, Equatable {
+    /// The component's own size (chroma: reduced), before padding.
+    public var width: Int, height: Int
+    public var blocksWide: Int, blocksHigh: Int
+    /// (8·blocksWide) × (8·blocksHigh) samples, row-major.
+    public var samples: [UInt8]
+
+    public var stride: Int { blocksWide * 8 }
+    public var paddedHeight: Int { blocksHigh * 8 }
+    public var blockCount: Int { blocksWide * blocksHigh }
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        blocksWide = (width + 7) / 8
+        blocksHigh = (height + 7) / 8
+        samples = [UInt8](repeating: 0, count: blocksWide * blocksHigh * 64)
+    }
+
+    /// The blocks in raster order, 64 samples each, row-major within a block.
+    public func blocks() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: samples.count)
+        let stride = self.stride
+        samples.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { o in
+                for by in 0..<blocksHigh {
+                    for bx in 0..<blocksWide {
+                        let dst = o.baseAddress! + (by * blocksWide + bx) * 64
+                        for r in 0..<8 {
+                            let src = s.baseAddress! + (by * 8 + r) * stride + bx * 8
+                            (dst + r * 8).update(from: src, count: 8)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The inverse of `blocks()`.
+    public mutating func setBlocks(_ blocks: [UInt8]) {
+        precondition(blocks.count == samples.count)
+        let stride = self.stride, wide = blocksWide
+        blocks.withUnsafeBufferPointer { b in
+            samples.withUnsafeMutableBufferPointer { s in
+                for by in 0..<blocksHigh {
+                    for bx in 0..<wide {
+                        let src = b.baseAddress! + (by * wide + bx) * 64
+                        for r in 0..<8 {
+                            (s.baseAddress! + (by * 8 + r) * stride + bx * 8).update(from: src + r * 8, count: 8)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
