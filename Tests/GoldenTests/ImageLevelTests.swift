@@ -86,7 +86,7 @@ import Testing
     @Test(arguments: imageNames)
     func everyImageAtEveryQualityMatchesLibjpeg(name: String) throws {
         let image = try Self.load(name)
-        let modes: [ChromaSubsampling] = image.components == 1 ? [.gray] : [.s420, .s444, .s422, .gray]
+        let modes: [ChromaSubsampling] = image.components == 1 ? [.gray] : [.s420, .s444, .s422]
         var settings = 0
         for quality in Self.qualities {
             for chroma in modes {
