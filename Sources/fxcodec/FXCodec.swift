@@ -7,6 +7,8 @@ struct FXCodec: AsyncParsableCommand {
         abstract: "Design a fixed-point JPEG-style codec for FPGAs: golden model, HLS C++, Verilog, co-simulation.",
         subcommands: [
             // Each command lives in Commands/<Name>.swift; add it here.
+            Roundtrip.self,
+            Bench.self,
         ]
     )
 }

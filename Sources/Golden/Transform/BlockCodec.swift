@@ -76,130 +76,93 @@ public struct BlockCodec: Sendable {
     /// `table == nil` stops after the FDCT.
     func encode(_ s: UnsafePointer<UInt8>, _ o: UnsafeMutablePointer<Int32>, _ range: Range<Int>,
                 _ table: QuantTable?, _ track: Bool, _ report: inout OverflowReport) {
-        switch (graphs.encodeWidth <= 32, track) {
-        case (true, true): encodeBatches(SIMD8<Int32>.self, TrackRanges.self, s, o, range, table, &report)
-        case (true, false): encodeBatches(SIMD8<Int32>.self, CountOverflowsOnly.self, s, o, range, table, &report)
-        case (false, true): encodeBatches(SIMD8<Int64>.self, TrackRanges.self, s, o, range, table, &report)
-        case (false, false): encodeBatches(SIMD8<Int64>.self, CountOverflowsOnly.self, s, o, range, table, &report)
+        if track {
+            encodeBlocks(TrackRanges.self, s, o, range, table, &report)
+        } else {
+            encodeBlocks(CountOverflowsOnly.self, s, o, range, table, &report)
         }
     }
 
     func decode(_ c: UnsafePointer<Int32>, _ o: UnsafeMutablePointer<UInt8>, _ range: Range<Int>,
                 _ table: QuantTable, _ track: Bool, _ report: inout OverflowReport) {
-        switch (graphs.decodeWidth <= 32, track) {
-        case (true, true): decodeBatches(SIMD8<Int32>.self, TrackRanges.self, c, o, range, table, &report)
-        case (true, false): decodeBatches(SIMD8<Int32>.self, CountOverflowsOnly.self, c, o, range, table, &report)
-        case (false, true): decodeBatches(SIMD8<Int64>.self, TrackRanges.self, c, o, range, table, &report)
-        case (false, false): decodeBatches(SIMD8<Int64>.self, CountOverflowsOnly.self, c, o, range, table, &report)
+        if track {
+            decodeBlocks(TrackRanges.self, c, o, range, table, &report)
+        } else {
+            decodeBlocks(CountOverflowsOnly.self, c, o, range, table, &report)
         }
     }
 
-    /// The table as lane vectors, one per coefficient position.
-    struct LaneTable<V: SIMD> where V.Scalar: FixedWidthInteger & SignedInteger {
-        var divisor: [V], reciprocal: [V], correction: [V], shift: [V]
+    /// The table's quantizer entries as four arrays, one entry per coefficient position.
+    struct EntryTable {
+        var divisor: [Int], reciprocal: [Int], correction: [Int], shift: [Int]
         init(_ table: QuantTable, reciprocalBits: Int) {
             let entries = table.values.map { QuantizerEntry(q: $0, reciprocalBits: reciprocalBits) }
-            func splat(_ x: Int) -> V { V(repeating: V.Scalar(truncatingIfNeeded: x)) }
-            divisor = entries.map { splat($0.divisor) }
-            reciprocal = entries.map { splat($0.reciprocal) }
-            correction = entries.map { splat($0.correction) }
-            shift = entries.map { splat($0.shift) }
+            divisor = entries.map(\.divisor)
+            reciprocal = entries.map(\.reciprocal)
+            correction = entries.map(\.correction)
+            shift = entries.map(\.shift)
         }
     }
 
-    /// Copies up to eight blocks into lane layout (position-major: lane b of vector p is value p of
-    /// block b). Missing lanes repeat the first block so they never widen a min/max.
-    @inline(__always)
-    func gather<V: SIMD, S>(_ src: UnsafePointer<S>, first: Int, count: Int, into buf: UnsafeMutablePointer<V>,
-                            _ convert: (S) -> V.Scalar) {
-        let lanes = UnsafeMutableRawPointer(buf).assumingMemoryBound(to: V.Scalar.self)
-        for b in 0..<8 {
-            let block = src + (first + (b < count ? b : 0)) * 64
-            for p in 0..<64 { lanes[p * 8 + b] = convert(block[p]) }
-        }
-    }
-
-    @inline(__always)
-    func scatter<V: SIMD, D>(_ buf: UnsafePointer<V>, first: Int, count: Int, to dst: UnsafeMutablePointer<D>,
-                             _ convert: (V.Scalar) -> D) {
-        let lanes = UnsafeRawPointer(buf).assumingMemoryBound(to: V.Scalar.self)
-        for b in 0..<count {
-            let block = dst + (first + b) * 64
-            for p in 0..<64 { block[p] = convert(lanes[p * 8 + b]) }
-        }
-    }
-
-    static func validLanes<V: SIMD>(_ count: Int) -> V where V.Scalar: FixedWidthInteger {
-        var v = V(repeating: 0)
-        for i in 0..<count { v[i] = 1 }
-        return v
-    }
-
-    func encodeBatches<V: SIMD, T: RangeTracking>(_: V.Type, _: T.Type, _ s: UnsafePointer<UInt8>,
-                                                  _ o: UnsafeMutablePointer<Int32>, _ range: Range<Int>,
-                                                  _ table: QuantTable?, _ report: inout OverflowReport)
-    where V.Scalar: FixedWidthInteger & SignedInteger {
-        var a = LaneArithmetic<V, T>(config: config, mayOverflow: mayOverflow)
-        let t = LaneTable<V>(table ?? QuantTable(Array(repeating: 1, count: 64)),
-                             reciprocalBits: config.quantizerReciprocalBits)
+    func encodeBlocks<T: RangeTracking>(_: T.Type, _ s: UnsafePointer<UInt8>, _ o: UnsafeMutablePointer<Int32>,
+                                        _ range: Range<Int>, _ table: QuantTable?, _ report: inout OverflowReport) {
+        var a = ScalarArithmetic<T>(config: config, mayOverflow: mayOverflow)
+        let t = EntryTable(table ?? QuantTable(Array(repeating: 1, count: 64)), reciprocalBits: config.quantizerReciprocalBits)
         let quantizing = table != nil
-        let buf = UnsafeMutablePointer<V>.allocate(capacity: 128)
-        defer { buf.deallocate() }
-        let ws = buf + 64
+        let stages = self.stages
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { ws in
         t.reciprocal.withUnsafeBufferPointer { recip in
         t.correction.withUnsafeBufferPointer { corr in
         t.shift.withUnsafeBufferPointer { shift in
-            var first = range.lowerBound
-            while first < range.upperBound {
-                let count = min(8, range.upperBound - first)
-                a.valid = Self.validLanes(count)
-                gather(s, first: first, count: count, into: buf) { V.Scalar(truncatingIfNeeded: $0) }
+            for block in range {
+                let src = s + block * 64, dst = o + block * 64
                 for r in 0..<8 {           // pass 1: rows
-                    let out = stages.forwardRow(Octet { buf[r * 8 + $0] }, &a)
+                    let row = src + r * 8
+                    let out = stages.forwardRow(Octet(Int(row[0]), Int(row[1]), Int(row[2]), Int(row[3]),
+                                                      Int(row[4]), Int(row[5]), Int(row[6]), Int(row[7])), &a)
                     for k in 0..<8 { ws[r * 8 + k] = out[k] }
                 }
                 for c in 0..<8 {           // pass 2: columns
-                    let out = stages.forwardColumn(Octet { ws[$0 * 8 + c] }, &a)
-                    for u in 0..<8 { buf[u * 8 + c] = out[u] }
+                    let out = stages.forwardColumn(Octet(ws[c], ws[8 + c], ws[16 + c], ws[24 + c],
+                                                         ws[32 + c], ws[40 + c], ws[48 + c], ws[56 + c]), &a)
+                    for u in 0..<8 { ws[u * 8 + c] = out[u] }
                 }
-                for i in 0..<64 where quantizing {
-                    buf[i] = stages.quantize(buf[i], reciprocal: recip[i], correction: corr[i], shift: shift[i], &a)
+                if quantizing {
+                    for i in 0..<64 {
+                        let q = stages.quantize(ws[i], reciprocal: recip[i], correction: corr[i], shift: shift[i], &a)
+                        dst[i] = Int32(truncatingIfNeeded: q)
+                    }
+                } else {
+                    for i in 0..<64 { dst[i] = Int32(truncatingIfNeeded: ws[i]) }
                 }
-                scatter(buf, first: first, count: count, to: o) { Int32(truncatingIfNeeded: $0) }
-                first += count
             }
-        }}}
+        }}}}
         a.accumulate(into: &report)
     }
 
-    func decodeBatches<V: SIMD, T: RangeTracking>(_: V.Type, _: T.Type, _ c: UnsafePointer<Int32>,
-                                                  _ o: UnsafeMutablePointer<UInt8>, _ range: Range<Int>,
-                                                  _ table: QuantTable, _ report: inout OverflowReport)
-    where V.Scalar: FixedWidthInteger & SignedInteger {
-        var a = LaneArithmetic<V, T>(config: config, mayOverflow: mayOverflow)
-        let t = LaneTable<V>(table, reciprocalBits: config.quantizerReciprocalBits)
-        let buf = UnsafeMutablePointer<V>.allocate(capacity: 128)
-        defer { buf.deallocate() }
-        let ws = buf + 64
+    func decodeBlocks<T: RangeTracking>(_: T.Type, _ c: UnsafePointer<Int32>, _ o: UnsafeMutablePointer<UInt8>,
+                                        _ range: Range<Int>, _ table: QuantTable, _ report: inout OverflowReport) {
+        var a = ScalarArithmetic<T>(config: config, mayOverflow: mayOverflow)
+        let t = EntryTable(table, reciprocalBits: config.quantizerReciprocalBits)
+        let stages = self.stages
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 128) { buf in
         t.divisor.withUnsafeBufferPointer { divisor in
-            var first = range.lowerBound
-            while first < range.upperBound {
-                let count = min(8, range.upperBound - first)
-                a.valid = Self.validLanes(count)
-                gather(c, first: first, count: count, into: buf) { V.Scalar(truncatingIfNeeded: $0) }
-                for i in 0..<64 { buf[i] = stages.dequantize(buf[i], divisor: divisor[i], &a) }
+            let ws = buf.baseAddress! + 64
+            for block in range {
+                let src = c + block * 64, dst = o + block * 64
+                for i in 0..<64 { buf[i] = stages.dequantize(Int(src[i]), divisor: divisor[i], &a) }
                 for col in 0..<8 {         // pass 1: columns
-                    let out = stages.inverseColumn(Octet { buf[$0 * 8 + col] }, &a)
+                    let out = stages.inverseColumn(Octet(buf[col], buf[8 + col], buf[16 + col], buf[24 + col],
+                                                         buf[32 + col], buf[40 + col], buf[48 + col], buf[56 + col]), &a)
                     for k in 0..<8 { ws[k * 8 + col] = out[k] }
                 }
                 for r in 0..<8 {           // pass 2: rows
-                    let out = stages.inverseRow(Octet { ws[r * 8 + $0] }, &a)
-                    for k in 0..<8 { buf[r * 8 + k] = out[k] }
+                    let w = ws + r * 8
+                    let out = stages.inverseRow(Octet(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]), &a)
+                    for k in 0..<8 { dst[r * 8 + k] = UInt8(truncatingIfNeeded: out[k]) }
                 }
-                scatter(buf, first: first, count: count, to: o) { UInt8(truncatingIfNeeded: $0) }
-                first += count
             }
-        }
+        }}
         a.accumulate(into: &report)
     }
 }

@@ -73,7 +73,7 @@ func dctOddPart<A: DatapathArithmetic>(_ t0: A.Value, _ t1: A.Value, _ t2: A.Val
 /// Forward 8-point DCT (jfdctint.c). Pass 1 keeps PASS1_BITS of extra precision:
 /// out0/out4 = (tmp10 ± tmp11) << P, others DESCALE(·, CB − P). Pass 2 removes it:
 /// out0/out4 = DESCALE(tmp10 ± tmp11, P), others DESCALE(·, CB + P).
-@inlinable
+@inlinable @inline(__always)
 public func forwardDCT8<A: DatapathArithmetic>(_ d: Octet<A.Value>, pass: DCTPass,
                                                constants k: DCTConstants, pass1Bits p: Int,
                                                _ a: inout A) -> Octet<A.Value> {
@@ -101,7 +101,7 @@ public func forwardDCT8<A: DatapathArithmetic>(_ d: Octet<A.Value>, pass: DCTPas
 
 /// Inverse 8-point DCT (jidctint.c). Pass 1 (columns): DESCALE(·, CB − P); pass 2 (rows):
 /// DESCALE(·, CB + P + 3) — the 3 removes the factor 8 of the forward transform's scaling.
-@inlinable
+@inlinable @inline(__always)
 public func inverseDCT8<A: DatapathArithmetic>(_ x: Octet<A.Value>, pass: DCTPass,
                                                constants k: DCTConstants, pass1Bits p: Int,
                                                _ a: inout A) -> Octet<A.Value> {

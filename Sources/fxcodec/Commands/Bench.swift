@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Golden
+import ImageIO
+import LibJPEGReference
+
+/// `fxcodec bench`: speed figures for the golden model beside libjpeg-turbo's C kernels, measured in
+/// one run on this machine. A benchmark, not a test: it reports, it asserts nothing.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the golden model (ns per block, Mpixel/s) beside libjpeg-turbo's islow kernels.")
+
+    @Option(help: "Image tiled up to the benchmark size (PNG).")
+    var image: String = "images/coffee.png"
+
+    @Option(help: "Benchmark image size in megapixels (tiled from --image).")
+    var megapixels: Double = 12
+
+    @Option(help: "Blocks in the block-level timing.")
+    var blocks: Int = 200_000
+
+    @Option(help: "Repetitions; the best is reported.")
+    var repeats: Int = 5
+
+    @OptionGroup var datapath: DatapathOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    struct Figures: Encodable {
+        var config: String
+        var blocks: Int
+        var goldenBlockNs: Double
+        var goldenBlockNsTracked: Double
+        var libjpegFdctNs: Double
+        var libjpegIdctNs: Double
+        var libjpegPairNs: Double
+        var ratio: Double
+        var imageWidth: Int, imageHeight: Int
+        var roundtripSecondsOneThread: Double
+        var roundtripSecondsAllCores: Double
+        var megapixelsPerSecondOneThread: Double
+        var megapixelsPerSecondAllCores: Double
+        var cores: Int
+    }
+
+    static func best(_ repeats: Int, _ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+
+    /// Tiles (mirrors) an image up to about `megapixels`.
+    static func tiled(_ source: Image, megapixels: Double) -> Image {
+        let aspect = 4.0 / 3.0
+        let h = Int((megapixels * 1e6 / aspect).squareRoot()), w = Int(Double(h) * aspect)
+        var out = Image(width: w, height: h, components: source.components)
+        for y in 0..<h {
+            let sy = (y / source.height) % 2 == 0 ? y % source.height : source.height - 1 - y % source.height
+            for x in 0..<w {
+                let sx = (x / source.width) % 2 == 0 ? x % source.width : source.width - 1 - x % source.width
+                for c in 0..<source.components { out[x, y, c] = source[sx, sy, c] }
+            }
+        }
+        return out
+    }
+
+    func run() throws {
+        let config = try datapath.datapath()
+        let codec = try BlockCodec(config)
+        let source: Image
+        do { source = try PNGFile.read(image) } catch { throw CommandError("\(error)") }
+        let big = Self.tiled(source, megapixels: megapixels)
+
+        // Block level: real blocks (the luma of the tiled image), FDCT + quantize + dequantize + IDCT.
+        let planes = try ImageCodec(config: config, threads: processorCount).componentPlanes(big, chroma: .s420).1
+        var samples = planes[0].blocks()
+        samples = Array(samples.prefix(min(samples.count, blocks * 64)))
+        let n = samples.count / 64
+        let table = QuantTable.ijg(quality: datapath.quality)[0]
+        func pair(track: Bool) -> Double {
+            Self.best(repeats) {
+                let c = codec.encode(samples: samples, table: table, trackRanges: track).coefficients
+                _ = codec.decode(coefficients: c, table: table, trackRanges: track)
+            } / Double(n) * 1e9
+        }
+        let fast = pair(track: false), tracked = pair(track: true)
+        let reference = LibJPEG.timeKernels(blocks: n, repeats: repeats)
+
+        // Whole image: the full model (colour, subsampling, blocks, upsampling), one thread and all cores.
+        func whole(_ threads: Int) throws -> Double {
+            let model = try ImageCodec(config: config, threads: threads)
+            return Self.best(max(1, repeats / 2)) {
+                let (e, _) = model.encode(big, settings: EncodeSettings(quality: datapath.quality, chroma: .s420))
+                _ = model.decode(e, upsampling: .fancy)
+            }
+        }
+        let one = try whole(1), all = try whole(processorCount)
+        let mp = Double(big.pixelCount) / 1e6
+        let f = Figures(config: config.name, blocks: n, goldenBlockNs: fast, goldenBlockNsTracked: tracked,
+                        libjpegFdctNs: reference.fdctNs, libjpegIdctNs: reference.idctNs,
+                        libjpegPairNs: reference.fdctNs + reference.idctNs,
+                        ratio: (reference.fdctNs + reference.idctNs) / fast,
+                        imageWidth: big.width, imageHeight: big.height,
+                        roundtripSecondsOneThread: one, roundtripSecondsAllCores: all,
+                        megapixelsPerSecondOneThread: mp / one, megapixelsPerSecondAllCores: mp / all,
+                        cores: processorCount)
+        if json { try printJSON(f); return }
+        print("block datapath (FDCT + quantize + dequantize + IDCT), \(n) real luma blocks, best of \(repeats), configuration \(config.name):")
+        print(String(format: "  golden model, one thread:            %7.1f ns/block (with min/max tracking at every register: %.1f)", fast, tracked))
+        print(String(format: "  libjpeg-turbo C kernels fdct + idct: %7.1f ns/block (%.1f + %.1f; exported C, not SIMD)",
+                     f.libjpegPairNs, reference.fdctNs, reference.idctNs))
+        print(String(format: "  ratio: the golden model is %.2f× the speed of the C kernels", f.ratio))
+        print(String(format: "whole roundtrip of %d×%d (%.1f MP), 4:2:0, fancy upsampling, quality %d:", big.width, big.height, mp, datapath.quality))
+        print(String(format: "  one thread: %.3f s (%.1f Mpixel/s)   all %d cores: %.3f s (%.1f Mpixel/s)",
+                     one, mp / one, processorCount, all, mp / all))
+    }
+}

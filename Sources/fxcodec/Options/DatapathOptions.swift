@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Golden
+
+/// Options every command that touches the datapath shares: which configuration, which tables.
+struct DatapathOptions: ParsableArguments {
+    @Option(name: .long, help: "A datapath configuration (JSON; missing keys take the libjpeg defaults).")
+    var config: String?
+
+    @Option(name: .long, help: "A named configuration: \(DatapathConfig.presets.map(\.name).joined(separator: ", ")).")
+    var preset: String?
+
+    @Option(name: [.customShort("q"), .long], help: "IJG quality 1...100 (Annex K tables scaled, baseline).")
+    var quality: Int = 75
+
+    @Option(name: .long, help: "Quantization tables from a file: 64 or 128 integers (luma, then chroma).")
+    var qtable: String?
+
+    func validate() throws {
+        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1...100, is \(quality)") }
+        if config != nil && preset != nil { throw ValidationError("give --config or --preset, not both") }
+    }
+
+    /// The configuration, loaded and checked; errors name the file and the field.
+    func datapath() throws -> DatapathConfig {
+        if let preset {
+            guard let c = DatapathConfig.preset(named: preset) else {
+                throw CommandError("unknown preset '\(preset)'; known: \(DatapathConfig.presets.map(\.name).joined(separator: ", "))")
+            }
+            return c
+        }
+        guard let path = config else { return .libjpeg }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CommandError("\(path): cannot read the configuration (\(error.localizedDescription))")
+        }
+        do {
+            let c = try JSONDecoder().decode(DatapathConfig.self, from: data)
+            try c.validate()
+            return c
+        } catch let e as ConfigError {
+            throw CommandError("\(path): \(e)")
+        } catch let e as DecodingError {
+            throw CommandError("\(path): not a valid configuration: \(describe(e))")
+        } catch {
+            throw CommandError("\(path): \(error)")
+        }
+    }
+
+    /// Explicit tables if given, else nil (the quality's tables).
+    func tables(maxEntry: Int = 255) throws -> [QuantTable]? {
+        guard let qtable else { return nil }
+        guard let text = try? String(contentsOfFile: qtable, encoding: .utf8) else {
+            throw CommandError("\(qtable): cannot read the quantization table file")
+        }
+        do { return try QuantTable.parse(text, maxEntry: maxEntry, source: qtable) } catch {
+            throw CommandError("\(error)")
+        }
+    }
+
+    func encodeSettings(chroma: ChromaSubsampling) throws -> EncodeSettings {
+        EncodeSettings(quality: quality, chroma: chroma, tables: try tables())
+    }
+}
+
+private func describe(_ e: DecodingError) -> String {
+    switch e {
+    case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
+        let path = c.codingPath.map(\.stringValue).joined(separator: ".")
+        return path.isEmpty ? c.debugDescription : "\(path): \(c.debugDescription)"
+    @unknown default:
+        return "\(e)"
+    }
+}
+
+/// An error a command reports as one line on stderr, with a non-zero exit.
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ChromaSubsampling: ExpressibleByArgument {}
+extension Upsampling: ExpressibleByArgument {}
+
+/// JSON output with stable key order.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
