@@ -89,7 +89,7 @@ static int check_signature(fx_png_reader *reader, fx_png_status *status)
         return 0;
     }
     if (got == 0) {
-        set_status(status, FX_PNG_EMPTY, "the file is empty");
+        set_status(status, FX_PNG_EMPTY, "0 bytes");
         return 0;
     }
     if (png_sig_cmp(signature, 0, got) != 0) {

@@ -33,7 +33,9 @@ public enum PNGFile {
         var status = fx_png_status()
         var info = fx_png_info()
         guard let reader = fx_png_open(path, UInt64(max(0, maxPixels)), &info, &status) else {
-            throw ImageIOError(path: path, status: status)
+            var error = ImageIOError(path: path, status: status)
+            if error.kind == .tooLarge { error.detail += " (a larger maxPixels admits it)" }
+            throw error
         }
         defer { fx_png_close(reader) }
 

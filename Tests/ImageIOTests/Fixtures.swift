@@ -31,6 +31,7 @@ enum Fixtures {
             fatalError("cannot run python3 to make the PNG fixtures: \(error)")
         }
         precondition(process.terminationStatus == 0, "the PNG fixture generator failed")
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.folder) }
         return folder
     }()
 

@@ -3,8 +3,9 @@ import Golden
 import ImageIO
 import Testing
 
-@Suite struct PNGWriteTests {
+@Suite final class PNGWriteTests {
     let folder = makeTemporaryFolder(prefix: "fxcodec-png-write")
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     func contents(of folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
