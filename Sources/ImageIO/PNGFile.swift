@@ -56,9 +56,12 @@ public enum PNGFile {
     }
 
     public static func write(_ image: Image, to path: String) throws {
-        guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height) else {
-            throw ImageIOError(path: path, kind: .invalidArgument,
-                               detail: "\(image.width) x \(image.height) does not fit a PNG header")
+        guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height),
+              image.components == 1 || image.components == 3,
+              image.samples.count == image.width * image.height * image.components else {
+            throw ImageIOError(path: path, kind: .invalidArgument, detail: "an image of "
+                               + "\(image.width) x \(image.height) x \(image.components) samples "
+                               + "holding \(image.samples.count) cannot be written as an 8-bit PNG")
         }
         let temporary = try TemporarySibling(of: path)
         var status = fx_png_status()

@@ -45,6 +45,9 @@ public enum SSIM {
     public static func mean(reference: Image, test: Image, plane: Plane) -> Double? {
         precondition(reference.width == test.width && reference.height == test.height
                      && reference.components == test.components, "SSIM needs images of one shape")
+        if case .channel(let c) = plane {
+            precondition(0 <= c && c < reference.components, "SSIM: no channel \(c) in the image")
+        }
         let map = SSIMMap(width: reference.width, height: reference.height)
         guard map.outputWidth > 0, map.outputHeight > 0 else { return nil }
         return map.mean(x: PlaneRows(image: reference, plane: plane),
@@ -91,43 +94,40 @@ struct SSIMMap {
     }
 
     func mean(x: PlaneRows, y: PlaneRows) -> Double {
-        let n = SSIM.windowSize, m = Self.momentCount
-        // Input rows of the five moments; the ring of horizontally filtered rows (slot s, moment k
-        // at (s·5 + k)·outputWidth); the vertically filtered row of the five moments.
-        var inputs = [Double](repeating: 0, count: m * width)
-        var ring = [Double](repeating: 0, count: n * m * outputWidth)
-        var moments = [Double](repeating: 0, count: m * outputWidth)
-        var total = 0.0
-        SSIM.window.withUnsafeBufferPointer { gBuffer in
-        inputs.withUnsafeMutableBufferPointer { inputBuffer in
-        ring.withUnsafeMutableBufferPointer { ringBuffer in
-        moments.withUnsafeMutableBufferPointer { momentBuffer in
-            let g = gBuffer.baseAddress!, input = inputBuffer.baseAddress!
-            let ring = ringBuffer.baseAddress!, moment = momentBuffer.baseAddress!
-            for row in 0..<height {
-                x.load(row: row, into: input)
-                y.load(row: row, into: input + width)
-                for i in 0..<width {
-                    let a = input[i], b = input[width + i]
-                    input[2 * width + i] = a * a
-                    input[3 * width + i] = b * b
-                    input[4 * width + i] = a * b
-                }
-                let slot = ring + (row % n) * m * outputWidth
-                for k in 0..<m {
-                    filterHorizontally(input + k * width, into: slot + k * outputWidth, weights: g)
-                }
-                guard row >= n - 1 else { continue }
+        let n = SSIM.windowSize, m = Self.momentCount, rowLength = m * outputWidth
+        // One scratch block: the window weights; the input rows of the five moments; the ring of
+        // horizontally filtered rows (slot s holds moment k at s·rowLength + k·outputWidth); the
+        // vertically filtered row of the five moments.
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(
+            capacity: n + m * width + n * rowLength + rowLength)
+        defer { scratch.deallocate() }
+        _ = scratch.initialize(from: SSIM.window)
+        let g = scratch.baseAddress!, input = g + n, ring = input + m * width, moment = ring + n * rowLength
 
-                // The ring now holds rows row − 10 … row; the oldest sits in slot (row + 1) mod 11.
-                for i in 0..<(m * outputWidth) { moment[i] = 0 }
-                for t in 0..<n {
-                    let source = ring + ((row + 1 + t) % n) * m * outputWidth, w = g[t]
-                    for i in 0..<(m * outputWidth) { moment[i] += w * source[i] }
-                }
-                total += sumOfIndex(moments: moment)
+        var total = 0.0
+        for row in 0..<height {
+            x.load(row: row, into: input)
+            y.load(row: row, into: input + width)
+            for i in 0..<width {
+                let a = input[i], b = input[width + i]
+                input[2 * width + i] = a * a
+                input[3 * width + i] = b * b
+                input[4 * width + i] = a * b
             }
-        }}}}
+            let slot = ring + (row % n) * rowLength
+            for k in 0..<m {
+                filterHorizontally(input + k * width, into: slot + k * outputWidth, weights: g)
+            }
+            guard row >= n - 1 else { continue }
+
+            // The ring now holds rows row − 10 … row; the oldest sits in slot (row + 1) mod 11.
+            for i in 0..<rowLength { moment[i] = 0 }
+            for t in 0..<n {
+                let source = ring + ((row + 1 + t) % n) * rowLength, w = g[t]
+                for i in 0..<rowLength { moment[i] += w * source[i] }
+            }
+            total += sumOfSSIM(moments: moment)
+        }
         return total / Double(outputWidth * outputHeight)
     }
 
@@ -144,7 +144,7 @@ struct SSIMMap {
 
     /// The SSIM formula at each position of one output row, summed.
     @inline(__always)
-    func sumOfIndex(moments: UnsafePointer<Double>) -> Double {
+    func sumOfSSIM(moments: UnsafePointer<Double>) -> Double {
         let w = outputWidth
         var sum = 0.0
         for j in 0..<w {
