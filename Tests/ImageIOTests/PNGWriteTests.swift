@@ -74,6 +74,17 @@ import Testing
         #expect(contents(of: path).isEmpty)
     }
 
+    @Test("an Image whose samples were cut short after init is refused, not read past")
+    func inconsistentImage() {
+        var image = Self.grey
+        image.samples.removeLast()
+        let path = folder + "/short.png"
+        let error = expectImageIOError(about: path) { try PNGFile.write(image, to: path) }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.description.contains("31 x 5 x 1 samples holding 154") == true)
+        #expect(contents(of: folder).isEmpty)
+    }
+
     @Test func missingFolder() {
         let path = folder + "/no-such-folder/out.png"
         let error = writeError(Self.grey, to: path)
