@@ -17,10 +17,13 @@ import Golden
 /// - Interlaced (Adam7) files are read whole.  Gamma, colour profiles and text chunks are ignored:
 ///   samples come out as stored.
 ///
-/// Size: an image with width × height over `maxPixels` is refused right after the header is read,
-/// before any image memory is allocated; libpng's user limits (checked while IHDR is parsed) are set
-/// so that no side exceeds `maxPixels` either.  Ancillary chunks stay under libpng's defaults
-/// (8 MB per chunk, 1000 chunks).
+/// Size: an image with width × height over `maxPixels` is refused once libpng has read the chunks
+/// before the first IDAT, before any image memory is allocated; libpng's user limits (checked while
+/// IHDR is parsed) are set so that no side exceeds `maxPixels` either.  Ancillary chunks stay under
+/// libpng's defaults (8 MB per chunk, 1000 chunks).  Decoding needs at most 4 bytes per pixel.
+///
+/// Errors: every problem throws `ImageIOError` naming the file.  The file is read through IEND, so a
+/// file cut anywhere, or with a bad CRC in any critical chunk, is refused.
 ///
 /// Writing gives an 8-bit grey (1 component) or RGB (3 components) PNG, atomically: the data goes to
 /// a temporary file in the target's folder, which is synced and renamed over the target; on any
