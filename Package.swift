@@ -47,7 +47,7 @@ let package = Package(
         ], swiftSettings: optimize),
 
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Golden"]),
         .testTarget(name: "GoldenTests", dependencies: ["Golden", "ImageIO", "LibJPEGReference"]),
         .testTarget(name: "HLSGenTests", dependencies: ["HLSGen", "CoSim", "Golden", "ImageIO"]),
         .testTarget(name: "CoSimTests", dependencies: ["CoSim", "HLSGen", "Golden", "ImageIO"]),

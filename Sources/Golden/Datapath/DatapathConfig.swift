@@ -107,7 +107,6 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
             .dequantized: .fullPrecision,// int arithmetic in jidctint.c
             .idctWorkspace: .wrap(32),   // int workspace[64]
             .idctOutput: .fullPrecision,
-            .sample: .saturate(8),
         ],
         rangeLimit: .libjpegTable)
 
@@ -171,6 +170,7 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
                     throw ConfigError(field: "registers.\(key)", problem: "unknown register; known: "
                         + Register.allCases.map(\.description).joined(separator: ", "))
                 }
+                if (r == .rangeIndex || r == .sample) && spec == self.spec(r) { continue }   // fixed; may be spelled out
                 registers[r] = spec
             }
         }
@@ -187,7 +187,7 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
         try c.encode(colorBits, forKey: .colorBits)
         try c.encode(rangeLimit, forKey: .rangeLimit)
         var named: [String: RegisterSpec] = [:]
-        for r in Register.allCases { named[r.description] = spec(r) }
+        for r in Register.allCases where r != .rangeIndex && r != .sample { named[r.description] = spec(r) }
         try c.encode(named, forKey: .registers)
     }
 }
