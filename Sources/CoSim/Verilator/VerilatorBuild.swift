@@ -1,0 +1,92 @@
+import Foundation
+import Golden
+import HLSGen
+
+public struct VerilatorError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A compiled co-simulation: the Verilated core with the mode at run time (`fxc_core_x8` or
+/// `fxc_core_x1`) and the harness, built once per design and kept in a cache folder named by a hash
+/// of everything that goes into it (RTL, harness, flags, Verilator version), so an unchanged design
+/// is never rebuilt. Builds go to a temporary folder that is renamed into place when complete, so
+/// concurrent builders and interrupted builds never leave a half-built cache entry.
+public struct VerilatorBuild: Sendable {
+    public let folder: URL
+    public let binary: URL
+    public let lanes: Int
+    public let laneBits: Int
+    public let tracing: Bool
+    /// False when the cache already held it.
+    public let built: Bool
+    public let seconds: Double
+
+    /// The flags the brief and the hardware notes prescribe, plus -j 2.
+    public static let fastFlags = ["--cc", "--exe", "--build", "-O3", "--x-assign", "fast", "--x-initial", "fast",
+                                   "--noassert", "-j", "2"]
+
+    /// `$FXCODEC_CACHE`, else `~/.cache/fxcodec`.
+    public static var defaultCacheRoot: URL {
+        if let root = ProcessInfo.processInfo.environment["FXCODEC_CACHE"], !root.isEmpty {
+            return URL(fileURLWithPath: root)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/fxcodec")
+    }
+
+    private static let lock = NSLock()
+
+    /// Builds (or finds) the co-simulation of `design` at `lanes`; one build at a time per process.
+    public static func build(design: RTLDesign, lanes: Int, tracing: Bool = false,
+                             cacheRoot: URL = defaultCacheRoot) throws -> VerilatorBuild {
+        lock.lock()
+        defer { lock.unlock() }
+        let start = Date()
+        let command = "fxcodec cosim (Verilator build, \(lanes) lane\(lanes == 1 ? "" : "s"))"
+        let sources = try design.coreFiles(command: command) + SimulationSources.files(design: design, command: command)
+        var arguments = fastFlags + ["--top-module", RTLDesign.coreName(lanes: lanes), "--prefix", "Vcore",
+                                     "--Mdir", "obj", "-o", "Vcore",
+                                     "-CFLAGS", "-DFXC_LANES=\(lanes)", "-CFLAGS", "-DFXC_LANE_BITS=\(design.laneBits)"]
+        if tracing { arguments += ["--trace", "-CFLAGS", "-DFXC_TRACE"] }
+        arguments += sources.filter { $0.path != SimulationSources.icarusFile }.map(\.path)
+
+        let version = try verilatorVersion()
+        var fingerprint = Array("\(version)\n\(arguments.joined(separator: " "))\n".utf8)
+        for file in sources { fingerprint += Array("\(file.path)\n".utf8) + file.contents }
+        let key = String(SHA256.hex(fingerprint).prefix(16))
+        let name = "obj_\(design.config.name)_x\(lanes)\(tracing ? "_trace" : "")_\(key)"
+        let folder = cacheRoot.appendingPathComponent(name)
+        let binary = folder.appendingPathComponent("obj/Vcore")
+        let fm = FileManager.default
+        if fm.isExecutableFile(atPath: binary.path) {
+            return VerilatorBuild(folder: folder, binary: binary, lanes: lanes, laneBits: design.laneBits,
+                                  tracing: tracing, built: false, seconds: Date().timeIntervalSince(start))
+        }
+        try fm.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
+        let scratch = cacheRoot.appendingPathComponent("\(name).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: scratch)
+        try HLSProject.write(sources, to: scratch)
+        let outcome = try runProcess("verilator", arguments, in: scratch)
+        guard outcome.succeeded, fm.isExecutableFile(atPath: scratch.appendingPathComponent("obj/Vcore").path) else {
+            let log = (outcome.stderr + outcome.stdout).split(separator: "\n").suffix(30).joined(separator: "\n")
+            throw VerilatorError("verilator failed (exit \(outcome.status)) in \(scratch.path):\n\(log)")
+        }
+        do {
+            try fm.moveItem(at: scratch, to: folder)
+        } catch {
+            // Another process finished the same build first: use its copy.
+            try? fm.removeItem(at: scratch)
+            guard fm.isExecutableFile(atPath: binary.path) else { throw error }
+        }
+        return VerilatorBuild(folder: folder, binary: binary, lanes: lanes, laneBits: design.laneBits,
+                              tracing: tracing, built: true, seconds: Date().timeIntervalSince(start))
+    }
+
+    static func verilatorVersion() throws -> String {
+        let outcome = try runProcess("verilator", ["--version"])
+        guard outcome.succeeded else {
+            throw VerilatorError("verilator is not installed or does not run (scripts/setup installs it)")
+        }
+        return outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,204 @@
+import Golden
+
+/// Prints one traced kernel (`DataflowGraph`) as a pipelined Verilog module: every live node is a
+/// signed wire of the node's width (from its exact interval), registers narrow with the model's rule
+/// (saturate or wrap; the `sample` register is unsigned 8-bit), DCT constants are localparams named
+/// as in libjpeg, and `PipelinePlan` decides where the clock-enabled pipeline registers go.
+struct KernelModule {
+    let name: String
+    let graph: DataflowGraph
+    let plan: PipelinePlan
+    let maths: [String]
+
+    init(name: String, graph: DataflowGraph, maths: [String], budget: Int = PipelinePlan.defaultBudget) {
+        self.name = name
+        self.graph = graph
+        self.maths = maths
+        plan = PipelinePlan(graph, budget: budget)
+    }
+
+    var latency: Int { plan.latency }
+
+    /// The signal a node drives: its input port, or `nI`.
+    func signal(_ i: Int) -> VerilogSignal {
+        let node = graph.nodes[i]
+        switch node.op {
+        case .input(let port):
+            return VerilogSignal(name: port, width: node.signedWidth)
+        case .register(let r, let spec) where r.isUnsigned:
+            return VerilogSignal(name: "n\(i)", width: spec.bits ?? node.signedWidth, signed: false)
+        default:
+            return VerilogSignal(name: "n\(i)", width: node.signedWidth)
+        }
+    }
+
+    /// The node's value `delay` clocks after it is computed.
+    func delayed(_ i: Int, _ delay: Int) -> VerilogSignal {
+        var s = signal(i)
+        if delay > 0 { s.name += "_d\(delay)" }
+        return s
+    }
+
+    /// Input ports in traced order, each with its node.
+    var inputs: [(port: VerilogSignal, node: Int)] {
+        graph.nodes.indices.compactMap { i in
+            if case .input = graph.nodes[i].op { return (signal(i), i) }
+            return nil
+        }
+    }
+
+    /// Output ports in traced order.
+    var outputs: [VerilogSignal] {
+        graph.outputs.map { out in
+            var s = signal(out.node)
+            s.name = out.name
+            return s
+        }
+    }
+
+    func port(_ name: String) -> VerilogSignal? {
+        inputs.first { $0.port.name == name }?.port ?? outputs.first { $0.name == name }
+    }
+
+    func text() -> String {
+        var use = BitUse()
+        var lines: [String] = maths.map { "// " + $0 }
+        lines.append("// Latency \(latency) clock\(latency == 1 ? "" : "s") with en high; pipeline registers placed by "
+                     + "node delay (adder 1, constant multiply 2, multiply 3), at most \(PipelinePlan.defaultBudget) per stage.")
+        lines.append("module \(name) (")
+        var ports = ["input  wire aclk", "input  wire en"]
+        ports += inputs.map { "input  wire \($0.port.typeText) \($0.port.name)" }
+        ports += outputs.map { "output wire \($0.typeText) \($0.name)" }
+        lines.append(ports.map { "    " + $0 }.joined(separator: ",\n"))
+        lines.append(");")
+        for (symbol, value) in constants {
+            let w = DataflowGraph.signedWidth(value...value)
+            lines.append("    localparam signed [\(w - 1):0] \(symbol.rawValue) = \(Verilog.literal(value, width: w));")
+        }
+
+        // How long each value must be held: until its last consumer's stage (outputs: the last rank).
+        var hold = [Int](repeating: 0, count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() where plan.live[i] {
+            for j in node.inputs { hold[j] = max(hold[j], plan.stage[i] - plan.stage[j]) }
+        }
+        for out in graph.outputs { hold[out.node] = max(hold[out.node], latency - plan.stage[out.node]) }
+
+        for s in 0..<latency {
+            lines.append("")
+            lines.append("    // stage \(s)")
+            for (i, node) in graph.nodes.enumerated() where plan.live[i] && plan.stage[i] == s {
+                if case .input = node.op { continue }
+                lines += declaration(i, &use).map { "    " + $0 }
+            }
+        }
+        var registers: [String] = [], moves: [String] = []
+        for i in graph.nodes.indices where plan.live[i] && hold[i] > 0 {
+            for d in 1...hold[i] {
+                let r = delayed(i, d)
+                registers.append("    reg  \(r.typeText) \(r.name);")
+                moves.append("            \(r.name) <= \(use.whole(delayed(i, d - 1)));")
+            }
+        }
+        lines.append("")
+        lines.append("    // pipeline registers")
+        lines += registers
+        lines.append("    always @(posedge aclk)")
+        lines.append("        if (en) begin")
+        lines += moves
+        lines.append("        end")
+        lines.append("")
+        for (k, out) in graph.outputs.enumerated() {
+            lines.append("    assign \(outputs[k].name) = \(use.whole(delayed(out.node, latency - plan.stage[out.node])));")
+        }
+        if let unused = use.unusedLine() { lines.append(unused) }
+        lines.append("endmodule")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The DCT constants this kernel multiplies by, each with its positive value.
+    var constants: [(NamedConstant.Symbol, Int)] {
+        var found: [NamedConstant.Symbol: Int] = [:]
+        for (i, node) in graph.nodes.enumerated() where plan.live[i] {
+            if case .multiplyConstant(let c) = node.op { found[c.symbol] = abs(c.value) }
+        }
+        return NamedConstant.Symbol.allCases.compactMap { s in found[s].map { (s, $0) } }
+    }
+
+    /// One node: its wire (two for a variable shift, which is computed at its operand's width first).
+    func declaration(_ i: Int, _ use: inout BitUse) -> [String] {
+        let node = graph.nodes[i]
+        let out = signal(i)
+        let w = out.width
+        func operand(_ k: Int) -> VerilogSignal { delayed(node.inputs[k], plan.stage[i] - plan.stage[node.inputs[k]]) }
+        let range = "[\(node.range.lowerBound), \(node.range.upperBound)]"
+        var comment = range
+        var extra: [String] = []
+        let value: String
+        switch node.op {
+        case .input:
+            return []
+        case .add:
+            value = "\(use.adapt(operand(0), to: w)) + \(use.adapt(operand(1), to: w))"
+        case .subtract:
+            value = "\(use.adapt(operand(0), to: w)) - \(use.adapt(operand(1), to: w))"
+        case .addConstant(let k):
+            // Exact modulo 2^w, like every add here: the constant enters as its low w bits.
+            let a = use.adapt(operand(0), to: w)
+            let bits = abs(k) & (w >= 63 ? Int.max : (1 << w) - 1)
+            value = "\(a) \(k < 0 ? "-" : "+") \(Verilog.literal(bits, width: w))"
+        case .multiplyConstant(let c):
+            let product = "\(use.whole(operand(0))) * \(c.symbol.rawValue)"
+            value = c.value < 0 ? "-(\(product))" : product
+        case .multiply:
+            value = "\(use.whole(operand(0))) * \(use.whole(operand(1)))"
+        case .shiftLeft(let n):
+            value = "$signed({\(use.adapt(operand(0), to: w - n)), \(n)'b0})"
+            comment += "  << \(n)"
+        case .shiftRight(let n):
+            value = use.signedSlice(operand(0), n + w - 1, n)
+            comment += "  >>> \(n)"
+        case .shiftRightVariable:
+            let a = operand(0)
+            let shifted = VerilogSignal(name: "\(out.name)_shifted", width: a.width)
+            extra.append("wire \(shifted.typeText) \(shifted.name) = \(use.whole(a)) >>> \(use.whole(operand(1)));")
+            value = use.signedSlice(shifted, w - 1, 0)
+        case .magnitude:
+            let a = use.adapt(operand(0), to: w)
+            value = "\(use.sign(operand(0))) ? -\(a) : \(a)"
+            comment += "  |x|"
+        case .applySign:
+            let m = use.adapt(operand(1), to: w)
+            value = "\(use.sign(operand(0))) ? -\(m) : \(m)"
+            comment += "  sign of the first operand"
+        case .register(let r, let spec):
+            let source = graph.nodes[node.inputs[0]].range
+            value = narrowing(operand(0), into: out, arriving: source, register: r, spec: spec,
+                              mayOverflow: node.mayOverflow, &use)
+            let format = spec.bits.map { "\($0)-bit \(r.isUnsigned ? "unsigned " : "")\(spec.overflow.rawValue)" }
+            comment = "\(r): \(format ?? "full precision")  \(range)"
+        }
+        return extra + ["wire \(out.typeText) \(out.name) = \(value);  // \(comment)"]
+    }
+
+    /// A register: a plain copy when no value outside its format can arrive, else clamp or keep the low bits.
+    func narrowing(_ a: VerilogSignal, into out: VerilogSignal, arriving range: ClosedRange<Int>,
+                   register: Register, spec: RegisterSpec, mayOverflow: Bool, _ use: inout BitUse) -> String {
+        guard let bits = spec.bits, let bounds = spec.bounds(unsigned: register.isUnsigned), mayOverflow else {
+            return use.adapt(a, to: out.width)
+        }
+        let low = out.signed ? use.signedSlice(a, bits - 1, 0) : use.adapt(a, to: bits)
+        if spec.overflow == .wrap { return low }
+        func constant(_ k: Int) -> String {
+            out.signed ? Verilog.signedLiteral(k, width: bits) : Verilog.unsignedLiteral(k, width: bits)
+        }
+        let x = use.whole(a)
+        var value = low
+        if range.lowerBound < bounds.lowerBound {
+            value = "(\(x) < \(Verilog.signedLiteral(bounds.lowerBound, width: a.width))) ? \(constant(bounds.lowerBound)) : \(value)"
+        }
+        if range.upperBound > bounds.upperBound {
+            value = "(\(x) > \(Verilog.signedLiteral(bounds.upperBound, width: a.width))) ? \(constant(bounds.upperBound)) : \(value)"
+        }
+        return value
+    }
+}

@@ -1,0 +1,91 @@
+import Golden
+
+/// The golden model's block datapath rendered as synthesizable Verilog-2005, one module per file
+/// (`<module>.v`): the six traced kernels as pipelined modules (`fxc_fdct_row` …), the transpose,
+/// the 8-lane core with the mode at run time (`fxc_core_x8`), its 1-lane wrapper (`fxc_core_x1`), and
+/// one top with the mode tied (`fxc_<mode>_x<lanes>`). Every width, constant and narrowing comes from
+/// `KernelGraphs(config)`; nothing about the arithmetic is restated here.
+public struct RTLDesign: Sendable {
+    public let config: DatapathConfig
+    public let graphs: KernelGraphs
+    public let layout: QuantTableLayout
+    /// Luminance and chrominance tables the core holds after reset.
+    public let tables: [QuantTable]
+    public let tableDescription: String
+    let core: StreamCore
+
+    /// The cores with the mode as an input (what co-simulation builds).
+    public static func coreName(lanes: Int) -> String { lanes == 8 ? StreamCore.core8 : StreamCore.core1 }
+    public static func topName(mode: HLSMode, lanes: Int) -> String { StreamCore.topName(mode: mode, lanes: lanes) }
+
+    /// - Parameter tables: one table (both components) or luminance and chrominance.
+    public init(config: DatapathConfig, tables: [QuantTable], tableDescription: String) throws {
+        self.config = config
+        graphs = try KernelGraphs(config)
+        let layout = QuantTableLayout(graphs)
+        self.layout = layout
+        let both = tables.count == 1 ? [tables[0], tables[0]] : Array(tables.prefix(2))
+        self.tables = both
+        self.tableDescription = tableDescription
+        let hls = try HLSDesign(config)
+        let kernels = try zip(HLSDesign.KernelRole.allCases, graphs.all).map { role, named in
+            KernelModule(name: "fxc_\(named.name)", graph: named.graph, maths: try hls.kernelPlan(role).maths)
+        }
+        core = StreamCore(kernels: kernels, layout: layout, resetTables: both.map { layout.pack($0) },
+                          tableDescription: tableDescription)
+    }
+
+    /// The IJG tables of a quality.
+    public init(config: DatapathConfig, quality: Int) throws {
+        try self.init(config: config, tables: QuantTable.ijg(quality: quality), tableDescription: "IJG quality \(quality)")
+    }
+
+    /// Bits of one stream lane (samples use the low 8).
+    public var laneBits: Int { core.laneBits }
+    /// Bits of a quantized coefficient inside its lane.
+    public var coefficientBits: Int { core.coefficientBits }
+
+    /// Clocks from the first input beat to the first output beat with no stalls.
+    public func latency(mode: HLSMode, lanes: Int) -> Int { core.latency(mode, lanes: lanes) }
+
+    /// Kernel latencies in clocks, by kernel name.
+    public var kernelLatencies: [(name: String, clocks: Int)] {
+        [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow]
+            .map { ($0.name, $0.latency) }
+    }
+
+    /// The header every generated file opens with (`//` comments): generator, configuration name and
+    /// sha256 of its JSON, tables, and the command that regenerates the file.
+    public func banner(command: String) throws -> String {
+        let json = try HLSProject.configJSON(config)
+        return Provenance(command: command, configName: config.name, configHash: SHA256.hex(json),
+                          tables: tableDescription).comment("//")
+    }
+
+    /// Every module's file, each opening with the provenance header, the top for `mode` and `lanes`
+    /// last; the same inputs give the same bytes.
+    public func files(mode: HLSMode, lanes: Int, command: String) throws -> [GeneratedFile] {
+        precondition(lanes == 1 || lanes == 8, "a core streams 1 or 8 values per beat")
+        let header = try banner(command: command) + "// Verilog-2005 (Verilator 5, Icarus Verilog 11, yosys 0.23).\n\n"
+        let kernels = [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow]
+        let modules = kernels.map { ($0.name, $0.text()) } + [
+            (TransposeModule.name, TransposeModule.text()),
+            (StreamCore.core8, core.core8Text()),
+            (StreamCore.core1, core.core1Text()),
+            (Self.topName(mode: mode, lanes: lanes), core.topText(mode: mode, lanes: lanes)),
+        ]
+        return modules.map { GeneratedFile(path: "\($0.0).v", text: header + $0.1) }
+    }
+
+    /// The files co-simulation compiles: everything but the mode tops.
+    public func coreFiles(command: String) throws -> [GeneratedFile] {
+        Array(try files(mode: .roundtrip, lanes: 8, command: command).dropLast())
+    }
+}
+
+extension GeneratedFile {
+    /// A text file (UTF-8).
+    public init(path: String, text: String) {
+        self.init(path: path, contents: Array(text.utf8))
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import CoSim
+import Foundation
+import Golden
+import HLSGen
+import ImageIO
+
+/// `fxcodec cosim`: the Verilog core under Verilator against the golden model, on one image.
+struct Cosim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cosim",
+        abstract: "Co-simulate the Verilog core (Verilator) on a PNG and compare every output with the golden model.",
+        discussion: """
+            Builds the core with the mode at run time (cached: an unchanged design is not rebuilt), streams \
+            every block of every component through it with seeded random stalls, and checks every output \
+            value, tlast, tuser and the AXI4-Stream hold rule. Exits non-zero on any difference.
+            """)
+
+    @Argument(help: "Input PNG.")
+    var input: String
+
+    @OptionGroup var datapath: DatapathOptions
+    @OptionGroup var core: RTLCoreOptions
+
+    @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
+    var chroma: ChromaSubsampling = .s420
+
+    @Option(help: "Stall probability per clock, on input valid and (independently) output ready.")
+    var stall: Double = 0
+
+    @Option(help: "Seed of the stall sequence.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write a VCD of the whole run here (builds a tracing variant; slow and large).")
+    var trace: String?
+
+    @Option(help: "Cache folder for Verilator builds (default $FXCODEC_CACHE or ~/.cache/fxcodec).")
+    var cache: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (0..<1).contains(stall) else { throw ValidationError("--stall must be in [0, 1), is \(stall)") }
+    }
+
+    struct Report: Encodable {
+        var image: String, config: String, tables: String, mode: String
+        var lanes: Int, blocks: Int, samples: Int
+        var mismatches: Int
+        var firstMismatch: Mismatch?
+        var passed: Bool
+        var cycles: Int
+        var cyclesPerBlock: Double
+        var samplesPerClock: Double
+        var latency: Int, expectedLatency: Int
+        var cyclesPerSecond: Double
+        var simulationSeconds: Double
+        var build: String
+        var checks: [String: Int]
+
+        struct Mismatch: Encodable { var image: String, component: String, block: Int, index: Int, expected: Int, actual: Int }
+
+        enum CodingKeys: String, CodingKey {
+            case image, config, tables, mode, lanes, blocks, samples, mismatches, passed, cycles, latency, build, checks
+            case firstMismatch = "first_mismatch", cyclesPerBlock = "cycles_per_block"
+            case samplesPerClock = "samples_per_clock", expectedLatency = "expected_latency"
+            case cyclesPerSecond = "cycles_per_second", simulationSeconds = "simulation_s"
+        }
+    }
+
+    func run() throws {
+        let config = try datapath.datapath()
+        let image: Image
+        do { image = try PNGFile.read(input) } catch { throw CommandError("\(error)") }
+        let (tables, description) = try datapath.resetTables(for: config)
+        // One build per configuration and stream width: the core resets to quality 75's tables and
+        // any other tables are written through the table port before streaming.
+        let design = try RTLDesign(config: config, quality: 75)
+        let writeTables = description != design.tableDescription
+        let cacheRoot = cache.map { URL(fileURLWithPath: $0) } ?? VerilatorBuild.defaultCacheRoot
+        if !json { FileHandle.standardError.write(Data("cosim: Verilator model of \(config.name) at \(core.lanes) lane(s)…\n".utf8)) }
+        let build = try VerilatorBuild.build(design: design, lanes: core.lanes, tracing: trace != nil, cacheRoot: cacheRoot)
+        let name = URL(fileURLWithPath: input).lastPathComponent
+        let blocks = try ImageBlocks(image: image, name: name, config: config, chroma: chroma)
+        let job = blocks.job(mode: core.mode, codec: try BlockCodec(config), tables: tables, writeTables: writeTables,
+                             layout: design.layout, runs: [StallSetting(stall: stall, seed: seed)])
+        let result = try Cosimulation.run([job], on: build, progress: !json,
+                                          trace: trace.map { URL(fileURLWithPath: $0) })[0]
+
+        var mismatch: Report.Mismatch?
+        if result.mismatches > 0 {
+            let (part, block) = job.locate(block: result.mismatchBlock)
+            mismatch = .init(image: name, component: part, block: block, index: result.mismatchIndex,
+                             expected: result.mismatchExpected, actual: result.mismatchActual)
+        }
+        let report = Report(
+            image: name, config: config.name, tables: description, mode: core.mode.rawValue, lanes: core.lanes,
+            blocks: job.blockCount, samples: job.blockCount * 64, mismatches: result.mismatches, firstMismatch: mismatch,
+            passed: result.passed, cycles: result.cycles,
+            cyclesPerBlock: Double(result.lastOut - result.firstOut + 1) / Double(max(1, job.blockCount)),
+            samplesPerClock: result.samplesPerClock(lanes: core.lanes), latency: result.latency,
+            expectedLatency: design.latency(mode: core.mode, lanes: core.lanes),
+            cyclesPerSecond: result.cyclesPerSecond, simulationSeconds: result.seconds,
+            build: build.built ? String(format: "built in %.1f s", build.seconds) : "cached",
+            checks: ["missing_beats": result.expectedBeats - result.outBeats, "extra_beats": result.extraBeats,
+                     "tlast_errors": result.tlastErrors, "tuser_errors": result.tuserErrors,
+                     "axi_violations": result.axiViolations, "framing_error": result.framingError ? 1 : 0,
+                     "timeout": result.timeout ? 1 : 0])
+        if json {
+            try printJSON(report)
+        } else {
+            print("\(name): \(config.name), \(description), \(core.mode.rawValue), \(core.lanes) lane(s), stall \(stall), seed \(seed)")
+            print("  blocks            \(report.blocks) (\(report.samples) values)")
+            print("  mismatches        \(report.mismatches)")
+            if let m = mismatch {
+                print("  first mismatch    \(m.image) component \(m.component) block \(m.block) index \(m.index): "
+                      + "expected \(m.expected), got \(m.actual)")
+            }
+            for (k, v) in report.checks.sorted(by: { $0.key < $1.key }) where v != 0 { print("  \(k)  \(v)") }
+            print("  total cycles      \(report.cycles)")
+            print(String(format: "  cycles per block  %.3f", report.cyclesPerBlock))
+            print(String(format: "  samples per clock %.3f (output streaming, pipeline fill excluded)", report.samplesPerClock))
+            print("  latency           \(report.latency) cycles (first input beat to first output beat; \(report.expectedLatency) expected without stalls)")
+            print(String(format: "  simulation        %.2f M cycles/s (%.2f s; ", report.cyclesPerSecond / 1e6,
+                         report.simulationSeconds) + "Verilator model \(report.build))")
+            if let trace { print("  trace             \(trace)") }
+            print(report.passed ? "PASS" : "FAIL")
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import CoSim
+import Foundation
+import Golden
+import HLSGen
+
+/// Mode and stream width of a Verilog core.
+struct RTLCoreOptions: ParsableArguments {
+    @Option(help: "encode (samples -> coefficients), decode (coefficients -> samples) or roundtrip.")
+    var mode: HLSMode = .roundtrip
+
+    @Option(help: "Values per stream beat: 1, or 8 (a block row).")
+    var lanes: Int = 8
+
+    func validate() throws {
+        if lanes != 1 && lanes != 8 { throw ValidationError("--lanes must be 1 or 8, is \(lanes)") }
+    }
+}
+
+/// `fxcodec rtl`: the datapath rendered as synthesizable Verilog.
+struct RTL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rtl",
+        abstract: "Render the datapath configuration as a synthesizable Verilog-2005 AXI4-Stream core.",
+        discussion: """
+            Writes fxcodec_kernels.v (the traced kernels), fxcodec_core.v (transposes, tables, the 8-lane \
+            core with the mode at run time, its 1-lane wrapper) and fxcodec_top.v (the top for --mode and \
+            --lanes, mode tied). --harness adds the Verilator co-simulation harness and the Icarus testbench.
+            """)
+
+    @OptionGroup var datapath: DatapathOptions
+    @OptionGroup var core: RTLCoreOptions
+
+    @Option(help: "Output folder (created; files are replaced only when their contents change).")
+    var out: String = "rtl"
+
+    @Flag(help: "Also write the Verilator harness (cosim_harness.cpp) and the Icarus testbench (icarus_tb.v).")
+    var harness = false
+
+    func run() throws {
+        let config = try datapath.datapath()
+        let (tables, description) = try datapath.resetTables(for: config)
+        var words = ["fxcodec", "rtl", "--out", out] + datapath.regenerateWords(config)
+        words += ["--mode", core.mode.rawValue, "--lanes", String(core.lanes)]
+        if harness { words.append("--harness") }
+        let command = words.map(shellQuoted).joined(separator: " ")
+        let design = try RTLDesign(config: config, tables: tables, tableDescription: description)
+        var files = try design.files(mode: core.mode, lanes: core.lanes, command: command)
+        if harness { files += try SimulationSources.files(design: design, command: command) }
+        try HLSProject.write(files, to: URL(fileURLWithPath: out))
+        let latency = design.latency(mode: core.mode, lanes: core.lanes)
+        print("\(out): \(files.map(\.path).joined(separator: ", ")); top \(RTLDesign.topName(mode: core.mode, lanes: core.lanes)), "
+              + "configuration \(config.name), \(description), latency \(latency) clocks, \(core.lanes) value"
+              + "\(core.lanes == 1 ? "" : "s") per clock")
+    }
+}
+
+extension DatapathOptions {
+    /// The tables a core holds after reset: a --qtable file's, else the quality's IJG tables.
+    func resetTables(for config: DatapathConfig) throws -> (tables: [QuantTable], description: String) {
+        guard let given = try tables(maxEntry: (1 << config.quantTableBits) - 1), let qtable else {
+            return (QuantTable.ijg(quality: quality), "IJG quality \(quality)")
+        }
+        let bytes = FileManager.default.contents(atPath: qtable) ?? Data()
+        return (given, "file \(qtable) (sha256 \(SHA256.hex(Array(bytes)).prefix(16)))")
+    }
+
+    /// The datapath options as a regenerate command spells them.
+    func regenerateWords(_ chosen: DatapathConfig) -> [String] {
+        (config.map { ["--config", $0] } ?? ["--preset", preset ?? chosen.name])
+            + (qtable.map { ["--qtable", $0] } ?? ["-q", String(quality)])
+    }
+}
