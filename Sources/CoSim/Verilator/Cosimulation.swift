@@ -69,14 +69,15 @@ public struct CosimRunResult: Sendable, Codable, Hashable {
 /// stderr when asked), and reads back one result per run, in job order then run order.
 public enum Cosimulation {
     public static func run(_ jobs: [CosimJob], on build: VerilatorBuild, scratch: URL = FileManager.default.temporaryDirectory,
-                           progress: Bool = false, dump: URL? = nil, trace: URL? = nil) throws -> [CosimRunResult] {
+                           progress: Bool = false, dump: URL? = nil, trace: URL? = nil,
+                           keepStimulus: URL? = nil) throws -> [CosimRunResult] {
         let fm = FileManager.default
         try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
         let tag = "fxcodec-cosim-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        let stimulus = scratch.appendingPathComponent(tag + ".stim")
+        let stimulus = keepStimulus ?? scratch.appendingPathComponent(tag + ".stim")
         let results = scratch.appendingPathComponent(tag + ".txt")
         defer {
-            try? fm.removeItem(at: stimulus)
+            if keepStimulus == nil { try? fm.removeItem(at: stimulus) }
             try? fm.removeItem(at: results)
         }
         try StimulusFile.write(jobs, lanes: build.lanes, laneBits: build.laneBits, to: stimulus)

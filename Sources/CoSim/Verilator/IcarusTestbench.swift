@@ -62,7 +62,7 @@ module icarus_tb;
         if (!$value$plusargs("mode=%d", mode)) mode = 2'd2;
         if (!$value$plusargs("stall=%d", stall)) stall = 0;
         if (!$value$plusargs("seed=%d", seed)) seed = 1;
-        $readmemh(stim_name, beats);
+        $readmemh(stim_name, beats, 0, n - 1);
         out_file = $fopen(out_name, "w");
         next_in = 0;
         received = 0;

@@ -63,10 +63,11 @@ struct KernelModule {
     func text() -> String {
         var use = BitUse()
         var lines: [String] = maths.map { "// " + $0 }
-        lines.append("// Latency \(latency) clock\(latency == 1 ? "" : "s") with en high; pipeline registers placed by "
-                     + "node delay (adder 1, constant multiply 2, multiply 3), at most \(PipelinePlan.defaultBudget) per stage.")
+        lines.append("// Latency \(latency) clock\(latency == 1 ? "" : "s") with en high. Stage s computes in one always block whose")
+        lines.append("// registers load only when valid[s] says the stage holds a beat; stages are cut by node delay")
+        lines.append("// (adder 1, constant multiply 2, multiply 3), at most \(PipelinePlan.defaultBudget) per stage.")
         lines.append("module \(name) (")
-        var ports = ["input  wire aclk", "input  wire en"]
+        var ports = ["input  wire aclk", "input  wire en", "input  wire [\(latency - 1):0] valid"]
         ports += inputs.map { "input  wire \($0.port.typeText) \($0.port.name)" }
         ports += outputs.map { "output wire \($0.typeText) \($0.name)" }
         lines.append(ports.map { "    " + $0 }.joined(separator: ",\n"))
@@ -82,30 +83,43 @@ struct KernelModule {
             for j in node.inputs { hold[j] = max(hold[j], plan.stage[i] - plan.stage[j]) }
         }
         for out in graph.outputs { hold[out.node] = max(hold[out.node], latency - plan.stage[out.node]) }
+        let held = graph.nodes.indices.filter { plan.live[$0] && hold[$0] > 0 }
 
-        for s in 0..<latency {
-            lines.append("")
-            lines.append("    // stage \(s)")
-            for (i, node) in graph.nodes.enumerated() where plan.live[i] && plan.stage[i] == s {
-                if case .input = node.op { continue }
-                lines += declaration(i, &use).map { "    " + $0 }
-            }
-        }
-        var registers: [String] = [], moves: [String] = []
-        for i in graph.nodes.indices where plan.live[i] && hold[i] > 0 {
+        lines.append("")
+        lines.append("    // pipeline registers: nI_dK is node I's value K clocks after stage(I) computed it")
+        for i in held {
             for d in 1...hold[i] {
                 let r = delayed(i, d)
-                registers.append("    reg  \(r.typeText) \(r.name);")
-                moves.append("            \(r.name) <= \(use.whole(delayed(i, d - 1)));")
+                lines.append("    reg  \(r.typeText) \(r.name);")
             }
         }
-        lines.append("")
-        lines.append("    // pipeline registers")
-        lines += registers
-        lines.append("    always @(posedge aclk)")
-        lines.append("        if (en) begin")
-        lines += moves
-        lines.append("        end")
+        for s in 0..<latency {
+            let block = "stage\(s)"
+            let computed = graph.nodes.indices.filter { i in
+                plan.live[i] && plan.stage[i] == s && { if case .input = graph.nodes[i].op { return false }; return true }()
+            }
+            var declarations: [String] = [], statements: [String] = []
+            for i in computed {
+                for (temp, value, comment) in assignments(i, block: block, &use) {
+                    declarations.append("            reg \(temp.typeText) \(temp.name);")
+                    statements.append("            \(temp.name) = \(value);" + (comment.isEmpty ? "" : "  // \(comment)"))
+                }
+            }
+            for i in held where plan.stage[i] <= s && s < plan.stage[i] + hold[i] {
+                let d = s - plan.stage[i] + 1
+                statements.append("            \(delayed(i, d).name) <= \(use.whole(delayed(i, d - 1)));")
+            }
+            let unread = use.unread(in: block)
+            if !unread.isEmpty {
+                declarations.append("            reg _unused_ok;")
+                statements.append("            _unused_ok = &{1'b0, \(unread.joined(separator: ", ")), 1'b0};  // bits no expression reads")
+            }
+            lines.append("")
+            lines.append("    always @(posedge aclk)")
+            lines.append("        if (en && valid[\(s)]) begin : \(block)")
+            lines += declarations + statements
+            lines.append("        end")
+        }
         lines.append("")
         for (k, out) in graph.outputs.enumerated() {
             lines.append("    assign \(outputs[k].name) = \(use.whole(delayed(out.node, latency - plan.stage[out.node])));")
@@ -124,15 +138,17 @@ struct KernelModule {
         return NamedConstant.Symbol.allCases.compactMap { s in found[s].map { (s, $0) } }
     }
 
-    /// One node: its wire (two for a variable shift, which is computed at its operand's width first).
-    func declaration(_ i: Int, _ use: inout BitUse) -> [String] {
+    /// One node as (variable, value, comment) assignments: one, or two for a variable shift, which is
+    /// computed at its operand's width first.
+    func assignments(_ i: Int, block: String, _ use: inout BitUse) -> [(VerilogSignal, String, String)] {
         let node = graph.nodes[i]
         let out = signal(i)
+        use.declare(out, in: block)
         let w = out.width
         func operand(_ k: Int) -> VerilogSignal { delayed(node.inputs[k], plan.stage[i] - plan.stage[node.inputs[k]]) }
         let range = "[\(node.range.lowerBound), \(node.range.upperBound)]"
         var comment = range
-        var extra: [String] = []
+        var extra: [(VerilogSignal, String, String)] = []
         let value: String
         switch node.op {
         case .input:
@@ -160,7 +176,8 @@ struct KernelModule {
         case .shiftRightVariable:
             let a = operand(0)
             let shifted = VerilogSignal(name: "\(out.name)_shifted", width: a.width)
-            extra.append("wire \(shifted.typeText) \(shifted.name) = \(use.whole(a)) >>> \(use.whole(operand(1)));")
+            use.declare(shifted, in: block)
+            extra.append((shifted, "\(use.whole(a)) >>> \(use.whole(operand(1)))", ""))
             value = use.signedSlice(shifted, w - 1, 0)
         case .magnitude:
             let a = use.adapt(operand(0), to: w)
@@ -177,7 +194,7 @@ struct KernelModule {
             let format = spec.bits.map { "\($0)-bit \(r.isUnsigned ? "unsigned " : "")\(spec.overflow.rawValue)" }
             comment = "\(r): \(format ?? "full precision")  \(range)"
         }
-        return extra + ["wire \(out.typeText) \(out.name) = \(value);  // \(comment)"]
+        return extra + [(out, value, comment)]
     }
 
     /// A register: a plain copy when no value outside its format can arrive, else clamp or keep the low bits.

@@ -61,20 +61,27 @@ struct StreamCore {
     private func pack(_ lanes: [String]) -> String { "{" + lanes.reversed().joined(separator: ", ") + "}" }
 
     /// A kernel instance; its output wires are declared first and returned.
-    private func instance(_ k: KernelModule, _ instanceName: String, en: String, inputs: [String],
+    private func instance(_ k: KernelModule, _ instanceName: String, en: String, valid: String, inputs: [String],
                           outputPrefix: String) -> ([String], [VerilogSignal]) {
         let outs = k.outputs.enumerated().map { i, port in
             VerilogSignal(name: k.outputs.count == 1 ? outputPrefix : "\(outputPrefix)\(i)", width: port.width,
                           signed: port.signed)
         }
         var lines = outs.map { "    wire \($0.typeText) \($0.name);" }
-        var connections = [".aclk(aclk)", ".en(\(en))"]
+        var connections = [".aclk(aclk)", ".en(\(en))", ".valid(\(valid))"]
         connections += zip(k.inputs, inputs).map { ".\($0.port.name)(\($1))" }
         connections += zip(k.outputs, outs).map { ".\($0.name)(\($1.name))" }
         lines.append("    \(k.name) \(instanceName) (")
         lines.append(connections.map { "        " + $0 }.joined(separator: ",\n"))
         lines.append("    );")
         return (lines, outs)
+    }
+
+    /// Valid bits of `count` ranks from `first`, masked off in modes that do not use the kernel there
+    /// (its registers then hold still: less switching, and less work for a simulator).
+    private func ranks(_ section: String, from first: Int, count: Int, unless idle: String) -> String {
+        let bits = count == 1 ? "\(section)_valid[\(first)]" : "\(section)_valid[\(first + count - 1):\(first)]"
+        return "\(bits) & {\(count){!\(idle)}}"
     }
 
     /// A field of a table entry register, zero-extended to a kernel port's signed width.
@@ -84,43 +91,57 @@ struct StreamCore {
         return width > f.width ? "{\(width - f.width)'d0, \(bits)}" : bits
     }
 
-    private var tableLines: [String] {
-        let ew = layout.entryBits
+    /// The tables the core holds after reset, as a function of the address {table, row, column}.
+    private var resetTableLines: [String] {
+        let ew = layout.entryBits, divisor = layout.field("divisor")
         var lines = [
-            "    // Quantization tables: qt[{table, address}], address = 8*row + column (natural order), table 0",
-            "    // luminance, 1 chrominance (tuser[1] of a block's first beat picks one). After reset: \(tableDescription).",
-            "    // Entry fields: \(layout.description); entries written through qt_we/qt_table/qt_addr/qt_data take",
-            "    // effect for the beats that read them from the next clock on (write between blocks of that table).",
+            "    // Quantization tables: table 0 luminance, 1 chrominance (tuser[1] of a block's first beat picks one),",
+            "    // address 8*row + column (natural order). Entry fields: \(layout.description).",
+            "    // Row r of both tables is a 16-word memory read only by lane r (LUT RAM); an entry reads as the",
+            "    // reset table below until it is written through qt_we/qt_table/qt_addr/qt_data, which takes effect",
+            "    // for the beats that read it from the next clock on (write between blocks of that table).",
+            "    // After reset: \(tableDescription).",
+            "    function [\(ew - 1):0] reset_entry(input [6:0] address);  // {table, row, column}",
+            "        case (address)",
         ]
         for (t, table) in resetTables.enumerated() {
-            lines.append("    //   table \(t) divisors: " + table.map { String($0 & ((1 << UInt64(layout.fields[0].width)) - 1)) }
-                .joined(separator: " "))
+            for (a, word) in table.enumerated() {
+                let q = (word >> UInt64(divisor.lsb)) & ((1 << UInt64(divisor.width)) - 1)
+                lines.append("            7'd\(t * 64 + a): reset_entry = \(ew)'h\(String(word, radix: 16));  // table \(t) row \(a / 8) column \(a % 8): q = \(q)")
+            }
         }
-        var words: [String] = []
-        for table in resetTables.reversed() {
-            for e in table.reversed() { words.append("\(ew)'h" + String(e, radix: 16)) }
-        }
-        lines.append("    localparam [\(128 * ew - 1):0] QT_RESET = {")
-        for row in stride(from: 0, to: words.count, by: 8) {
-            let chunk = words[row..<min(row + 8, words.count)].joined(separator: ", ")
-            lines.append("        " + chunk + (row + 8 < words.count ? "," : ""))
-        }
-        lines.append("    };")
-        lines += [
-            "    wire [\(ew - 1):0] qt [0:127];",
-            "    genvar e;",
+        lines += ["        endcase", "    endfunction"]
+        return lines
+    }
+
+    /// Per lane: its row of both tables, and the entry registers its quantizer and dequantizer read.
+    private func tableLanes(_ ew: Int) -> [String] {
+        [
+            "    wire [\(8 * ew - 1):0] q_entries, dq_entries;",
+            "    genvar u;",
             "    generate",
-            "        for (e = 0; e < 128; e = e + 1) begin : qt_entry",
-            "            localparam [6:0] ADDRESS = e;",
-            "            reg [\(ew - 1):0] value;",
+            "        for (u = 0; u < 8; u = u + 1) begin : lane_table",
+            "            localparam [2:0] ROW = u;",
+            "            reg [\(ew - 1):0] entry [0:15];  // address {table, column}",
+            "            reg [15:0] written;            // entries written since reset",
+            "            reg [\(ew - 1):0] q_entry, dq_entry;",
+            "            wire row_write = qt_we && qt_addr[5:3] == ROW;",
             "            always @(posedge aclk)",
-            "                if (!aresetn) value <= QT_RESET[\(ew)*e +: \(ew)];",
-            "                else if (qt_we && {qt_table, qt_addr} == ADDRESS) value <= qt_data;",
-            "            assign qt[e] = value;",
+            "                if (row_write) entry[{qt_table, qt_addr[2:0]}] <= qt_data;",
+            "            always @(posedge aclk)",
+            "                if (!aresetn) written <= 16'd0;",
+            "                else if (row_write) written[{qt_table, qt_addr[2:0]}] <= 1'b1;",
+            "            always @(posedge aclk)",
+            "                if (b_en && q_at_valid)",
+            "                    q_entry <= written[q_at] ? entry[q_at] : reset_entry({q_at[3], ROW, q_at[2:0]});",
+            "            always @(posedge aclk)",
+            "                if (b_en && dq_at_valid)",
+            "                    dq_entry <= written[dq_at] ? entry[dq_at] : reset_entry({dq_at[3], ROW, dq_at[2:0]});",
+            "            assign q_entries[\(ew)*u +: \(ew)] = q_entry;",
+            "            assign dq_entries[\(ew)*u +: \(ew)] = dq_entry;",
             "        end",
             "    endgenerate",
         ]
-        return lines
     }
 
     /// A section's valid bits and sideband, shifted on its enable: rank 0 takes `validIn`/`sideIn`.
@@ -167,7 +188,7 @@ struct StreamCore {
             "    );",
             "    reg [\(8 * bits - 1):0] \(register);",
             "    always @(posedge aclk)",
-            "        if (\(en)) \(register) <= \(t)_rd_data;",
+            "        if (\(en) && \(t)_rd_valid) \(register) <= \(t)_rd_data;",
         ]
         v += shiftLines(section, depth: depth, sideBits: 5, en: en, validIn: "\(t)_rd_valid",
                         sideIn: "{\(t)_rd_tag, \(t)_rd_index}", &use)
@@ -219,7 +240,7 @@ struct StreamCore {
             "    wire decoding = mode == 2'd1;",
             "",
         ]
-        v += tableLines
+        v += resetTableLines
         v += [
             "",
             "    // ---- Section A: input rows -> FDCT row pass (encode, roundtrip) or as they are (decode) -> T1",
@@ -227,7 +248,7 @@ struct StreamCore {
             "    reg [\(8 * cw - 1):0] a_row;",
             "    reg [2:0] in_row;  // row of the next input beat within its block",
             "    always @(posedge aclk)",
-            "        if (a_en) a_row <= s_axis_tdata;",
+            "        if (a_en && s_axis_tvalid) a_row <= s_axis_tdata;",
             "    always @(posedge aclk)",
             "        if (!aresetn) begin",
             "            in_row <= 3'd0;",
@@ -242,6 +263,7 @@ struct StreamCore {
         v += aUnpack
         let samplePort = fdctRow.inputs[0].port.width
         let (fr, frOut) = instance(fdctRow, "fdct_row", en: "a_en",
+                                   valid: ranks("a", from: 0, count: fdctRow.latency, unless: "decoding"),
                                    inputs: aIn.map { use.adaptLow($0, bits: 8, signed: false, to: samplePort) },
                                    outputPrefix: "fr_w")
         v += fr
@@ -267,51 +289,58 @@ struct StreamCore {
                                           prefix: "b_in", section: "b", depth: rr, &use)
         v += bLines
         let (fc, fcOut) = instance(fdctColumn, "fdct_column", en: "b_en",
+                                   valid: ranks("b", from: 0, count: fdctColumn.latency, unless: "decoding"),
                                    inputs: fdctColumn.inputs.indices.map { use.adapt(bIn[$0], to: fdctColumn.inputs[$0].port.width) },
                                    outputPrefix: "fc_c")
         v += fc
 
-        // Quantizer entries for the column arriving at the quantizers, read one clock ahead.
+        // Table entries, read one clock ahead of the beat that uses them: the quantizers' for the column
+        // arriving from the FDCT, the dequantizers' for the column from T1 (decode) or the quantizers.
         let ew = layout.entryBits
-        let beforeQuantize = fdctColumn.latency - 1
-        v.append("    wire [3:0] q_at = {\(bSide(beforeQuantize, 4, 4)), \(bSide(beforeQuantize, 2, 0))};  // {table, column}")
+        let beforeQuantize = fdctColumn.latency - 1, beforeDequantize = rq - 1
+        v += [
+            "    wire [3:0] q_at = {\(bSide(beforeQuantize, 4, 4)), \(bSide(beforeQuantize, 2, 0))};  // {table, column}",
+            "    wire q_at_valid = !decoding && b_valid[\(beforeQuantize)];",
+            "    wire [3:0] dq_at = decoding ? {t1_rd_tag[1], t1_rd_index}",
+            "                                : {\(bSide(beforeDequantize, 4, 4)), \(bSide(beforeDequantize, 2, 0))};",
+            "    wire dq_at_valid = !encoding && (decoding ? t1_rd_valid : b_valid[\(beforeDequantize)]);",
+        ]
+        v += tableLanes(ew)
+        let (qUnpack, qEntry) = unpack("q_entries", width: ew, signed: false, prefix: "q_entry")
+        let (dqUnpack, dqEntry) = unpack("dq_entries", width: ew, signed: false, prefix: "dq_entry")
+        v += qUnpack + dqUnpack
         var qzOut: [VerilogSignal] = []
         for k in 0..<8 {
-            let entry = VerilogSignal(name: "q_entry\(k)", width: ew, signed: false)
-            v.append("    reg [\(ew - 1):0] \(entry.name);")
-            v.append("    always @(posedge aclk)")
-            v.append("        if (b_en) \(entry.name) <= qt[{q_at[3], 3'd\(k), q_at[2:0]}];")
+            let entry = qEntry[k]
             let inputs = quantize.inputs.map { input -> String in
                 layout.fields.contains { $0.name == input.port.name }
                     ? field(entry, input.port.name, width: input.port.width, &use)
                     : use.adapt(fcOut[k], to: input.port.width)
             }
-            let (lines, outs) = instance(quantize, "quantize\(k)", en: "b_en", inputs: inputs, outputPrefix: "qz\(k)")
+            let (lines, outs) = instance(quantize, "quantize\(k)", en: "b_en",
+                                         valid: ranks("b", from: fdctColumn.latency, count: quantize.latency, unless: "decoding"),
+                                         inputs: inputs, outputPrefix: "qz\(k)")
             v += lines
             qzOut += outs
         }
 
         // Dequantizer: coefficients straight from T1 (decode) or from the quantizers (roundtrip).
-        let beforeDequantize = rq - 1
-        v.append("    wire [3:0] dq_at = decoding ? {t1_rd_tag[1], t1_rd_index}")
-        v.append("                                : {\(bSide(beforeDequantize, 4, 4)), \(bSide(beforeDequantize, 2, 0))};")
-        let divisor = layout.field("divisor")
+        let (ldq, lic) = (dequantize.latency, idctColumn.latency)
+        v.append("    wire [\(ldq - 1):0] dq_valid = decoding ? \(ranks("b", from: 0, count: ldq, unless: "encoding"))")
+        v.append("                                   : \(ranks("b", from: rq, count: ldq, unless: "encoding"));")
+        v.append("    wire [\(lic - 1):0] ic_valid = decoding ? \(ranks("b", from: ldq, count: lic, unless: "encoding"))")
+        v.append("                                   : \(ranks("b", from: rq + ldq, count: lic, unless: "encoding"));")
         var dqOut: [VerilogSignal] = []
         for k in 0..<8 {
             let port = dequantize.inputs[0].port.width
-            let d = VerilogSignal(name: "dq_divisor\(k)", width: divisor.width, signed: false)
-            v.append("    reg [\(divisor.width - 1):0] \(d.name);")
-            v.append("    always @(posedge aclk)")
-            v.append("        if (b_en) \(d.name) <= qt[{dq_at[3], 3'd\(k), dq_at[2:0]}][\(divisor.msb):\(divisor.lsb)];")
             v.append("    wire signed [\(port - 1):0] dq_in\(k) = decoding ? \(use.adapt(bIn[k], to: port)) : \(use.adapt(qzOut[k], to: port));")
-            let divisorPort = dequantize.inputs[1].port.width
-            let dv = divisorPort > d.width ? "{\(divisorPort - d.width)'d0, \(use.whole(d))}" : use.whole(d)
-            let (lines, outs) = instance(dequantize, "dequantize\(k)", en: "b_en", inputs: ["dq_in\(k)", dv],
+            let dv = field(dqEntry[k], "divisor", width: dequantize.inputs[1].port.width, &use)
+            let (lines, outs) = instance(dequantize, "dequantize\(k)", en: "b_en", valid: "dq_valid", inputs: ["dq_in\(k)", dv],
                                          outputPrefix: "dq\(k)")
             v += lines
             dqOut += outs
         }
-        let (ic, icOut) = instance(idctColumn, "idct_column", en: "b_en",
+        let (ic, icOut) = instance(idctColumn, "idct_column", en: "b_en", valid: "ic_valid",
                                    inputs: idctColumn.inputs.indices.map { use.adapt(dqOut[$0], to: idctColumn.inputs[$0].port.width) },
                                    outputPrefix: "ic_w")
         v += ic
@@ -334,6 +363,7 @@ struct StreamCore {
                                           prefix: "c_in", section: "c", depth: lc, &use)
         v += cLines
         let (ir, irOut) = instance(idctRow, "idct_row", en: "c_en",
+                                   valid: ranks("c", from: 0, count: idctRow.latency, unless: "encoding"),
                                    inputs: idctRow.inputs.indices.map { use.adapt(cIn[$0], to: idctRow.inputs[$0].port.width) },
                                    outputPrefix: "ir_s")
         v += ir

@@ -46,11 +46,15 @@ enum Verilog {
 struct BitUse {
     private var used: [String: [Bool]] = [:]
     private var order: [VerilogSignal] = []
+    /// Where each signal is declared: the module (nil), or a named procedural block (its variables
+    /// are invisible outside it, so their unread bits are named inside it).
+    private var scope: [String: String] = [:]
 
-    mutating func declare(_ s: VerilogSignal) {
+    mutating func declare(_ s: VerilogSignal, in block: String? = nil) {
         guard used[s.name] == nil else { return }
         used[s.name] = Array(repeating: false, count: s.width)
         order.append(s)
+        if let block { scope[s.name] = block }
     }
 
     mutating func use(_ s: VerilogSignal, _ hi: Int, _ lo: Int) {
@@ -115,10 +119,10 @@ struct BitUse {
         return "$signed({\(copies), \(s.name)\(Verilog.bitRange(s.width - 1, lo))})"
     }
 
-    /// `wire _unused_ok = &{1'b0, …, 1'b0};` over every unread bit, or nothing.
-    func unusedLine(indent: String = "    ") -> String? {
+    /// Every unread bit of the signals declared in `block` (nil: the module), as Verilog parts.
+    func unread(in block: String? = nil) -> [String] {
         var parts: [String] = []
-        for s in order {
+        for s in order where scope[s.name] == block {
             let bits = used[s.name]!
             var b = 0
             while b < bits.count {
@@ -129,6 +133,12 @@ struct BitUse {
                 b = top + 1
             }
         }
+        return parts
+    }
+
+    /// `wire _unused_ok = &{1'b0, …, 1'b0};` over every unread bit of the module's signals, or nothing.
+    func unusedLine(indent: String = "    ") -> String? {
+        let parts = unread()
         guard !parts.isEmpty else { return nil }
         return indent + "// bits no expression reads: descale fractions, copies of a known sign, unused fields\n"
             + indent + "wire _unused_ok = &{1'b0, \(parts.joined(separator: ", ")), 1'b0};"

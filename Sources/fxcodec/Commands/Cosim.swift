@@ -37,6 +37,9 @@ struct Cosim: ParsableCommand {
     @Option(help: "Cache folder for Verilator builds (default $FXCODEC_CACHE or ~/.cache/fxcodec).")
     var cache: String?
 
+    @Option(name: .customLong("save-stimulus"), help: "Keep the harness's stimulus file here (to rerun the harness by hand).")
+    var saveStimulus: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -86,7 +89,8 @@ struct Cosim: ParsableCommand {
         let job = blocks.job(mode: core.mode, codec: try BlockCodec(config), tables: tables, writeTables: writeTables,
                              layout: design.layout, runs: [StallSetting(stall: stall, seed: seed)])
         let result = try Cosimulation.run([job], on: build, progress: !json,
-                                          trace: trace.map { URL(fileURLWithPath: $0) })[0]
+                                          trace: trace.map { URL(fileURLWithPath: $0) },
+                                          keepStimulus: saveStimulus.map { URL(fileURLWithPath: $0) })[0]
 
         var mismatch: Report.Mismatch?
         if result.mismatches > 0 {
