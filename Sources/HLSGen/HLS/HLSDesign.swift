@@ -1,0 +1,142 @@
+import Golden
+
+/// What a core does with a block: encode (samples → quantized coefficients), decode (coefficients →
+/// samples), or both in a row (samples → samples).
+public enum HLSMode: String, CaseIterable, Sendable, Codable {
+    case encode, decode, roundtrip
+
+    /// The number the golden-vector file uses for the mode.
+    public var code: UInt8 {
+        switch self {
+        case .encode: 0
+        case .decode: 1
+        case .roundtrip: 2
+        }
+    }
+    var takesSamples: Bool { self != .decode }
+    var givesSamples: Bool { self != .encode }
+    var quantizes: Bool { self != .decode }
+    var dequantizes: Bool { self != .encode }
+}
+
+/// One top function: a mode and a stream width (1 value per beat, or a row of 8 per beat).
+public struct HLSTop: Hashable, Sendable, CustomStringConvertible {
+    public var mode: HLSMode
+    public var lanes: Int
+
+    public init(mode: HLSMode, lanes: Int) {
+        precondition(lanes == 1 || lanes == 8, "a core streams 1 or 8 values per beat")
+        self.mode = mode
+        self.lanes = lanes
+    }
+
+    public var name: String { "fxcodec_\(mode.rawValue)_x\(lanes)" }
+    public var description: String { name }
+
+    /// Every mode at both stream widths: the set the C-simulation build compiles into one testbench.
+    public static let all: [HLSTop] = HLSMode.allCases.flatMap { m in [1, 8].map { HLSTop(mode: m, lanes: $0) } }
+}
+
+/// How one register of the datapath is spelled in C++, chosen by its `RegisterSpec` so that the C++
+/// narrowing is the model's: `ap_fixed<W,W,AP_TRN,AP_SAT>` clamps on assignment, `ap_int<W>` keeps the
+/// low W bits (wraps), and a full-precision register is an `ap_int` as wide as its value range.
+struct RegisterFormat {
+    let register: Register
+    let spec: RegisterSpec
+    /// Bits of the C++ type.
+    let width: Int
+
+    var typeName: String { "\(register.description)_t" }
+    var octetName: String { "\(register.description)_octet" }
+
+    var spelling: String {
+        let unsigned = register.isUnsigned
+        guard let bits = spec.bits else { return "ap_int<\(width)>" }
+        switch spec.overflow {
+        case .saturate: return unsigned ? "ap_ufixed<\(bits), \(bits), AP_TRN, AP_SAT>" : "ap_fixed<\(bits), \(bits), AP_TRN, AP_SAT>"
+        case .wrap: return unsigned ? "ap_uint<\(bits)>" : "ap_int<\(bits)>"
+        }
+    }
+
+    var rule: String {
+        guard let bits = spec.bits else { return "full precision (\(width) bits from the value ranges)" }
+        let sign = register.isUnsigned ? "unsigned" : "signed"
+        return spec.overflow == .saturate ? "\(bits)-bit \(sign), saturates" : "\(bits)-bit \(sign), wraps"
+    }
+}
+
+/// The golden model's datapath, ready to print: its traced kernels, the C++ type of every register,
+/// the quantizer-table field types and the stream formats. Everything here is read from
+/// `KernelGraphs`; nothing about the arithmetic is restated.
+public struct HLSDesign: Sendable {
+    public let config: DatapathConfig
+    public let graphs: KernelGraphs
+    let formats: [Register: RegisterFormat]
+
+    public init(_ config: DatapathConfig) throws {
+        self.config = config
+        graphs = try KernelGraphs(config)
+        var found: [Register: RegisterFormat] = [:]
+        for (_, graph) in graphs.all {
+            for node in graph.nodes {
+                guard case .register(let r, let spec) = node.op else { continue }
+                let width = max(found[r]?.width ?? 0, spec.bits ?? node.signedWidth)
+                if let earlier = found[r], earlier.spec != spec {
+                    throw HLSGenError("register \(r) appears with two formats in the traced kernels")
+                }
+                found[r] = RegisterFormat(register: r, spec: spec, width: width)
+            }
+        }
+        formats = found
+    }
+
+    func format(_ r: Register) -> RegisterFormat {
+        guard let f = formats[r] else { preconditionFailure("register \(r) is not in the traced kernels") }
+        return f
+    }
+
+    /// Bits of one coefficient lane on the streams: a whole number of bytes, at least 16, holding the
+    /// quantized register.
+    public var coefficientBits: Int { max(16, (format(.quantized).width + 7) / 8 * 8) }
+
+    /// Bytes of one coefficient in the golden-vector file.
+    public var coefficientFileBytes: Int { coefficientBits <= 16 ? 2 : 4 }
+
+    /// Bits of an unsigned word holding 0...max.
+    static func unsignedBits(_ r: ClosedRange<Int>) -> Int {
+        precondition(r.lowerBound >= 0)
+        return max(1, Int.bitWidth - r.upperBound.leadingZeroBitCount)
+    }
+
+    /// The four quantizer-table fields, as the hardware holds them.
+    struct TableField {
+        let name: String, symbol: String, meaning: String
+        let range: ClosedRange<Int>
+        let value: (QuantizerEntry) -> Int
+        var typeName: String { "\(name)_t" }
+        var spelling: String { "ap_uint<\(HLSDesign.unsignedBits(range))>" }
+    }
+
+    var tableFields: [TableField] {
+        [TableField(name: "divisor", symbol: "q", meaning: "the table entry itself", range: graphs.divisorRange,
+                    value: { $0.divisor }),
+         TableField(name: "reciprocal", symbol: "f", meaning: "floor(2^r / 8q), rounded as libjpeg's compute_reciprocal",
+                    range: graphs.reciprocalRange, value: { $0.reciprocal }),
+         TableField(name: "correction", symbol: "c", meaning: "8q/2, +1 when the reciprocal was rounded down",
+                    range: graphs.correctionRange, value: { $0.correction }),
+         TableField(name: "shift", symbol: "r", meaning: "reciprocal bits + bitlen(8q) - 1", range: graphs.shiftRange,
+                    value: { $0.shift })]
+    }
+
+    /// The fields a mode's top needs: the quantizer's three, the dequantizer's divisor, or all four.
+    func tableFields(for mode: HLSMode) -> [TableField] {
+        tableFields.filter { f in
+            f.name == "divisor" ? mode.dequantizes : mode.quantizes
+        }
+    }
+}
+
+public struct HLSGenError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
