@@ -9,6 +9,8 @@ struct FXCodec: AsyncParsableCommand {
             // Each command lives in Commands/<Name>.swift; add it here.
             Roundtrip.self,
             Bench.self,
+            HLS.self,
+            CSim.self,
             RTL.self,
             Cosim.self,
         ]

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Golden
+import HLSGen
+
+extension HLSMode: ExpressibleByArgument {}
+
+/// The core a project is built around: mode, stream width, target part and clock.
+struct CoreOptions: ParsableArguments {
+    @Option(help: "encode (samples -> coefficients), decode (coefficients -> samples) or roundtrip.")
+    var mode: HLSMode?
+
+    @Option(help: "Values per stream beat: 1, or 8 (a block row).")
+    var lanes: Int?
+
+    @Option(help: "FPGA part for run_hls.tcl and hls_config.cfg.")
+    var part: String = HLSProject.defaultPart
+
+    @Option(name: .customLong("clock-ns"), help: "Clock period in ns for run_hls.tcl and hls_config.cfg.")
+    var clockNs: Double = HLSProject.defaultClockNs
+
+    func validate() throws {
+        if let lanes, lanes != 1 && lanes != 8 { throw ValidationError("--lanes must be 1 or 8, is \(lanes)") }
+        guard clockNs > 0 && clockNs.isFinite else { throw ValidationError("--clock-ns must be positive") }
+        guard !part.isEmpty, !part.contains(where: \.isWhitespace) else { throw ValidationError("--part must be one word") }
+    }
+
+    var synthesisTop: HLSTop { HLSTop(mode: mode ?? .roundtrip, lanes: lanes ?? 8) }
+}
+
+extension DatapathOptions {
+    /// Tables from a --qtable file, described by the file's name and hash.
+    func quantTables(for config: DatapathConfig, path: String) throws -> (tables: [QuantTable], description: String) {
+        let tables = try self.tables(maxEntry: (1 << config.quantTableBits) - 1) ?? []
+        let bytes = FileManager.default.contents(atPath: path) ?? Data()
+        return (tables, "file \(path) (sha256 \(SHA256.hex(Array(bytes)).prefix(16)))")
+    }
+}
+
+/// `fxcodec hls`: the datapath rendered as an HLS C++ project.
+struct HLS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hls",
+        abstract: "Render the datapath configuration as an HLS C++ project (sources, testbench, Makefile, Tcl).")
+
+    @OptionGroup var datapath: DatapathOptions
+    @OptionGroup var core: CoreOptions
+
+    @Option(help: "Output folder (created; files are replaced only when their contents change).")
+    var out: String = "hls"
+
+    @Flag(name: .customLong("all-tops"), help: "Put every mode and lane count in the sources and testbench (the C-simulation build).")
+    var allTops = false
+
+    func run() throws {
+        let config = try datapath.datapath()
+        let spec = try projectSpec(config: config, datapath: datapath, core: core, allTops: allTops, out: out)
+        let files = try HLSProject.render(spec)
+        try HLSProject.write(files, to: URL(fileURLWithPath: out))
+        print("\(out): \(files.count) files, top \(spec.synthesisTop.name), configuration \(config.name), \(spec.tableDescription)")
+    }
+}
+
+/// A project spec from command options, with the command that regenerates it.
+func projectSpec(config: DatapathConfig, datapath: DatapathOptions, core: CoreOptions, allTops: Bool,
+                 out: String) throws -> HLSProjectSpec {
+    let top = core.synthesisTop
+    let configArguments = datapath.config.map { ["--config", $0] } ?? ["--preset", datapath.preset ?? config.name]
+    guard let path = datapath.qtable else {
+        return .ijg(quality: datapath.quality, config: config, configArguments: configArguments, top: top,
+                    allTops: allTops, out: out, part: core.part, clockNs: core.clockNs)
+    }
+    let (tables, description) = try datapath.quantTables(for: config, path: path)
+    return HLSProjectSpec(config: config, tables: tables, tableDescription: description,
+                          tops: allTops ? HLSTop.all : [top], synthesisTop: top, part: core.part, clockNs: core.clockNs,
+                          command: HLSProjectSpec.command(out: out, configArguments: configArguments,
+                                                          tableArguments: ["--qtable", path], top: top, part: core.part,
+                                                          clockNs: core.clockNs, allTops: allTops))
+}
