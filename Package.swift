@@ -3,7 +3,7 @@ import PackageDescription
 
 // fxcodec: a fixed-point JPEG-style codec for FPGAs, modelled bit-accurately in Swift and rendered
 // as HLS C++ and Verilog from one datapath description.
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "fxcodec",
