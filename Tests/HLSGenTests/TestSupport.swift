@@ -1,0 +1,43 @@
+import CoSim
+import Foundation
+import Golden
+import HLSGen
+import ImageIO
+
+enum Paths {
+    /// The repository root, three levels above this file.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    /// ../shared/images beside the repository.
+    static let sharedImages = repository.deletingLastPathComponent().appendingPathComponent("shared/images")
+    /// Compiled testbenches, reused across runs when their sources are unchanged (ignored by git).
+    static let csimCache = repository.appendingPathComponent("scratch/hls-csim")
+    /// The committed default project.
+    static let committedProject = repository.appendingPathComponent("hls")
+}
+
+enum Fixtures {
+    /// The project committed under hls/, exactly as `fxcodec hls` renders it with no options.
+    static let committed = HLSProjectSpec.ijg(quality: 75, config: .libjpeg, configArguments: ["--preset", DatapathConfig.libjpeg.name],
+                                              top: HLSTop(mode: .roundtrip, lanes: 8), out: "hls")
+
+    /// Every PNG in ../shared/images, by file name.
+    static func sharedImages() throws -> [CSimImage] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Paths.sharedImages.path)
+            .filter { $0.hasSuffix(".png") }.sorted()
+        return try names.map { CSimImage(name: $0, image: try PNGFile.read(Paths.sharedImages.appendingPathComponent($0).path)) }
+    }
+
+    static func apTypes() throws -> URL { try locateAPTypes(searchFrom: [Paths.repository]) }
+
+    static func file(_ files: [GeneratedFile], _ path: String) -> String {
+        files.first { $0.path == path }?.text ?? ""
+    }
+
+    /// Blocks of an image's component planes with 4:2:0 chroma, counted from its size alone.
+    static func blockCount(_ image: Image) -> Int {
+        func blocks(_ w: Int, _ h: Int) -> Int { ((w + 7) / 8) * ((h + 7) / 8) }
+        let luma = blocks(image.width, image.height)
+        return image.components == 1 ? luma : luma + 2 * blocks((image.width + 1) / 2, (image.height + 1) / 2)
+    }
+}
