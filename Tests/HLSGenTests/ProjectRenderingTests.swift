@@ -59,8 +59,7 @@ import Testing
     /// A different configuration changes the C++ by itself: each DCT constant is the configuration's.
     @Test(arguments: DatapathConfig.presets)
     func constantsAreTheConfigurations(_ config: DatapathConfig) throws {
-        let spec = HLSProjectSpec.ijg(quality: 75, config: config, configArguments: ["--preset", config.name],
-                                      top: HLSTop(mode: .roundtrip, lanes: 8), out: ".")
+        let spec = Fixtures.roundtripProject(config)
         let source = Fixtures.file(try HLSProject.render(spec), "src/fxcodec.cpp")
         let constants = DCTConstants(bits: config.dctConstantBits).all
         for c in constants {
@@ -73,8 +72,7 @@ import Testing
     /// Registers are spelled by their spec: saturating ap_fixed, wrapping ap_int, full precision ap_int.
     @Test(arguments: DatapathConfig.presets)
     func registerTypesFollowTheirSpecs(_ config: DatapathConfig) throws {
-        let spec = HLSProjectSpec.ijg(quality: 75, config: config, configArguments: ["--preset", config.name],
-                                      top: HLSTop(mode: .roundtrip, lanes: 8), out: ".")
+        let spec = Fixtures.roundtripProject(config)
         let header = Fixtures.file(try HLSProject.render(spec), "src/fxcodec.h")
         let used: [Register] = [.fdctWorkspace, .fdctOutput, .quantized, .dequantized, .idctWorkspace, .idctOutput, .sample]
             + (config.rangeLimit == .libjpegTable ? [.rangeIndex] : [])
@@ -96,8 +94,7 @@ import Testing
     /// Each kernel declares one variable per live node of its traced graph, as wide as the node's range.
     @Test(arguments: DatapathConfig.presets)
     func kernelSignalsHaveTheGraphsWidths(_ config: DatapathConfig) throws {
-        let spec = HLSProjectSpec.ijg(quality: 75, config: config, configArguments: ["--preset", config.name],
-                                      top: HLSTop(mode: .roundtrip, lanes: 8), out: ".")
+        let spec = Fixtures.roundtripProject(config)
         let source = Fixtures.file(try HLSProject.render(spec), "src/fxcodec.cpp")
         let graphs = try KernelGraphs(config)
         for (name, graph) in graphs.all {

@@ -21,6 +21,12 @@ enum Fixtures {
     static let committed = HLSProjectSpec.ijg(quality: 75, config: .libjpeg, configArguments: ["--preset", DatapathConfig.libjpeg.name],
                                               top: HLSTop(mode: .roundtrip, lanes: 8), out: "hls")
 
+    /// A single-top project (roundtrip, 8 lanes, quality 75) of `config`.
+    static func roundtripProject(_ config: DatapathConfig) -> HLSProjectSpec {
+        HLSProjectSpec.ijg(quality: 75, config: config, configArguments: ["--preset", config.name],
+                           top: HLSTop(mode: .roundtrip, lanes: 8), out: ".")
+    }
+
     /// Every PNG in ../shared/images, by file name.
     static func sharedImages() throws -> [CSimImage] {
         let names = try FileManager.default.contentsOfDirectory(atPath: Paths.sharedImages.path)
