@@ -13,6 +13,7 @@ struct FXCodec: AsyncParsableCommand {
             CSim.self,
             RTL.self,
             Cosim.self,
+            Synth.self,
         ]
     )
 }

@@ -1,0 +1,21 @@
+import Golden
+import HLSGen
+
+/// What the committed `rtl-sim/` folder holds: the default configuration's RTL (quality 75 tables,
+/// the roundtrip top at 8 lanes, and the cores with the mode at run time), the Verilator harness and
+/// the Icarus testbench, exactly as `command` writes them. README.md there is written by hand.
+public enum RTLSimFolder {
+    public static let folder = "rtl-sim"
+    public static let mode = HLSMode.roundtrip
+    public static let lanes = 8
+    public static let quality = 75
+    public static let config = DatapathConfig.libjpeg
+    public static let command = "fxcodec rtl --out \(folder) --preset \(config.name) -q \(quality) --mode \(mode.rawValue) "
+        + "--lanes \(lanes) --harness"
+
+    public static func files() throws -> [GeneratedFile] {
+        let design = try RTLDesign(config: config, quality: quality)
+        return try design.files(mode: mode, lanes: lanes, command: command)
+            + SimulationSources.files(design: design, command: command)
+    }
+}
