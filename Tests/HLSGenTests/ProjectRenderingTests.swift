@@ -165,7 +165,7 @@ import Testing
                                       allTops: true, out: ".")
         let files = try HLSProject.render(spec)
         let code = Fixtures.file(files, "src/fxcodec.cpp") + Fixtures.file(files, "src/fxcodec.h")
-        for banned in ["new ", "malloc", "std::", "<vector>", "<deque>", "static int", "while"] {
+        for banned in ["new ", "malloc", "std::", "<vector>", "<deque>", "static int", "while (", "do {", "goto"] {
             #expect(!code.contains(banned), "synthesizable code contains \(banned)")
         }
         let loops = code.components(separatedBy: "for (").dropFirst()
@@ -177,7 +177,7 @@ import Testing
         }
         for pragma in ["#pragma HLS DATAFLOW", "#pragma HLS INTERFACE axis port=in", "#pragma HLS INTERFACE axis port=out",
                        "#pragma HLS INTERFACE s_axilite port=divisor bundle=control", "#pragma HLS PIPELINE II=1",
-                       "#pragma HLS ARRAY_PARTITION variable=buffer complete dim=0",
+                       "#pragma HLS ARRAY_PARTITION variable=fdct_workspace_buffer complete dim=0",
                        "#pragma HLS ARRAY_PARTITION variable=reciprocal complete"] {
             #expect(code.contains(pragma), "missing \(pragma)")
         }

@@ -485,21 +485,26 @@ static void read_pixels_x8(hls::stream<pixel_beat_x8>& in, hls::stream<pixel_oct
     }
 }
 
-// Row/column order swap through an 8x8 register buffer (64 values; filled by rows, drained by columns).
+// Transpose, in two processes around an 8x8 buffer: octet i in fills line i, octet j out is
+// the j-th value of every line (rows in, columns out, or the other way round). In the DATAFLOW
+// region the buffer is a ping-pong pair (2 x 64 registers, partitioned), so one block fills it
+// while the one before drains, each at an octet per clock.
 template <typename T>
-static void transpose(hls::stream<octet<T> >& in, hls::stream<octet<T> >& out) {
-    T buffer[8][8];
-#pragma HLS ARRAY_PARTITION variable=buffer complete dim=0
-    for (int r = 0; r < 8; ++r) {
+static void transpose_in(hls::stream<octet<T> >& in, T buffer[8][8]) {
+    for (int i = 0; i < 8; ++i) {
 #pragma HLS PIPELINE II=1
-        const octet<T> row = in.read();
-        for (int k = 0; k < 8; ++k) buffer[r][k] = row.v[k];
+        const octet<T> line = in.read();
+        for (int k = 0; k < 8; ++k) buffer[i][k] = line.v[k];
     }
-    for (int c = 0; c < 8; ++c) {
+}
+
+template <typename T>
+static void transpose_out(const T buffer[8][8], hls::stream<octet<T> >& out) {
+    for (int j = 0; j < 8; ++j) {
 #pragma HLS PIPELINE II=1
-        octet<T> column;
-        for (int k = 0; k < 8; ++k) column.v[k] = buffer[k][c];
-        out.write(column);
+        octet<T> crossing;
+        for (int k = 0; k < 8; ++k) crossing.v[k] = buffer[k][j];
+        out.write(crossing);
     }
 }
 
@@ -630,14 +635,20 @@ void fxcodec_roundtrip_x8(hls::stream<pixel_beat_x8>& in,
 #pragma HLS STREAM variable=idct_workspace_columns depth=8
 #pragma HLS STREAM variable=idct_workspace_rows depth=8
 #pragma HLS STREAM variable=sample_rows depth=8
+    fdct_workspace_t fdct_workspace_buffer[8][8];
+#pragma HLS ARRAY_PARTITION variable=fdct_workspace_buffer complete dim=0
+    idct_workspace_t idct_workspace_buffer[8][8];
+#pragma HLS ARRAY_PARTITION variable=idct_workspace_buffer complete dim=0
     read_pixels_x8(in, pixel_rows, start);
     fdct_rows(pixel_rows, fdct_workspace_rows);
-    transpose(fdct_workspace_rows, fdct_workspace_columns);
+    transpose_in(fdct_workspace_rows, fdct_workspace_buffer);
+    transpose_out(fdct_workspace_buffer, fdct_workspace_columns);
     fdct_columns(fdct_workspace_columns, fdct_output_columns);
     quantize_octets<true>(fdct_output_columns, quantized_columns, reciprocal, correction, shift);
     dequantize_octets<true>(quantized_columns, dequantized_columns, divisor);
     idct_columns(dequantized_columns, idct_workspace_columns);
-    transpose(idct_workspace_columns, idct_workspace_rows);
+    transpose_in(idct_workspace_columns, idct_workspace_buffer);
+    transpose_out(idct_workspace_buffer, idct_workspace_rows);
     idct_rows(idct_workspace_rows, sample_rows);
     write_pixels_x8(sample_rows, start, out);
 }

@@ -191,21 +191,26 @@ struct CorePrinter {
             s += read(.coefficients, lanes: l)
         }
         s += """
-        // Row/column order swap through an 8x8 register buffer (64 values; filled by rows, drained by columns).
+        // Transpose, in two processes around an 8x8 buffer: octet i in fills line i, octet j out is
+        // the j-th value of every line (rows in, columns out, or the other way round). In the DATAFLOW
+        // region the buffer is a ping-pong pair (2 x 64 registers, partitioned), so one block fills it
+        // while the one before drains, each at an octet per clock.
         template <typename T>
-        static void transpose(hls::stream<octet<T> >& in, hls::stream<octet<T> >& out) {
-            T buffer[8][8];
-        #pragma HLS ARRAY_PARTITION variable=buffer complete dim=0
-            for (int r = 0; r < 8; ++r) {
+        static void transpose_in(hls::stream<octet<T> >& in, T buffer[8][8]) {
+            for (int i = 0; i < 8; ++i) {
         #pragma HLS PIPELINE II=1
-                const octet<T> row = in.read();
-                for (int k = 0; k < 8; ++k) buffer[r][k] = row.v[k];
+                const octet<T> line = in.read();
+                for (int k = 0; k < 8; ++k) buffer[i][k] = line.v[k];
             }
-            for (int c = 0; c < 8; ++c) {
+        }
+
+        template <typename T>
+        static void transpose_out(const T buffer[8][8], hls::stream<octet<T> >& out) {
+            for (int j = 0; j < 8; ++j) {
         #pragma HLS PIPELINE II=1
-                octet<T> column;
-                for (int k = 0; k < 8; ++k) column.v[k] = buffer[k][c];
-                out.write(column);
+                octet<T> crossing;
+                for (int k = 0; k < 8; ++k) crossing.v[k] = buffer[k][j];
+                out.write(crossing);
             }
         }
 
@@ -388,6 +393,7 @@ struct CorePrinter {
     /// The dataflow of one top: read, the passes and transposes, (de)quantization, write.
     private func top(_ top: HLSTop) -> String {
         var streams: [(type: String, name: String)] = [("frame_flag", "start")]
+        var buffers: [(type: String, name: String)] = []
         var calls: [String] = []
         var current = ""
         func stream(_ type: String, _ name: String) -> String {
@@ -400,7 +406,12 @@ struct CorePrinter {
             current = next
         }
         func transpose(_ r: Register, to name: String) {
-            step({ "transpose(\($0), \($1));" }, design.format(r).octetName, name)
+            let buffer = "\(r)_buffer"
+            buffers.append((design.format(r).typeName, buffer))
+            calls.append("transpose_in(\(current), \(buffer));")
+            let next = stream(design.format(r).octetName, name)
+            calls.append("transpose_out(\(buffer), \(next));")
+            current = next
         }
         let fields = { (role: HLSMode) in self.design.tableFields(for: role).map(\.name) }
         let f = design.format
@@ -441,6 +452,9 @@ struct CorePrinter {
         for (type, name) in streams { s += "    hls::stream<\(type)> \(name)(\"\(name)\");\n" }
         s += "#pragma HLS STREAM variable=start depth=4\n"
         for (_, name) in streams.dropFirst() { s += "#pragma HLS STREAM variable=\(name) depth=8\n" }
+        for (type, name) in buffers {
+            s += "    \(type) \(name)[8][8];\n#pragma HLS ARRAY_PARTITION variable=\(name) complete dim=0\n"
+        }
         for call in calls { s += "    \(call)\n" }
         s += "}\n"
         return s
