@@ -1,6 +1,7 @@
 /// A two's-complement integer, read as if its sign bit went on forever, that can carry an exact
 /// source value through rounding and overflow handling. `Int` serves the fast path; `Int129`
-/// holds any stored value of the model (up to an unsigned 128-bit one).
+/// holds any stored value of the model (up to an unsigned 128-bit one). Widths are 1...bit width, so
+/// the masking shifts (&<<, &>>) below never meet an out-of-range count.
 @usableFromInline
 protocol ExactInteger: Comparable {
     /// The bit pattern the overflow modes rewrite: at least as wide as any target width used with it.
@@ -33,10 +34,10 @@ extension Int: ExactInteger {
     @inlinable func incremented() -> Int { self &+ 1 }
     @inlinable func bit(_ index: Int) -> Bool { index >= 0 && (self >> index) & 1 != 0 }
     @inlinable func hasBits(below index: Int) -> Bool { index > 0 && self & ((1 << index) &- 1) != 0 }
-    @inlinable func lowBits(_ width: Int) -> UInt { UInt(bitPattern: self) & (UInt.max >> (64 - width)) }
+    @inlinable func lowBits(_ width: Int) -> UInt { UInt(bitPattern: self) & (UInt.max &>> (64 - width)) }
     @inlinable init(pattern: UInt, width: Int, signed: Bool) {
         let unused = 64 - width
-        self = signed ? Int(bitPattern: pattern << unused) >> unused : Int(bitPattern: pattern)
+        self = signed ? Int(bitPattern: pattern &<< unused) &>> unused : Int(bitPattern: pattern)
     }
 }
 
@@ -48,13 +49,13 @@ struct Int129: ExactInteger, Hashable, Sendable {
     @usableFromInline var low: UInt128
     @usableFromInline var isNegative: Bool
 
-    @usableFromInline init(low: UInt128, isNegative: Bool) {
+    @inlinable init(low: UInt128, isNegative: Bool) {
         self.low = low
         self.isNegative = isNegative
     }
 
-    @usableFromInline init(_ value: Int128) { self.init(low: UInt128(bitPattern: value), isNegative: value < 0) }
-    @usableFromInline init(_ value: UInt128) { self.init(low: value, isNegative: false) }
+    @inlinable init(_ value: Int128) { self.init(low: UInt128(bitPattern: value), isNegative: value < 0) }
+    @inlinable init(_ value: UInt128) { self.init(low: value, isNegative: false) }
     @usableFromInline init(_ value: Int) { self.init(Int128(value)) }
 
     @usableFromInline static var zero: Int129 { Int129(low: 0, isNegative: false) }
@@ -88,12 +89,12 @@ struct Int129: ExactInteger, Hashable, Sendable {
         return low & ((1 << index) &- 1) != 0
     }
 
-    @usableFromInline func lowBits(_ width: Int) -> UInt128 { low & (UInt128.max >> (128 - width)) }
+    @usableFromInline func lowBits(_ width: Int) -> UInt128 { low & (UInt128.max &>> (128 - width)) }
 
-    @usableFromInline init(pattern: UInt128, width: Int, signed: Bool) {
+    @inlinable init(pattern: UInt128, width: Int, signed: Bool) {
         let unused = 128 - width
         if signed {
-            self.init(Int128(bitPattern: pattern << unused) >> unused)
+            self.init(Int128(bitPattern: pattern &<< unused) &>> unused)
         } else {
             self.init(pattern)
         }

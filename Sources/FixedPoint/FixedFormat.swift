@@ -46,6 +46,7 @@ public struct FixedFormat: Hashable, Sendable {
         case wrapSignMagnitude = "AP_WRAP_SM"
     }
 
+    @inlinable
     public init(width: Int, integerBits: Int, isSigned: Bool = true,
                 quantization: Quantization = .truncate, overflow: Overflow = .wrap,
                 saturationBits: Int = 0) throws {

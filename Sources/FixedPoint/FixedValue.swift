@@ -8,17 +8,20 @@ public struct FixedValue: Sendable {
     public let bits: UInt128
 
     /// The value whose stored bits are the low W bits of `bits` (a reinterpretation, like setting `.V`).
+    @inlinable
     public init(bits: UInt128, format: FixedFormat) {
         self.format = format
-        self.bits = bits & (UInt128.max >> (128 - format.width))
+        self.bits = bits & (UInt128.max &>> (128 - format.width))
     }
 
     /// The value whose stored integer is `raw` wrapped to W bits: `raw · 2^-F` when it fits.
+    @inlinable
     public init(raw: Int128, format: FixedFormat) {
         self.init(bits: UInt128(bitPattern: raw), format: format)
     }
 
     /// `format`'s conversion of a double, as `ap_fixed<...> v = x;` does it.
+    @inlinable
     public init(_ x: Double, as format: FixedFormat) {
         self = Self.converting(x, to: format).value
     }
@@ -38,6 +41,7 @@ public struct FixedValue: Sendable {
     /// The double's exact value is rounded once. Following the headers, the exponent field is always
     /// read with the hidden bit set: a subnormal d counts as (2^52 + mantissa) · 2^−1075 (not
     /// mantissa · 2^−1074), and ±∞ as ±2^1024 (NaN likewise from its payload). Zero of either sign is 0.
+    @inlinable
     public static func converting(_ x: Double, to format: FixedFormat) -> (value: FixedValue, overflowed: Bool) {
         guard x != 0 else { return (FixedValue(bits: 0, format: format), false) }
         let significand = Int(x.significandBitPattern | 1 << 52)
@@ -61,13 +65,14 @@ public struct FixedValue: Sendable {
         return converting(exact: other.exact, fractionBits: other.format.fractionBits, to: format)
     }
 
+    @usableFromInline
     static func converting(exact a: Int129, fractionBits: Int, to format: FixedFormat) -> (value: FixedValue, overflowed: Bool) {
         let (placed, overflowed) = format.place(a, fractionBits: fractionBits, min: format.exactMin, max: format.exactMax)
         return (FixedValue(bits: placed.low, format: format), overflowed)
     }
 
     /// The stored integer, `value · 2^F`, exactly.
-    var exact: Int129 { Int129(pattern: bits, width: format.width, signed: format.isSigned) }
+    @inlinable var exact: Int129 { Int129(pattern: bits, width: format.width, signed: format.isSigned) }
 
     /// The stored integer (value · 2^F), sign-extended; nil only for an ap_ufixed<128> of 2^127 or more.
     public var raw: Int128? {

@@ -6,22 +6,26 @@
 // overflow does; ask `FixedFormat.sumFormat(with:)` etc. first to handle it as an error instead.
 
 extension FixedValue {
+    @inlinable
     public static func + (a: FixedValue, b: FixedValue) -> FixedValue {
         let format = fullPrecision { try a.format.sumFormat(with: b.format) }
         return FixedValue(bits: a.aligned(to: format) &+ b.aligned(to: format), format: format)
     }
 
+    @inlinable
     public static func - (a: FixedValue, b: FixedValue) -> FixedValue {
         let format = fullPrecision { try a.format.differenceFormat(with: b.format) }
         return FixedValue(bits: a.aligned(to: format) &- b.aligned(to: format), format: format)
     }
 
     /// The product is exact: W1 + W2 ≤ 128 bits, so the 128-bit wrapping product is the true one.
+    @inlinable
     public static func * (a: FixedValue, b: FixedValue) -> FixedValue {
         let format = fullPrecision { try a.format.productFormat(with: b.format) }
         return FixedValue(bits: a.extended &* b.extended, format: format)
     }
 
+    @inlinable
     public static prefix func - (a: FixedValue) -> FixedValue {
         let format = fullPrecision { try a.format.negationFormat() }
         return FixedValue(bits: 0 &- a.extended, format: format)
@@ -64,12 +68,12 @@ extension FixedValue {
     }
 
     /// The stored integer, sign- or zero-extended to 128 bits.
-    var extended: UInt128 { exact.low }
+    @inlinable var extended: UInt128 { exact.low }
 
     /// The stored integer in `format`'s LSB units (format.fractionBits ≥ this one's), modulo 2^128.
-    func aligned(to format: FixedFormat) -> UInt128 { extended << (format.fractionBits - self.format.fractionBits) }
+    @inlinable func aligned(to format: FixedFormat) -> UInt128 { extended &<< (format.fractionBits - self.format.fractionBits) }
 
-    private static func fullPrecision(_ resultFormat: () throws -> FixedFormat) -> FixedFormat {
+    @inlinable static func fullPrecision(_ resultFormat: () throws -> FixedFormat) -> FixedFormat {
         do { return try resultFormat() } catch { preconditionFailure("\(error)") }
     }
 }

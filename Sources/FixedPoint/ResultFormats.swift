@@ -8,23 +8,28 @@
 // Results take the default modes, AP_TRN and AP_WRAP.
 
 extension FixedFormat {
+    @inlinable
     public func productFormat(with other: FixedFormat) throws -> FixedFormat {
         try Self.result("\(self) * \(other)", width: width + other.width,
                         integerBits: integerBits + other.integerBits, isSigned: isSigned || other.isSigned)
     }
 
+    @inlinable
     public func sumFormat(with other: FixedFormat) throws -> FixedFormat {
         try additive("\(self) + \(other)", other, isSigned: isSigned || other.isSigned)
     }
 
+    @inlinable
     public func differenceFormat(with other: FixedFormat) throws -> FixedFormat {
         try additive("\(self) - \(other)", other, isSigned: true)
     }
 
+    @inlinable
     public func negationFormat() throws -> FixedFormat {
         try Self.result("-\(self)", width: width + 1, integerBits: integerBits + 1, isSigned: true)
     }
 
+    @inlinable
     public func quotientFormat(dividingBy divisor: FixedFormat) throws -> FixedFormat {
         let s2 = divisor.isSigned ? 1 : 0
         return try Self.result("\(self) / \(divisor)", width: width + max(divisor.fractionBits, 0) + s2,
@@ -32,17 +37,21 @@ extension FixedFormat {
                                isSigned: isSigned || divisor.isSigned)
     }
 
-    private func additive(_ operation: String, _ other: FixedFormat, isSigned: Bool) throws -> FixedFormat {
+    @inlinable
+    func additive(_ operation: @autoclosure () -> String, _ other: FixedFormat, isSigned: Bool) throws -> FixedFormat {
         let i1 = integerBits + (other.isSigned && !self.isSigned ? 1 : 0)
         let i2 = other.integerBits + (self.isSigned && !other.isSigned ? 1 : 0)
         let i = max(i1, i2) + 1
-        return try Self.result(operation, width: i + max(fractionBits, other.fractionBits), integerBits: i,
+        return try Self.result(operation(), width: i + max(fractionBits, other.fractionBits), integerBits: i,
                                isSigned: isSigned)
     }
 
-    private static func result(_ operation: String, width: Int, integerBits: Int, isSigned: Bool) throws -> FixedFormat {
+    /// The operation's text is built only for the error.
+    @inlinable
+    static func result(_ operation: @autoclosure () -> String, width: Int, integerBits: Int,
+                               isSigned: Bool) throws -> FixedFormat {
         guard width <= maximumWidth, integerBitsRange.contains(integerBits) else {
-            throw FixedPointError.resultTooWide(operation: operation, width: width, integerBits: integerBits)
+            throw FixedPointError.resultTooWide(operation: operation(), width: width, integerBits: integerBits)
         }
         return try FixedFormat(width: width, integerBits: integerBits, isSigned: isSigned)
     }

@@ -14,6 +14,7 @@ struct FXCodec: AsyncParsableCommand {
             RTL.self,
             Cosim.self,
             Synth.self,
+            Fixed.self,
         ]
     )
 }
