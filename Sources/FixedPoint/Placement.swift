@@ -15,7 +15,8 @@ extension FixedFormat {
     /// `raw` and `fractionBits` when `fitsInt` (signed W ≤ 64, unsigned W ≤ 63).
     @inlinable
     public func fit(raw: Int, fractionBits sourceFractionBits: Int) -> (value: Int, overflowed: Bool) {
-        place(raw, fractionBits: sourceFractionBits, min: minRaw, max: maxRaw)
+        precondition(fitsInt, "fit(raw:fractionBits:) needs a format whose values fit an Int, not \(self)")
+        return place(raw, fractionBits: sourceFractionBits, min: minRaw, max: maxRaw)
     }
 
     /// `fit` for any exact integer type; `min`/`max` are this format's bounds in that type.

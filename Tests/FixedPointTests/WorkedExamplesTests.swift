@@ -139,3 +139,48 @@ struct ResultTypeExamples {
         #expect(q.exactDouble == -128)
     }
 }
+
+/// `fit`, the golden model's primitive, on the same examples. (The cross-check also reaches it: every
+/// conversion into a format of up to 64 bits goes through it, doubles with fractionBits up to 1075.)
+struct FitExamples {
+    @Test("fit rounds raw · 2^-fractionBits as the quantization table says")
+    func quantization() throws {
+        // 1.25, −1.25, 0.75, −0.75 as raw · 2^-2, and −1.1 ≈ −1126 · 2^-10, into ap_fixed<3,2,Q> (LSB 0.5).
+        let inputs = [(5, 2), (-5, 2), (3, 2), (-3, 2), (-1126, 10)]
+        for (mode, expected) in QuantizationExamples.rows {
+            let f = try FixedFormat(width: 3, integerBits: 2, quantization: mode)
+            for ((raw, fractionBits), want) in zip(inputs, expected) {
+                let (value, overflowed) = f.fit(raw: raw, fractionBits: fractionBits)
+                #expect(Double(value) * 0.5 == want && !overflowed, "\(f).fit(\(raw), \(fractionBits)) = \(value)")
+            }
+        }
+    }
+
+    @Test("fit applies the overflow modes and reports when they changed the value")
+    func overflow() throws {
+        for (mode, n, expected, _) in OverflowExamples.rows {
+            let f = try FixedFormat(width: 4, integerBits: 4, overflow: mode, saturationBits: n)
+            for (x, want) in zip(OverflowExamples.inputs, expected) {
+                // The same integer, given with 3 fraction bits.
+                let (value, overflowed) = f.fit(raw: x * 8, fractionBits: 3)
+                #expect(value == want, "\(f).fit(\(x)) = \(value), expected \(want)")
+                #expect(overflowed == !(-8...7).contains(x) || (mode == .saturateSymmetric && x == -8))
+            }
+        }
+    }
+
+    @Test("fit is exact for any fractionBits: far below the LSB, far above the MSB")
+    func extremeShifts() throws {
+        let f = try FixedFormat(parsing: "ap_fixed<8,4,AP_RND_INF,AP_SAT>")     // LSB 1/16, range [-8, 7.9375]
+        #expect(f.fit(raw: 1, fractionBits: 300) == (0, false))                 // 2^-300 rounds to 0
+        #expect(f.fit(raw: -1, fractionBits: 300) == (0, false))
+        #expect(f.fit(raw: 1 << 62, fractionBits: 67) == (1, false))             // 2^-5: a tie, away from zero
+        #expect(f.fit(raw: -(1 << 62), fractionBits: 67) == (-1, false))
+        #expect(f.fit(raw: 1, fractionBits: -200) == (127, true))                // 2^200 saturates
+        #expect(f.fit(raw: -3, fractionBits: -70) == (-128, true))
+        #expect(f.fit(raw: Int.min, fractionBits: 60) == (-128, false))          // exactly −8
+        let wrapping = try FixedFormat(parsing: "ap_fixed<8,4>")
+        #expect(wrapping.fit(raw: 1, fractionBits: -60) == (0, true))            // 2^60 wraps to 0
+        #expect(wrapping.fit(raw: 0x7FF, fractionBits: 4) == (-1, true))         // 127.9375: low 8 bits all ones
+    }
+}
