@@ -31,11 +31,11 @@ extension FixedFormat {
             qIsExact = q.shiftedRight(by: d) == a
         } else {
             q = a.shiftedRight(by: -d)
-            if quantization != .truncate,
-               quantization.roundsUp(firstDropped: a.bit(-d - 1), restDropped: a.hasBits(below: -d - 1),
-                                     negative: a.isNegative, lsb: q.bit(0)) {
-                q = q.incremented()
-            }
+            // Data-dependent, so written to select rather than branch.
+            let roundsUp = quantization != .truncate
+                && quantization.roundsUp(firstDropped: a.bit(-d - 1), restDropped: a.hasBits(below: -d - 1),
+                                         negative: a.isNegative, lsb: q.bit(0))
+            q = roundsUp ? q.incremented() : q
         }
         if qIsExact && q >= min && q <= max && !(overflow == .saturateSymmetric && isSigned && q == min) {
             return (q, false)

@@ -33,7 +33,7 @@ struct HeaderProgram {
             sources["groups\(unit).cpp"] = "#include \"run.h\"\n" + mine.map(\.cppDefinition).joined(separator: "\n") + "\n"
         }
         let key = fnv1a(sources.sorted { $0.key < $1.key }.map { $0.key + $0.value }.joined()
-                        + headers.path + compileFlags.joined())
+                        + headerText(headers) + compileFlags.joined())
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("fxcodec-ap_fixed-crosscheck/\(String(key, radix: 16))")
         let executable = folder.appendingPathComponent("crosscheck")
@@ -93,6 +93,14 @@ struct HeaderProgram {
         guard started.0.terminationStatus == 0 else {
             throw HeaderProgramError("\(what) failed:\n\(message.prefix(4000))")
         }
+    }
+
+    /// The headers' own text, so that other headers at the same path make another program.
+    private static func headerText(_ headers: URL) -> String {
+        let files = (FileManager.default.enumerator(atPath: headers.path)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".h") }.sorted()
+        return files.map { $0 + ((try? String(contentsOf: headers.appendingPathComponent($0), encoding: .utf8)) ?? "") }
+            .joined()
     }
 
     private static func fnv1a(_ text: String) -> UInt64 {
