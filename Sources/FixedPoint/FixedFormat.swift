@@ -81,12 +81,6 @@ public struct FixedFormat: Hashable, Sendable {
 
     /// Whether stored values, and `minRaw`/`maxRaw`, fit an Int (the `fit` fast path).
     @inlinable public var fitsInt: Bool { isSigned ? width <= 64 : width <= 63 }
-
-    /// The same width and binary point, with the headers' default modes (what expressions produce).
-    public var withDefaultModes: FixedFormat {
-        // Cannot fail: only the modes change, to valid ones.
-        try! FixedFormat(width: width, integerBits: integerBits, isSigned: isSigned)
-    }
 }
 
 extension FixedFormat: CustomStringConvertible {

@@ -30,6 +30,8 @@ struct ParsingTests {
         #expect(u.minRaw == 0 && u.maxRaw == Int.max)
         let s = try FixedFormat(parsing: "ap_fixed<64,64>")
         #expect(s.minRaw == Int.min && s.maxRaw == Int.max)
+        #expect(try FixedFormat.integer(width: 64) == s)
+        #expect(try FixedFormat.integer(width: 9, isSigned: false) == FixedFormat(parsing: "ap_uint<9>"))
     }
 
     @Test("malformed types are refused with a message naming what is wrong", arguments: [
