@@ -7,7 +7,7 @@ let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-e
 
 let package = Package(
     name: "fxcodec",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fxcodec", targets: ["fxcodec"]),
         .library(name: "FixedPoint", targets: ["FixedPoint"]),
