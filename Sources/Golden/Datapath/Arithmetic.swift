@@ -35,7 +35,7 @@ extension DatapathArithmetic {
     /// DESCALE(x, n) = (x + 2^(n−1)) >> n: round half up. n ≤ 0 scales up by 2^−n exactly.
     @inlinable @inline(__always)
     public mutating func descale(_ a: Value, _ n: Int) -> Value {
-        if n > 0 { return shiftRight(add(a, constant: 1 << (n - 1)), n) }
+        if n > 0 { return shiftRight(add(a, constant: 1 &<< (n - 1)), n) }
         if n < 0 { return shiftLeft(a, -n) }
         return a
     }
