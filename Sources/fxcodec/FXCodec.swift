@@ -9,6 +9,7 @@ struct FXCodec: AsyncParsableCommand {
             // Each command lives in Commands/<Name>.swift; add it here.
             Roundtrip.self,
             Bench.self,
+            Compare.self,
             HLS.self,
             CSim.self,
             RTL.self,

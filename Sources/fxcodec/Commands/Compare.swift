@@ -1,0 +1,149 @@
+import ArgumentParser
+import CoSim
+import Foundation
+import Golden
+import HLSGen
+import ImageIO
+import LibJPEGReference
+
+/// `fxcodec compare`: one run, one table — the golden model on the CPU (one thread and all cores),
+/// the HLS C simulation, libjpeg-turbo's islow kernels in process, and the RTL core at 1 and 8 lanes,
+/// whose time is cycles (counted by co-simulation) divided by a clock that the user states.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare CPU timing (golden model, C simulation, libjpeg-turbo) with the RTL core's cycle counts.",
+        discussion: """
+            Every row processes the same 8×8 blocks (all components of the image, roundtrip: FDCT, quantize, \
+            dequantize, IDCT). CPU rows are measured wall time on this machine; RTL rows are co-simulated \
+            cycles at --clock-mhz (an input, not a measurement: no place-and-route for Xilinx parts here). \
+            libjpeg-turbo's row times its exported C kernels fdct + idct only (no quantization).
+            """)
+
+    @Argument(help: "Input PNG.")
+    var input: String
+
+    @OptionGroup var datapath: DatapathOptions
+
+    @Option(help: "Clock of the RTL core in MHz (stated, not measured).")
+    var clockMhz: Double = 250
+
+    @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
+    var chroma: ChromaSubsampling = .s420
+
+    @Flag(name: .customLong("skip-csim"), help: "Leave out the HLS C simulation (it compiles on first use).")
+    var skipCSim = false
+
+    @Option(help: "Repetitions of the CPU timings; the best is reported.")
+    var repeats: Int = 3
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    struct Row: Encodable {
+        var implementation: String
+        var blocks: Int
+        var samples: Int
+        var nsPerBlock: Double
+        var megasamplesPerSecond: Double
+        /// How many times faster the 8-lane core is than this row (at the stated clock).
+        var coreSpeedup: Double?
+        var basis: String
+        enum CodingKeys: String, CodingKey {
+            case implementation, blocks, samples, basis
+            case nsPerBlock = "ns_per_block", megasamplesPerSecond = "msamples_per_second", coreSpeedup = "core8_speedup"
+        }
+    }
+
+    struct Table: Encodable {
+        var image: String, config: String, quality: Int, chroma: String, clockMhz: Double, cores: Int
+        var rows: [Row]
+        enum CodingKeys: String, CodingKey { case image, config, quality, chroma, rows, cores; case clockMhz = "clock_mhz" }
+    }
+
+    func run() throws {
+        let config = try datapath.datapath()
+        let image: Image
+        do { image = try PNGFile.read(input) } catch { throw CommandError("\(error)") }
+        let name = URL(fileURLWithPath: input).lastPathComponent
+        let tables = try datapath.tables() ?? QuantTable.ijg(quality: datapath.quality)
+        let codec = try BlockCodec(config)
+        let (_, planes) = try ImageCodec(config: config, threads: processorCount).componentPlanes(image, chroma: chroma)
+        let components = planes.enumerated().map { (samples: $1.blocks(), table: tables[min($0 == 0 ? 0 : 1, tables.count - 1)]) }
+        let blocks = components.reduce(0) { $0 + $1.samples.count / 64 }
+        var rows: [Row] = []
+        func row(_ what: String, ns: Double, basis: String) {
+            rows.append(Row(implementation: what, blocks: blocks, samples: blocks * 64, nsPerBlock: ns,
+                            megasamplesPerSecond: 64 / ns * 1e3, coreSpeedup: nil, basis: basis))
+        }
+        func note(_ s: String) { if !json { FileHandle.standardError.write(Data("compare: \(s)\n".utf8)) } }
+
+        // The golden model, roundtrip of every block, one thread and all cores.
+        for threads in [1, processorCount] {
+            let seconds = Bench.best(repeats) {
+                for c in components {
+                    let q = codec.encode(samples: c.samples, table: c.table, trackRanges: false, threads: threads).coefficients
+                    _ = codec.decode(coefficients: q, table: c.table, trackRanges: false, threads: threads)
+                }
+            }
+            row("golden model (Swift), \(threads) thread\(threads == 1 ? "" : "s")", ns: seconds / Double(blocks) * 1e9,
+                basis: "measured")
+        }
+
+        // libjpeg-turbo's exported C kernels on as many blocks.
+        let reference = LibJPEG.timeKernels(blocks: max(blocks, 10_000), repeats: repeats)
+        row("libjpeg-turbo islow C kernels (fdct+idct)", ns: reference.fdctNs + reference.idctNs, basis: "measured, 1 thread")
+
+        // The HLS C simulation binary (roundtrip top, 8 lanes).
+        if !skipCSim {
+            note("HLS C simulation (compiles once, then cached)…")
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            do {
+                let apTypes = try locateAPTypes(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+                let request = CSimRequest(config: config, tableSets: [CSimTableSet(label: "compare", tables: tables)],
+                                          modes: [.roundtrip], lanes: [8], chroma: chroma, command: "fxcodec compare")
+                let report = try ImageCSim.run(request, images: [CSimImage(name: name, image: image)],
+                                               cache: FileManager.default.temporaryDirectory.appendingPathComponent("fxcodec-csim"),
+                                               apTypes: apTypes)
+                guard report.passed else { throw CommandError("C simulation disagrees with the golden model: run fxcodec csim") }
+                if let perBlock = report.csimSecondsPerBlock.values.first {
+                    row("HLS C simulation (g++ -O2, ap_int)", ns: perBlock * 1e9, basis: "measured, 1 thread")
+                }
+            } catch let e as CSimError { note("C simulation left out: \(e.description)") }
+        }
+
+        // The RTL core: cycles from co-simulation with no stalls, at the stated clock.
+        let design = try RTLDesign(config: config, tables: tables, tableDescription: "compare")
+        var core8: Double?
+        for lanes in [1, 8] {
+            note("Verilator co-simulation at \(lanes) lane(s) (built once, then cached)…")
+            let build = try VerilatorBuild.build(design: design, lanes: lanes, cacheRoot: VerilatorBuild.defaultCacheRoot)
+            let source = try ImageBlocks(image: image, name: name, config: config, chroma: chroma)
+            let job = source.job(mode: .roundtrip, codec: codec, tables: tables, writeTables: false,
+                                 layout: design.layout, runs: [StallSetting(stall: 0, seed: 1)])
+            let result = try Cosimulation.run([job], on: build, progress: false)[0]
+            guard result.passed else { throw CommandError("co-simulation at \(lanes) lane(s) disagrees with the golden model: run fxcodec cosim") }
+            let ns = Double(result.cycles) / Double(job.blockCount) / clockMhz * 1e3
+            if lanes == 8 { core8 = ns }
+            row("RTL core, \(lanes) lane\(lanes == 1 ? "" : "s") @ \(clockMhz) MHz", ns: ns,
+                basis: String(format: "%d cycles co-simulated (%.2f per block), clock stated", result.cycles,
+                              Double(result.cycles) / Double(job.blockCount)))
+        }
+        if let core8 { for i in rows.indices { rows[i].coreSpeedup = rows[i].nsPerBlock / core8 } }
+
+        let table = Table(image: name, config: config.name, quality: datapath.quality, chroma: chroma.rawValue,
+                          clockMhz: clockMhz, cores: processorCount, rows: rows)
+        if json { try printJSON(table); return }
+        print("\(name): \(blocks) blocks (\(blocks * 64) samples), roundtrip, configuration \(config.name), quality \(datapath.quality)")
+        print("CPU rows measured on this machine (\(processorCount) cores); RTL rows = co-simulated cycles ÷ \(clockMhz) MHz (stated, not measured).")
+        let header = ["implementation", "ns/block", "Msamples/s", "8-lane core is", "basis"]
+        let widths = [44, 10, 11, 15, 0]
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $1 == 0 ? $0 : $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: " ")
+        }
+        print(line(header))
+        for r in rows {
+            print(line([r.implementation, String(format: "%.1f", r.nsPerBlock), String(format: "%.1f", r.megasamplesPerSecond),
+                        r.coreSpeedup.map { String(format: "%.1f× faster", $0) } ?? "", r.basis]))
+        }
+    }
+}
