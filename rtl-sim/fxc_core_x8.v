@@ -244,11 +244,11 @@ module fxc_core_x8 (
     wire signed [15:0] a_out7 = decoding ? a_in7 : {fr_w7[14], fr_w7};
     wire a_out_valid = decoding ? a_valid[0] : a_valid[4];
     wire [1:0] a_out_tag = decoding ? a_side[1:0] : a_side[9:8];
-    wire t1_can_write;
-    assign a_en = !(a_out_valid && !t1_can_write);
     assign s_axis_tready = a_en;
 
     // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column pass] -> T2
+    wire t1_can_write;
+    assign a_en = !(a_out_valid && !t1_can_write);
     wire b_en;
     wire t1_rd_valid;
     wire [2:0] t1_rd_index;
@@ -256,7 +256,8 @@ module fxc_core_x8 (
     wire [127:0] t1_rd_data;
     fxc_transpose #(.W(16), .TW(2)) t1 (
         .aclk(aclk), .aresetn(aresetn),
-        .wr_en(a_en && a_out_valid), .wr_data({a_out7, a_out6, a_out5, a_out4, a_out3, a_out2, a_out1, a_out0}), .wr_tag(a_out_tag), .can_write(t1_can_write),
+        .wr_en(a_en && a_out_valid), .wr_data({a_out7, a_out6, a_out5, a_out4, a_out3, a_out2, a_out1, a_out0}), .wr_tag(a_out_tag),
+        .can_write(t1_can_write),
         .rd_en(b_en && t1_rd_valid), .rd_valid(t1_rd_valid), .rd_index(t1_rd_index), .rd_tag(t1_rd_tag),
         .rd_data(t1_rd_data)
     );
@@ -563,10 +564,10 @@ module fxc_core_x8 (
     wire signed [30:0] b_out7 = encoding ? {{16{qz7[14]}}, qz7} : {ic_w7[29], ic_w7};
     wire b_out_valid = encoding ? b_valid[6] : decoding ? b_valid[5] : b_valid[11];
     wire [1:0] b_out_tag = encoding ? b_side[34:33] : decoding ? b_side[29:28] : b_side[59:58];
-    wire t2_can_write;
-    assign b_en = !(b_out_valid && !t2_can_write);
 
     // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
+    wire t2_can_write;
+    assign b_en = !(b_out_valid && !t2_can_write);
     wire c_en;
     wire t2_rd_valid;
     wire [2:0] t2_rd_index;
@@ -574,7 +575,8 @@ module fxc_core_x8 (
     wire [247:0] t2_rd_data;
     fxc_transpose #(.W(31), .TW(2)) t2 (
         .aclk(aclk), .aresetn(aresetn),
-        .wr_en(b_en && b_out_valid), .wr_data({b_out7, b_out6, b_out5, b_out4, b_out3, b_out2, b_out1, b_out0}), .wr_tag(b_out_tag), .can_write(t2_can_write),
+        .wr_en(b_en && b_out_valid), .wr_data({b_out7, b_out6, b_out5, b_out4, b_out3, b_out2, b_out1, b_out0}), .wr_tag(b_out_tag),
+        .can_write(t2_can_write),
         .rd_en(c_en && t2_rd_valid), .rd_valid(t2_rd_valid), .rd_index(t2_rd_index), .rd_tag(t2_rd_tag),
         .rd_data(t2_rd_data)
     );

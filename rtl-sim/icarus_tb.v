@@ -8,7 +8,7 @@
 //     -P icarus_tb.ENTRY_BITS=39 icarus_tb.v fxc_*.v
 //   vvp tb +stim=beats.hex +beats=N +mode=M +stall=PERCENT +seed=S +out=values.txt
 // beats.hex: one input beat per line, {tlast, tuser[1:0], tdata} in hex. values.txt: every output lane
-// of every output beat, as a signed decimal, in order. Exits with "done" or "timeout".
+// of every output beat, as a signed decimal, in order. Prints "done …, framing_error F" or "timeout".
 `timescale 1ns/1ps
 `ifndef FXC_CORE
 `define FXC_CORE fxc_core_x8
@@ -89,7 +89,7 @@ module icarus_tb;
                 received = received + 1;
                 if (received == n) begin
                     $fclose(out_file);
-                    $display("done %0d beats in %0d clocks", received, cycles);
+                    $display("done %0d beats in %0d clocks, framing_error %0d", received, cycles, framing_error);
                     $finish;
                 end
             end

@@ -80,12 +80,22 @@ import Testing
                 let result = try Cosimulation.run([job], on: build, scratch: Paths.scratch, dump: dump)[0]
                 #expect(result.passed, "Verilator \(mode) x\(lanes): \(result)")
                 let verilator = try Data(contentsOf: dump).withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
-                let icarus = try IcarusSimulation.run(design: design, lanes: lanes, mode: mode, users: job.users,
-                                                      inputs: job.inputs, stallPercent: 30, seed: 11, scratch: Paths.scratch)
+                let (icarus, framing) = try IcarusSimulation.run(design: design, lanes: lanes, mode: mode, users: job.users,
+                                                                 inputs: job.inputs, stallPercent: 30, seed: 11,
+                                                                 scratch: Paths.scratch)
+                #expect(!framing, "Icarus: framing error on a well-framed stream, \(mode) x\(lanes)")
                 #expect(icarus.count == job.expected.count, "Icarus \(mode) x\(lanes) gave \(icarus.count) values")
                 #expect(icarus == verilator, "Icarus and Verilator differ, \(mode) x\(lanes)")
                 #expect(icarus == job.expected, "Icarus differs from the golden model, \(mode) x\(lanes)")
             }
+            // A tlast on the wrong beat is flagged, and the core still counts blocks by itself.
+            let job = blocks.job(mode: .roundtrip, codec: codec, tables: QuantTable.ijg(quality: 75), writeTables: false,
+                                 layout: design.layout, runs: [])
+            let (values, framing) = try IcarusSimulation.run(design: design, lanes: lanes, mode: .roundtrip, users: job.users,
+                                                             inputs: job.inputs, stallPercent: 0, seed: 1, misplacedLast: 2,
+                                                             scratch: Paths.scratch)
+            #expect(framing, "a misplaced tlast was not flagged at \(lanes) lanes")
+            #expect(values == job.expected, "misplaced tlast changed the data at \(lanes) lanes")
         }
     }
 }

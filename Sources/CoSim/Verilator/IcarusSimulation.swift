@@ -5,9 +5,11 @@ import HLSGen
 /// of `IcarusTestbench`: a slow second simulator (about 10 k clocks/s) for small cases, to show the
 /// Verilog means the same to it as to Verilator. The core keeps its reset tables.
 public enum IcarusSimulation {
-    /// Every output value, in order, for `inputs` (64 per block) in `mode`.
+    /// Every output value, in order, for `inputs` (64 per block) in `mode`, and whether the core
+    /// flagged a framing error. `misplacedLast` moves the tlast of that block to its first beat.
     public static func run(design: RTLDesign, lanes: Int, mode: HLSMode, users: [UInt8], inputs: [Int32],
-                           stallPercent: Int, seed: Int, scratch: URL) throws -> [Int32] {
+                           stallPercent: Int, seed: Int, misplacedLast: Int? = nil,
+                           scratch: URL) throws -> (values: [Int32], framingError: Bool) {
         let fm = FileManager.default
         let folder = scratch.appendingPathComponent("icarus-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -37,7 +39,8 @@ public enum IcarusSimulation {
                 word.set(UInt64(v), at: k * design.laneBits, width: design.laneBits)
             }
             word.set(position == 0 ? UInt64(users[block]) : 0, at: lanes * design.laneBits, width: 2)
-            word.set(position == beatsPerBlock - 1 ? 1 : 0, at: lanes * design.laneBits + 2, width: 1)
+            let last = block == misplacedLast ? position == 0 : position == beatsPerBlock - 1
+            word.set(last ? 1 : 0, at: lanes * design.laneBits + 2, width: 1)
             lines.append(word.hex(digits: digits))
         }
         try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("beats.hex"), atomically: true, encoding: .utf8)
@@ -47,7 +50,7 @@ public enum IcarusSimulation {
             throw VerilatorError("Icarus run did not finish: \(run.stdout)\(run.stderr)")
         }
         let text = try String(contentsOf: folder.appendingPathComponent("values.txt"), encoding: .utf8)
-        return text.split(separator: "\n").compactMap { Int32($0) }
+        return (text.split(separator: "\n").compactMap { Int32($0) }, run.stdout.contains("framing_error 1"))
     }
 }
 

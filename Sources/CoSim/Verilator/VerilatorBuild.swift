@@ -54,7 +54,8 @@ public struct VerilatorBuild: Sendable {
         var fingerprint = Array("\(version)\n\(arguments.joined(separator: " "))\n".utf8)
         for file in sources { fingerprint += Array("\(file.path)\n".utf8) + file.contents }
         let key = String(SHA256.hex(fingerprint).prefix(16))
-        let name = "obj_\(design.config.name)_x\(lanes)\(tracing ? "_trace" : "")_\(key)"
+        let family = "obj_\(design.config.name)_x\(lanes)\(tracing ? "_trace" : "")_"
+        let name = family + key
         let folder = cacheRoot.appendingPathComponent(name)
         let binary = folder.appendingPathComponent("obj/Vcore")
         let fm = FileManager.default
@@ -77,6 +78,11 @@ public struct VerilatorBuild: Sendable {
             // Another process finished the same build first: use its copy.
             try? fm.removeItem(at: scratch)
             guard fm.isExecutableFile(atPath: binary.path) else { throw error }
+        }
+        // Older builds of the same configuration and width are stale now: remove them.
+        for old in (try? fm.contentsOfDirectory(atPath: cacheRoot.path)) ?? []
+        where old.hasPrefix(family) && old != name && !old.contains(".partial-") && old.dropFirst(family.count).count == key.count {
+            try? fm.removeItem(at: cacheRoot.appendingPathComponent(old))
         }
         return VerilatorBuild(folder: folder, binary: binary, lanes: lanes, laneBits: design.laneBits,
                               tracing: tracing, built: true, seconds: Date().timeIntervalSince(start))

@@ -84,6 +84,13 @@ struct StreamCore {
         return "\(bits) & {\(count){!\(idle)}}"
     }
 
+    /// A 1-D kernel fed with eight lanes, each read at its input port's width.
+    private func octetInstance(_ k: KernelModule, _ instanceName: String, en: String, valid: String,
+                               lanes: [VerilogSignal], outputPrefix: String, _ use: inout BitUse) -> ([String], [VerilogSignal]) {
+        let inputs = k.inputs.indices.map { use.adapt(lanes[$0], to: k.inputs[$0].port.width) }
+        return instance(k, instanceName, en: en, valid: valid, inputs: inputs, outputPrefix: outputPrefix)
+    }
+
     /// A field of a table entry register, zero-extended to a kernel port's signed width.
     private func field(_ entry: VerilogSignal, _ name: String, width: Int, _ use: inout BitUse) -> String {
         let f = layout.field(name)
@@ -172,17 +179,21 @@ struct StreamCore {
     /// A transpose and the first register of the section that reads it: the instance, the register
     /// (`register`, loaded with each cross-line on `en`), the valid bits and sideband {tag, index}
     /// of the section's ranks, and the register's lanes unpacked as `<prefix>k`.
-    private func transposeInto(_ t: String, bits: Int, writeEnable: String, data: [String], tag: String,
-                               canWrite: String, en: String, register: String, prefix: String, section: String,
-                               depth: Int, _ use: inout BitUse) -> ([String], [VerilogSignal]) {
+    private func transposeInto(_ t: String, bits: Int, writer: String, data: [String], en: String, register: String,
+                               prefix: String, section: String, depth: Int, _ use: inout BitUse) -> ([String], [VerilogSignal]) {
+        // The writing section holds only when its last rank has a beat and the transpose cannot take it.
         var v = [
+            "    wire \(t)_can_write;",
+            "    assign \(writer)_en = !(\(writer)_out_valid && !\(t)_can_write);",
+            "    wire \(en);",
             "    wire \(t)_rd_valid;",
             "    wire [2:0] \(t)_rd_index;",
             "    wire [1:0] \(t)_rd_tag;",
             "    wire [\(8 * bits - 1):0] \(t)_rd_data;",
             "    \(TransposeModule.name) #(.W(\(bits)), .TW(2)) \(t) (",
             "        .aclk(aclk), .aresetn(aresetn),",
-            "        .wr_en(\(writeEnable)), .wr_data(\(pack(data))), .wr_tag(\(tag)), .can_write(\(canWrite)),",
+            "        .wr_en(\(writer)_en && \(writer)_out_valid), .wr_data(\(pack(data))), .wr_tag(\(writer)_out_tag),",
+            "        .can_write(\(t)_can_write),",
             "        .rd_en(\(en) && \(t)_rd_valid), .rd_valid(\(t)_rd_valid), .rd_index(\(t)_rd_index), .rd_tag(\(t)_rd_tag),",
             "        .rd_data(\(t)_rd_data)",
             "    );",
@@ -276,22 +287,17 @@ struct StreamCore {
         v += [
             "    wire a_out_valid = decoding ? a_valid[0] : a_valid[\(la)];",
             "    wire [1:0] a_out_tag = decoding ? \(aSide(0, 1, 0)) : \(aSide(la, 1, 0));",
-            "    wire t1_can_write;",
-            "    assign a_en = !(a_out_valid && !t1_can_write);",
             "    assign s_axis_tready = a_en;",
             "",
             "    // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column pass] -> T2",
-            "    wire b_en;",
         ]
         // Sideband per rank of B and C: {tag (table, start of frame), column or row index}.
-        let (bLines, bIn) = transposeInto("t1", bits: t1Bits, writeEnable: "a_en && a_out_valid", data: aOut,
-                                          tag: "a_out_tag", canWrite: "t1_can_write", en: "b_en", register: "b_column",
+        let (bLines, bIn) = transposeInto("t1", bits: t1Bits, writer: "a", data: aOut, en: "b_en", register: "b_column",
                                           prefix: "b_in", section: "b", depth: rr, &use)
         v += bLines
-        let (fc, fcOut) = instance(fdctColumn, "fdct_column", en: "b_en",
-                                   valid: ranks("b", from: 0, count: fdctColumn.latency, unless: "decoding"),
-                                   inputs: fdctColumn.inputs.indices.map { use.adapt(bIn[$0], to: fdctColumn.inputs[$0].port.width) },
-                                   outputPrefix: "fc_c")
+        let (fc, fcOut) = octetInstance(fdctColumn, "fdct_column", en: "b_en",
+                                        valid: ranks("b", from: 0, count: fdctColumn.latency, unless: "decoding"),
+                                        lanes: bIn, outputPrefix: "fc_c", &use)
         v += fc
 
         // Table entries, read one clock ahead of the beat that uses them: the quantizers' for the column
@@ -340,9 +346,8 @@ struct StreamCore {
             v += lines
             dqOut += outs
         }
-        let (ic, icOut) = instance(idctColumn, "idct_column", en: "b_en", valid: "ic_valid",
-                                   inputs: idctColumn.inputs.indices.map { use.adapt(dqOut[$0], to: idctColumn.inputs[$0].port.width) },
-                                   outputPrefix: "ic_w")
+        let (ic, icOut) = octetInstance(idctColumn, "idct_column", en: "b_en", valid: "ic_valid", lanes: dqOut,
+                                        outputPrefix: "ic_w", &use)
         v += ic
         var bOut: [String] = []
         for k in 0..<8 {
@@ -352,20 +357,15 @@ struct StreamCore {
         v += [
             "    wire b_out_valid = encoding ? b_valid[\(rq)] : decoding ? b_valid[\(rd)] : b_valid[\(rr)];",
             "    wire [1:0] b_out_tag = encoding ? \(bSide(rq, 4, 3)) : decoding ? \(bSide(rd, 4, 3)) : \(bSide(rr, 4, 3));",
-            "    wire t2_can_write;",
-            "    assign b_en = !(b_out_valid && !t2_can_write);",
             "",
             "    // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)",
-            "    wire c_en;",
         ]
-        let (cLines, cIn) = transposeInto("t2", bits: t2Bits, writeEnable: "b_en && b_out_valid", data: bOut,
-                                          tag: "b_out_tag", canWrite: "t2_can_write", en: "c_en", register: "c_row",
+        let (cLines, cIn) = transposeInto("t2", bits: t2Bits, writer: "b", data: bOut, en: "c_en", register: "c_row",
                                           prefix: "c_in", section: "c", depth: lc, &use)
         v += cLines
-        let (ir, irOut) = instance(idctRow, "idct_row", en: "c_en",
-                                   valid: ranks("c", from: 0, count: idctRow.latency, unless: "encoding"),
-                                   inputs: idctRow.inputs.indices.map { use.adapt(cIn[$0], to: idctRow.inputs[$0].port.width) },
-                                   outputPrefix: "ir_s")
+        let (ir, irOut) = octetInstance(idctRow, "idct_row", en: "c_en",
+                                        valid: ranks("c", from: 0, count: idctRow.latency, unless: "encoding"),
+                                        lanes: cIn, outputPrefix: "ir_s", &use)
         v += ir
         var mOut: [String] = []
         for k in 0..<8 {
