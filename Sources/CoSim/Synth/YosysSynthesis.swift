@@ -92,7 +92,7 @@ public enum YosysSynthesis {
                          in folder: URL) throws -> SynthesisReport.Ice40 {
         let pins = ioPins(design, mode: mode, lanes: lanes)
         guard pins <= hx8k.io else {
-            return .init(ioPins: pins, fits: false, verdict: "does not fit an HX8K: \(pins) I/O pins, the CT256 package has \(hx8k.io)")
+            return .init(ioPins: pins, fits: false, verdict: "does not fit: \(pins) I/O pins, the CT256 package has \(hx8k.io)")
         }
         let script = "\(read)\nsynth_ice40 -top \(top) -json ice40.json\ntee -o ice40_stat.txt stat\n"
         try script.write(to: folder.appendingPathComponent("ice40.ys"), atomically: true, encoding: .utf8)
@@ -104,7 +104,7 @@ public enum YosysSynthesis {
         let ram = cells["SB_RAM40_4K"] ?? 0
         var result = SynthesisReport.Ice40(lut4: luts, flipFlops: ffs, ram4k: ram, ioPins: pins, fits: false, verdict: "")
         if luts > hx8k.logicCells || ffs > hx8k.logicCells || ram > hx8k.ram4k {
-            result.verdict = "does not fit an HX8K: \(luts) LUT4, \(ffs) flip-flops, \(ram) RAM4K "
+            result.verdict = "does not fit: \(luts) LUT4, \(ffs) flip-flops, \(ram) RAM4K "
                 + "(HX8K: \(hx8k.logicCells) logic cells, \(hx8k.ram4k) RAM4K, no multipliers)"
             return result
         }
@@ -116,7 +116,7 @@ public enum YosysSynthesis {
         }
         result.fits = true
         result.fmaxMHz = parseFmax(pnr.stderr + pnr.stdout)
-        result.verdict = "fits an HX8K"
+        result.verdict = "fits"
         return result
     }
 
