@@ -1,9 +1,11 @@
 import Golden
 
 /// Prints one traced kernel (`DataflowGraph`) as a pipelined Verilog module: every live node is a
-/// signed wire of the node's width (from its exact interval), registers narrow with the model's rule
-/// (saturate or wrap; the `sample` register is unsigned 8-bit), DCT constants are localparams named
-/// as in libjpeg, and `PipelinePlan` decides where the clock-enabled pipeline registers go.
+/// signed variable of the node's width (from its exact interval), computed inside the always block of
+/// its pipeline stage; registers narrow with the model's rule (saturate or wrap; the `sample` register
+/// is unsigned 8-bit); DCT constants are localparams named as in libjpeg; `PipelinePlan` decides the
+/// stages. A stage's block runs only when `en` is high and `valid[stage]` says it holds a beat, so a
+/// simulator skips idle stages and the hardware's registers do not toggle for bubbles.
 struct KernelModule {
     let name: String
     let graph: DataflowGraph
