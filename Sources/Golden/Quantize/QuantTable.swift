@@ -99,14 +99,13 @@ public struct QuantizerEntry: Hashable, Sendable {
     public static func fieldRanges(quantTableBits: Int, reciprocalBits: Int)
         -> (divisor: ClosedRange<Int>, reciprocal: ClosedRange<Int>, correction: ClosedRange<Int>, shift: ClosedRange<Int>) {
         let qMax = (1 << quantTableBits) - 1
-        var f = Int.max...Int.min, c = Int.max...Int.min, r = Int.max...Int.min
         // Every q is enumerated (at most 65535): the ranges are exact.
-        for q in 1...qMax {
-            let e = QuantizerEntry(q: q, reciprocalBits: reciprocalBits)
-            f = min(f.lowerBound, e.reciprocal)...max(f.upperBound, e.reciprocal)
-            c = min(c.lowerBound, e.correction)...max(c.upperBound, e.correction)
-            r = min(r.lowerBound, e.shift)...max(r.upperBound, e.shift)
+        let entries = (1...qMax).map { QuantizerEntry(q: $0, reciprocalBits: reciprocalBits) }
+        func span(_ field: (QuantizerEntry) -> Int) -> ClosedRange<Int> {
+            let values = entries.map(field)
+            return values.min()!...values.max()!
         }
+        let (f, c, r) = (span(\.reciprocal), span(\.correction), span(\.shift))
         return (1...qMax, f, c, r)
     }
 }
