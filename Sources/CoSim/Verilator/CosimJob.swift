@@ -119,7 +119,9 @@ public struct ImageBlocks: Sendable {
 /// The stimulus file the harness reads (format in the harness's header comment).
 enum StimulusFile {
     static func write(_ jobs: [CosimJob], lanes: Int, laneBits: Int, to url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw VerilatorError("cannot create the stimulus file \(url.path)")
+        }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var data = Data()
