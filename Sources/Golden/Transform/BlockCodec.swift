@@ -19,26 +19,23 @@ public struct BlockCodec: Sendable {
     /// Samples (0...255) → quantized coefficients.
     public func encode(samples: [UInt8], table: QuantTable, trackRanges: Bool = true,
                        threads: Int = 1) -> (coefficients: [Int32], report: OverflowReport) {
-        precondition(samples.count % 64 == 0)
-        var out = [Int32](repeating: 0, count: samples.count)
-        let report = samples.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                run(blocks: samples.count / 64, threads: threads) { range, report in
-                    encode(s.baseAddress!, o.baseAddress!, range, table, trackRanges, &report)
-                }
-            }
-        }
-        return (out, report)
+        encodeAll(samples, table, trackRanges, threads)
     }
 
     /// Samples (0...255) → FDCT outputs (the fdct_output register: 8 × the orthonormal DCT), unquantized.
     public func forwardTransform(samples: [UInt8], threads: Int = 1) -> (coefficients: [Int32], report: OverflowReport) {
+        encodeAll(samples, nil, true, threads)
+    }
+
+    /// `table == nil` stops after the FDCT.
+    func encodeAll(_ samples: [UInt8], _ table: QuantTable?, _ track: Bool, _ threads: Int)
+        -> (coefficients: [Int32], report: OverflowReport) {
         precondition(samples.count % 64 == 0)
         var out = [Int32](repeating: 0, count: samples.count)
         let report = samples.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { o in
                 run(blocks: samples.count / 64, threads: threads) { range, report in
-                    encode(s.baseAddress!, o.baseAddress!, range, nil, true, &report)
+                    encode(s.baseAddress!, o.baseAddress!, range, table, track, &report)
                 }
             }
         }
