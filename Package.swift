@@ -5,6 +5,13 @@ import PackageDescription
 // as HLS C++ and Verilog from one datapath description.
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+// The golden model's lanes are four Doubles: one AVX2 register on x86-64 (every x86-64 server since 2013).
+#if arch(x86_64)
+let vectorTarget: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let vectorTarget: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "fxcodec",
     platforms: [.macOS(.v15)],
@@ -32,8 +39,10 @@ let package = Package(
         .target(name: "CLibJPEG", path: "Sources/CLibJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "LibJPEGReference", dependencies: ["CLibJPEG"]),
 
-        // The codec model: one datapath configuration, evaluated bit for bit.
-        .target(name: "Golden", swiftSettings: optimize),
+        // The codec model: one datapath configuration, evaluated bit for bit. CLanes holds the vector
+        // operations its lane evaluator runs on.
+        .target(name: "CLanes", path: "Sources/CLanes"),
+        .target(name: "Golden", dependencies: ["CLanes"], swiftSettings: optimize + vectorTarget),
 
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
         .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),

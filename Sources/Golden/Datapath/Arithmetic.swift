@@ -1,7 +1,8 @@
 /// The vocabulary every stage of the codec is written in.
 ///
 /// A stage (the 1-D DCTs, the quantizer, the range limit) is written once, as a generic function over a
-/// `DatapathArithmetic`. Evaluated with `LaneArithmetic` it *is* the golden model (8 blocks per vector);
+/// `DatapathArithmetic`. Evaluated with `ScalarArithmetic` (one block at a time, Int) or `LaneArithmetic`
+/// (several blocks per vector, exact integers in Doubles) it *is* the golden model;
 /// traced with `DataflowTracer` it becomes a dataflow graph with exact value ranges, which the HLS and
 /// Verilog emitters print. Every operation is exact (full precision) except `register`, the only place
 /// where a value is narrowed to a configured width, with that width's overflow rule.
@@ -77,13 +78,14 @@ public struct Octet<Value> {
         (self.v0, self.v1, self.v2, self.v3, self.v4, self.v5, self.v6, self.v7) = (v0, v1, v2, v3, v4, v5, v6, v7)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public init(_ make: (Int) throws -> Value) rethrows {
         self.init(try make(0), try make(1), try make(2), try make(3), try make(4), try make(5), try make(6), try make(7))
     }
 
     @inlinable
     public subscript(i: Int) -> Value {
+        @inline(__always)
         get {
             switch i {
             case 0: return v0
@@ -96,6 +98,7 @@ public struct Octet<Value> {
             default: return v7
             }
         }
+        @inline(__always)
         set {
             switch i {
             case 0: v0 = newValue

@@ -8,53 +8,73 @@ public struct BlockCodec: Sendable {
     public let graphs: KernelGraphs
     public let stages: BlockStages
     let mayOverflow: Set<Register>
+    /// The input magnitudes up to which each kernel stays within 32-bit lanes.
+    public let laneBounds: LaneBounds
+    /// Run whole batches of eight blocks in `LaneArithmetic` (the default) or every block in
+    /// `ScalarArithmetic`. The results and reports are the same; the tests compare the two.
+    public var usesLanes = true
 
     public init(_ config: DatapathConfig) throws {
         self.config = config
         self.graphs = try KernelGraphs(config)
         self.stages = BlockStages(config)
         self.mayOverflow = graphs.registersThatMayOverflow
+        self.laneBounds = LaneBounds(graphs)
     }
 
     /// Samples (0...255) → quantized coefficients.
     public func encode(samples: [UInt8], table: QuantTable, trackRanges: Bool = true,
                        threads: Int = 1) -> (coefficients: [Int32], report: OverflowReport) {
-        encodeAll(samples, table, trackRanges, threads)
+        var out = [Int32](repeating: 0, count: samples.count)
+        let report = samples.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { encode(samples: s, into: $0, table: table, trackRanges: trackRanges, threads: threads) }
+        }
+        return (out, report)
+    }
+
+    /// The same into a buffer the caller owns (as many values as samples).
+    public func encode(samples: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Int32>, table: QuantTable,
+                       trackRanges: Bool = true, threads: Int = 1) -> OverflowReport {
+        encodeAll(samples, out, table, trackRanges, threads)
     }
 
     /// Samples (0...255) → FDCT outputs (the fdct_output register: 8 × the orthonormal DCT), unquantized.
     public func forwardTransform(samples: [UInt8], threads: Int = 1) -> (coefficients: [Int32], report: OverflowReport) {
-        encodeAll(samples, nil, true, threads)
+        var out = [Int32](repeating: 0, count: samples.count)
+        let report = samples.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { encodeAll(s, $0, nil, true, threads) }
+        }
+        return (out, report)
     }
 
     /// `table == nil` stops after the FDCT.
-    func encodeAll(_ samples: [UInt8], _ table: QuantTable?, _ track: Bool, _ threads: Int)
-        -> (coefficients: [Int32], report: OverflowReport) {
-        precondition(samples.count % 64 == 0)
-        var out = [Int32](repeating: 0, count: samples.count)
-        let report = samples.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                run(blocks: samples.count / 64, threads: threads) { range, report in
-                    encode(s.baseAddress!, o.baseAddress!, range, table, track, &report)
-                }
-            }
+    func encodeAll(_ s: UnsafeBufferPointer<UInt8>, _ o: UnsafeMutableBufferPointer<Int32>, _ table: QuantTable?,
+                   _ track: Bool, _ threads: Int) -> OverflowReport {
+        precondition(s.count % 64 == 0 && o.count == s.count)
+        guard !s.isEmpty else { return OverflowReport() }
+        return run(blocks: s.count / 64, threads: threads) { range, report in
+            encode(s.baseAddress!, o.baseAddress!, range, table, track, &report)
         }
-        return (out, report)
     }
 
     /// Quantized coefficients → samples (0...255).
     public func decode(coefficients: [Int32], table: QuantTable, trackRanges: Bool = true,
                        threads: Int = 1) -> (samples: [UInt8], report: OverflowReport) {
-        precondition(coefficients.count % 64 == 0)
         var out = [UInt8](repeating: 0, count: coefficients.count)
         let report = coefficients.withUnsafeBufferPointer { c in
-            out.withUnsafeMutableBufferPointer { o in
-                run(blocks: coefficients.count / 64, threads: threads) { range, report in
-                    decode(c.baseAddress!, o.baseAddress!, range, table, trackRanges, &report)
-                }
-            }
+            out.withUnsafeMutableBufferPointer { decode(coefficients: c, into: $0, table: table, trackRanges: trackRanges, threads: threads) }
         }
         return (out, report)
+    }
+
+    /// The same into a buffer the caller owns (as many samples as coefficients).
+    public func decode(coefficients c: UnsafeBufferPointer<Int32>, into o: UnsafeMutableBufferPointer<UInt8>,
+                       table: QuantTable, trackRanges: Bool = true, threads: Int = 1) -> OverflowReport {
+        precondition(c.count % 64 == 0 && o.count == c.count)
+        guard !c.isEmpty else { return OverflowReport() }
+        return run(blocks: c.count / 64, threads: threads) { range, report in
+            decode(c.baseAddress!, o.baseAddress!, range, table, trackRanges, &report)
+        }
     }
 
     // MARK: batches of eight blocks
@@ -71,23 +91,32 @@ public struct BlockCodec: Sendable {
     }
 
     /// `table == nil` stops after the FDCT.
+    /// Whole batches of eight go through the lanes (each checked against `laneBounds`), the remainder
+    /// block by block.
     func encode(_ s: UnsafePointer<UInt8>, _ o: UnsafeMutablePointer<Int32>, _ range: Range<Int>,
                 _ table: QuantTable?, _ track: Bool, _ report: inout OverflowReport) {
+        let split = usesLanes && laneBounds.encodes ? Self.lanePart(of: range) : range.lowerBound
         if track {
-            encodeBlocks(TrackRanges.self, s, o, range, table, &report)
+            encodeLaneBatches(TrackRanges.self, s, o, range.lowerBound..<split, table, &report)
+            encodeBlocks(TrackRanges.self, s, o, split..<range.upperBound, table, &report)
         } else {
-            encodeBlocks(CountOverflowsOnly.self, s, o, range, table, &report)
+            encodeLaneBatches(CountOverflowsOnly.self, s, o, range.lowerBound..<split, table, &report)
+            encodeBlocks(CountOverflowsOnly.self, s, o, split..<range.upperBound, table, &report)
         }
     }
 
     func decode(_ c: UnsafePointer<Int32>, _ o: UnsafeMutablePointer<UInt8>, _ range: Range<Int>,
                 _ table: QuantTable, _ track: Bool, _ report: inout OverflowReport) {
+        let split = usesLanes && laneBounds.decodes ? Self.lanePart(of: range) : range.lowerBound
         if track {
-            decodeBlocks(TrackRanges.self, c, o, range, table, &report)
+            decodeLaneBatches(TrackRanges.self, c, o, range.lowerBound..<split, table, &report)
+            decodeBlocks(TrackRanges.self, c, o, split..<range.upperBound, table, &report)
         } else {
-            decodeBlocks(CountOverflowsOnly.self, c, o, range, table, &report)
+            decodeLaneBatches(CountOverflowsOnly.self, c, o, range.lowerBound..<split, table, &report)
+            decodeBlocks(CountOverflowsOnly.self, c, o, split..<range.upperBound, table, &report)
         }
     }
+
 
     /// The table's quantizer entries as four arrays, one entry per coefficient position.
     struct EntryTable {
@@ -103,6 +132,7 @@ public struct BlockCodec: Sendable {
 
     func encodeBlocks<T: RangeTracking>(_: T.Type, _ s: UnsafePointer<UInt8>, _ o: UnsafeMutablePointer<Int32>,
                                         _ range: Range<Int>, _ table: QuantTable?, _ report: inout OverflowReport) {
+        guard !range.isEmpty else { return }
         var a = ScalarArithmetic<T>(config: config, mayOverflow: mayOverflow)
         let t = EntryTable(table ?? QuantTable(Array(repeating: 1, count: 64)), reciprocalBits: config.quantizerReciprocalBits)
         let quantizing = table != nil
@@ -139,6 +169,7 @@ public struct BlockCodec: Sendable {
 
     func decodeBlocks<T: RangeTracking>(_: T.Type, _ c: UnsafePointer<Int32>, _ o: UnsafeMutablePointer<UInt8>,
                                         _ range: Range<Int>, _ table: QuantTable, _ report: inout OverflowReport) {
+        guard !range.isEmpty else { return }
         var a = ScalarArithmetic<T>(config: config, mayOverflow: mayOverflow)
         let t = EntryTable(table, reciprocalBits: config.quantizerReciprocalBits)
         let stages = self.stages

@@ -1,0 +1,119 @@
+// Eight 32-bit integers per vector (one AVX2 register), for Golden's LaneArithmetic: lane i holds one
+// signal of block i of a batch of eight. Written with the compiler's vector extension so that each
+// operation stays one or two vector instructions after inlining into Swift (Swift's generic SIMD
+// shifts and selects are element loops, vectorized only sometimes).
+//
+// The batch drivers call these only where the traced value ranges prove every signal fits in 32 bits,
+// so no sum or product here ever wraps; shifts go through unsigned types where C would not define them.
+#ifndef FXCODEC_LANES_H
+#define FXCODEC_LANES_H
+
+#include <stdint.h>
+
+typedef int32_t fx_lanes __attribute__((__vector_size__(32)));
+typedef uint32_t fx_ulanes __attribute__((__vector_size__(32)));
+typedef uint8_t fx_bytes8 __attribute__((__vector_size__(8)));
+/// Memory seen as vectors, at whatever alignment Swift gave it (Swift aligns SIMD8<Int32> to 16 bytes).
+typedef int32_t fx_row8 __attribute__((__vector_size__(32), __aligned__(4)));
+typedef uint8_t fx_row8u __attribute__((__vector_size__(8), __aligned__(1)));
+
+#define FX_INLINE static inline __attribute__((always_inline))
+
+FX_INLINE fx_lanes fx_splat(int32_t x) { return (fx_lanes){x, x, x, x, x, x, x, x}; }
+FX_INLINE fx_lanes fx_add(fx_lanes a, fx_lanes b) { return a + b; }
+FX_INLINE fx_lanes fx_sub(fx_lanes a, fx_lanes b) { return a - b; }
+FX_INLINE fx_lanes fx_mul(fx_lanes a, fx_lanes b) { return a * b; }
+FX_INLINE fx_lanes fx_add_scalar(fx_lanes a, int32_t k) { return a + k; }
+FX_INLINE fx_lanes fx_mul_scalar(fx_lanes a, int32_t k) { return a * k; }
+
+/// a · 2^n, 0 <= n < 32.
+FX_INLINE fx_lanes fx_shl(fx_lanes a, int n) { return (fx_lanes)((fx_ulanes)a << (uint32_t)n); }
+/// floor(a / 2^n), 0 <= n < 32.
+FX_INLINE fx_lanes fx_sra(fx_lanes a, int n) { return a >> n; }
+/// floor(a / 2^s) per lane, s >= 0 (a count of 31 already gives the sign fill every larger one would).
+FX_INLINE fx_lanes fx_sra_by(fx_lanes a, fx_lanes s) {
+    fx_lanes limit = fx_splat(31);
+    return a >> (fx_lanes)((s < limit) & s | ~(s < limit) & limit);
+}
+
+/// m ? a : b, lane by lane (m is all ones or all zeros per lane).
+FX_INLINE fx_lanes fx_select(fx_lanes m, fx_lanes a, fx_lanes b) { return (m & a) | (~m & b); }
+FX_INLINE fx_lanes fx_min(fx_lanes a, fx_lanes b) { return fx_select(a < b, a, b); }
+FX_INLINE fx_lanes fx_max(fx_lanes a, fx_lanes b) { return fx_select(a > b, a, b); }
+/// |a| = (a ^ m) − m with m = a >> 31 (all ones when negative).
+FX_INLINE fx_lanes fx_abs(fx_lanes a) { fx_lanes m = a >> 31; return (a ^ m) - m; }
+/// s < 0 ? −m : m, the same way.
+FX_INLINE fx_lanes fx_apply_sign(fx_lanes s, fx_lanes m) { fx_lanes k = s >> 31; return (m ^ k) - k; }
+
+/// a wrapped to 32 − s bits: (a << s) >> s.
+FX_INLINE fx_lanes fx_wrap(fx_lanes a, int s) { return fx_sra(fx_shl(a, s), s); }
+FX_INLINE fx_lanes fx_clamp(fx_lanes a, int32_t lo, int32_t hi) { return fx_min(fx_max(a, fx_splat(lo)), fx_splat(hi)); }
+/// count + (y != a ? 1 : 0): the comparison is −1 where they differ.
+FX_INLINE fx_lanes fx_count_changed(fx_lanes count, fx_lanes y, fx_lanes a) { return count - (fx_lanes)(y != a); }
+
+/// The 8×8 transpose of eight vectors (r[i][j] → r[j][i]): pairs, then quads, then halves.
+FX_INLINE void fx_transpose(void *vectors) {
+    fx_row8 *r = (fx_row8 *)vectors;
+    fx_lanes t0 = __builtin_shufflevector(r[0], r[1], 0, 8, 1, 9, 4, 12, 5, 13);
+    fx_lanes t1 = __builtin_shufflevector(r[0], r[1], 2, 10, 3, 11, 6, 14, 7, 15);
+    fx_lanes t2 = __builtin_shufflevector(r[2], r[3], 0, 8, 1, 9, 4, 12, 5, 13);
+    fx_lanes t3 = __builtin_shufflevector(r[2], r[3], 2, 10, 3, 11, 6, 14, 7, 15);
+    fx_lanes t4 = __builtin_shufflevector(r[4], r[5], 0, 8, 1, 9, 4, 12, 5, 13);
+    fx_lanes t5 = __builtin_shufflevector(r[4], r[5], 2, 10, 3, 11, 6, 14, 7, 15);
+    fx_lanes t6 = __builtin_shufflevector(r[6], r[7], 0, 8, 1, 9, 4, 12, 5, 13);
+    fx_lanes t7 = __builtin_shufflevector(r[6], r[7], 2, 10, 3, 11, 6, 14, 7, 15);
+    fx_lanes u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);
+    fx_lanes u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+    fx_lanes u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);
+    fx_lanes u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+    fx_lanes u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);
+    fx_lanes u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+    fx_lanes u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);
+    fx_lanes u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+    r[0] = __builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);
+    r[4] = __builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15);
+    r[1] = __builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);
+    r[5] = __builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15);
+    r[2] = __builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);
+    r[6] = __builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15);
+    r[3] = __builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11);
+    r[7] = __builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+/// Row `row` of eight blocks (64 values apart) as eight vectors, one per column, lane i = block i.
+FX_INLINE void fx_load_rows_u8(const uint8_t *p, void *vectors) {
+    fx_row8 *out = (fx_row8 *)vectors;
+    for (int b = 0; b < 8; b++) out[b] = __builtin_convertvector(*(const fx_row8u *)(p + 64 * b), fx_lanes);
+    fx_transpose(out);
+}
+FX_INLINE void fx_load_rows_i32(const int32_t *p, void *vectors) {
+    fx_row8 *out = (fx_row8 *)vectors;
+    for (int b = 0; b < 8; b++) out[b] = *(const fx_row8 *)(p + 64 * b);
+    fx_transpose(out);
+}
+/// The inverse: eight column vectors (lane i = block i) stored as row `row` of each block.
+FX_INLINE void fx_store_rows_i32(int32_t *p, void *vectors) {
+    fx_row8 *v = (fx_row8 *)vectors;
+    fx_transpose(v);
+    for (int b = 0; b < 8; b++) *(fx_row8 *)(p + 64 * b) = v[b];
+}
+/// The same for samples already limited to 0...255.
+FX_INLINE void fx_store_rows_u8(uint8_t *p, void *vectors) {
+    fx_row8 *v = (fx_row8 *)vectors;
+    fx_transpose(v);
+    for (int b = 0; b < 8; b++) *(fx_row8u *)(p + 64 * b) = __builtin_convertvector(v[b], fx_bytes8);
+}
+
+/// Smallest and largest lane value seen, for the batch guards.
+FX_INLINE fx_lanes fx_reduce_min(fx_lanes a) {
+    a = fx_min(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3));
+    a = fx_min(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5));
+    return fx_min(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6));
+}
+FX_INLINE fx_lanes fx_reduce_max(fx_lanes a) {
+    a = fx_max(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3));
+    a = fx_max(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5));
+    return fx_max(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6));
+}
+
+#endif

@@ -1,0 +1,2 @@
+// The lane operations are all inline, in include/lanes.h.
+#include "lanes.h"
