@@ -2,7 +2,7 @@
 ///
 /// A stage (the 1-D DCTs, the quantizer, the range limit) is written once, as a generic function over a
 /// `DatapathArithmetic`. Evaluated with `ScalarArithmetic` (one block at a time, Int) or `LaneArithmetic`
-/// (several blocks per vector, exact integers in Doubles) it *is* the golden model;
+/// (eight blocks per vector, 32-bit lanes where the traced ranges allow) it *is* the golden model;
 /// traced with `DataflowTracer` it becomes a dataflow graph with exact value ranges, which the HLS and
 /// Verilog emitters print. Every operation is exact (full precision) except `register`, the only place
 /// where a value is narrowed to a configured width, with that width's overflow rule.
