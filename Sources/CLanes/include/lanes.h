@@ -32,8 +32,12 @@ FX_INLINE fx_lanes fx_shl(fx_lanes a, int n) { return (fx_lanes)((fx_ulanes)a <<
 FX_INLINE fx_lanes fx_sra(fx_lanes a, int n) { return a >> n; }
 /// floor(a / 2^s) per lane, s >= 0 (a count of 31 already gives the sign fill every larger one would).
 FX_INLINE fx_lanes fx_sra_by(fx_lanes a, fx_lanes s) {
+#if defined(__AVX2__)
+    return (fx_lanes)__builtin_ia32_psrav8si(a, s);   // VPSRAVD: counts above 31 give the sign fill
+#else
     fx_lanes limit = fx_splat(31);
     return a >> (fx_lanes)((s < limit) & s | ~(s < limit) & limit);
+#endif
 }
 
 /// m ? a : b, lane by lane (m is all ones or all zeros per lane).
@@ -102,6 +106,40 @@ FX_INLINE void fx_store_rows_u8(uint8_t *p, void *vectors) {
     fx_row8 *v = (fx_row8 *)vectors;
     fx_transpose(v);
     for (int b = 0; b < 8; b++) *(fx_row8u *)(p + 64 * b) = __builtin_convertvector(v[b], fx_bytes8);
+}
+
+/// Row `row` of eight blocks of samples from its eight column vectors (lane i = block i), each value
+/// already in 0...255. With AVX2 the values are packed to bytes first (the saturating packs change
+/// nothing in that range) and transposed as bytes: a quarter of the shuffles of the 32-bit transpose.
+FX_INLINE void fx_store_samples(uint8_t *p, fx_lanes c0, fx_lanes c1, fx_lanes c2, fx_lanes c3,
+                                fx_lanes c4, fx_lanes c5, fx_lanes c6, fx_lanes c7) {
+#if defined(__AVX2__)
+    typedef char i8x32 __attribute__((__vector_size__(32)));
+    typedef long long i64x4 __attribute__((__vector_size__(32)));
+    typedef long long i64x1u __attribute__((__vector_size__(8), __aligned__(1)));
+    // Per 128-bit half (blocks 0–3 low, 4–7 high), byte 4·c + b holds column c of block b.
+    i8x32 lo = __builtin_ia32_packuswb256(__builtin_ia32_packssdw256(c0, c1), __builtin_ia32_packssdw256(c2, c3));
+    i8x32 hi = __builtin_ia32_packuswb256(__builtin_ia32_packssdw256(c4, c5), __builtin_ia32_packssdw256(c6, c7));
+    // 4×4 byte transpose in each half: byte 4·b + c.
+    const i8x32 t = {0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15,
+                     0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15};
+    lo = __builtin_ia32_pshufb256(lo, t);
+    hi = __builtin_ia32_pshufb256(hi, t);
+    // Columns 0–3 beside 4–7: qwords are blocks 0, 1, 4, 5 and 2, 3, 6, 7.
+    i64x4 b0145 = (i64x4)__builtin_shufflevector((fx_lanes)lo, (fx_lanes)hi, 0, 8, 1, 9, 4, 12, 5, 13);
+    i64x4 b2367 = (i64x4)__builtin_shufflevector((fx_lanes)lo, (fx_lanes)hi, 2, 10, 3, 11, 6, 14, 7, 15);
+    *(i64x1u *)(p + 0 * 64) = (i64x1u){b0145[0]};
+    *(i64x1u *)(p + 1 * 64) = (i64x1u){b0145[1]};
+    *(i64x1u *)(p + 4 * 64) = (i64x1u){b0145[2]};
+    *(i64x1u *)(p + 5 * 64) = (i64x1u){b0145[3]};
+    *(i64x1u *)(p + 2 * 64) = (i64x1u){b2367[0]};
+    *(i64x1u *)(p + 3 * 64) = (i64x1u){b2367[1]};
+    *(i64x1u *)(p + 6 * 64) = (i64x1u){b2367[2]};
+    *(i64x1u *)(p + 7 * 64) = (i64x1u){b2367[3]};
+#else
+    fx_row8 v[8] = {c0, c1, c2, c3, c4, c5, c6, c7};
+    fx_store_rows_u8(p, v);
+#endif
 }
 
 /// Smallest and largest lane value seen, for the batch guards.

@@ -32,30 +32,31 @@ extension BlockCodec {
             let ws = buffer.baseAddress!, row = ws + 64
             for batch in stride(from: range.lowerBound, to: range.upperBound, by: Self.laneCount) {
                 let src = s + batch * 64, dst = o + batch * 64
-                let saved = a
+                // The batch works on a copy (kept in registers, not stored back after every count),
+                // kept only when the batch passes every check.
+                var l = a
                 var span = LaneSpan()
                 for r in 0..<8 {           // pass 1: rows
                     fx_load_rows_u8(src + r * 8, row)
-                    let out = stages.forwardRow(Octet(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]), &a)
+                    let out = stages.forwardRow(Octet(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]), &l)
                     span.include(out)
                     (ws[r * 8], ws[r * 8 + 1], ws[r * 8 + 2], ws[r * 8 + 3]) = (out.v0, out.v1, out.v2, out.v3)
                     (ws[r * 8 + 4], ws[r * 8 + 5], ws[r * 8 + 6], ws[r * 8 + 7]) = (out.v4, out.v5, out.v6, out.v7)
                 }
                 guard span.within(bounds.fdctColumn) else {
-                    a = saved
                     encodeBlocks(T.self, s, o, batch..<batch + Self.laneCount, table, &report)
                     continue
                 }
                 // Pass 2 (columns) and the quantizer. The quantizer runs before its input is checked;
-                // a batch that fails the check is forgotten, so nothing it computed is kept.
+                // a batch that fails the check is run again by the scalar path, so nothing it computed is kept.
                 span = LaneSpan()
                 Self.forwardColumns(stages, ws, quantizing ? (recip.baseAddress!, corr.baseAddress!, shift.baseAddress!) : nil,
-                                    &span, &a)
+                                    &span, &l)
                 guard !quantizing || span.within(bounds.quantize) else {
-                    a = saved
                     encodeBlocks(T.self, s, o, batch..<batch + Self.laneCount, table, &report)
                     continue
                 }
+                a = l
                 for r in 0..<8 { fx_store_rows_i32(dst + r * 8, ws + r * 8) }
             }
         }}}}
@@ -70,9 +71,9 @@ extension BlockCodec {
             .map { LaneVector(repeating: Int32(truncatingIfNeeded: $0)) }
         let stages = self.stages
         let bounds = laneBounds
-        withUnsafeTemporaryAllocation(of: LaneVector.self, capacity: 136) { buffer in
+        withUnsafeTemporaryAllocation(of: LaneVector.self, capacity: 128) { buffer in
         divisor.withUnsafeBufferPointer { divisor in
-            let coefficients = buffer.baseAddress!, ws = coefficients + 64, row = ws + 64
+            let coefficients = buffer.baseAddress!, ws = coefficients + 64
             for batch in stride(from: range.lowerBound, to: range.upperBound, by: Self.laneCount) {
                 let src = c + batch * 64, dst = o + batch * 64
                 var span = LaneSpan()
@@ -82,13 +83,14 @@ extension BlockCodec {
                                        coefficients[r * 8 + 3], coefficients[r * 8 + 4], coefficients[r * 8 + 5],
                                        coefficients[r * 8 + 6], coefficients[r * 8 + 7]))
                 }
-                // Checked before dequantizing, then before each IDCT pass; a batch that fails is forgotten.
-                let saved = a
+                // Checked before dequantizing, then before each IDCT pass; a batch that fails is forgotten
+                // (it works on a copy, as in the encoder).
+                var l = a
                 var fits = span.within(bounds.coefficient)
                 if fits {
                     span = LaneSpan()
                     for i in 0..<64 {
-                        coefficients[i] = stages.dequantize(coefficients[i], divisor: divisor[i], &a)
+                        coefficients[i] = stages.dequantize(coefficients[i], divisor: divisor[i], &l)
                         span.include(coefficients[i])
                     }
                     fits = span.within(bounds.idctColumn)
@@ -98,7 +100,7 @@ extension BlockCodec {
                     let d = coefficients
                     for col in 0..<8 {     // pass 1: columns
                         let out = stages.inverseColumn(Octet(d[col], d[8 + col], d[16 + col], d[24 + col],
-                                                             d[32 + col], d[40 + col], d[48 + col], d[56 + col]), &a)
+                                                             d[32 + col], d[40 + col], d[48 + col], d[56 + col]), &l)
                         span.include(out)
                         (ws[col], ws[8 + col], ws[16 + col], ws[24 + col]) = (out.v0, out.v1, out.v2, out.v3)
                         (ws[32 + col], ws[40 + col], ws[48 + col], ws[56 + col]) = (out.v4, out.v5, out.v6, out.v7)
@@ -106,11 +108,11 @@ extension BlockCodec {
                     fits = span.within(bounds.idctRow)
                 }
                 guard fits else {
-                    a = saved
                     decodeBlocks(T.self, c, o, batch..<batch + Self.laneCount, table, &report)
                     continue
                 }
-                Self.inverseRows(stages, ws, row, dst, &a)
+                Self.inverseRows(stages, ws, dst, &l)
+                a = l
             }
         }}
         a.accumulate(into: &report)
@@ -124,7 +126,9 @@ extension BlockCodec {
     @inline(never)
     static func forwardColumns<T: RangeTracking>(_ stages: BlockStages, _ ws: UnsafeMutablePointer<LaneVector>,
                                                 _ table: (UnsafePointer<LaneVector>, UnsafePointer<LaneVector>, UnsafePointer<LaneVector>)?,
-                                                _ span: inout LaneSpan, _ a: inout LaneArithmetic<T>) {
+                                                _ span: inout LaneSpan, _ arithmetic: inout LaneArithmetic<T>) {
+        var a = arithmetic             // a local copy stays in registers
+        defer { arithmetic = a }
         for c in 0..<8 {
             let out = stages.forwardColumn(Octet(ws[c], ws[8 + c], ws[16 + c], ws[24 + c],
                                                  ws[32 + c], ws[40 + c], ws[48 + c], ws[56 + c]), &a)
@@ -134,10 +138,13 @@ extension BlockCodec {
                 (ws[32 + c], ws[40 + c], ws[48 + c], ws[56 + c]) = (out.v4, out.v5, out.v6, out.v7)
                 continue
             }
-            for u in 0..<8 {
+            // Written out: a loop over out[u] compiles to a jump table per coefficient.
+            @inline(__always) func q(_ x: LaneVector, _ u: Int) {
                 let i = u * 8 + c
-                ws[i] = stages.quantize(out[u], reciprocal: recip[i], correction: corr[i], shift: shift[i], &a)
+                ws[i] = stages.quantize(x, reciprocal: recip[i], correction: corr[i], shift: shift[i], &a)
             }
+            q(out.v0, 0); q(out.v1, 1); q(out.v2, 2); q(out.v3, 3)
+            q(out.v4, 4); q(out.v5, 5); q(out.v6, 6); q(out.v7, 7)
         }
     }
 
@@ -145,14 +152,14 @@ extension BlockCodec {
     /// so that the optimizer inlines the kernel into this small loop.
     @inline(never)
     static func inverseRows<T: RangeTracking>(_ stages: BlockStages, _ ws: UnsafeMutablePointer<LaneVector>,
-                                             _ row: UnsafeMutablePointer<LaneVector>, _ dst: UnsafeMutablePointer<UInt8>,
-                                             _ a: inout LaneArithmetic<T>) {
+                                             _ dst: UnsafeMutablePointer<UInt8>,
+                                             _ arithmetic: inout LaneArithmetic<T>) {
+        var a = arithmetic
+        defer { arithmetic = a }
         for r in 0..<8 {
             let w = ws + r * 8
             let out = stages.inverseRow(Octet(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]), &a)
-            (row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]) =
-                (out.v0, out.v1, out.v2, out.v3, out.v4, out.v5, out.v6, out.v7)
-            fx_store_rows_u8(dst + r * 8, row)
+            fx_store_samples(dst + r * 8, out.v0, out.v1, out.v2, out.v3, out.v4, out.v5, out.v6, out.v7)
         }
     }
 }
