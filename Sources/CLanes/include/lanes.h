@@ -3,8 +3,9 @@
 // operation stays one or two vector instructions after inlining into Swift (Swift's generic SIMD
 // shifts and selects are element loops, vectorized only sometimes).
 //
-// The batch drivers call these only where the traced value ranges prove every signal fits in 32 bits,
-// so no sum or product here ever wraps; shifts go through unsigned types where C would not define them.
+// The batch drivers keep the results only where the traced value ranges prove every signal fits in
+// 32 bits. Some passes run before their inputs are checked, so sums and products go through unsigned
+// types and wrap (defined in C) rather than overflow; so do left shifts.
 #ifndef FXCODEC_LANES_H
 #define FXCODEC_LANES_H
 
@@ -20,11 +21,11 @@ typedef uint8_t fx_row8u __attribute__((__vector_size__(8), __aligned__(1)));
 #define FX_INLINE static inline __attribute__((always_inline))
 
 FX_INLINE fx_lanes fx_splat(int32_t x) { return (fx_lanes){x, x, x, x, x, x, x, x}; }
-FX_INLINE fx_lanes fx_add(fx_lanes a, fx_lanes b) { return a + b; }
-FX_INLINE fx_lanes fx_sub(fx_lanes a, fx_lanes b) { return a - b; }
-FX_INLINE fx_lanes fx_mul(fx_lanes a, fx_lanes b) { return a * b; }
-FX_INLINE fx_lanes fx_add_scalar(fx_lanes a, int32_t k) { return a + k; }
-FX_INLINE fx_lanes fx_mul_scalar(fx_lanes a, int32_t k) { return a * k; }
+FX_INLINE fx_lanes fx_add(fx_lanes a, fx_lanes b) { return (fx_lanes)((fx_ulanes)a + (fx_ulanes)b); }
+FX_INLINE fx_lanes fx_sub(fx_lanes a, fx_lanes b) { return (fx_lanes)((fx_ulanes)a - (fx_ulanes)b); }
+FX_INLINE fx_lanes fx_mul(fx_lanes a, fx_lanes b) { return (fx_lanes)((fx_ulanes)a * (fx_ulanes)b); }
+FX_INLINE fx_lanes fx_add_scalar(fx_lanes a, int32_t k) { return (fx_lanes)((fx_ulanes)a + (uint32_t)k); }
+FX_INLINE fx_lanes fx_mul_scalar(fx_lanes a, int32_t k) { return (fx_lanes)((fx_ulanes)a * (uint32_t)k); }
 
 /// a · 2^n, 0 <= n < 32.
 FX_INLINE fx_lanes fx_shl(fx_lanes a, int n) { return (fx_lanes)((fx_ulanes)a << (uint32_t)n); }
@@ -45,9 +46,9 @@ FX_INLINE fx_lanes fx_select(fx_lanes m, fx_lanes a, fx_lanes b) { return (m & a
 FX_INLINE fx_lanes fx_min(fx_lanes a, fx_lanes b) { return fx_select(a < b, a, b); }
 FX_INLINE fx_lanes fx_max(fx_lanes a, fx_lanes b) { return fx_select(a > b, a, b); }
 /// |a| = (a ^ m) − m with m = a >> 31 (all ones when negative).
-FX_INLINE fx_lanes fx_abs(fx_lanes a) { fx_lanes m = a >> 31; return (a ^ m) - m; }
+FX_INLINE fx_lanes fx_abs(fx_lanes a) { fx_lanes m = a >> 31; return fx_sub(a ^ m, m); }
 /// s < 0 ? −m : m, the same way.
-FX_INLINE fx_lanes fx_apply_sign(fx_lanes s, fx_lanes m) { fx_lanes k = s >> 31; return (m ^ k) - k; }
+FX_INLINE fx_lanes fx_apply_sign(fx_lanes s, fx_lanes m) { fx_lanes k = s >> 31; return fx_sub(m ^ k, k); }
 
 /// a wrapped to 32 − s bits: (a << s) >> s.
 FX_INLINE fx_lanes fx_wrap(fx_lanes a, int s) { return fx_sra(fx_shl(a, s), s); }

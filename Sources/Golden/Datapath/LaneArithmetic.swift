@@ -15,10 +15,10 @@ public struct LaneArithmetic<T: RangeTracking>: DatapathArithmetic {
     /// Bits of a lane.
     public static var laneBits: Int { 32 }
 
-    @usableFromInline var r0, r1, r2, r3, r4, r5, r6, r7: LaneRegister
+    @usableFromInline var r0, r1, r2, r3, r4, r5, r6, r7: LaneRegister<T.LaneExtremes>
 
     public init(config: DatapathConfig, mayOverflow: Set<Register>) {
-        func make(_ r: Register) -> LaneRegister {
+        func make(_ r: Register) -> LaneRegister<T.LaneExtremes> {
             LaneRegister(spec: config.spec(r), unsigned: r.isUnsigned, mayOverflow: mayOverflow.contains(r))
         }
         precondition(Register.allCases.count == 8)
@@ -52,14 +52,14 @@ public struct LaneArithmetic<T: RangeTracking>: DatapathArithmetic {
     @inlinable @inline(__always)
     public mutating func register(_ a: LaneVector, _ r: Register) -> LaneVector {
         switch r {
-        case .fdctWorkspace: return r0.fit(a, T.self)
-        case .fdctOutput: return r1.fit(a, T.self)
-        case .quantized: return r2.fit(a, T.self)
-        case .dequantized: return r3.fit(a, T.self)
-        case .idctWorkspace: return r4.fit(a, T.self)
-        case .idctOutput: return r5.fit(a, T.self)
-        case .rangeIndex: return r6.fit(a, T.self)
-        case .sample: return r7.fit(a, T.self)
+        case .fdctWorkspace: return r0.fit(a)
+        case .fdctOutput: return r1.fit(a)
+        case .quantized: return r2.fit(a)
+        case .dequantized: return r3.fit(a)
+        case .idctWorkspace: return r4.fit(a)
+        case .idctOutput: return r5.fit(a)
+        case .rangeIndex: return r6.fit(a)
+        case .sample: return r7.fit(a)
         }
     }
 
@@ -67,17 +67,16 @@ public struct LaneArithmetic<T: RangeTracking>: DatapathArithmetic {
     public func accumulate(into report: inout OverflowReport) {
         for (i, reg) in [r0, r1, r2, r3, r4, r5, r6, r7].enumerated() {
             let lanes = 0..<LaneVector.scalarCount
-            let reached = lanes.contains { reg.minSeen[$0] <= reg.maxSeen[$0] }
+            let extremes = reg.extremes.seen
             report.add(Register(rawValue: i)!, overflows: lanes.reduce(0) { $0 + Int(reg.overflows[$1]) },
-                       minimum: reached ? Int(lanes.map { reg.minSeen[$0] }.min()!) : nil,
-                       maximum: reached ? Int(lanes.map { reg.maxSeen[$0] }.max()!) : nil)
+                       minimum: extremes?.min, maximum: extremes?.max)
         }
     }
 }
 
 /// One register inside `LaneArithmetic`: its format and what its lanes have seen.
 @usableFromInline
-struct LaneRegister {
+struct LaneRegister<Extremes: LaneExtremesStorage> {
     @usableFromInline enum Narrowing { case none, saturate, wrap }
     @usableFromInline var narrowing: Narrowing
     /// False when the value ranges prove nothing outside the format can arrive, or when the format is
@@ -86,9 +85,8 @@ struct LaneRegister {
     @usableFromInline var lo: Int32, hi: Int32
     /// Wrapping to W bits is (x << s) >> s with s = 32 − W.
     @usableFromInline var wrapShift: Int32
-    @usableFromInline var minSeen = LaneVector(repeating: .max)
-    @usableFromInline var maxSeen = LaneVector(repeating: .min)
     @usableFromInline var overflows = LaneVector.zero
+    @usableFromInline var extremes = Extremes()
 
     init(spec: RegisterSpec, unsigned: Bool, mayOverflow: Bool) {
         let bounds = spec.bounds(unsigned: unsigned)
@@ -104,14 +102,42 @@ struct LaneRegister {
     }
 
     @inlinable @inline(__always)
-    mutating func fit<T: RangeTracking>(_ a: LaneVector, _: T.Type) -> LaneVector {
-        if T.tracksRanges {
-            minSeen = fx_min(minSeen, a)
-            maxSeen = fx_max(maxSeen, a)
-        }
+    mutating func fit(_ a: LaneVector) -> LaneVector {
+        extremes.include(a)
         guard mayOverflow else { return a }
         let y = narrowing == .saturate ? fx_clamp(a, lo, hi) : fx_wrap(a, wrapShift)
         overflows = fx_count_changed(overflows, y, a)
         return y
+    }
+}
+
+/// The extremes a lane evaluation keeps per register (see `RangeTracking.LaneExtremes`).
+public protocol LaneExtremesStorage {
+    init()
+    /// Note the values of one evaluation, lane by lane.
+    mutating func include(_ v: LaneVector)
+    /// The smallest and largest value seen over all lanes; nil when none arrived or none are kept.
+    var seen: (min: Int, max: Int)? { get }
+}
+
+/// Keeps nothing: the evaluation only counts overflows.
+public struct NoLaneExtremes: LaneExtremesStorage {
+    public init() {}
+    @inlinable @inline(__always) public mutating func include(_ v: LaneVector) {}
+    public var seen: (min: Int, max: Int)? { nil }
+}
+
+/// The smallest and largest value per lane.
+public struct LaneMinMax: LaneExtremesStorage {
+    @usableFromInline var minSeen = LaneVector(repeating: .max), maxSeen = LaneVector(repeating: .min)
+    public init() {}
+    @inlinable @inline(__always) public mutating func include(_ v: LaneVector) {
+        minSeen = fx_min(minSeen, v)
+        maxSeen = fx_max(maxSeen, v)
+    }
+    public var seen: (min: Int, max: Int)? {
+        let lanes = 0..<LaneVector.scalarCount
+        guard lanes.contains(where: { minSeen[$0] <= maxSeen[$0] }) else { return nil }
+        return (Int(lanes.map { minSeen[$0] }.min()!), Int(lanes.map { maxSeen[$0] }.max()!))
     }
 }

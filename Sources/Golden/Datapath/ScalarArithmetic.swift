@@ -1,8 +1,20 @@
 /// Whether an evaluation records the min and max seen at every register (the overflow report a
 /// designer reads), or only counts overflows where the value ranges say one can happen.
-public protocol RangeTracking { static var tracksRanges: Bool { get } }
-public enum TrackRanges: RangeTracking { public static let tracksRanges = true }
-public enum CountOverflowsOnly: RangeTracking { public static let tracksRanges = false }
+public protocol RangeTracking {
+    static var tracksRanges: Bool { get }
+    /// What `LaneArithmetic` keeps per register besides its overflow count: nothing, or the extremes
+    /// per lane. A type, not a flag, so that an evaluation that does not track carries no storage
+    /// for it (the lane evaluator's state is copied in and out of every pass).
+    associatedtype LaneExtremes: LaneExtremesStorage
+}
+public enum TrackRanges: RangeTracking {
+    public static let tracksRanges = true
+    public typealias LaneExtremes = LaneMinMax
+}
+public enum CountOverflowsOnly: RangeTracking {
+    public static let tracksRanges = false
+    public typealias LaneExtremes = NoLaneExtremes
+}
 
 /// What one register saw during an evaluation.
 public struct RegisterStatistics: Sendable, Codable, Hashable {

@@ -9,6 +9,18 @@ extension BlockCodec {
     /// Blocks per batch.
     static var laneCount: Int { LaneVector.scalarCount }
 
+    /// The registers at the end of a checked pass. The lanes leave them unnarrowed; instead the check
+    /// after the pass holds the batch to their format as well as to the next pass's bound, so a value
+    /// such a register would have narrowed (and counted) sends the batch to the scalar path.
+    static let checkedRegisters: Set<Register> = [.fdctWorkspace, .fdctOutput, .dequantized, .idctWorkspace]
+
+    /// −bound...bound (nil: unbounded) within register `r`'s format.
+    func guardRange(_ bound: Int?, _ r: Register?) -> ClosedRange<Int> {
+        let format = r.flatMap { config.spec($0).bounds(unsigned: $0.isUnsigned) } ?? Int.min...Int.max
+        let b = bound.map { -$0...$0 } ?? Int.min...Int.max
+        return max(format.lowerBound, b.lowerBound)...min(format.upperBound, b.upperBound)  // both hold 0
+    }
+
     /// The end of the whole batches in `range`.
     static func lanePart(of range: Range<Int>) -> Int {
         range.lowerBound + range.count / laneCount * laneCount
@@ -18,13 +30,14 @@ extension BlockCodec {
     func encodeLaneBatches<T: RangeTracking>(_: T.Type, _ s: UnsafePointer<UInt8>, _ o: UnsafeMutablePointer<Int32>,
                                              _ range: Range<Int>, _ table: QuantTable?, _ report: inout OverflowReport) {
         guard !range.isEmpty else { return }
-        var a = LaneArithmetic<T>(config: config, mayOverflow: mayOverflow)
+        var a = LaneArithmetic<T>(config: config, mayOverflow: mayOverflow.subtracting(Self.checkedRegisters))
+        let rowGuard = guardRange(laneBounds.fdctColumn, .fdctWorkspace)
+        let columnGuard = guardRange(table == nil ? nil : laneBounds.quantize, .fdctOutput)
         let t = EntryTable(table ?? QuantTable(Array(repeating: 1, count: 64)), reciprocalBits: config.quantizerReciprocalBits)
         let splat = { (v: [Int]) in v.map { LaneVector(repeating: Int32(truncatingIfNeeded: $0)) } }
         let (recip, corr, shift) = (splat(t.reciprocal), splat(t.correction), splat(t.shift))
         let quantizing = table != nil
         let stages = self.stages
-        let bounds = laneBounds
         withUnsafeTemporaryAllocation(of: LaneVector.self, capacity: 72) { buffer in
         recip.withUnsafeBufferPointer { recip in
         corr.withUnsafeBufferPointer { corr in
@@ -43,16 +56,17 @@ extension BlockCodec {
                     (ws[r * 8], ws[r * 8 + 1], ws[r * 8 + 2], ws[r * 8 + 3]) = (out.v0, out.v1, out.v2, out.v3)
                     (ws[r * 8 + 4], ws[r * 8 + 5], ws[r * 8 + 6], ws[r * 8 + 7]) = (out.v4, out.v5, out.v6, out.v7)
                 }
-                guard span.within(bounds.fdctColumn) else {
+                guard span.within(rowGuard) else {
                     encodeBlocks(T.self, s, o, batch..<batch + Self.laneCount, table, &report)
                     continue
                 }
                 // Pass 2 (columns) and the quantizer. The quantizer runs before its input is checked;
                 // a batch that fails the check is run again by the scalar path, so nothing it computed is kept.
+                // Without a quantizer the check still holds the batch to the fdct_output format.
                 span = LaneSpan()
                 Self.forwardColumns(stages, ws, quantizing ? (recip.baseAddress!, corr.baseAddress!, shift.baseAddress!) : nil,
                                     &span, &l)
-                guard !quantizing || span.within(bounds.quantize) else {
+                guard span.within(columnGuard) else {
                     encodeBlocks(T.self, s, o, batch..<batch + Self.laneCount, table, &report)
                     continue
                 }
@@ -66,11 +80,13 @@ extension BlockCodec {
     func decodeLaneBatches<T: RangeTracking>(_: T.Type, _ c: UnsafePointer<Int32>, _ o: UnsafeMutablePointer<UInt8>,
                                              _ range: Range<Int>, _ table: QuantTable, _ report: inout OverflowReport) {
         guard !range.isEmpty else { return }
-        var a = LaneArithmetic<T>(config: config, mayOverflow: mayOverflow)
+        var a = LaneArithmetic<T>(config: config, mayOverflow: mayOverflow.subtracting(Self.checkedRegisters))
+        let coefficientGuard = guardRange(laneBounds.coefficient, nil)
+        let dequantizedGuard = guardRange(laneBounds.idctColumn, .dequantized)
+        let rowGuard = guardRange(laneBounds.idctRow, .idctWorkspace)
         let divisor = EntryTable(table, reciprocalBits: config.quantizerReciprocalBits).divisor
             .map { LaneVector(repeating: Int32(truncatingIfNeeded: $0)) }
         let stages = self.stages
-        let bounds = laneBounds
         withUnsafeTemporaryAllocation(of: LaneVector.self, capacity: 128) { buffer in
         divisor.withUnsafeBufferPointer { divisor in
             let coefficients = buffer.baseAddress!, ws = coefficients + 64
@@ -86,14 +102,14 @@ extension BlockCodec {
                 // Checked before dequantizing, then before each IDCT pass; a batch that fails is forgotten
                 // (it works on a copy, as in the encoder).
                 var l = a
-                var fits = span.within(bounds.coefficient)
+                var fits = span.within(coefficientGuard)
                 if fits {
                     span = LaneSpan()
                     for i in 0..<64 {
                         coefficients[i] = stages.dequantize(coefficients[i], divisor: divisor[i], &l)
                         span.include(coefficients[i])
                     }
-                    fits = span.within(bounds.idctColumn)
+                    fits = span.within(dequantizedGuard)
                 }
                 if fits {
                     span = LaneSpan()
@@ -105,7 +121,7 @@ extension BlockCodec {
                         (ws[col], ws[8 + col], ws[16 + col], ws[24 + col]) = (out.v0, out.v1, out.v2, out.v3)
                         (ws[32 + col], ws[40 + col], ws[48 + col], ws[56 + col]) = (out.v4, out.v5, out.v6, out.v7)
                     }
-                    fits = span.within(bounds.idctRow)
+                    fits = span.within(rowGuard)
                 }
                 guard fits else {
                     decodeBlocks(T.self, c, o, batch..<batch + Self.laneCount, table, &report)
@@ -178,8 +194,8 @@ struct LaneSpan {
         hi = fx_max(fx_max(fx_max(hi, o.v0), fx_max(o.v1, o.v2)), fx_max(fx_max(o.v3, o.v4), fx_max(o.v5, fx_max(o.v6, o.v7))))
     }
 
-    /// Every value in −bound...bound.
-    @inline(__always) func within(_ bound: Int) -> Bool {
-        Int(fx_reduce_min(lo)[0]) >= -bound && Int(fx_reduce_max(hi)[0]) <= bound
+    /// Every value in `range`.
+    @inline(__always) func within(_ range: ClosedRange<Int>) -> Bool {
+        Int(fx_reduce_min(lo)[0]) >= range.lowerBound && Int(fx_reduce_max(hi)[0]) <= range.upperBound
     }
 }
