@@ -5,7 +5,7 @@ import PackageDescription
 // as HLS C++ and Verilog from one datapath description.
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-// The golden model's lanes are four Doubles: one AVX2 register on x86-64 (every x86-64 server since 2013).
+// The golden model's lanes are eight 32-bit integers: one AVX2 register on x86-64 (Haswell, 2013, and later).
 #if arch(x86_64)
 let vectorTarget: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
