@@ -3,8 +3,9 @@ import CLanes
 /// The block passes on eight blocks at once, lane i = block i, through `LaneArithmetic`.
 ///
 /// Rows of eight blocks are loaded and stored through 8×8 transposes, so each lane vector holds one
-/// position of the eight blocks. Before each pass the batch's inputs are checked against `LaneBounds`;
-/// a batch that fails is forgotten (its observations too) and run block by block by the scalar path.
+/// position of the eight blocks. Every pass's inputs are checked against `LaneBounds` (and against the
+/// formats of `checkedRegisters`); a batch works on a copy of the evaluator's state, so one that fails
+/// any check is forgotten, observations included, and run block by block by the scalar path.
 extension BlockCodec {
     /// Blocks per batch.
     static var laneCount: Int { LaneVector.scalarCount }
