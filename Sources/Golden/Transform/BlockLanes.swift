@@ -46,8 +46,7 @@ extension BlockCodec {
             let ws = buffer.baseAddress!, row = ws + 64
             for batch in stride(from: range.lowerBound, to: range.upperBound, by: Self.laneCount) {
                 let src = s + batch * 64, dst = o + batch * 64
-                // The batch works on a copy (kept in registers, not stored back after every count),
-                // kept only when the batch passes every check.
+                // The batch works on a copy of the evaluator's state, kept only when it passes every check.
                 var l = a
                 var span = LaneSpan()
                 for r in 0..<8 {           // pass 1: rows
