@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "fxcodec", targets: ["fxcodec"]),
         .library(name: "FixedPoint", targets: ["FixedPoint"]),
         .library(name: "Golden", targets: ["Golden"]),
+        .library(name: "JPEG", targets: ["JPEG"]),
         .library(name: "HLSGen", targets: ["HLSGen"]),
     ],
     dependencies: [
@@ -44,6 +45,9 @@ let package = Package(
         .target(name: "CLanes", path: "Sources/CLanes"),
         .target(name: "Golden", dependencies: ["CLanes"], swiftSettings: optimize + vectorTarget),
 
+        // JPEG files: entropy coding, markers, the file writer and reader around the golden model.
+        .target(name: "JPEG", dependencies: ["Golden"], swiftSettings: optimize),
+
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
         .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),
 
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "GoldenTests", dependencies: ["Golden", "ImageIO", "LibJPEGReference"]),
         .testTarget(name: "HLSGenTests", dependencies: ["HLSGen", "CoSim", "Golden", "ImageIO"]),
         .testTarget(name: "CoSimTests", dependencies: ["CoSim", "HLSGen", "Golden", "ImageIO"]),
+        .testTarget(name: "JPEGTests", dependencies: ["JPEG", "Golden", "ImageIO", "LibJPEGReference"]),
         .testTarget(name: "CLITests", dependencies: ["fxcodec"]),
     ]
 )
