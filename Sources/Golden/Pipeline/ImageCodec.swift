@@ -26,6 +26,12 @@ public struct EncodedComponent: Sendable, Equatable {
     public var blocksWide: Int, blocksHigh: Int
     public var table: QuantTable
     public var coefficients: [Int32]
+
+    public init(width: Int, height: Int, blocksWide: Int, blocksHigh: Int, table: QuantTable, coefficients: [Int32]) {
+        (self.width, self.height, self.blocksWide, self.blocksHigh) = (width, height, blocksWide, blocksHigh)
+        self.table = table
+        self.coefficients = coefficients
+    }
 }
 
 /// The model's compressed form of an image: what an entropy coder would receive.
@@ -33,6 +39,10 @@ public struct EncodedImage: Sendable, Equatable {
     public var width: Int, height: Int
     public var chroma: ChromaSubsampling
     public var components: [EncodedComponent]
+
+    public init(width: Int, height: Int, chroma: ChromaSubsampling, components: [EncodedComponent]) {
+        (self.width, self.height, self.chroma, self.components) = (width, height, chroma, components)
+    }
 
     public var blockCount: Int { components.reduce(0) { $0 + $1.blocksWide * $1.blocksHigh } }
     public var nonzeroCoefficients: Int { components.reduce(0) { $0 + $1.coefficients.lazy.filter { $0 != 0 }.count } }
@@ -151,25 +161,7 @@ public struct ImageCodec: Sendable {
             }
         }
         if planes.count == 1 { return Image(width: w, height: h, components: 1, samples: full[0]) }
-        var rgb = [UInt8](repeating: 0, count: w * h * 3)
-        let colour = self.colour
-        full[0].withUnsafeBufferPointer { y in
-            full[1].withUnsafeBufferPointer { cb in
-                full[2].withUnsafeBufferPointer { cr in
-                    rgb.withUnsafeMutableBufferPointer { out in
-                        let o = UncheckedSendable(out.baseAddress!)
-                        parallelChunks(w * h, threads: threads, minimumChunk: 65536) { range in
-                            for i in range {
-                                let c = colour.inverse(Int(y[i]), Int(cb[i]), Int(cr[i]))
-                                o.value[3 * i] = c.r
-                                o.value[3 * i + 1] = c.g
-                                o.value[3 * i + 2] = c.b
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let rgb = colour.interleavedRGB(y: full[0], cb: full[1], cr: full[2], threads: threads)
         return Image(width: w, height: h, components: 3, samples: rgb)
     }
 }
