@@ -83,7 +83,11 @@ struct ToolFailure: Error, CustomStringConvertible { var description: String }
 enum Reference {
     /// The coefficients, block counts and tables against `LibJPEG.readCoefficients`.
     static func compareCoefficients(_ jpeg: [UInt8], _ decoded: JPEGDecoded, _ setting: String) throws -> [String] {
-        let reference = try LibJPEG.readCoefficients(jpeg: jpeg)
+        compareCoefficients(try LibJPEG.readCoefficients(jpeg: jpeg), decoded, setting)
+    }
+
+    static func compareCoefficients(_ reference: [LibJPEG.ComponentCoefficients], _ decoded: JPEGDecoded,
+                                    _ setting: String) -> [String] {
         guard reference.count == decoded.encoded.components.count else {
             return ["\(setting): libjpeg reads \(reference.count) components, the decoder \(decoded.encoded.components.count)"]
         }

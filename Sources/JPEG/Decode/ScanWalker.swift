@@ -91,7 +91,10 @@ struct ScanWalker {
                     if restartsToGo == 0 { processRestart(&decoder) }
                     restartsToGo -= 1
                 }
-                if outOfData && !D.decodesPastData { continue }
+                if outOfData {
+                    if !pendingRestart { return finishWarnings() }   // see below
+                    if !D.decodesPastData { continue }
+                }
                 for b in 0..<blocksInMCU {
                     let slot = blockSlot[b]
                     let c = components[slot]
@@ -106,8 +109,19 @@ struct ScanWalker {
                     warnings.add("Corrupt JPEG data: premature end of data segment (scan at offset \(scanOffset), "
                                  + "\(reader.reachedFileEnd ? "end of file" : "marker \(MarkerScanner.name(reader.marker)) at offset \(reader.markerOffset)"))")
                 }
+                // With the data used up and no restart marker ahead to resume at, every later MCU is a
+                // no-op (skipped, or a DC refinement by zero bits): stop, so an empty scan of a large
+                // frame costs nothing.
+                if reader.overran && !pendingRestart { return finishWarnings() }
             }
         }
+        finishWarnings()
+    }
+
+    /// Whether the data can resume: a restart interval is set and the marker ahead is an RSTn.
+    private var pendingRestart: Bool { restartInterval > 0 && (0xD0...0xD7).contains(reader.marker) }
+
+    private func finishWarnings() {
         if reader.corruptCodes > 0 {
             warnings.add("Corrupt JPEG data: \(reader.corruptCodes) bad Huffman code(s) in the scan at offset \(scanOffset)")
         }
