@@ -49,6 +49,14 @@ struct SequentialBlocks: BlockDecoding {
         var k = 1
         while k < 64 {
             bits.fill()
+            let both = Int(table.combined[bits.peek(HuffmanDecoder.lookaheadBits)])
+            if both != 0 {                                  // code and value in one lookup
+                k &+= (both &>> 8) & 15
+                block[Int(natural[k])] = Int32(truncatingIfNeeded: both &>> 16)
+                bits.skip(both & 0xFF)
+                k &+= 1
+                continue
+            }
             let symbol = bits.symbol(table)
             let run = symbol &>> 4, size = symbol & 15
             if size != 0 {
@@ -126,6 +134,14 @@ struct ACFirstBlocks: BlockDecoding {
         var k = ss
         while k <= se {
             bits.fill()
+            let both = Int(ac.combined[bits.peek(HuffmanDecoder.lookaheadBits)])
+            if both != 0 {
+                k &+= (both &>> 8) & 15
+                block[Int(natural[k])] = jcoef((both &>> 16) &<< al)
+                bits.skip(both & 0xFF)
+                k &+= 1
+                continue
+            }
             let symbol = bits.symbol(ac)
             let run = symbol &>> 4, size = symbol & 15
             if size != 0 {

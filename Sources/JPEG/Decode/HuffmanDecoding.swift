@@ -83,13 +83,15 @@ final class HuffmanDecoder {
             throw refuse("has DC symbol \(bad); a DC size category is 0…15")
         }
 
-        let lookupBytes = (1 << Self.lookaheadBits) * 2
-        storage = UnsafeMutableRawPointer.allocate(byteCount: lookupBytes + 17 * 4 * 2 + 256, alignment: 16)
-        let lookup = storage.bindMemory(to: UInt16.self, capacity: 1 << Self.lookaheadBits)
-        let maxCode = (storage + lookupBytes).bindMemory(to: Int32.self, capacity: 17)
-        let valueOffset = (storage + lookupBytes + 17 * 4).bindMemory(to: Int32.self, capacity: 17)
-        let values = (storage + lookupBytes + 17 * 8).bindMemory(to: UInt8.self, capacity: 256)
-        lookup.initialize(repeating: 0, count: 1 << Self.lookaheadBits)
+        let entries = 1 << Self.lookaheadBits
+        storage = UnsafeMutableRawPointer.allocate(byteCount: entries * 4 + entries * 2 + 17 * 4 * 2 + 256, alignment: 16)
+        let combined = storage.bindMemory(to: Int32.self, capacity: entries)
+        let lookup = (storage + entries * 4).bindMemory(to: UInt16.self, capacity: entries)
+        let maxCode = (storage + entries * 6).bindMemory(to: Int32.self, capacity: 17)
+        let valueOffset = (storage + entries * 6 + 17 * 4).bindMemory(to: Int32.self, capacity: 17)
+        let values = (storage + entries * 6 + 17 * 8).bindMemory(to: UInt8.self, capacity: 256)
+        combined.initialize(repeating: 0, count: entries)
+        lookup.initialize(repeating: 0, count: entries)
         maxCode.initialize(repeating: -1, count: 17)
         valueOffset.initialize(repeating: 0, count: 17)
         values.initialize(repeating: 0, count: 256)
@@ -103,10 +105,21 @@ final class HuffmanDecoder {
         }
         for (i, (c, l)) in zip(codes, lengths).enumerated() where l <= Self.lookaheadBits {
             let first = c << (Self.lookaheadBits - l)
-            let entry = UInt16(l << 8) | UInt16(spec.symbols[i])
-            for j in first..<(first + (1 << (Self.lookaheadBits - l))) { lookup[j] = entry }
+            let symbol = Int(spec.symbols[i])
+            let entry = UInt16(l << 8) | UInt16(symbol)
+            let (run, size) = (symbol >> 4, symbol & 15)
+            for j in first..<(first + (1 << (Self.lookaheadBits - l))) {
+                lookup[j] = entry
+                // The value bits follow the code inside the lookahead: decode both at once.
+                if !isDC && size != 0 && l + size <= Self.lookaheadBits {
+                    let raw = (j >> (Self.lookaheadBits - l - size)) & ((1 << size) - 1)
+                    let value = raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw
+                    combined[j] = Int32(value << 16 | run << 8 | (l + size))
+                }
+            }
         }
-        tables = HuffmanLookup(lookup: lookup, maxCode: maxCode, valueOffset: valueOffset, values: values)
+        tables = HuffmanLookup(lookup: lookup, maxCode: maxCode, valueOffset: valueOffset, values: values,
+                               combined: combined)
     }
 
     deinit { storage.deallocate() }
@@ -121,12 +134,17 @@ struct HuffmanLookup {
     let valueOffset: UnsafePointer<Int32>
     /// HUFFVAL padded with zeros to 256 entries, so an index masked to 8 bits is always in range.
     let values: UnsafePointer<UInt8>
+    /// AC tables: for a code whose value bits also fit in the lookahead, (value << 16) | (run << 8) |
+    /// (code length + size); 0 otherwise (EOB, ZRL, longer codes, DC tables).
+    let combined: UnsafePointer<Int32>
 
     init(lookup: UnsafeMutablePointer<UInt16>, maxCode: UnsafeMutablePointer<Int32>,
-         valueOffset: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<UInt8>) {
+         valueOffset: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<UInt8>,
+         combined: UnsafeMutablePointer<Int32>) {
         self.lookup = UnsafePointer(lookup)
         self.maxCode = UnsafePointer(maxCode)
         self.valueOffset = UnsafePointer(valueOffset)
         self.values = UnsafePointer(values)
+        self.combined = UnsafePointer(combined)
     }
 }

@@ -64,10 +64,10 @@ public struct JPEGPicture: Sendable {
 }
 
 extension JPEGDecoded {
-    /// Bytes per pixel the pixel stage allocates besides the coefficients: the IDCT's samples and the
-    /// planes (2 bytes per coefficient), the full-size planes and the output.
+    /// Bytes the pixel stage allocates besides the coefficients: the IDCT's samples and the planes
+    /// (2 bytes per coefficient) and the output.
     func pixelStageBytes() -> Int {
-        2 * encoded.components.reduce(0) { $0 + $1.coefficients.count } + width * height * (encoded.components.count + 3)
+        2 * encoded.components.reduce(0) { $0 + $1.coefficients.count } + width * height * encoded.components.count
     }
 
     /// Pixels through the configured golden path, as djpeg -dct int produces them with libjpeg's
@@ -75,8 +75,8 @@ extension JPEGDecoded {
     /// upsampling (`.fancy` is djpeg's default, `.box` its -nosmooth) and colour conversion.
     /// Layouts with a `ChromaSubsampling` go through `ImageCodec.decode` itself; the others (any
     /// integral ratio: 4:4:0, 4:1:1, luma below chroma …) through `ImageCodec.decodePlanes` and
-    /// `Resampling.upsample(_:ratio:…)`, which follows libjpeg-turbo's choice of method per ratio. RGB
-    /// files skip the colour conversion, as libjpeg does.
+    /// `ImageCodec.assemble(_:width:height:ratios:…)`, which follows libjpeg-turbo's choice of
+    /// upsampling method per ratio. RGB files skip the colour conversion, as libjpeg does.
     public func pixels(codec: ImageCodec, upsampling: Upsampling,
                        budget: MemoryBudget = .standard) throws(JPEGDecodeError) -> JPEGPicture {
         let pixels = width * height
@@ -111,28 +111,9 @@ extension JPEGDecoded {
             ratios.append(ratio)
         }
         let (planes, report) = codec.decodePlanes(encoded)
-        let full = zip(planes, ratios).map { plane, ratio in
-            [UInt8](unsafeUninitializedCapacity: pixels) { out, initialized in
-                Resampling.upsample(plane, ratio: ratio, upsampling: upsampling, width: width, height: height,
-                                    into: out, threads: codec.threads)
-                initialized = pixels
-            }
-        }
-        let samples: [UInt8]
-        if colourSpace == .rgb {
-            samples = [UInt8](unsafeUninitializedCapacity: pixels * 3) { out, initialized in
-                for i in 0..<pixels {
-                    out[3 * i] = full[0][i]
-                    out[3 * i + 1] = full[1][i]
-                    out[3 * i + 2] = full[2][i]
-                }
-                initialized = pixels * 3
-            }
-        } else {
-            samples = codec.colour.interleavedRGB(y: full[0], cb: full[1], cr: full[2], threads: codec.threads)
-        }
-        return JPEGPicture(image: Image(width: width, height: height, components: 3, samples: samples),
-                           report: report, warnings: notes)
+        let image = codec.assemble(planes, width: width, height: height, ratios: ratios, upsampling: upsampling,
+                                   convertsColour: colourSpace != .rgb)
+        return JPEGPicture(image: image, report: report, warnings: notes)
     }
 }
 
