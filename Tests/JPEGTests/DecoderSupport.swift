@@ -102,7 +102,8 @@ enum Reference {
                                 + "\(mine.width)×\(mine.height), \(mine.blocksWide)×\(mine.blocksHigh), \(frame.h)×\(frame.v)")
                 continue
             }
-            if ref.quant.map(Int.init) != mine.table.values {
+            // libjpeg reports zeros for a component that no scan reached and whose table is undefined.
+            if ref.quant.map(Int.init) != mine.table.values && ref.quant.contains(where: { $0 != 0 }) {
                 problems.append("\(setting) component \(ci): quantization tables differ")
             }
             var count = 0, first = ""

@@ -201,6 +201,11 @@ import Testing
                 var removed = jpeg
                 removed.removeSubrange(at..<(at + 2))
                 cases.append(("\(name) RST at \(at) removed", removed, true))
+                // An invalid marker code inside the segment: libjpeg's resynchronisation looks past it to
+                // the next restart marker and carries on from there.
+                var invalid = jpeg
+                invalid.replaceSubrange((at - 6)..<(at - 4), with: [0xFF, 0x01])
+                cases.append(("\(name) TEM before RST at \(at)", invalid, true))
             }
         }
         var problems: [String] = [], coefficientsCompared = 0, pixelsCompared = 0

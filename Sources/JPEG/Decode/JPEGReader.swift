@@ -531,8 +531,9 @@ struct FileParser {
         }
         if frame.type.isProgressive, let note = smoothingNote(frame) { warnings.add(note) }
         let components = frame.components.enumerated().map { index, c in
-            // A component no scan reached has zero coefficients; its table only needs to be valid.
-            let table = latched[index] ?? QuantTable(Array(repeating: 1, count: 64))
+            // A component no scan reached has zero coefficients: it keeps the table its selector names
+            // now (as libjpeg reports it), or steps of 1 when that is undefined or unusable.
+            let table = latched[index] ?? (try? latchTable(of: c, at: frame.offset)) ?? QuantTable(Array(repeating: 1, count: 64))
             return EncodedComponent(width: c.width, height: c.height, blocksWide: c.blocksWide,
                                     blocksHigh: c.blocksHigh, table: table, coefficients: planes[index])
         }

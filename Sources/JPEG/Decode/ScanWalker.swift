@@ -118,8 +118,12 @@ struct ScanWalker {
         finishWarnings()
     }
 
-    /// Whether the data can resume: a restart interval is set and the marker ahead is an RSTn.
-    private var pendingRestart: Bool { restartInterval > 0 && (0xD0...0xD7).contains(reader.marker) }
+    /// Whether the data can resume at a later restart: a restart interval is set and the marker ahead
+    /// is an RSTn, or a code below C0 that resynchronisation looks past. Any other marker stays ahead
+    /// for the rest of the scan.
+    private var pendingRestart: Bool {
+        restartInterval > 0 && (reader.marker < 0xC0 || (0xD0...0xD7).contains(reader.marker))
+    }
 
     private func finishWarnings() {
         if reader.corruptCodes > 0 {
