@@ -77,16 +77,13 @@ import Testing
         return (problems, files)
     }
 
-    @Test func colourImage() throws {
-        let (problems, files) = try Self.check(try Images.load("coffee.png"), Self.colourVariants, label: "coffee")
+    @Test(arguments: Images.names)
+    func everyVariant(name: String) throws {
+        let image = try Images.load(name)
+        let variants = image.components == 3 ? Self.colourVariants : Self.greyVariants
+        let (problems, files) = try Self.check(image, variants, label: name)
         #expect(problems.isEmpty, "\(problems.prefix(8).joined(separator: "\n"))")
-        #expect(files == Self.colourVariants.count)
-    }
-
-    @Test func greyImage() throws {
-        let (problems, files) = try Self.check(try Images.load("camera.png"), Self.greyVariants, label: "camera")
-        #expect(problems.isEmpty, "\(problems.prefix(8).joined(separator: "\n"))")
-        #expect(files == Self.greyVariants.count)
+        #expect(files == variants.count)
     }
 
     @Test(arguments: cropSizes.map { "\($0.0)x\($0.1)" })
