@@ -49,11 +49,9 @@ struct SequentialBlocks: BlockDecoding {
         var k = 1
         while k < 64 {
             bits.fill()
-            let both = Int(table.combined[bits.peek(HuffmanDecoder.lookaheadBits)])
-            if both != 0 {                                  // code and value in one lookup
-                k &+= (both &>> 8) & 15
-                block[Int(natural[k])] = Int32(truncatingIfNeeded: both &>> 16)
-                bits.skip(both & 0xFF)
+            if let (run, value) = bits.shortCoefficient(table) {
+                k &+= run
+                block[Int(natural[k])] = Int32(truncatingIfNeeded: value)
                 k &+= 1
                 continue
             }
@@ -134,11 +132,9 @@ struct ACFirstBlocks: BlockDecoding {
         var k = ss
         while k <= se {
             bits.fill()
-            let both = Int(ac.combined[bits.peek(HuffmanDecoder.lookaheadBits)])
-            if both != 0 {
-                k &+= (both &>> 8) & 15
-                block[Int(natural[k])] = jcoef((both &>> 16) &<< al)
-                bits.skip(both & 0xFF)
+            if let (run, value) = bits.shortCoefficient(ac) {
+                k &+= run
+                block[Int(natural[k])] = jcoef(value &<< al)
                 k &+= 1
                 continue
             }

@@ -131,6 +131,15 @@ struct EntropyBitReader {
         return longSymbol(table)
     }
 
+    /// An AC code and its value bits in one lookup (`HuffmanLookup.combined`), when both fit in the
+    /// lookahead: (run of zeros, value); nil otherwise, with nothing consumed. Needs `fill()` beforehand.
+    @inline(__always) mutating func shortCoefficient(_ table: HuffmanLookup) -> (run: Int, value: Int)? {
+        let both = Int(table.combined[peek(HuffmanDecoder.lookaheadBits)])
+        if both == 0 { return nil }
+        skip(both & 0xFF)
+        return ((both &>> 8) & 15, both &>> 16)
+    }
+
     /// A code longer than the lookahead, by F.2.2.3: the first length whose maxCode it does not exceed.
     /// A bit pattern no code matches is corrupt: 17 bits are dropped and symbol 0 is returned, as
     /// libjpeg does ("Corrupt JPEG data: bad Huffman code").
