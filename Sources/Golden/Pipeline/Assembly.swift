@@ -6,7 +6,9 @@ extension ImageCodec {
     public func assemble(_ planes: [ComponentPlane], width: Int, height: Int, ratios: [(h: Int, v: Int)],
                          upsampling: Upsampling, convertsColour: Bool = true) -> Image {
         precondition(planes.count == ratios.count && (planes.count == 1 || planes.count == 3), "grey or three components")
-        precondition(ratios.allSatisfy { $0.h >= 1 && $0.v >= 1 }, "integral ratios")
+        precondition(zip(planes, ratios).allSatisfy { plane, ratio in
+            ratio.h >= 1 && ratio.v >= 1 && plane.width * ratio.h >= width && plane.height * ratio.v >= height
+        }, "each plane covers the image at its ratio")
         let n = planes.count, count = width * height * n, colour = self.colour, threads = self.threads
         let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
             let o = UncheckedSendable(out.baseAddress!)

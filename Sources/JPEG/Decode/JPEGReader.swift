@@ -7,9 +7,18 @@ import Golden
 /// What it reads: SOF0, SOF1 and SOF2 frames (Huffman coding, 8-bit samples) with 1 or 3 components
 /// and sampling factors 1…4; DQT (8- and 16-bit entries), DHT, DRI, SOS, RSTn, APPn, COM, DNL and
 /// fill bytes. Every other coding process, 12-bit samples and other component counts are refused with
-/// an error that names them. It follows libjpeg-turbo 2.1 where files are damaged: corrupt entropy
-/// data and a file that ends early give an image (grey where data is missing) with warnings, never a
-/// crash; see `EntropyBitReader` and `ScanWalker` for the rules.
+/// an error that names them.
+///
+/// Damaged files: it follows libjpeg-turbo 2.1 (the coefficients equal what jpeg_read_coefficients
+/// gives when it recovers as djpeg does). Corrupt entropy data, misplaced restart markers and a file
+/// that ends inside a scan give an image (grey where data is missing) with warnings; see
+/// `EntropyBitReader` and `ScanWalker` for the rules. A file that ends inside a marker segment after
+/// the first scan also keeps what was decoded, with a warning (libjpeg usually fails there, reading
+/// its inserted EOI as the segment's parameters). A file that ends before its first scan's data, and
+/// any other broken structure, is an error naming the problem and its offset.
+///
+/// Work: every marker consumes bytes, so their number is bounded by the file size; scans are bounded
+/// by `Limits.maxScans`, and a scan whose data has run out stops early.
 public enum JPEGReader {
     /// Bounds on the work one file can ask for.
     public struct Limits: Sendable, Hashable {
