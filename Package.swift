@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "HLSGenTests", dependencies: ["HLSGen", "CoSim", "Golden", "ImageIO"]),
         .testTarget(name: "CoSimTests", dependencies: ["CoSim", "HLSGen", "Golden", "ImageIO"]),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG", "Golden", "ImageIO", "LibJPEGReference"]),
-        .testTarget(name: "CLITests", dependencies: ["fxcodec"]),
+        .testTarget(name: "CLITests", dependencies: ["fxcodec", "ImageIO", "Golden"]),
     ]
 )

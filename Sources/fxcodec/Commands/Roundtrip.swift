@@ -26,11 +26,8 @@ struct Roundtrip: ParsableCommand {
     @Option(name: .customLong("error-map"), help: "Write |original − decoded| × 8 here (PNG).")
     var errorMap: String?
 
-    @Option(help: "Refuse images with more pixels than this.")
-    var maxPixels: Int = PNGFile.defaultMaxPixels
-
-    @Option(help: "Threads (default: all cores).")
-    var threads: Int = processorCount
+    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var memory: MemoryBudgetOption
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -57,24 +54,25 @@ struct Roundtrip: ParsableCommand {
     }
 
     func run() throws {
+        let outputs = OutputFiles(inputs: [input] + datapath.inputFiles)
+        if let output { try outputs.claim(output, option: "-o") }
+        if let errorMap { try outputs.claim(errorMap, option: "--error-map") }
         let config = try datapath.datapath()
         let settings = try datapath.encodeSettings(chroma: chroma)
-        let image: Image
-        do { image = try PNGFile.read(input, maxPixels: maxPixels) } catch { throw CommandError("\(error)") }
-        let codec = try ImageCodec(config: config, threads: max(1, threads))
+        let image = try readImage(input, budget: memory, bytesPerPixel: Footprint.roundtrip, purpose: "a roundtrip")
+        let threads = self.threads.threads
+        let codec = try ImageCodec(config: config, threads: threads)
 
         let start = DispatchTime.now()
         let (encoded, encodeReport) = codec.encode(image, settings: settings)
         let (decoded, decodeReport) = codec.decode(encoded, upsampling: upsample)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
 
-        if let output {
-            do { try PNGFile.write(decoded, to: output) } catch { throw CommandError("\(error)") }
-        }
+        if let output { try PNGFile.write(decoded, into: outputs.stage(output)) }
         if let errorMap {
-            let map = QualityMetrics.errorMap(reference: image, test: decoded)
-            do { try PNGFile.write(map, to: errorMap) } catch { throw CommandError("\(error)") }
+            try PNGFile.write(QualityMetrics.errorMap(reference: image, test: decoded), into: outputs.stage(errorMap))
         }
+        try outputs.commit()
 
         var overflow = encodeReport
         overflow.merge(decodeReport)
