@@ -149,6 +149,7 @@ typedef struct {
     int width, height, components, quality, chroma;
     const unsigned short *tables;
     int table_count;
+    fx_encode_options options;
 } encode_job;
 
 // The only frame that setjmps: the caller's locals stay determinate after a longjmp.
@@ -176,8 +177,12 @@ static int encode_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination 
     for (int t = 0; t < job->table_count; t++) {
         unsigned int table[64];
         for (int i = 0; i < 64; i++) table[i] = job->tables[64 * t + i];
-        jpeg_add_quant_table(cinfo, t, table, 100, TRUE);
+        jpeg_add_quant_table(cinfo, t, table, 100, job->options.keep_wide_tables ? FALSE : TRUE);
     }
+    cinfo->optimize_coding = job->options.optimize_coding ? TRUE : FALSE;
+    cinfo->restart_interval = (unsigned int)job->options.restart_interval;
+    cinfo->restart_in_rows = job->options.restart_in_rows;
+    if (job->options.progressive) jpeg_simple_progression(cinfo);
 
     jpeg_start_compress(cinfo, TRUE);
     size_t stride = (size_t)job->width * (size_t)job->components;
@@ -192,11 +197,24 @@ static int encode_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination 
 int fx_encode(const unsigned char *samples, int width, int height, int components, int quality,
               int chroma, const unsigned short *tables, int table_count,
               unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]) {
+    return fx_encode_with_options(samples, width, height, components, quality, chroma, tables, table_count,
+                                  NULL, jpeg, jpeg_size, message);
+}
+
+int fx_encode_with_options(const unsigned char *samples, int width, int height, int components, int quality,
+                           int chroma, const unsigned short *tables, int table_count,
+                           const fx_encode_options *options,
+                           unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]) {
     *jpeg = NULL;
     *jpeg_size = 0;
     if ((components != 1 && components != 3) || chroma < FX_CHROMA_444 || chroma > FX_CHROMA_420
         || table_count < 0 || table_count > 2 || (table_count > 0 && tables == NULL))
         return fx_own_failure(FX_ERR_ARGUMENT, "fx_encode: bad components, chroma or tables", message);
+    fx_encode_options none = {0, 0, 0, 0, 0};
+    if (options == NULL) options = &none;
+    if (options->restart_interval < 0 || options->restart_interval > 65535
+        || options->restart_in_rows < 0 || options->restart_in_rows > 65535)
+        return fx_own_failure(FX_ERR_ARGUMENT, "fx_encode: restart interval outside 0...65535", message);
     if (width > 0 && height > 0 && (size_t)width * (size_t)height > FX_MAX_OUTPUT_BYTES / 3)
         return fx_own_failure(FX_ERR_TOO_LARGE, "fx_encode: image too large", message);
 
@@ -205,7 +223,7 @@ int fx_encode(const unsigned char *samples, int width, int height, int component
     fx_destination dest;
     memset(&cinfo, 0, sizeof cinfo);  // jpeg_destroy is a no-op until jpeg_create succeeds
     memset(&dest, 0, sizeof dest);
-    encode_job job = {samples, width, height, components, quality, chroma, tables, table_count};
+    encode_job job = {samples, width, height, components, quality, chroma, tables, table_count, *options};
     int status = encode_guarded(&cinfo, &error, &dest, &job, message);
     jpeg_destroy_compress(&cinfo);
     if (status != 0) {

@@ -87,12 +87,40 @@ extension LibJPEG {
 // MARK: codec
 
 extension LibJPEG {
+    /// What cjpeg's `-optimize`, `-restart N[B]` and `-progressive` switch on; the default is none of
+    /// them (a baseline file with the Annex K Huffman tables).
+    public struct EncodeOptions: Sendable, Hashable {
+        /// Every `n` MCU rows (`restart_in_rows`, cjpeg `-restart n`) or every `n` MCUs
+        /// (`restart_interval`, cjpeg `-restart nB`); n in 1...65535.
+        public enum Restart: Sendable, Hashable {
+            case rows(Int), mcus(Int)
+        }
+        /// `optimize_coding`: Huffman tables from the image's own symbol statistics.
+        public var optimizeCoding: Bool
+        public var restart: Restart?
+        /// `jpeg_simple_progression`: libjpeg's default progressive scan script (SOF2).
+        public var progressive: Bool
+        /// Explicit `tables` keep entries up to 32767 (`force_baseline` FALSE: 16-bit DQT, SOF1)
+        /// instead of clamping them to 255.
+        public var keepWideTables: Bool
+
+        public init(optimizeCoding: Bool = false, restart: Restart? = nil, progressive: Bool = false,
+                    keepWideTables: Bool = false) {
+            self.optimizeCoding = optimizeCoding
+            self.restart = restart
+            self.progressive = progressive
+            self.keepWideTables = keepWideTables
+        }
+    }
+
     /// Compresses 8-bit grey (`components` 1, `chroma` `.gray`) or interleaved RGB (3) to a baseline
     /// JPEG: `jpeg_set_defaults`, `jpeg_set_quality(quality, TRUE)` (libjpeg clamps it to 1...100),
     /// `JDCT_ISLOW`, luma sampling 1x1, 2x1 or 2x2. `tables` replaces the luma table and, when a
-    /// second is given, the chroma table (64 values each, natural order, clamped to 1...255).
+    /// second is given, the chroma table (64 values each, natural order, clamped to 1...255 unless
+    /// `options.keepWideTables`). `options` adds optimized Huffman tables, restarts or progression.
     public static func encode(samples: [UInt8], width: Int, height: Int, components: Int, quality: Int,
-                              chroma: Subsampling, tables: [[UInt16]]? = nil) throws(Failure) -> [UInt8] {
+                              chroma: Subsampling, tables: [[UInt16]]? = nil,
+                              options: EncodeOptions = EncodeOptions()) throws(Failure) -> [UInt8] {
         precondition(components == 1 || components == 3, "grey or RGB")
         precondition((components == 1) == (chroma == .gray), "grey samples go with .gray")
         precondition(width >= 0 && height >= 0 && samples.count == width * height * components,
@@ -105,14 +133,22 @@ extension LibJPEG {
         case .s420: FX_CHROMA_420
         }
         let steps = tables.flatMap { $0 }
+        var settings = fx_encode_options(optimize_coding: options.optimizeCoding ? 1 : 0, restart_interval: 0,
+                                         restart_in_rows: 0, progressive: options.progressive ? 1 : 0,
+                                         keep_wide_tables: options.keepWideTables ? 1 : 0)
+        switch options.restart {
+        case .rows(let n): settings.restart_in_rows = Int32(clamping: n)
+        case .mcus(let n): settings.restart_interval = Int32(clamping: n)
+        case nil: break
+        }
         return try call { message in
             var jpeg: UnsafeMutablePointer<UInt8>?
             var size = 0
             let status = samples.withUnsafeBufferPointer { pixels in
                 steps.withUnsafeBufferPointer { table in
-                    fx_encode(pixels.baseAddress, Int32(width), Int32(height), Int32(components),
-                              Int32(clamping: quality), Int32(mode.rawValue), table.baseAddress,
-                              Int32(tables.count), &jpeg, &size, message)
+                    fx_encode_with_options(pixels.baseAddress, Int32(width), Int32(height), Int32(components),
+                                           Int32(clamping: quality), Int32(mode.rawValue), table.baseAddress,
+                                           Int32(tables.count), &settings, &jpeg, &size, message)
                 }
             }
             return (status, status == 0 ? adopt(jpeg, count: size) : [])

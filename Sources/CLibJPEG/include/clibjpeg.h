@@ -47,6 +47,21 @@ int fx_encode(const unsigned char *samples, int width, int height, int component
               int chroma, const unsigned short *tables, int table_count,
               unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]);
 
+// What cjpeg's -optimize, -restart and -progressive change; all zero = fx_encode's file.
+typedef struct fx_encode_options {
+    int optimize_coding;   // 1: two passes, Huffman tables built from the image's statistics
+    int restart_interval;  // restart every this many MCUs (1...65535); 0 = none
+    int restart_in_rows;   // restart every this many MCU rows (1...65535); overrides restart_interval
+    int progressive;       // 1: jpeg_simple_progression's scan script (SOF2)
+    int keep_wide_tables;  // 1: explicit tables clamp to 1...32767 (16-bit DQT, SOF1) instead of 1...255
+} fx_encode_options;
+
+// fx_encode with options (NULL = all zero).
+int fx_encode_with_options(const unsigned char *samples, int width, int height, int components, int quality,
+                           int chroma, const unsigned short *tables, int table_count,
+                           const fx_encode_options *options,
+                           unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]);
+
 // One component as jpeg_read_coefficients stores it.
 typedef struct fx_component {
     int width_in_blocks;        // real blocks: ceil(width / 8)
