@@ -235,6 +235,123 @@ int fx_encode_with_options(const unsigned char *samples, int width, int height, 
     return 0;
 }
 
+// MARK: coefficient writer
+
+typedef struct {
+    int width, height, components, chroma;
+    const short *coefficients;
+    size_t coefficient_count;
+    const unsigned short *tables;
+    int table_count;
+    fx_encode_options options;
+} write_job;
+
+// Real blocks of component `c` (0 luma): ceil(ceil(size * samp / max samp) / 8) each way.
+static void component_blocks(const write_job *job, int c, int *wide, int *high) {
+    int hmax = job->components == 3 && job->chroma != FX_CHROMA_444 ? 2 : 1;
+    int vmax = job->components == 3 && job->chroma == FX_CHROMA_420 ? 2 : 1;
+    int h = c == 0 ? hmax : 1, v = c == 0 ? vmax : 1;
+    int w = (int)(((long)job->width * h + hmax - 1) / hmax), ht = (int)(((long)job->height * v + vmax - 1) / vmax);
+    *wide = (w + 7) / 8;
+    *high = (ht + 7) / 8;
+}
+
+static int write_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination *dest, const write_job *job,
+                         char message[FX_MESSAGE_LENGTH]) {
+    cinfo->err = fx_error_init(error);
+    if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
+    jpeg_create_compress(cinfo);
+    dest->pub.init_destination = destination_init;
+    dest->pub.empty_output_buffer = destination_grow;
+    dest->pub.term_destination = destination_term;
+    cinfo->dest = &dest->pub;
+
+    cinfo->image_width = (JDIMENSION)job->width;
+    cinfo->image_height = (JDIMENSION)job->height;
+    cinfo->input_components = job->components;
+    cinfo->in_color_space = job->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(cinfo);
+    if (job->components == 3) {
+        cinfo->comp_info[0].h_samp_factor = job->chroma == FX_CHROMA_444 ? 1 : 2;
+        cinfo->comp_info[0].v_samp_factor = job->chroma == FX_CHROMA_420 ? 2 : 1;
+    }
+    for (int t = 0; t < job->table_count; t++) {
+        unsigned int table[64];
+        for (int i = 0; i < 64; i++) table[i] = job->tables[64 * t + i];
+        jpeg_add_quant_table(cinfo, t, table, 100, FALSE);
+    }
+    cinfo->optimize_coding = job->options.optimize_coding ? TRUE : FALSE;
+    cinfo->restart_interval = (unsigned int)job->options.restart_interval;
+    cinfo->restart_in_rows = job->options.restart_in_rows;
+
+    jvirt_barray_ptr arrays[3];
+    for (int c = 0; c < job->components; c++) {
+        jpeg_component_info *info = &cinfo->comp_info[c];
+        int wide, high;
+        component_blocks(job, c, &wide, &high);
+        // Rounded up to whole MCUs, zeroed: the transcoder reads only the real blocks.
+        JDIMENSION across = (JDIMENSION)((wide + info->h_samp_factor - 1) / info->h_samp_factor * info->h_samp_factor);
+        JDIMENSION down = (JDIMENSION)((high + info->v_samp_factor - 1) / info->v_samp_factor * info->v_samp_factor);
+        arrays[c] = (*cinfo->mem->request_virt_barray)((j_common_ptr)cinfo, JPOOL_IMAGE, TRUE, across, down,
+                                                       (JDIMENSION)info->v_samp_factor);
+    }
+    jpeg_write_coefficients(cinfo, arrays);  // realizes the arrays; the data is read by finish_compress
+    const short *next = job->coefficients;
+    for (int c = 0; c < job->components; c++) {
+        int wide, high;
+        component_blocks(job, c, &wide, &high);
+        for (int row = 0; row < high; row++) {
+            JBLOCKARRAY blocks = (*cinfo->mem->access_virt_barray)((j_common_ptr)cinfo, arrays[c],
+                                                                   (JDIMENSION)row, 1, TRUE);
+            memcpy(blocks[0], next, (size_t)wide * 64 * sizeof(short));
+            next += (size_t)wide * 64;
+        }
+    }
+    jpeg_finish_compress(cinfo);
+    return 0;
+}
+
+int fx_write_coefficients(int width, int height, int components, int chroma,
+                          const short *coefficients, size_t coefficient_count,
+                          const unsigned short *tables, int table_count, const fx_encode_options *options,
+                          unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]) {
+    *jpeg = NULL;
+    *jpeg_size = 0;
+    if ((components != 1 && components != 3) || chroma < FX_CHROMA_444 || chroma > FX_CHROMA_420
+        || table_count < 1 || table_count > 2 || tables == NULL || coefficients == NULL
+        || width < 1 || height < 1 || width > 65535 || height > 65535)
+        return fx_own_failure(FX_ERR_ARGUMENT, "fx_write_coefficients: bad size, components, chroma or tables", message);
+    fx_encode_options none = {0, 0, 0, 0, 0};
+    write_job job = {width, height, components, chroma, coefficients, coefficient_count, tables, table_count,
+                     options ? *options : none};
+    if (job.options.restart_interval < 0 || job.options.restart_interval > 65535
+        || job.options.restart_in_rows < 0 || job.options.restart_in_rows > 65535)
+        return fx_own_failure(FX_ERR_ARGUMENT, "fx_write_coefficients: restart interval outside 0...65535", message);
+    size_t needed = 0;
+    for (int c = 0; c < components; c++) {
+        int wide, high;
+        component_blocks(&job, c, &wide, &high);
+        needed += (size_t)wide * (size_t)high * 64;
+    }
+    if (needed != coefficient_count)
+        return fx_own_failure(FX_ERR_ARGUMENT, "fx_write_coefficients: coefficient count does not fit the size", message);
+
+    struct jpeg_compress_struct cinfo;
+    fx_error error;
+    fx_destination dest;
+    memset(&cinfo, 0, sizeof cinfo);
+    memset(&dest, 0, sizeof dest);
+    int status = write_guarded(&cinfo, &error, &dest, &job, message);
+    jpeg_destroy_compress(&cinfo);
+    if (status != 0) {
+        free(dest.buffer);
+        return status;
+    }
+    *jpeg = dest.buffer;
+    *jpeg_size = dest.length;
+    return 0;
+}
+
 // MARK: decoder side
 
 // The work done on an opened decompressor (header read); may longjmp through error_exit.

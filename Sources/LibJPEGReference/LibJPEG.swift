@@ -155,6 +155,44 @@ extension LibJPEG {
         }
     }
 
+    /// `jpeg_write_coefficients` (libjpeg's transcoder, as jpegtran): writes given quantized coefficients
+    /// without any DCT. `coefficients` per component: its real blocks (⌈w/8⌉ × ⌈h/8⌉ of its
+    /// downsampled size), raster order, 64 values each in natural order. `tables`: one or two
+    /// (luma, chroma) of 64 entries 1...32767, natural order; entries over 255 make 16-bit DQT and SOF1.
+    /// Only `optimizeCoding` and `restart` of `options` apply.
+    public static func writeCoefficients(width: Int, height: Int, chroma: Subsampling, coefficients: [[Int16]],
+                                         tables: [[UInt16]], options: EncodeOptions = EncodeOptions())
+        throws(Failure) -> [UInt8] {
+        precondition(coefficients.count == (chroma == .gray ? 1 : 3), "one coefficient array per component")
+        precondition((1...2).contains(tables.count) && tables.allSatisfy { $0.count == 64 }, "one or two tables of 64")
+        let mode: fx_chroma = switch chroma {
+        case .s444, .gray: FX_CHROMA_444
+        case .s422: FX_CHROMA_422
+        case .s420: FX_CHROMA_420
+        }
+        let all = coefficients.flatMap { $0 }
+        let steps = tables.flatMap { $0 }
+        var settings = fx_encode_options(optimize_coding: options.optimizeCoding ? 1 : 0, restart_interval: 0,
+                                         restart_in_rows: 0, progressive: 0, keep_wide_tables: 1)
+        switch options.restart {
+        case .rows(let n): settings.restart_in_rows = Int32(clamping: n)
+        case .mcus(let n): settings.restart_interval = Int32(clamping: n)
+        case nil: break
+        }
+        return try call { message in
+            var jpeg: UnsafeMutablePointer<UInt8>?
+            var size = 0
+            let status = all.withUnsafeBufferPointer { values in
+                steps.withUnsafeBufferPointer { table in
+                    fx_write_coefficients(Int32(clamping: width), Int32(clamping: height), Int32(coefficients.count),
+                                          Int32(mode.rawValue), values.baseAddress, values.count, table.baseAddress,
+                                          Int32(tables.count), &settings, &jpeg, &size, message)
+                }
+            }
+            return (status, status == 0 ? adopt(jpeg, count: size) : [])
+        }
+    }
+
     /// `jpeg_read_coefficients` + `access_virt_barray`: every component's real blocks (no MCU
     /// padding), quantized, with its sampling factors and quantization table. libjpeg's memory is
     /// capped at 1 GiB: a header announcing more fails ("Backing store not supported", code 49).
