@@ -152,36 +152,57 @@ typedef struct {
     fx_encode_options options;
 } encode_job;
 
-// The only frame that setjmps: the caller's locals stay determinate after a longjmp.
-static int encode_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination *dest,
-                          const encode_job *job, char message[FX_MESSAGE_LENGTH]) {
-    cinfo->err = fx_error_init(error);
-    if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
+// Creates the compressor writing into `dest` and describes the frame: size, colour space (grey or
+// RGB in, YCbCr out), jpeg_set_defaults, jpeg_set_quality(quality, TRUE), luma sampling 1x1 (4:4:4),
+// 2x1 (4:2:2) or 2x2 (4:2:0) with chroma 1x1; then `tables` replace slots 0 and 1 (clamped to 255
+// when force_baseline), and the options' optimize_coding and restart fields apply. May longjmp.
+static void start_frame(j_compress_ptr cinfo, fx_destination *dest, int width, int height, int components,
+                        int chroma, int quality, const unsigned short *tables, int table_count,
+                        boolean force_baseline, const fx_encode_options *options) {
     jpeg_create_compress(cinfo);
     dest->pub.init_destination = destination_init;
     dest->pub.empty_output_buffer = destination_grow;
     dest->pub.term_destination = destination_term;
     cinfo->dest = &dest->pub;
 
-    cinfo->image_width = (JDIMENSION)job->width;
-    cinfo->image_height = (JDIMENSION)job->height;
-    cinfo->input_components = job->components;
-    cinfo->in_color_space = job->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    cinfo->image_width = (JDIMENSION)width;
+    cinfo->image_height = (JDIMENSION)height;
+    cinfo->input_components = components;
+    cinfo->in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_set_defaults(cinfo);
-    jpeg_set_quality(cinfo, job->quality, TRUE);
-    cinfo->dct_method = JDCT_ISLOW;
-    if (job->components == 3) {  // YCbCr: luma 1x1 (4:4:4), 2x1 (4:2:2), 2x2 (4:2:0); chroma 1x1
-        cinfo->comp_info[0].h_samp_factor = job->chroma == FX_CHROMA_444 ? 1 : 2;
-        cinfo->comp_info[0].v_samp_factor = job->chroma == FX_CHROMA_420 ? 2 : 1;
+    jpeg_set_quality(cinfo, quality, TRUE);
+    if (components == 3) {
+        cinfo->comp_info[0].h_samp_factor = chroma == FX_CHROMA_444 ? 1 : 2;
+        cinfo->comp_info[0].v_samp_factor = chroma == FX_CHROMA_420 ? 2 : 1;
     }
-    for (int t = 0; t < job->table_count; t++) {
+    for (int t = 0; t < table_count; t++) {
         unsigned int table[64];
-        for (int i = 0; i < 64; i++) table[i] = job->tables[64 * t + i];
-        jpeg_add_quant_table(cinfo, t, table, 100, job->options.keep_wide_tables ? FALSE : TRUE);
+        for (int i = 0; i < 64; i++) table[i] = tables[64 * t + i];
+        jpeg_add_quant_table(cinfo, t, table, 100, force_baseline);
     }
-    cinfo->optimize_coding = job->options.optimize_coding ? TRUE : FALSE;
-    cinfo->restart_interval = (unsigned int)job->options.restart_interval;
-    cinfo->restart_in_rows = job->options.restart_in_rows;
+    cinfo->optimize_coding = options->optimize_coding ? TRUE : FALSE;
+    cinfo->restart_interval = (unsigned int)options->restart_interval;
+    cinfo->restart_in_rows = options->restart_in_rows;
+}
+
+// Options outside what libjpeg takes: restart counts are 16-bit.
+static int check_options(const fx_encode_options *options, const char *caller, char message[FX_MESSAGE_LENGTH]) {
+    if (options->restart_interval < 0 || options->restart_interval > 65535
+        || options->restart_in_rows < 0 || options->restart_in_rows > 65535) {
+        snprintf(message, FX_MESSAGE_LENGTH, "%s: restart interval outside 0...65535", caller);
+        return FX_ERR_ARGUMENT;
+    }
+    return 0;
+}
+
+// The only frame that setjmps: the caller's locals stay determinate after a longjmp.
+static int encode_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination *dest,
+                          const encode_job *job, char message[FX_MESSAGE_LENGTH]) {
+    cinfo->err = fx_error_init(error);
+    if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
+    start_frame(cinfo, dest, job->width, job->height, job->components, job->chroma, job->quality,
+                job->tables, job->table_count, job->options.keep_wide_tables ? FALSE : TRUE, &job->options);
+    cinfo->dct_method = JDCT_ISLOW;
     if (job->options.progressive) jpeg_simple_progression(cinfo);
 
     jpeg_start_compress(cinfo, TRUE);
@@ -212,9 +233,7 @@ int fx_encode_with_options(const unsigned char *samples, int width, int height, 
         return fx_own_failure(FX_ERR_ARGUMENT, "fx_encode: bad components, chroma or tables", message);
     fx_encode_options none = {0, 0, 0, 0, 0};
     if (options == NULL) options = &none;
-    if (options->restart_interval < 0 || options->restart_interval > 65535
-        || options->restart_in_rows < 0 || options->restart_in_rows > 65535)
-        return fx_own_failure(FX_ERR_ARGUMENT, "fx_encode: restart interval outside 0...65535", message);
+    if (check_options(options, "fx_encode", message) != 0) return FX_ERR_ARGUMENT;
     if (width > 0 && height > 0 && (size_t)width * (size_t)height > FX_MAX_OUTPUT_BYTES / 3)
         return fx_own_failure(FX_ERR_TOO_LARGE, "fx_encode: image too large", message);
 
@@ -260,29 +279,8 @@ static int write_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination *
                          char message[FX_MESSAGE_LENGTH]) {
     cinfo->err = fx_error_init(error);
     if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
-    jpeg_create_compress(cinfo);
-    dest->pub.init_destination = destination_init;
-    dest->pub.empty_output_buffer = destination_grow;
-    dest->pub.term_destination = destination_term;
-    cinfo->dest = &dest->pub;
-
-    cinfo->image_width = (JDIMENSION)job->width;
-    cinfo->image_height = (JDIMENSION)job->height;
-    cinfo->input_components = job->components;
-    cinfo->in_color_space = job->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    jpeg_set_defaults(cinfo);
-    if (job->components == 3) {
-        cinfo->comp_info[0].h_samp_factor = job->chroma == FX_CHROMA_444 ? 1 : 2;
-        cinfo->comp_info[0].v_samp_factor = job->chroma == FX_CHROMA_420 ? 2 : 1;
-    }
-    for (int t = 0; t < job->table_count; t++) {
-        unsigned int table[64];
-        for (int i = 0; i < 64; i++) table[i] = job->tables[64 * t + i];
-        jpeg_add_quant_table(cinfo, t, table, 100, FALSE);
-    }
-    cinfo->optimize_coding = job->options.optimize_coding ? TRUE : FALSE;
-    cinfo->restart_interval = (unsigned int)job->options.restart_interval;
-    cinfo->restart_in_rows = job->options.restart_in_rows;
+    start_frame(cinfo, dest, job->width, job->height, job->components, job->chroma, 75, job->tables,
+                job->table_count, FALSE, &job->options);
 
     jvirt_barray_ptr arrays[3];
     for (int c = 0; c < job->components; c++) {
@@ -324,9 +322,7 @@ int fx_write_coefficients(int width, int height, int components, int chroma,
     fx_encode_options none = {0, 0, 0, 0, 0};
     write_job job = {width, height, components, chroma, coefficients, coefficient_count, tables, table_count,
                      options ? *options : none};
-    if (job.options.restart_interval < 0 || job.options.restart_interval > 65535
-        || job.options.restart_in_rows < 0 || job.options.restart_in_rows > 65535)
-        return fx_own_failure(FX_ERR_ARGUMENT, "fx_write_coefficients: restart interval outside 0...65535", message);
+    if (check_options(&job.options, "fx_write_coefficients", message) != 0) return FX_ERR_ARGUMENT;
     size_t needed = 0;
     for (int c = 0; c < components; c++) {
         int wide, high;

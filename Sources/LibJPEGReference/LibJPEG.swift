@@ -127,27 +127,15 @@ extension LibJPEG {
                      "width x height x components samples")
         let tables = tables ?? []
         precondition(tables.count <= 2 && tables.allSatisfy { $0.count == 64 }, "up to two tables of 64")
-        let mode: fx_chroma = switch chroma {
-        case .s444, .gray: FX_CHROMA_444
-        case .s422: FX_CHROMA_422
-        case .s420: FX_CHROMA_420
-        }
         let steps = tables.flatMap { $0 }
-        var settings = fx_encode_options(optimize_coding: options.optimizeCoding ? 1 : 0, restart_interval: 0,
-                                         restart_in_rows: 0, progressive: options.progressive ? 1 : 0,
-                                         keep_wide_tables: options.keepWideTables ? 1 : 0)
-        switch options.restart {
-        case .rows(let n): settings.restart_in_rows = Int32(clamping: n)
-        case .mcus(let n): settings.restart_interval = Int32(clamping: n)
-        case nil: break
-        }
+        var settings = options.c
         return try call { message in
             var jpeg: UnsafeMutablePointer<UInt8>?
             var size = 0
             let status = samples.withUnsafeBufferPointer { pixels in
                 steps.withUnsafeBufferPointer { table in
                     fx_encode_with_options(pixels.baseAddress, Int32(width), Int32(height), Int32(components),
-                                           Int32(clamping: quality), Int32(mode.rawValue), table.baseAddress,
+                                           Int32(clamping: quality), Int32(chroma.c.rawValue), table.baseAddress,
                                            Int32(tables.count), &settings, &jpeg, &size, message)
                 }
             }
@@ -165,27 +153,16 @@ extension LibJPEG {
         throws(Failure) -> [UInt8] {
         precondition(coefficients.count == (chroma == .gray ? 1 : 3), "one coefficient array per component")
         precondition((1...2).contains(tables.count) && tables.allSatisfy { $0.count == 64 }, "one or two tables of 64")
-        let mode: fx_chroma = switch chroma {
-        case .s444, .gray: FX_CHROMA_444
-        case .s422: FX_CHROMA_422
-        case .s420: FX_CHROMA_420
-        }
         let all = coefficients.flatMap { $0 }
         let steps = tables.flatMap { $0 }
-        var settings = fx_encode_options(optimize_coding: options.optimizeCoding ? 1 : 0, restart_interval: 0,
-                                         restart_in_rows: 0, progressive: 0, keep_wide_tables: 1)
-        switch options.restart {
-        case .rows(let n): settings.restart_in_rows = Int32(clamping: n)
-        case .mcus(let n): settings.restart_interval = Int32(clamping: n)
-        case nil: break
-        }
+        var settings = options.c
         return try call { message in
             var jpeg: UnsafeMutablePointer<UInt8>?
             var size = 0
             let status = all.withUnsafeBufferPointer { values in
                 steps.withUnsafeBufferPointer { table in
                     fx_write_coefficients(Int32(clamping: width), Int32(clamping: height), Int32(coefficients.count),
-                                          Int32(mode.rawValue), values.baseAddress, values.count, table.baseAddress,
+                                          Int32(chroma.c.rawValue), values.baseAddress, values.count, table.baseAddress,
                                           Int32(tables.count), &settings, &jpeg, &size, message)
                 }
             }
@@ -251,5 +228,29 @@ extension LibJPEG {
         defer { fx_free(pointer) }
         guard let pointer else { return [] }
         return Array(UnsafeBufferPointer(start: pointer, count: count))
+    }
+}
+
+extension LibJPEG.Subsampling {
+    /// The wrapper's luma sampling (grey ignores it).
+    var c: fx_chroma {
+        switch self {
+        case .s444, .gray: FX_CHROMA_444
+        case .s422: FX_CHROMA_422
+        case .s420: FX_CHROMA_420
+        }
+    }
+}
+
+extension LibJPEG.EncodeOptions {
+    var c: fx_encode_options {
+        var options = fx_encode_options(optimize_coding: optimizeCoding ? 1 : 0, restart_interval: 0, restart_in_rows: 0,
+                                        progressive: progressive ? 1 : 0, keep_wide_tables: keepWideTables ? 1 : 0)
+        switch restart {
+        case .rows(let n): options.restart_in_rows = Int32(clamping: n)
+        case .mcus(let n): options.restart_interval = Int32(clamping: n)
+        case nil: break
+        }
+        return options
     }
 }

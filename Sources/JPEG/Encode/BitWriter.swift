@@ -94,16 +94,6 @@ struct BitWriter {
         out += bytes.count
     }
 
-    /// Appends another writer's bytes (it must be padded).
-    mutating func append(_ other: BitWriter) {
-        reserve(other.count)
-        out.update(from: other.start, count: other.count)
-        out += other.count
-    }
-
-    /// The bytes written, copied out.
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
-
     /// Frees the memory; the writer must not be used again.
     func release() { start.deallocate() }
 }

@@ -58,9 +58,9 @@ public enum JPEGWriter {
         return try withPlacedComponents(encoded, layout) { placed throws(JPEGWriteError) in
             let (dc, ac) = try tableSpecs(layout, placed, options: options)
             let codeTables = try codeTables(dc: dc, ac: ac)
-            let coded = placed.map { p -> PlacedComponent in
+            let coded = placed.enumerated().map { index, p -> PlacedComponent in
                 var p = p
-                let slot = layout.components[placed.firstIndex { $0.coefficients == p.coefficients }!].tableSlot
+                let slot = layout.components[index].tableSlot
                 (p.dc, p.ac) = (UnsafePointer(codeTables.dc[slot].entries), UnsafePointer(codeTables.ac[slot].entries))
                 return p
             }
@@ -184,15 +184,21 @@ public enum JPEGWriter {
                 }
             }
         }
-        var file = writers[0]!
-        defer { file.release() }
-        for writer in writers.dropFirst() {
-            file.append(writer!)
-            writer!.release()
-        }
+        let parts = writers.map { $0! }
+        defer { for part in parts { part.release() } }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw error(failure) }
-        file.marker(Marker.eoi)
-        return file.bytes
+        // One copy of every part into the file, then EOI.
+        let total = parts.reduce(2) { $0 + $1.count }
+        return [UInt8](unsafeUninitializedCapacity: total) { file, count in
+            var next = file.baseAddress!
+            for part in parts {
+                next.update(from: part.start, count: part.count)
+                next += part.count
+            }
+            next[0] = 0xFF
+            next[1] = Marker.eoi
+            count = total
+        }
     }
 
     /// Contiguous runs of segments for the threads (a few per thread, for balance); one run when single-threaded.
