@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Golden", dependencies: ["CLanes"], swiftSettings: optimize + vectorTarget),
 
         // JPEG files: entropy coding, markers, the file writer and reader around the golden model.
-        .target(name: "JPEG", dependencies: ["Golden"], swiftSettings: optimize),
+        .target(name: "JPEG", dependencies: ["Golden"], swiftSettings: optimize + vectorTarget),
 
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
         .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),
