@@ -129,17 +129,14 @@ extension LibJPEG {
         precondition(tables.count <= 2 && tables.allSatisfy { $0.count == 64 }, "up to two tables of 64")
         let steps = tables.flatMap { $0 }
         var settings = options.c
-        return try call { message in
-            var jpeg: UnsafeMutablePointer<UInt8>?
-            var size = 0
-            let status = samples.withUnsafeBufferPointer { pixels in
+        return try callForFile { jpeg, size, message in
+            samples.withUnsafeBufferPointer { pixels in
                 steps.withUnsafeBufferPointer { table in
                     fx_encode_with_options(pixels.baseAddress, Int32(width), Int32(height), Int32(components),
                                            Int32(clamping: quality), Int32(chroma.c.rawValue), table.baseAddress,
-                                           Int32(tables.count), &settings, &jpeg, &size, message)
+                                           Int32(tables.count), &settings, jpeg, size, message)
                 }
             }
-            return (status, status == 0 ? adopt(jpeg, count: size) : [])
         }
     }
 
@@ -156,17 +153,14 @@ extension LibJPEG {
         let all = coefficients.flatMap { $0 }
         let steps = tables.flatMap { $0 }
         var settings = options.c
-        return try call { message in
-            var jpeg: UnsafeMutablePointer<UInt8>?
-            var size = 0
-            let status = all.withUnsafeBufferPointer { values in
+        return try callForFile { jpeg, size, message in
+            all.withUnsafeBufferPointer { values in
                 steps.withUnsafeBufferPointer { table in
                     fx_write_coefficients(Int32(clamping: width), Int32(clamping: height), Int32(coefficients.count),
                                           Int32(chroma.c.rawValue), values.baseAddress, values.count, table.baseAddress,
-                                          Int32(tables.count), &settings, &jpeg, &size, message)
+                                          Int32(tables.count), &settings, jpeg, size, message)
                 }
             }
-            return (status, status == 0 ? adopt(jpeg, count: size) : [])
         }
     }
 
@@ -221,6 +215,18 @@ extension LibJPEG {
             throw Failure(code: Int(status), message: String(decoding: text, as: UTF8.self))
         }
         return result
+    }
+
+    /// Runs a C call that writes a JPEG into a buffer it allocates (pointer and size out).
+    private static func callForFile(
+        _ body: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> Int32
+    ) throws(Failure) -> [UInt8] {
+        try call { message in
+            var jpeg: UnsafeMutablePointer<UInt8>?
+            var size = 0
+            let status = body(&jpeg, &size, message)
+            return (status, status == 0 ? adopt(jpeg, count: size) : [])
+        }
     }
 
     /// Copies a buffer the C side allocated and frees it.
