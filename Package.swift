@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO"]),
 
         .executableTarget(name: "fxcodec", dependencies: [
-            "FixedPoint", "Golden", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",
+            "FixedPoint", "Golden", "JPEG", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 

@@ -92,7 +92,7 @@ public enum PNGFile {
             }
         }
         let warned = String(cString: fx_png_warnings(reader))
-        if !warned.isEmpty { notes.append("libpng warned: \(warned) (the chunk was skipped)") }
+        if !warned.isEmpty { notes.append("libpng warned: \(warned)") }
         return Reading(image: Image(width: width, height: height, components: colours, samples: samples), notes: notes)
     }
 

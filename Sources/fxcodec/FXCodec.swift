@@ -24,6 +24,7 @@ struct FXCodec: ParsableCommand {
             // Each command lives in Commands/<Name>.swift; listed in the order of the workflow.
             Fixed.self,
             Roundtrip.self,
+            Encode.self,
             Bench.self,
             HLS.self,
             CSim.self,
