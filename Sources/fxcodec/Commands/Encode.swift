@@ -197,7 +197,8 @@ struct Encode: ParsableCommand {
                                  compressionRatio: Double(image.samples.count) / Double(bytes.count))
         if !noMetrics {
             let (decoded, _) = codec.decode(encoded, upsampling: .fancy)
-            let metrics = QualityMetrics.measure(reference: image, test: decoded)
+            let metrics = QualityMetrics.measure(reference: codec.comparisonReference(for: image, chroma: encoded.chroma),
+                                                 test: decoded)
             (report.psnr, report.ssim) = (metrics.psnrOverall, metrics.ssimLuma)
         }
         try outputs.commit()

@@ -78,16 +78,18 @@ struct Roundtrip: ParsableCommand {
             warn("\(input): no JPEG size: \(error)")
         }
 
+        // A grey encode of an RGB input is measured against the input's luma.
+        let reference = codec.comparisonReference(for: image, chroma: encoded.chroma)
         if let output { try PNGFile.write(decoded, into: outputs.stage(output)) }
         if let errorMap {
-            try PNGFile.write(QualityMetrics.errorMap(reference: image, test: decoded), into: outputs.stage(errorMap))
+            try PNGFile.write(QualityMetrics.errorMap(reference: reference, test: decoded), into: outputs.stage(errorMap))
         }
         try outputs.commit()
 
         var overflow = encodeReport
         overflow.merge(decodeReport)
-        let metrics = QualityMetrics.measure(reference: image, test: decoded)
-        let names = image.components == 1 ? ["Y"] : ["R", "G", "B"]
+        let metrics = QualityMetrics.measure(reference: reference, test: decoded)
+        let names = decoded.components == 1 ? ["Y"] : ["R", "G", "B"]
         var psnr: [String: Double?] = ["overall": metrics.psnrOverall]
         var ssim: [String: Double?] = ["luma": metrics.ssimLuma]
         for (i, n) in names.enumerated() {

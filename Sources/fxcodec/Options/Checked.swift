@@ -52,6 +52,15 @@ enum Checked {
         }
     }
 
+    /// A comma-separated list of whole numbers, each in `range`.
+    static func list(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> [Int] {
+        { text in
+            let values = try text.split(separator: ",").map { try int(range)(String($0)) }
+            guard !values.isEmpty else { throw OutOfRange(description: "must be a comma-separated list, is empty") }
+            return values
+        }
+    }
+
     /// A thread count: 1...1024.
     static let threads = int(1...1024)
 

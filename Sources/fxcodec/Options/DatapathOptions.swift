@@ -23,13 +23,20 @@ struct DatapathOptions: ParsableArguments {
 
     /// The configuration, loaded and checked; errors name the file and the field.
     func datapath() throws -> DatapathConfig {
-        if let preset {
-            guard let c = DatapathConfig.preset(named: preset) else {
-                throw CommandError("unknown preset '\(preset)'; known: \(DatapathConfig.presets.map(\.name).joined(separator: ", "))")
-            }
-            return c
-        }
+        if let preset { return try Self.preset(named: preset) }
         guard let path = config else { return .libjpeg }
+        return try Self.configuration(file: path)
+    }
+
+    static func preset(named name: String) throws -> DatapathConfig {
+        guard let c = DatapathConfig.preset(named: name) else {
+            throw CommandError("unknown preset '\(name)'; known: \(DatapathConfig.presets.map(\.name).joined(separator: ", "))")
+        }
+        return c
+    }
+
+    /// A configuration file, read and checked.
+    static func configuration(file path: String) throws -> DatapathConfig {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw CommandError("\(path): cannot read the configuration (\(error.localizedDescription))")

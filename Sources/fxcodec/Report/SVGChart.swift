@@ -46,8 +46,11 @@ struct SVGChart {
         return out
     }
 
-    static func label(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(format: abs(v) < 0.1 ? "%.3f" : "%.2f", v)
+    /// Tick labels of one axis share the step's number of decimals: 0.80, 0.90, 1.00.
+    static func labels(_ ticks: [Double]) -> [String] {
+        guard ticks.count > 1 else { return ticks.map { String(format: "%g", $0) } }
+        let decimals = max(0, Int(-floor(log10(ticks[1] - ticks[0]) + 1e-9)))
+        return ticks.map { String(format: "%.\(decimals)f", $0) }
     }
 
     static func escaped(_ s: String) -> String {
@@ -71,13 +74,14 @@ struct SVGChart {
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
         var s = "<text x=\"\(f(w / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(Self.escaped(title))</text>\n"
-        for t in Self.ticks(x0, x1) {
+        let xTicks = Self.ticks(x0, x1), yTicks = Self.ticks(y0, y1)
+        for (t, text) in zip(xTicks, Self.labels(xTicks)) {
             s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(m.top))\" x2=\"\(f(px(t)))\" y2=\"\(f(m.top + plotH))\" stroke=\"#e4e4e4\"/>\n"
-            s += "<text x=\"\(f(px(t)))\" y=\"\(f(m.top + plotH + 16))\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
+            s += "<text x=\"\(f(px(t)))\" y=\"\(f(m.top + plotH + 16))\" text-anchor=\"middle\">\(text)</text>\n"
         }
-        for t in Self.ticks(y0, y1) {
+        for (t, text) in zip(yTicks, Self.labels(yTicks)) {
             s += "<line x1=\"\(f(m.left))\" y1=\"\(f(py(t)))\" x2=\"\(f(m.left + plotW))\" y2=\"\(f(py(t)))\" stroke=\"#e4e4e4\"/>\n"
-            s += "<text x=\"\(f(m.left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(Self.label(t))</text>\n"
+            s += "<text x=\"\(f(m.left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(text)</text>\n"
         }
         s += "<rect x=\"\(f(m.left))\" y=\"\(f(m.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
         s += "<text x=\"\(f(m.left + plotW / 2))\" y=\"\(f(m.top + plotH + 36))\" text-anchor=\"middle\">\(Self.escaped(xLabel))</text>\n"
