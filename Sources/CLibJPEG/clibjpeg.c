@@ -70,10 +70,13 @@ void fx_idct_islow_block(const short coefs[64], const unsigned short quant[64], 
 
 // MARK: errors
 
-// error_exit longjmps back to the guarded call; warnings (msg_level -1) are fatal too.
+// error_exit longjmps back to the guarded call; warnings (msg_level -1) are fatal too, unless the
+// call tolerates them (then they are counted and libjpeg carries on, as djpeg does).
 typedef struct {
     struct jpeg_error_mgr pub;
     jmp_buf jump;
+    int tolerate_warnings;
+    int warnings;
 } fx_error;
 
 _Noreturn static void fx_error_exit(j_common_ptr cinfo) {
@@ -82,10 +85,15 @@ _Noreturn static void fx_error_exit(j_common_ptr cinfo) {
 }
 
 static void fx_emit_message(j_common_ptr cinfo, int level) {
-    if (level < 0) fx_error_exit(cinfo);  // trace messages (level >= 0) are dropped
+    if (level >= 0) return;  // trace messages are dropped
+    fx_error *error = (fx_error *)cinfo->err;
+    if (!error->tolerate_warnings) fx_error_exit(cinfo);
+    error->warnings++;
 }
 
 static struct jpeg_error_mgr *fx_error_init(fx_error *error) {
+    error->tolerate_warnings = 0;
+    error->warnings = 0;
     struct jpeg_error_mgr *pub = jpeg_std_error(&error->pub);
     pub->error_exit = fx_error_exit;
     pub->emit_message = fx_emit_message;
@@ -358,7 +366,9 @@ typedef int (*decompress_work)(j_decompress_ptr cinfo, void *job, char message[F
 static int decompress_guarded(j_decompress_ptr cinfo, fx_error *error, const unsigned char *jpeg,
                               size_t size, decompress_work work, void *job,
                               char message[FX_MESSAGE_LENGTH]) {
+    int tolerate = error->tolerate_warnings;
     cinfo->err = fx_error_init(error);
+    error->tolerate_warnings = tolerate;
     if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
     jpeg_create_decompress(cinfo);
     cinfo->mem->max_memory_to_use = (long)FX_MAX_OUTPUT_BYTES;
@@ -368,12 +378,15 @@ static int decompress_guarded(j_decompress_ptr cinfo, fx_error *error, const uns
 }
 
 // Runs `work` and destroys the decompressor on every path; the job's buffers stay the caller's.
+// With `tolerate_warnings`, libjpeg's warnings are counted into *warnings instead of failing the call.
 static int run_decompress(const unsigned char *jpeg, size_t size, decompress_work work, void *job,
-                          char message[FX_MESSAGE_LENGTH]) {
+                          int tolerate_warnings, int *warnings, char message[FX_MESSAGE_LENGTH]) {
     struct jpeg_decompress_struct cinfo;
     fx_error error;
     memset(&cinfo, 0, sizeof cinfo);  // jpeg_destroy is a no-op until jpeg_create succeeds
+    error.tolerate_warnings = tolerate_warnings;
     int status = decompress_guarded(&cinfo, &error, jpeg, size, work, job, message);
+    if (warnings) *warnings = error.warnings;
     jpeg_destroy_decompress(&cinfo);
     return status;
 }
@@ -425,11 +438,11 @@ static int read_coefficients(j_decompress_ptr cinfo, void *context, char message
     return 0;
 }
 
-int fx_read_coefficients(const unsigned char *jpeg, size_t size,
+int fx_read_coefficients(const unsigned char *jpeg, size_t size, int tolerate_warnings, int *warnings,
                          fx_component components[FX_MAX_COMPONENTS], int *count,
                          short **coefficients, char message[FX_MESSAGE_LENGTH]) {
     coefficients_job job = {components, 0, NULL};
-    int status = run_decompress(jpeg, size, read_coefficients, &job, message);
+    int status = run_decompress(jpeg, size, read_coefficients, &job, tolerate_warnings, warnings, message);
     if (status != 0) {
         free(job.coefficients);
         job.coefficients = NULL;
@@ -473,7 +486,7 @@ int fx_decode(const unsigned char *jpeg, size_t size, int fancy,
               int *width, int *height, int *components,
               unsigned char **samples, char message[FX_MESSAGE_LENGTH]) {
     decode_job job = {fancy, 0, 0, 0, NULL};
-    int status = run_decompress(jpeg, size, decode_samples, &job, message);
+    int status = run_decompress(jpeg, size, decode_samples, &job, 0, NULL, message);
     if (status != 0) {
         free(job.samples);
         job = (decode_job){fancy, 0, 0, 0, NULL};

@@ -168,12 +168,22 @@ extension LibJPEG {
     /// padding), quantized, with its sampling factors and quantization table. libjpeg's memory is
     /// capped at 1 GiB: a header announcing more fails ("Backing store not supported", code 49).
     public static func readCoefficients(jpeg: [UInt8]) throws(Failure) -> [ComponentCoefficients] {
-        try call { message in
+        try readCoefficients(jpeg: jpeg, toleratingWarnings: false).components
+    }
+
+    /// The same, optionally letting libjpeg recover from corrupt or truncated data as djpeg does
+    /// (missing data leaves coefficients zero) instead of failing at its first warning; returns how
+    /// many warnings it gave.
+    public static func readCoefficients(jpeg: [UInt8], toleratingWarnings: Bool) throws(Failure)
+        -> (components: [ComponentCoefficients], warnings: Int) {
+        var warnings: Int32 = 0
+        let components: [ComponentCoefficients] = try call { message in
             var infos = [fx_component](repeating: fx_component(), count: Int(FX_MAX_COMPONENTS))
             var count: Int32 = 0
             var values: UnsafeMutablePointer<Int16>?
             let status = jpeg.withUnsafeBufferPointer { bytes in
-                fx_read_coefficients(bytes.baseAddress, bytes.count, &infos, &count, &values, message)
+                fx_read_coefficients(bytes.baseAddress, bytes.count, toleratingWarnings ? 1 : 0, &warnings,
+                                     &infos, &count, &values, message)
             }
             guard status == 0, let values else { return (status, []) }
             defer { fx_free(values) }
@@ -187,6 +197,7 @@ extension LibJPEG {
                     coefficients: Array(UnsafeBufferPointer(start: values + info.offset, count: blocks * 64)))
             })
         }
+        return (components, Int(warnings))
     }
 
     /// Decodes with `JDCT_ISLOW` to interleaved 8-bit RGB, or grey for a one-component JPEG.

@@ -143,6 +143,26 @@ FX_INLINE void fx_store_samples(uint8_t *p, fx_lanes c0, fx_lanes c1, fx_lanes c
 #endif
 }
 
+/// Eight consecutive samples, one per lane.
+FX_INLINE fx_lanes fx_load_samples(const uint8_t *p) { return __builtin_convertvector(*(const fx_row8u *)p, fx_lanes); }
+
+/// Eight pixels stored interleaved, r0 g0 b0 r1 … b7 (24 bytes); every lane already in 0...255.
+FX_INLINE void fx_store_rgb(uint8_t *p, fx_lanes r, fx_lanes g, fx_lanes b) {
+    typedef uint8_t bytes16 __attribute__((__vector_size__(16)));
+    typedef uint8_t bytes32 __attribute__((__vector_size__(32)));
+    typedef uint8_t bytes16u __attribute__((__vector_size__(16), __aligned__(1)));
+    fx_bytes8 r8 = __builtin_convertvector(r, fx_bytes8), g8 = __builtin_convertvector(g, fx_bytes8);
+    fx_bytes8 b8 = __builtin_convertvector(b, fx_bytes8);
+    bytes16 rg = __builtin_shufflevector(r8, g8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    bytes16 bb = __builtin_shufflevector(b8, b8, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+    bytes32 all = __builtin_shufflevector(rg, bb, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                                          16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+    bytes16 first = __builtin_shufflevector(all, all, 0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5);
+    fx_bytes8 rest = __builtin_shufflevector(all, all, 13, 21, 6, 14, 22, 7, 15, 23);
+    *(bytes16u *)p = first;
+    *(fx_row8u *)(p + 16) = rest;
+}
+
 /// Smallest and largest lane value seen, for the batch guards.
 FX_INLINE fx_lanes fx_reduce_min(fx_lanes a) {
     a = fx_min(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3));

@@ -87,8 +87,9 @@ typedef struct fx_component {
 // jpeg_read_coefficients + access_virt_barray. Fills components[0 ..< *count] and *coefficients
 // (free with fx_free): per component, the real blocks only, raster order, 64 quantized values per
 // block in natural order. The MCU padding blocks ("dummy blocks") that libjpeg's arrays also hold
-// are left out.
-int fx_read_coefficients(const unsigned char *jpeg, size_t size,
+// are left out. With tolerate_warnings non-zero, libjpeg's warnings (corrupt or truncated data) do not
+// fail the call: they are counted into *warnings (when not NULL) and libjpeg recovers as djpeg does.
+int fx_read_coefficients(const unsigned char *jpeg, size_t size, int tolerate_warnings, int *warnings,
                          fx_component components[FX_MAX_COMPONENTS], int *count,
                          short **coefficients, char message[FX_MESSAGE_LENGTH]);
 

@@ -152,34 +152,7 @@ public struct ImageCodec: Sendable {
 
     /// Upsamples the chroma planes and converts back to RGB (or keeps grey), cropped to the image size.
     public func assemble(_ planes: [ComponentPlane], encoded: EncodedImage, upsampling: Upsampling) -> Image {
-        let (w, h) = (encoded.width, encoded.height)
-        var full = [[UInt8]](repeating: [UInt8](repeating: 0, count: w * h), count: planes.count)
-        for (index, plane) in planes.enumerated() {
-            full[index].withUnsafeMutableBufferPointer {
-                Resampling.upsample(plane, factors: index == 0 ? (1, 1) : encoded.chroma.factors,
-                                    upsampling: upsampling, width: w, height: h, into: $0, threads: threads)
-            }
-        }
-        if planes.count == 1 { return Image(width: w, height: h, components: 1, samples: full[0]) }
-        var rgb = [UInt8](repeating: 0, count: w * h * 3)
-        let colour = self.colour
-        full[0].withUnsafeBufferPointer { y in
-            full[1].withUnsafeBufferPointer { cb in
-                full[2].withUnsafeBufferPointer { cr in
-                    rgb.withUnsafeMutableBufferPointer { out in
-                        let o = UncheckedSendable(out.baseAddress!)
-                        parallelChunks(w * h, threads: threads, minimumChunk: 65536) { range in
-                            for i in range {
-                                let c = colour.inverse(Int(y[i]), Int(cb[i]), Int(cr[i]))
-                                o.value[3 * i] = c.r
-                                o.value[3 * i + 1] = c.g
-                                o.value[3 * i + 2] = c.b
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Image(width: w, height: h, components: 3, samples: rgb)
+        assemble(planes, width: encoded.width, height: encoded.height,
+                 ratios: planes.indices.map { $0 == 0 ? (1, 1) : encoded.chroma.factors }, upsampling: upsampling)
     }
 }
