@@ -10,26 +10,33 @@ struct DatapathOptions: ParsableArguments {
     @Option(name: .long, help: "A named configuration: \(DatapathConfig.presets.map(\.name).joined(separator: ", ")).")
     var preset: String?
 
-    @Option(name: [.customShort("q"), .long], help: "IJG quality 1...100 (Annex K tables scaled, baseline).")
+    @Option(name: [.customShort("q"), .long], parsing: .unconditional, help: "IJG quality 1...100 (Annex K tables scaled, baseline).",
+            transform: Checked.int(1...100))
     var quality: Int = 75
 
     @Option(name: .long, help: "Quantization tables from a file: 64 or 128 integers (luma, then chroma).")
     var qtable: String?
 
     func validate() throws {
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1...100, is \(quality)") }
         if config != nil && preset != nil { throw ValidationError("give --config or --preset, not both") }
     }
 
     /// The configuration, loaded and checked; errors name the file and the field.
     func datapath() throws -> DatapathConfig {
-        if let preset {
-            guard let c = DatapathConfig.preset(named: preset) else {
-                throw CommandError("unknown preset '\(preset)'; known: \(DatapathConfig.presets.map(\.name).joined(separator: ", "))")
-            }
-            return c
-        }
+        if let preset { return try Self.preset(named: preset) }
         guard let path = config else { return .libjpeg }
+        return try Self.configuration(file: path)
+    }
+
+    static func preset(named name: String) throws -> DatapathConfig {
+        guard let c = DatapathConfig.preset(named: name) else {
+            throw CommandError("unknown preset '\(name)'; known: \(DatapathConfig.presets.map(\.name).joined(separator: ", "))")
+        }
+        return c
+    }
+
+    /// A configuration file, read and checked.
+    static func configuration(file path: String) throws -> DatapathConfig {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw CommandError("\(path): cannot read the configuration (\(error.localizedDescription))")
@@ -82,9 +89,7 @@ struct CommandError: Error, CustomStringConvertible {
 extension ChromaSubsampling: ExpressibleByArgument {}
 extension Upsampling: ExpressibleByArgument {}
 
-/// JSON output with stable key order.
+/// JSON output in the one style of every command (`JSONOutput`: snake_case keys, sorted).
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(try JSONOutput.text(value))
 }
