@@ -59,7 +59,7 @@ import Testing
 
     static func cjpeg(_ image: Image, _ options: [String], in scratch: ScratchFolder) throws -> [UInt8] {
         let input = scratch.file("in.\(image.components == 3 ? "ppm" : "pgm")"), output = scratch.file("out.jpg")
-        try Images.netpbm(image).write(to: input)
+        try CjpegTests.netpbm(image).write(to: input)
         try run("cjpeg", options + ["-outfile", output.path, input.path])
         return [UInt8](try Data(contentsOf: output))
     }
@@ -77,9 +77,9 @@ import Testing
         return (problems, files)
     }
 
-    @Test(arguments: Images.names)
+    @Test(arguments: Fixtures.imageNames)
     func everyVariant(name: String) throws {
-        let image = try Images.load(name)
+        let image = try Fixtures.load(name)
         let variants = image.components == 3 ? Self.colourVariants : Self.greyVariants
         let (problems, files) = try Self.check(image, variants, label: name)
         #expect(problems.isEmpty, "\(problems.prefix(8).joined(separator: "\n"))")
@@ -89,14 +89,14 @@ import Testing
     @Test(arguments: cropSizes.map { "\($0.0)x\($0.1)" })
     func oddSizes(size: String) throws {
         let parts = size.split(separator: "x").map { Int($0)! }
-        let source = try Images.load("astronaut.png")
-        let image = Images.crop(source, x: 101, y: 57, width: parts[0], height: parts[1])
+        let source = try Fixtures.load("astronaut.png")
+        let image = Fixtures.crop(source, x: 101, y: 57, width: parts[0], height: parts[1])
         let variants = Self.colourVariants.filter {
             ["baseline q75", "progressive", "restart every 5 MCUs", "4:2:2", "4:4:0", "4:1:1", "luma below chroma",
              "Cb and Cr differ", "RGB (no colour transform)"].contains($0.name)
         }
         var (problems, files) = try Self.check(image, variants, label: "astronaut crop \(size)")
-        let grey = Images.crop(try Images.load("brick.png"), x: 3, y: 200, width: parts[0], height: parts[1])
+        let grey = Fixtures.crop(try Fixtures.load("brick.png"), x: 3, y: 200, width: parts[0], height: parts[1])
         let greyResult = try Self.check(grey, Self.greyVariants, label: "brick crop \(size)")
         problems += greyResult.problems
         files += greyResult.files
@@ -107,7 +107,7 @@ import Testing
     @Test func scanScripts() throws {
         let scratch = try ScratchFolder()
         let codec = try ImageCodec(config: .libjpeg, threads: 2)
-        let image = try Images.load("horse.png")
+        let image = try Fixtures.load("horse.png")
         var problems: [String] = []
         for (name, script, progressive) in Self.scripts {
             let scriptFile = scratch.file("scans.txt")
@@ -124,7 +124,7 @@ import Testing
     /// path does not. The coefficients still match, and the reader says why the pixels may differ.
     @Test func incompleteProgressionIsReported() throws {
         let scratch = try ScratchFolder()
-        let image = try Images.load("coffee.png")
+        let image = try Fixtures.load("coffee.png")
         let scriptFile = scratch.file("scans.txt")
         try Data("0,1,2: 0-0, 0, 0;\n0: 1-63, 0, 2;\n1: 1-63, 0, 1;\n2: 1-63, 0, 1;\n".utf8).write(to: scriptFile)
         let jpeg = try Self.cjpeg(image, ["-progressive", "-scans", scriptFile.path], in: scratch)
@@ -137,7 +137,7 @@ import Testing
     /// cjpeg's arithmetic coding gives SOF9 or SOF10: refused by name.
     @Test func arithmeticCodingIsRefusedByName() throws {
         let scratch = try ScratchFolder()
-        let image = Images.crop(try Images.load("coffee.png"), x: 0, y: 0, width: 40, height: 24)
+        let image = Fixtures.crop(try Fixtures.load("coffee.png"), x: 0, y: 0, width: 40, height: 24)
         for (options, name) in [(["-arithmetic"], "SOF9"), (["-arithmetic", "-progressive"], "SOF10")] {
             let jpeg = try Self.cjpeg(image, options, in: scratch)
             #expect {

@@ -47,7 +47,7 @@ struct DecoderBenchmark {
     }
 
     @Test func twelveMegapixels() throws {
-        let image = Self.tiled(try Images.load("coffee.png"), megapixels: 12)
+        let image = Self.tiled(try Fixtures.load("coffee.png"), megapixels: 12)
         let scratch = try ScratchFolder()
         let baseline = try LibJPEG.encode(samples: image.samples, width: image.width, height: image.height,
                                           components: 3, quality: 75, chroma: .s420)

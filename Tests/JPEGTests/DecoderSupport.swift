@@ -4,38 +4,9 @@ import ImageIO
 import JPEG
 import LibJPEGReference
 
-enum Paths {
-    /// The repository root, found from this file's location.
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    /// ../shared/images beside the repository.
-    static let sharedImages = repository.deletingLastPathComponent().appendingPathComponent("shared/images")
+extension Paths {
     /// Python packages scripts/setup installs (Pillow).
     static let pythonPackages = repository.appendingPathComponent(".deps/python")
-}
-
-enum Images {
-    static let names = ["astronaut.png", "brick.png", "camera.png", "coffee.png", "coffee_16bit.png", "horse.png"]
-
-    static func load(_ name: String) throws -> Image {
-        try PNGFile.read(Paths.sharedImages.appendingPathComponent(name).path)
-    }
-
-    static func crop(_ image: Image, x: Int, y: Int, width: Int, height: Int) -> Image {
-        var samples: [UInt8] = []
-        for row in y..<(y + height) {
-            let start = (row * image.width + x) * image.components
-            samples += image.samples[start..<(start + width * image.components)]
-        }
-        return Image(width: width, height: height, components: image.components, samples: samples)
-    }
-
-    /// Binary PPM (P6) or PGM (P5), what cjpeg reads.
-    static func netpbm(_ image: Image) -> Data {
-        var data = Data("\(image.components == 3 ? "P6" : "P5")\n\(image.width) \(image.height)\n255\n".utf8)
-        data.append(contentsOf: image.samples)
-        return data
-    }
 }
 
 /// A scratch folder, removed when the value goes away.

@@ -8,9 +8,9 @@ import Testing
 @Suite struct LibJPEGEncodedTests {
     static let qualities = [10, 50, 75, 95, 100]
 
-    @Test(arguments: Images.names)
+    @Test(arguments: Fixtures.imageNames)
     func everyLayoutAndQuality(name: String) throws {
-        let image = try Images.load(name)
+        let image = try Fixtures.load(name)
         let codec = try ImageCodec(config: .libjpeg, threads: 2)
         let layouts: [LibJPEG.Subsampling] = image.components == 1 ? [.gray] : [.s420, .s422, .s444]
         var problems: [String] = []

@@ -70,7 +70,7 @@ import Testing
 
     @Test func framePropertiesAreReported() throws {
         let scratch = try ScratchFolder()
-        let image = Images.crop(try Images.load("coffee.png"), x: 0, y: 0, width: 90, height: 70)
+        let image = Fixtures.crop(try Fixtures.load("coffee.png"), x: 0, y: 0, width: 90, height: 70)
         let expectations: [([String], JPEGFrameType, JPEGColourSpace, ChromaSubsampling?, [(Int, Int)], Int)] = [
             (["-sample", "2x2"], .baseline, .yCbCr, .s420, [(2, 2), (1, 1), (1, 1)], 0),
             (["-sample", "4x1,2x1,2x1"], .baseline, .yCbCr, .s422, [(4, 1), (2, 1), (2, 1)], 0),
@@ -93,7 +93,7 @@ import Testing
     /// A component whose factors do not divide the largest: the coefficients read, the pixels are
     /// refused (libjpeg: "Fractional sampling not implemented yet").
     @Test func fractionalSamplingIsRefusedForPixels() throws {
-        let image = Images.crop(try Images.load("coffee.png"), x: 0, y: 0, width: 48, height: 32)
+        let image = Fixtures.crop(try Fixtures.load("coffee.png"), x: 0, y: 0, width: 48, height: 32)
         var jpeg = try LibJPEG.encode(samples: image.samples, width: 48, height: 32, components: 3, quality: 80, chroma: .s422)
         let sof = MalformedFileTests.segments(jpeg).first { $0.code == 0xC0 }!
         jpeg[sof.offset + 11] = 0x31   // luma 3×1 …
@@ -115,13 +115,13 @@ import Testing
         let config = try #require(DatapathConfig.preset(named: "narrow"))
         let narrow = try ImageCodec(config: config, threads: 2)
         let scratch = try ScratchFolder()
-        let coffee = try Images.load("coffee.png")
+        let coffee = try Fixtures.load("coffee.png")
         let files: [(String, [UInt8])] = [
             ("baseline 4:2:0 q75", try LibJPEG.encode(samples: coffee.samples, width: coffee.width, height: coffee.height,
                                                       components: 3, quality: 75, chroma: .s420)),
             ("progressive", try CjpegFileTests.cjpeg(coffee, ["-progressive"], in: scratch)),
             ("4:1:1", try CjpegFileTests.cjpeg(coffee, ["-sample", "4x1"], in: scratch)),
-            ("grey q90", try CjpegFileTests.cjpeg(try Images.load("camera.png"), ["-quality", "90"], in: scratch)),
+            ("grey q90", try CjpegFileTests.cjpeg(try Fixtures.load("camera.png"), ["-quality", "90"], in: scratch)),
         ]
         for (name, jpeg) in files {
             let decoded = try JPEGReader.read(jpeg)
