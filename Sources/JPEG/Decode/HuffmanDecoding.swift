@@ -1,46 +1,22 @@
-/// A Huffman table as a DHT marker defines it (T.81 B.2.4.2): BITS, the number of codes of each length
-/// 1…16, and HUFFVAL, the symbols in order of increasing code length.
-struct HuffmanSpec: Equatable {
-    var counts: [UInt8]
-    var symbols: [UInt8]
+/// A Huffman table as the file defined it: BITS and HUFFVAL (the shared `HuffmanSpec`) and where.
+struct DefinedHuffmanTable: Equatable {
+    var spec: HuffmanSpec
     /// Offset of the DHT marker that defined it; nil for the default tables.
     var offset: Int?
 
-    /// The tables of T.81 Annex K.3 (K.3.1 DC, K.3.2 AC; index 0 luminance, 1 chrominance). A sequential
-    /// file that uses table 0 or 1 without defining it gets these, as libjpeg does for Motion-JPEG
-    /// streams (jdhuff.c calls std_huff_tables); a progressive file does not.
-    static func annexK(ac: Bool, index: Int) -> HuffmanSpec {
+    var counts: [UInt8] { spec.counts }
+    var symbols: [UInt8] { spec.symbols }
+
+    /// The tables of T.81 Annex K.3 (index 0 luminance, 1 chrominance). A sequential file that uses
+    /// table 0 or 1 without defining it gets these, as libjpeg does for Motion-JPEG streams; a
+    /// progressive file does not.
+    static func annexK(ac: Bool, index: Int) -> DefinedHuffmanTable {
         switch (ac, index) {
-        case (false, 0): HuffmanSpec(counts: [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
-                                     symbols: Array(0...11), offset: nil)
-        case (false, _): HuffmanSpec(counts: [0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
-                                     symbols: Array(0...11), offset: nil)
-        case (true, 0): HuffmanSpec(counts: [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7D],
-                                    symbols: hexBytes(annexKLuminanceAC), offset: nil)
-        case (true, _): HuffmanSpec(counts: [0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 0x77],
-                                    symbols: hexBytes(annexKChrominanceAC), offset: nil)
+        case (false, 0): DefinedHuffmanTable(spec: .luminanceDC, offset: nil)
+        case (false, _): DefinedHuffmanTable(spec: .chrominanceDC, offset: nil)
+        case (true, 0): DefinedHuffmanTable(spec: .luminanceAC, offset: nil)
+        case (true, _): DefinedHuffmanTable(spec: .chrominanceAC, offset: nil)
         }
-    }
-
-    private static let annexKLuminanceAC = """
-        01 02 03 00 04 11 05 12 21 31 41 06 13 51 61 07 22 71 14 32 81 91 A1 08 23 42 B1 C1 15 52 D1 F0
-        24 33 62 72 82 09 0A 16 17 18 19 1A 25 26 27 28 29 2A 34 35 36 37 38 39 3A 43 44 45 46 47 48 49
-        4A 53 54 55 56 57 58 59 5A 63 64 65 66 67 68 69 6A 73 74 75 76 77 78 79 7A 83 84 85 86 87 88 89
-        8A 92 93 94 95 96 97 98 99 9A A2 A3 A4 A5 A6 A7 A8 A9 AA B2 B3 B4 B5 B6 B7 B8 B9 BA C2 C3 C4 C5
-        C6 C7 C8 C9 CA D2 D3 D4 D5 D6 D7 D8 D9 DA E1 E2 E3 E4 E5 E6 E7 E8 E9 EA F1 F2 F3 F4 F5 F6 F7 F8
-        F9 FA
-        """
-    private static let annexKChrominanceAC = """
-        00 01 02 03 11 04 05 21 31 06 12 41 51 07 61 71 13 22 32 81 08 14 42 91 A1 B1 C1 09 23 33 52 F0
-        15 62 72 D1 0A 16 24 34 E1 25 F1 17 18 19 1A 26 27 28 29 2A 35 36 37 38 39 3A 43 44 45 46 47 48
-        49 4A 53 54 55 56 57 58 59 5A 63 64 65 66 67 68 69 6A 73 74 75 76 77 78 79 7A 82 83 84 85 86 87
-        88 89 8A 92 93 94 95 96 97 98 99 9A A2 A3 A4 A5 A6 A7 A8 A9 AA B2 B3 B4 B5 B6 B7 B8 B9 BA C2 C3
-        C4 C5 C6 C7 C8 C9 CA D2 D3 D4 D5 D6 D7 D8 D9 DA E2 E3 E4 E5 E6 E7 E8 E9 EA F2 F3 F4 F5 F6 F7 F8
-        F9 FA
-        """
-
-    private static func hexBytes(_ text: String) -> [UInt8] {
-        text.split(whereSeparator: \.isWhitespace).map { UInt8($0, radix: 16)! }
     }
 }
 
@@ -58,7 +34,7 @@ final class HuffmanDecoder {
 
     /// Derives the decoding form, checking what libjpeg's jpeg_make_d_derived_tbl checks: the counts
     /// describe a prefix code with no all-ones code (Annex C), and DC symbols are size categories 0…15.
-    init(_ spec: HuffmanSpec, isDC: Bool, name: String) throws(JPEGDecodeError) {
+    init(_ spec: DefinedHuffmanTable, isDC: Bool, name: String) throws(JPEGDecodeError) {
         func refuse(_ problem: String) -> JPEGDecodeError {
             if let offset = spec.offset { return .bad("DHT", at: offset, "table \(name) \(problem)") }
             return JPEGDecodeError(.malformed, at: nil, "default table \(name) \(problem)")

@@ -65,7 +65,7 @@ public struct JPEGComponent: Sendable, Equatable {
 }
 
 /// The frame header (SOF) with the sizes derived from it.
-struct FrameHeader {
+struct FrameDeclaration {
     var type: JPEGFrameType
     var width: Int, height: Int
     var components: [JPEGComponent]

@@ -61,10 +61,10 @@ struct FileParser {
     let limits: JPEGReader.Limits
     var position = 0
     var quantTables = [QuantSpec?](repeating: nil, count: 4)
-    var dcSpecs = [HuffmanSpec?](repeating: nil, count: 4)
-    var acSpecs = [HuffmanSpec?](repeating: nil, count: 4)
+    var dcSpecs = [DefinedHuffmanTable?](repeating: nil, count: 4)
+    var acSpecs = [DefinedHuffmanTable?](repeating: nil, count: 4)
     var restartInterval = 0
-    var frame: FrameHeader?
+    var frame: FrameDeclaration?
     var sawJFIF = false
     var adobeTransform: Int?
     /// The table each component was decoded with: copied when its first scan starts (as libjpeg).
@@ -122,7 +122,7 @@ struct FileParser {
     }
 
     /// Decodes the first scan and every marker and scan after it, to EOI or the end of the file.
-    mutating func decodeScans(first: ScanHeader, frame: FrameHeader,
+    mutating func decodeScans(first: ScanHeader, frame: FrameDeclaration,
                               planes: [UnsafeMutablePointer<Int32>]) throws(JPEGDecodeError) {
         var scan = first
         while true {
@@ -277,7 +277,7 @@ struct FileParser {
             components[i].blocksWide = (components[i].width + 7) / 8
             components[i].blocksHigh = (components[i].height + 7) / 8
         }
-        let header = FrameHeader(type: type, width: width, height: height, components: components,
+        let header = FrameDeclaration(type: type, width: width, height: height, components: components,
                                  maxH: maxH, maxV: maxV, offset: s.offset)
         // 4 bytes per coefficient (the Int32 arrays of EncodedImage), checked before any allocation.
         let need = header.coefficientCount * 4, pixels = width * height
@@ -308,7 +308,7 @@ struct FileParser {
             }
             var symbols: [UInt8] = []
             for _ in 0..<total { symbols.append(UInt8(try s.byte())) }
-            let spec = HuffmanSpec(counts: counts, symbols: symbols, offset: s.offset)
+            let spec = DefinedHuffmanTable(spec: HuffmanSpec(counts: counts, symbols: symbols), offset: s.offset)
             if isAC { acSpecs[slot] = spec } else { dcSpecs[slot] = spec }
         }
         guard s.remaining == 0 else { throw s.fail("\(s.remaining) bytes left over after its tables") }
@@ -409,7 +409,7 @@ struct FileParser {
     /// libjpeg's start_pass_phuff_decoder checks: a DC scan has Se = 0; an AC scan has 1 ≤ Ss ≤ Se ≤ 63
     /// and one component; a refinement has Al = Ah − 1; Al ≤ 13. Scans out of the expected order
     /// (AC before DC, a refinement that does not follow) are only warned about, as libjpeg does.
-    mutating func checkProgression(_ scan: ScanHeader, frame: FrameHeader) throws(JPEGDecodeError) {
+    mutating func checkProgression(_ scan: ScanHeader, frame: FrameDeclaration) throws(JPEGDecodeError) {
         let dcBand = scan.ss == 0
         var bad = dcBand ? scan.se != 0 : (scan.ss > scan.se || scan.se > 63 || scan.components.count != 1)
         if scan.ah != 0 && scan.al != scan.ah - 1 { bad = true }
@@ -445,7 +445,7 @@ struct FileParser {
     }
 
     /// Decodes one scan into the coefficient arrays.
-    mutating func decode(_ scan: ScanHeader, frame: FrameHeader,
+    mutating func decode(_ scan: ScanHeader, frame: FrameDeclaration,
                          planes: [UnsafeMutablePointer<Int32>]) throws(JPEGDecodeError) -> Stop {
         let interleaved = scan.components.count > 1
         let members = scan.components.map { index in
@@ -501,7 +501,7 @@ struct FileParser {
         let name = "\(ac ? "AC" : "DC")\(selector)"
         var spec = selector < 4 ? (ac ? acSpecs[selector] : dcSpecs[selector]) : nil
         if spec == nil && !progressive && selector < 2 {
-            spec = HuffmanSpec.annexK(ac: ac, index: selector)
+            spec = DefinedHuffmanTable.annexK(ac: ac, index: selector)
             if ac { acSpecs[selector] = spec } else { dcSpecs[selector] = spec }
             warnings.add("Huffman table \(name) was not defined; using the default table of T.81 Annex K "
                          + "(scan at offset \(scan.offset))")
@@ -515,7 +515,7 @@ struct FileParser {
 
     // MARK: result
 
-    func finish(frame: FrameHeader, planes: [[Int32]]) -> JPEGDecoded {
+    func finish(frame: FrameDeclaration, planes: [[Int32]]) -> JPEGDecoded {
         let colour: JPEGColourSpace
         if frame.components.count == 1 {
             colour = .grey
@@ -545,7 +545,7 @@ struct FileParser {
     /// libjpeg smooths the blocks of a progressive image (jdcoefct.c, smoothing_ok) when, after the
     /// last scan, a component's DC is known but one of its first nine AC coefficients is not complete
     /// (never coded, or last coded with Al > 0). The golden path does not: say so.
-    func smoothingNote(_ frame: FrameHeader) -> String? {
+    func smoothingNote(_ frame: FrameDeclaration) -> String? {
         guard latched.allSatisfy({ $0 != nil }), coefficientBits.allSatisfy({ $0[0] >= 0 }) else { return nil }
         // coef_bits is indexed by zigzag position, as Ss and Se are.
         let incomplete = coefficientBits.indices.filter { c in (1...9).contains { coefficientBits[c][$0] != 0 } }
