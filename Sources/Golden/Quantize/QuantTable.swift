@@ -42,19 +42,24 @@ public struct QuantTable: Hashable, Sendable, Codable {
     /// Errors give the entry's position (1...128) and line: "entry 64 (line 9) is 0, outside 1...255".
     public static func parse(_ text: String, maxEntry: Int = 255, source: String) throws(QuantTableError) -> [QuantTable] {
         func fail(_ problem: String) -> QuantTableError { QuantTableError(source: source, problem: problem) }
+        func place(_ entry: Int, line: Int) -> String {
+            "entry \(entry) (\(entry > 64 ? "chrominance entry \(entry - 64), " : "")line \(line))"
+        }
         var numbers: [Int] = []
         var count = 0, firstExtraLine = 0
         for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             for word in content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }) {
                 count += 1
-                let place = "entry \(count) (\(count > 64 ? "chrominance entry \(count - 64), " : "")line \(index + 1))"
-                let shown = word.count <= 24 ? String(word) : word.prefix(21) + "..."
                 guard let n = Int(word) else {   // digits too many for Int are a number out of range
-                    throw fail(word.wholeMatch(of: /[+-]?[0-9]+/) != nil ? "\(place) is \(shown), outside 1...\(maxEntry)"
-                                        : "\(place) is '\(shown)', not an integer")
+                    let shown = word.count <= 24 ? String(word) : word.prefix(21) + "..."
+                    throw fail(word.wholeMatch(of: /[+-]?[0-9]+/) != nil
+                               ? "\(place(count, line: index + 1)) is \(shown), outside 1...\(maxEntry)"
+                               : "\(place(count, line: index + 1)) is '\(shown)', not an integer")
                 }
-                guard (1...maxEntry).contains(n) else { throw fail("\(place) is \(n), outside 1...\(maxEntry)") }
+                guard (1...maxEntry).contains(n) else {
+                    throw fail("\(place(count, line: index + 1)) is \(n), outside 1...\(maxEntry)")
+                }
                 if count <= 128 { numbers.append(n) } else if count == 129 { firstExtraLine = index + 1 }
             }
         }
