@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Golden", dependencies: ["CLanes"], swiftSettings: optimize + vectorTarget),
 
         // JPEG files: entropy coding, markers, the file writer and reader around the golden model.
-        .target(name: "JPEG", dependencies: ["Golden"], swiftSettings: optimize),
+        .target(name: "JPEG", dependencies: ["Golden"], swiftSettings: optimize + vectorTarget),
 
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
         .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),
@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO"]),
 
         .executableTarget(name: "fxcodec", dependencies: [
-            "FixedPoint", "Golden", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",
+            "FixedPoint", "Golden", "JPEG", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "HLSGenTests", dependencies: ["HLSGen", "CoSim", "Golden", "ImageIO"]),
         .testTarget(name: "CoSimTests", dependencies: ["CoSim", "HLSGen", "Golden", "ImageIO"]),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG", "Golden", "ImageIO", "LibJPEGReference"]),
-        .testTarget(name: "CLITests", dependencies: ["fxcodec"]),
+        .testTarget(name: "CLITests", dependencies: ["fxcodec", "ImageIO", "Golden"]),
         .testTarget(name: "FuzzTests"),
     ]
 )

@@ -149,35 +149,61 @@ typedef struct {
     int width, height, components, quality, chroma;
     const unsigned short *tables;
     int table_count;
+    fx_encode_options options;
 } encode_job;
 
-// The only frame that setjmps: the caller's locals stay determinate after a longjmp.
-static int encode_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination *dest,
-                          const encode_job *job, char message[FX_MESSAGE_LENGTH]) {
-    cinfo->err = fx_error_init(error);
-    if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
+// Creates the compressor writing into `dest` and describes the frame: size, colour space (grey or
+// RGB in, YCbCr out), jpeg_set_defaults, jpeg_set_quality(quality, TRUE), luma sampling 1x1 (4:4:4),
+// 2x1 (4:2:2) or 2x2 (4:2:0) with chroma 1x1; then `tables` replace slots 0 and 1 (clamped to 255
+// when force_baseline), and the options' optimize_coding and restart fields apply. May longjmp.
+static void start_frame(j_compress_ptr cinfo, fx_destination *dest, int width, int height, int components,
+                        int chroma, int quality, const unsigned short *tables, int table_count,
+                        boolean force_baseline, const fx_encode_options *options) {
     jpeg_create_compress(cinfo);
     dest->pub.init_destination = destination_init;
     dest->pub.empty_output_buffer = destination_grow;
     dest->pub.term_destination = destination_term;
     cinfo->dest = &dest->pub;
 
-    cinfo->image_width = (JDIMENSION)job->width;
-    cinfo->image_height = (JDIMENSION)job->height;
-    cinfo->input_components = job->components;
-    cinfo->in_color_space = job->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    cinfo->image_width = (JDIMENSION)width;
+    cinfo->image_height = (JDIMENSION)height;
+    cinfo->input_components = components;
+    cinfo->in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_set_defaults(cinfo);
-    jpeg_set_quality(cinfo, job->quality, TRUE);
-    cinfo->dct_method = JDCT_ISLOW;
-    if (job->components == 3) {  // YCbCr: luma 1x1 (4:4:4), 2x1 (4:2:2), 2x2 (4:2:0); chroma 1x1
-        cinfo->comp_info[0].h_samp_factor = job->chroma == FX_CHROMA_444 ? 1 : 2;
-        cinfo->comp_info[0].v_samp_factor = job->chroma == FX_CHROMA_420 ? 2 : 1;
+    jpeg_set_quality(cinfo, quality, TRUE);
+    if (components == 3) {
+        cinfo->comp_info[0].h_samp_factor = chroma == FX_CHROMA_444 ? 1 : 2;
+        cinfo->comp_info[0].v_samp_factor = chroma == FX_CHROMA_420 ? 2 : 1;
     }
-    for (int t = 0; t < job->table_count; t++) {
+    for (int t = 0; t < table_count; t++) {
         unsigned int table[64];
-        for (int i = 0; i < 64; i++) table[i] = job->tables[64 * t + i];
-        jpeg_add_quant_table(cinfo, t, table, 100, TRUE);
+        for (int i = 0; i < 64; i++) table[i] = tables[64 * t + i];
+        jpeg_add_quant_table(cinfo, t, table, 100, force_baseline);
     }
+    cinfo->optimize_coding = options->optimize_coding ? TRUE : FALSE;
+    cinfo->restart_interval = (unsigned int)options->restart_interval;
+    cinfo->restart_in_rows = options->restart_in_rows;
+}
+
+// Options outside what libjpeg takes: restart counts are 16-bit.
+static int check_options(const fx_encode_options *options, const char *caller, char message[FX_MESSAGE_LENGTH]) {
+    if (options->restart_interval < 0 || options->restart_interval > 65535
+        || options->restart_in_rows < 0 || options->restart_in_rows > 65535) {
+        snprintf(message, FX_MESSAGE_LENGTH, "%s: restart interval outside 0...65535", caller);
+        return FX_ERR_ARGUMENT;
+    }
+    return 0;
+}
+
+// The only frame that setjmps: the caller's locals stay determinate after a longjmp.
+static int encode_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination *dest,
+                          const encode_job *job, char message[FX_MESSAGE_LENGTH]) {
+    cinfo->err = fx_error_init(error);
+    if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
+    start_frame(cinfo, dest, job->width, job->height, job->components, job->chroma, job->quality,
+                job->tables, job->table_count, job->options.keep_wide_tables ? FALSE : TRUE, &job->options);
+    cinfo->dct_method = JDCT_ISLOW;
+    if (job->options.progressive) jpeg_simple_progression(cinfo);
 
     jpeg_start_compress(cinfo, TRUE);
     size_t stride = (size_t)job->width * (size_t)job->components;
@@ -192,11 +218,22 @@ static int encode_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination 
 int fx_encode(const unsigned char *samples, int width, int height, int components, int quality,
               int chroma, const unsigned short *tables, int table_count,
               unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]) {
+    return fx_encode_with_options(samples, width, height, components, quality, chroma, tables, table_count,
+                                  NULL, jpeg, jpeg_size, message);
+}
+
+int fx_encode_with_options(const unsigned char *samples, int width, int height, int components, int quality,
+                           int chroma, const unsigned short *tables, int table_count,
+                           const fx_encode_options *options,
+                           unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]) {
     *jpeg = NULL;
     *jpeg_size = 0;
     if ((components != 1 && components != 3) || chroma < FX_CHROMA_444 || chroma > FX_CHROMA_420
         || table_count < 0 || table_count > 2 || (table_count > 0 && tables == NULL))
         return fx_own_failure(FX_ERR_ARGUMENT, "fx_encode: bad components, chroma or tables", message);
+    fx_encode_options none = {0, 0, 0, 0, 0};
+    if (options == NULL) options = &none;
+    if (check_options(options, "fx_encode", message) != 0) return FX_ERR_ARGUMENT;
     if (width > 0 && height > 0 && (size_t)width * (size_t)height > FX_MAX_OUTPUT_BYTES / 3)
         return fx_own_failure(FX_ERR_TOO_LARGE, "fx_encode: image too large", message);
 
@@ -205,8 +242,102 @@ int fx_encode(const unsigned char *samples, int width, int height, int component
     fx_destination dest;
     memset(&cinfo, 0, sizeof cinfo);  // jpeg_destroy is a no-op until jpeg_create succeeds
     memset(&dest, 0, sizeof dest);
-    encode_job job = {samples, width, height, components, quality, chroma, tables, table_count};
+    encode_job job = {samples, width, height, components, quality, chroma, tables, table_count, *options};
     int status = encode_guarded(&cinfo, &error, &dest, &job, message);
+    jpeg_destroy_compress(&cinfo);
+    if (status != 0) {
+        free(dest.buffer);
+        return status;
+    }
+    *jpeg = dest.buffer;
+    *jpeg_size = dest.length;
+    return 0;
+}
+
+// MARK: coefficient writer
+
+typedef struct {
+    int width, height, components, chroma;
+    const short *coefficients;
+    size_t coefficient_count;
+    const unsigned short *tables;
+    int table_count;
+    fx_encode_options options;
+} write_job;
+
+// Real blocks of component `c` (0 luma): ceil(ceil(size * samp / max samp) / 8) each way.
+static void component_blocks(const write_job *job, int c, int *wide, int *high) {
+    int hmax = job->components == 3 && job->chroma != FX_CHROMA_444 ? 2 : 1;
+    int vmax = job->components == 3 && job->chroma == FX_CHROMA_420 ? 2 : 1;
+    int h = c == 0 ? hmax : 1, v = c == 0 ? vmax : 1;
+    int w = (int)(((long)job->width * h + hmax - 1) / hmax), ht = (int)(((long)job->height * v + vmax - 1) / vmax);
+    *wide = (w + 7) / 8;
+    *high = (ht + 7) / 8;
+}
+
+static int write_guarded(j_compress_ptr cinfo, fx_error *error, fx_destination *dest, const write_job *job,
+                         char message[FX_MESSAGE_LENGTH]) {
+    cinfo->err = fx_error_init(error);
+    if (setjmp(error->jump)) return fx_failure((j_common_ptr)cinfo, message);
+    start_frame(cinfo, dest, job->width, job->height, job->components, job->chroma, 75, job->tables,
+                job->table_count, FALSE, &job->options);
+
+    jvirt_barray_ptr arrays[3];
+    for (int c = 0; c < job->components; c++) {
+        jpeg_component_info *info = &cinfo->comp_info[c];
+        int wide, high;
+        component_blocks(job, c, &wide, &high);
+        // Rounded up to whole MCUs, zeroed: the transcoder reads only the real blocks.
+        JDIMENSION across = (JDIMENSION)((wide + info->h_samp_factor - 1) / info->h_samp_factor * info->h_samp_factor);
+        JDIMENSION down = (JDIMENSION)((high + info->v_samp_factor - 1) / info->v_samp_factor * info->v_samp_factor);
+        arrays[c] = (*cinfo->mem->request_virt_barray)((j_common_ptr)cinfo, JPOOL_IMAGE, TRUE, across, down,
+                                                       (JDIMENSION)info->v_samp_factor);
+    }
+    jpeg_write_coefficients(cinfo, arrays);  // realizes the arrays; the data is read by finish_compress
+    const short *next = job->coefficients;
+    for (int c = 0; c < job->components; c++) {
+        int wide, high;
+        component_blocks(job, c, &wide, &high);
+        for (int row = 0; row < high; row++) {
+            JBLOCKARRAY blocks = (*cinfo->mem->access_virt_barray)((j_common_ptr)cinfo, arrays[c],
+                                                                   (JDIMENSION)row, 1, TRUE);
+            memcpy(blocks[0], next, (size_t)wide * 64 * sizeof(short));
+            next += (size_t)wide * 64;
+        }
+    }
+    jpeg_finish_compress(cinfo);
+    return 0;
+}
+
+int fx_write_coefficients(int width, int height, int components, int chroma,
+                          const short *coefficients, size_t coefficient_count,
+                          const unsigned short *tables, int table_count, const fx_encode_options *options,
+                          unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]) {
+    *jpeg = NULL;
+    *jpeg_size = 0;
+    if ((components != 1 && components != 3) || chroma < FX_CHROMA_444 || chroma > FX_CHROMA_420
+        || table_count < 1 || table_count > 2 || tables == NULL || coefficients == NULL
+        || width < 1 || height < 1 || width > 65535 || height > 65535)
+        return fx_own_failure(FX_ERR_ARGUMENT, "fx_write_coefficients: bad size, components, chroma or tables", message);
+    fx_encode_options none = {0, 0, 0, 0, 0};
+    write_job job = {width, height, components, chroma, coefficients, coefficient_count, tables, table_count,
+                     options ? *options : none};
+    if (check_options(&job.options, "fx_write_coefficients", message) != 0) return FX_ERR_ARGUMENT;
+    size_t needed = 0;
+    for (int c = 0; c < components; c++) {
+        int wide, high;
+        component_blocks(&job, c, &wide, &high);
+        needed += (size_t)wide * (size_t)high * 64;
+    }
+    if (needed != coefficient_count)
+        return fx_own_failure(FX_ERR_ARGUMENT, "fx_write_coefficients: coefficient count does not fit the size", message);
+
+    struct jpeg_compress_struct cinfo;
+    fx_error error;
+    fx_destination dest;
+    memset(&cinfo, 0, sizeof cinfo);
+    memset(&dest, 0, sizeof dest);
+    int status = write_guarded(&cinfo, &error, &dest, &job, message);
     jpeg_destroy_compress(&cinfo);
     if (status != 0) {
         free(dest.buffer);

@@ -9,7 +9,8 @@
  *
  * Warnings.  libpng states some reasons only as warnings before a general error (png_check_IHDR
  * warns "Image width exceeds user limit in IHDR", then errors "Invalid IHDR data").  So warnings
- * are collected, and an error message ends with them in brackets.  On success they are dropped.
+ * are collected, and an error message ends with them in brackets.  On success they are kept for the
+ * caller (fx_png_warnings): an ancillary chunk with a bad CRC, for instance, is skipped with a warning.
  */
 #include "cpngshim.h"
 
@@ -256,7 +257,6 @@ fx_png_code fx_png_read_pixels(fx_png_reader *reader, uint8_t *out, size_t out_s
 {
     set_status(status, FX_PNG_OK, "");
     reader->context.status = status;
-    reader->context.warnings[0] = '\0';
     size_t row_bytes = (size_t)reader->width * reader->channels;
     if (out_size != row_bytes * reader->height) {
         set_status(status, FX_PNG_BAD_ARGUMENT, "the output buffer does not match the image size");
@@ -272,6 +272,11 @@ fx_png_code fx_png_read_pixels(fx_png_reader *reader, uint8_t *out, size_t out_s
             png_read_row(reader->png, out + y * row_bytes, NULL);
     png_read_end(reader->png, NULL);   /* checks the remaining chunks' CRCs, up to IEND */
     return FX_PNG_OK;
+}
+
+const char *fx_png_warnings(const fx_png_reader *reader)
+{
+    return reader->context.warnings;
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */

@@ -18,6 +18,12 @@ public struct ImageIOError: Error, CustomStringConvertible, Equatable, Sendable 
     public var kind: Kind
     /// The detail: libpng's message or the system's error text.
     public var detail: String
+    /// Width and height the header claimed, for `.tooLarge`.
+    var claimedSize: (Int, Int)? {
+        get { claimedWidth.map { ($0, claimedHeight ?? 0) } }
+        set { claimedWidth = newValue?.0; claimedHeight = newValue?.1 }
+    }
+    var claimedWidth: Int?, claimedHeight: Int?
 
     public init(path: String, kind: Kind, detail: String) {
         self.path = path

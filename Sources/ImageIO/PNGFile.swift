@@ -17,7 +17,8 @@ import Golden
 /// - Interlaced (Adam7) files are read whole.  Gamma, colour profiles and text chunks are ignored:
 ///   samples come out as stored.
 ///
-/// Size: an image with width × height over `maxPixels` is refused once libpng has read the chunks
+/// Size: an image with width × height over `maxPixels` (or, from a `MemoryBudget`, over what the run
+/// may allocate) is refused once libpng has read the chunks
 /// before the first IDAT, before any image memory is allocated; libpng's user limits (checked while
 /// IHDR is parsed) are set so that no side exceeds `maxPixels` either.  Ancillary chunks stay under
 /// libpng's defaults (8 MB per chunk, 1000 chunks).  Decoding needs at most 4 bytes per pixel.
@@ -31,13 +32,42 @@ import Golden
 public enum PNGFile {
     public static let defaultMaxPixels = 256_000_000
 
+    /// An image as read, with what reading left out or changed (empty when nothing): each note is a
+    /// short phrase such as "alpha channel ignored" or "libpng: iCCP: CRC error (chunk skipped)".
+    public struct Reading: Sendable {
+        public var image: Image
+        public var notes: [String]
+    }
+
+    /// Reads `path` for a run that keeps `bytesPerPixel` bytes for each pixel: an image that would
+    /// take the run over `budget` is refused once the header is read, before anything is allocated.
+    public static func read(_ path: String, budget: MemoryBudget, bytesPerPixel: Int, purpose: String,
+                            alpha: AlphaRule = .drop) throws -> Reading {
+        do {
+            return try reading(path, maxPixels: budget.pixelLimit(bytesPerPixel: bytesPerPixel), alpha: alpha)
+        } catch var error as ImageIOError where error.kind == .tooLarge {
+            if let (w, h) = error.claimedSize {
+                let need = MemoryBudgetExceeded(what: purpose, width: w, height: h,
+                                                need: w.multipliedReportingOverflow(by: h).partialValue
+                                                    .multipliedReportingOverflow(by: bytesPerPixel).partialValue,
+                                                budget: budget)
+                error.detail = need.description
+            }
+            throw error
+        }
+    }
+
     public static func read(_ path: String, maxPixels: Int = defaultMaxPixels,
                             alpha: AlphaRule = .drop) throws -> Image {
+        try reading(path, maxPixels: maxPixels, alpha: alpha).image
+    }
+
+    static func reading(_ path: String, maxPixels: Int, alpha: AlphaRule) throws -> Reading {
         var status = fx_png_status()
         var info = fx_png_info()
         guard let reader = fx_png_open(path, UInt64(max(0, maxPixels)), &info, &status) else {
             var error = ImageIOError(path: path, status: status)
-            if error.kind == .tooLarge { error.detail += " (a larger maxPixels admits it)" }
+            if error.kind == .tooLarge { error.claimedSize = (Int(info.width), Int(info.height)) }
             throw error
         }
         defer { fx_png_close(reader) }
@@ -50,23 +80,39 @@ public enum PNGFile {
         }
         guard status.code == FX_PNG_OK else { throw ImageIOError(path: path, status: status) }
 
+        var notes: [String] = []
+        if info.bit_depth == 16 { notes.append("16-bit samples rounded to 8 bits") }
         let hasAlpha = channels == 2 || channels == 4
         let colours = hasAlpha ? channels - 1 : channels
         if hasAlpha {
             alpha.removeAlpha(from: &samples, pixelCount: width * height, colours: colours)
+            switch alpha {
+            case .drop: notes.append("alpha channel ignored (colour samples kept as stored)")
+            case .composite(let bg): notes.append("alpha channel composited over grey level \(bg)")
+            }
         }
-        return Image(width: width, height: height, components: colours, samples: samples)
+        let warned = String(cString: fx_png_warnings(reader))
+        if !warned.isEmpty { notes.append("libpng warned: \(warned)") }
+        return Reading(image: Image(width: width, height: height, components: colours, samples: samples), notes: notes)
     }
 
     public static func write(_ image: Image, to path: String) throws {
-        guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height),
-              image.components == 1 || image.components == 3,
-              image.samples.count == image.width * image.height * image.components else {
-            throw ImageIOError(path: path, kind: .invalidArgument, detail: "an image of "
-                               + "\(image.width) x \(image.height) x \(image.components) samples "
-                               + "holding \(image.samples.count) cannot be written as an 8-bit PNG")
-        }
+        _ = try pngSize(of: image, path: path)
         let temporary = try TemporarySibling(of: path)
+        try write(image, into: temporary)
+        try temporary.moveIntoPlace()
+    }
+
+    /// Writes the PNG into a staged temporary file (see `OutputFiles.stage`); the caller renames it.
+    /// On failure the temporary is removed.
+    public static func write(_ image: Image, into temporary: TemporarySibling) throws {
+        let path = temporary.target
+        let width: UInt32, height: UInt32
+        do { (width, height) = try pngSize(of: image, path: path) } catch {
+            temporary.closeDescriptor()
+            temporary.discard()
+            throw error
+        }
         var status = fx_png_status()
         let code = image.samples.withUnsafeBufferPointer { samples in
             fx_png_write_fd(temporary.descriptor, samples.baseAddress, width, height,
@@ -76,8 +122,19 @@ public enum PNGFile {
             temporary.discard()
             throw ImageIOError(path: path, status: status)
         }
-        try temporary.moveIntoPlace()
     }
+}
+
+/// Width and height as PNG stores them, or an error for an image that cannot be an 8-bit PNG.
+private func pngSize(of image: Image, path: String) throws -> (UInt32, UInt32) {
+    guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height),
+          image.components == 1 || image.components == 3,
+          image.samples.count == image.width * image.height * image.components else {
+        throw ImageIOError(path: path, kind: .invalidArgument, detail: "an image of "
+                           + "\(image.width) x \(image.height) x \(image.components) samples "
+                           + "holding \(image.samples.count) cannot be written as an 8-bit PNG")
+    }
+    return (width, height)
 }
 
 extension ImageIOError {

@@ -8,10 +8,11 @@ import Darwin
 /// then renamed over `target` (rename within one file system is atomic: readers see the old file or
 /// the whole new one, never a part).  It is created with O_EXCL and mode 0666 less the umask, so
 /// the finished file gets the usual permissions.
-struct TemporarySibling {
-    let path: String
-    let target: String
-    let descriptor: Int32
+public struct TemporarySibling: Sendable {
+    public let path: String
+    public let target: String
+    /// Open for writing until a writer closes it (`writeAll`, the PNG writer, `closeDescriptor`).
+    public let descriptor: Int32
 
     init(of target: String) throws {
         let slash = target.lastIndex(of: "/")
@@ -36,13 +37,39 @@ struct TemporarySibling {
         }
     }
 
+    /// Writes all of `bytes`, syncs them to disk and closes the descriptor; on failure removes the file.
+    public func writeAll(_ bytes: [UInt8]) throws {
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+            if fsync(descriptor) != 0 { failure = errno }
+        }
+        if close(descriptor) != 0 && failure == 0 { failure = errno }
+        if failure != 0 {
+            discard()
+            throw ImageIOError(path: target, kind: .cannotWrite, detail: systemMessage(failure))
+        }
+    }
+
+    /// Closes the descriptor so that another process can fill the file through `path`.
+    public func closeDescriptor() { close(descriptor) }
+
     /// Removes the temporary file (after a failure).
-    func discard() {
+    public func discard() {
         unlink(path)
     }
 
     /// Renames the finished temporary file to the target; on failure removes it and throws.
-    func moveIntoPlace() throws {
+    public func moveIntoPlace() throws {
         if rename(path, target) != 0 {
             let code = errno
             discard()

@@ -87,35 +87,80 @@ extension LibJPEG {
 // MARK: codec
 
 extension LibJPEG {
+    /// What cjpeg's `-optimize`, `-restart N[B]` and `-progressive` switch on; the default is none of
+    /// them (a baseline file with the Annex K Huffman tables).
+    public struct EncodeOptions: Sendable, Hashable {
+        /// Every `n` MCU rows (`restart_in_rows`, cjpeg `-restart n`) or every `n` MCUs
+        /// (`restart_interval`, cjpeg `-restart nB`); n in 1...65535.
+        public enum Restart: Sendable, Hashable {
+            case rows(Int), mcus(Int)
+        }
+        /// `optimize_coding`: Huffman tables from the image's own symbol statistics.
+        public var optimizeCoding: Bool
+        public var restart: Restart?
+        /// `jpeg_simple_progression`: libjpeg's default progressive scan script (SOF2).
+        public var progressive: Bool
+        /// Explicit `tables` keep entries up to 32767 (`force_baseline` FALSE: 16-bit DQT, SOF1)
+        /// instead of clamping them to 255.
+        public var keepWideTables: Bool
+
+        public init(optimizeCoding: Bool = false, restart: Restart? = nil, progressive: Bool = false,
+                    keepWideTables: Bool = false) {
+            self.optimizeCoding = optimizeCoding
+            self.restart = restart
+            self.progressive = progressive
+            self.keepWideTables = keepWideTables
+        }
+    }
+
     /// Compresses 8-bit grey (`components` 1, `chroma` `.gray`) or interleaved RGB (3) to a baseline
     /// JPEG: `jpeg_set_defaults`, `jpeg_set_quality(quality, TRUE)` (libjpeg clamps it to 1...100),
     /// `JDCT_ISLOW`, luma sampling 1x1, 2x1 or 2x2. `tables` replaces the luma table and, when a
-    /// second is given, the chroma table (64 values each, natural order, clamped to 1...255).
+    /// second is given, the chroma table (64 values each, natural order, clamped to 1...255 unless
+    /// `options.keepWideTables`). `options` adds optimized Huffman tables, restarts or progression.
     public static func encode(samples: [UInt8], width: Int, height: Int, components: Int, quality: Int,
-                              chroma: Subsampling, tables: [[UInt16]]? = nil) throws(Failure) -> [UInt8] {
+                              chroma: Subsampling, tables: [[UInt16]]? = nil,
+                              options: EncodeOptions = EncodeOptions()) throws(Failure) -> [UInt8] {
         precondition(components == 1 || components == 3, "grey or RGB")
         precondition((components == 1) == (chroma == .gray), "grey samples go with .gray")
         precondition(width >= 0 && height >= 0 && samples.count == width * height * components,
                      "width x height x components samples")
         let tables = tables ?? []
         precondition(tables.count <= 2 && tables.allSatisfy { $0.count == 64 }, "up to two tables of 64")
-        let mode: fx_chroma = switch chroma {
-        case .s444, .gray: FX_CHROMA_444
-        case .s422: FX_CHROMA_422
-        case .s420: FX_CHROMA_420
-        }
         let steps = tables.flatMap { $0 }
-        return try call { message in
-            var jpeg: UnsafeMutablePointer<UInt8>?
-            var size = 0
-            let status = samples.withUnsafeBufferPointer { pixels in
+        var settings = options.c
+        return try callForFile { jpeg, size, message in
+            samples.withUnsafeBufferPointer { pixels in
                 steps.withUnsafeBufferPointer { table in
-                    fx_encode(pixels.baseAddress, Int32(width), Int32(height), Int32(components),
-                              Int32(clamping: quality), Int32(mode.rawValue), table.baseAddress,
-                              Int32(tables.count), &jpeg, &size, message)
+                    fx_encode_with_options(pixels.baseAddress, Int32(width), Int32(height), Int32(components),
+                                           Int32(clamping: quality), Int32(chroma.c.rawValue), table.baseAddress,
+                                           Int32(tables.count), &settings, jpeg, size, message)
                 }
             }
-            return (status, status == 0 ? adopt(jpeg, count: size) : [])
+        }
+    }
+
+    /// `jpeg_write_coefficients` (libjpeg's transcoder, as jpegtran): writes given quantized coefficients
+    /// without any DCT. `coefficients` per component: its real blocks (⌈w/8⌉ × ⌈h/8⌉ of its
+    /// downsampled size), raster order, 64 values each in natural order. `tables`: one or two
+    /// (luma, chroma) of 64 entries 1...32767, natural order; entries over 255 make 16-bit DQT and SOF1.
+    /// Only `optimizeCoding` and `restart` of `options` apply.
+    public static func writeCoefficients(width: Int, height: Int, chroma: Subsampling, coefficients: [[Int16]],
+                                         tables: [[UInt16]], options: EncodeOptions = EncodeOptions())
+        throws(Failure) -> [UInt8] {
+        precondition(coefficients.count == (chroma == .gray ? 1 : 3), "one coefficient array per component")
+        precondition((1...2).contains(tables.count) && tables.allSatisfy { $0.count == 64 }, "one or two tables of 64")
+        let all = coefficients.flatMap { $0 }
+        let steps = tables.flatMap { $0 }
+        var settings = options.c
+        return try callForFile { jpeg, size, message in
+            all.withUnsafeBufferPointer { values in
+                steps.withUnsafeBufferPointer { table in
+                    fx_write_coefficients(Int32(clamping: width), Int32(clamping: height), Int32(coefficients.count),
+                                          Int32(chroma.c.rawValue), values.baseAddress, values.count, table.baseAddress,
+                                          Int32(tables.count), &settings, jpeg, size, message)
+                }
+            }
         }
     }
 
@@ -172,10 +217,46 @@ extension LibJPEG {
         return result
     }
 
+    /// Runs a C call that writes a JPEG into a buffer it allocates (pointer and size out).
+    private static func callForFile(
+        _ body: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> Int32
+    ) throws(Failure) -> [UInt8] {
+        try call { message in
+            var jpeg: UnsafeMutablePointer<UInt8>?
+            var size = 0
+            let status = body(&jpeg, &size, message)
+            return (status, status == 0 ? adopt(jpeg, count: size) : [])
+        }
+    }
+
     /// Copies a buffer the C side allocated and frees it.
     private static func adopt<T>(_ pointer: UnsafeMutablePointer<T>?, count: Int) -> [T] {
         defer { fx_free(pointer) }
         guard let pointer else { return [] }
         return Array(UnsafeBufferPointer(start: pointer, count: count))
+    }
+}
+
+extension LibJPEG.Subsampling {
+    /// The wrapper's luma sampling (grey ignores it).
+    var c: fx_chroma {
+        switch self {
+        case .s444, .gray: FX_CHROMA_444
+        case .s422: FX_CHROMA_422
+        case .s420: FX_CHROMA_420
+        }
+    }
+}
+
+extension LibJPEG.EncodeOptions {
+    var c: fx_encode_options {
+        var options = fx_encode_options(optimize_coding: optimizeCoding ? 1 : 0, restart_interval: 0, restart_in_rows: 0,
+                                        progressive: progressive ? 1 : 0, keep_wide_tables: keepWideTables ? 1 : 0)
+        switch restart {
+        case .rows(let n): options.restart_in_rows = Int32(clamping: n)
+        case .mcus(let n): options.restart_interval = Int32(clamping: n)
+        case nil: break
+        }
+        return options
     }
 }

@@ -103,7 +103,18 @@ import Testing
         let kind = PNGKind(colour: .grey, depth: 8)
         let error = readError(path: kind.path, maxPixels: 100)
         #expect(error?.kind == .tooLarge)
+        #expect(error?.description.contains("37 x 23 = 851 pixels, over the limit of 100 pixels") == true)
+    }
+
+    /// Through a memory budget the message says what the run would need and names the option.
+    @Test func overTheMemoryBudget() {
+        let kind = PNGKind(colour: .grey, depth: 8)
+        let error = expectImageIOError(about: kind.path) {
+            _ = try PNGFile.read(kind.path, budget: MemoryBudget(bytes: 8000), bytesPerPixel: 10, purpose: "a test run")
+        }
+        #expect(error?.kind == .tooLarge)
         #expect(error?.description.contains(
-            "37 x 23 = 851 pixels, over the limit of 100 pixels (a larger maxPixels admits it)") == true)
+            "37 x 23 pixels: a test run needs about 8.3 KiB, over the memory budget of 7.8 KiB (--memory-budget raises it)") == true,
+            "\(error?.description ?? "")")
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import JPEG
+import JPEG
 
 @Suite struct ZigzagTests {
     /// Zigzag walks the anti-diagonals, alternating direction: every step moves to a neighbour

@@ -47,6 +47,33 @@ int fx_encode(const unsigned char *samples, int width, int height, int component
               int chroma, const unsigned short *tables, int table_count,
               unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]);
 
+// What cjpeg's -optimize, -restart and -progressive change; all zero = fx_encode's file.
+typedef struct fx_encode_options {
+    int optimize_coding;   // 1: two passes, Huffman tables built from the image's statistics
+    int restart_interval;  // restart every this many MCUs (1...65535); 0 = none
+    int restart_in_rows;   // restart every this many MCU rows (1...65535); overrides restart_interval
+    int progressive;       // 1: jpeg_simple_progression's scan script (SOF2)
+    int keep_wide_tables;  // 1: explicit tables clamp to 1...32767 (16-bit DQT, SOF1) instead of 1...255
+} fx_encode_options;
+
+// fx_encode with options (NULL = all zero).
+int fx_encode_with_options(const unsigned char *samples, int width, int height, int components, int quality,
+                           int chroma, const unsigned short *tables, int table_count,
+                           const fx_encode_options *options,
+                           unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]);
+
+// Writes quantized coefficients with jpeg_write_coefficients (libjpeg's transcoding path, as
+// jpegtran): `components` 1 (grey) or 3 (YCbCr, luma sampling from `chroma`), ids and table slots
+// as fx_encode. Per component its real blocks, ceil(w / 8) x ceil(h / 8) of its downsampled size
+// w x h, in raster order, 64 values each in natural order, one component after another in
+// `coefficients` (`coefficient_count` values in all). `tables`: `table_count` (1 or 2) tables of
+// 64 values, natural order, 1...32767 (slot 0 luma, slot 1 chroma). `options`: optimize_coding
+// and the restart fields count; the others are ignored.
+int fx_write_coefficients(int width, int height, int components, int chroma,
+                          const short *coefficients, size_t coefficient_count,
+                          const unsigned short *tables, int table_count, const fx_encode_options *options,
+                          unsigned char **jpeg, size_t *jpeg_size, char message[FX_MESSAGE_LENGTH]);
+
 // One component as jpeg_read_coefficients stores it.
 typedef struct fx_component {
     int width_in_blocks;        // real blocks: ceil(width / 8)

@@ -60,6 +60,10 @@ fx_png_reader *fx_png_open(const char *path, uint64_t max_pixels, fx_png_info *i
 fx_png_code fx_png_read_pixels(fx_png_reader *reader, uint8_t *out, size_t out_size,
                                fx_png_status *status);
 
+/* What libpng warned about while opening and reading (e.g. "iCCP: CRC error"; "; " between them),
+ * empty when nothing.  Valid until fx_png_close. */
+const char *fx_png_warnings(const fx_png_reader *reader);
+
 /* Frees the reader and closes its file.  NULL is allowed. */
 void fx_png_close(fx_png_reader *reader);
 

@@ -42,8 +42,10 @@ public enum YosysSynthesis {
     /// iCE40 HX8K (ct256): logic cells, RAM blocks and user I/O.
     public static let hx8k = (logicCells: 7680, ram4k: 32, io: 206)
 
+    /// `progress` is told, in a short line, each step before it starts (the steps take seconds to minutes).
     public static func run(design: RTLDesign, mode: HLSMode, lanes: Int, ice40: Bool = true,
-                           scratch: URL = FileManager.default.temporaryDirectory) throws -> SynthesisReport {
+                           scratch: URL = FileManager.default.temporaryDirectory,
+                           progress: (String) -> Void = { _ in }) throws -> SynthesisReport {
         let start = Date()
         let fm = FileManager.default
         let folder = scratch.appendingPathComponent("fxcodec-synth-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
@@ -62,6 +64,7 @@ public enum YosysSynthesis {
             tee -o ltp.txt ltp -noff @logic
             """
         try xilinxScript.write(to: folder.appendingPathComponent("xilinx.ys"), atomically: true, encoding: .utf8)
+        progress("yosys synth_xilinx -family xc7 on \(top) (about half a minute for the 8-lane core)")
         let x = try runProcess("yosys", ["-q", "-s", "xilinx.ys"], in: folder)
         guard x.succeeded else { throw VerilatorError("yosys synth_xilinx failed: \(x.stderr.suffix(2000))") }
         let cells = parseStat(try String(contentsOf: folder.appendingPathComponent("stat.txt"), encoding: .utf8))
@@ -76,7 +79,10 @@ public enum YosysSynthesis {
             cells: cells)
 
         var report = SynthesisReport(top: top, xilinx: xilinx, ice40: nil, seconds: 0)
-        if ice40 { report.ice40 = try fitIce40(files: files, read: read, top: top, lanes: lanes, mode: mode, design: design, in: folder) }
+        if ice40 {
+            report.ice40 = try fitIce40(files: files, read: read, top: top, lanes: lanes, mode: mode, design: design,
+                                        xilinx: xilinx, in: folder, progress: progress)
+        }
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
@@ -88,12 +94,30 @@ public enum YosysSynthesis {
         return 2 + (lanes * inBits + 5) + (lanes * outBits + 5) + (1 + 1 + 6 + design.layout.entryBits) + 1
     }
 
+    /// A lower bound on the iCE40 logic cells a design needs, from its 7-series mapping: a LUT1…LUT4
+    /// is at least one LUT4, a LUT5 or LUT6 at least two, and a DSP48E1 multiplier, which the HX8K
+    /// lacks, at least 64 (an 8 × 8 product in logic).
+    public static func ice40LogicCellLowerBound(_ x: SynthesisReport.Xilinx) -> Int {
+        let small = (1...4).reduce(0) { $0 + (x.cells["LUT\($1)"] ?? 0) }
+        let large = (x.cells["LUT5"] ?? 0) + (x.cells["LUT6"] ?? 0)
+        return small + 2 * large + 64 * x.dsp48e1
+    }
+
     static func fitIce40(files: [GeneratedFile], read: String, top: String, lanes: Int, mode: HLSMode, design: RTLDesign,
-                         in folder: URL) throws -> SynthesisReport.Ice40 {
+                         xilinx: SynthesisReport.Xilinx, in folder: URL,
+                         progress: (String) -> Void) throws -> SynthesisReport.Ice40 {
         let pins = ioPins(design, mode: mode, lanes: lanes)
         guard pins <= hx8k.io else {
             return .init(ioPins: pins, fits: false, verdict: "does not fit: \(pins) I/O pins, the CT256 package has \(hx8k.io)")
         }
+        // Said at once, instead of minutes of synth_ice40 on a design several times the part's size.
+        let atLeast = ice40LogicCellLowerBound(xilinx)
+        guard atLeast <= hx8k.logicCells else {
+            return .init(ioPins: pins, fits: false, verdict: "does not fit: at least \(atLeast) logic cells "
+                         + "(from the 7-series mapping: LUT5/6 count 2, each of \(xilinx.dsp48e1) DSP48E1 multipliers at least 64), "
+                         + "the HX8K has \(hx8k.logicCells); synth_ice40 not run")
+        }
+        progress("yosys synth_ice40 on \(top) (can take minutes)")
         let script = "\(read)\nsynth_ice40 -top \(top) -json ice40.json\ntee -o ice40_stat.txt stat\n"
         try script.write(to: folder.appendingPathComponent("ice40.ys"), atomically: true, encoding: .utf8)
         let s = try runProcess("yosys", ["-q", "-s", "ice40.ys"], in: folder)
@@ -108,6 +132,7 @@ public enum YosysSynthesis {
                 + "(HX8K: \(hx8k.logicCells) logic cells, \(hx8k.ram4k) RAM4K, no multipliers)"
             return result
         }
+        progress("nextpnr-ice40 --hx8k place and route")
         let pnr = try runProcess("nextpnr-ice40", ["--hx8k", "--package", "ct256", "--json", "ice40.json", "--freq", "12",
                                                    "--seed", "1"], in: folder)
         guard pnr.succeeded else {

@@ -24,8 +24,11 @@ public struct CosimRunResult: Sendable, Codable, Hashable {
             && tlastErrors == 0 && tuserErrors == 0 && axiViolations == 0 && !framingError && !timeout
     }
 
-    /// Clocks from the first input beat accepted to the first output beat.
-    public var latency: Int { firstOut - firstIn }
+    /// The harness gives up after this many clocks in a row with no beat in or out (`timeout`).
+    public static let quietLimit = 100_000
+
+    /// Clocks from the first input beat accepted to the first output beat; nil when no beat came out.
+    public var latency: Int? { firstOut >= 0 && firstIn >= 0 ? firstOut - firstIn : nil }
 
     /// Values per clock while the output streams (the pipeline fill excluded).
     public func samplesPerClock(lanes: Int) -> Double {

@@ -380,7 +380,7 @@ int main(int argc, char** argv) {
                 }
                 // After the last expected beat, watch a while longer for beats that should not exist.
                 if (outBeats >= totalBeats && ++drain > 256) break;
-                if (quiet > 100000) {
+                if (quiet > \#(CosimRunResult.quietLimit)) {
                     timeout = true;
                     break;
                 }

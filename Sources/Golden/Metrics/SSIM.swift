@@ -55,8 +55,13 @@ public enum SSIM {
     }
 }
 
+/// Rows of a plane as Double, for the streaming SSIM map.
+protocol SSIMRows {
+    func load(row y: Int, into out: UnsafeMutablePointer<Double>)
+}
+
 /// Rows of one plane of an image, as Double.
-struct PlaneRows {
+struct PlaneRows: SSIMRows {
     let image: Image
     let plane: SSIM.Plane
 
@@ -93,7 +98,10 @@ struct SSIMMap {
         outputHeight = max(0, height - SSIM.windowSize + 1)
     }
 
-    func mean(x: PlaneRows, y: PlaneRows) -> Double {
+    func mean(x: some SSIMRows, y: some SSIMRows) -> Double { means(x: x, y: y).ssim }
+
+    /// The means of the SSIM map and of its contrast-structure part cs = (2σxy + C2) / (σx² + σy² + C2).
+    func means(x: some SSIMRows, y: some SSIMRows) -> (ssim: Double, cs: Double) {
         let n = SSIM.windowSize, m = Self.momentCount, rowLength = m * outputWidth
         // One scratch block: the window weights; the input rows of the five moments; the ring of
         // horizontally filtered rows (slot s holds moment k at s·rowLength + k·outputWidth); the
@@ -104,7 +112,7 @@ struct SSIMMap {
         _ = scratch.initialize(from: SSIM.window)
         let g = scratch.baseAddress!, input = g + n, ring = input + m * width, moment = ring + n * rowLength
 
-        var total = 0.0
+        var total = 0.0, totalCS = 0.0
         for row in 0..<height {
             x.load(row: row, into: input)
             y.load(row: row, into: input + width)
@@ -126,9 +134,12 @@ struct SSIMMap {
                 let source = ring + ((row + 1 + t) % n) * rowLength, w = g[t]
                 for i in 0..<rowLength { moment[i] += w * source[i] }
             }
-            total += sumOfSSIM(moments: moment)
+            let (s, cs) = sumOfSSIM(moments: moment)
+            total += s
+            totalCS += cs
         }
-        return total / Double(outputWidth * outputHeight)
+        let count = Double(outputWidth * outputHeight)
+        return (total / count, totalCS / count)
     }
 
     /// dst[j] = Σₖ g[k]·src[j + k], j = 0 … outputWidth − 1.
@@ -142,18 +153,20 @@ struct SSIMMap {
         }
     }
 
-    /// The SSIM formula at each position of one output row, summed.
+    /// The SSIM formula at each position of one output row, summed, and its cs part summed.
     @inline(__always)
-    func sumOfSSIM(moments: UnsafePointer<Double>) -> Double {
+    func sumOfSSIM(moments: UnsafePointer<Double>) -> (Double, Double) {
         let w = outputWidth
-        var sum = 0.0
+        var sum = 0.0, sumCS = 0.0
         for j in 0..<w {
             let mx = moments[j], my = moments[w + j]
             let vx = moments[2 * w + j] - mx * mx
             let vy = moments[3 * w + j] - my * my
             let cxy = moments[4 * w + j] - mx * my
-            sum += ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+            let cs = (2 * cxy + c2) / (vx + vy + c2)
+            sumCS += cs
+            sum += (2 * mx * my + c1) / (mx * mx + my * my + c1) * cs
         }
-        return sum
+        return (sum, sumCS)
     }
 }

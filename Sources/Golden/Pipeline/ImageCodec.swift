@@ -26,6 +26,12 @@ public struct EncodedComponent: Sendable, Equatable {
     public var blocksWide: Int, blocksHigh: Int
     public var table: QuantTable
     public var coefficients: [Int32]
+
+    public init(width: Int, height: Int, blocksWide: Int, blocksHigh: Int, table: QuantTable, coefficients: [Int32]) {
+        (self.width, self.height, self.blocksWide, self.blocksHigh) = (width, height, blocksWide, blocksHigh)
+        self.table = table
+        self.coefficients = coefficients
+    }
 }
 
 /// The model's compressed form of an image: what an entropy coder would receive.
@@ -33,6 +39,10 @@ public struct EncodedImage: Sendable, Equatable {
     public var width: Int, height: Int
     public var chroma: ChromaSubsampling
     public var components: [EncodedComponent]
+
+    public init(width: Int, height: Int, chroma: ChromaSubsampling, components: [EncodedComponent]) {
+        (self.width, self.height, self.chroma, self.components) = (width, height, chroma, components)
+    }
 
     public var blockCount: Int { components.reduce(0) { $0 + $1.blocksWide * $1.blocksHigh } }
     public var nonzeroCoefficients: Int { components.reduce(0) { $0 + $1.coefficients.lazy.filter { $0 != 0 }.count } }

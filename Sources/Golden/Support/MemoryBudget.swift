@@ -64,6 +64,10 @@ public struct MemoryBudgetExceeded: Error, Sendable, CustomStringConvertible {
     public var need: Int
     public var budget: MemoryBudget
 
+    public init(what: String, width: Int, height: Int, need: Int, budget: MemoryBudget) {
+        (self.what, self.width, self.height, self.need, self.budget) = (what, width, height, need, budget)
+    }
+
     public var description: String {
         let needText = need == Int.max ? "more than any machine has" : "about \(MemoryBudget.format(need))"
         return "\(width) x \(height) pixels: \(what) needs \(needText), over the memory budget of \(budget)"

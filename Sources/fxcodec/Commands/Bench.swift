@@ -13,16 +13,18 @@ struct Bench: ParsableCommand {
     @Option(help: "Image tiled up to the benchmark size (PNG).")
     var image: String = "images/coffee.png"
 
-    @Option(help: "Benchmark image size in megapixels (tiled from --image).")
+    @Option(parsing: .unconditional, help: "Benchmark image size in megapixels, (0, 1000] (tiled from --image).",
+            transform: Checked.number(0...1000, excludingLower: true))
     var megapixels: Double = 12
 
-    @Option(help: "Blocks in the block-level timing.")
+    @Option(parsing: .unconditional, help: "Blocks in the block-level timing, 1...10000000.", transform: Checked.int(1...10_000_000))
     var blocks: Int = 200_000
 
-    @Option(help: "Repetitions; the best is reported.")
+    @Option(parsing: .unconditional, help: "Repetitions, 1...1000; the best is reported.", transform: Checked.int(1...1000))
     var repeats: Int = 5
 
     @OptionGroup var datapath: DatapathOptions
+    @OptionGroup var memory: MemoryBudgetOption
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -54,10 +56,15 @@ struct Bench: ParsableCommand {
         return best
     }
 
+    /// A 4:3 size of about `megapixels`, at least 1×1.
+    static func tiledSize(megapixels: Double) -> (width: Int, height: Int) {
+        let h = max(1, Int((megapixels * 1e6 * 3 / 4).squareRoot()))
+        return (max(1, Int(Double(h) * 4 / 3)), h)
+    }
+
     /// Tiles (mirrors) an image up to about `megapixels`.
     static func tiled(_ source: Image, megapixels: Double) -> Image {
-        let aspect = 4.0 / 3.0
-        let h = Int((megapixels * 1e6 / aspect).squareRoot()), w = Int(Double(h) * aspect)
+        let (w, h) = tiledSize(megapixels: megapixels)
         var out = Image(width: w, height: h, components: source.components)
         for y in 0..<h {
             let sy = (y / source.height) % 2 == 0 ? y % source.height : source.height - 1 - y % source.height
@@ -72,8 +79,10 @@ struct Bench: ParsableCommand {
     func run() throws {
         let config = try datapath.datapath()
         let codec = try BlockCodec(config)
-        let source: Image
-        do { source = try PNGFile.read(image) } catch { throw CommandError("\(error)") }
+        let source = try readImage(image, budget: memory, bytesPerPixel: Footprint.bench, purpose: "the benchmark")
+        let size = Self.tiledSize(megapixels: megapixels)
+        try memory.memoryBudget.admit(width: size.width, height: size.height, bytesPerPixel: Footprint.bench,
+                                      for: "a \(megapixels)-megapixel benchmark")
         let big = Self.tiled(source, megapixels: megapixels)
 
         // Block level: real blocks (the luma of the tiled image), FDCT + quantize + dequantize + IDCT.

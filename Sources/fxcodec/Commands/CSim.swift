@@ -17,6 +17,7 @@ struct CSim: ParsableCommand {
 
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var core: CoreOptions
+    @OptionGroup var memory: MemoryBudgetOption
 
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
     var chroma: ChromaSubsampling = .s420
@@ -30,8 +31,7 @@ struct CSim: ParsableCommand {
     func run() throws {
         let config = try datapath.datapath()
         let spec = try projectSpec(config: config, datapath: datapath, core: core, allTops: true, out: ".")
-        let image: Image
-        do { image = try PNGFile.read(input) } catch { throw CommandError("\(error)") }
+        let image = try readImage(input, budget: memory, bytesPerPixel: Footprint.blocks, purpose: "a C simulation")
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let apTypes: URL
         do {
@@ -51,10 +51,7 @@ struct CSim: ParsableCommand {
         } catch let e as CSimError { throw CommandError(e.description) }
 
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(Self.text(report))
         }

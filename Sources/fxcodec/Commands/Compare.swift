@@ -23,8 +23,10 @@ struct Compare: ParsableCommand {
     var input: String
 
     @OptionGroup var datapath: DatapathOptions
+    @OptionGroup var memory: MemoryBudgetOption
 
-    @Option(help: "Clock of the RTL core in MHz (stated, not measured).")
+    @Option(parsing: .unconditional, help: "Clock of the RTL core in MHz, (0, 2000] (stated, not measured).",
+            transform: Checked.number(0...2000, excludingLower: true))
     var clockMhz: Double = 250
 
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
@@ -33,7 +35,7 @@ struct Compare: ParsableCommand {
     @Flag(name: .customLong("skip-csim"), help: "Leave out the HLS C simulation (it compiles on first use).")
     var skipCSim = false
 
-    @Option(help: "Repetitions of the CPU timings; the best is reported.")
+    @Option(parsing: .unconditional, help: "Repetitions of the CPU timings, 1...1000; the best is reported.", transform: Checked.int(1...1000))
     var repeats: Int = 5
 
     @Flag(help: "Print JSON.")
@@ -62,8 +64,7 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let config = try datapath.datapath()
-        let image: Image
-        do { image = try PNGFile.read(input) } catch { throw CommandError("\(error)") }
+        let image = try readImage(input, budget: memory, bytesPerPixel: Footprint.blocks, purpose: "the comparison")
         let name = URL(fileURLWithPath: input).lastPathComponent
         let tables = try datapath.tables() ?? QuantTable.ijg(quality: datapath.quality)
         let codec = try BlockCodec(config)

@@ -21,11 +21,13 @@ struct Cosim: ParsableCommand {
 
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var core: RTLCoreOptions
+    @OptionGroup var memory: MemoryBudgetOption
 
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
     var chroma: ChromaSubsampling = .s420
 
-    @Option(help: "Stall probability per clock, on input valid and (independently) output ready.")
+    @Option(parsing: .unconditional, help: "Stall probability per clock, [0, 1), on input valid and (independently) output ready.",
+            transform: Checked.number(0...1, excludingUpper: true))
     var stall: Double = 0
 
     @Option(help: "Seed of the stall sequence.")
@@ -43,10 +45,6 @@ struct Cosim: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func validate() throws {
-        guard (0..<1).contains(stall) else { throw ValidationError("--stall must be in [0, 1), is \(stall)") }
-    }
-
     struct Report: Encodable {
         var image: String, config: String, tables: String, mode: String
         var lanes: Int, blocks: Int, samples: Int
@@ -56,7 +54,8 @@ struct Cosim: ParsableCommand {
         var cycles: Int
         var cyclesPerBlock: Double
         var samplesPerClock: Double
-        var latency: Int, expectedLatency: Int
+        /// null when no beat came out.
+        var latency: Int?, expectedLatency: Int
         var cyclesPerSecond: Double
         var simulationSeconds: Double
         var build: String
@@ -73,9 +72,11 @@ struct Cosim: ParsableCommand {
     }
 
     func run() throws {
+        let outputs = OutputFiles(inputs: [input] + datapath.inputFiles)
+        if let trace { try outputs.claim(trace, option: "--trace") }
+        if let saveStimulus { try outputs.claim(saveStimulus, option: "--save-stimulus") }
         let config = try datapath.datapath()
-        let image: Image
-        do { image = try PNGFile.read(input) } catch { throw CommandError("\(error)") }
+        let image = try readImage(input, budget: memory, bytesPerPixel: Footprint.blocks, purpose: "a co-simulation")
         let (tables, description) = try datapath.resetTables(for: config)
         // One build per configuration and stream width: the core resets to quality 75's tables and
         // any other tables are written through the table port before streaming.
@@ -88,9 +89,19 @@ struct Cosim: ParsableCommand {
         let blocks = try ImageBlocks(image: image, name: name, config: config, chroma: chroma)
         let job = blocks.job(mode: core.mode, codec: try BlockCodec(config), tables: tables, writeTables: writeTables,
                              layout: design.layout, runs: [StallSetting(stall: stall, seed: seed)])
+        let traceFile = try trace.map { try outputs.stage($0) }
+        let stimulusFile = try saveStimulus.map { try outputs.stage($0) }
+        for staged in [traceFile, stimulusFile] { staged?.closeDescriptor() }
         let result = try Cosimulation.run([job], on: build, progress: !json,
-                                          trace: trace.map { URL(fileURLWithPath: $0) },
-                                          keepStimulus: saveStimulus.map { URL(fileURLWithPath: $0) })[0]
+                                          trace: traceFile.map { URL(fileURLWithPath: $0.path) },
+                                          keepStimulus: stimulusFile.map { URL(fileURLWithPath: $0.path) })[0]
+        if result.timeout {
+            throw CommandError("co-simulation made no progress in \(CosimRunResult.quietLimit) clocks (no beat in or out) "
+                               + "after \(result.inBeats) of \(result.expectedBeats) input beats and \(result.outBeats) output beats"
+                               + (stall > 0.99 ? "; --stall \(stall) lets a beat through about once in "
+                                  + "\(Int((1 / ((1 - stall) * (1 - stall))).rounded())) clocks" : "")
+                               + "; nothing written")
+        }
 
         var mismatch: Report.Mismatch?
         if result.mismatches > 0 {
@@ -125,12 +136,14 @@ struct Cosim: ParsableCommand {
             print("  total cycles      \(report.cycles)")
             print(String(format: "  cycles per block  %.3f", report.cyclesPerBlock))
             print(String(format: "  samples per clock %.3f (output streaming, pipeline fill excluded)", report.samplesPerClock))
-            print("  latency           \(report.latency) cycles (first input beat to first output beat; \(report.expectedLatency) expected without stalls)")
+            print("  latency           \(report.latency.map(String.init) ?? "—") cycles (first input beat to first output beat; \(report.expectedLatency) expected without stalls)")
             print(String(format: "  simulation        %.2f M cycles/s (%.2f s; ", report.cyclesPerSecond / 1e6,
                          report.simulationSeconds) + "Verilator model \(report.build))")
             if let trace { print("  trace             \(trace)") }
             print(report.passed ? "PASS" : "FAIL")
         }
+        // A finished run keeps its trace and stimulus, passed or not (they are what a failure is debugged with).
+        try outputs.commit()
         if !report.passed { throw ExitCode(1) }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Golden
 import HLSGen
+import ImageIO
 
 extension HLSMode: ExpressibleByArgument {}
 
@@ -10,18 +11,17 @@ struct CoreOptions: ParsableArguments {
     @Option(help: "encode (samples -> coefficients), decode (coefficients -> samples) or roundtrip.")
     var mode: HLSMode?
 
-    @Option(help: "Values per stream beat: 1, or 8 (a block row).")
+    @Option(parsing: .unconditional, help: "Values per stream beat: 1, or 8 (a block row).", transform: Checked.oneOf([1, 8]))
     var lanes: Int?
 
     @Option(help: "FPGA part for run_hls.tcl and hls_config.cfg.")
     var part: String = HLSProject.defaultPart
 
-    @Option(name: .customLong("clock-ns"), help: "Clock period in ns for run_hls.tcl and hls_config.cfg.")
+    @Option(name: .customLong("clock-ns"), parsing: .unconditional, help: "Clock period in ns, (0, 1000], for run_hls.tcl and hls_config.cfg.",
+            transform: Checked.number(0...1000, excludingLower: true))
     var clockNs: Double = HLSProject.defaultClockNs
 
     func validate() throws {
-        if let lanes, lanes != 1 && lanes != 8 { throw ValidationError("--lanes must be 1 or 8, is \(lanes)") }
-        guard clockNs > 0 && clockNs.isFinite else { throw ValidationError("--clock-ns must be positive") }
         guard !part.isEmpty, !part.contains(where: \.isWhitespace) else { throw ValidationError("--part must be one word") }
     }
 
@@ -53,10 +53,13 @@ struct HLS: ParsableCommand {
     var allTops = false
 
     func run() throws {
+        let outputs = OutputFiles(inputs: datapath.inputFiles)
+        try outputs.claimFolder(out, option: "--out")
         let config = try datapath.datapath()
         let spec = try projectSpec(config: config, datapath: datapath, core: core, allTops: allTops, out: out)
         let files = try HLSProject.render(spec)
-        try HLSProject.write(files, to: URL(fileURLWithPath: out))
+        try outputs.stageGenerated(files, in: out)
+        try outputs.commit()
         print("\(out): \(files.count) files, top \(spec.synthesisTop.name), configuration \(config.name), \(spec.tableDescription)")
     }
 }

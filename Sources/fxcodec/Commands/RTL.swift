@@ -3,18 +3,15 @@ import CoSim
 import Foundation
 import Golden
 import HLSGen
+import ImageIO
 
 /// Mode and stream width of a Verilog core.
 struct RTLCoreOptions: ParsableArguments {
     @Option(help: "encode (samples -> coefficients), decode (coefficients -> samples) or roundtrip.")
     var mode: HLSMode = .roundtrip
 
-    @Option(help: "Values per stream beat: 1, or 8 (a block row).")
+    @Option(parsing: .unconditional, help: "Values per stream beat: 1, or 8 (a block row).", transform: Checked.oneOf([1, 8]))
     var lanes: Int = 8
-
-    func validate() throws {
-        if lanes != 1 && lanes != 8 { throw ValidationError("--lanes must be 1 or 8, is \(lanes)") }
-    }
 }
 
 /// `fxcodec rtl`: the datapath rendered as synthesizable Verilog.
@@ -38,6 +35,8 @@ struct RTL: ParsableCommand {
     var harness = false
 
     func run() throws {
+        let outputs = OutputFiles(inputs: datapath.inputFiles)
+        try outputs.claimFolder(out, option: "--out")
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
         var words = ["fxcodec", "rtl", "--out", out] + datapath.regenerateWords(config)
@@ -47,7 +46,8 @@ struct RTL: ParsableCommand {
         let design = try RTLDesign(config: config, tables: tables, tableDescription: description)
         var files = try design.files(mode: core.mode, lanes: core.lanes, command: command)
         if harness { files += try SimulationSources.files(design: design, command: command) }
-        try HLSProject.write(files, to: URL(fileURLWithPath: out))
+        try outputs.stageGenerated(files, in: out)
+        try outputs.commit()
         let latency = design.latency(mode: core.mode, lanes: core.lanes)
         print("\(out): \(files.map(\.path).joined(separator: ", ")); top \(RTLDesign.topName(mode: core.mode, lanes: core.lanes)), "
               + "configuration \(config.name), \(description), latency \(latency) clocks, \(core.lanes) value"

@@ -29,11 +29,10 @@ struct Synth: ParsableCommand {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
         let design = try RTLDesign(config: config, tables: tables, tableDescription: description)
-        if !json { FileHandle.standardError.write(Data("synth: yosys on \(RTLDesign.topName(mode: core.mode, lanes: core.lanes)) (\(config.name))…\n".utf8)) }
-        if !json && !noIce40 {
-            FileHandle.standardError.write(Data("synth: then the iCE40 HX8K fit (synth_ice40 can take minutes; --no-ice40 skips it)\n".utf8))
+        let start = Date()
+        let report = try YosysSynthesis.run(design: design, mode: core.mode, lanes: core.lanes, ice40: !noIce40) { step in
+            FileHandle.standardError.write(Data(String(format: "synth: [%3.0f s] %@…\n", Date().timeIntervalSince(start), step).utf8))
         }
-        let report = try YosysSynthesis.run(design: design, mode: core.mode, lanes: core.lanes, ice40: !noIce40)
         if json {
             try printJSON(report)
             return

@@ -10,14 +10,14 @@ struct DatapathOptions: ParsableArguments {
     @Option(name: .long, help: "A named configuration: \(DatapathConfig.presets.map(\.name).joined(separator: ", ")).")
     var preset: String?
 
-    @Option(name: [.customShort("q"), .long], help: "IJG quality 1...100 (Annex K tables scaled, baseline).")
+    @Option(name: [.customShort("q"), .long], parsing: .unconditional, help: "IJG quality 1...100 (Annex K tables scaled, baseline).",
+            transform: Checked.int(1...100))
     var quality: Int = 75
 
     @Option(name: .long, help: "Quantization tables from a file: 64 or 128 integers (luma, then chroma).")
     var qtable: String?
 
     func validate() throws {
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1...100, is \(quality)") }
         if config != nil && preset != nil { throw ValidationError("give --config or --preset, not both") }
     }
 
@@ -62,9 +62,7 @@ struct CommandError: Error, CustomStringConvertible {
 extension ChromaSubsampling: ExpressibleByArgument {}
 extension Upsampling: ExpressibleByArgument {}
 
-/// JSON output with stable key order.
+/// JSON output in the one style of every command (`JSONOutput`: snake_case keys, sorted).
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(try JSONOutput.text(value))
 }
