@@ -12,6 +12,7 @@ let fuzzTargets: [any FuzzTarget.Type] = [
     PNGReaderTarget.self,
     ConfigTarget.self,
     QuantTableTarget.self,
+    JPEGReaderTarget.self,
 ]
 
 func fuzzTarget(named name: String) -> (any FuzzTarget.Type)? { fuzzTargets.first { $0.name == name } }
