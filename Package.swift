@@ -59,6 +59,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
+        // Fuzz targets: scripts/fuzz builds them for libFuzzer (--sanitize=fuzzer, in .build-fuzz); built
+        // plainly, the executable replays files through a target.
+        .executableTarget(name: "fxcodec-fuzz", dependencies: ["Golden", "ImageIO", "JPEG"], path: "Fuzz/Targets"),
+
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Golden"]),
         .testTarget(name: "GoldenTests", dependencies: ["Golden", "ImageIO", "LibJPEGReference"]),
@@ -66,5 +70,6 @@ let package = Package(
         .testTarget(name: "CoSimTests", dependencies: ["CoSim", "HLSGen", "Golden", "ImageIO"]),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG", "Golden", "ImageIO", "LibJPEGReference"]),
         .testTarget(name: "CLITests", dependencies: ["fxcodec", "ImageIO", "Golden"]),
+        .testTarget(name: "FuzzTests"),
     ]
 )

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -99,6 +100,49 @@ static int check_signature(fx_png_reader *reader, fx_png_status *status)
     }
     if (got < sizeof signature) {
         set_status(status, FX_PNG_TRUNCATED, "unexpected end of file inside the signature");
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * Every chunk through IEND must fit in the file.  libpng 1.6.39 checks a chunk's length against its
+ * user limit (8 MB), but only as a benign error, i.e. a warning ("zTXt: chunk data is too large"),
+ * after which it allocates and clears a buffer of the claimed length: a 301-byte file claiming a
+ * 2 GB zTXt chunk cost 2 GB and 2 s.  libpng reads every chunk through IEND, so a file refused here
+ * would have been refused later as truncated; no file it accepted is refused.  Only regular files
+ * are scanned (a pipe cannot be rewound).  The file position is left after the signature.
+ */
+static int check_chunk_lengths(fx_png_reader *reader, fx_png_status *status)
+{
+    struct stat file_status;
+    if (fstat(fileno(reader->file), &file_status) != 0 || !S_ISREG(file_status.st_mode))
+        return 1;
+    uint64_t size = (uint64_t)file_status.st_size, at = 8;
+    png_byte header[8];   /* length (4 bytes, big-endian), type (4) */
+    while (at + sizeof header <= size) {
+        if (fseek(reader->file, (long)at, SEEK_SET) != 0
+            || fread(header, 1, sizeof header, reader->file) != sizeof header)
+            break;   /* libpng meets the same problem and reports it */
+        uint64_t length = png_get_uint_32(header);
+        uint64_t left = size - at - sizeof header;
+        if (length + 4 > left) {   /* data and CRC */
+            char type[5], message[200];
+            for (int k = 0; k < 4; k++)
+                type[k] = header[4 + k] >= 0x20 && header[4 + k] < 0x7f ? (char)header[4 + k] : '?';
+            type[4] = '\0';
+            snprintf(message, sizeof message, "unexpected end of file (the %s chunk at byte %llu "
+                     "claims %llu bytes; %llu follow its header)", type, (unsigned long long)at,
+                     (unsigned long long)length, (unsigned long long)left);
+            set_status(status, FX_PNG_TRUNCATED, message);
+            return 0;
+        }
+        if (memcmp(header + 4, "IEND", 4) == 0)
+            break;
+        at += sizeof header + length + 4;
+    }
+    if (fseek(reader->file, 8, SEEK_SET) != 0) {
+        set_status(status, FX_PNG_CANNOT_READ, strerror(errno));
         return 0;
     }
     return 1;
@@ -187,7 +231,7 @@ fx_png_reader *fx_png_open(const char *path, uint64_t max_pixels, fx_png_info *i
         fx_png_close(reader);
         return NULL;
     }
-    if (!check_signature(reader, status)) {
+    if (!check_signature(reader, status) || !check_chunk_lengths(reader, status)) {
         fx_png_close(reader);
         return NULL;
     }

@@ -25,6 +25,7 @@ struct FXCodec: ParsableCommand {
             Fixed.self,
             Roundtrip.self,
             Encode.self,
+            Decode.self,
             RD.self,
             Bench.self,
             HLS.self,

@@ -38,8 +38,10 @@ public enum Register: Int, CaseIterable, Codable, Sendable, CustomStringConverti
 }
 
 /// How one register narrows: `bits == nil` keeps full precision (no narrowing, width inferred).
+/// In a configuration file: `{ "bits": 9, "overflow": "wrap" }`; `bits` missing or null keeps full
+/// precision, and `overflow` missing is `saturate` (a value out of range clamps to the nearest bound).
 public struct RegisterSpec: Hashable, Codable, Sendable {
-    public enum Overflow: String, Codable, Sendable { case saturate, wrap }
+    public enum Overflow: String, Codable, CaseIterable, Sendable { case saturate, wrap }
     public var bits: Int?
     public var overflow: Overflow
 
@@ -47,6 +49,11 @@ public struct RegisterSpec: Hashable, Codable, Sendable {
     public static func wrap(_ bits: Int) -> RegisterSpec { .init(bits: bits, overflow: .wrap) }
     public static func saturate(_ bits: Int) -> RegisterSpec { .init(bits: bits, overflow: .saturate) }
     public static let fullPrecision = RegisterSpec(bits: nil, overflow: .saturate)
+
+    /// Decoded strictly, as in a configuration file (DatapathConfigJSON.swift).
+    public init(from decoder: Decoder) throws {
+        try self.init(strict: JSONValue(from: decoder), at: decoder.codingPath.map(\.stringValue))
+    }
 }
 
 /// Every word length and constant precision of the block datapath, in one place.
@@ -74,7 +81,7 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
     /// How IDCT outputs become samples.
     public var rangeLimit: RangeLimit
 
-    public enum RangeLimit: String, Codable, Sendable {
+    public enum RangeLimit: String, Codable, CaseIterable, Sendable {
         /// libjpeg's C table: clamp(((v mod 1024) as a signed 10-bit value) + 128, 0, 255).
         case libjpegTable = "libjpeg-table"
         /// clamp(v + 128, 0, 255), as libjpeg-turbo's SIMD code.
@@ -119,10 +126,13 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
     }
 
     /// Checks the configuration is one the model and emitters can render; throws a message naming the field.
-    public func validate() throws {
-        func check(_ ok: Bool, _ field: String, _ why: String) throws {
+    public func validate() throws(ConfigError) {
+        func check(_ ok: Bool, _ field: String, _ why: String) throws(ConfigError) {
             if !ok { throw ConfigError(field: field, problem: why) }
         }
+        // The name becomes part of generated file headers and of folder names (rtl-sim/obj_<name>_…).
+        try check((1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) },
+                  "name", "must be 1...64 letters, digits, '-', '_' or '.', is \"\(name.prefix(64))\"")
         try check((4...20).contains(dctConstantBits), "dct_constant_bits", "must be 4...20, is \(dctConstantBits)")
         try check((0...8).contains(fdctPass1Bits), "fdct_pass1_bits", "must be 0...8, is \(fdctPass1Bits)")
         try check((0...8).contains(idctPass1Bits), "idct_pass1_bits", "must be 0...8, is \(idctPass1Bits)")
@@ -134,7 +144,7 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
         try check((8...24).contains(colorBits), "color_bits", "must be 8...24, is \(colorBits)")
         for r in Register.allCases {
             if let bits = spec(r).bits {
-                try check((2...48).contains(bits), "registers.\(r)", "bits must be 2...48, is \(bits)")
+                try check((2...48).contains(bits), "registers.\(r).bits", "must be 2...48, is \(bits)")
             }
         }
         for fixed in [Register.rangeIndex, .sample] where registers[fixed] != nil && registers[fixed] != spec(fixed) {
@@ -151,29 +161,10 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
         case quantTableBits = "quant_table_bits", colorBits = "color_bits"
     }
 
-    /// Missing keys take the libjpeg defaults, so a file names only what it changes.
+    /// Decoded strictly (DatapathConfigJSON.swift): unknown keys and mistyped values throw
+    /// `ConfigError`; missing keys take the libjpeg defaults. `parse(_:source:)` also validates.
     public init(from decoder: Decoder) throws {
-        let d = DatapathConfig.libjpeg
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "custom"
-        dctConstantBits = try c.decodeIfPresent(Int.self, forKey: .dctConstantBits) ?? d.dctConstantBits
-        fdctPass1Bits = try c.decodeIfPresent(Int.self, forKey: .fdctPass1Bits) ?? d.fdctPass1Bits
-        idctPass1Bits = try c.decodeIfPresent(Int.self, forKey: .idctPass1Bits) ?? d.idctPass1Bits
-        quantizerReciprocalBits = try c.decodeIfPresent(Int.self, forKey: .quantizerReciprocalBits) ?? d.quantizerReciprocalBits
-        quantTableBits = try c.decodeIfPresent(Int.self, forKey: .quantTableBits) ?? d.quantTableBits
-        colorBits = try c.decodeIfPresent(Int.self, forKey: .colorBits) ?? d.colorBits
-        rangeLimit = try c.decodeIfPresent(RangeLimit.self, forKey: .rangeLimit) ?? d.rangeLimit
-        registers = d.registers
-        if let named = try c.decodeIfPresent([String: RegisterSpec].self, forKey: .registers) {
-            for (key, spec) in named {
-                guard let r = Register.allCases.first(where: { $0.description == key }) else {
-                    throw ConfigError(field: "registers.\(key)", problem: "unknown register; known: "
-                        + Register.allCases.map(\.description).joined(separator: ", "))
-                }
-                if (r == .rangeIndex || r == .sample) && spec == self.spec(r) { continue }   // fixed; may be spelled out
-                registers[r] = spec
-            }
-        }
+        self = try DatapathConfig(strict: JSONValue(from: decoder), at: decoder.codingPath.map(\.stringValue))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -192,11 +183,23 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
     }
 }
 
-public struct ConfigError: Error, CustomStringConvertible, Sendable {
+/// A configuration refused: `<file>: <key path>: <problem>` (the key path is empty for a file that
+/// is not JSON at all; without a file name the message starts with "datapath configuration").
+public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file, when the configuration came from one.
+    public var source: String?
+    /// The key path, e.g. "registers.quantized.bits".
     public var field: String
     public var problem: String
-    public init(field: String, problem: String) { self.field = field; self.problem = problem }
-    public var description: String { "datapath configuration: \(field): \(problem)" }
+
+    public init(field: String, problem: String, source: String? = nil) {
+        (self.field, self.problem, self.source) = (field, problem, source)
+    }
+    init(_ path: [String], _ problem: String) { self.init(field: path.joined(separator: "."), problem: problem) }
+
+    public var description: String {
+        [source ?? "datapath configuration", field, problem].filter { !$0.isEmpty }.joined(separator: ": ")
+    }
 }
 
 extension RegisterSpec {

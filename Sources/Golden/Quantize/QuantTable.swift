@@ -39,24 +39,43 @@ public struct QuantTable: Hashable, Sendable, Codable {
 
     /// Reads one or two tables from text: 64 or 128 integers (luminance, then chrominance), separated
     /// by white space or commas; `#` starts a comment. One table serves all components.
-    public static func parse(_ text: String, maxEntry: Int = 255, source: String) throws -> [QuantTable] {
+    /// Errors give the entry's position (1...128) and line: "entry 64 (line 9) is 0, outside 1...255".
+    public static func parse(_ text: String, maxEntry: Int = 255, source: String) throws(QuantTableError) -> [QuantTable] {
+        func fail(_ problem: String) -> QuantTableError { QuantTableError(source: source, problem: problem) }
+        func place(_ entry: Int, line: Int) -> String {
+            "entry \(entry) (\(entry > 64 ? "chrominance entry \(entry - 64), " : "")line \(line))"
+        }
         var numbers: [Int] = []
-        for line in text.split(whereSeparator: \.isNewline) {
+        var count = 0, firstExtraLine = 0
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             for word in content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }) {
-                guard let n = Int(word) else {
-                    throw QuantTableError(source: source, problem: "'\(word)' is not an integer")
+                count += 1
+                guard let n = Int(word) else {   // digits too many for Int are a number out of range
+                    let shown = word.count <= 24 ? String(word) : word.prefix(21) + "..."
+                    throw fail(word.wholeMatch(of: /[+-]?[0-9]+/) != nil
+                               ? "\(place(count, line: index + 1)) is \(shown), outside 1...\(maxEntry)"
+                               : "\(place(count, line: index + 1)) is '\(shown)', not an integer")
                 }
                 guard (1...maxEntry).contains(n) else {
-                    throw QuantTableError(source: source, problem: "entry \(n) is outside 1...\(maxEntry)")
+                    throw fail("\(place(count, line: index + 1)) is \(n), outside 1...\(maxEntry)")
                 }
-                numbers.append(n)
+                if count <= 128 { numbers.append(n) } else if count == 129 { firstExtraLine = index + 1 }
             }
         }
-        guard numbers.count == 64 || numbers.count == 128 else {
-            throw QuantTableError(source: source, problem: "expected 64 or 128 entries, found \(numbers.count)")
+        switch count {
+        case 64, 128:
+            return stride(from: 0, to: count, by: 64).map { QuantTable(Array(numbers[$0..<$0 + 64])) }
+        case 0:
+            throw fail("no entries; expected 64 (one table for all components) or 128 (luminance, then chrominance)")
+        case 1..<64:
+            throw fail("\(count) entries: the luminance table lacks \(64 - count) of its 64 (expected 64 or 128 entries)")
+        case 65..<128:
+            throw fail("\(count) entries: the chrominance table has \(count - 64) of its 64 (expected 64 or 128 entries)")
+        default:
+            throw fail("\(count) entries, \(count - 128) more than the 128 of the luminance and chrominance tables"
+                       + " (entry 129 is on line \(firstExtraLine))")
         }
-        return stride(from: 0, to: numbers.count, by: 64).map { QuantTable(Array(numbers[$0..<$0 + 64])) }
     }
 }
 

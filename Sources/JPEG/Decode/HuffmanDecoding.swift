@@ -1,18 +1,21 @@
-/// A Huffman table a DHT marker defined, with where (for messages).
-struct DefinedTable {
+/// A Huffman table as the file defined it: BITS and HUFFVAL (the shared `HuffmanSpec`) and where.
+struct DefinedHuffmanTable: Equatable {
     var spec: HuffmanSpec
-    /// Offset of the DHT marker that defined it; nil for a default table.
+    /// Offset of the DHT marker that defined it; nil for the default tables.
     var offset: Int?
 
+    var counts: [UInt8] { spec.counts }
+    var symbols: [UInt8] { spec.symbols }
+
     /// The tables of T.81 Annex K.3 (index 0 luminance, 1 chrominance). A sequential file that uses
-    /// table 0 or 1 without defining it gets these, as libjpeg does for Motion-JPEG streams (jdhuff.c
-    /// calls std_huff_tables); a progressive file does not.
-    static func annexK(ac: Bool, index: Int) -> DefinedTable {
+    /// table 0 or 1 without defining it gets these, as libjpeg does for Motion-JPEG streams; a
+    /// progressive file does not.
+    static func annexK(ac: Bool, index: Int) -> DefinedHuffmanTable {
         switch (ac, index) {
-        case (false, 0): DefinedTable(spec: .luminanceDC, offset: nil)
-        case (false, _): DefinedTable(spec: .chrominanceDC, offset: nil)
-        case (true, 0): DefinedTable(spec: .luminanceAC, offset: nil)
-        case (true, _): DefinedTable(spec: .chrominanceAC, offset: nil)
+        case (false, 0): DefinedHuffmanTable(spec: .luminanceDC, offset: nil)
+        case (false, _): DefinedHuffmanTable(spec: .chrominanceDC, offset: nil)
+        case (true, 0): DefinedHuffmanTable(spec: .luminanceAC, offset: nil)
+        case (true, _): DefinedHuffmanTable(spec: .chrominanceAC, offset: nil)
         }
     }
 }
@@ -31,11 +34,9 @@ final class HuffmanDecoder {
 
     /// Derives the decoding form, checking what libjpeg's jpeg_make_d_derived_tbl checks: the counts
     /// describe a prefix code with no all-ones code (Annex C), and DC symbols are size categories 0…15.
-    /// (Unlike `HuffmanSpec.codes`, a symbol may repeat: libjpeg's decoder accepts that.)
-    init(_ table: DefinedTable, isDC: Bool, name: String) throws(JPEGDecodeError) {
-        let spec = table.spec
+    init(_ spec: DefinedHuffmanTable, isDC: Bool, name: String) throws(JPEGDecodeError) {
         func refuse(_ problem: String) -> JPEGDecodeError {
-            if let offset = table.offset { return .bad("DHT", at: offset, "table \(name) \(problem)") }
+            if let offset = spec.offset { return .bad("DHT", at: offset, "table \(name) \(problem)") }
             return JPEGDecodeError(.malformed, at: nil, "default table \(name) \(problem)")
         }
         // Annex C: codes of each length are consecutive; after the codes of length l the next code,

@@ -64,8 +64,8 @@ public struct JPEGComponent: Sendable, Equatable {
     public var blockCount: Int { blocksWide * blocksHigh }
 }
 
-/// The frame header's (SOF) parameters with the sizes derived from them.
-struct FrameParameters {
+/// The frame header (SOF) with the sizes derived from it.
+struct FrameDeclaration {
     var type: JPEGFrameType
     var width: Int, height: Int
     var components: [JPEGComponent]

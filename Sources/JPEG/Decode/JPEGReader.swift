@@ -57,8 +57,7 @@ struct ScanHeader {
     var offset: Int
     /// Frame component indices, in scan order.
     var components: [Int]
-    /// Huffman table selectors (Td, Ta) per scan component.
-    var dcSelectors: [Int], acSelectors: [Int]
+    var dcTables: [Int], acTables: [Int]
     var ss: Int, se: Int, ah: Int, al: Int
     /// The first byte of entropy-coded data.
     var dataStart: Int
@@ -71,10 +70,10 @@ struct FileParser {
     let limits: JPEGReader.Limits
     var position = 0
     var quantTables = [QuantSpec?](repeating: nil, count: 4)
-    var dcTables = [DefinedTable?](repeating: nil, count: 4)
-    var acTables = [DefinedTable?](repeating: nil, count: 4)
+    var dcSpecs = [DefinedHuffmanTable?](repeating: nil, count: 4)
+    var acSpecs = [DefinedHuffmanTable?](repeating: nil, count: 4)
     var restartInterval = 0
-    var frame: FrameParameters?
+    var frame: FrameDeclaration?
     var sawJFIF = false
     var adobeTransform: Int?
     /// The table each component was decoded with: copied when its first scan starts (as libjpeg).
@@ -132,7 +131,7 @@ struct FileParser {
     }
 
     /// Decodes the first scan and every marker and scan after it, to EOI or the end of the file.
-    mutating func decodeScans(first: ScanHeader, frame: FrameParameters,
+    mutating func decodeScans(first: ScanHeader, frame: FrameDeclaration,
                               planes: [UnsafeMutablePointer<Int32>]) throws(JPEGDecodeError) {
         var scan = first
         while true {
@@ -287,7 +286,7 @@ struct FileParser {
             components[i].blocksWide = (components[i].width + 7) / 8
             components[i].blocksHigh = (components[i].height + 7) / 8
         }
-        let header = FrameParameters(type: type, width: width, height: height, components: components,
+        let header = FrameDeclaration(type: type, width: width, height: height, components: components,
                                  maxH: maxH, maxV: maxV, offset: s.offset)
         // 4 bytes per coefficient (the Int32 arrays of EncodedImage), checked before any allocation.
         let need = header.coefficientCount * 4, pixels = width * height
@@ -318,8 +317,8 @@ struct FileParser {
             }
             var symbols: [UInt8] = []
             for _ in 0..<total { symbols.append(UInt8(try s.byte())) }
-            let table = DefinedTable(spec: HuffmanSpec(counts: counts, symbols: symbols), offset: s.offset)
-            if isAC { acTables[slot] = table } else { dcTables[slot] = table }
+            let spec = DefinedHuffmanTable(spec: HuffmanSpec(counts: counts, symbols: symbols), offset: s.offset)
+            if isAC { acSpecs[slot] = spec } else { dcSpecs[slot] = spec }
         }
         guard s.remaining == 0 else { throw s.fail("\(s.remaining) bytes left over after its tables") }
     }
@@ -371,7 +370,7 @@ struct FileParser {
             ac.append(tables & 15)
         }
         let ss = try s.byte(), se = try s.byte(), a = try s.byte()
-        let scan = ScanHeader(offset: s.offset, components: members, dcSelectors: dc, acSelectors: ac,
+        let scan = ScanHeader(offset: s.offset, components: members, dcTables: dc, acTables: ac,
                               ss: ss, se: se, ah: a >> 4, al: a & 15, dataStart: s.end)
         scans += 1
         guard scans <= limits.maxScans else {
@@ -419,7 +418,7 @@ struct FileParser {
     /// libjpeg's start_pass_phuff_decoder checks: a DC scan has Se = 0; an AC scan has 1 ≤ Ss ≤ Se ≤ 63
     /// and one component; a refinement has Al = Ah − 1; Al ≤ 13. Scans out of the expected order
     /// (AC before DC, a refinement that does not follow) are only warned about, as libjpeg does.
-    mutating func checkProgression(_ scan: ScanHeader, frame: FrameParameters) throws(JPEGDecodeError) {
+    mutating func checkProgression(_ scan: ScanHeader, frame: FrameDeclaration) throws(JPEGDecodeError) {
         let dcBand = scan.ss == 0
         var bad = dcBand ? scan.se != 0 : (scan.ss > scan.se || scan.se > 63 || scan.components.count != 1)
         if scan.ah != 0 && scan.al != scan.ah - 1 { bad = true }
@@ -455,7 +454,7 @@ struct FileParser {
     }
 
     /// Decodes one scan into the coefficient arrays.
-    mutating func decode(_ scan: ScanHeader, frame: FrameParameters,
+    mutating func decode(_ scan: ScanHeader, frame: FrameDeclaration,
                          planes: [UnsafeMutablePointer<Int32>]) throws(JPEGDecodeError) -> Stop {
         let interleaved = scan.components.count > 1
         let members = scan.components.map { index in
@@ -480,19 +479,19 @@ struct FileParser {
             return lookups
         }
         if !frame.type.isProgressive {
-            var blocks = SequentialBlocks(dc: try tables(scan.dcSelectors, ac: false), ac: try tables(scan.acSelectors, ac: true))
+            var blocks = SequentialBlocks(dc: try tables(scan.dcTables, ac: false), ac: try tables(scan.acTables, ac: true))
             try walker.run(&blocks)
         } else if scan.ss == 0 && scan.ah == 0 {
-            var blocks = DCFirstBlocks(dc: try tables(scan.dcSelectors, ac: false), al: scan.al)
+            var blocks = DCFirstBlocks(dc: try tables(scan.dcTables, ac: false), al: scan.al)
             try walker.run(&blocks)
         } else if scan.ss == 0 {
             var blocks = DCRefineBlocks(al: scan.al)
             try walker.run(&blocks)
         } else if scan.ah == 0 {
-            var blocks = ACFirstBlocks(ac: try tables(scan.acSelectors, ac: true)[0], ss: scan.ss, se: scan.se, al: scan.al)
+            var blocks = ACFirstBlocks(ac: try tables(scan.acTables, ac: true)[0], ss: scan.ss, se: scan.se, al: scan.al)
             try walker.run(&blocks)
         } else {
-            var blocks = ACRefineBlocks(ac: try tables(scan.acSelectors, ac: true)[0], ss: scan.ss, se: scan.se, al: scan.al)
+            var blocks = ACRefineBlocks(ac: try tables(scan.acTables, ac: true)[0], ss: scan.ss, se: scan.se, al: scan.al)
             try walker.run(&blocks)
             if blocks.oddSizes > 0 {
                 warnings.add("Corrupt JPEG data: \(blocks.oddSizes) refinement symbol(s) with a size other than 1 "
@@ -509,23 +508,23 @@ struct FileParser {
     mutating func huffmanDecoder(_ selector: Int, ac: Bool, scan: ScanHeader,
                                  progressive: Bool) throws(JPEGDecodeError) -> HuffmanDecoder {
         let name = "\(ac ? "AC" : "DC")\(selector)"
-        var defined = selector < 4 ? (ac ? acTables[selector] : dcTables[selector]) : nil
-        if defined == nil && !progressive && selector < 2 {
-            defined = DefinedTable.annexK(ac: ac, index: selector)
-            if ac { acTables[selector] = defined } else { dcTables[selector] = defined }
+        var spec = selector < 4 ? (ac ? acSpecs[selector] : dcSpecs[selector]) : nil
+        if spec == nil && !progressive && selector < 2 {
+            spec = DefinedHuffmanTable.annexK(ac: ac, index: selector)
+            if ac { acSpecs[selector] = spec } else { dcSpecs[selector] = spec }
             warnings.add("Huffman table \(name) was not defined; using the default table of T.81 Annex K "
                          + "(scan at offset \(scan.offset))")
         }
-        guard let defined else {
+        guard let spec else {
             throw JPEGDecodeError(.malformed, at: scan.offset, "Huffman table \(name) was not defined before the scan "
                                   + "at offset \(scan.offset)")
         }
-        return try HuffmanDecoder(defined, isDC: !ac, name: name)
+        return try HuffmanDecoder(spec, isDC: !ac, name: name)
     }
 
     // MARK: result
 
-    func finish(frame: FrameParameters, planes: [[Int32]]) -> JPEGDecoded {
+    func finish(frame: FrameDeclaration, planes: [[Int32]]) -> JPEGDecoded {
         let colour: JPEGColourSpace
         if frame.components.count == 1 {
             colour = .grey
@@ -555,7 +554,7 @@ struct FileParser {
     /// libjpeg smooths the blocks of a progressive image (jdcoefct.c, smoothing_ok) when, after the
     /// last scan, a component's DC is known but one of its first nine AC coefficients is not complete
     /// (never coded, or last coded with Al > 0). The golden path does not: say so.
-    func smoothingNote(_ frame: FrameParameters) -> String? {
+    func smoothingNote(_ frame: FrameDeclaration) -> String? {
         guard latched.allSatisfy({ $0 != nil }), coefficientBits.allSatisfy({ $0[0] >= 0 }) else { return nil }
         // coef_bits is indexed by zigzag position, as Ss and Se are.
         let incomplete = coefficientBits.indices.filter { c in (1...9).contains { coefficientBits[c][$0] != 0 } }

@@ -29,6 +29,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(name: .customLong("libjpeg-only"), help: .hidden)
+    var libjpegOnly = false
+
     struct Figures: Encodable {
         var config: String
         var blocks: Int
@@ -44,6 +47,7 @@ struct Bench: ParsableCommand {
         var megapixelsPerSecondOneThread: Double
         var megapixelsPerSecondAllCores: Double
         var cores: Int
+        var files: FileBenchmark.Figures
     }
 
     static func best(_ repeats: Int, _ body: () -> Void) -> Double {
@@ -84,6 +88,10 @@ struct Bench: ParsableCommand {
         try memory.memoryBudget.admit(width: size.width, height: size.height, bytesPerPixel: Footprint.bench,
                                       for: "a \(megapixels)-megapixel benchmark")
         let big = Self.tiled(source, megapixels: megapixels)
+        if libjpegOnly {   // the child of the file rows: libjpeg-turbo alone, with the environment it was given
+            try printJSON(FileBenchmark.libjpeg(big, quality: datapath.quality, repeats: repeats).0)
+            return
+        }
 
         // Block level: real blocks (the luma of the tiled image), FDCT + quantize + dequantize + IDCT.
         let planes = try ImageCodec(config: config, threads: processorCount).componentPlanes(big, chroma: .s420).1
@@ -127,6 +135,9 @@ struct Bench: ParsableCommand {
         }
         let one = try whole(1), all = try whole(processorCount)
         let mp = Double(big.pixelCount) / 1e6
+        let files = try FileBenchmark(image: big, quality: datapath.quality, repeats: repeats, config: config)
+            .run(childArguments: ["bench", "--libjpeg-only", "--image", image, "--megapixels", String(megapixels),
+                                  "--repeats", String(repeats), "-q", String(datapath.quality), "--json"])
         let f = Figures(config: config.name, blocks: n, goldenBlockNs: fast, goldenBlockNsTracked: tracked,
                         libjpegFdctNs: reference.fdctNs, libjpegIdctNs: reference.idctNs,
                         libjpegPairNs: reference.fdctNs + reference.idctNs,
@@ -134,7 +145,7 @@ struct Bench: ParsableCommand {
                         imageWidth: big.width, imageHeight: big.height,
                         roundtripSecondsOneThread: one, roundtripSecondsAllCores: all,
                         megapixelsPerSecondOneThread: mp / one, megapixelsPerSecondAllCores: mp / all,
-                        cores: processorCount)
+                        cores: processorCount, files: files)
         if json { try printJSON(f); return }
         print("block datapath (FDCT + quantize + dequantize + IDCT), \(n) real luma blocks in chunks of \(chunk), best of \(repeats), configuration \(config.name):")
         print(String(format: "  golden model, one thread:            %7.1f ns/block (with min/max tracking at every register: %.1f)", fast, tracked))
@@ -144,5 +155,16 @@ struct Bench: ParsableCommand {
         print(String(format: "whole roundtrip of %d×%d (%.1f MP), 4:2:0, fancy upsampling, quality %d:", big.width, big.height, mp, datapath.quality))
         print(String(format: "  one thread: %.3f s (%.1f Mpixel/s)   all %d cores: %.3f s (%.1f Mpixel/s)",
                      one, mp / one, processorCount, all, mp / all))
+        print(String(format: "JPEG files of the same image, quality %d, 4:2:0, %d bytes%@; best of %d; ratio = libjpeg-turbo's time ÷ the golden model's:",
+                     datapath.quality, files.jpegBytes, files.identicalToLibjpeg ? ", byte-identical to libjpeg-turbo's" : "", repeats))
+        func row(_ what: String, _ golden1: Double, _ goldenN: Double, _ simd: Double, _ c: Double?) {
+            print(String(format: "  %@: golden %.3f s (1 thread), %.3f s (%d cores, %.2f× its one thread); libjpeg-turbo SIMD %.3f s (ratio %.2f)",
+                         what, golden1, goldenN, processorCount, golden1 / goldenN, simd, simd / golden1)
+                  + (c.map { String(format: ", C only %.3f s (ratio %.2f)", $0, $0 / golden1) } ?? ", C only: not measured"))
+        }
+        row("encode to file  ", files.goldenEncodeSecondsOneThread, files.goldenEncodeSecondsAllCores,
+            files.libjpegSimd.compressSeconds, files.libjpegC?.compressSeconds)
+        row("decode from file", files.goldenDecodeSecondsOneThread, files.goldenDecodeSecondsAllCores,
+            files.libjpegSimd.decompressSeconds, files.libjpegC?.decompressSeconds)
     }
 }

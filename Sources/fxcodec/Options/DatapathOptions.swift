@@ -41,17 +41,7 @@ struct DatapathOptions: ParsableArguments {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw CommandError("\(path): cannot read the configuration (\(error.localizedDescription))")
         }
-        do {
-            let c = try JSONDecoder().decode(DatapathConfig.self, from: data)
-            try c.validate()
-            return c
-        } catch let e as ConfigError {
-            throw CommandError("\(path): \(e)")
-        } catch let e as DecodingError {
-            throw CommandError("\(path): not a valid configuration: \(describe(e))")
-        } catch {
-            throw CommandError("\(path): \(error)")
-        }
+        do { return try DatapathConfig.parse(data, source: path) } catch { throw CommandError("\(error)") }
     }
 
     /// Explicit tables if given, else nil (the quality's tables).
@@ -67,16 +57,6 @@ struct DatapathOptions: ParsableArguments {
 
     func encodeSettings(chroma: ChromaSubsampling) throws -> EncodeSettings {
         EncodeSettings(quality: quality, chroma: chroma, tables: try tables())
-    }
-}
-
-private func describe(_ e: DecodingError) -> String {
-    switch e {
-    case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
-        let path = c.codingPath.map(\.stringValue).joined(separator: ".")
-        return path.isEmpty ? c.debugDescription : "\(path): \(c.debugDescription)"
-    @unknown default:
-        return "\(e)"
     }
 }
 
