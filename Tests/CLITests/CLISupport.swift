@@ -19,9 +19,11 @@ enum CLI {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String]) throws -> Result { try runProgram(binary, arguments) }
+
+    static func runProgram(_ program: String, _ arguments: [String]) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -42,33 +44,16 @@ enum CLI {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension CLI {
-    /// Runs the binary with posix_spawn and reaps it with wait4, so that its own peak resident size is
-    /// known (not that of other children of the test process). Output goes to files in `folder`.
+    /// Runs the binary under GNU time (installed by scripts/setup), which forks it from a small process
+    /// and reports its own peak resident size. (The child of this test process cannot be measured with
+    /// wait4 directly: a vfork-style spawn carries the test process's high-water mark into the child.)
     static func runMeasured(_ arguments: [String], in folder: URL) throws -> (result: Result, peakBytes: Int) {
-        let out = folder.appendingPathComponent("stdout.txt").path, err = folder.appendingPathComponent("stderr.txt").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, binary, &actions, nil, argv, environ) == 0 else {
-            throw CocoaError(.executableLoad)
-        }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let result = Result(status: exit, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
-        return (result, usage.ru_maxrss * 1024)
+        let peakFile = folder.appendingPathComponent("peak.txt").path
+        let r = try runProgram("/usr/bin/time", ["-f", "%M", "-o", peakFile, binary] + arguments)
+        let kilobytes = Int((try String(contentsOfFile: peakFile, encoding: .utf8))
+            .split(separator: "\n").last { Int($0) != nil } ?? "") ?? Int.max / 1024
+        return (r, kilobytes * 1024)
     }
 
     /// Keys written in camelCase anywhere in a JSON document (every command writes snake_case; data
