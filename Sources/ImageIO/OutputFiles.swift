@@ -119,11 +119,15 @@ public final class OutputFiles: @unchecked Sendable {
         InterruptCleanup.shared.lock.withLock { discardLocked() }
     }
 
-    fileprivate func discardLocked() {
+    /// Returns how many unfinished outputs were removed.
+    @discardableResult
+    fileprivate func discardLocked() -> Int {
+        let removed = staged.count
         for temporary in staged { temporary.discard() }
         staged.removeAll()
         for folder in createdFolders.reversed() { rmdir(folder) }
         createdFolders.removeAll()
+        return removed
     }
 
     private func createFolders(for path: String) throws {
@@ -228,9 +232,10 @@ final class InterruptCleanup: @unchecked Sendable {
 
     private func interrupted(_ signalNumber: Int32) {
         lock.lock()   // held until the process ends: no new temporary is created after this point
-        for entry in live.values { entry.value?.discardLocked() }
+        let removed = live.values.reduce(0) { $0 + ($1.value?.discardLocked() ?? 0) }
         let name = signalNumber == SIGINT ? "SIGINT" : signalNumber == SIGTERM ? "SIGTERM" : "SIGHUP"
-        let message = Array("fxcodec: interrupted by \(name); no output written\n".utf8)
+        let message = Array(("fxcodec: interrupted by \(name)"
+                             + (removed > 0 ? "; \(removed) unfinished output\(removed == 1 ? "" : "s") removed\n" : "\n")).utf8)
         _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         signal(signalNumber, SIG_DFL)
         raise(signalNumber)

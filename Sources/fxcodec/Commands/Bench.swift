@@ -50,11 +50,11 @@ struct Bench: ParsableCommand {
         var files: FileBenchmark.Figures
     }
 
-    static func best(_ repeats: Int, _ body: () -> Void) -> Double {
+    static func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
         var best = Double.infinity
         for _ in 0..<max(1, repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
-            body()
+            try body()
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return best

@@ -34,22 +34,12 @@ struct FileBenchmark {
     static func libjpeg(_ image: Image, quality: Int, repeats: Int) throws -> (LibjpegTimes, [UInt8]) {
         let chroma: LibJPEG.Subsampling = image.components == 1 ? .gray : .s420
         var file: [UInt8] = []
-        let compress = try bestOf(repeats) {
+        let compress = try Bench.best(repeats) {
             file = try LibJPEG.encode(samples: image.samples, width: image.width, height: image.height,
                                       components: image.components, quality: quality, chroma: chroma)
         }
-        let decompress = try bestOf(repeats) { _ = try LibJPEG.decode(jpeg: file, fancyUpsampling: true) }
+        let decompress = try Bench.best(repeats) { _ = try LibJPEG.decode(jpeg: file, fancyUpsampling: true) }
         return (LibjpegTimes(compressSeconds: compress, decompressSeconds: decompress), file)
-    }
-
-    static func bestOf(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-        var best = Double.infinity
-        for _ in 0..<max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return best
     }
 
     func run(childArguments: [String]) throws -> Figures {
@@ -57,14 +47,14 @@ struct FileBenchmark {
         var file: [UInt8] = []
         func encode(_ threads: Int) throws -> Double {
             let model = try ImageCodec(config: config, threads: threads, trackRanges: false)
-            return try Self.bestOf(repeats) {
+            return try Bench.best(repeats) {
                 let (encoded, _) = model.encode(image, settings: settings)
                 file = try JPEGWriter.write(encoded, options: JPEGWriteOptions(threads: threads))
             }
         }
         func decode(_ threads: Int) throws -> Double {
             let model = try ImageCodec(config: config, threads: threads, trackRanges: false)
-            return try Self.bestOf(repeats) {
+            return try Bench.best(repeats) {
                 _ = try JPEGReader.read(file).pixels(codec: model, upsampling: .fancy)
             }
         }
