@@ -90,17 +90,23 @@ enum Reference {
         return problems
     }
 
-    /// Pixels through the golden path (libjpeg configuration) against `LibJPEG.decode`, both upsamplings.
+    /// Pixels through the golden path (libjpeg configuration) against `LibJPEG.decode`, both upsamplings:
+    /// from the coefficients read (`pixels`), and straight from the file (`JPEGReader.decode`, which
+    /// pipelines a sequential file when the codec has several threads).
     static func comparePixels(_ jpeg: [UInt8], _ decoded: JPEGDecoded, _ setting: String,
                               codec: ImageCodec) throws -> (problems: [String], samples: Int) {
         var problems: [String] = []
         var compared = 0
         for upsampling in Upsampling.allCases {
             let expected = try LibJPEG.decode(jpeg: jpeg, fancyUpsampling: upsampling == .fancy)
-            let mine = try decoded.pixels(codec: codec, upsampling: upsampling).image
-            problems += differences(expected: expected.samples, width: expected.width, height: expected.height,
-                                    components: expected.components, actual: mine, "\(setting) \(upsampling)")
-            compared += mine.samples.count
+            let read = try decoded.pixels(codec: codec, upsampling: upsampling)
+            let direct = try JPEGReader.decode(jpeg, codec: codec, upsampling: upsampling)
+            for (path, picture) in [("pixels", read), ("decode", direct)] {
+                problems += differences(expected: expected.samples, width: expected.width, height: expected.height,
+                                        components: expected.components, actual: picture.image, "\(setting) \(upsampling) \(path)")
+                compared += picture.image.samples.count
+            }
+            if direct.warnings != read.warnings { problems.append("\(setting) \(upsampling): decode warns \(direct.warnings), pixels \(read.warnings)") }
         }
         return (problems, compared)
     }

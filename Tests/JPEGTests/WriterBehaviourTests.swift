@@ -53,15 +53,31 @@ import Testing
         }
     }
 
-    /// Restart segments coded on several threads give the same bytes as one thread.
+    /// Coding on several threads gives the bytes of one thread: whole restart segments in parallel, or
+    /// segments cut into parts that start from the DC predictors before them (no restarts, or few long
+    /// ones), with odd sizes whose MCUs end in dummy blocks, on a grey image and every chroma mode.
     @Test func threadsDoNotChangeTheBytes() throws {
         let codec = try ImageCodec(config: .libjpeg, threads: 2, trackRanges: false)
-        let (encoded, _) = codec.encode(try Fixtures.load("coffee.png"), settings: EncodeSettings(quality: 75, chroma: .s420))
-        for restart in [nil, RestartInterval.rows(1), .mcus(7), .mcus(1)] {
-            for optimize in [false, true] {
-                let one = try JPEGWriter.write(encoded, options: JPEGWriteOptions(optimizeHuffman: optimize, restart: restart))
-                let four = try JPEGWriter.write(encoded, options: JPEGWriteOptions(optimizeHuffman: optimize, restart: restart, threads: 4))
-                #expect(one == four, "restart \(String(describing: restart)) optimize \(optimize)")
+        let coffee = try Fixtures.load("coffee.png")
+        let cases: [(String, Image, ChromaSubsampling)] = [
+            ("coffee 4:2:0", coffee, .s420),
+            ("coffee 200×131 4:2:0", Fixtures.crop(coffee, x: 3, y: 5, width: 200, height: 131), .s420),
+            ("coffee 333×97 4:2:2", Fixtures.crop(coffee, x: 0, y: 1, width: 333, height: 97), .s422),
+            ("coffee 4:4:4", coffee, .s444),
+            ("camera grey", try Fixtures.load("camera.png"), .gray),
+        ]
+        for (name, image, chroma) in cases {
+            let (encoded, _) = codec.encode(image, settings: EncodeSettings(quality: 75, chroma: chroma))
+            for restart in [nil, RestartInterval.rows(1), .rows(7), .mcus(7), .mcus(1), .mcus(500)] {
+                for optimize in [false, true] {
+                    let one = try JPEGWriter.write(encoded, options: JPEGWriteOptions(optimizeHuffman: optimize, restart: restart))
+                    for threads in [2, 3, 8, 64] {
+                        let many = try JPEGWriter.write(encoded, options: JPEGWriteOptions(optimizeHuffman: optimize,
+                                                                                           restart: restart, threads: threads))
+                        let same = one == many   // compared outside #expect: a failure names the case, not every byte
+                        #expect(same, "\(name), restart \(String(describing: restart)), optimize \(optimize), \(threads) threads")
+                    }
+                }
             }
         }
     }

@@ -9,40 +9,49 @@ extension ImageCodec {
         precondition(zip(planes, ratios).allSatisfy { plane, ratio in
             ratio.h >= 1 && ratio.v >= 1 && plane.width * ratio.h >= width && plane.height * ratio.v >= height
         }, "each plane covers the image at its ratio")
-        let n = planes.count, count = width * height * n, colour = self.colour, threads = self.threads
+        let n = planes.count, count = width * height * n, threads = self.threads
         let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
             let o = UncheckedSendable(out.baseAddress!)
             Self.withRows(planes) { sources in
                 parallelChunks(height, threads: threads, minimumChunk: 16) { rows in
-                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n * width)) { buffer in
-                        let b = buffer.baseAddress!
-                        for y in rows {
-                            let dst = o.value + y * width * n
-                            if n == 1 {
-                                Resampling.upsampleRow(sources[0], factors: ratios[0], upsampling: upsampling, y: y,
-                                                       width: width, into: dst)
-                                continue
-                            }
-                            for c in 0..<3 {
-                                Resampling.upsampleRow(sources[c], factors: ratios[c], upsampling: upsampling, y: y,
-                                                       width: width, into: b + c * width)
-                            }
-                            if convertsColour {
-                                colour.rgbRow(y: b, cb: b + width, cr: b + 2 * width, count: width, into: dst)
-                            } else {
-                                for x in 0..<width {
-                                    dst[3 * x] = b[x]
-                                    dst[3 * x + 1] = b[width + x]
-                                    dst[3 * x + 2] = b[2 * width + x]
-                                }
-                            }
-                        }
-                    }
+                    assembleRows(rows, sources, width: width, ratios: ratios, upsampling: upsampling,
+                                 convertsColour: convertsColour, into: o.value)
                 }
             }
             initialized = count
         }
         return Image(width: width, height: height, components: n, samples: samples)
+    }
+
+    /// Image rows `rows` into `out` (the whole image's samples, row-major): for each, every
+    /// component's row upsampled, then converted (or interleaved, or the grey row).
+    func assembleRows(_ rows: Range<Int>, _ sources: [Resampling.PlaneRows], width: Int, ratios: [(h: Int, v: Int)],
+                      upsampling: Upsampling, convertsColour: Bool, into out: UnsafeMutablePointer<UInt8>) {
+        let n = sources.count, colour = self.colour
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n * width)) { buffer in
+            let b = buffer.baseAddress!
+            for y in rows {
+                let dst = out + y * width * n
+                if n == 1 {
+                    Resampling.upsampleRow(sources[0], factors: ratios[0], upsampling: upsampling, y: y,
+                                           width: width, into: dst)
+                    continue
+                }
+                for c in 0..<3 {
+                    Resampling.upsampleRow(sources[c], factors: ratios[c], upsampling: upsampling, y: y,
+                                           width: width, into: b + c * width)
+                }
+                if convertsColour {
+                    colour.rgbRow(y: b, cb: b + width, cr: b + 2 * width, count: width, into: dst)
+                } else {
+                    for x in 0..<width {
+                        dst[3 * x] = b[x]
+                        dst[3 * x + 1] = b[width + x]
+                        dst[3 * x + 2] = b[2 * width + x]
+                    }
+                }
+            }
+        }
     }
 
     /// Runs `body` with the samples of one or three planes.

@@ -69,41 +69,45 @@ public struct ImageCodec: Sendable {
     public func componentPlanes(_ image: Image, chroma requested: ChromaSubsampling) -> (ChromaSubsampling, [ComponentPlane]) {
         let chroma: ChromaSubsampling = image.components == 1 ? .gray : requested
         let (w, h) = (image.width, image.height)
-        var full = [[UInt8]](repeating: [UInt8](repeating: 0, count: w * h), count: chroma == .gray ? 1 : 3)
-        let colour = self.colour
-        image.samples.withUnsafeBufferPointer { src in
-            if image.components == 1 {
-                full[0] = Array(src)
-                return
-            }
-            if chroma == .gray {
-                full[0].withUnsafeMutableBufferPointer { y in
-                    let yp = UncheckedSendable(y.baseAddress!)
-                    parallelChunks(w * h, threads: threads, minimumChunk: 65536) { range in
-                        for i in range {
-                            yp.value[i] = colour.luma(Int(src[3 * i]), Int(src[3 * i + 1]), Int(src[3 * i + 2]))
-                        }
+        let colour = self.colour, threads = self.threads
+        // Full-size planes, every sample written by the threads (no zero fill first).
+        func planes(_ count: Int, _ convert: (UnsafePointer<UInt8>, [UnsafeMutablePointer<UInt8>], Range<Int>) -> Void) -> [[UInt8]] {
+            var made: [[UInt8]] = []
+            image.samples.withUnsafeBufferPointer { src in
+                let source = UncheckedSendable(src.baseAddress!)
+                func fill(_ index: Int, _ pointers: [UnsafeMutablePointer<UInt8>]) {
+                    if index == count {
+                        let targets = UncheckedSendable(pointers)
+                        parallelChunks(w * h, threads: threads, minimumChunk: 65536) { convert(source.value, targets.value, $0) }
+                        return
                     }
+                    made.append([UInt8](unsafeUninitializedCapacity: w * h) { buffer, initialized in
+                        fill(index + 1, pointers + [buffer.baseAddress!])
+                        initialized = w * h
+                    })
                 }
-                return
+                fill(0, [])
             }
-            var (y, cb, cr) = (full[0], full[1], full[2])
-            y.withUnsafeMutableBufferPointer { yb in
-                cb.withUnsafeMutableBufferPointer { cbb in
-                    cr.withUnsafeMutableBufferPointer { crb in
-                        let p = UncheckedSendable((yb.baseAddress!, cbb.baseAddress!, crb.baseAddress!))
-                        parallelChunks(w * h, threads: threads, minimumChunk: 65536) { range in
-                            for i in range {
-                                let c = colour.forward(Int(src[3 * i]), Int(src[3 * i + 1]), Int(src[3 * i + 2]))
-                                p.value.0[i] = c.y
-                                p.value.1[i] = c.cb
-                                p.value.2[i] = c.cr
-                            }
-                        }
-                    }
+            return made.reversed()   // each plane is appended once the ones after it are done
+        }
+        let full: [[UInt8]]
+        if image.components == 1 {
+            full = [image.samples]
+        } else if chroma == .gray {
+            full = planes(1) { src, p, range in
+                let y = p[0]
+                for i in range { y[i] = colour.luma(Int(src[3 * i]), Int(src[3 * i + 1]), Int(src[3 * i + 2])) }
+            }
+        } else {
+            full = planes(3) { src, p, range in
+                let (y, cb, cr) = (p[0], p[1], p[2])
+                for i in range {
+                    let c = colour.forward(Int(src[3 * i]), Int(src[3 * i + 1]), Int(src[3 * i + 2]))
+                    y[i] = c.y
+                    cb[i] = c.cb
+                    cr[i] = c.cr
                 }
             }
-            full = [y, cb, cr]
         }
         let planes = full.enumerated().map { index, samples in
             samples.withUnsafeBufferPointer {
@@ -121,7 +125,7 @@ public struct ImageCodec: Sendable {
         var components: [EncodedComponent] = []
         for (index, plane) in planes.enumerated() {
             let table = settings.table(forComponent: index)
-            let (coefficients, r) = blocks.encode(samples: plane.blocks(), table: table,
+            let (coefficients, r) = blocks.encode(samples: plane.blocks(threads: threads), table: table,
                                                   trackRanges: trackRanges, threads: threads)
             report.merge(r)
             components.append(EncodedComponent(width: plane.width, height: plane.height, blocksWide: plane.blocksWide,

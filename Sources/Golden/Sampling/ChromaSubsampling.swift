@@ -39,24 +39,26 @@ public struct ComponentPlane: Sendable, Equatable {
         samples = [UInt8](repeating: 0, count: blocksWide * blocksHigh * 64)
     }
 
-    /// The blocks in raster order, 64 samples each, row-major within a block.
-    public func blocks() -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: samples.count)
-        let stride = self.stride
-        samples.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                for by in 0..<blocksHigh {
-                    for bx in 0..<blocksWide {
-                        let dst = o.baseAddress! + (by * blocksWide + bx) * 64
-                        for r in 0..<8 {
-                            let src = s.baseAddress! + (by * 8 + r) * stride + bx * 8
-                            (dst + r * 8).update(from: src, count: 8)
+    /// The blocks in raster order, 64 samples each, row-major within a block (block rows split over
+    /// `threads`).
+    public func blocks(threads: Int = 1) -> [UInt8] {
+        let (stride, wide) = (self.stride, blocksWide)
+        return [UInt8](unsafeUninitializedCapacity: samples.count) { o, initialized in
+            samples.withUnsafeBufferPointer { s in
+                let (from, to) = (UncheckedSendable(s.baseAddress!), UncheckedSendable(o.baseAddress!))
+                parallelChunks(blocksHigh, threads: threads, minimumChunk: 8) { blockRows in
+                    for by in blockRows {
+                        for bx in 0..<wide {
+                            let dst = to.value + (by * wide + bx) * 64
+                            for r in 0..<8 {
+                                (dst + r * 8).initialize(from: from.value + (by * 8 + r) * stride + bx * 8, count: 8)
+                            }
                         }
                     }
                 }
             }
+            initialized = samples.count
         }
-        return out
     }
 
     /// The inverse of `blocks()`.

@@ -68,6 +68,10 @@ public enum Resampling {
             base = samples.baseAddress!
             (width, height, stride) = (plane.width, plane.height, plane.stride)
         }
+
+        init(base: UnsafePointer<UInt8>, width: Int, height: Int, stride: Int) {
+            (self.base, self.width, self.height, self.stride) = (base, width, height, stride)
+        }
     }
 
     /// Output row y (`width` samples) of a component upsampled by `factors` = (h, v), with the method

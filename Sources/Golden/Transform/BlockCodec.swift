@@ -25,9 +25,11 @@ public struct BlockCodec: Sendable {
     /// Samples (0...255) → quantized coefficients.
     public func encode(samples: [UInt8], table: QuantTable, trackRanges: Bool = true,
                        threads: Int = 1) -> (coefficients: [Int32], report: OverflowReport) {
-        var out = [Int32](repeating: 0, count: samples.count)
-        let report = samples.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { encode(samples: s, into: $0, table: table, trackRanges: trackRanges, threads: threads) }
+        // Every coefficient is written (by the threads, which also take the first touch of the pages).
+        var report = OverflowReport()
+        let out = [Int32](unsafeUninitializedCapacity: samples.count) { o, initialized in
+            report = samples.withUnsafeBufferPointer { encode(samples: $0, into: o, table: table, trackRanges: trackRanges, threads: threads) }
+            initialized = samples.count
         }
         return (out, report)
     }
@@ -60,9 +62,11 @@ public struct BlockCodec: Sendable {
     /// Quantized coefficients → samples (0...255).
     public func decode(coefficients: [Int32], table: QuantTable, trackRanges: Bool = true,
                        threads: Int = 1) -> (samples: [UInt8], report: OverflowReport) {
-        var out = [UInt8](repeating: 0, count: coefficients.count)
-        let report = coefficients.withUnsafeBufferPointer { c in
-            out.withUnsafeMutableBufferPointer { decode(coefficients: c, into: $0, table: table, trackRanges: trackRanges, threads: threads) }
+        // Every sample is written (by the threads).
+        var report = OverflowReport()
+        let out = [UInt8](unsafeUninitializedCapacity: coefficients.count) { o, initialized in
+            report = coefficients.withUnsafeBufferPointer { decode(coefficients: $0, into: o, table: table, trackRanges: trackRanges, threads: threads) }
+            initialized = coefficients.count
         }
         return (out, report)
     }

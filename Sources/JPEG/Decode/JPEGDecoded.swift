@@ -37,18 +37,22 @@ public struct JPEGDecoded: Sendable {
 
     /// Each component's upsampling ratio (hmax / h, vmax / v); nil for a component whose factors do not
     /// divide the largest (libjpeg: "Fractional sampling not implemented yet").
-    public var upsamplingRatios: [(h: Int, v: Int)?] {
-        let maxH = frameComponents.map(\.h).max() ?? 1, maxV = frameComponents.map(\.v).max() ?? 1
-        return frameComponents.map { maxH % $0.h == 0 && maxV % $0.v == 0 ? (maxH / $0.h, maxV / $0.v) : nil }
+    public var upsamplingRatios: [(h: Int, v: Int)?] { Self.upsamplingRatios(frameComponents) }
+
+    static func upsamplingRatios(_ components: [JPEGComponent]) -> [(h: Int, v: Int)?] {
+        let maxH = components.map(\.h).max() ?? 1, maxV = components.map(\.v).max() ?? 1
+        return components.map { maxH % $0.h == 0 && maxV % $0.v == 0 ? (maxH / $0.h, maxV / $0.v) : nil }
     }
 
     /// The layout as the golden model's `ChromaSubsampling`: grey; or YCbCr with luma at full size and
     /// both chroma components reduced by (1, 1), (2, 1) or (2, 2). nil for every other layout (4:4:0,
     /// 4:1:1, luma smaller than chroma …) and for RGB files.
-    public var chroma: ChromaSubsampling? {
+    public var chroma: ChromaSubsampling? { Self.chroma(colourSpace, frameComponents) }
+
+    static func chroma(_ colourSpace: JPEGColourSpace, _ components: [JPEGComponent]) -> ChromaSubsampling? {
         if colourSpace == .grey { return .gray }
         guard colourSpace == .yCbCr else { return nil }
-        let ratios = upsamplingRatios
+        let ratios = upsamplingRatios(components)
         guard let y = ratios[0], y == (1, 1), let cb = ratios[1], let cr = ratios[2], cb == cr else { return nil }
         return ChromaSubsampling.allCases.first { $0 != .gray && $0.factors == cb }
     }
@@ -64,10 +68,30 @@ public struct JPEGPicture: Sendable {
 }
 
 extension JPEGDecoded {
-    /// Bytes the pixel stage allocates besides the coefficients: the IDCT's samples and the planes
-    /// (2 bytes per coefficient) and the output.
-    func pixelStageBytes() -> Int {
-        2 * encoded.components.reduce(0) { $0 + $1.coefficients.count } + width * height * encoded.components.count
+    /// Checks that the pixel stage fits the budget: besides the coefficients it allocates the IDCT's
+    /// samples and the planes (2 bytes per coefficient) and the output.
+    static func admitPixelStage(width: Int, height: Int, coefficients: Int, components: Int,
+                                budget: MemoryBudget) throws(JPEGDecodeError) {
+        let pixels = width * height, bytes = 2 * coefficients + pixels * components
+        do {
+            try budget.admit(width: width, height: height, bytesPerPixel: (bytes + pixels - 1) / pixels,
+                             for: "decoding \(components) components to pixels")
+        } catch {
+            throw .budget(error, at: 0)
+        }
+    }
+
+    /// The reader's warnings, then one for each quantization table wider than the datapath holds.
+    func notes(for codec: ImageCodec) -> [String] {
+        var notes = warnings
+        let limit = (1 << codec.config.quantTableBits) - 1
+        for (index, component) in encoded.components.enumerated() {
+            if let widest = component.table.values.max(), widest > limit {
+                notes.append("component \(index)'s quantization table has steps up to \(widest), wider than the "
+                             + "datapath's \(codec.config.quantTableBits)-bit quant_table_bits (decoded at full width)")
+            }
+        }
+        return notes
     }
 
     /// Pixels through the configured golden path, as djpeg -dct int produces them with libjpeg's
@@ -79,21 +103,10 @@ extension JPEGDecoded {
     /// upsampling method per ratio. RGB files skip the colour conversion, as libjpeg does.
     public func pixels(codec: ImageCodec, upsampling: Upsampling,
                        budget: MemoryBudget = .standard) throws(JPEGDecodeError) -> JPEGPicture {
-        let pixels = width * height
-        do {
-            try budget.admit(width: width, height: height, bytesPerPixel: (pixelStageBytes() + pixels - 1) / pixels,
-                             for: "decoding \(encoded.components.count) components to pixels")
-        } catch {
-            throw .budget(error, at: 0)
-        }
-        var notes = warnings
-        let limit = (1 << codec.config.quantTableBits) - 1
-        for (index, component) in encoded.components.enumerated() {
-            if let widest = component.table.values.max(), widest > limit {
-                notes.append("component \(index)'s quantization table has steps up to \(widest), wider than the "
-                             + "datapath's \(codec.config.quantTableBits)-bit quant_table_bits (decoded at full width)")
-            }
-        }
+        try Self.admitPixelStage(width: width, height: height,
+                                 coefficients: encoded.components.reduce(0) { $0 + $1.coefficients.count },
+                                 components: encoded.components.count, budget: budget)
+        let notes = notes(for: codec)
         if let chroma, colourSpace != .rgb {
             var layout = encoded
             layout.chroma = chroma
@@ -118,10 +131,27 @@ extension JPEGDecoded {
 }
 
 extension JPEGReader {
-    /// Reads a JPEG file and decodes it to pixels through `codec` (see `JPEGDecoded.pixels`).
+    /// Reads a JPEG file and decodes it to pixels through `codec`: `read` then `JPEGDecoded.pixels`,
+    /// with the same result. With more than one thread, a sequential file in one scan is decoded in a
+    /// pipeline: the pixel stage follows the entropy decoder band by band on another thread.
     public static func decode(_ bytes: [UInt8], codec: ImageCodec, upsampling: Upsampling = .fancy,
                               budget: MemoryBudget = .standard,
                               limits: Limits = Limits()) throws(JPEGDecodeError) -> JPEGPicture {
-        try read(bytes, budget: budget, limits: limits).pixels(codec: codec, upsampling: upsampling, budget: budget)
+        try readAndDecode(bytes, codec: codec, upsampling: upsampling, budget: budget, limits: limits).picture
+    }
+
+    /// `decode`, also giving what `read` gives.
+    public static func readAndDecode(_ bytes: [UInt8], codec: ImageCodec, upsampling: Upsampling = .fancy,
+                                     budget: MemoryBudget = .standard, limits: Limits = Limits())
+        throws(JPEGDecodeError) -> (decoded: JPEGDecoded, picture: JPEGPicture) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JPEGDecodeError) -> (JPEGDecoded, JPEGPicture) in
+            var parser = FileParser(bytes: buffer, budget: budget, limits: limits)
+            let first = try parser.headers()
+            if codec.threads > 1, let plan = parser.bandPlan(first, budget: budget) {
+                return try parser.decodeInBands(from: first, plan, codec: codec, upsampling: upsampling, budget: budget)
+            }
+            let decoded = try parser.decodeAll(from: first)
+            return (decoded, try decoded.pixels(codec: codec, upsampling: upsampling, budget: budget))
+        }
     }
 }

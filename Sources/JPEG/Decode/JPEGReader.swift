@@ -86,6 +86,8 @@ struct FileParser {
     /// more than one scan").
     var singleScan = false
     let warnings = WarningList()
+    /// Given to the walk of the next scan decoded, then dropped.
+    var progress: ScanProgress?
 
     init(bytes: UnsafeBufferPointer<UInt8>, budget: MemoryBudget, limits: JPEGReader.Limits) {
         self.bytes = bytes
@@ -100,6 +102,11 @@ struct FileParser {
     }
 
     mutating func parse() throws(JPEGDecodeError) -> JPEGDecoded {
+        try decodeAll(from: headers())
+    }
+
+    /// Reads the markers up to the first scan: the frame is declared, the first scan's tables latched.
+    mutating func headers() throws(JPEGDecodeError) -> ScanHeader {
         guard bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xD8 else {
             let start = bytes.prefix(2).map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
             throw JPEGDecodeError(.notJPEG, at: 0, "not a JPEG file: it starts with \(start.isEmpty ? "nothing (empty)" : start), not the SOI marker FF D8")
@@ -121,8 +128,13 @@ struct FileParser {
                                                    : "EOI at offset \(marker.offset) before any scan (no SOS marker)")
             }
         }
-        guard let frame else { throw JPEGDecodeError(.malformed, at: first.offset, "SOS before SOF") }
+        guard frame != nil else { throw JPEGDecodeError(.malformed, at: first.offset, "SOS before SOF") }
+        return first
+    }
 
+    /// Decodes every scan from the first to the end into coefficients.
+    mutating func decodeAll(from first: ScanHeader) throws(JPEGDecodeError) -> JPEGDecoded {
+        let frame = frame!
         var planes = frame.components.map { [Int32](repeating: 0, count: $0.blockCount * 64) }
         try withPointers(&planes) { (pointers) throws(JPEGDecodeError) in
             try decodeScans(first: first, frame: frame, planes: pointers)
@@ -467,6 +479,8 @@ struct FileParser {
                                 mcusWide: interleaved ? frame.mcusWide : single.blocksWide,
                                 mcusHigh: interleaved ? frame.mcusHigh : single.blocksHigh,
                                 restartInterval: restartInterval, scanOffset: scan.offset, warnings: warnings)
+        walker.progress = progress
+        progress = nil
         // The decoders hold raw pointers into these tables: keep them alive for the walk.
         var owners: [HuffmanDecoder] = []
         func tables(_ selectors: [Int], ac: Bool) throws(JPEGDecodeError) -> [HuffmanLookup] {
@@ -524,19 +538,18 @@ struct FileParser {
 
     // MARK: result
 
+    /// The colour space the markers read so far declare (libjpeg's default_decompress_parms).
+    func colourSpace(of frame: FrameDeclaration) -> JPEGColourSpace {
+        if frame.components.count == 1 { return .grey }
+        if sawJFIF { return .yCbCr }
+        if let adobeTransform { return adobeTransform == 0 ? .rgb : .yCbCr }
+        return frame.components.map(\.id) == [82, 71, 66] ? .rgb : .yCbCr
+    }
+
     func finish(frame: FrameDeclaration, planes: [[Int32]]) -> JPEGDecoded {
-        let colour: JPEGColourSpace
-        if frame.components.count == 1 {
-            colour = .grey
-        } else if sawJFIF {
-            colour = .yCbCr
-        } else if let adobeTransform {
-            if adobeTransform > 1 {
-                warnings.add("Adobe APP14 transform \(adobeTransform) is unknown; reading the components as YCbCr")
-            }
-            colour = adobeTransform == 0 ? .rgb : .yCbCr
-        } else {
-            colour = frame.components.map(\.id) == [82, 71, 66] ? .rgb : .yCbCr
+        let colour = colourSpace(of: frame)
+        if frame.components.count > 1, !sawJFIF, let adobeTransform, adobeTransform > 1 {
+            warnings.add("Adobe APP14 transform \(adobeTransform) is unknown; reading the components as YCbCr")
         }
         if frame.type.isProgressive, let note = smoothingNote(frame) { warnings.add(note) }
         let components = frame.components.enumerated().map { index, c in

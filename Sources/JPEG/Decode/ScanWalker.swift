@@ -51,6 +51,8 @@ struct ScanWalker {
     /// Where the scan's SOS marker is (for messages).
     let scanOffset: Int
     var warnings: WarningList
+    /// Told each time an MCU row is complete (a pixel stage running behind the walk).
+    var progress: ScanProgress?
     private var restartsToGo: Int
     private var nextRestart = 0
     private var outOfData = false
@@ -114,6 +116,7 @@ struct ScanWalker {
                 // frame costs nothing.
                 if reader.overran && !pendingRestart { return finishWarnings() }
             }
+            progress?.completed(rows: my + 1)
         }
         finishWarnings()
     }

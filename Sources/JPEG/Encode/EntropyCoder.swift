@@ -45,7 +45,8 @@ struct OutOfRange: Error {
 /// What the scan walk does with each block. Segments are restart intervals; each begins with every
 /// DC predictor at 0 (T.81 F.1.1.5.1).
 protocol BlockVisitor {
-    mutating func beginSegment()
+    /// Each component's DC predictor: the DC of its last real block coded.
+    var predictors: UnsafeMutablePointer<Int32> { get }
     mutating func beginMCU()
     /// A real block; returns the natural index of a coefficient out of range, or −1.
     mutating func block(_ coefficients: UnsafePointer<Int32>, component: Int, _ placed: PlacedComponent) -> Int
@@ -55,38 +56,100 @@ protocol BlockVisitor {
     mutating func endSegment(_ segment: Int)
 }
 
-/// Walks the MCUs of `segments` in raster order; in an MCU each component's h × v blocks in raster
-/// order (T.81 A.2.3), a block outside the component's real blocks being a dummy.
-func walk<V: BlockVisitor>(_ layout: ScanLayout, segments: Range<Int>, _ components: UnsafeBufferPointer<PlacedComponent>,
+/// A stretch of the scan that one thread walks: whole restart segments, or a part of one segment
+/// (`mcus`), which starts from the predictors the MCUs before it leave; a part never ends its segment
+/// (`endSegment` is not called): whoever joins the parts pads and marks the end.
+struct ScanPiece: Equatable {
+    var segments: Range<Int>
+    /// The MCUs of a part of the segment `segments.lowerBound`; nil for whole segments.
+    var mcus: Range<Int>?
+
+    /// Pieces for `threads`: one piece on one thread; else whole segments in runs when there are
+    /// enough of them for the threads, else each segment cut into parts of at least `minimumMCUs`.
+    static func split(_ layout: ScanLayout, threads: Int, minimumMCUs: Int = 16) -> [ScanPiece] {
+        let segments = layout.segmentCount, wanted = 4 * threads
+        if threads <= 1 { return [ScanPiece(segments: 0..<segments)] }
+        if segments >= wanted {
+            return (0..<wanted).map { i in ScanPiece(segments: (i * segments / wanted)..<((i + 1) * segments / wanted)) }
+        }
+        return (0..<segments).flatMap { s -> [ScanPiece] in
+            let mcus = layout.segment(s)
+            let parts = max(1, min((wanted + segments - 1) / segments, mcus.count / minimumMCUs))
+            if parts == 1 { return [ScanPiece(segments: s..<(s + 1))] }
+            return (0..<parts).map { i in
+                let lower = mcus.lowerBound + i * mcus.count / parts, upper = mcus.lowerBound + (i + 1) * mcus.count / parts
+                return ScanPiece(segments: s..<(s + 1), mcus: lower..<upper)
+            }
+        }
+    }
+}
+
+/// Walks a piece's MCUs in raster order; in an MCU each component's h × v blocks in raster order
+/// (T.81 A.2.3), a block outside the component's real blocks being a dummy.
+func walk<V: BlockVisitor>(_ layout: ScanLayout, _ piece: ScanPiece, _ components: UnsafeBufferPointer<PlacedComponent>,
                            _ visitor: inout V) -> OutOfRange? {
+    if let mcus = piece.mcus {
+        let segment = piece.segments.lowerBound
+        startingPredictors(layout, at: mcus.lowerBound, segmentStart: layout.segment(segment).lowerBound,
+                           components, into: visitor.predictors)
+        return walk(layout, mcus: mcus, components, &visitor)
+    }
+    for s in piece.segments {
+        visitor.predictors.update(repeating: 0, count: components.count)
+        if let failure = walk(layout, mcus: layout.segment(s), components, &visitor) { return failure }
+        visitor.endSegment(s)
+    }
+    return nil
+}
+
+private func walk<V: BlockVisitor>(_ layout: ScanLayout, mcus: Range<Int>, _ components: UnsafeBufferPointer<PlacedComponent>,
+                                   _ visitor: inout V) -> OutOfRange? {
     let perRow = layout.mcusPerRow
-    for s in segments {
-        visitor.beginSegment()
-        for m in layout.segment(s) {
-            let row = m / perRow, column = m - row * perRow
-            visitor.beginMCU()
-            for c in 0..<components.count {
-                let p = components[c]
-                for y in 0..<p.v {
-                    let by = row * p.v + y
-                    for x in 0..<p.h {
-                        let bx = column * p.h + x
-                        guard bx < p.blocksWide && by < p.blocksHigh else {
-                            visitor.dummyBlock(component: c, p)
-                            continue
-                        }
-                        let block = p.coefficients + (by * p.blocksWide + bx) * 64
-                        let bad = visitor.block(block, component: c, p)
-                        if bad >= 0 {
-                            return OutOfRange(component: c, blockX: bx, blockY: by, index: bad, value: block[bad])
-                        }
+    for m in mcus {
+        let row = m / perRow, column = m - row * perRow
+        visitor.beginMCU()
+        for c in 0..<components.count {
+            let p = components[c]
+            for y in 0..<p.v {
+                let by = row * p.v + y
+                for x in 0..<p.h {
+                    let bx = column * p.h + x
+                    guard bx < p.blocksWide && by < p.blocksHigh else {
+                        visitor.dummyBlock(component: c, p)
+                        continue
+                    }
+                    let block = p.coefficients + (by * p.blocksWide + bx) * 64
+                    let bad = visitor.block(block, component: c, p)
+                    if bad >= 0 {
+                        return OutOfRange(component: c, blockX: bx, blockY: by, index: bad, value: block[bad])
                     }
                 }
             }
         }
-        visitor.endSegment(s)
     }
     return nil
+}
+
+/// The DC predictors in force at MCU `m`: for each component the DC of its last real block in the
+/// MCUs segmentStart..<m (dummy blocks leave the predictor alone), or 0 if there is none.
+func startingPredictors(_ layout: ScanLayout, at m: Int, segmentStart: Int,
+                        _ components: UnsafeBufferPointer<PlacedComponent>, into predictors: UnsafeMutablePointer<Int32>) {
+    let perRow = layout.mcusPerRow
+    for (c, p) in components.enumerated() {
+        predictors[c] = 0
+        search: for earlier in stride(from: m - 1, through: segmentStart, by: -1) {
+            let row = earlier / perRow, column = earlier - row * perRow
+            for y in stride(from: p.v - 1, through: 0, by: -1) {
+                for x in stride(from: p.h - 1, through: 0, by: -1) {
+                    let (bx, by) = (column * p.h + x, row * p.v + y)
+                    if bx < p.blocksWide && by < p.blocksHigh {
+                        predictors[c] = p.coefficients[(by * p.blocksWide + bx) * 64]
+                        break search
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Which zigzag positions 1…63 hold a non-zero coefficient: bit k for position k. Eight values at a
@@ -208,23 +271,19 @@ struct EncodingVisitor: BlockVisitor {
     var writer: BitWriter
     let lastSegment: Int
     let mcuBytes: Int
-    private let lastDC: UnsafeMutablePointer<Int32>
-    private let components: Int
+    let predictors: UnsafeMutablePointer<Int32>
     private let zigzag = ZigzagTables.shared
 
     init(writer: BitWriter, lastSegment: Int, blocksPerMCU: Int, components: Int) {
         self.writer = writer
         self.lastSegment = lastSegment
-        self.components = components
         // The most a block can take: 27 bits DC, 63 × 26 bits AC, all bytes FF-stuffed, and a stored word.
         mcuBytes = blocksPerMCU * 512 + 16
-        lastDC = .allocate(capacity: components)
-        lastDC.initialize(repeating: 0, count: components)
+        predictors = .allocate(capacity: components)
+        predictors.initialize(repeating: 0, count: components)
     }
 
-    func release() { lastDC.deallocate() }
-
-    mutating func beginSegment() { lastDC.update(repeating: 0, count: components) }
+    func release() { predictors.deallocate() }
 
     @inline(__always) mutating func beginMCU() { writer.reserve(mcuBytes) }
 
@@ -233,7 +292,7 @@ struct EncodingVisitor: BlockVisitor {
         // A local sink keeps the bit buffer in registers: the byte stores could otherwise alias `self`.
         var sink = HuffmanSink(writer: writer, dcCodes: p.dc, acCodes: p.ac)
         defer { writer = sink.writer }
-        return codeBlock(b, previousDC: &lastDC[c], zigzag, into: &sink)
+        return codeBlock(b, previousDC: &predictors[c], zigzag, into: &sink)
     }
 
     @inline(__always) mutating func dummyBlock(component: Int, _ p: PlacedComponent) {
@@ -266,31 +325,28 @@ struct CountingSink: SymbolSink {
 /// counts[512·c + s], AC symbols at counts[512·c + 256 + symbol].
 struct CountingVisitor: BlockVisitor {
     let counts: UnsafeMutablePointer<Int>
-    private let lastDC: UnsafeMutablePointer<Int32>
-    private let components: Int
+    let predictors: UnsafeMutablePointer<Int32>
     private let zigzag = ZigzagTables.shared
 
     init(components: Int) {
-        self.components = components
         counts = .allocate(capacity: 512 * components)
         counts.initialize(repeating: 0, count: 512 * components)
-        lastDC = .allocate(capacity: components)
-        lastDC.initialize(repeating: 0, count: components)
+        predictors = .allocate(capacity: components)
+        predictors.initialize(repeating: 0, count: components)
     }
 
     func release() {
         counts.deallocate()
-        lastDC.deallocate()
+        predictors.deallocate()
     }
 
-    mutating func beginSegment() { lastDC.update(repeating: 0, count: components) }
     mutating func beginMCU() {}
     mutating func endSegment(_ segment: Int) {}
 
     @inline(__always)
     mutating func block(_ b: UnsafePointer<Int32>, component c: Int, _ p: PlacedComponent) -> Int {
         var sink = CountingSink(dcCounts: counts + 512 * c, acCounts: counts + 512 * c + 256)
-        return codeBlock(b, previousDC: &lastDC[c], zigzag, into: &sink)
+        return codeBlock(b, previousDC: &predictors[c], zigzag, into: &sink)
     }
 
     @inline(__always) mutating func dummyBlock(component c: Int, _ p: PlacedComponent) {

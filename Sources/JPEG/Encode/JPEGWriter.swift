@@ -15,8 +15,9 @@ public struct JPEGWriteOptions: Sendable, Hashable {
     public var optimizeHuffman: Bool
     /// RST markers every so many MCUs; nil for none.
     public var restart: RestartInterval?
-    /// Threads for the entropy coding: restart segments are independent, so with restarts they are
-    /// coded in parallel. The bytes do not depend on it.
+    /// Threads for the entropy coding: restart segments, or parts of a segment (each starting from the
+    /// DC predictors the blocks before it leave, its bits joined to the stream where the last part
+    /// ended), are coded in parallel. The bytes do not depend on it.
     public var threads: Int
 
     public init(optimizeHuffman: Bool = false, restart: RestartInterval? = nil, threads: Int = 1) {
@@ -136,19 +137,19 @@ public enum JPEGWriter {
 
     // MARK: passes
 
-    /// Each component's 512 symbol counts (DC sizes, then AC symbols), segments counted in parallel.
+    /// Each component's 512 symbol counts (DC sizes, then AC symbols), pieces counted in parallel.
     static func symbolCounts(_ layout: ScanLayout, _ placed: [PlacedComponent], threads: Int) throws(JPEGWriteError) -> [[Int]] {
-        let ranges = chunks(layout.segmentCount, threads: threads)
+        let pieces = ScanPiece.split(layout, threads: threads)
         let n = layout.components.count
         var counts = [[Int]](repeating: [Int](repeating: 0, count: 512), count: n)
-        var failures = [OutOfRange?](repeating: nil, count: ranges.count)
-        var partial = [[Int]](repeating: [], count: ranges.count)
+        var failures = [OutOfRange?](repeating: nil, count: pieces.count)
+        var partial = [[Int]](repeating: [], count: pieces.count)
         placed.withUnsafeBufferPointer { components in
             failures.withUnsafeMutableBufferPointer { failed in
                 partial.withUnsafeMutableBufferPointer { results in
-                    parallelFor(ranges.count, threads: threads) { i in
+                    parallelFor(pieces.count, threads: threads) { i in
                         var visitor = CountingVisitor(components: n)
-                        failed[i] = walk(layout, segments: ranges[i], components, &visitor)
+                        failed[i] = walk(layout, pieces[i], components, &visitor)
                         results[i] = Array(UnsafeBufferPointer(start: visitor.counts, count: 512 * n))
                         visitor.release()
                     }
@@ -162,35 +163,39 @@ public enum JPEGWriter {
         return counts
     }
 
-    /// Header, entropy-coded segments with their RST markers, EOI.
+    /// Header, entropy-coded segments with their RST markers, EOI. Whole segments are coded into
+    /// stuffed bytes; the parts of a segment into raw bits, joined in order into one stuffed stream
+    /// that is then padded and marked as a segment coded whole would be.
     static func encodeScan(_ layout: ScanLayout, _ components: UnsafeBufferPointer<PlacedComponent>, header: [UInt8],
                            threads: Int) throws(JPEGWriteError) -> [UInt8] {
-        let ranges = chunks(layout.segmentCount, threads: threads)
+        let pieces = ScanPiece.split(layout, threads: threads)
         let blocks = layout.mcuCount * layout.blocksPerMCU
         // A first guess at the size (8 bytes a block); the writer grows as needed.
-        let guess = max(4096, 8 * blocks / ranges.count)
-        var writers = [BitWriter?](repeating: nil, count: ranges.count)
-        var failures = [OutOfRange?](repeating: nil, count: ranges.count)
+        let guess = max(4096, 8 * blocks / pieces.count)
+        var writers = [BitWriter?](repeating: nil, count: pieces.count)
+        var failures = [OutOfRange?](repeating: nil, count: pieces.count)
         writers.withUnsafeMutableBufferPointer { written in
             failures.withUnsafeMutableBufferPointer { failed in
-                parallelFor(ranges.count, threads: threads) { i in
-                    var writer = BitWriter(capacity: guess + (i == 0 ? header.count : 0))
-                    if i == 0 { writer.append(header) }
+                parallelFor(pieces.count, threads: threads) { i in
+                    let writer = BitWriter(capacity: guess, stuffs: pieces[i].mcus == nil)
                     var visitor = EncodingVisitor(writer: writer, lastSegment: layout.segmentCount - 1,
                                                   blocksPerMCU: layout.blocksPerMCU, components: components.count)
-                    failed[i] = walk(layout, segments: ranges[i], components, &visitor)
+                    failed[i] = walk(layout, pieces[i], components, &visitor)
                     visitor.release()
                     written[i] = visitor.writer
                 }
             }
         }
-        let parts = writers.map { $0! }
+        var parts = writers.map { $0! }
         defer { for part in parts { part.release() } }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw error(failure) }
+        parts = join(parts, pieces, lastSegment: layout.segmentCount - 1)
         // One copy of every part into the file, then EOI.
-        let total = parts.reduce(2) { $0 + $1.count }
+        let total = parts.reduce(header.count + 2) { $0 + $1.count }
         return [UInt8](unsafeUninitializedCapacity: total) { file, count in
             var next = file.baseAddress!
+            header.withUnsafeBufferPointer { next.update(from: $0.baseAddress!, count: $0.count) }
+            next += header.count
             for part in parts {
                 next.update(from: part.start, count: part.count)
                 next += part.count
@@ -201,10 +206,33 @@ public enum JPEGWriter {
         }
     }
 
-    /// Contiguous runs of segments for the threads (a few per thread, for balance); one run when single-threaded.
-    static func chunks(_ segments: Int, threads: Int) -> [Range<Int>] {
-        let count = threads <= 1 ? 1 : min(segments, 4 * threads)
-        return (0..<count).map { i in (i * segments / count)..<((i + 1) * segments / count) }
+    /// The writers of whole segments as they are; the raw writers of each segment's parts (consecutive
+    /// pieces) joined into one stuffed writer, padded, with the RST marker unless it ends the scan.
+    /// Releases the raw writers it joins.
+    static func join(_ parts: [BitWriter], _ pieces: [ScanPiece], lastSegment: Int) -> [BitWriter] {
+        var joined: [BitWriter] = []
+        var i = 0
+        while i < parts.count {
+            guard pieces[i].mcus != nil else {
+                joined.append(parts[i])
+                i += 1
+                continue
+            }
+            let segment = pieces[i].segments.lowerBound
+            var end = i
+            while end < parts.count && pieces[end].mcus != nil && pieces[end].segments.lowerBound == segment { end += 1 }
+            var writer = BitWriter(capacity: parts[i..<end].reduce(64) { $0 + $1.count + $1.count / 64 })
+            for part in parts[i..<end] {
+                writer.append(bitsOf: part)
+                part.release()
+            }
+            writer.reserve(32)
+            writer.padToByte()
+            if segment != lastSegment { writer.marker(Marker.restart(segment)) }
+            joined.append(writer)
+            i = end
+        }
+        return joined
     }
 
     static func error(_ failure: OutOfRange) -> JPEGWriteError {

@@ -55,7 +55,7 @@ struct FileBenchmark {
         func decode(_ threads: Int) throws -> Double {
             let model = try ImageCodec(config: config, threads: threads, trackRanges: false)
             return try Bench.best(repeats) {
-                _ = try JPEGReader.read(file).pixels(codec: model, upsampling: .fancy)
+                _ = try JPEGReader.decode(file, codec: model, upsampling: .fancy)
             }
         }
         let (encodeOne, encodeAll) = (try encode(1), try encode(processorCount))

@@ -59,8 +59,8 @@ struct Decode: ParsableCommand {
         let codec = try ImageCodec(config: config, threads: threads.threads)
         let decoded: JPEGDecoded, picture: JPEGPicture
         do {
-            decoded = try JPEGReader.read(bytes, budget: memory.memoryBudget)
-            picture = try decoded.pixels(codec: codec, upsampling: upsample, budget: memory.memoryBudget)
+            (decoded, picture) = try JPEGReader.readAndDecode(bytes, codec: codec, upsampling: upsample,
+                                                              budget: memory.memoryBudget)
         } catch { throw CommandError("\(input): \(error)") }
         let seconds = Date().timeIntervalSince(start)
         for w in picture.warnings { warn("\(input): \(w)") }

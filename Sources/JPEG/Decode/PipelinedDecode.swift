@@ -1,0 +1,105 @@
+import Dispatch
+import Golden
+import Synchronization
+
+/// MCU rows the entropy decoder has finished, for a pixel stage following it on another thread.
+/// The decoder stores the count (release) and signals every `bandRows` rows; the follower waits for
+/// a signal and loads the count (acquire), so the coefficients of those rows are visible to it.
+final class ScanProgress: Sendable {
+    let bandRows: Int
+    private let rows = Atomic<Int>(0)
+    private let ended = Atomic<Bool>(false)
+    private let signal = DispatchSemaphore(value: 0)
+
+    init(bandRows: Int) { self.bandRows = max(1, bandRows) }
+
+    func completed(rows n: Int) {
+        rows.store(n, ordering: .releasing)
+        if n % bandRows == 0 { signal.signal() }
+    }
+
+    /// The walk is over (finished, stopped early, or failed): the follower stops.
+    func end() {
+        ended.store(true, ordering: .releasing)
+        signal.signal()
+    }
+
+    /// Waits for the next band; the rows finished so far, or nil once the walk is over.
+    func next() -> Int? {
+        signal.wait()
+        return ended.load(ordering: .acquiring) ? nil : rows.load(ordering: .acquiring)
+    }
+}
+
+/// What a pipelined decode assumes from the headers before the first scan.
+struct BandPlan {
+    var colour: JPEGColourSpace
+    var chroma: ChromaSubsampling
+    var tables: [QuantTable]
+}
+
+extension FileParser {
+    /// A plan when the file can be decoded in a pipeline: a sequential frame whose first scan holds
+    /// every component (so no later scan may change a coefficient), in a layout `ImageCodec.decode`
+    /// takes, with its pixel stage within the budget. nil sends the file down the plain path.
+    func bandPlan(_ first: ScanHeader, budget: MemoryBudget) -> BandPlan? {
+        guard let frame, !frame.type.isProgressive, first.components.count == frame.components.count else { return nil }
+        let colour = colourSpace(of: frame)
+        guard let chroma = JPEGDecoded.chroma(colour, frame.components), colour != .rgb else { return nil }
+        let tables = latched.compactMap { $0 }
+        guard tables.count == frame.components.count else { return nil }
+        guard (try? JPEGDecoded.admitPixelStage(width: frame.width, height: frame.height, coefficients: frame.coefficientCount,
+                                                components: frame.components.count, budget: budget)) != nil else { return nil }
+        return BandPlan(colour: colour, chroma: chroma, tables: tables)
+    }
+
+    /// `decodeAll(from:)` then `pixels`, with the pixel stage following the entropy decoder band by band
+    /// on another thread; the rest of the bands, when the decoder is done, on all of `codec`'s threads.
+    /// If the whole file turns out other than the plan assumed (a marker after the scan changing the
+    /// colour space, say), the pixels are made again from the coefficients the plain way.
+    mutating func decodeInBands(from first: ScanHeader, _ plan: BandPlan, codec: ImageCodec, upsampling: Upsampling,
+                                budget: MemoryBudget) throws(JPEGDecodeError) -> (JPEGDecoded, JPEGPicture) {
+        let frame = frame!
+        let interleaved = frame.components.count > 1
+        // Zeroed on all threads before the walk (a first scan leaves the coefficients it skips at zero).
+        var planes = frame.components.map { c in
+            [Int32](unsafeUninitializedCapacity: c.blockCount * 64) { buffer, count in
+                parallelChunks(buffer.count, threads: codec.threads, minimumChunk: 1 << 16) { range in
+                    (buffer.baseAddress! + range.lowerBound).initialize(repeating: 0, count: range.count)
+                }
+                count = buffer.count
+            }
+        }
+        var pixels: (Image, OverflowReport)?
+        try withPointers(&planes) { (pointers) throws(JPEGDecodeError) in
+            let components = frame.components.enumerated().map { i, c in
+                BandComponent(coefficients: pointers[i], width: c.width, height: c.height, table: plan.tables[i],
+                              blockRowsPerBandRow: interleaved ? c.v : 1)
+            }
+            let (_, image, report) = try codec.decodeInBands(
+                components, chroma: plan.chroma, width: frame.width, height: frame.height,
+                bandRows: interleaved ? frame.mcusHigh : frame.components[0].blocksHigh,
+                imageRowsPerBandRow: interleaved ? 8 * frame.maxV : 8, upsampling: upsampling
+            ) { (bands) throws(JPEGDecodeError) in
+                let progress = ScanProgress(bandRows: bands.bandRows / 48)
+                let follower = DispatchGroup()
+                DispatchQueue.global().async(group: follower) {
+                    while let rows = progress.next() { bands.decode(upTo: rows, threads: 1) }
+                }
+                defer {
+                    progress.end()
+                    follower.wait()
+                }
+                self.progress = progress
+                try decodeScans(first: first, frame: frame, planes: pointers)
+            }
+            pixels = (image, report)
+        }
+        let decoded = finish(frame: frame, planes: planes)
+        guard let (image, report) = pixels, decoded.scans == 1, decoded.colourSpace == plan.colour,
+              decoded.chroma == plan.chroma, decoded.encoded.components.map(\.table) == plan.tables else {
+            return (decoded, try decoded.pixels(codec: codec, upsampling: upsampling, budget: budget))
+        }
+        return (decoded, JPEGPicture(image: image, report: report, warnings: decoded.notes(for: codec)))
+    }
+}
