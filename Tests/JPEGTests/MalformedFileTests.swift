@@ -41,28 +41,34 @@ import Testing
 
     /// Reads, and on success decodes to pixels; an error must say something. Returns the image or nil.
     @discardableResult
-    /// `read` then `pixels`; and `JPEGReader.decode` on two threads (the pipelined path for a
-    /// sequential file), which must give the same image, warnings and error.
+    /// `read` then `pixels`; and `JPEGReader.decode` on one and two threads (in bands, for a sequential
+    /// file), which must give the same image, warnings and error.
     static func attempt(_ jpeg: [UInt8], _ label: String, codec: ImageCodec,
                         budget: MemoryBudget = .standard) -> (image: Image?, error: JPEGDecodeError?, warnings: [String]) {
-        var pipelined = codec
-        pipelined.threads = 2
-        let direct = Result { () throws(JPEGDecodeError) in
-            try JPEGReader.decode(jpeg, codec: pipelined, upsampling: .fancy, budget: budget)
+        let direct = [1, 2].map { threads in
+            var banded = codec
+            banded.threads = threads
+            return Result { () throws(JPEGDecodeError) in
+                try JPEGReader.decode(jpeg, codec: banded, upsampling: .fancy, budget: budget)
+            }
         }
         do {
             let decoded = try JPEGReader.read(jpeg, budget: budget)
             let picture = try decoded.pixels(codec: codec, upsampling: .fancy, budget: budget)
             #expect(picture.image.width == decoded.width && picture.image.height == decoded.height, "\(label)")
-            let same = (try? direct.get()).map { $0.image == picture.image && $0.warnings == picture.warnings } ?? false
-            #expect(same, "\(label): JPEGReader.decode on two threads differs from read + pixels")
+            for (threads, result) in zip([1, 2], direct) {
+                let same = (try? result.get()).map { $0.image == picture.image && $0.warnings == picture.warnings } ?? false
+                #expect(same, "\(label): JPEGReader.decode on \(threads) thread(s) differs from read + pixels")
+            }
             return (picture.image, nil, picture.warnings)
         } catch {
             #expect(error.message.count > 10 && error.message.contains(where: \.isLetter), "\(label): '\(error.message)'")
-            if case .failure(let other) = direct {
-                #expect(other.message == error.message, "\(label): decode fails with '\(other.message)'")
-            } else {
-                Issue.record("\(label): JPEGReader.decode on two threads gives an image, read + pixels '\(error.message)'")
+            for (threads, result) in zip([1, 2], direct) {
+                if case .failure(let other) = result {
+                    #expect(other.message == error.message, "\(label): decode on \(threads) thread(s) fails with '\(other.message)'")
+                } else {
+                    Issue.record("\(label): JPEGReader.decode on \(threads) thread(s) gives an image, read + pixels '\(error.message)'")
+                }
             }
             return (nil, error, [])
         }

@@ -132,8 +132,9 @@ extension JPEGDecoded {
 
 extension JPEGReader {
     /// Reads a JPEG file and decodes it to pixels through `codec`: `read` then `JPEGDecoded.pixels`,
-    /// with the same result. With more than one thread, a sequential file in one scan is decoded in a
-    /// pipeline: the pixel stage follows the entropy decoder band by band on another thread.
+    /// with the same result. A sequential file in one scan is decoded in bands: the pixel stage follows
+    /// the entropy decoder band by band, on the same thread while the band is in cache, or with more
+    /// than one thread on another thread.
     public static func decode(_ bytes: [UInt8], codec: ImageCodec, upsampling: Upsampling = .fancy,
                               budget: MemoryBudget = .standard,
                               limits: Limits = Limits()) throws(JPEGDecodeError) -> JPEGPicture {
@@ -147,7 +148,7 @@ extension JPEGReader {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JPEGDecodeError) -> (JPEGDecoded, JPEGPicture) in
             var parser = FileParser(bytes: buffer, budget: budget, limits: limits)
             let first = try parser.headers()
-            if codec.threads > 1, let plan = parser.bandPlan(first, budget: budget) {
+            if let plan = parser.bandPlan(first, budget: budget) {
                 return try parser.decodeInBands(from: first, plan, codec: codec, upsampling: upsampling, budget: budget)
             }
             let decoded = try parser.decodeAll(from: first)

@@ -2,20 +2,28 @@ import Dispatch
 import Golden
 import Synchronization
 
-/// MCU rows the entropy decoder has finished, for a pixel stage following it on another thread.
-/// The decoder stores the count (release) and signals every `bandRows` rows; the follower waits for
-/// a signal and loads the count (acquire), so the coefficients of those rows are visible to it.
-final class ScanProgress: Sendable {
+/// MCU rows the entropy decoder has finished, for the pixel stage that follows it. On another
+/// thread: the decoder stores the count (release) and signals every `bandRows` rows; the follower
+/// waits for a signal and loads the count (acquire), so the coefficients of those rows are visible to
+/// it. On the decoder's own thread (`inline`): every `bandRows` rows it runs the follower itself,
+/// while the band's coefficients are still in cache.
+final class ScanProgress: @unchecked Sendable {  // `inline` is called on the decoder's thread only
     let bandRows: Int
+    private let inline: ((Int) -> Void)?
     private let rows = Atomic<Int>(0)
     private let ended = Atomic<Bool>(false)
     private let signal = DispatchSemaphore(value: 0)
 
-    init(bandRows: Int) { self.bandRows = max(1, bandRows) }
+    init(bandRows: Int, inline: ((Int) -> Void)? = nil) {
+        self.bandRows = max(1, bandRows)
+        self.inline = inline
+    }
 
     func completed(rows n: Int) {
+        guard n % bandRows == 0 else { return }
+        if let inline { return inline(n) }
         rows.store(n, ordering: .releasing)
-        if n % bandRows == 0 { signal.signal() }
+        signal.signal()
     }
 
     /// The walk is over (finished, stopped early, or failed): the follower stops.
@@ -53,8 +61,9 @@ extension FileParser {
         return BandPlan(colour: colour, chroma: chroma, tables: tables)
     }
 
-    /// `decodeAll(from:)` then `pixels`, with the pixel stage following the entropy decoder band by band
-    /// on another thread; the rest of the bands, when the decoder is done, on all of `codec`'s threads.
+    /// `decodeAll(from:)` then `pixels`, with the pixel stage following the entropy decoder band by band:
+    /// on one thread, each band as soon as it is read; on several, on another thread, and the rest of
+    /// the bands, when the decoder is done, on all of `codec`'s threads.
     /// If the whole file turns out other than the plan assumed (a marker after the scan changing the
     /// colour space, say), the pixels are made again from the coefficients the plain way.
     mutating func decodeInBands(from first: ScanHeader, _ plan: BandPlan, codec: ImageCodec, upsampling: Upsampling,
@@ -81,6 +90,10 @@ extension FileParser {
                 bandRows: interleaved ? frame.mcusHigh : frame.components[0].blocksHigh,
                 imageRowsPerBandRow: interleaved ? 8 * frame.maxV : 8, upsampling: upsampling
             ) { (bands) throws(JPEGDecodeError) in
+                if codec.threads == 1 {
+                    self.progress = ScanProgress(bandRows: 2) { bands.decode(upTo: $0, threads: 1) }
+                    return try decodeScans(first: first, frame: frame, planes: pointers)
+                }
                 let progress = ScanProgress(bandRows: bands.bandRows / 48)
                 let follower = DispatchGroup()
                 DispatchQueue.global().async(group: follower) {
