@@ -107,12 +107,12 @@ struct FuzzCase {
         let f = (scalar.forwardTransform(samples: samples), lanes.forwardTransform(samples: samples),
                  graph.forwardTransform(samples: samples))
         problems += check("fdct", Result(f.0.coefficients, f.0.report),
-                          [("lanes", Result(f.1.coefficients, f.1.report)), ("graph", Result(f.2.coefficients, f.2.report))])
+                          [("lanes", Result(f.1.coefficients, f.1.report)), ("graph", Result(f.2.values, f.2.report))])
 
         let e = (scalar.encode(samples: samples, table: table), lanes.encode(samples: samples, table: table),
                  graph.encode(samples: samples, table: table), lanes.encode(samples: samples, table: table, trackRanges: false))
         problems += check("quantize", Result(e.0.coefficients, e.0.report),
-                          [("lanes", Result(e.1.coefficients, e.1.report)), ("graph", Result(e.2.coefficients, e.2.report)),
+                          [("lanes", Result(e.1.coefficients, e.1.report)), ("graph", Result(e.2.values, e.2.report)),
                            ("lanes untracked", Result(e.3.coefficients, e.3.report, tracked: false))])
 
         let coefficients = e.0.coefficients + coefficientBlocks()
@@ -120,10 +120,19 @@ struct FuzzCase {
                  graph.decode(coefficients: coefficients.map(Int.init), table: table),
                  lanes.decode(coefficients: coefficients, table: table, trackRanges: false))
         problems += check("decode", Result(d.0.samples, d.0.report),
-                          [("lanes", Result(d.1.samples, d.1.report)), ("graph", Result(d.2.samples, d.2.report)),
+                          [("lanes", Result(d.1.samples, d.1.report)), ("graph", Result(d.2.values, d.2.report)),
                            ("lanes untracked", Result(d.3.samples, d.3.report, tracked: false))])
 
-        tally.blocks += (samples.count * 2 + coefficients.count) / 64
+        // The traced intervals (the widths the emitters print) must hold every value; the graphs also
+        // take the coefficients beyond Int32 that the quantized register's format allows.
+        let wide = coefficientBlocks(within: graph.decodableCoefficients)
+        let w = graph.decode(coefficients: wide, table: table)
+        for (stage, run) in [("fdct", f.2), ("quantize", e.2), ("decode", d.2), ("decode, full coefficient range", w)]
+            where run.outsideTracedRange > 0 {
+            problems.append("\(stage) (graph): \(run.outsideTracedRange) values outside their node's traced interval")
+        }
+
+        tally.blocks += (samples.count * 2 + coefficients.count + wide.count) / 64
         // Only the configurable registers: range_index and sample overflow in every configuration.
         let configurable = Register.allCases.filter { $0 != .rangeIndex && $0 != .sample }
         let overflowed = configurable.filter { (e.0.report.overflows[$0] ?? 0) + (d.0.report.overflows[$0] ?? 0) > 0 }
@@ -216,7 +225,12 @@ struct FuzzCase {
     /// signs of a basis pattern, a DC or one AC alone at an extreme, uniform and sparse random values.
     mutating func coefficientBlocks() -> [Int32] {
         let accepted = graph.decodableCoefficients
-        let lo = max(accepted.lowerBound, Int(Int32.min)), hi = min(accepted.upperBound, Int(Int32.max))
+        return coefficientBlocks(within: max(accepted.lowerBound, Int(Int32.min))...min(accepted.upperBound, Int(Int32.max)))
+            .map { Int32($0) }
+    }
+
+    mutating func coefficientBlocks(within range: ClosedRange<Int>) -> [Int] {
+        let (lo, hi) = (range.lowerBound, range.upperBound)
         var blocks: [[Int]] = [[Int](repeating: hi, count: 64), [Int](repeating: lo, count: 64)]
         for _ in 0..<6 {
             let (u, v) = (draws.int(0...7), draws.int(0...7))
@@ -232,6 +246,6 @@ struct FuzzCase {
             let sparse = draws.chance(0.5)
             blocks.append((0..<64).map { _ in sparse && draws.chance(0.8) ? 0 : draws.int(lo...hi) })
         }
-        return blocks.flatMap { $0.map { Int32($0) } }
+        return blocks.flatMap { $0 }
     }
 }

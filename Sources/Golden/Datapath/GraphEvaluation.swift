@@ -8,6 +8,8 @@
 /// keeps the value modulo 2^bits, in the format's range (lo + ((a − lo) mod 2^bits)). Unlike the
 /// scalar model, which counts only at registers the value ranges say can overflow, every register
 /// here counts every value it changed, so an unsound range proof shows as a different report.
+/// Every value is also checked against its node's traced interval (the proof the emitters size their
+/// wires by); values outside are counted in `RegisterObservations.outsideTracedRange`.
 public struct EvaluableGraph: Sendable {
     /// One node as the evaluator runs it: an operation on earlier slots.
     @usableFromInline
@@ -24,6 +26,8 @@ public struct EvaluableGraph: Sendable {
         @usableFromInline var k: Int
         /// For a register: its upper bound, the wrap mask 2^bits − 1, and `Register.rawValue`.
         @usableFromInline var hi: Int, mask: Int, register: Int
+        /// The node's traced interval.
+        @usableFromInline var low: Int, high: Int
     }
 
     @usableFromInline let instructions: [Instruction]
@@ -45,7 +49,8 @@ public struct EvaluableGraph: Sendable {
             precondition(node.inputs.allSatisfy { $0 < index }, "node \(index) uses a later node")
             let a = node.inputs.first ?? 0, b = node.inputs.count > 1 ? node.inputs[1] : 0
             func make(_ code: Instruction.Code, _ k: Int = 0) -> Instruction {
-                Instruction(code: code, a: a, b: b, k: k, hi: 0, mask: 0, register: 0)
+                Instruction(code: code, a: a, b: b, k: k, hi: 0, mask: 0, register: 0,
+                            low: node.range.lowerBound, high: node.range.upperBound)
             }
             switch node.op {
             case .input(let name):
@@ -88,6 +93,7 @@ public struct EvaluableGraph: Sendable {
             for n in 0..<code.count {
                 let i = code[n]
                 let x = slots[i.a], y = slots[i.b]
+                defer { if slots[n] < i.low || slots[n] > i.high { seen.noteOutsideTracedRange(node: n) } }
                 switch i.code {
                 case .input: continue
                 case .add: slots[n] = x &+ y
@@ -155,8 +161,19 @@ public struct RegisterObservations: Sendable {
     @usableFromInline var overflows = [Int](repeating: 0, count: Register.allCases.count)
     @usableFromInline var minimum = [Int](repeating: .max, count: Register.allCases.count)
     @usableFromInline var maximum = [Int](repeating: .min, count: Register.allCases.count)
+    /// Values (inputs included) that fell outside their node's traced interval, and the first such
+    /// node: nonzero means the inputs left the domain the graph was traced for, or the interval
+    /// arithmetic is unsound.
+    public private(set) var outsideTracedRange = 0
+    public private(set) var firstNodeOutsideTracedRange: Int?
 
     public init() {}
+
+    @usableFromInline
+    mutating func noteOutsideTracedRange(node: Int) {
+        outsideTracedRange += 1
+        if firstNodeOutsideTracedRange == nil { firstNodeOutsideTracedRange = node }
+    }
 
     @inlinable @inline(__always)
     mutating func note(_ arrived: Int, narrowedTo kept: Int, at register: Int) {

@@ -33,18 +33,22 @@ public struct GraphBlockCodec: Sendable {
     /// quantized register's format, or what the quantizer can produce when that keeps full precision).
     public var decodableCoefficients: ClosedRange<Int> { graphs.dequantize.nodes[dequantize.inputNodes[0]].range }
 
-    /// Samples (0...255) → FDCT outputs (the fdct_output register).
-    public func forwardTransform(samples: [UInt8]) -> (coefficients: [Int], report: OverflowReport) {
-        encode(samples, table: nil)
+    /// What a run gives: its outputs, the overflow report, and how many values left their node's
+    /// traced interval (see `RegisterObservations.outsideTracedRange`; 0 for inputs in the traced domain).
+    public struct Run: Sendable {
+        public var values: [Int]
+        public var report: OverflowReport
+        public var outsideTracedRange: Int
     }
+
+    /// Samples (0...255) → FDCT outputs (the fdct_output register).
+    public func forwardTransform(samples: [UInt8]) -> Run { encode(samples, table: nil) }
 
     /// Samples (0...255) → quantized coefficients.
-    public func encode(samples: [UInt8], table: QuantTable) -> (coefficients: [Int], report: OverflowReport) {
-        encode(samples, table: table)
-    }
+    public func encode(samples: [UInt8], table: QuantTable) -> Run { encode(samples, table: table) }
 
-    /// Quantized coefficients → samples.
-    public func decode(coefficients: [Int], table: QuantTable) -> (samples: [Int], report: OverflowReport) {
+    /// Quantized coefficients (within `decodableCoefficients`) → samples.
+    public func decode(coefficients: [Int], table: QuantTable) -> Run {
         precondition(coefficients.count % 64 == 0)
         let divisor = BlockCodec.EntryTable(table, reciprocalBits: graphs.config.quantizerReciprocalBits).divisor
         var seen = RegisterObservations()
@@ -71,11 +75,11 @@ public struct GraphBlockCodec: Sendable {
         }
         var report = OverflowReport()
         seen.accumulate(into: &report)
-        return (out, report)
+        return Run(values: out, report: report, outsideTracedRange: seen.outsideTracedRange)
     }
 
     /// `table == nil` stops after the FDCT.
-    func encode(_ samples: [UInt8], table: QuantTable?) -> (coefficients: [Int], report: OverflowReport) {
+    func encode(_ samples: [UInt8], table: QuantTable?) -> Run {
         precondition(samples.count % 64 == 0)
         let entries = table.map { BlockCodec.EntryTable($0, reciprocalBits: graphs.config.quantizerReciprocalBits) }
         var seen = RegisterObservations()
@@ -106,7 +110,7 @@ public struct GraphBlockCodec: Sendable {
         }
         var report = OverflowReport()
         seen.accumulate(into: &report)
-        return (out, report)
+        return Run(values: out, report: report, outsideTracedRange: seen.outsideTracedRange)
     }
 
     /// The buffers one run reuses for every graph call: a graph's inputs, outputs and slots, and two
