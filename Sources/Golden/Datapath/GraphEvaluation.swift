@@ -89,37 +89,50 @@ public struct EvaluableGraph: Sendable {
     public func evaluate(_ inputs: UnsafePointer<Int>, _ outputs: UnsafeMutablePointer<Int>,
                          slots: UnsafeMutablePointer<Int>, observing seen: inout RegisterObservations) {
         for (position, node) in inputNodes.enumerated() { slots[node] = inputs[position] }
+        var outside = 0, firstOutside: Int?
         instructions.withUnsafeBufferPointer { code in
+        seen.table.withUnsafeMutableBufferPointer { table in
+            let count = RegisterObservations.registerCount
+            let (overflows, minimum, maximum) = (table.baseAddress!, table.baseAddress! + count, table.baseAddress! + 2 * count)
+            /// What arrived at register r and what it kept.
+            @inline(__always) func note(_ arrived: Int, _ kept: Int, _ r: Int) {
+                if arrived != kept { overflows[r] &+= 1 }
+                minimum[r] = Swift.min(minimum[r], arrived)
+                maximum[r] = Swift.max(maximum[r], arrived)
+            }
             for n in 0..<code.count {
                 let i = code[n]
                 let x = slots[i.a], y = slots[i.b]
-                defer { if slots[n] < i.low || slots[n] > i.high { seen.noteOutsideTracedRange(node: n) } }
+                let v: Int
                 switch i.code {
                 case .input: continue
-                case .add: slots[n] = x &+ y
-                case .subtract: slots[n] = x &- y
-                case .addConstant: slots[n] = x &+ i.k
-                case .multiplyConstant: slots[n] = x &* i.k
-                case .multiply: slots[n] = x &* y
-                case .shiftLeft: slots[n] = x &<< i.k
-                case .shiftRight: slots[n] = x &>> i.k
-                case .shiftRightVariable: slots[n] = x &>> y
-                case .magnitude: slots[n] = x < 0 ? 0 &- x : x
-                case .applySign: slots[n] = x < 0 ? 0 &- y : y
-                case .registerNone:
-                    seen.note(x, narrowedTo: x, at: i.register)
-                    slots[n] = x
-                case .registerSaturate:
-                    let v = Swift.min(Swift.max(x, i.k), i.hi)
-                    seen.note(x, narrowedTo: v, at: i.register)
-                    slots[n] = v
-                case .registerWrap:
-                    let v = ((x &- i.k) & i.mask) &+ i.k
-                    seen.note(x, narrowedTo: v, at: i.register)
-                    slots[n] = v
+                case .add: v = x &+ y
+                case .subtract: v = x &- y
+                case .addConstant: v = x &+ i.k
+                case .multiplyConstant: v = x &* i.k
+                case .multiply: v = x &* y
+                case .shiftLeft: v = x &<< i.k
+                case .shiftRight: v = x &>> i.k
+                case .shiftRightVariable: v = x &>> y
+                case .magnitude: v = x < 0 ? 0 &- x : x
+                case .applySign: v = x < 0 ? 0 &- y : y
+                case .registerNone: v = x; note(x, v, i.register)
+                case .registerSaturate: v = Swift.min(Swift.max(x, i.k), i.hi); note(x, v, i.register)
+                case .registerWrap: v = ((x &- i.k) & i.mask) &+ i.k; note(x, v, i.register)
+                }
+                slots[n] = v
+                if v < i.low || v > i.high {
+                    outside += 1
+                    if firstOutside == nil { firstOutside = n }
                 }
             }
+        }}
+        // Inputs are held to their traced intervals too (the domain the graph was traced for).
+        for node in inputNodes where slots[node] < instructions[node].low || slots[node] > instructions[node].high {
+            outside += 1
+            if firstOutside == nil { firstOutside = node }
         }
+        if outside > 0 { seen.noteOutsideTracedRange(outside, firstNode: firstOutside!) }
         for (position, node) in outputNodes.enumerated() { outputs[position] = slots[node] }
     }
 
@@ -158,9 +171,10 @@ extension DataflowGraph {
 /// What the registers of a graph evaluation saw: per register (by `Register.rawValue`) the values
 /// changed by narrowing and the extremes of what arrived, before narrowing.
 public struct RegisterObservations: Sendable {
-    @usableFromInline var overflows = [Int](repeating: 0, count: Register.allCases.count)
-    @usableFromInline var minimum = [Int](repeating: .max, count: Register.allCases.count)
-    @usableFromInline var maximum = [Int](repeating: .min, count: Register.allCases.count)
+    /// Per register: values changed by narrowing, then the smallest, then the largest arrival.
+    @usableFromInline var table = [Int](repeating: 0, count: registerCount)
+        + [Int](repeating: .max, count: registerCount) + [Int](repeating: .min, count: registerCount)
+    @usableFromInline static let registerCount = Register.allCases.count
     /// Values (inputs included) that fell outside their node's traced interval, and the first such
     /// node: nonzero means the inputs left the domain the graph was traced for, or the interval
     /// arithmetic is unsound.
@@ -170,23 +184,18 @@ public struct RegisterObservations: Sendable {
     public init() {}
 
     @usableFromInline
-    mutating func noteOutsideTracedRange(node: Int) {
-        outsideTracedRange += 1
-        if firstNodeOutsideTracedRange == nil { firstNodeOutsideTracedRange = node }
-    }
-
-    @inlinable @inline(__always)
-    mutating func note(_ arrived: Int, narrowedTo kept: Int, at register: Int) {
-        if arrived != kept { overflows[register] &+= 1 }
-        minimum[register] = Swift.min(minimum[register], arrived)
-        maximum[register] = Swift.max(maximum[register], arrived)
+    mutating func noteOutsideTracedRange(_ count: Int, firstNode: Int) {
+        outsideTracedRange += count
+        if firstNodeOutsideTracedRange == nil { firstNodeOutsideTracedRange = firstNode }
     }
 
     /// Adds these observations into `report`, as the scalar and lane evaluators do theirs.
     public func accumulate(into report: inout OverflowReport) {
+        let count = Self.registerCount
         for r in Register.allCases {
-            let i = r.rawValue, reached = minimum[i] <= maximum[i]
-            report.add(r, overflows: overflows[i], minimum: reached ? minimum[i] : nil, maximum: reached ? maximum[i] : nil)
+            let (overflows, minimum, maximum) = (table[r.rawValue], table[count + r.rawValue], table[2 * count + r.rawValue])
+            let reached = minimum <= maximum
+            report.add(r, overflows: overflows, minimum: reached ? minimum : nil, maximum: reached ? maximum : nil)
         }
     }
 }
