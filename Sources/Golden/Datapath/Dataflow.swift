@@ -71,8 +71,7 @@ public struct DataflowTracer: DatapathArithmetic {
 
     private mutating func append(_ op: DataflowGraph.Op, _ inputs: [Int], _ range: ClosedRange<Int>,
                                  mayOverflow: Bool = false) -> Int {
-        let limit = 1 << 62
-        if rangeError == nil && (range.lowerBound < -limit || range.upperBound > limit) {
+        if rangeError == nil && (range.lowerBound < -Self.limit || range.upperBound > Self.limit) {
             rangeError = DataflowRangeError(description: "a value of the datapath needs more than 62 bits (\(op)); "
                 + "narrow a register or lower dct_constant_bits")
         }
@@ -82,12 +81,18 @@ public struct DataflowTracer: DatapathArithmetic {
 
     private func r(_ n: Int) -> ClosedRange<Int> { graph.nodes[n].range }
 
-    /// Interval product: the extremes are among the four corner products (saturating at ±2^62 so a
+    /// The largest magnitude the evaluators hold (2^62), and where interval ends saturate: one beyond
+    /// it, so that a saturated interval is itself reported by `append` (saturating at the limit
+    /// exactly would pass the check and leave a too-wide design with clamped widths).
+    static let limit = 1 << 62
+    static let saturated = limit + 1
+
+    /// Interval product: the extremes are among the four corner products (saturating beyond ±2^62 so a
     /// too-wide design is reported, not trapped).
     private static func product(_ a: ClosedRange<Int>, _ b: ClosedRange<Int>) -> ClosedRange<Int> {
         func mul(_ x: Int, _ y: Int) -> Int {
             let (p, o) = x.multipliedReportingOverflow(by: y)
-            return o ? ((x < 0) != (y < 0) ? Int.min / 2 : Int.max / 2) : max(min(p, Int.max / 2), Int.min / 2)
+            return o ? ((x < 0) != (y < 0) ? -saturated : saturated) : max(min(p, saturated), -saturated)
         }
         let c = [mul(a.lowerBound, b.lowerBound), mul(a.lowerBound, b.upperBound),
                  mul(a.upperBound, b.lowerBound), mul(a.upperBound, b.upperBound)]
@@ -96,7 +101,7 @@ public struct DataflowTracer: DatapathArithmetic {
 
     private static func clampedSum(_ x: Int, _ y: Int) -> Int {
         let (s, o) = x.addingReportingOverflow(y)
-        return o ? (x < 0 ? Int.min / 2 : Int.max / 2) : max(min(s, Int.max / 2), Int.min / 2)
+        return o ? (x < 0 ? -saturated : saturated) : max(min(s, saturated), -saturated)
     }
 
     public mutating func add(_ a: Int, _ b: Int) -> Int {
