@@ -10,7 +10,7 @@ extension ImageCodec {
             ratio.h >= 1 && ratio.v >= 1 && plane.width * ratio.h >= width && plane.height * ratio.v >= height
         }, "each plane covers the image at its ratio")
         let n = planes.count, count = width * height * n, threads = self.threads
-        let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+        let samples = [UInt8](largeUninitialized: count) { out in
             let o = UncheckedSendable(out.baseAddress!)
             Self.withRows(planes) { sources in
                 parallelChunks(height, threads: threads, minimumChunk: 16) { rows in
@@ -18,7 +18,6 @@ extension ImageCodec {
                                  convertsColour: convertsColour, into: o.value)
                 }
             }
-            initialized = count
         }
         return Image(width: width, height: height, components: n, samples: samples)
     }

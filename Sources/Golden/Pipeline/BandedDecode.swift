@@ -51,7 +51,12 @@ public final class BandedDecoder: @unchecked Sendable {  // used by one thread a
         (self.width, self.height, self.imageRowsPerBandRow) = (width, height, imageRowsPerBandRow)
         self.upsampling = upsampling
         self.bandRows = bandRows
-        planes = components.map { .allocate(capacity: $0.blocksWide * $0.blocksHigh * 64) }
+        planes = components.map { c in
+            let bytes = c.blocksWide * c.blocksHigh * 64
+            let plane = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes)
+            HugePages.advise(plane, bytes: bytes)
+            return plane
+        }
         sources = zip(components, planes).map { c, plane in
             Resampling.PlaneRows(base: plane, width: c.width, height: c.height, stride: 8 * c.blocksWide)
         }
@@ -108,7 +113,7 @@ extension ImageCodec {
                                            _ body: (BandedDecoder) throws(E) -> R) throws(E) -> (R, Image, OverflowReport) {
         let n = components.count, count = width * height * n
         var result: Result<(R, OverflowReport), E>!
-        let samples = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+        let samples = [UInt8](largeUninitialized: count) { out in
             let bands = BandedDecoder(codec: self, components: components, chroma: chroma, width: width, height: height,
                                       bandRows: bandRows, imageRowsPerBandRow: imageRowsPerBandRow,
                                       upsampling: upsampling, out: out.baseAddress!)
@@ -119,7 +124,6 @@ extension ImageCodec {
             } catch {
                 result = .failure(error)
             }
-            initialized = count
         }
         let (value, report) = try result.get()
         return (value, Image(width: width, height: height, components: n, samples: samples), report)

@@ -81,9 +81,8 @@ public struct ImageCodec: Sendable {
                         parallelChunks(w * h, threads: threads, minimumChunk: 65536) { convert(source.value, targets.value, $0) }
                         return
                     }
-                    made.append([UInt8](unsafeUninitializedCapacity: w * h) { buffer, initialized in
+                    made.append([UInt8](largeUninitialized: w * h) { buffer in
                         fill(index + 1, pointers + [buffer.baseAddress!])
-                        initialized = w * h
                     })
                 }
                 fill(0, [])

@@ -32,18 +32,24 @@ public struct ComponentPlane: Sendable, Equatable {
     public var blockCount: Int { blocksWide * blocksHigh }
 
     public init(width: Int, height: Int) {
+        self.init(width: width, height: height, uninitialized: false)
+    }
+
+    /// `uninitialized`: for a caller that writes every sample (no zero fill first).
+    init(width: Int, height: Int, uninitialized: Bool) {
         self.width = width
         self.height = height
         blocksWide = (width + 7) / 8
         blocksHigh = (height + 7) / 8
-        samples = [UInt8](repeating: 0, count: blocksWide * blocksHigh * 64)
+        let count = blocksWide * blocksHigh * 64
+        samples = uninitialized ? [UInt8](largeUninitialized: count) { _ in } : [UInt8](repeating: 0, count: count)
     }
 
     /// The blocks in raster order, 64 samples each, row-major within a block (block rows split over
     /// `threads`).
     public func blocks(threads: Int = 1) -> [UInt8] {
         let (stride, wide) = (self.stride, blocksWide)
-        return [UInt8](unsafeUninitializedCapacity: samples.count) { o, initialized in
+        return [UInt8](largeUninitialized: samples.count) { o in
             samples.withUnsafeBufferPointer { s in
                 let (from, to) = (UncheckedSendable(s.baseAddress!), UncheckedSendable(o.baseAddress!))
                 parallelChunks(blocksHigh, threads: threads, minimumChunk: 8) { blockRows in
@@ -57,7 +63,6 @@ public struct ComponentPlane: Sendable, Equatable {
                     }
                 }
             }
-            initialized = samples.count
         }
     }
 

@@ -9,8 +9,9 @@ public enum Resampling {
     public static func downsample(_ full: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
                                   factors: (h: Int, v: Int), threads: Int) -> ComponentPlane {
         var plane = ComponentPlane(width: (width + factors.h - 1) / factors.h,
-                                   height: (height + factors.v - 1) / factors.v)
+                                   height: (height + factors.v - 1) / factors.v, uninitialized: true)
         let stride = plane.stride, realHeight = plane.height, paddedHeight = plane.paddedHeight
+        // Every padded row is written below.
         plane.samples.withUnsafeMutableBufferPointer { out in
             let o = UncheckedSendable(out.baseAddress!)
             parallelChunks(paddedHeight, threads: threads, minimumChunk: 16) { rows in

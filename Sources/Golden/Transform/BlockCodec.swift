@@ -27,9 +27,8 @@ public struct BlockCodec: Sendable {
                        threads: Int = 1) -> (coefficients: [Int32], report: OverflowReport) {
         // Every coefficient is written (by the threads, which also take the first touch of the pages).
         var report = OverflowReport()
-        let out = [Int32](unsafeUninitializedCapacity: samples.count) { o, initialized in
+        let out = [Int32](largeUninitialized: samples.count) { o in
             report = samples.withUnsafeBufferPointer { encode(samples: $0, into: o, table: table, trackRanges: trackRanges, threads: threads) }
-            initialized = samples.count
         }
         return (out, report)
     }
@@ -64,9 +63,8 @@ public struct BlockCodec: Sendable {
                        threads: Int = 1) -> (samples: [UInt8], report: OverflowReport) {
         // Every sample is written (by the threads).
         var report = OverflowReport()
-        let out = [UInt8](unsafeUninitializedCapacity: coefficients.count) { o, initialized in
+        let out = [UInt8](largeUninitialized: coefficients.count) { o in
             report = coefficients.withUnsafeBufferPointer { decode(coefficients: $0, into: o, table: table, trackRanges: trackRanges, threads: threads) }
-            initialized = coefficients.count
         }
         return (out, report)
     }

@@ -135,7 +135,7 @@ struct FileParser {
     /// Decodes every scan from the first to the end into coefficients.
     mutating func decodeAll(from first: ScanHeader) throws(JPEGDecodeError) -> JPEGDecoded {
         let frame = frame!
-        var planes = frame.components.map { [Int32](repeating: 0, count: $0.blockCount * 64) }
+        var planes = frame.components.map { [Int32](largeUninitialized: $0.blockCount * 64) { $0.initialize(repeating: 0) } }
         try withPointers(&planes) { (pointers) throws(JPEGDecodeError) in
             try decodeScans(first: first, frame: frame, planes: pointers)
         }

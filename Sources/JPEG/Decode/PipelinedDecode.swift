@@ -72,11 +72,10 @@ extension FileParser {
         let interleaved = frame.components.count > 1
         // Zeroed on all threads before the walk (a first scan leaves the coefficients it skips at zero).
         var planes = frame.components.map { c in
-            [Int32](unsafeUninitializedCapacity: c.blockCount * 64) { buffer, count in
+            [Int32](largeUninitialized: c.blockCount * 64) { buffer in
                 parallelChunks(buffer.count, threads: codec.threads, minimumChunk: 1 << 16) { range in
                     (buffer.baseAddress! + range.lowerBound).initialize(repeating: 0, count: range.count)
                 }
-                count = buffer.count
             }
         }
         var pixels: (Image, OverflowReport)?
