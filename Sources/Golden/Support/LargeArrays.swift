@@ -6,7 +6,9 @@ import Glibc
 /// image touches about 200 MB for the first time on every run, and with 4 KiB pages that is one page
 /// fault per 4 KiB — some 50,000 per encode or decode. Advising the memory for huge pages before the
 /// first touch (Linux `madvise(MADV_HUGEPAGE)`, honoured when THP is `always` or `madvise`) takes one
-/// fault per 2 MiB instead. Elsewhere, and for small arrays, it does nothing.
+/// fault per 2 MiB instead. Elsewhere, and for small arrays, it does nothing. Measured on a 12 MP
+/// image (`fxcodec bench`, 2-core VM, THP `madvise`): decode from file 0.079 s with the advice against
+/// 0.103 s without, encode to file 0.101 s against 0.119 s, one thread.
 enum HugePages {
     static let threshold = 4 << 20
 

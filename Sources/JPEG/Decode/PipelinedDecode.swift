@@ -6,17 +6,27 @@ import Synchronization
 /// thread: the decoder stores the count (release) and signals every `bandRows` rows; the follower
 /// waits for a signal and loads the count (acquire), so the coefficients of those rows are visible to
 /// it. On the decoder's own thread (`inline`): every `bandRows` rows it runs the follower itself,
-/// while the band's coefficients are still in cache.
-final class ScanProgress: @unchecked Sendable {  // `inline` is called on the decoder's thread only
+/// while the band's coefficients are still in cache. Before each row, `prepare` readies its storage
+/// (zeroes it, just before the decoder writes there).
+final class ScanProgress: @unchecked Sendable {  // `prepare`, `inline`, `prepared`: the decoder's thread only
     let bandRows: Int
+    /// MCU rows `prepare` has readied.
+    private(set) var prepared = 0
+    private let prepare: (Int) -> Void
     private let inline: ((Int) -> Void)?
     private let rows = Atomic<Int>(0)
     private let ended = Atomic<Bool>(false)
     private let signal = DispatchSemaphore(value: 0)
 
-    init(bandRows: Int, inline: ((Int) -> Void)? = nil) {
+    init(bandRows: Int, prepare: @escaping (Int) -> Void, inline: ((Int) -> Void)? = nil) {
         self.bandRows = max(1, bandRows)
+        self.prepare = prepare
         self.inline = inline
+    }
+
+    func starting(row: Int) {
+        prepare(row)
+        prepared = row + 1
     }
 
     func completed(rows n: Int) {
@@ -70,37 +80,47 @@ extension FileParser {
                                 budget: MemoryBudget) throws(JPEGDecodeError) -> (JPEGDecoded, JPEGPicture) {
         let frame = frame!
         let interleaved = frame.components.count > 1
-        // Zeroed on all threads before the walk (a first scan leaves the coefficients it skips at zero).
-        var planes = frame.components.map { c in
-            [Int32](largeUninitialized: c.blockCount * 64) { buffer in
-                parallelChunks(buffer.count, threads: codec.threads, minimumChunk: 1 << 16) { range in
-                    (buffer.baseAddress! + range.lowerBound).initialize(repeating: 0, count: range.count)
-                }
-            }
-        }
+        // Zeroed an MCU row at a time as the walk reaches it (in cache for the decoder's writes); the
+        // rows a walk that stops early never reaches, after it. A first scan leaves what it skips at zero.
+        var planes = frame.components.map { [Int32](largeUninitialized: $0.blockCount * 64) { _ in } }
         var pixels: (Image, OverflowReport)?
         try withPointers(&planes) { (pointers) throws(JPEGDecodeError) in
             let components = frame.components.enumerated().map { i, c in
                 BandComponent(coefficients: pointers[i], width: c.width, height: c.height, table: plan.tables[i],
                               blockRowsPerBandRow: interleaved ? c.v : 1)
             }
+            func zero(rows: Range<Int>) {
+                for (c, component) in zip(frame.components, pointers) {
+                    let v = interleaved ? c.v : 1, wide = c.blocksWide * 64
+                    let blockRows = min(rows.lowerBound * v, c.blocksHigh)..<min(rows.upperBound * v, c.blocksHigh)
+                    (component + blockRows.lowerBound * wide).initialize(repeating: 0, count: blockRows.count * wide)
+                }
+            }
             let (_, image, report) = try codec.decodeInBands(
                 components, chroma: plan.chroma, width: frame.width, height: frame.height,
                 bandRows: interleaved ? frame.mcusHigh : frame.components[0].blocksHigh,
                 imageRowsPerBandRow: interleaved ? 8 * frame.maxV : 8, upsampling: upsampling
             ) { (bands) throws(JPEGDecodeError) in
+                let prepare = { (row: Int) in zero(rows: row..<(row + 1)) }
                 if codec.threads == 1 {
-                    self.progress = ScanProgress(bandRows: 2) { bands.decode(upTo: $0, threads: 1) }
+                    let progress = ScanProgress(bandRows: 2, prepare: prepare) { bands.decode(upTo: $0, threads: 1) }
+                    self.progress = progress
+                    defer { zero(rows: progress.prepared..<bands.bandRows) }
                     return try decodeScans(first: first, frame: frame, planes: pointers)
                 }
-                let progress = ScanProgress(bandRows: bands.bandRows / 48)
+                // The follower takes one band per signal, so that when the walk ends it is never far
+                // into a long run of rows: the rest is shared by every thread.
+                let progress = ScanProgress(bandRows: bands.bandRows / 48, prepare: prepare)
                 let follower = DispatchGroup()
                 DispatchQueue.global().async(group: follower) {
-                    while let rows = progress.next() { bands.decode(upTo: rows, threads: 1) }
+                    while let rows = progress.next() {
+                        bands.decode(upTo: min(rows, bands.decodedRows + progress.bandRows), threads: 1)
+                    }
                 }
                 defer {
                     progress.end()
                     follower.wait()
+                    zero(rows: progress.prepared..<bands.bandRows)
                 }
                 self.progress = progress
                 try decodeScans(first: first, frame: frame, planes: pointers)

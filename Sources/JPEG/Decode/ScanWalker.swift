@@ -51,7 +51,7 @@ struct ScanWalker {
     /// Where the scan's SOS marker is (for messages).
     let scanOffset: Int
     var warnings: WarningList
-    /// Told each time an MCU row is complete (a pixel stage running behind the walk).
+    /// Told as each MCU row starts and each is complete (a pixel stage running behind the walk).
     var progress: ScanProgress?
     private var restartsToGo: Int
     private var nextRestart = 0
@@ -88,6 +88,7 @@ struct ScanWalker {
         scratch.initialize(repeating: 0, count: 64)
         let blocksInMCU = blockSlot.count
         for my in 0..<mcusHigh {
+            progress?.starting(row: my)
             for mx in 0..<mcusWide {
                 if restartInterval > 0 {
                     if restartsToGo == 0 { processRestart(&decoder) }
