@@ -5,7 +5,7 @@ import Testing
 @Suite struct DescriptionTests {
     /// The example block: counts, offers, holds the input back while an offer waits, resets.
     @Test func upDownCounterSteps() throws {
-        let counter = Simulator(try Blocks.upDownCounter())
+        let counter = CycleSimulator(try Blocks.upDownCounter())
         func clock(_ valid: UInt64, down: UInt64 = 0, ready: UInt64 = 0, reset: UInt64 = 1) -> [String: [UInt64]] {
             counter.step(["aresetn": [reset], "s_valid": [valid], "s_down": [down], "m_ready": [ready]])
         }
@@ -41,7 +41,7 @@ import Testing
             ("selected_bit", a.bit(k)),
         ]
         for (name, value) in outputs { b.output(name, value) }
-        let simulator = Simulator(try b.build())
+        let simulator = CycleSimulator(try b.build())
         // a = 0xF0 (-16 signed, 240 unsigned), c = 0x11 (17), k = 9
         let out = simulator.step(["a": [0xF0], "c": [0x11], "k": [9]]).mapValues { $0[0] }
         #expect(out["sum"] == 0x01 && out["difference"] == 0xDF && out["product"] == 0xF0)
@@ -76,7 +76,7 @@ import Testing
         b.output("lut_word", b.read(lut, at: address))
         b.output("block_word", b.read(block, at: address))
         b.output("rom_word", b.read(rom, at: address))
-        let simulator = Simulator(try b.build())
+        let simulator = CycleSimulator(try b.build())
         var out = simulator.step(["address": [2], "data": [77], "write": [1]]).mapValues { $0[0] }
         #expect(out["lut_word"] == 0 && out["block_word"] == 0 && out["rom_word"] == 0)
         out = simulator.step(["address": [2], "data": [88], "write": [1]]).mapValues { $0[0] }
@@ -102,7 +102,7 @@ import Testing
             b.when(c2) { b.set(r, bit: b.constant(1, width: 2), to: b.one) }
         }
         b.output("value", r)
-        let simulator = Simulator(try b.build())
+        let simulator = CycleSimulator(try b.build())
         func clock(_ a: UInt64, _ c: UInt64) -> UInt64 { simulator.step(["c1": [a], "c2": [c]])["value"]![0] }
         #expect(clock(1, 0) == 5)
         #expect(clock(0, 0) == 6, "c1: +1")

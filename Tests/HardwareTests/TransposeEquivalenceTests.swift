@@ -20,7 +20,7 @@ import Testing
     static func stimulus(seed: UInt64) -> [[UInt64]] {
         let module = described
         var rng = SplitMix64(seed: seed)
-        let simulator = Simulator(module)
+        let simulator = CycleSimulator(module)
         let inputNames = module.inputs.flatMap { p in Array(repeating: p.name, count: p.count) }
         let outputNames = module.outputs.flatMap { p in Array(repeating: p.name, count: p.count) }
         let aresetn = inputNames.firstIndex(of: "aresetn")!, wrEn = inputNames.firstIndex(of: "wr_en")!

@@ -39,7 +39,7 @@ public enum HardwareSimulators {
 
     /// The description's Swift evaluation from power-on.
     public static func swift(_ module: Module, _ stimulus: [[UInt64]]) -> [[UInt64]] {
-        let simulator = Simulator(module)
+        let simulator = CycleSimulator(module)
         return stimulus.map { simulator.step($0) }
     }
 
@@ -289,6 +289,11 @@ public enum HardwareSimulators {
         try build(scratch)
         do { try fm.moveItem(at: scratch, to: folder) } catch {
             guard fm.isExecutableFile(atPath: folder.appendingPathComponent(product).path) else { throw error }
+        }
+        // Earlier builds of the same name are stale now.
+        for old in (try? fm.contentsOfDirectory(atPath: cache.path)) ?? []
+        where old.hasPrefix("\(name)_") && old.count == folder.lastPathComponent.count && old != folder.lastPathComponent {
+            try? fm.removeItem(at: cache.appendingPathComponent(old))
         }
         return (folder, true)
     }

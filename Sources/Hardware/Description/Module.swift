@@ -56,7 +56,7 @@ public struct Module: Sendable {
 }
 
 /// One value of the step function.
-public struct Node: Sendable, Equatable {
+public struct Node: Sendable, Hashable {
     public var operation: Operation
     public var width: Int
     /// A hint for the printed name (made unique when printed).
@@ -70,7 +70,7 @@ public enum Shift: String, Sendable, CaseIterable { case left, logicalRight, ari
 public enum Reduction: String, Sendable, CaseIterable { case or, and }
 
 /// What a node computes. Operands are node indices.
-public enum Operation: Sendable, Equatable {
+public enum Operation: Sendable, Hashable {
     case constant(UInt64)
     /// Element `element` of input port `port`.
     case input(port: Int, element: Int)

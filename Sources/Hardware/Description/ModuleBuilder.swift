@@ -16,6 +16,8 @@ public final class ModuleBuilder {
     var registerOfNode: [Int: Int] = [:]
     /// Conditions of the enclosing `when`s, innermost last, each already combined with the outer ones.
     var conditions: [Signal] = []
+    /// Every node made so far (without its name), to find it again.
+    var known: [Node: Int] = [:]
 
     /// The synchronous active-low reset, as a signal (rarely needed: registers reset by themselves).
     public private(set) var aresetn: Signal!
@@ -34,7 +36,11 @@ public final class ModuleBuilder {
             problems.append("node \(nodes.count) (\(operation.summary)): width \(width) is outside 1…64")
             width = max(1, min(width, 64))
         }
+        // The same operation on the same operands is the same value: one node (and one wire).
+        let key = Node(operation: operation, width: width)
+        if let existing = known[key] { return Signal(node: existing, width: width, builder: self) }
         nodes.append(Node(operation: operation, width: width, name: name))
+        known[key] = nodes.count - 1
         return Signal(node: nodes.count - 1, width: width, builder: self)
     }
 

@@ -32,11 +32,11 @@ struct Instruction {
 }
 
 extension Instruction {
-    /// The instructions of `module`'s combinational nodes, in node order.
+    /// The instructions of `module`'s live combinational nodes, in node order.
     static func compile(_ module: Module, memoryBase: [Int]) -> [Instruction] {
         var program: [Instruction] = []
-        let nodes = module.nodes
-        for (i, node) in nodes.enumerated() {
+        let nodes = module.nodes, live = module.liveNodes()
+        for (i, node) in nodes.enumerated() where live[i] {
             let dst = Int32(i), mask = Signal.mask(node.width)
             func emit(_ code: Code, _ a: Int, _ b: Int = 0, _ c: Int = 0, imm: UInt64? = nil) {
                 program.append(Instruction(code: code, dst: dst, a: Int32(a), b: Int32(b), c: Int32(c), imm: imm ?? mask))

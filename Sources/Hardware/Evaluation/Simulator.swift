@@ -8,7 +8,7 @@
 /// Inputs and outputs are flat arrays of UInt64, one entry per port element in port order (inputs
 /// begin with `aresetn`); input bits above an element's width are ignored. The state lives in slots
 /// allocated once; `step(_:into:)` allocates nothing.
-public final class Simulator {
+public final class CycleSimulator {
     public let module: Module
     let program: UnsafeMutableBufferPointer<Instruction>
     let slots: UnsafeMutablePointer<UInt64>

@@ -72,10 +72,10 @@ private struct CPrinter {
         for i in module.nodes.indices where live[i] { node(i) }
         for p in module.outputs {
             if p.count == 1 {
-                lines.append("    \(p.name) = \(name(p.elements[0]));")
+                lines.append("    \(p.name) = \(value(p.elements[0]));")
             } else {
                 for (k, e) in p.elements.enumerated() {
-                    lines.append("    \(p.name).range(\(p.width * k + p.width - 1), \(p.width * k)) = \(name(e));")
+                    lines.append("    \(p.name).range(\(p.width * k + p.width - 1), \(p.width * k)) = \(value(e));")
                 }
             }
         }
@@ -103,9 +103,15 @@ private struct CPrinter {
         }
     }
 
+    /// Node `n` as an operand: its name, or a constant as a typed literal.
+    func value(_ n: Int) -> String {
+        if case .constant(let v) = module.nodes[n].operation { return "\(Self.type(width(n)))(\(Self.literal(v)))" }
+        return name(n)
+    }
+
     /// The word of `memory` at node `address`, or 0 past the depth.
     func memoryWord(_ memory: Memory, _ address: Int) -> String {
-        let a = name(address)
+        let a = value(address)
         if memory.depth == 1 << memory.addressWidth { return "\(memory.name)[\(a).to_uint()]" }
         return "(\(a) < \(memory.depth)) ? \(memory.name)[\(a).to_uint()] : \(Self.type(memory.width))(0)"
     }
@@ -123,41 +129,41 @@ private struct CPrinter {
             let memory = module.memories[m]
             if memory.readLatency == 1 { return }
             expression = memoryWord(memory, memory.reads[r].address)
-        case .constant(let v): expression = Self.literal(v)
+        case .constant: return  // printed where used
         case .arithmetic(let op, let a, let b):
-            expression = "\(name(a)) \(op.symbol) \(name(b))"
+            expression = "\(value(a)) \(op.symbol) \(value(b))"
         case .bitwise(let op, let a, let b):
-            expression = "\(name(a)) \(op.symbol) \(name(b))"
-        case .not(let a): expression = "~\(name(a))"
+            expression = "\(value(a)) \(op.symbol) \(value(b))"
+        case .not(let a): expression = "~\(value(a))"
         case .compare(let op, let signed, let a, let b):
             let symbol = op.symbol
-            let (x, y) = signed ? ("ap_int<\(width(a))>(\(name(a)))", "ap_int<\(width(b))>(\(name(b)))") : (name(a), name(b))
+            let (x, y) = signed ? ("ap_int<\(width(a))>(\(value(a)))", "ap_int<\(width(b))>(\(value(b)))") : (value(a), value(b))
             expression = "\(x) \(symbol) \(y)"
-        case .select(let c, let t, let o): expression = "\(name(c)) ? \(name(t)) : \(name(o))"
+        case .select(let c, let t, let o): expression = "\(value(c)) ? \(value(t)) : \(value(o))"
         case .shift(let op, let a, let k):
             switch op {
-            case .left: expression = "\(name(a)) << \(k)"
-            case .logicalRight: expression = "\(name(a)) >> \(k)"
-            case .arithmeticRight: expression = "ap_int<\(w)>(\(name(a))) >> \(k)"
+            case .left: expression = "\(value(a)) << \(k)"
+            case .logicalRight: expression = "\(value(a)) >> \(k)"
+            case .arithmeticRight: expression = "ap_int<\(w)>(\(value(a))) >> \(k)"
             }
         case .variableShift(let op, let a, let amount):
             // Amounts of the width or more give 0, or all sign bits, as in Verilog.
-            let k = name(amount)
+            let k = value(amount)
             switch op {
-            case .left: expression = "(\(k) < \(w)) ? \(Self.type(w))(\(name(a)) << \(k).to_uint()) : \(Self.type(w))(0)"
-            case .logicalRight: expression = "(\(k) < \(w)) ? \(Self.type(w))(\(name(a)) >> \(k).to_uint()) : \(Self.type(w))(0)"
-            case .arithmeticRight: expression = "ap_int<\(w)>(\(name(a))) >> ((\(k) < \(w)) ? \(k).to_uint() : \(w - 1)u)"
+            case .left: expression = "(\(k) < \(w)) ? \(Self.type(w))(\(value(a)) << \(k).to_uint()) : \(Self.type(w))(0)"
+            case .logicalRight: expression = "(\(k) < \(w)) ? \(Self.type(w))(\(value(a)) >> \(k).to_uint()) : \(Self.type(w))(0)"
+            case .arithmeticRight: expression = "ap_int<\(w)>(\(value(a))) >> ((\(k) < \(w)) ? \(k).to_uint() : \(w - 1)u)"
             }
-        case .slice(let a, let high, let low): expression = "\(name(a)).range(\(high), \(low))"
+        case .slice(let a, let high, let low): expression = "\(value(a)).range(\(high), \(low))"
         case .concat(let parts):
             var shift = w
             expression = parts.map { p in
                 shift -= width(p)
-                return shift == 0 ? "\(Self.type(w))(\(name(p)))" : "(\(Self.type(w))(\(name(p))) << \(shift))"
+                return shift == 0 ? "\(Self.type(w))(\(value(p)))" : "(\(Self.type(w))(\(value(p))) << \(shift))"
             }.joined(separator: " | ")
-        case .extend(let a, let signed): expression = signed ? "ap_int<\(width(a))>(\(name(a)))" : name(a)
-        case .bitLength(let a): expression = "fxc_bit_length<\(width(a))>(\(name(a)))"
-        case .reduce(let op, let a): expression = "\(name(a)).\(op == .or ? "or" : "and")_reduce()"
+        case .extend(let a, let signed): expression = signed ? "ap_int<\(width(a))>(\(value(a)))" : value(a)
+        case .bitLength(let a): expression = "fxc_bit_length<\(width(a))>(\(value(a)))"
+        case .reduce(let op, let a): expression = "\(value(a)).\(op == .or ? "or" : "and")_reduce()"
         }
         lines.append("    \(Self.type(w)) \(name(i)) = \(expression);")
     }
@@ -168,8 +174,8 @@ private struct CPrinter {
         var stores: [(String, String)] = []
         for (k, r) in module.registers.enumerated() {
             let next = names.next[k]
-            let value = r.reset.map { "aresetn ? \(Self.type(r.width))(\(name(r.next))) : \(Self.type(r.width))(\(Self.literal($0)))" } ?? name(r.next)
-            lines.append("    \(Self.type(r.width)) \(next) = \(value);")
+            let expression = r.reset.map { "aresetn ? \(Self.type(r.width))(\(value(r.next))) : \(Self.type(r.width))(\(Self.literal($0)))" } ?? value(r.next)
+            lines.append("    \(Self.type(r.width)) \(next) = \(expression);")
             stores.append((r.name, next))
         }
         var k = module.registers.count
@@ -178,16 +184,16 @@ private struct CPrinter {
                 let next = names.next[k]
                 k += 1
                 let word = memoryWord(memory, r.address)
-                let value = r.enable.map { "\(name($0)) ? \(Self.type(memory.width))(\(word)) : \(name(r.data))" } ?? word
-                lines.append("    \(Self.type(memory.width)) \(next) = \(value);")
+                let expression = r.enable.map { "\(value($0)) ? \(Self.type(memory.width))(\(word)) : \(name(r.data))" } ?? word
+                lines.append("    \(Self.type(memory.width)) \(next) = \(expression);")
                 stores.append((name(r.data), next))
             }
         }
         for memory in module.memories {
             guard let w = memory.write else { continue }
-            var condition = name(w.enable)
-            if memory.depth != 1 << memory.addressWidth { condition += " && \(name(w.address)) < \(memory.depth)" }
-            lines.append("    if (\(condition)) \(memory.name)[\(name(w.address)).to_uint()] = \(name(w.data));")
+            var condition = value(w.enable)
+            if memory.depth != 1 << memory.addressWidth { condition += " && \(value(w.address)) < \(memory.depth)" }
+            lines.append("    if (\(condition)) \(memory.name)[\(value(w.address)).to_uint()] = \(value(w.data));")
         }
         for (target, next) in stores { lines.append("    \(target) = \(next);") }
     }

@@ -39,17 +39,27 @@ private struct Printer {
     static func range(_ width: Int) -> String { width == 1 ? "" : "[\(width - 1):0] " }
     static func literal(_ value: UInt64, _ width: Int) -> String { "\(width)'h\(String(value, radix: 16))" }
 
-    /// `name(n)`, recording that all its bits are read.
-    mutating func read(_ n: Int) -> String {
-        used[n] |= Signal.mask(width(n))
-        return name(n)
+    /// The constant node `n`'s value, or nil.
+    func constant(_ n: Int) -> UInt64? {
+        if case .constant(let v) = module.nodes[n].operation { return v }
+        return nil
     }
 
-    /// Bit `bit` of node `n`, recording the read.
-    mutating func readBit(_ n: Int, _ bit: Int) -> String {
-        used[n] |= 1 << UInt64(bit)
-        return width(n) == 1 ? name(n) : "\(name(n))[\(bit)]"
+    /// Node `n` as an operand (constants as sized literals), recording that all its bits are read.
+    mutating func read(_ n: Int) -> String {
+        used[n] |= Signal.mask(width(n))
+        return constant(n).map { Self.literal($0, width(n)) } ?? name(n)
     }
+
+    /// Bits high…low of node `n`, recording the read.
+    mutating func read(_ n: Int, high: Int, low: Int) -> String {
+        if high == width(n) - 1 && low == 0 { return read(n) }
+        used[n] |= Signal.mask(high - low + 1) << UInt64(low)
+        if let v = constant(n) { return Self.literal((v >> UInt64(low)) & Signal.mask(high - low + 1), high - low + 1) }
+        return high == low ? "\(name(n))[\(low)]" : "\(name(n))[\(high):\(low)]"
+    }
+
+    mutating func readBit(_ n: Int, _ bit: Int) -> String { read(n, high: bit, low: bit) }
 
     mutating func print() -> String {
         header()
@@ -140,7 +150,7 @@ private struct Printer {
             let memory = module.memories[m]
             if memory.readLatency == 1 { return }
             expression = memoryWord(memory, memory.reads[r].address)
-        case .constant(let v): expression = Self.literal(v, w)
+        case .constant: return  // printed where used
         case .arithmetic(let op, let a, let b):
             expression = "\(read(a)) \(op.symbol) \(read(b))"
         case .bitwise(let op, let a, let b):
@@ -155,9 +165,7 @@ private struct Printer {
             expression = shift(op, read(a), "\(k)")
         case .variableShift(let op, let a, let amount):
             expression = shift(op, read(a), read(amount))
-        case .slice(let a, let high, let low):
-            used[a] |= (Signal.mask(high - low + 1)) << UInt64(low)
-            expression = high == low ? "\(name(a))[\(low)]" : "\(name(a))[\(high):\(low)]"
+        case .slice(let a, let high, let low): expression = read(a, high: high, low: low)
         case .concat(let parts): expression = "{" + parts.map { read($0) }.joined(separator: ", ") + "}"
         case .extend(let a, let signed):
             let extra = w - width(a)
@@ -264,7 +272,7 @@ private struct Printer {
             }
         }
         for i in module.nodes.indices where live[i] || isPrintedWithoutLiveness(i) {
-            if isScalarInput(i) { continue }
+            if isScalarInput(i) || constant(i) != nil { continue }
             gather(name(i), width: width(i), used: used[i])
         }
         guard !parts.isEmpty else { return }
