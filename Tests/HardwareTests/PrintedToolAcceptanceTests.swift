@@ -9,7 +9,7 @@ import Testing
 /// with g++ -Wall -Wextra against the ap_types headers without a warning.
 @Suite struct PrintedToolAcceptanceTests {
     static func modules() throws -> [Module] {
-        [try Blocks.upDownCounter(), try Blocks.transpose(), try Blocks.transpose(name: "narrow_transpose", width: 5, tagWidth: 1),
+        [try Blocks.upDownCounter(), try Blocks.transpose(), try Blocks.blockFramer(), try Blocks.transpose(name: "narrow_transpose", width: 5, tagWidth: 1),
          try RandomDescription.make(seed: 11, steps: 300), try RandomDescription.make(seed: 12, steps: 300)]
     }
 
@@ -55,5 +55,41 @@ import Testing
         }
         let transpose = HLSPrinter.text(try Blocks.transpose())
         #expect(transpose.contains("#pragma HLS BIND_STORAGE variable=bank0 type=ram_1wnr impl=lutram"))
+    }
+}
+
+/// README's "Hardware descriptions" shows the example's source and its printed Verilog: every line
+/// shown is in the source file, and in the printed text, in the same order.
+@Suite struct ReadmeExampleTests {
+    /// The fenced blocks of `language` in the README's hardware section, as trimmed lines.
+    static func blocks(_ language: String) throws -> [[String]] {
+        let readme = try String(contentsOf: HardwarePaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Hardware descriptions").dropFirst().first)
+            .components(separatedBy: "\n## ")[0]
+        return section.components(separatedBy: "```\(language)\n").dropFirst().map { block in
+            block.components(separatedBy: "```")[0].split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    static func expectInOrder(_ shown: [String], in text: String, _ what: String) {
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        var position = 0
+        for line in shown where line != "..." {
+            guard let found = lines[position...].firstIndex(of: line) else {
+                Issue.record("\(what): README line not found (in order): \(line)")
+                return
+            }
+            position = found + 1
+        }
+    }
+
+    @Test func theExampleIsTheSource() throws {
+        let swift = try Self.blocks("swift")
+        #expect(swift.count == 1 && swift[0].count > 8)
+        let source = try String(contentsOf: HardwarePaths.repository.appendingPathComponent("Sources/Hardware/Blocks/UpDownCounter.swift"), encoding: .utf8)
+        Self.expectInOrder(swift[0], in: source, "UpDownCounter.swift")
+        let verilog = try Self.blocks("verilog")
+        #expect(verilog.count == 1 && verilog[0].count > 20)
+        Self.expectInOrder(verilog[0], in: VerilogPrinter.text(try Blocks.upDownCounter()), "printed Verilog")
     }
 }
