@@ -7,12 +7,12 @@ import Testing
 /// their printed C++ under g++: bit for bit the same outputs every clock. Each seed is one module,
 /// one Verilator build and one g++ compile, cached by a hash of the printed sources.
 @Suite struct RandomDescriptionTests {
-    static let seeds: [UInt64] = [1, 2, 3]
+    static let seeds: [UInt64] = [1, 2]
     static let clocks = 3000
 
     @Test(arguments: seeds)
     func everyOperationIsUsed(seed: UInt64) throws {
-        let module = try RandomDescription.make(seed: seed, steps: 400)
+        let module = try RandomDescription.make(seed: seed, steps: 600)
         let live = module.liveNodes()
         var kinds: Set<String> = []
         for (i, node) in module.nodes.enumerated() where live[i] {
@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: seeds)
     func swiftVerilatorAndCppAgree(seed: UInt64) throws {
-        let module = try RandomDescription.make(seed: seed, steps: 400)
+        let module = try RandomDescription.make(seed: seed, steps: 600)
         let stimulus = RandomDescription.stimulus(module, clocks: Self.clocks, seed: seed &* 77)
         let swift = HardwareSimulators.swift(module, stimulus).known
         // Outputs that change: the graph does something in the clocks simulated.

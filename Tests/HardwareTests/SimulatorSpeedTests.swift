@@ -34,6 +34,7 @@ import Testing
         let (rate, checksum) = Self.clocksPerSecond(module, clocks: 2_000_000)
         print("CycleSimulator, \(module.name) (\(module.nodes.count) nodes): \(Int(rate)) clocks/s")
         #expect(checksum != 0)
-        #expect(rate > 500_000, "\(Int(rate)) clocks/s")
+        // A floor far below the 1.7–1.8 M clocks/s measured alone, as other suites share the 2 cores.
+        #expect(rate > 200_000, "\(Int(rate)) clocks/s")
     }
 }
