@@ -88,7 +88,7 @@ public enum HardwareSimulators {
             if p.totalWidth > 64 {
                 for e in 0..<p.count { text += "        put(top.\(p.name), \(e * p.width), \(p.width), v[\(k + e)]);\n" }
             } else {
-                let terms = (0..<p.count).map { e in "((uint64_t)v[\(k + e)] << \(e * p.width))" }
+                let terms = (0..<p.count).map { e in "(((uint64_t)v[\(k + e)] & \(maskLiteral(p.width))) << \(e * p.width))" }
                 text += "        top.\(p.name) = \(terms.joined(separator: " | "));\n"
             }
             k += p.count
@@ -199,14 +199,8 @@ public enum HardwareSimulators {
                                               key: version + apTypes.path + arguments.joined(separator: " "), product: "driver", cache: cache) { scratch in
             let outcome = try runProcess("g++", arguments, in: scratch)
             guard outcome.succeeded else { throw HardwareSimulationError("g++ failed:\n\(outcome.stderr.prefix(4000))") }
-            try Data(outcome.stderr.utf8).write(to: scratch.appendingPathComponent("compile.log"))
         }
         return try run(folder.appendingPathComponent("driver"), module, stimulus, built: built)
-    }
-
-    /// The warnings g++ gave when it compiled the cached C simulation of `module` (empty when clean).
-    public static func hlsWarnings(_ run: URL) -> String {
-        (try? String(contentsOf: run.appendingPathComponent("compile.log"), encoding: .utf8)) ?? ""
     }
 
     /// A C++ main that includes the printed function and calls it once per stimulus line.

@@ -9,9 +9,9 @@ public struct Signal {
     /// The low `width` bits set.
     public static func mask(_ width: Int) -> UInt64 { width >= 64 ? ~0 : (1 << UInt64(width)) - 1 }
 
-    func same(_ other: Signal, _ what: String) -> Bool {
+    /// Records a problem unless `other` has this signal's width.
+    func requireSameWidth(_ other: Signal, _ what: String) {
         if other.width != width { builder.problem("\(what): operands of \(width) and \(other.width) bits") }
-        return true
     }
 
     func constant(_ value: Int) -> Signal { builder.constant(value, width: width) }
@@ -31,14 +31,14 @@ public struct Signal {
     public static func - (a: Int, b: Signal) -> Signal { b.constant(a) - b }
 
     func binary(_ operation: Operation, _ other: Signal, _ what: String) -> Signal {
-        _ = same(other, what)
+        requireSameWidth(other, what)
         return builder.add(operation, width: width)
     }
 
     // MARK: Compares (1-bit results)
 
     public func compare(_ op: Comparison, _ other: Signal, signed: Bool = false) -> Signal {
-        _ = same(other, op.rawValue)
+        requireSameWidth(other, op.rawValue)
         return builder.add(.compare(op, signed: signed, node, other.node), width: 1)
     }
 
