@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Golden", targets: ["Golden"]),
         .library(name: "JPEG", targets: ["JPEG"]),
         .library(name: "HLSGen", targets: ["HLSGen"]),
+        .library(name: "Hardware", targets: ["Hardware"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,11 +49,15 @@ let package = Package(
         // JPEG files: entropy coding, markers, the file writer and reader around the golden model.
         .target(name: "JPEG", dependencies: ["Golden"], swiftSettings: optimize + vectorTarget),
 
+        // Hardware descriptions (state + a step per clock + channels + memories), said once: evaluated
+        // cycle by cycle in Swift, printed as Verilog and as HLS C++. Depends on nothing else.
+        .target(name: "Hardware", swiftSettings: optimize),
+
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
         .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),
 
         // Drivers for the outside tools: g++ C simulation, Verilator co-simulation, yosys synthesis.
-        .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO"]),
+        .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO", "Hardware"]),
 
         .executableTarget(name: "fxcodec", dependencies: [
             "FixedPoint", "Golden", "JPEG", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",
@@ -71,5 +76,6 @@ let package = Package(
         .testTarget(name: "JPEGTests", dependencies: ["JPEG", "Golden", "ImageIO", "LibJPEGReference"]),
         .testTarget(name: "CLITests", dependencies: ["fxcodec", "ImageIO", "Golden"]),
         .testTarget(name: "FuzzTests"),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "CoSim", "HLSGen", "Golden"]),
     ]
 )

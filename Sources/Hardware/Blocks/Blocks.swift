@@ -1,0 +1,2 @@
+/// Hardware blocks written as descriptions.
+public enum Blocks {}
