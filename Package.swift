@@ -53,8 +53,9 @@ let package = Package(
         // cycle by cycle in Swift, printed as Verilog and as HLS C++. Depends on nothing else.
         .target(name: "Hardware", swiftSettings: optimize),
 
-        // Emitters: HLS C++ and Verilog, rendered from the same datapath description.
-        .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint"]),
+        // Emitters: HLS C++ and Verilog, rendered from the same datapath description (the Verilog
+        // core's transposes printed from Hardware descriptions).
+        .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint", "Hardware"]),
 
         // Drivers for the outside tools: g++ C simulation, Verilator co-simulation, yosys synthesis.
         .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO", "Hardware"]),

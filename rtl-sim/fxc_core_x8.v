@@ -254,7 +254,7 @@ module fxc_core_x8 (
     wire [2:0] t1_rd_index;
     wire [1:0] t1_rd_tag;
     wire [127:0] t1_rd_data;
-    fxc_transpose #(.W(16), .TW(2)) t1 (
+    fxc_transpose_w16 t1 (
         .aclk(aclk), .aresetn(aresetn),
         .wr_en(a_en && a_out_valid), .wr_data({a_out7, a_out6, a_out5, a_out4, a_out3, a_out2, a_out1, a_out0}), .wr_tag(a_out_tag),
         .can_write(t1_can_write),
@@ -573,7 +573,7 @@ module fxc_core_x8 (
     wire [2:0] t2_rd_index;
     wire [1:0] t2_rd_tag;
     wire [247:0] t2_rd_data;
-    fxc_transpose #(.W(31), .TW(2)) t2 (
+    fxc_transpose_w31 t2 (
         .aclk(aclk), .aresetn(aresetn),
         .wr_en(b_en && b_out_valid), .wr_data({b_out7, b_out6, b_out5, b_out4, b_out3, b_out2, b_out1, b_out0}), .wr_tag(b_out_tag),
         .can_write(t2_can_write),

@@ -9,7 +9,7 @@ import Testing
 /// random stimulus (wr_en at random when can_write, rd_en at random when rd_valid, random data and
 /// tags, resets at the start and in the middle) through the Swift evaluation, the printed Verilog
 /// under Verilator and Icarus, the printed HLS C++ under g++, and the hand-written module under
-/// Verilator: the same outputs in every clock.
+/// Verilator: the same outputs in every clock. The core's transposes are this description printed.
 @Suite struct TransposeEquivalenceTests {
     static let clocks = 6000
     static let described = try! Blocks.transpose(name: "fxh_transpose")
@@ -43,11 +43,10 @@ import Testing
         return rows
     }
 
-    /// The hand-written module, from the RTL the project prints today.
+    /// The hand-written module (its default widths are the description's).
     static func handWritten() throws -> HardwareSimulators.VerilogDesign {
-        let files = try RTLDesign(config: .libjpeg, quality: 75).coreFiles(command: "HardwareTests")
-        let file = try #require(files.first { $0.path == "fxc_transpose.v" })
-        return HardwareSimulators.VerilogDesign(top: "fxc_transpose", ports: described, files: [file])
+        let file = GeneratedFile(path: "\(HandWrittenTranspose.name).v", text: HandWrittenTranspose.text())
+        return HardwareSimulators.VerilogDesign(top: HandWrittenTranspose.name, ports: described, files: [file])
     }
 
     @Test func everySimulatorShowsTheSameOutputsEveryClock() throws {
@@ -94,5 +93,24 @@ import Testing
         }
         #expect(differences.isEmpty, "\(differences.count) differences, the first: \(differences.first ?? "")")
         #expect(unknown > 0, "the hand-written module shows x before its buffers are written")
+    }
+
+    /// The Verilog core's transposes are this description printed: each instance names a module
+    /// `fxc_transpose_w<W>` whose file is the printed description with that word width, and W is the
+    /// width of the cross-lines the core reads from the instance.
+    @Test(arguments: DatapathConfig.presets)
+    func theCoreInstantiatesThePrintedDescription(_ config: DatapathConfig) throws {
+        let files = try RTLDesign(config: config, quality: 75).coreFiles(command: "HardwareTests")
+        let core = try #require(files.first { $0.path == "fxc_core_x8.v" }).text
+        let instances = core.split(separator: "\n").compactMap { $0.firstMatch(of: /^    fxc_transpose_w(\d+) (t\d) \($/) }
+        #expect(instances.map { String($0.2) } == ["t1", "t2"], "\(config.name): transpose instances")
+        for instance in instances {
+            let width = try #require(Int(instance.1)), name = "fxc_transpose_w\(width)"
+            #expect(core.contains("wire [\(8 * width - 1):0] \(instance.2)_rd_data;"), "\(config.name): \(instance.2) reads \(width)-bit words")
+            let file = try #require(files.first { $0.path == "\(name).v" }, "\(config.name): no file for \(name)")
+            let printed = VerilogPrinter.text(try Blocks.transpose(name: name, width: width, tagWidth: 2))
+            #expect(file.text.hasSuffix(printed), "\(config.name): \(name).v is not the printed description")
+        }
+        #expect(!files.contains { $0.path == "\(HandWrittenTranspose.name).v" }, "\(config.name): the hand-written module is still emitted")
     }
 }

@@ -1,7 +1,8 @@
 import Golden
 
 /// The golden model's block datapath rendered as synthesizable Verilog-2005, one module per file
-/// (`<module>.v`): the six traced kernels as pipelined modules (`fxc_fdct_row` …), the transpose,
+/// (`<module>.v`): the six traced kernels as pipelined modules (`fxc_fdct_row` …), the transposes
+/// (`fxc_transpose_w<W>`, printed from the `Blocks.transpose` hardware description, one per word width),
 /// the 8-lane core with the mode at run time (`fxc_core_x8`), its 1-lane wrapper (`fxc_core_x1`), and
 /// one top with the mode tied (`fxc_<mode>_x<lanes>`). Every width, constant and narrowing comes from
 /// `KernelGraphs(config)`; nothing about the arithmetic is restated here.
@@ -68,8 +69,8 @@ public struct RTLDesign: Sendable {
         precondition(lanes == 1 || lanes == 8, "a core streams 1 or 8 values per beat")
         let header = try banner(command: command) + "// Verilog-2005 (Verilator 5, Icarus Verilog 11, yosys 0.23).\n\n"
         let kernels = [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow]
-        let modules = kernels.map { ($0.name, $0.text()) } + [
-            (TransposeModule.name, TransposeModule.text()),
+        let transposes = try core.transposeBits.map { (TransposeModule.name(bits: $0), try TransposeModule.text(bits: $0)) }
+        let modules = kernels.map { ($0.name, $0.text()) } + transposes + [
             (StreamCore.core8, core.core8Text()),
             (StreamCore.core1, core.core1Text()),
             (Self.topName(mode: mode, lanes: lanes), core.topText(mode: mode, lanes: lanes)),

@@ -21,6 +21,8 @@ struct StreamCore {
     /// Words of T1 (FDCT workspace, or coefficients when decoding) and of T2 (quantized coefficients,
     /// or the IDCT workspace).
     let t1Bits, t2Bits: Int
+    /// The word widths a transpose module is printed for (T1's, and T2's when it differs).
+    var transposeBits: [Int] { t1Bits == t2Bits ? [t1Bits] : [t1Bits, t2Bits] }
     /// The tables the core holds after reset: luminance (table 0) and chrominance (table 1), packed.
     let resetTables: [[UInt64]]
     let tableDescription: String
@@ -190,7 +192,7 @@ struct StreamCore {
             "    wire [2:0] \(t)_rd_index;",
             "    wire [1:0] \(t)_rd_tag;",
             "    wire [\(8 * bits - 1):0] \(t)_rd_data;",
-            "    \(TransposeModule.name) #(.W(\(bits)), .TW(2)) \(t) (",
+            "    \(TransposeModule.name(bits: bits)) \(t) (",
             "        .aclk(aclk), .aresetn(aresetn),",
             "        .wr_en(\(writer)_en && \(writer)_out_valid), .wr_data(\(pack(data))), .wr_tag(\(writer)_out_tag),",
             "        .can_write(\(t)_can_write),",

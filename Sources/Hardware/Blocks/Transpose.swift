@@ -1,6 +1,6 @@
 extension Blocks {
-    /// The ping-pong 8×8 transpose between the two 1-D passes (the hand-written `fxc_transpose` of
-    /// HLSGen, said as a description with the same ports and behaviour).
+    /// The ping-pong 8×8 transpose between the two 1-D passes: the Verilog core's T1 and T2, printed
+    /// once per word width (it replaced a hand-written `fxc_transpose` with the same ports and behaviour).
     ///
     /// Lines (rows, or columns) go in one per write; once a buffer holds all 8 lines of a block, its
     /// cross-lines come out one per read while the other buffer fills. Element k of line i lives in
