@@ -10,7 +10,7 @@ enum HarnessSource {
 // run time). Built by `fxcodec cosim` as
 //   verilator --cc --exe --build -O3 --x-assign fast --x-initial fast --noassert -j 2
 //     --top-module fxc_core_x8 --prefix Vcore -CFLAGS -DFXC_LANES=8 -CFLAGS -DFXC_LANE_BITS=16
-//     fxcodec_kernels.v fxcodec_core.v cosim_harness.cpp
+//     fxc_*.v (the kernels, transposes and core) cosim_harness.cpp
 // (add --trace and -CFLAGS -DFXC_TRACE for a VCD). Run:
 //   Vcore --stimulus FILE --results FILE [--dump FILE] [--progress] [--trace FILE.vcd]
 //

@@ -20,9 +20,11 @@ struct RTL: ParsableCommand {
         commandName: "rtl",
         abstract: "Render the datapath configuration as a synthesizable Verilog-2005 AXI4-Stream core.",
         discussion: """
-            Writes fxcodec_kernels.v (the traced kernels), fxcodec_core.v (transposes, tables, the 8-lane \
-            core with the mode at run time, its 1-lane wrapper) and fxcodec_top.v (the top for --mode and \
-            --lanes, mode tied). --harness adds the Verilator co-simulation harness and the Icarus testbench.
+            Writes one file per module: the six traced kernels (fxc_fdct_row.v … fxc_idct_row.v), the \
+            transpose printed from its hardware description at each word width the core uses \
+            (fxc_transpose_w<W>.v), the core with the mode at run time (fxc_core_x8.v, and fxc_core_x1.v for \
+            one lane) and the top for --mode and --lanes with the mode tied (fxc_<mode>_x<lanes>.v). \
+            --harness adds the Verilator co-simulation harness and the Icarus testbench.
             """)
 
     @OptionGroup var datapath: DatapathOptions
