@@ -81,13 +81,7 @@ public final class BandedDecoder: @unchecked Sendable {  // used by one thread a
                 report.merge(codec.blocks.decode(coefficients: UnsafeBufferPointer(start: first, count: blocks * 64),
                                                  into: samples, table: component.table,
                                                  trackRanges: codec.trackRanges, threads: threads))
-                // Blocks in raster order → plane rows (ComponentPlane.setBlocks, for these block rows).
-                for by in blockRows {
-                    for bx in 0..<wide {
-                        let src = samples.baseAddress! + ((by - blockRows.lowerBound) * wide + bx) * 64
-                        for r in 0..<8 { (plane + (by * 8 + r) * stride + bx * 8).update(from: src + r * 8, count: 8) }
-                    }
-                }
+                ComponentPlane.place(samples.baseAddress!, blockRows: blockRows, blocksWide: wide, into: plane, stride: stride)
             }
         }
         decodedRows = band.upperBound

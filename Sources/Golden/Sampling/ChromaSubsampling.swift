@@ -69,17 +69,22 @@ public struct ComponentPlane: Sendable, Equatable {
     /// The inverse of `blocks()`.
     public mutating func setBlocks(_ blocks: [UInt8]) {
         precondition(blocks.count == samples.count)
-        let stride = self.stride, wide = blocksWide
+        let (stride, wide, high) = (self.stride, blocksWide, blocksHigh)
         blocks.withUnsafeBufferPointer { b in
             samples.withUnsafeMutableBufferPointer { s in
-                for by in 0..<blocksHigh {
-                    for bx in 0..<wide {
-                        let src = b.baseAddress! + (by * wide + bx) * 64
-                        for r in 0..<8 {
-                            (s.baseAddress! + (by * 8 + r) * stride + bx * 8).update(from: src + r * 8, count: 8)
-                        }
-                    }
-                }
+                Self.place(b.baseAddress!, blockRows: 0..<high, blocksWide: wide, into: s.baseAddress!, stride: stride)
+            }
+        }
+    }
+
+    /// Blocks in raster order (64 samples each, from block row `blockRows.lowerBound`) copied into the
+    /// plane rows they cover: `setBlocks` for some block rows.
+    static func place(_ blocks: UnsafePointer<UInt8>, blockRows: Range<Int>, blocksWide wide: Int,
+                      into plane: UnsafeMutablePointer<UInt8>, stride: Int) {
+        for by in blockRows {
+            for bx in 0..<wide {
+                let src = blocks + ((by - blockRows.lowerBound) * wide + bx) * 64
+                for r in 0..<8 { (plane + (by * 8 + r) * stride + bx * 8).update(from: src + r * 8, count: 8) }
             }
         }
     }
