@@ -31,13 +31,10 @@ public final class OutputFiles: @unchecked Sendable {
 
     public init(inputs: [String] = []) {
         for path in inputs { self.inputs.append((path, FileIdentity(path))) }
-        InterruptCleanup.shared.register(self)
+        InterruptCleanup.shared.install()
     }
 
-    deinit {
-        discard()
-        InterruptCleanup.shared.unregister(self)
-    }
+    deinit { discard() }
 
     /// Adds an input after construction (a file the run will read).
     public func addInput(_ path: String) { inputs.append((path, FileIdentity(path))) }
@@ -86,10 +83,15 @@ public final class OutputFiles: @unchecked Sendable {
         guard claims.contains(where: { $0.claim.path == path || $0.identity.contains(FileIdentity(path)) }) else {
             throw OutputError(claim: Claim(option: "", path: path), problem: "was not claimed (a bug in fxcodec)")
         }
-        try createFolders(for: path)
-        let temporary = try TemporarySibling(of: path)
-        InterruptCleanup.shared.lock.withLock { staged.append(temporary) }
-        return temporary
+        // The file is created and recorded under the lock, so that a signal never finds a temporary
+        // on disk that the cleanup does not know about.
+        return try InterruptCleanup.shared.lock.withLock {
+            try createFoldersLocked(for: path)
+            let temporary = try TemporarySibling(of: path)
+            staged.append(temporary)
+            InterruptCleanup.shared.pending.insert(temporary.path)
+            return temporary
+        }
     }
 
     /// Stages `bytes` for `path`.
@@ -105,11 +107,16 @@ public final class OutputFiles: @unchecked Sendable {
             committed = true
             defer { staged.removeAll() }
             for (i, temporary) in staged.enumerated() {
+                InterruptCleanup.shared.pending.remove(temporary.path)
                 do { try temporary.moveIntoPlace() } catch {
-                    for rest in staged[(i + 1)...] { rest.discard() }
+                    for rest in staged[(i + 1)...] {
+                        rest.discard()
+                        InterruptCleanup.shared.pending.remove(rest.path)
+                    }
                     throw error
                 }
             }
+            for folder in createdFolders { InterruptCleanup.shared.createdFolders.removeAll { $0 == folder } }
             createdFolders.removeAll()
         }
     }
@@ -119,18 +126,20 @@ public final class OutputFiles: @unchecked Sendable {
         InterruptCleanup.shared.lock.withLock { discardLocked() }
     }
 
-    /// Returns how many unfinished outputs were removed.
-    @discardableResult
-    fileprivate func discardLocked() -> Int {
-        let removed = staged.count
-        for temporary in staged { temporary.discard() }
+    private func discardLocked() {
+        for temporary in staged {
+            temporary.discard()
+            InterruptCleanup.shared.pending.remove(temporary.path)
+        }
         staged.removeAll()
-        for folder in createdFolders.reversed() { rmdir(folder) }
+        for folder in createdFolders.reversed() {
+            rmdir(folder)
+            InterruptCleanup.shared.createdFolders.removeAll { $0 == folder }
+        }
         createdFolders.removeAll()
-        return removed
     }
 
-    private func createFolders(for path: String) throws {
+    private func createFoldersLocked(for path: String) throws {
         var missing: [String] = []
         var folder = (path as NSString).deletingLastPathComponent
         while !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
@@ -141,7 +150,8 @@ public final class OutputFiles: @unchecked Sendable {
             if mkdir(f, 0o777) != 0 && errno != EEXIST {
                 throw ImageIOError(path: f, kind: .cannotWrite, detail: "cannot create the folder: \(systemMessage(errno))")
             }
-            InterruptCleanup.shared.lock.withLock { createdFolders.append(f) }
+            createdFolders.append(f)
+            InterruptCleanup.shared.createdFolders.append(f)
         }
     }
 }
@@ -207,15 +217,17 @@ struct FileIdentity: Equatable {
     }
 }
 
-/// Removes the staged temporaries of every live `OutputFiles` on SIGINT, SIGTERM and SIGHUP, then
-/// ends the process as the signal would have (exit status 128 + signal).
+/// Removes every temporary still staged, and the folders made for them, on SIGINT, SIGTERM and SIGHUP,
+/// then ends the process as the signal would have (exit status 128 + signal). It keeps the paths
+/// themselves rather than the `OutputFiles` that staged them, so that an object being torn down at
+/// the moment the signal arrives still has its files removed.
 final class InterruptCleanup: @unchecked Sendable {
     static let shared = InterruptCleanup()
+    /// Guards `pending`, `createdFolders` and every `OutputFiles`' own lists.
     let lock = NSLock()
-    private var live: [ObjectIdentifier: Weak] = [:]
+    var pending: Set<String> = []
+    var createdFolders: [String] = []
     private var sources: [DispatchSourceSignal] = []
-
-    private struct Weak { weak var value: OutputFiles? }
 
     private init() {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
@@ -227,12 +239,14 @@ final class InterruptCleanup: @unchecked Sendable {
         }
     }
 
-    func register(_ files: OutputFiles) { lock.withLock { live[ObjectIdentifier(files)] = Weak(value: files) } }
-    func unregister(_ files: OutputFiles) { lock.withLock { live[ObjectIdentifier(files)] = nil } }
+    /// Touching `shared` installs the handlers; this names that intent at the call site.
+    func install() {}
 
     private func interrupted(_ signalNumber: Int32) {
         lock.lock()   // held until the process ends: no new temporary is created after this point
-        let removed = live.values.reduce(0) { $0 + ($1.value?.discardLocked() ?? 0) }
+        let removed = pending.count
+        for path in pending { unlink(path) }
+        for folder in createdFolders.reversed() { rmdir(folder) }
         let name = signalNumber == SIGINT ? "SIGINT" : signalNumber == SIGTERM ? "SIGTERM" : "SIGHUP"
         let message = Array(("fxcodec: interrupted by \(name)"
                              + (removed > 0 ? "; \(removed) unfinished output\(removed == 1 ? "" : "s") removed\n" : "\n")).utf8)
