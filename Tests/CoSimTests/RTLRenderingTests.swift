@@ -109,7 +109,8 @@ import Testing
         for (t, table) in tables.enumerated() {
             for a in [0, 9, 63] {
                 let word = design.layout.pack(q: table.values[a])
-                #expect(core.contains("7'd\(t * 64 + a): reset_entry = \(design.layout.entryBits)'h\(String(word, radix: 16));"),
+                // Row r of both tables is the ROM reset_entry<r>, addressed {table, column}.
+                #expect(core.contains("reset_entry\(a / 8)[\(t * 8 + a % 8)] = \(design.layout.entryBits)'h\(String(word, radix: 16));"),
                         "table \(t) address \(a)")
             }
         }

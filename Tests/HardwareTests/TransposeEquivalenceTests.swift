@@ -106,7 +106,7 @@ import Testing
         #expect(instances.map { String($0.2) } == ["t1", "t2"], "\(config.name): transpose instances")
         for instance in instances {
             let width = try #require(Int(instance.1)), name = "fxc_transpose_w\(width)"
-            #expect(core.contains("wire [\(8 * width - 1):0] \(instance.2)_rd_data;"), "\(config.name): \(instance.2) reads \(width)-bit words")
+            #expect(core.contains("wire [\(width - 1):0] \(instance.2)_rd_data_0;"), "\(config.name): \(instance.2) reads \(width)-bit words")
             let file = try #require(files.first { $0.path == "\(name).v" }, "\(config.name): no file for \(name)")
             let printed = VerilogPrinter.text(try Blocks.transpose(name: name, width: width, tagWidth: 2))
             #expect(file.text.hasSuffix(printed), "\(config.name): \(name).v is not the printed description")

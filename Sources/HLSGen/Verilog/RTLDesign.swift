@@ -1,4 +1,5 @@
 import Golden
+import Hardware
 
 /// The golden model's block datapath rendered as synthesizable Verilog-2005, one module per file
 /// (`<module>.v`): the six traced kernels as pipelined modules (`fxc_fdct_row` …), the transposes
@@ -41,6 +42,13 @@ public struct RTLDesign: Sendable {
         try self.init(config: config, tables: QuantTable.ijg(quality: quality), tableDescription: "IJG quality \(quality)")
     }
 
+    /// The core with the mode at run time as a hardware description (what `cosim --simulator swift`
+    /// runs clock by clock); the same description prints `fxc_core_x<lanes>.v`.
+    public func coreModule(lanes: Int) throws -> Module {
+        let core8 = try core.core8Module()
+        return lanes == 8 ? core8 : try core.core1Module(core8: core8)
+    }
+
     /// Bits of one stream lane (samples use the low 8).
     public var laneBits: Int { core.laneBits }
     /// Bits of a quantized coefficient inside its lane.
@@ -71,9 +79,9 @@ public struct RTLDesign: Sendable {
         let kernels = [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow]
         let transposes = try core.transposeBits.map { (TransposeModule.name(bits: $0), try TransposeModule.text(bits: $0)) }
         let modules = kernels.map { ($0.name, $0.text()) } + transposes + [
-            (StreamCore.core8, core.core8Text()),
-            (StreamCore.core1, core.core1Text()),
-            (Self.topName(mode: mode, lanes: lanes), core.topText(mode: mode, lanes: lanes)),
+            (StreamCore.core8, try core.core8Text()),
+            (StreamCore.core1, try core.core1Text()),
+            (Self.topName(mode: mode, lanes: lanes), try core.topText(mode: mode, lanes: lanes)),
         ]
         return modules.map { GeneratedFile(path: "\($0.0).v", text: header + $0.1) }
     }

@@ -8,7 +8,9 @@ enum TransposeModule {
 
     static func name(bits: Int) -> String { "fxc_transpose_w\(bits)" }
 
-    static func text(bits: Int) throws -> String {
-        VerilogPrinter.text(try Blocks.transpose(name: name(bits: bits), width: bits, tagWidth: tagBits))
+    static func module(bits: Int) throws -> Module {
+        try Blocks.transpose(name: name(bits: bits), width: bits, tagWidth: tagBits)
     }
+
+    static func text(bits: Int) throws -> String { VerilogPrinter.text(try module(bits: bits)) }
 }

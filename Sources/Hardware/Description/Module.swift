@@ -31,6 +31,10 @@
 /// read (LUT RAM): the data is a function of this clock's address. Read latency 1 is a registered read
 /// (block RAM): the data appears after the edge and is the word before that edge's write (read first).
 /// Addresses at or past the depth read 0 and write nothing.
+///
+/// **Instances** place one block inside another, as a Verilog instance: a child description (printed
+/// as its own module; flattened into its parent for evaluation), or an `ExternalBlock`. Every input of
+/// an instance is connected to a node of the parent; its outputs are nodes of the parent.
 public struct Module: Sendable {
     public var name: String
     /// The step function, operands before uses.
@@ -42,6 +46,9 @@ public struct Module: Sendable {
     public var memories: [Memory]
     /// Which ports form handshakes (informative: the ports themselves are in `inputs` and `outputs`).
     public var channels: [Channel]
+    /// Blocks placed inside this one: other descriptions, or external blocks (a traced kernel) that
+    /// bring their own Verilog and a Swift model. Their outputs are `.instanceOutput` nodes.
+    public var instances: [Instance] = []
     /// A line or two on what the block does, printed at the top of each rendering.
     public var summary: String
 
@@ -100,11 +107,13 @@ public enum Operation: Sendable, Hashable {
     /// Position of the highest set bit plus one; 0 for 0.
     case bitLength(Int)
     case reduce(Reduction, Int)
+    /// Element `element` of output port `port` of instance `instance`.
+    case instanceOutput(instance: Int, port: Int, element: Int)
 
     /// The nodes this one reads.
     public var operands: [Int] {
         switch self {
-        case .constant, .input, .register, .memoryRead: []
+        case .constant, .input, .register, .memoryRead, .instanceOutput: []
         case .arithmetic(_, let a, let b), .bitwise(_, let a, let b), .compare(_, _, let a, let b): [a, b]
         case .not(let a), .shift(_, let a, _), .slice(let a, _, _), .extend(let a, _), .bitLength(let a), .reduce(_, let a): [a]
         case .variableShift(_, let a, let amount): [a, amount]

@@ -11,6 +11,7 @@ public final class ModuleBuilder {
     var registers: [StateRegister] = []
     var memories: [Memory] = []
     var channels: [Channel] = []
+    var instances: [Instance] = []
     var problems: [String] = []
     /// The register of each `.register` node.
     var registerOfNode: [Int: Int] = [:]
@@ -291,15 +292,24 @@ public final class ModuleBuilder {
         }
         for m in memories where m.reads.isEmpty { problems.append("memory \(m.name) is never read") }
         var seen: Set<String> = ["aclk"]
+        for instance in instances {
+            for (p, port) in instance.block.inputs.enumerated() where instance.inputs[p].count != port.count {
+                problems.append("instance \(instance.name): input \(port.name) is not connected")
+            }
+        }
         let names = inputs.map(\.name) + outputs.map(\.name) + registers.map(\.name) + memories.map(\.name)
+            + instances.map(\.name)
         for n in names {
             if !Identifiers.isValid(n) { problems.append("\(n): not usable as a Verilog and C++ name") }
             if !seen.insert(n).inserted { problems.append("\(n): the name is used twice") }
         }
         if !Identifiers.isValidModuleName(name) { problems.append("module name \(name) is not usable as a Verilog and C++ name") }
         guard problems.isEmpty else { throw DescriptionError(module: name, problems: problems) }
-        return Module(name: name, nodes: nodes, inputs: inputs, outputs: outputs, registers: registers,
-                      memories: memories, channels: channels, summary: summary)
+        var module = Module(name: name, nodes: nodes, inputs: inputs, outputs: outputs, registers: registers,
+                            memories: memories, channels: channels, summary: summary)
+        module.instances = instances
+        _ = try module.flattened()   // a loop through the instances is reported now, not when simulated
+        return module
     }
 }
 
@@ -332,6 +342,7 @@ extension Operation {
         case .extend(_, let s): s ? "sign extend" : "zero extend"
         case .bitLength: "bit length"
         case .reduce(let op, _): "\(op.rawValue) reduce"
+        case .instanceOutput(let i, let p, let e): "output \(p).\(e) of instance \(i)"
         }
     }
 }

@@ -9,7 +9,8 @@ struct PrintedNames {
 
     init(_ module: Module) {
         var taken: Set<String> = Set(module.inputs.map(\.name) + module.outputs.map(\.name)
-                                     + module.registers.map(\.name) + module.memories.map(\.name))
+                                     + module.registers.map(\.name) + module.memories.map(\.name)
+                                     + module.instances.map(\.name))
         func unique(_ hint: String) -> String {
             var candidate = hint, k = 1
             while taken.contains(candidate) || Identifiers.reserved.contains(candidate) {

@@ -42,7 +42,7 @@ extension Instruction {
                 program.append(Instruction(code: code, dst: dst, a: Int32(a), b: Int32(b), c: Int32(c), imm: imm ?? mask))
             }
             switch node.operation {
-            case .constant, .input, .register: break
+            case .constant, .input, .register, .instanceOutput: break
             case .memoryRead(let m, let r):
                 let memory = module.memories[m]
                 if memory.readLatency == 0 {

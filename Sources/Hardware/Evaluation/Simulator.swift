@@ -3,7 +3,7 @@
 ///   step(inputs): the combinational outputs are computed from the state and these inputs (what the
 ///   Verilog shows before the rising edge of `aclk`), then the edge happens: registered reads load
 ///   (before this edge's write: read first), the memory writes land, every register takes its next
-///   value, or its reset value when `aresetn` (input element 0) is 0.
+///   value, or its reset value when `aresetn` (input element 0) is 0; external blocks step their models.
 ///
 /// Inputs and outputs are flat arrays of UInt64, one entry per port element in port order (inputs
 /// begin with `aresetn`); input bits above an element's width are ignored. The state lives in slots
@@ -21,6 +21,7 @@ public final class CycleSimulator {
     let updates: UnsafeMutableBufferPointer<Update>
     let staged: UnsafeMutablePointer<UInt64>
     let writes: [Write]
+    let externals: [External]
 
     /// A register or registered read: slot ← (reset active and resettable) ? reset : (enable ? source : slot).
     struct Update {
@@ -40,10 +41,28 @@ public final class CycleSimulator {
         var enable: Int, address: Int, data: Int, base: Int, depth: Int
     }
 
+    /// An external block's model and where its ports live among the slots.
+    struct External {
+        let model: any ExternalModel
+        let inputs: [(slot: Int, mask: UInt64)]
+        let outputs: [Int]
+        let inputValues: UnsafeMutableBufferPointer<UInt64>
+        let outputValues: UnsafeMutableBufferPointer<UInt64>
+
+        /// The model's outputs into their slots.
+        func show(_ s: UnsafeMutablePointer<UInt64>) {
+            model.outputs(outputValues)
+            for (k, slot) in outputs.enumerated() { s[slot] = outputValues[k] }
+        }
+    }
+
     public var inputCount: Int { inputSlots.count }
     public var outputCount: Int { outputSlots.count }
 
-    public init(_ module: Module) {
+    /// Child descriptions are inlined first (`Module.flattened`); `module` is the flat result.
+    public init(_ described: Module) {
+        let module: Module
+        do { module = try described.flattened() } catch { preconditionFailure("\(error)") }
         self.module = module
         var base: [Int] = [], total = 0
         for m in module.memories { base.append(total); total += m.depth }
@@ -79,6 +98,14 @@ public final class CycleSimulator {
         staged = .allocate(capacity: max(list.count, 1))
         staged.initialize(repeating: 0, count: max(list.count, 1))
         self.writes = writes
+        externals = module.instances.map { instance in
+            let shapes = instance.block.inputs
+            let inputs = zip(shapes, instance.inputs).flatMap { shape, nodes in nodes.map { ($0, Signal.mask(shape.width)) } }
+            let outputs = instance.outputs.flatMap { $0 }
+            guard case .external(let block) = instance.block else { preconditionFailure("a flattened module holds only external instances") }
+            return External(model: block.makeModel(), inputs: inputs, outputs: outputs,
+                            inputValues: .allocate(capacity: inputs.count), outputValues: .allocate(capacity: outputs.count))
+        }
         reset()
     }
 
@@ -88,6 +115,10 @@ public final class CycleSimulator {
         memory.deallocate()
         updates.deallocate()
         staged.deallocate()
+        for e in externals {
+            e.inputValues.deallocate()
+            e.outputValues.deallocate()
+        }
     }
 
     /// Power-on: registers at their reset values (0 without one), ROMs at their contents, RAMs and
@@ -103,6 +134,10 @@ public final class CycleSimulator {
             if let contents = mem.contents {
                 for (k, word) in contents.enumerated() { memory[memoryBase[m] + k] = word }
             }
+        }
+        for e in externals {
+            e.model.reset()
+            e.show(slots)
         }
     }
 
@@ -142,7 +177,12 @@ public final class CycleSimulator {
             let address = s[w.address]
             if address < UInt64(w.depth) { m[w.base + Int(address)] = s[w.data] }
         }
+        for e in externals {
+            for (k, input) in e.inputs.enumerated() { e.inputValues[k] = s[input.slot] & input.mask }
+            e.model.edge(UnsafeBufferPointer(e.inputValues))
+        }
         for (k, u) in updates.enumerated() { s[u.slot] = staged[k] }
+        for e in externals { e.show(s) }
     }
 
     /// One clock with arrays (allocates: for tests and small drivers).

@@ -8,7 +8,10 @@
 ///
 /// Every value is an `ap_uint<width>` named as in the Verilog; signed operations cast to `ap_int`.
 public enum HLSPrinter {
-    public static func text(_ module: Module) -> String {
+    /// Child descriptions are inlined first (`Module.flattened`): the C++ is one function.
+    public static func text(_ described: Module) -> String {
+        let module: Module
+        do { module = try described.flattened() } catch { preconditionFailure("\(error)") }
         var printer = CPrinter(module)
         return printer.print()
     }
@@ -47,6 +50,9 @@ private struct CPrinter {
         lines.append("// One call is one clock: the outputs are computed from the state and this call's inputs, then the")
         lines.append("// state steps. Channels are explicit valid/ready arguments (a transfer when both are 1), so a C")
         lines.append("// simulation is cycle-accurate against the Verilog printed from the same description.")
+        for instance in module.instances {
+            lines.append("#error \"\(instance.name): external block \(instance.block.moduleName) has no HLS rendering in this printer yet\"")
+        }
         lines.append("#include <ap_int.h>")
         lines.append("")
         lines.append("#ifndef FXC_BIT_LENGTH_DEFINED")
@@ -120,7 +126,7 @@ private struct CPrinter {
         let w = width(i)
         let expression: String
         switch module.nodes[i].operation {
-        case .register: return
+        case .register, .instanceOutput: return
         case .input(let p, _) where module.inputs[p].count == 1: return
         case .input(let p, let e):
             let port = module.inputs[p]

@@ -13,6 +13,20 @@ public enum VerilogPrinter {
 
     /// The file name the module should be saved under (Verilator expects module = file name).
     public static func fileName(_ module: Module) -> String { "\(module.name).v" }
+
+    /// The module and every description placed inside it (at any depth, each once), children first.
+    /// External blocks bring their own Verilog.
+    public static func modules(_ module: Module) -> [Module] {
+        var seen: Set<String> = [], list: [Module] = []
+        func visit(_ m: Module) {
+            for instance in m.instances {
+                if case .description(let child) = instance.block, !seen.contains(child.name) { visit(child) }
+            }
+            if seen.insert(m.name).inserted { list.append(m) }
+        }
+        visit(module)
+        return list
+    }
 }
 
 private struct Printer {
@@ -68,6 +82,7 @@ private struct Printer {
         lines.append("")
         lines.append("    // The step function: one wire per value.")
         for i in module.nodes.indices where live[i] { node(i) }
+        instances()
         outputs()
         edge()
         unused()
@@ -98,6 +113,12 @@ private struct Printer {
     }
 
     mutating func state() {
+        for instance in module.instances {
+            lines.append("    // Outputs of \(instance.name) (\(instance.block.moduleName)).")
+            for (p, port) in instance.outputs.enumerated() {
+                for n in port { lines.append("    wire \(Self.range(instance.block.outputs[p].width))\(name(n));") }
+            }
+        }
         if !module.registers.isEmpty {
             lines.append("    // Registers (at their reset value, or 0, at power-on).")
             for r in module.registers {
@@ -145,7 +166,7 @@ private struct Printer {
             let low = port.width * e, high = low + port.width - 1
             inputUsed[p] |= Signal.mask(port.width) << UInt64(low)
             expression = "\(port.name)[\(high):\(low)]"
-        case .register: return
+        case .register, .instanceOutput: return
         case .memoryRead(let m, let r):
             let memory = module.memories[m]
             if memory.readLatency == 1 { return }
@@ -178,6 +199,27 @@ private struct Printer {
         case .reduce(let op, let a): expression = (op == .or ? "|" : "&") + read(a)
         }
         lines.append("    wire \(Self.range(w))\(name(i)) = \(expression);")
+    }
+
+    /// Each placed block, its ports connected by name (a port of several elements as one vector).
+    mutating func instances() {
+        for instance in module.instances {
+            var connections = [".aclk(aclk)"]
+            for (p, shape) in instance.block.inputs.enumerated() {
+                let elements = instance.inputs[p]
+                let value = elements.count == 1 ? read(elements[0]) : "{" + elements.reversed().map { read($0) }.joined(separator: ", ") + "}"
+                connections.append(".\(shape.name)(\(value))")
+            }
+            for (p, shape) in instance.block.outputs.enumerated() {
+                let elements = instance.outputs[p]
+                let value = elements.count == 1 ? name(elements[0]) : "{" + elements.reversed().map { name($0) }.joined(separator: ", ") + "}"
+                connections.append(".\(shape.name)(\(value))")
+            }
+            lines.append("")
+            lines.append("    \(instance.block.moduleName) \(instance.name) (")
+            lines.append(connections.map { "        " + $0 }.joined(separator: ",\n"))
+            lines.append("    );")
+        }
     }
 
     func isScalarInput(_ i: Int) -> Bool {
@@ -262,7 +304,8 @@ private struct Printer {
                 bit = top + 1
             }
         }
-        let clocked = !module.registers.isEmpty || module.memories.contains { $0.write != nil || $0.readLatency == 1 }
+        let clocked = !module.registers.isEmpty || !module.instances.isEmpty
+            || module.memories.contains { $0.write != nil || $0.readLatency == 1 }
         if !clocked { parts.append("aclk") }
         for (p, port) in module.inputs.enumerated() {
             if port.count == 1 {
@@ -288,6 +331,7 @@ private struct Printer {
         switch module.nodes[i].operation {
         case .register: true
         case .memoryRead(let m, _): module.memories[m].readLatency == 1
+        case .instanceOutput: true
         default: false
         }
     }

@@ -1,0 +1,88 @@
+import Golden
+import Hardware
+
+extension KernelModule {
+    /// The kernel as a block a hardware description places: ports `en`, `valid` (one bit per stage),
+    /// the traced inputs and outputs at their Verilog widths; its Swift model evaluates the traced graph.
+    var block: ExternalBlock {
+        let inputs = [PortShape("en", width: 1), PortShape("valid", width: latency)]
+            + self.inputs.map { PortShape($0.port.name, width: $0.port.width) }
+        let outputs = self.outputs.map { PortShape($0.name, width: $0.width) }
+        let graph = EvaluableGraph(self.graph)
+        let ports = self.inputs.map(\.port), outs = self.outputs
+        let latency = self.latency
+        return ExternalBlock(moduleName: name, inputs: inputs, outputs: outputs) {
+            KernelModel(graph: graph, inputs: ports, outputs: outs, latency: latency)
+        }
+    }
+}
+
+/// A kernel's pipeline clock by clock, as its printed module behaves for the beats it carries: with
+/// `en` high, stage s loads from stage s − 1 when `valid[s]` says it holds a beat (stage 0 from the
+/// input ports), so the output shows the result of the last beat that left the last stage. A beat's
+/// result is computed whole when it enters (the graph evaluated on the input ports read as numbers)
+/// and carried through the stages; what the printed stages hold in between is not observable.
+final class KernelModel: ExternalModel {
+    let graph: EvaluableGraph
+    let latency: Int
+    /// Per input port in the graph's order: its position among the block's inputs, width, signedness.
+    let inputPorts: [(position: Int, width: Int, signed: Bool)]
+    /// Per graph output: its position among the block's outputs and its width.
+    let outputPorts: [(position: Int, width: Int)]
+    /// stages[s · width + k]: output k of the beat in stage s.
+    var stages: [UInt64]
+    let width: Int
+    var scratch: [Int], arguments: [Int], results: [Int]
+    var seen = RegisterObservations()
+
+    init(graph: EvaluableGraph, inputs: [VerilogSignal], outputs: [VerilogSignal], latency: Int) {
+        self.graph = graph
+        self.latency = latency
+        inputPorts = graph.inputNames.map { name in
+            let k = inputs.firstIndex { $0.name == name }!
+            return (2 + k, inputs[k].width, inputs[k].signed)
+        }
+        outputPorts = graph.outputNames.map { name in
+            let k = outputs.firstIndex { $0.name == name }!
+            return (k, outputs[k].width)
+        }
+        width = outputs.count
+        stages = Array(repeating: 0, count: outputs.count * latency)
+        scratch = Array(repeating: 0, count: graph.slotCount)
+        arguments = Array(repeating: 0, count: inputPorts.count)
+        results = Array(repeating: 0, count: outputPorts.count)
+    }
+
+    func reset() {
+        for i in stages.indices { stages[i] = 0 }
+    }
+
+    func outputs(_ values: UnsafeMutableBufferPointer<UInt64>) {
+        let last = (latency - 1) * width
+        for k in 0..<values.count { values[k] = stages[last + k] }
+    }
+
+    func edge(_ inputs: UnsafeBufferPointer<UInt64>) {
+        guard inputs[0] != 0 else { return }
+        let valid = inputs[1]
+        for s in stride(from: latency - 1, through: 1, by: -1) where valid >> UInt64(s) & 1 != 0 {
+            for k in 0..<width { stages[s * width + k] = stages[(s - 1) * width + k] }
+        }
+        guard valid & 1 != 0 else { return }
+        for (k, port) in inputPorts.enumerated() {
+            let bits = inputs[port.position]
+            let shift = 64 - port.width
+            arguments[k] = port.signed ? Int(bitPattern: UInt(bits << UInt64(shift))) >> shift : Int(bits)
+        }
+        arguments.withUnsafeBufferPointer { a in
+            results.withUnsafeMutableBufferPointer { r in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    graph.evaluate(a.baseAddress!, r.baseAddress!, slots: s.baseAddress!, observing: &seen)
+                }
+            }
+        }
+        for (k, port) in outputPorts.enumerated() {
+            stages[port.position] = UInt64(bitPattern: Int64(results[k])) & Signal.mask(port.width)
+        }
+    }
+}

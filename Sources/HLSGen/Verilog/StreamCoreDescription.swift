@@ -1,0 +1,338 @@
+import Golden
+import Hardware
+
+/// A value of one lane as the core carries it: its bits and whether they are a two's complement number.
+struct Lane {
+    let value: Signal
+    let signed: Bool
+
+    /// The number read at `width` bits: its low bits, or extended (sign or zeros).
+    func at(_ width: Int) -> Signal { low(value.width, signed: signed, at: width) }
+
+    /// The number in the low `bits` bits (two's complement or unsigned), read at `width` bits.
+    func low(_ bits: Int, signed: Bool, at width: Int) -> Signal {
+        width <= bits ? value.truncated(to: width) : value.truncated(to: bits).resized(to: width, signed: signed)
+    }
+}
+
+/// One section of the core: a chain of ranks that advances as a whole on its enable. Rank 0 is the
+/// section's input register; every rank has a valid bit and a sideband (A: tuser; B and C: {tag, line
+/// index}), shifted along with the beat.
+struct SectionRanks {
+    let valid: [Signal]
+    let side: [Signal]
+
+    init(_ b: ModuleBuilder, _ prefix: String, depth: Int, sideBits: Int) {
+        valid = (0...depth).map { b.register("\(prefix)_valid\($0)", width: 1, reset: 0) }
+        side = (0...depth).map { b.register("\(prefix)_side\($0)", width: sideBits, reset: nil) }
+    }
+
+    /// On `en`, every rank takes the one before it, rank 0 the section's input.
+    func advance(_ b: ModuleBuilder, en: Signal, validIn: Signal, sideIn: Signal) {
+        b.when(en) {
+            for k in valid.indices {
+                b.set(valid[k], k == 0 ? validIn : valid[k - 1])
+                b.set(side[k], k == 0 ? sideIn : side[k - 1])
+            }
+        }
+    }
+
+    /// Valid bits of `count` ranks from `first` (bit 0 = rank `first`), all 0 when `idle`: a kernel
+    /// in a mode that does not use it holds still.
+    func ranks(_ b: ModuleBuilder, from first: Int, count: Int, unless idle: Signal) -> Signal {
+        let bits = b.concat(valid[first..<(first + count)].reversed())
+        return bits & b.select(idle, b.constant(0, width: count), b.constant(bits: ~0, width: count))
+    }
+}
+
+extension StreamCore {
+    /// A kernel placed in a description: `en`, `valid` and its inputs connected; its outputs as lanes.
+    func place(_ kernel: KernelModule, _ b: ModuleBuilder, name: String, en: Signal, valid: Signal,
+               inputs: [Signal]) -> [Lane] {
+        let instance = b.instance(kernel.block, name: name)
+        instance.connect("en", en)
+        instance.connect("valid", valid)
+        for (port, value) in zip(kernel.inputs, inputs) { instance.connect(port.port.name, value) }
+        return kernel.outputs.map { Lane(value: instance.output($0.name), signed: $0.signed) }
+    }
+
+    /// A 1-D kernel fed with eight lanes, each read at its input port's width.
+    func placeOctet(_ kernel: KernelModule, _ b: ModuleBuilder, name: String, en: Signal, valid: Signal,
+                    lanes: [Lane]) -> [Lane] {
+        place(kernel, b, name: name, en: en, valid: valid,
+              inputs: kernel.inputs.indices.map { lanes[$0].at(kernel.inputs[$0].port.width) })
+    }
+
+    /// A transpose between two sections and the first register of the section that reads it: the
+    /// writer's lanes go in when it advances with a beat at its end; the reader's register loads a
+    /// cross-line on `en`, and its ranks take {tag, line index}. Returns the register's lanes.
+    func transpose(_ t: InstanceHandle, _ b: ModuleBuilder, bits: Int, writerEn: Signal, writerValid: Signal,
+                   writerTag: Signal, data: [Signal], en: Signal, register: String, ranks: SectionRanks) -> [Lane] {
+        let readValid = t.output("rd_valid")
+        t.connect("wr_en", writerEn & writerValid)
+        t.connect("wr_data", data)
+        t.connect("wr_tag", writerTag)
+        t.connect("rd_en", en & readValid)
+        let row = (0..<8).map { b.register("\(register)\($0)", width: bits, reset: nil) }
+        let crossLine = t.outputs("rd_data")
+        b.when(en & readValid) { for k in 0..<8 { b.set(row[k], crossLine[k]) } }
+        ranks.advance(b, en: en, validIn: readValid, sideIn: b.concat(t.output("rd_tag"), t.output("rd_index")))
+        return row.map { Lane(value: $0, signed: true) }
+    }
+
+    /// A field of a table entry, zero-extended (or cut) to a kernel port's width.
+    func field(_ entry: Signal, _ name: String, width: Int) -> Signal {
+        let f = layout.field(name)
+        return entry[f.msb, f.lsb].resized(to: width)
+    }
+
+    /// The 8-lane core as a hardware description: the control (sections, ranks, transposes, tables,
+    /// framing) is stated here once; the six traced kernels are placed as external blocks.
+    func core8Module() throws -> Module {
+        let cw = laneBits, la = fdctRow.latency, lc = idctRow.latency
+        let rq = quantizedRank, rd = decodeRank, rr = roundtripRank
+        let ew = layout.entryBits
+        let b = ModuleBuilder(Self.core8, summary: core8Summary)
+
+        let mode = b.input("mode", width: 2)
+        let encoding = b.name(mode.eq(0), "encoding"), decoding = b.name(mode.eq(1), "decoding")
+        let sData = b.inputs("s_axis_tdata", count: 8, width: cw)
+        let sValid = b.input("s_axis_tvalid", width: 1)
+        let sLast = b.input("s_axis_tlast", width: 1)
+        let sUser = b.input("s_axis_tuser", width: 2)
+        let mReady = b.input("m_axis_tready", width: 1)
+        let qtWe = b.input("qt_we", width: 1), qtTable = b.input("qt_table", width: 1)
+        let qtAddr = b.input("qt_addr", width: 6), qtData = b.input("qt_data", width: ew)
+        let t1 = b.instance(try TransposeModule.module(bits: t1Bits), name: "t1")
+        let t2 = b.instance(try TransposeModule.module(bits: t2Bits), name: "t2")
+        let a = SectionRanks(b, "a", depth: la, sideBits: 2)
+        let bRanks = SectionRanks(b, "b", depth: rr, sideBits: 5)
+        let c = SectionRanks(b, "c", depth: lc, sideBits: 5)
+
+        // Each section holds only when the beat at its end cannot leave: its transpose is full, or
+        // the output is not ready. The mode picks the rank where a section's result is.
+        let aOutValid = b.name(b.select(decoding, a.valid[0], a.valid[la]), "a_out_valid")
+        let aOutTag = b.select(decoding, a.side[0], a.side[la])
+        let aEn = b.name(~(aOutValid & ~t1.output("can_write")), "a_en")
+        let bOutRank = { (x: [Signal]) in b.select(encoding, x[rq], b.select(decoding, x[rd], x[rr])) }
+        let bOutValid = b.name(bOutRank(bRanks.valid), "b_out_valid")
+        let bOutTag = bOutRank(bRanks.side)[4, 3]
+        let bEn = b.name(~(bOutValid & ~t2.output("can_write")), "b_en")
+        let mValid = b.name(b.select(encoding, c.valid[0], c.valid[lc]), "m_valid")
+        let cEn = b.name(~(mValid & ~mReady), "c_en")
+
+        // ---- Section A: input rows -> FDCT row pass (encode, roundtrip) or as they are (decode) -> T1
+        let aRow = (0..<8).map { b.register("a_row\($0)", width: cw, reset: nil) }
+        let inRow = b.register("in_row", width: 3, reset: 0)   // row of the next input beat in its block
+        let framing = b.register("framing", width: 1, reset: 0)
+        b.when(aEn & sValid) {
+            for k in 0..<8 { b.set(aRow[k], sData[k]) }
+            b.set(inRow, inRow + 1)
+            b.when(sLast.ne(inRow.eq(7))) { b.set(framing, b.one) }
+        }
+        a.advance(b, en: aEn, validIn: sValid, sideIn: sUser)
+        let aIn = aRow.map { Lane(value: $0, signed: false) }
+        let samplePort = fdctRow.inputs[0].port.width
+        let fr = place(fdctRow, b, name: "fdct_row", en: aEn, valid: a.ranks(b, from: 0, count: la, unless: decoding),
+                       inputs: aIn.map { $0.low(8, signed: false, at: samplePort) })
+        let aOut = (0..<8).map { k in
+            b.select(decoding, aIn[k].low(coefficientBits, signed: true, at: t1Bits), fr[k].at(t1Bits))
+        }
+
+        // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column] -> T2
+        let bIn = transpose(t1, b, bits: t1Bits, writerEn: aEn, writerValid: aOutValid, writerTag: aOutTag, data: aOut,
+                            en: bEn, register: "b_column", ranks: bRanks)
+        let fc = placeOctet(fdctColumn, b, name: "fdct_column", en: bEn,
+                            valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding), lanes: bIn)
+
+        // Quantization tables: table 0 luminance, 1 chrominance (tuser[1] of a block's first beat picks
+        // one), address 8·row + column. Row r of both tables is a 16-word memory {table, column} read
+        // only by lane r; an entry reads as the reset table until written through qt_*, which takes
+        // effect for the beats that read it from the next clock on. Entries are read one clock ahead
+        // of the beat that uses them: the quantizers' for the column arriving from the FDCT, the
+        // dequantizers' for the column from T1 (decode) or from the quantizers.
+        let beforeQuantize = fdctColumn.latency - 1, beforeDequantize = rq - 1
+        let tableAddress = { (side: Signal) in b.concat(side[4], side[2, 0]) }
+        let qAt = tableAddress(bRanks.side[beforeQuantize])
+        let qAtValid = ~decoding & bRanks.valid[beforeQuantize]
+        let dqAt = b.select(decoding, b.concat(t1.output("rd_tag")[1], t1.output("rd_index")),
+                            tableAddress(bRanks.side[beforeDequantize]))
+        let dqAtValid = ~encoding & b.select(decoding, t1.output("rd_valid"), bRanks.valid[beforeDequantize])
+        var qEntry: [Signal] = [], dqEntry: [Signal] = []
+        for row in 0..<8 {
+            let resetWords = (0..<16).map { resetTables[$0 / 8][row * 8 + $0 % 8] }
+            let entries = b.memory("entry\(row)", depth: 16, width: ew, readLatency: 0)
+            let resetEntries = b.memory("reset_entry\(row)", depth: 16, width: ew, readLatency: 0, contents: resetWords)
+            let written = b.register("written\(row)", width: 16, reset: 0)   // entries written since reset
+            b.when(qtWe & qtAddr[5, 3].eq(row)) {
+                let address = b.concat(qtTable, qtAddr[2, 0])
+                b.write(entries, at: address, qtData)
+                b.set(written, bit: address, to: b.one)
+            }
+            let entry = { (at: Signal) in b.select(written.bit(at), b.read(entries, at: at), b.read(resetEntries, at: at)) }
+            let q = b.register("q_entry\(row)", width: ew, reset: nil), dq = b.register("dq_entry\(row)", width: ew, reset: nil)
+            b.when(bEn & qAtValid) { b.set(q, entry(qAt)) }
+            b.when(bEn & dqAtValid) { b.set(dq, entry(dqAt)) }
+            qEntry.append(q)
+            dqEntry.append(dq)
+        }
+        let qz = (0..<8).map { k in
+            place(quantize, b, name: "quantize\(k)", en: bEn,
+                  valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding),
+                  inputs: quantize.inputs.map { input in
+                      layout.fields.contains { $0.name == input.port.name }
+                          ? field(qEntry[k], input.port.name, width: input.port.width) : fc[k].at(input.port.width)
+                  })[0]
+        }
+
+        // Dequantizer: coefficients straight from T1 (decode) or from the quantizers (roundtrip).
+        let (ldq, lic) = (dequantize.latency, idctColumn.latency)
+        let fromQuantizer = { (first: Int, count: Int) in
+            b.select(decoding, bRanks.ranks(b, from: first, count: count, unless: encoding),
+                     bRanks.ranks(b, from: rq + first, count: count, unless: encoding))
+        }
+        let dqPort = dequantize.inputs[0].port.width
+        let dq = (0..<8).map { k in
+            place(dequantize, b, name: "dequantize\(k)", en: bEn, valid: fromQuantizer(0, ldq),
+                  inputs: [b.select(decoding, bIn[k].at(dqPort), qz[k].at(dqPort)),
+                           field(dqEntry[k], "divisor", width: dequantize.inputs[1].port.width)])[0]
+        }
+        let ic = placeOctet(idctColumn, b, name: "idct_column", en: bEn, valid: fromQuantizer(ldq, lic), lanes: dq)
+        let bOut = (0..<8).map { k in b.select(encoding, qz[k].at(t2Bits), ic[k].at(t2Bits)) }
+
+        // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
+        let cIn = transpose(t2, b, bits: t2Bits, writerEn: bEn, writerValid: bOutValid, writerTag: bOutTag, data: bOut,
+                            en: cEn, register: "c_row", ranks: c)
+        let ir = placeOctet(idctRow, b, name: "idct_row", en: cEn, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
+                            lanes: cIn)
+        let mOut = (0..<8).map { k in
+            b.select(encoding, cIn[k].low(quantize.outputs[0].width, signed: true, at: cw), ir[k].at(cw))
+        }
+        let cOutSide = b.select(encoding, c.side[0], c.side[lc])
+        b.output("s_axis_tready", aEn)
+        b.output("m_axis_tdata", mOut)
+        b.output("m_axis_tvalid", mValid)
+        b.output("m_axis_tlast", cOutSide[2, 0].eq(7))
+        b.output("m_axis_tuser", b.select(cOutSide[2, 0].eq(0), cOutSide[4, 3], b.constant(0, width: 2)))
+        b.output("framing_error", framing)
+        return try b.build()
+    }
+
+    var core8Summary: String {
+        let cw = laneBits
+        return """
+            The 8-lane streaming core: one row of an 8x8 block per beat, blocks in raster order within the
+            block, every mode at run time (mode 0 encode: samples -> quantized coefficients; 1 decode:
+            coefficients -> samples; 2 roundtrip: samples -> samples). Change mode only while the core is empty.
+            tdata lane k (bits [\(cw)k+\(cw - 1):\(cw)k]) is column k of the row: a sample in its low 8 bits
+            (upper bits 0 on output, ignored on input), or a coefficient as a \(cw)-bit two's complement
+            number (decode reads its low \(coefficientBits) bits). tuser[0]: start of frame, on the first beat of a frame;
+            tuser[1]: quantization table of the block (0 luminance, 1 chrominance), on the block's first beat.
+            tlast on the last (8th) beat of every block; an input tlast anywhere else, or missing there, sets
+            framing_error (sticky until reset). Full AXI4-Stream backpressure; tready does not depend on tvalid.
+            Latency (no stalls, first input beat accepted -> first output beat valid): \(latencyText(lanes: 8)).
+            Sections A (rows), B (columns), C (rows) joined by the transposes t1 and t2; each advances as a
+            whole and holds only when the beat at its end cannot leave. Tables after reset: \(tableDescription).
+            """
+    }
+
+    /// The table port, passed on to the 8-lane core inside.
+    func tablePort(_ b: ModuleBuilder, into core: InstanceHandle) {
+        core.connect("qt_we", b.input("qt_we", width: 1))
+        core.connect("qt_table", b.input("qt_table", width: 1))
+        core.connect("qt_addr", b.input("qt_addr", width: 6))
+        core.connect("qt_data", b.input("qt_data", width: layout.entryBits))
+    }
+
+    /// The 1-lane core: one value per beat, the 8-lane core between a row gatherer and a row spreader,
+    /// so that it sustains one value per clock.
+    func core1Module(core8: Module) throws -> Module {
+        let cw = laneBits
+        let b = ModuleBuilder(Self.core1, summary: """
+            The 1-lane streaming core: one value per beat (lane format, tuser and modes as \(Self.core8)), built
+            as the 8-lane core between a serial-to-row gatherer and a row-to-serial spreader, so it sustains
+            1 value per clock. tlast on the 64th beat of every block; anywhere else sets framing_error.
+            Latency (no stalls, first input beat accepted -> first output beat valid): \(latencyText(lanes: 1)).
+            """)
+        let core = b.instance(core8, name: "core")
+        core.connect("mode", b.input("mode", width: 2))
+        let sData = b.input("s_axis_tdata", width: cw), sValid = b.input("s_axis_tvalid", width: 1)
+        let sLast = b.input("s_axis_tlast", width: 1), sUser = b.input("s_axis_tuser", width: 2)
+        let mReady = b.input("m_axis_tready", width: 1)
+        tablePort(b, into: core)
+
+        // Gather: 8 values make a row; a full row waits for the core, and the next row's first value may
+        // arrive in the clock the core takes it.
+        let inLane = (0..<8).map { b.register("in_lane\($0)", width: cw, reset: nil) }
+        let inCount = b.register("in_count", width: 3, reset: 0)
+        let inFull = b.register("in_full", width: 1, reset: 0), inError = b.register("in_error", width: 1, reset: 0)
+        let inLast = b.register("in_last", width: 1, reset: nil), inUser = b.register("in_user", width: 2, reset: nil)
+        let rowReady = core.output("s_axis_tready")
+        let sReady = ~inFull | rowReady
+        let accept = sValid & sReady
+        b.when(inFull & rowReady) { b.set(inFull, b.zero) }
+        b.when(accept) {
+            b.set(inCount, inCount + 1)
+            for k in 0..<8 { b.when(inCount.eq(k)) { b.set(inLane[k], sData) } }
+            b.when(inCount.eq(0)) { b.set(inUser, sUser) }
+            b.when(inCount.eq(7)) {
+                b.set(inFull, b.one)
+                b.set(inLast, sLast)
+            }
+            b.when(sLast & inCount.ne(7)) { b.set(inError, b.one) }
+        }
+        core.connect("s_axis_tdata", inLane)
+        core.connect("s_axis_tvalid", inFull)
+        core.connect("s_axis_tlast", inLast)
+        core.connect("s_axis_tuser", inUser)
+
+        // Spread: a row goes out one value per beat; the next row is taken with the last beat.
+        let outLane = (0..<8).map { b.register("out_lane\($0)", width: cw, reset: nil) }
+        let outCount = b.register("out_count", width: 3, reset: 0)
+        let outFull = b.register("out_full", width: 1, reset: 0)
+        let outLast = b.register("out_last", width: 1, reset: nil), outUser = b.register("out_user", width: 2, reset: nil)
+        let rowValid = core.output("m_axis_tvalid")
+        let rowTaken = ~outFull | (outCount.eq(7) & mReady)
+        core.connect("m_axis_tready", rowTaken)
+        b.when(outFull & mReady) {
+            b.set(outCount, outCount + 1)
+            b.when(outCount.eq(7)) { b.set(outFull, b.zero) }
+        }
+        b.when(rowValid & rowTaken) {
+            b.set(outFull, b.one)
+            let row = core.outputs("m_axis_tdata")
+            for k in 0..<8 { b.set(outLane[k], row[k]) }
+            b.set(outUser, core.output("m_axis_tuser"))
+            b.set(outLast, core.output("m_axis_tlast"))
+        }
+        b.output("s_axis_tready", sReady)
+        b.output("m_axis_tdata", b.pick(outCount, from: outLane))
+        b.output("m_axis_tvalid", outFull)
+        b.output("m_axis_tlast", outLast & outCount.eq(7))
+        b.output("m_axis_tuser", b.select(outCount.eq(0), outUser, b.constant(0, width: 2)))
+        b.output("framing_error", core.output("framing_error") | inError)
+        return try b.build()
+    }
+
+    /// A top for one mode and stream width: the core with the mode tied, and the lanes at their real
+    /// widths (samples 8 bits, coefficients `laneBits`).
+    func topModule(mode: HLSMode, lanes: Int, core: Module) throws -> Module {
+        let cw = laneBits
+        let inBits = mode == .decode ? cw : 8, outBits = mode == .encode ? cw : 8
+        let b = ModuleBuilder(Self.topName(mode: mode, lanes: lanes), summary:
+            "\(mode.rawValue), \(lanes == 8 ? "a row of 8" : "one") \(mode == .decode ? "coefficient" : "sample")"
+            + "\(lanes == 8 ? "s" : "") per input beat -> \(mode == .encode ? "quantized coefficients" : "samples")"
+            + " (\(outBits) bits per lane); \(core.name) with mode tied to \(mode.code).")
+        let inner = b.instance(core, name: "core")
+        inner.connect("mode", b.constant(Int(mode.code), width: 2))
+        inner.connect("s_axis_tdata", b.inputs("s_axis_tdata", count: lanes, width: inBits).map { $0.zeroExtended(to: cw) })
+        for (port, width) in [("s_axis_tvalid", 1), ("s_axis_tlast", 1), ("s_axis_tuser", 2), ("m_axis_tready", 1)] {
+            inner.connect(port, b.input(port, width: width))
+        }
+        tablePort(b, into: inner)
+        b.output("s_axis_tready", inner.output("s_axis_tready"))
+        b.output("m_axis_tdata", inner.outputs("m_axis_tdata").map { $0.truncated(to: outBits) })
+        for port in ["m_axis_tvalid", "m_axis_tlast", "m_axis_tuser", "framing_error"] { b.output(port, inner.output(port)) }
+        return try b.build()
+    }
+}
