@@ -24,7 +24,7 @@ import Testing
             let blocks = try ImageBlocks(image: image, name: name, config: config)
             #expect(blocks.blockCount == Fixtures.blockCount(image), "\(name): blocks of its planes")
             for quality in Fixtures.qualities {
-                for mode in HLSMode.allCases {
+                for mode in CodecMode.allCases {
                     var job = blocks.job(mode: mode, codec: codec, tables: QuantTable.ijg(quality: quality),
                                          writeTables: quality != 75, layout: design.layout, runs: Self.stallSettings)
                     job.label = "\(name) q\(quality) \(mode.rawValue)"
@@ -49,7 +49,7 @@ import Testing
                     + "tlast \(r.tlastErrors), tuser \(r.tuserErrors), AXI \(r.axiViolations), framing \(r.framingError), "
                     + "timeout \(r.timeout)"
                 #expect(r.passed, "\(what): \(r.mismatches) mismatches\(detail), \(counts)")
-                let mode = HLSMode.allCases[r.mode]
+                let mode = CodecMode.allCases[r.mode]
                 if r.stall == 0 {
                     #expect(String(format: "%.3f", r.samplesPerClock(lanes: lanes)) == String(format: "%.3f", Double(lanes)),
                             "\(what): \(r.samplesPerClock(lanes: lanes)) values per clock")

@@ -12,7 +12,7 @@ import Testing
         let design = try RTLDesign(config: config, quality: 75)
         let folder = Paths.scratch.appendingPathComponent("fxcodec-rtl-\(config.name)-\(UInt32.random(in: 0...UInt32.max))")
         var tops: [String] = []
-        for mode in HLSMode.allCases {
+        for mode in CodecMode.allCases {
             for lanes in [1, 8] {
                 try HLSProject.write(try design.files(mode: mode, lanes: lanes, command: "test"), to: folder)
                 tops.append(RTLDesign.topName(mode: mode, lanes: lanes))
@@ -65,7 +65,7 @@ import Testing
         let blocks = ImageBlocks(name: "mixed", samples: samples)
         for lanes in [1, 8] {
             let build = try VerilatorBuild.build(design: design, lanes: lanes, cacheRoot: Paths.rtlSim)
-            for mode in HLSMode.allCases {
+            for mode in CodecMode.allCases {
                 var job = blocks.job(mode: mode, codec: codec, tables: QuantTable.ijg(quality: 75), writeTables: false,
                                      layout: design.layout, runs: [StallSetting(stall: 0.25, seed: 7)])
                 // Alternate the tables block by block, and start a frame at block 3.

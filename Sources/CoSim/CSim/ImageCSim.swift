@@ -30,7 +30,7 @@ public struct CSimTableSet: Sendable {
 public struct CSimRequest: Sendable {
     public var config: DatapathConfig
     public var tableSets: [CSimTableSet]
-    public var modes: [HLSMode]
+    public var modes: [CodecMode]
     public var lanes: [Int]
     public var chroma: ChromaSubsampling
     /// The command printed in the headers of the compiled project (it has every top).
@@ -38,7 +38,7 @@ public struct CSimRequest: Sendable {
     public var part = HLSProject.defaultPart
     public var clockNs = HLSProject.defaultClockNs
 
-    public init(config: DatapathConfig, tableSets: [CSimTableSet], modes: [HLSMode] = HLSMode.allCases,
+    public init(config: DatapathConfig, tableSets: [CSimTableSet], modes: [CodecMode] = CodecMode.allCases,
                 lanes: [Int] = [1, 8], chroma: ChromaSubsampling = .s420, command: String) {
         self.config = config
         self.tableSets = tableSets
@@ -92,7 +92,7 @@ public struct CSimReport: Codable, Sendable {
 
 public enum ImageCSim {
     struct Label {
-        var image: String, component: String, tables: String, mode: HLSMode
+        var image: String, component: String, tables: String, mode: CodecMode
     }
 
     /// Renders the configuration with every top, compiles it (cached under `cache`), writes golden

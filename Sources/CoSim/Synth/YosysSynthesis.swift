@@ -1,3 +1,4 @@
+import Golden
 import Foundation
 import HLSGen
 
@@ -43,7 +44,7 @@ public enum YosysSynthesis {
     public static let hx8k = (logicCells: 7680, ram4k: 32, io: 206)
 
     /// `progress` is told, in a short line, each step before it starts (the steps take seconds to minutes).
-    public static func run(design: RTLDesign, mode: HLSMode, lanes: Int, ice40: Bool = true,
+    public static func run(design: RTLDesign, mode: CodecMode, lanes: Int, ice40: Bool = true,
                            scratch: URL = FileManager.default.temporaryDirectory,
                            progress: (String) -> Void = { _ in }) throws -> SynthesisReport {
         let start = Date()
@@ -88,7 +89,7 @@ public enum YosysSynthesis {
     }
 
     /// User I/O pins of a top: every port bit.
-    static func ioPins(_ design: RTLDesign, mode: HLSMode, lanes: Int) -> Int {
+    static func ioPins(_ design: RTLDesign, mode: CodecMode, lanes: Int) -> Int {
         let inBits = mode == .decode ? design.laneBits : 8, outBits = mode == .encode ? design.laneBits : 8
         // aclk, aresetn; s: tdata, tvalid, tready, tlast, tuser[2]; m: the same; table port; framing_error.
         return 2 + (lanes * inBits + 5) + (lanes * outBits + 5) + (1 + 1 + 6 + design.layout.entryBits) + 1
@@ -103,7 +104,7 @@ public enum YosysSynthesis {
         return small + 2 * large + 64 * x.dsp48e1
     }
 
-    static func fitIce40(files: [GeneratedFile], read: String, top: String, lanes: Int, mode: HLSMode, design: RTLDesign,
+    static func fitIce40(files: [GeneratedFile], read: String, top: String, lanes: Int, mode: CodecMode, design: RTLDesign,
                          xilinx: SynthesisReport.Xilinx, in folder: URL,
                          progress: (String) -> Void) throws -> SynthesisReport.Ice40 {
         let pins = ioPins(design, mode: mode, lanes: lanes)

@@ -13,7 +13,7 @@ public struct StallSetting: Sendable, Hashable, Codable {
 /// One stream of blocks through the core: a mode, the tables to write first (nil: the reset tables),
 /// the blocks with the golden model's expected outputs, and the stall settings to run it with.
 public struct CosimJob: Sendable {
-    public var mode: HLSMode
+    public var mode: CodecMode
     /// 128 `qt_data` words (table 0, then table 1), or nil to keep the tables the core resets to.
     public var tableWords: [UInt64]?
     public var runs: [StallSetting]
@@ -28,7 +28,7 @@ public struct CosimJob: Sendable {
 
     public var blockCount: Int { users.count }
 
-    public init(mode: HLSMode, tableWords: [UInt64]?, runs: [StallSetting], users: [UInt8], inputs: [Int32],
+    public init(mode: CodecMode, tableWords: [UInt64]?, runs: [StallSetting], users: [UInt8], inputs: [Int32],
                 expected: [Int32], label: String, parts: [(name: String, blocks: Range<Int>)]) {
         precondition(inputs.count == users.count * 64 && expected.count == inputs.count)
         precondition(tableWords == nil || tableWords!.count == 128)
@@ -83,7 +83,7 @@ public struct ImageBlocks: Sendable {
     /// A job for `mode` with the golden model's outputs: encode takes samples to quantized coefficients,
     /// decode takes the golden encoder's coefficients back to samples, roundtrip does both in a row.
     /// The first block of each component starts a frame (tuser bit 0); tuser bit 1 names its table.
-    public func job(mode: HLSMode, codec: BlockCodec, tables: [QuantTable], writeTables: Bool,
+    public func job(mode: CodecMode, codec: BlockCodec, tables: [QuantTable], writeTables: Bool,
                     layout: QuantTableLayout, runs: [StallSetting]) -> CosimJob {
         let both = tables.count == 1 ? [tables[0], tables[0]] : tables
         var users: [UInt8] = [], inputs: [Int32] = [], expected: [Int32] = []

@@ -1,3 +1,4 @@
+import Golden
 import Foundation
 import HLSGen
 
@@ -7,7 +8,7 @@ import HLSGen
 public enum IcarusSimulation {
     /// Every output value, in order, for `inputs` (64 per block) in `mode`, and whether the core
     /// flagged a framing error. `misplacedLast` moves the tlast of that block to its first beat.
-    public static func run(design: RTLDesign, lanes: Int, mode: HLSMode, users: [UInt8], inputs: [Int32],
+    public static func run(design: RTLDesign, lanes: Int, mode: CodecMode, users: [UInt8], inputs: [Int32],
                            stallPercent: Int, seed: Int, misplacedLast: Int? = nil,
                            scratch: URL) throws -> (values: [Int32], framingError: Bool) {
         let fm = FileManager.default

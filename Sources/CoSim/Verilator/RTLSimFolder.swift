@@ -6,7 +6,7 @@ import HLSGen
 /// the Icarus testbench, exactly as `command` writes them. README.md there is written by hand.
 public enum RTLSimFolder {
     public static let folder = "rtl-sim"
-    public static let mode = HLSMode.roundtrip
+    public static let mode = CodecMode.roundtrip
     public static let lanes = 8
     public static let quality = 75
     public static let config = DatapathConfig.libjpeg

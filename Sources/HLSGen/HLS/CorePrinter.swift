@@ -8,7 +8,7 @@ struct CorePrinter {
     let tops: [HLSTop]
     let banner: String
 
-    private var modes: Set<HLSMode> { Set(tops.map(\.mode)) }
+    private var modes: Set<CodecMode> { Set(tops.map(\.mode)) }
     private var encodes: Bool { modes.contains { $0.quantizes } }
     private var decodes: Bool { modes.contains { $0.dequantizes } }
 
@@ -413,7 +413,7 @@ struct CorePrinter {
             calls.append("transpose_out(\(buffer), \(next));")
             current = next
         }
-        let fields = { (role: HLSMode) in self.design.tableFields(for: role).map(\.name) }
+        let fields = { (role: CodecMode) in self.design.tableFields(for: role).map(\.name) }
         let f = design.format
         if top.mode.takesSamples {
             step({ "read_pixels_x\(top.lanes)(in, \($1), start);" }, "pixel_octet", "pixel_rows")

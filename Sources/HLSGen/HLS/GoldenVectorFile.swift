@@ -18,7 +18,7 @@ public struct GoldenVectorFile {
 
     /// One section: blocks of one mode through one table.
     public struct Section {
-        public var mode: HLSMode
+        public var mode: CodecMode
         public var tag: UInt32
         public var table: QuantTable
         /// 64 values per block: samples (0...255) for encode and roundtrip, coefficients for decode.
@@ -26,7 +26,7 @@ public struct GoldenVectorFile {
         /// The golden model's output for each block.
         public var expected: [Int32]
 
-        public init(mode: HLSMode, tag: UInt32, table: QuantTable, input: [Int32], expected: [Int32]) {
+        public init(mode: CodecMode, tag: UInt32, table: QuantTable, input: [Int32], expected: [Int32]) {
             precondition(input.count % 64 == 0 && input.count == expected.count)
             self.mode = mode
             self.tag = tag
@@ -130,7 +130,7 @@ public struct GoldenVectorFile {
 extension GoldenVectorFile.Section {
     /// A section whose expected outputs come from the golden model (`BlockCodec`).
     /// `input` is samples for encode and roundtrip, quantized coefficients for decode.
-    public static func golden(_ codec: BlockCodec, mode: HLSMode, tag: UInt32, table: QuantTable,
+    public static func golden(_ codec: BlockCodec, mode: CodecMode, tag: UInt32, table: QuantTable,
                               input: [Int32]) -> Self {
         let expected: [Int32]
         switch mode {

@@ -1,30 +1,11 @@
 import Golden
 
-/// What a core does with a block: encode (samples → quantized coefficients), decode (coefficients →
-/// samples), or both in a row (samples → samples).
-public enum HLSMode: String, CaseIterable, Sendable, Codable {
-    case encode, decode, roundtrip
-
-    /// The number the golden-vector file uses for the mode.
-    public var code: UInt8 {
-        switch self {
-        case .encode: 0
-        case .decode: 1
-        case .roundtrip: 2
-        }
-    }
-    var takesSamples: Bool { self != .decode }
-    var givesSamples: Bool { self != .encode }
-    var quantizes: Bool { self != .decode }
-    var dequantizes: Bool { self != .encode }
-}
-
 /// One top function: a mode and a stream width (1 value per beat, or a row of 8 per beat).
 public struct HLSTop: Hashable, Sendable, CustomStringConvertible {
-    public var mode: HLSMode
+    public var mode: CodecMode
     public var lanes: Int
 
-    public init(mode: HLSMode, lanes: Int) {
+    public init(mode: CodecMode, lanes: Int) {
         precondition(lanes == 1 || lanes == 8, "a core streams 1 or 8 values per beat")
         self.mode = mode
         self.lanes = lanes
@@ -34,7 +15,7 @@ public struct HLSTop: Hashable, Sendable, CustomStringConvertible {
     public var description: String { name }
 
     /// Every mode at both stream widths: the set the C-simulation build compiles into one testbench.
-    public static let all: [HLSTop] = HLSMode.allCases.flatMap { m in [1, 8].map { HLSTop(mode: m, lanes: $0) } }
+    public static let all: [HLSTop] = CodecMode.allCases.flatMap { m in [1, 8].map { HLSTop(mode: m, lanes: $0) } }
 }
 
 /// How one register of the datapath is spelled in C++, chosen by its `RegisterSpec` so that the C++
@@ -129,7 +110,7 @@ public struct HLSDesign: Sendable {
     }
 
     /// The fields a mode's top needs: the quantizer's three, the dequantizer's divisor, or all four.
-    func tableFields(for mode: HLSMode) -> [TableField] {
+    func tableFields(for mode: CodecMode) -> [TableField] {
         tableFields.filter { f in
             f.name == "divisor" ? mode.dequantizes : mode.quantizes
         }

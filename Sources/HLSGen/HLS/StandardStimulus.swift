@@ -90,7 +90,7 @@ public enum StandardStimulus {
     }
 
     /// The vectors for `modes`, with the golden model's expected outputs, for each table.
-    public static func file(design: HLSDesign, tables: [QuantTable], modes: [HLSMode], note: String) throws -> GoldenVectorFile {
+    public static func file(design: HLSDesign, tables: [QuantTable], modes: [CodecMode], note: String) throws -> GoldenVectorFile {
         let codec = try BlockCodec(design.config)
         var file = GoldenVectorFile(note: note, design: design)
         let samples = sampleBlocks()
@@ -98,7 +98,7 @@ public enum StandardStimulus {
             if case .input("quantized") = node.op { return true }
             return false
         }?.range ?? -1024...1023
-        for mode in HLSMode.allCases where modes.contains(mode) {
+        for mode in CodecMode.allCases where modes.contains(mode) {
             for (t, table) in tables.enumerated() {
                 let tag = { (kind: Kind) in UInt32(10 * t) + kind.rawValue }
                 switch mode {

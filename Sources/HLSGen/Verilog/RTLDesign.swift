@@ -18,7 +18,7 @@ public struct RTLDesign: Sendable {
 
     /// The cores with the mode as an input (what co-simulation builds).
     public static func coreName(lanes: Int) -> String { lanes == 8 ? StreamCore.core8 : StreamCore.core1 }
-    public static func topName(mode: HLSMode, lanes: Int) -> String { StreamCore.topName(mode: mode, lanes: lanes) }
+    public static func topName(mode: CodecMode, lanes: Int) -> String { StreamCore.topName(mode: mode, lanes: lanes) }
 
     /// - Parameter tables: one table (both components) or luminance and chrominance.
     public init(config: DatapathConfig, tables: [QuantTable], tableDescription: String) throws {
@@ -55,7 +55,7 @@ public struct RTLDesign: Sendable {
     public var coefficientBits: Int { core.coefficientBits }
 
     /// Clocks from the first input beat to the first output beat with no stalls.
-    public func latency(mode: HLSMode, lanes: Int) -> Int { core.latency(mode, lanes: lanes) }
+    public func latency(mode: CodecMode, lanes: Int) -> Int { core.latency(mode, lanes: lanes) }
 
     /// Kernel latencies in clocks, by kernel name.
     public var kernelLatencies: [(name: String, clocks: Int)] {
@@ -73,7 +73,7 @@ public struct RTLDesign: Sendable {
 
     /// Every module's file, each opening with the provenance header, the top for `mode` and `lanes`
     /// last; the same inputs give the same bytes.
-    public func files(mode: HLSMode, lanes: Int, command: String) throws -> [GeneratedFile] {
+    public func files(mode: CodecMode, lanes: Int, command: String) throws -> [GeneratedFile] {
         precondition(lanes == 1 || lanes == 8, "a core streams 1 or 8 values per beat")
         let header = try banner(command: command) + "// Verilog-2005 (Verilator 5, Icarus Verilog 11, yosys 0.23).\n\n"
         let kernels = [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow]

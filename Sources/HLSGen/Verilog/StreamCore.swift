@@ -62,7 +62,7 @@ struct StreamCore {
     /// first register (1), its kernels (b), columns 1…7 (7), the T2 write (1); C's first register (1),
     /// its kernel (c). 1 lane: the core's last row of the block enters 57 clocks later than at 8 lanes
     /// (64 values gathered instead of 8 rows), and the spreader's register adds 1.
-    func latency(_ mode: HLSMode, lanes: Int) -> Int {
+    func latency(_ mode: CodecMode, lanes: Int) -> Int {
         let a = mode == .decode ? 0 : fdctRow.latency
         let b = mode == .encode ? quantizedRank : mode == .decode ? decodeRank : roundtripRank
         let c = mode == .encode ? 0 : idctRow.latency
@@ -71,16 +71,16 @@ struct StreamCore {
     }
 
     func latencyText(lanes: Int) -> String {
-        HLSMode.allCases.map { "\($0.rawValue) \(latency($0, lanes: lanes))" }.joined(separator: ", ")
+        CodecMode.allCases.map { "\($0.rawValue) \(latency($0, lanes: lanes))" }.joined(separator: ", ")
     }
 
     /// The cores and tops, printed from their descriptions.
     func core1Text() throws -> String { VerilogPrinter.text(try core1Module(core8: try core8Module())) }
 
-    func topText(mode: HLSMode, lanes: Int) throws -> String {
+    func topText(mode: CodecMode, lanes: Int) throws -> String {
         let core8 = try core8Module()
         return VerilogPrinter.text(try topModule(mode: mode, lanes: lanes, core: lanes == 8 ? core8 : try core1Module(core8: core8)))
     }
 
-    static func topName(mode: HLSMode, lanes: Int) -> String { "fxc_\(mode.rawValue)_x\(lanes)" }
+    static func topName(mode: CodecMode, lanes: Int) -> String { "fxc_\(mode.rawValue)_x\(lanes)" }
 }

@@ -316,7 +316,7 @@ extension StreamCore {
 
     /// A top for one mode and stream width: the core with the mode tied, and the lanes at their real
     /// widths (samples 8 bits, coefficients `laneBits`).
-    func topModule(mode: HLSMode, lanes: Int, core: Module) throws -> Module {
+    func topModule(mode: CodecMode, lanes: Int, core: Module) throws -> Module {
         let cw = laneBits
         let inBits = mode == .decode ? cw : 8, outBits = mode == .encode ? cw : 8
         let b = ModuleBuilder(Self.topName(mode: mode, lanes: lanes), summary:

@@ -41,7 +41,7 @@ struct CSim: ParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("fxcodec-csim")
 
         var request = CSimRequest(config: config, tableSets: [CSimTableSet(label: spec.tableDescription, tables: spec.tables)],
-                                  modes: core.mode.map { [$0] } ?? HLSMode.allCases, lanes: core.lanes.map { [$0] } ?? [1, 8],
+                                  modes: core.mode.map { [$0] } ?? CodecMode.allCases, lanes: core.lanes.map { [$0] } ?? [1, 8],
                                   chroma: chroma, command: spec.command)
         request.part = spec.part
         request.clockNs = spec.clockNs

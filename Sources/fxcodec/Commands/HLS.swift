@@ -4,12 +4,12 @@ import Golden
 import HLSGen
 import ImageIO
 
-extension HLSMode: ExpressibleByArgument {}
+extension CodecMode: ExpressibleByArgument {}
 
 /// The core a project is built around: mode, stream width, target part and clock.
 struct CoreOptions: ParsableArguments {
     @Option(help: "encode (samples -> coefficients), decode (coefficients -> samples) or roundtrip.")
-    var mode: HLSMode?
+    var mode: CodecMode?
 
     @Option(parsing: .unconditional, help: "Values per stream beat: 1, or 8 (a block row).", transform: Checked.oneOf([1, 8]))
     var lanes: Int?

@@ -8,7 +8,7 @@ import ImageIO
 /// Mode and stream width of a Verilog core.
 struct RTLCoreOptions: ParsableArguments {
     @Option(help: "encode (samples -> coefficients), decode (coefficients -> samples) or roundtrip.")
-    var mode: HLSMode = .roundtrip
+    var mode: CodecMode = .roundtrip
 
     @Option(parsing: .unconditional, help: "Values per stream beat: 1, or 8 (a block row).", transform: Checked.oneOf([1, 8]))
     var lanes: Int = 8
