@@ -38,6 +38,27 @@ public struct CosimRunResult: Sendable, Codable, Hashable {
     /// Simulated clocks per second of wall time.
     public var cyclesPerSecond: Double { seconds > 0 ? Double(cycles) / seconds : 0 }
 
+    public init(job: Int, run: Int, mode: Int, stall: Double, seed: UInt64, blocks: Int,
+                inBeats: Int, outBeats: Int, expectedBeats: Int, mismatches: Int,
+                mismatchBlock: Int, mismatchIndex: Int, mismatchExpected: Int, mismatchActual: Int,
+                tlastErrors: Int, tuserErrors: Int, axiViolations: Int, extraBeats: Int,
+                framingError: Bool, timeout: Bool, cycles: Int,
+                firstIn: Int, lastIn: Int, firstOut: Int, lastOut: Int, seconds: Double) {
+        self.job = job; self.run = run; self.mode = mode
+        self.stall = stall; self.seed = seed
+        self.blocks = blocks
+        self.inBeats = inBeats; self.outBeats = outBeats; self.expectedBeats = expectedBeats
+        self.mismatches = mismatches
+        self.mismatchBlock = mismatchBlock; self.mismatchIndex = mismatchIndex
+        self.mismatchExpected = mismatchExpected; self.mismatchActual = mismatchActual
+        self.tlastErrors = tlastErrors; self.tuserErrors = tuserErrors
+        self.axiViolations = axiViolations; self.extraBeats = extraBeats
+        self.framingError = framingError; self.timeout = timeout
+        self.cycles = cycles
+        self.firstIn = firstIn; self.lastIn = lastIn; self.firstOut = firstOut; self.lastOut = lastOut
+        self.seconds = seconds
+    }
+
     init(line: Substring) throws {
         var fields: [String: String] = [:]
         for word in line.split(separator: " ").dropFirst() {
@@ -52,8 +73,12 @@ public struct CosimRunResult: Sendable, Codable, Hashable {
             guard let s = fields[k], let v = Double(s) else { throw VerilatorError("harness result without \(k): \(line)") }
             return v
         }
+        // The seed is a u64: all of it, not only the seeds below 2^63.
+        guard let seedText = fields["seed"], let seed = UInt64(seedText) else {
+            throw VerilatorError("harness result without seed: \(line)")
+        }
         job = try int("job"); run = try int("run"); mode = try int("mode")
-        stall = try double("stall"); seed = UInt64(try int("seed"))
+        stall = try double("stall"); self.seed = seed
         blocks = try int("blocks")
         inBeats = try int("in_beats"); outBeats = try int("out_beats"); expectedBeats = try int("expected_beats")
         mismatches = try int("mismatches")

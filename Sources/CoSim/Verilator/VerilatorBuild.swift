@@ -39,28 +39,46 @@ public struct VerilatorBuild: Sendable {
     /// Builds (or finds) the co-simulation of `design` at `lanes`; one build at a time per process.
     public static func build(design: RTLDesign, lanes: Int, tracing: Bool = false,
                              cacheRoot: URL = defaultCacheRoot) throws -> VerilatorBuild {
+        let command = "fxcodec cosim (Verilator build, \(lanes) lane\(lanes == 1 ? "" : "s"))"
+        let sources = try design.coreFiles(command: command) + SimulationSources.files(design: design, command: command)
+        return try build(sources: sources, compiled: sources.filter { $0.path != SimulationSources.icarusFile },
+                         top: RTLDesign.coreName(lanes: lanes), lanes: lanes, laneBits: design.laneBits,
+                         family: "obj_\(design.config.name)_x\(lanes)\(tracing ? "_trace" : "")_", tracing: tracing,
+                         cacheRoot: cacheRoot)
+    }
+
+    /// The harness built against other Verilog whose top `top` has the core's ports (a stand-in for
+    /// tests); cached like the core, in folders named after `top`.
+    static func build(verilog: [GeneratedFile], top: String, lanes: Int, laneBits: Int,
+                      cacheRoot: URL = defaultCacheRoot) throws -> VerilatorBuild {
+        let sources = verilog + [GeneratedFile(path: HarnessSource.fileName, text: HarnessSource.text)]
+        return try build(sources: sources, compiled: sources, top: top, lanes: lanes, laneBits: laneBits,
+                         family: "obj_\(top)_x\(lanes)_", tracing: false, cacheRoot: cacheRoot)
+    }
+
+    /// Writes `sources`, runs Verilator on `compiled` (the harness among them) with `top` as the top
+    /// module, in a cache folder `family` + a hash of everything that goes in.
+    static func build(sources: [GeneratedFile], compiled: [GeneratedFile], top: String, lanes: Int, laneBits: Int,
+                      family: String, tracing: Bool, cacheRoot: URL) throws -> VerilatorBuild {
         lock.lock()
         defer { lock.unlock() }
         let start = Date()
-        let command = "fxcodec cosim (Verilator build, \(lanes) lane\(lanes == 1 ? "" : "s"))"
-        let sources = try design.coreFiles(command: command) + SimulationSources.files(design: design, command: command)
-        var arguments = fastFlags + ["--top-module", RTLDesign.coreName(lanes: lanes), "--prefix", "Vcore",
+        var arguments = fastFlags + ["--top-module", top, "--prefix", "Vcore",
                                      "--Mdir", "obj", "-o", "Vcore",
-                                     "-CFLAGS", "-DFXC_LANES=\(lanes)", "-CFLAGS", "-DFXC_LANE_BITS=\(design.laneBits)"]
+                                     "-CFLAGS", "-DFXC_LANES=\(lanes)", "-CFLAGS", "-DFXC_LANE_BITS=\(laneBits)"]
         if tracing { arguments += ["--trace", "-CFLAGS", "-DFXC_TRACE"] }
-        arguments += sources.filter { $0.path != SimulationSources.icarusFile }.map(\.path)
+        arguments += compiled.map(\.path)
 
         let version = try verilatorVersion()
         var fingerprint = Array("\(version)\n\(arguments.joined(separator: " "))\n".utf8)
         for file in sources { fingerprint += Array("\(file.path)\n".utf8) + file.contents }
         let key = String(SHA256.hex(fingerprint).prefix(16))
-        let family = "obj_\(design.config.name)_x\(lanes)\(tracing ? "_trace" : "")_"
         let name = family + key
         let folder = cacheRoot.appendingPathComponent(name)
         let binary = folder.appendingPathComponent("obj/Vcore")
         let fm = FileManager.default
         if fm.isExecutableFile(atPath: binary.path) {
-            return VerilatorBuild(folder: folder, binary: binary, lanes: lanes, laneBits: design.laneBits,
+            return VerilatorBuild(folder: folder, binary: binary, lanes: lanes, laneBits: laneBits,
                                   tracing: tracing, built: false, seconds: Date().timeIntervalSince(start))
         }
         try fm.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
@@ -84,7 +102,7 @@ public struct VerilatorBuild: Sendable {
         where old.hasPrefix(family) && old != name && !old.contains(".partial-") && old.dropFirst(family.count).count == key.count {
             try? fm.removeItem(at: cacheRoot.appendingPathComponent(old))
         }
-        return VerilatorBuild(folder: folder, binary: binary, lanes: lanes, laneBits: design.laneBits,
+        return VerilatorBuild(folder: folder, binary: binary, lanes: lanes, laneBits: laneBits,
                               tracing: tracing, built: true, seconds: Date().timeIntervalSince(start))
     }
 
