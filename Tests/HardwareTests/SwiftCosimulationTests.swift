@@ -134,6 +134,42 @@ import Testing
                      verilator.seconds))
     }
 
+    /// The streaming core itself: its description (`RTLDesign.coreModule`) through the Swift harness,
+    /// and its printed RTL built as `fxcodec cosim` builds it, on a few blocks in every mode, with the
+    /// reset tables and with quality 50's written through the table port, without and with stalls.
+    @Test(arguments: [1, 8])
+    func theCoreGivesWhatVerilatorGives(lanes: Int) throws {
+        let config = DatapathConfig.libjpeg
+        let design = try RTLDesign(config: config, quality: 75)
+        let build = try VerilatorBuild.build(design: design, lanes: lanes,
+                                             cacheRoot: HardwarePaths.repository.appendingPathComponent(RTLSimFolder.folder))
+        let codec = try BlockCodec(config)
+        var rng = SplitMix64(seed: 17)
+        let samples = (0..<(4 * 64)).map { i in UInt8(truncatingIfNeeded: i < 64 ? i * 4 : Int(rng.next() % 256)) }
+        let blocks = ImageBlocks(name: "pattern", samples: samples)
+        let runs = [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2)]
+        var jobs: [CosimJob] = []
+        for mode in CodecMode.allCases {
+            for quality in [75, 50] {
+                jobs.append(blocks.job(mode: mode, codec: codec, tables: QuantTable.ijg(quality: quality), writeTables: quality != 75,
+                                       layout: design.layout, runs: runs))
+            }
+        }
+        let verilator = try Cosimulation.run(jobs, on: build, scratch: HardwarePaths.scratch)
+        let swift = try SwiftCosimulation.run(jobs, module: try design.coreModule(lanes: lanes), lanes: lanes,
+                                              laneBits: design.laneBits)
+        try #require(swift.count == verilator.count)
+        for (s, v) in zip(swift, verilator) {
+            #expect(Self.timeless(s) == Self.timeless(v), "job \(v.job) run \(v.run), \(lanes) lanes:\n  Swift     \(s)\n  Verilator \(v)")
+            #expect(v.passed, "Verilator: \(v)")
+            if v.stall == 0 { #expect(v.latency == design.latency(mode: jobs[v.job].mode, lanes: lanes), "\(v)") }
+        }
+        let cycles = swift.reduce(0) { $0 + $1.cycles }
+        print(String(format: "core x%d, %d clocks: Swift harness %.3f M cycles/s, Verilator harness %.2f M cycles/s", lanes, cycles,
+                     Double(cycles) / swift.reduce(0) { $0 + $1.seconds } / 1e6,
+                     Double(cycles) / verilator.reduce(0) { $0 + $1.seconds } / 1e6))
+    }
+
     @Test func aModuleWithoutAPortIsRefusedByName() throws {
         for name in ["qt_we", "m_axis_tlast", "framing_error"] {
             let module = try CosimStandIn.module(lanes: 8, renamed: [name: "spare"])
