@@ -55,10 +55,10 @@ let package = Package(
 
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description (the Verilog
         // core's transposes printed from Hardware descriptions).
-        .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint", "Hardware"]),
+        .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint", "Hardware"], swiftSettings: optimize),
 
         // Drivers for the outside tools: g++ C simulation, Verilator co-simulation, yosys synthesis.
-        .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO", "Hardware"]),
+        .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO", "Hardware"], swiftSettings: optimize),
 
         .executableTarget(name: "fxcodec", dependencies: [
             "FixedPoint", "Golden", "JPEG", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",

@@ -8,7 +8,8 @@ import Testing
 /// qualities 50, 75 and 90, in every mode, at 1 and 8 lanes, without stalls and with stall
 /// probability 0.3 on both sides: no mismatch, no beat lost, repeated or extra, tlast/tuser right,
 /// AXI4-Stream hold rule kept; without stalls exactly `lanes` values per clock and the stated
-/// latency. One Verilator build per configuration and width, every job fed to it in one run.
+/// latency. One Verilator build per configuration and width, every job fed to it in one run. For the
+/// libjpeg configuration the Swift cycle model runs the quality-75 jobs too and must agree exactly.
 @Suite struct CosimImageTests {
     static let stallSettings = [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)]
 
@@ -59,6 +60,31 @@ import Testing
                     #expect(r.samplesPerClock(lanes: lanes) < Double(lanes) * 0.9, "\(what): stalls had no effect")
                 }
             }
+            if config == .libjpeg { try swiftModelMatches(verilator: results, jobs: jobs, design: design, lanes: lanes) }
         }
+    }
+
+    /// `cosim --simulator swift`: the description the Verilog is printed from, run clock by clock in
+    /// Swift on every image at quality 75 in every mode, gives the same figures as Verilator — every
+    /// output, check, beat clock and total cycle count.
+    func swiftModelMatches(verilator: [CosimRunResult], jobs: [CosimJob], design: RTLDesign, lanes: Int) throws {
+        let chosen = jobs.indices.filter { jobs[$0].label.contains(" q75 ") }
+        let swift = try SwiftCosimulation.run(chosen.map { jobs[$0] }, module: try design.coreModule(lanes: lanes),
+                                              lanes: lanes, laneBits: design.laneBits)
+        #expect(swift.count == chosen.count * Self.stallSettings.count)
+        var cycles = 0, seconds = 0.0, verilatorCycles = 0, verilatorSeconds = 0.0
+        for s in swift {
+            let job = chosen[s.job]
+            let v = try #require(verilator.first { $0.job == job && $0.run == s.run })
+            var (a, b) = (s, v)
+            (a.seconds, b.seconds, a.job) = (0, 0, job)
+            #expect(a == b, "x\(lanes) \(jobs[job].label) stall \(s.stall): Swift \(s) against Verilator \(v)")
+            cycles += s.cycles
+            seconds += s.seconds
+            verilatorCycles += v.cycles
+            verilatorSeconds += v.seconds
+        }
+        print(String(format: "Swift cycle model x%d: %d runs, %.2f M cycles/s (Verilator %.2f M cycles/s on the same runs)",
+                     lanes, swift.count, Double(cycles) / seconds / 1e6, Double(verilatorCycles) / verilatorSeconds / 1e6))
     }
 }

@@ -13,11 +13,8 @@ import Testing
 /// reproduces it: `RandomConfigurations.draw(seed:)`), the configuration as JSON, the stage, the block,
 /// the index, and the expected (scalar) and actual values.
 @Suite struct ConfigurationFuzzTests {
-    static let environment = ProcessInfo.processInfo.environment
-    static let baseSeed: UInt64 = environment["FXCODEC_FUZZ_SEED"].flatMap { s in
-        s.hasPrefix("0x") ? UInt64(s.dropFirst(2), radix: 16) : UInt64(s)
-    } ?? 0xF0CC_0DEC_0012
-    static let configurationCount = environment["FXCODEC_FUZZ_CONFIGS"].flatMap { Int($0) } ?? 200
+    static let baseSeed = RandomConfigurations.suiteBaseSeed
+    static let configurationCount = RandomConfigurations.suiteCount
 
     @Test func scalarLanesAndGraphsAgreeOnRandomConfigurations() throws {
         let start = ContinuousClock.now

@@ -1,3 +1,4 @@
+import Foundation
 /// Seeded random datapath configurations, for fuzzing the evaluators against each other.
 ///
 /// `draw(seed:)` turns one 64-bit seed into one valid configuration and a quantization table that
@@ -19,6 +20,13 @@ public enum RandomConfigurations {
         /// The configurations drawn before this one from the same seed and refused, with the reason.
         public let refused: [(config: DatapathConfig, reason: String)]
     }
+
+    /// The base seed and number of configurations the test suites draw: fixed, so CI runs the same
+    /// cases every time, unless `FXCODEC_FUZZ_SEED` (decimal or 0x…) or `FXCODEC_FUZZ_CONFIGS` say otherwise.
+    public static let suiteBaseSeed: UInt64 = ProcessInfo.processInfo.environment["FXCODEC_FUZZ_SEED"].flatMap { s in
+        s.hasPrefix("0x") ? UInt64(s.dropFirst(2), radix: 16) : UInt64(s)
+    } ?? 0xF0CC_0DEC_0012
+    public static let suiteCount = ProcessInfo.processInfo.environment["FXCODEC_FUZZ_CONFIGS"].flatMap { Int($0) } ?? 200
 
     /// The seed of the `index`-th configuration of a run started from `base`.
     public static func seed(base: UInt64, index: Int) -> UInt64 {

@@ -70,12 +70,20 @@ extension Module {
             }
             return n
         }
+        // What a node needs computed before it: its operands, and for an asynchronous read its address.
+        func dependencies(_ n: Int) throws -> [Int] {
+            var needed = nodes[n].operation.operands
+            if case .memoryRead(let m, let r) = nodes[n].operation, memories[m].readLatency == 0 {
+                needed.append(memories[m].reads[r].address)
+            }
+            return try needed.map(resolve)
+        }
         // Depth-first, operands first: the new order and numbers.
         var number = [Int](repeating: -1, count: nodes.count)
         var state = [UInt8](repeating: 0, count: nodes.count)   // 0 new, 1 on the path, 2 placed
         var order: [Int] = []
         for root in nodes.indices where alias[root] == nil && state[root] == 0 {
-            var stack: [(node: Int, operands: [Int], next: Int)] = [(root, try nodes[root].operation.operands.map(resolve), 0)]
+            var stack: [(node: Int, operands: [Int], next: Int)] = [(root, try dependencies(root), 0)]
             state[root] = 1
             while !stack.isEmpty {
                 let top = stack.count - 1
@@ -88,7 +96,7 @@ extension Module {
                     }
                     if state[o] == 0 {
                         state[o] = 1
-                        stack.append((o, try nodes[o].operation.operands.map(resolve), 0))
+                        stack.append((o, try dependencies(o), 0))
                     }
                 } else {
                     let n = stack.removeLast().node

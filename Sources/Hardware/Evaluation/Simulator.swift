@@ -21,7 +21,8 @@ public final class CycleSimulator {
     let updates: UnsafeMutableBufferPointer<Update>
     let staged: UnsafeMutablePointer<UInt64>
     let writes: [Write]
-    let externals: [External]
+    let models: [any ExternalModel]
+    let externals: UnsafeMutableBufferPointer<External>
 
     /// A register or registered read: slot ← (reset active and resettable) ? reset : (enable ? source : slot).
     struct Update {
@@ -41,18 +42,32 @@ public final class CycleSimulator {
         var enable: Int, address: Int, data: Int, base: Int, depth: Int
     }
 
-    /// An external block's model and where its ports live among the slots.
+    /// An external block's model and where its ports live among the slots. Plain pointers and an
+    /// unowned model (kept alive by `models`), so the per-clock loops copy it without reference counting.
     struct External {
-        let model: any ExternalModel
-        let inputs: [(slot: Int, mask: UInt64)]
-        let outputs: [Int]
+        unowned(unsafe) let model: any ExternalModel
+        let inputSlots: UnsafeMutableBufferPointer<Int>
+        let inputMasks: UnsafeMutableBufferPointer<UInt64>
+        let outputSlots: UnsafeMutableBufferPointer<Int>
         let inputValues: UnsafeMutableBufferPointer<UInt64>
         let outputValues: UnsafeMutableBufferPointer<UInt64>
+
+        /// The inputs from their slots, then the model's edge.
+        func edge(_ s: UnsafeMutablePointer<UInt64>) {
+            for k in 0..<inputSlots.count { inputValues[k] = s[inputSlots[k]] & inputMasks[k] }
+            model.edge(UnsafeBufferPointer(inputValues))
+        }
 
         /// The model's outputs into their slots.
         func show(_ s: UnsafeMutablePointer<UInt64>) {
             model.outputs(outputValues)
-            for (k, slot) in outputs.enumerated() { s[slot] = outputValues[k] }
+            for k in 0..<outputSlots.count { s[outputSlots[k]] = outputValues[k] }
+        }
+
+        func deallocate() {
+            for buffer in [inputMasks, inputValues, outputValues] { buffer.deallocate() }
+            inputSlots.deallocate()
+            outputSlots.deallocate()
         }
     }
 
@@ -98,13 +113,24 @@ public final class CycleSimulator {
         staged = .allocate(capacity: max(list.count, 1))
         staged.initialize(repeating: 0, count: max(list.count, 1))
         self.writes = writes
-        externals = module.instances.map { instance in
-            let shapes = instance.block.inputs
-            let inputs = zip(shapes, instance.inputs).flatMap { shape, nodes in nodes.map { ($0, Signal.mask(shape.width)) } }
-            let outputs = instance.outputs.flatMap { $0 }
+        let models = module.instances.map { instance -> any ExternalModel in
             guard case .external(let block) = instance.block else { preconditionFailure("a flattened module holds only external instances") }
-            return External(model: block.makeModel(), inputs: inputs, outputs: outputs,
-                            inputValues: .allocate(capacity: inputs.count), outputValues: .allocate(capacity: outputs.count))
+            return block.makeModel()
+        }
+        self.models = models
+        externals = .allocate(capacity: models.count)
+        for (i, instance) in module.instances.enumerated() {
+            let masks = zip(instance.block.inputs, instance.inputs).flatMap { shape, nodes in nodes.map { _ in Signal.mask(shape.width) } }
+            func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
+                let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
+                _ = b.initialize(from: values)
+                return UnsafeMutableBufferPointer(rebasing: b[0..<values.count])
+            }
+            let outputs = instance.outputs.flatMap { $0 }
+            (externals.baseAddress! + i).initialize(to: External(
+                model: models[i], inputSlots: buffer(instance.inputs.flatMap { $0 }), inputMasks: buffer(masks),
+                outputSlots: buffer(outputs), inputValues: buffer(masks.map { _ in 0 }),
+                outputValues: buffer(outputs.map { _ in UInt64(0) })))
         }
         reset()
     }
@@ -115,10 +141,8 @@ public final class CycleSimulator {
         memory.deallocate()
         updates.deallocate()
         staged.deallocate()
-        for e in externals {
-            e.inputValues.deallocate()
-            e.outputValues.deallocate()
-        }
+        for e in externals { e.deallocate() }
+        externals.deallocate()
     }
 
     /// Power-on: registers at their reset values (0 without one), ROMs at their contents, RAMs and
@@ -177,10 +201,7 @@ public final class CycleSimulator {
             let address = s[w.address]
             if address < UInt64(w.depth) { m[w.base + Int(address)] = s[w.data] }
         }
-        for e in externals {
-            for (k, input) in e.inputs.enumerated() { e.inputValues[k] = s[input.slot] & input.mask }
-            e.model.edge(UnsafeBufferPointer(e.inputValues))
-        }
+        for e in externals { e.edge(s) }
         for (k, u) in updates.enumerated() { s[u.slot] = staged[k] }
         for e in externals { e.show(s) }
     }

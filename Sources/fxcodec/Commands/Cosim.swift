@@ -5,15 +5,30 @@ import Golden
 import HLSGen
 import ImageIO
 
-/// `fxcodec cosim`: the Verilog core under Verilator against the golden model, on one image.
+/// Which simulator runs the core.
+enum CoreSimulator: String, ExpressibleByArgument, CaseIterable {
+    /// The printed Verilog, compiled by Verilator with the C++ harness.
+    case verilator
+    /// The core's hardware description evaluated clock by clock in Swift (`CycleSimulator`).
+    case swift
+}
+
+/// `fxcodec cosim`: the core (Verilator, or its description in Swift) against the golden model, on one image.
 struct Cosim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cosim",
-        abstract: "Co-simulate the Verilog core (Verilator) on a PNG and compare every output with the golden model.",
+        abstract: "Co-simulate the streaming core on a PNG and compare every output with the golden model.",
         discussion: """
-            Builds the core with the mode at run time (cached: an unchanged design is not rebuilt), streams \
-            every block of every component through it with seeded random stalls, and checks every output \
-            value, tlast, tuser and the AXI4-Stream hold rule. Exits non-zero on any difference.
+            Streams every block of every component through the core with the mode at run time, with seeded \
+            random stalls, and checks every output value, tlast, tuser and the AXI4-Stream hold rule. Exits \
+            non-zero on any difference. --simulator verilator (default) builds the printed Verilog with \
+            Verilator (cached: an unchanged design is not rebuilt); --simulator swift runs the hardware \
+            description the Verilog is printed from, clock by clock in Swift, with no external tool: same \
+            stimulus, stalls, checks and cycle counts as the Verilator harness.
+
+            Examples:
+              fxcodec cosim photo.png --lanes 8 --mode roundtrip --stall 0.3
+              fxcodec cosim photo.png --simulator swift --lanes 1 --mode encode --json
             """)
 
     @Argument(help: "Input PNG.")
@@ -33,7 +48,10 @@ struct Cosim: ParsableCommand {
     @Option(help: "Seed of the stall sequence.")
     var seed: UInt64 = 1
 
-    @Option(help: "Write a VCD of the whole run here (builds a tracing variant; slow and large).")
+    @Option(help: "verilator (the printed Verilog) or swift (its hardware description, clock by clock in Swift).")
+    var simulator: CoreSimulator = .verilator
+
+    @Option(help: "Write a VCD of the whole run here (Verilator only; builds a tracing variant; slow and large).")
     var trace: String?
 
     @Option(help: "Cache folder for Verilator builds (default $FXCODEC_CACHE or ~/.cache/fxcodec).")
@@ -46,7 +64,7 @@ struct Cosim: ParsableCommand {
     var json = false
 
     struct Report: Encodable {
-        var image: String, config: String, tables: String, mode: String
+        var image: String, simulator: String, config: String, tables: String, mode: String
         var lanes: Int, blocks: Int, samples: Int
         var mismatches: Int
         var firstMismatch: Mismatch?
@@ -64,10 +82,16 @@ struct Cosim: ParsableCommand {
         struct Mismatch: Encodable { var image: String, component: String, block: Int, index: Int, expected: Int, actual: Int }
 
         enum CodingKeys: String, CodingKey {
-            case image, config, tables, mode, lanes, blocks, samples, mismatches, passed, cycles, latency, build, checks
+            case image, simulator, config, tables, mode, lanes, blocks, samples, mismatches, passed, cycles, latency, build, checks
             case firstMismatch = "first_mismatch", cyclesPerBlock = "cycles_per_block"
             case samplesPerClock = "samples_per_clock", expectedLatency = "expected_latency"
             case cyclesPerSecond = "cycles_per_second", simulationSeconds = "simulation_s"
+        }
+    }
+
+    func validate() throws {
+        if simulator == .swift, trace != nil || saveStimulus != nil {
+            throw ValidationError("--trace and --save-stimulus are for --simulator verilator (the Swift model has no VCD or harness file)")
         }
     }
 
@@ -82,19 +106,30 @@ struct Cosim: ParsableCommand {
         // any other tables are written through the table port before streaming.
         let design = try RTLDesign(config: config, quality: 75)
         let writeTables = description != design.tableDescription
-        let cacheRoot = cache.map { URL(fileURLWithPath: $0) } ?? VerilatorBuild.defaultCacheRoot
-        if !json { FileHandle.standardError.write(Data("cosim: Verilator model of \(config.name) at \(core.lanes) lane(s)…\n".utf8)) }
-        let build = try VerilatorBuild.build(design: design, lanes: core.lanes, tracing: trace != nil, cacheRoot: cacheRoot)
         let name = URL(fileURLWithPath: input).lastPathComponent
         let blocks = try ImageBlocks(image: image, name: name, config: config, chroma: chroma)
         let job = blocks.job(mode: core.mode, codec: try BlockCodec(config), tables: tables, writeTables: writeTables,
                              layout: design.layout, runs: [StallSetting(stall: stall, seed: seed)])
-        let traceFile = try trace.map { try outputs.stage($0) }
-        let stimulusFile = try saveStimulus.map { try outputs.stage($0) }
-        for staged in [traceFile, stimulusFile] { staged?.closeDescriptor() }
-        let result = try Cosimulation.run([job], on: build, progress: !json,
+        let result: CosimRunResult, buildNote: String
+        switch simulator {
+        case .verilator:
+            let cacheRoot = cache.map { URL(fileURLWithPath: $0) } ?? VerilatorBuild.defaultCacheRoot
+            if !json { FileHandle.standardError.write(Data("cosim: Verilator model of \(config.name) at \(core.lanes) lane(s)…\n".utf8)) }
+            let build = try VerilatorBuild.build(design: design, lanes: core.lanes, tracing: trace != nil, cacheRoot: cacheRoot)
+            let traceFile = try trace.map { try outputs.stage($0) }
+            let stimulusFile = try saveStimulus.map { try outputs.stage($0) }
+            for staged in [traceFile, stimulusFile] { staged?.closeDescriptor() }
+            result = try Cosimulation.run([job], on: build, progress: !json,
                                           trace: traceFile.map { URL(fileURLWithPath: $0.path) },
                                           keepStimulus: stimulusFile.map { URL(fileURLWithPath: $0.path) })[0]
+            buildNote = "Verilator model " + (build.built ? String(format: "built in %.1f s", build.seconds) : "cached")
+        case .swift:
+            let bar = CycleProgress(enabled: !json && isatty(2) != 0)
+            result = try SwiftCosimulation.run([job], module: try design.coreModule(lanes: core.lanes), lanes: core.lanes,
+                                               laneBits: design.laneBits, progress: bar.show)[0]
+            bar.finish()
+            buildNote = "Swift cycle model of the hardware description"
+        }
         if result.timeout {
             throw CommandError("co-simulation made no progress in \(CosimRunResult.quietLimit) clocks (no beat in or out) "
                                + "after \(result.inBeats) of \(result.expectedBeats) input beats and \(result.outBeats) output beats"
@@ -110,14 +145,14 @@ struct Cosim: ParsableCommand {
                              expected: result.mismatchExpected, actual: result.mismatchActual)
         }
         let report = Report(
-            image: name, config: config.name, tables: description, mode: core.mode.rawValue, lanes: core.lanes,
+            image: name, simulator: simulator.rawValue, config: config.name, tables: description, mode: core.mode.rawValue, lanes: core.lanes,
             blocks: job.blockCount, samples: job.blockCount * 64, mismatches: result.mismatches, firstMismatch: mismatch,
             passed: result.passed, cycles: result.cycles,
             cyclesPerBlock: Double(result.lastOut - result.firstOut + 1) / Double(max(1, job.blockCount)),
             samplesPerClock: result.samplesPerClock(lanes: core.lanes), latency: result.latency,
             expectedLatency: design.latency(mode: core.mode, lanes: core.lanes),
             cyclesPerSecond: result.cyclesPerSecond, simulationSeconds: result.seconds,
-            build: build.built ? String(format: "built in %.1f s", build.seconds) : "cached",
+            build: buildNote,
             checks: ["missing_beats": result.expectedBeats - result.outBeats, "extra_beats": result.extraBeats,
                      "tlast_errors": result.tlastErrors, "tuser_errors": result.tuserErrors,
                      "axi_violations": result.axiViolations, "framing_error": result.framingError ? 1 : 0,
@@ -138,7 +173,7 @@ struct Cosim: ParsableCommand {
             print(String(format: "  samples per clock %.3f (output streaming, pipeline fill excluded)", report.samplesPerClock))
             print("  latency           \(report.latency.map(String.init) ?? "—") cycles (first input beat to first output beat; \(report.expectedLatency) expected without stalls)")
             print(String(format: "  simulation        %.2f M cycles/s (%.2f s; ", report.cyclesPerSecond / 1e6,
-                         report.simulationSeconds) + "Verilator model \(report.build))")
+                         report.simulationSeconds) + "\(report.build))")
             if let trace { print("  trace             \(trace)") }
             print(report.passed ? "PASS" : "FAIL")
         }
@@ -146,4 +181,28 @@ struct Cosim: ParsableCommand {
         try outputs.commit()
         if !report.passed { throw ExitCode(1) }
     }
+}
+
+/// The Swift co-simulation's progress on a terminal, as the Verilator harness shows its own: after
+/// 2 s, `cosim [#####.....]  41%  3.2 Mcycles  2.10 Mcycles/s`.
+final class CycleProgress: @unchecked Sendable {
+    private let enabled: Bool
+    private let start = Date()
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ p: CosimProgress) {
+        let elapsed = Date().timeIntervalSince(start)
+        guard enabled, shown || elapsed >= 2 else { return }
+        shown = true
+        let fraction = p.blocks == 0 ? 1 : Double(p.blocksDone) / Double(p.blocks)
+        let filled = Int(fraction * 30)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+        let line = String(format: "\rcosim [%@] %3d%%  %.3g Mcycles  %.2f Mcycles/s", bar, Int(fraction * 100),
+                          Double(p.cycles) / 1e6, Double(p.cycles) / max(elapsed, 1e-9) / 1e6)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() { if shown { FileHandle.standardError.write(Data("\n".utf8)) } }
 }
