@@ -29,12 +29,16 @@ public enum SwiftCosimulation {
     /// Runs `jobs` through `module`'s evaluation; one result per run, in job order then run order.
     /// `dump` receives every output value (i32, this machine's byte order) as the harness's --dump;
     /// `progress` is called every 65536 clocks and at the end.
+    /// `recording` receives every clock's input and output elements (to replay the same clocks into
+    /// another simulator).
     public static func run(_ jobs: [CosimJob], module: Module, lanes: Int, laneBits: Int, dump: URL? = nil,
+                           recording: ClockRecording? = nil,
                            progress: ((CosimProgress) -> Void)? = nil) throws -> [CosimRunResult] {
         precondition(lanes > 0 && 64 % lanes == 0 && (1..<64).contains(laneBits), "\(lanes) lanes of \(laneBits) bits")
         let ports = try CorePorts(module, lanes: lanes, laneBits: laneBits)
         var harness = Harness(simulator: CycleSimulator(module), ports: ports, lanes: lanes, laneBits: laneBits,
                               blocks: jobs.reduce(0) { $0 + $1.blockCount * $1.runs.count }, progress: progress)
+        harness.recording = recording
         defer { harness.deallocate() }
         let dumpFile: FileHandle? = try dump.map { url in
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -64,8 +68,22 @@ extension SplitMix64 {
     mutating func chance(_ p: Double) -> Bool { p > 0 && Double(next() >> 11) * 0x1p-53 < p }
 }
 
+/// Every clock a harness drove: the input elements (in port order, `aresetn` first) and the output
+/// elements before the edge, one row per clock.
+public final class ClockRecording {
+    public var inputs: [[UInt64]] = []
+    public var outputs: [[UInt64]] = []
+    public init() {}
+
+    func note(_ i: UnsafeMutableBufferPointer<UInt64>, _ o: UnsafeMutableBufferPointer<UInt64>) {
+        inputs.append(Array(i))
+        outputs.append(Array(o))
+    }
+}
+
 /// The harness's state across runs: the simulator, the input and output elements, scratch lanes.
 private struct Harness {
+    var recording: ClockRecording?
     let simulator: CycleSimulator
     let ports: CorePorts
     let lanes: Int, laneBits: Int, beatsPerBlock: Int
@@ -107,7 +125,10 @@ private struct Harness {
 
     /// One clock with the inputs as they stand.
     func idle(_ clocks: Int) {
-        for _ in 0..<clocks { simulator.step(UnsafeBufferPointer(inputs), into: outputs) }
+        for _ in 0..<clocks {
+            simulator.step(UnsafeBufferPointer(inputs), into: outputs)
+            recording?.note(inputs, outputs)
+        }
     }
 
     /// A lane of the sampled output as a laneBits-bit two's complement number.
@@ -168,6 +189,7 @@ private struct Harness {
 
                     // The outputs before the edge.
                     simulator.evaluate(UnsafeBufferPointer(inputs), into: outputs)
+                    recording?.note(inputs, outputs)
                     let inFire = offering && outputs[p.inReady] != 0
                     var outFire = false
                     if outputs[p.outValid] == 0 {
