@@ -9,24 +9,31 @@ public struct CSimError: Error, CustomStringConvertible, Sendable {
 /// Where the ap_types headers are: `$FXCODEC_AP_TYPES`, else `.deps/ap_types` in the first of
 /// `searchFrom` and its parents that has one (scripts/setup installs them there).
 public func locateAPTypes(searchFrom start: [URL]) throws -> URL {
+    try locateDependency("ap_types", marker: "ap_fixed.h", environment: "FXCODEC_AP_TYPES", searchFrom: start) {
+        CSimError($0)
+    } missing: { CSimError("the ap_types headers are missing: run scripts/setup, or set FXCODEC_AP_TYPES") }
+}
+
+/// A folder scripts/setup installs into `.deps/<name>` (recognised by the file `marker` in it): the
+/// folder `$<environment>` names, else the first `.deps/<name>` in `searchFrom` or its parents.
+func locateDependency(_ name: String, marker: String, environment: String, searchFrom start: [URL],
+                      error: (String) -> Error, missing: () -> Error) throws -> URL {
     let fm = FileManager.default
-    if let env = ProcessInfo.processInfo.environment["FXCODEC_AP_TYPES"], !env.isEmpty {
-        guard fm.fileExists(atPath: env + "/ap_fixed.h") else {
-            throw CSimError("FXCODEC_AP_TYPES=\(env) holds no ap_fixed.h")
-        }
+    if let env = ProcessInfo.processInfo.environment[environment], !env.isEmpty {
+        guard fm.fileExists(atPath: env + "/" + marker) else { throw error("\(environment)=\(env) holds no \(marker)") }
         return URL(fileURLWithPath: env)
     }
     for origin in start {
         var folder = origin.standardizedFileURL
         while true {
-            let candidate = folder.appendingPathComponent(".deps/ap_types")
-            if fm.fileExists(atPath: candidate.appendingPathComponent("ap_fixed.h").path) { return candidate }
+            let candidate = folder.appendingPathComponent(".deps/\(name)")
+            if fm.fileExists(atPath: candidate.appendingPathComponent(marker).path) { return candidate }
             let parent = folder.deletingLastPathComponent()
             if parent.path == folder.path { break }
             folder = parent
         }
     }
-    throw CSimError("the ap_types headers are missing: run scripts/setup, or set FXCODEC_AP_TYPES")
+    throw missing()
 }
 
 /// A C-simulation testbench compiled from a rendered project with g++, kept in a cache folder named

