@@ -19,12 +19,16 @@ enum CLI {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ arguments: [String]) throws -> Result { try runProgram(binary, arguments) }
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try runProgram(binary, arguments, environment: environment)
+    }
 
-    static func runProgram(_ program: String, _ arguments: [String]) throws -> Result {
+    /// `environment` is added to this process's.
+    static func runProgram(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -51,3 +51,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never.vcd"))
     }
 }
+
+/// `fxcodec compare`: the RTL rows use a measured clock or say that theirs is stated.
+@Suite struct CompareClockTests {
+    static let coffee = CLI.sharedImages.appendingPathComponent("coffee.png").path
+
+    @Test func aStatedClockIsLabelledStated() throws {
+        let run = try CLI.run(["compare", Self.coffee, "--skip-csim", "--repeats", "1", "--clock-mhz", "100", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let clocks = try #require(table["clocks"] as? [[String: Any]])
+        #expect(clocks.map { $0["lanes"] as? Int } == [1, 8])
+        #expect(clocks.allSatisfy { $0["source"] as? String == "stated" && $0["mhz"] as? Double == 100 })
+        let rows = try #require(table["rows"] as? [[String: Any]])
+        #expect(rows.contains { ($0["basis"] as? String)?.hasSuffix("clock stated") == true })
+    }
+
+    /// With no measured Fmax in the cache and none stated, the RTL rows are left out, with the
+    /// command that measures one; no clock is made up.
+    @Test func withoutAMeasuredClockTheRTLRowsAreLeftOut() throws {
+        let cache = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let run = try CLI.run(["compare", Self.coffee, "--skip-csim", "--repeats", "1"], environment: ["FXCODEC_CACHE": cache.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("run `fxcodec synth --lanes 8 --target ecp5`"), "\(run.stderr)")
+        #expect(!run.stdout.contains("RTL core,"), "\(run.stdout)")
+    }
+}

