@@ -27,9 +27,8 @@ extension HLSDesign {
     /// What the kernel functions need before them in a file of their own: the octet, every register's
     /// type (and its octet), the sample and table-field types, and the DCT constants of all six kernels.
     func kernelDeclarations() throws -> HLSRendering.Declaration {
-        var lines = [
+        var lines = HLSPrinter.include("ap_fixed.h") + [
             "// The datapath's types (DatapathConfig \"\(config.name)\"): registers are the only places a value narrows.",
-            "#include <ap_fixed.h>",
             "template <typename T> struct octet { T v[8]; };  // a row or a column of an 8x8 block",
             "typedef ap_uint<8> \(Self.pixelType);",
         ]

@@ -40,8 +40,9 @@ extension KernelModule {
                 let valid = "\(prefix)_valid"
                 var lines = ["if (\(inputs[0][0])) {", "    const ap_uint<\(latency)> \(valid) = \(inputs[1][0]);"]
                 for s in stride(from: latency - 1, through: 1, by: -1) {
-                    let moves = outs.indices.map { "\(stages(prefix, $0))[\(s)] = \(stages(prefix, $0))[\(s - 1)];" }
-                    lines.append("    if (\(valid)[\(s)]) { \(moves.joined(separator: " ")) }")
+                    lines.append("    if (\(valid)[\(s)]) {")
+                    lines += outs.indices.map { "        \(stages(prefix, $0))[\(s)] = \(stages(prefix, $0))[\(s - 1)];" }
+                    lines.append("    }")
                 }
                 let numbers = ports.enumerated().map { i, port in
                     "ap_\(port.signed ? "" : "u")int<\(port.width)>(\(inputs[2 + i][0]))"

@@ -20,6 +20,15 @@ public enum HLSPrinter {
 
     public static func fileName(_ module: Module) -> String { "\(module.name).cpp" }
 
+    /// `#include <header>` with g++'s uninitialized-value warnings off inside it: the ap_types headers
+    /// read words their default constructors leave unset, and g++ reports that where it inlines them.
+    public static func include(_ header: String) -> [String] {
+        let gcc = "#if defined(__GNUC__) && !defined(__clang__)"
+        return [gcc, "#pragma GCC diagnostic push", "#pragma GCC diagnostic ignored \"-Wuninitialized\"",
+                "#pragma GCC diagnostic ignored \"-Wmaybe-uninitialized\"", "#endif", "#include <\(header)>",
+                gcc, "#pragma GCC diagnostic pop", "#endif"]
+    }
+
     /// The C++ parameter list, in order: `aresetn`, the other inputs, then the outputs.
     public static func parameters(_ module: Module) -> [String] {
         module.inputs.map { "ap_uint<\($0.totalWidth)> \($0.name)" } + module.outputs.map { "ap_uint<\($0.totalWidth)> &\($0.name)" }
@@ -55,7 +64,7 @@ private struct CPrinter {
         for instance in module.instances where rendering(instance) == nil {
             lines.append("#error \"\(instance.name): external block \(instance.block.moduleName) has no HLS rendering\"")
         }
-        lines.append("#include <ap_int.h>")
+        lines += HLSPrinter.include("ap_int.h")
         lines.append("")
         lines.append("#ifndef FXC_BIT_LENGTH_DEFINED")
         lines.append("#define FXC_BIT_LENGTH_DEFINED")
@@ -113,7 +122,7 @@ private struct CPrinter {
         }
         for instance in module.instances {
             guard let r = rendering(instance) else { continue }
-            lines += r.state(instance.name).map { "    " + $0 }
+            lines += r.state(instance.name).map { $0.hasPrefix("#") ? $0 : "    " + $0 }
         }
     }
 
