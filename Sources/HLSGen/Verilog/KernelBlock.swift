@@ -3,7 +3,8 @@ import Hardware
 
 extension KernelModule {
     /// The kernel as a block a hardware description places: ports `en`, `valid` (one bit per stage),
-    /// the traced inputs and outputs at their Verilog widths; its Swift model evaluates the traced graph.
+    /// the traced inputs and outputs at their Verilog widths; its Swift model evaluates the traced graph,
+    /// its C++ (when the kernel has its function) calls the function `KernelPrinter` prints.
     var block: ExternalBlock {
         let inputs = [PortShape("en", width: 1), PortShape("valid", width: latency)]
             + self.inputs.map { PortShape($0.port.name, width: $0.port.width) }
@@ -11,9 +12,58 @@ extension KernelModule {
         let graph = EvaluableGraph(self.graph)
         let ports = self.inputs.map(\.port), outs = self.outputs
         let latency = self.latency
-        return ExternalBlock(moduleName: name, inputs: inputs, outputs: outputs) {
+        return ExternalBlock(moduleName: name, inputs: inputs, outputs: outputs, hls: function.map(rendering)) {
             KernelModel(graph: graph, inputs: ports, outputs: outs, latency: latency)
         }
+    }
+
+    /// The pipeline in C++ exactly as `KernelModel` runs it: per output, a static array of the value
+    /// each stage holds (the output shows the last). On an edge with en = 1, stage s takes stage s - 1
+    /// where valid[s] (s from the last down to 1, so each reads the value before the edge), and stage 0
+    /// takes the kernel function's result on this clock's inputs where valid[0]. The inputs arrive as
+    /// bit patterns and are read as numbers (signed where the Verilog port is); a result is stored as
+    /// its low bits at the port's width.
+    func rendering(_ f: KernelFunction) -> HLSRendering {
+        let latency = self.latency, ports = self.inputs.map(\.port), outs = self.outputs
+        let stages: @Sendable (String, Int) -> String = { prefix, k in "\(prefix)_\(outs[k].name)_stages" }
+        return HLSRendering(
+            declarations: [f.shared, .init(key: f.name, text: f.text)],
+            state: { prefix in
+                outs.indices.flatMap { k in
+                    let zeros = Array(repeating: "0", count: latency).joined(separator: ", ")
+                    return ["static ap_uint<\(outs[k].width)> \(stages(prefix, k))[\(latency)] = {\(zeros)};",
+                            "#pragma HLS ARRAY_PARTITION variable=\(stages(prefix, k)) complete"]
+                }
+            },
+            outputs: { prefix in outs.indices.map { ["\(stages(prefix, $0))[\(latency - 1)]"] } },
+            edge: { prefix, inputs in
+                let valid = "\(prefix)_valid"
+                var lines = ["if (\(inputs[0][0])) {", "    const ap_uint<\(latency)> \(valid) = \(inputs[1][0]);"]
+                for s in stride(from: latency - 1, through: 1, by: -1) {
+                    lines.append("    if (\(valid)[\(s)]) {")
+                    lines += outs.indices.map { "        \(stages(prefix, $0))[\(s)] = \(stages(prefix, $0))[\(s - 1)];" }
+                    lines.append("    }")
+                }
+                let numbers = ports.enumerated().map { i, port in
+                    "ap_\(port.signed ? "" : "u")int<\(port.width)>(\(inputs[2 + i][0]))"
+                }
+                lines.append("    if (\(valid)[0]) {")
+                let results: [String]
+                switch f.inputs {
+                case .octet(let element):
+                    lines.append("        octet<\(element)> \(prefix)_in;")
+                    for (i, n) in numbers.enumerated() { lines.append("        \(prefix)_in.v[\(i)] = \(n);") }
+                    lines.append("        const \(f.result.octetName) \(prefix)_out = \(f.name)(\(prefix)_in);")
+                    results = outs.indices.map { "\(prefix)_out.v[\($0)]" }
+                case .scalars:
+                    lines.append("        const \(f.result.typeName) \(prefix)_out = \(f.name)(\(numbers.joined(separator: ", ")));")
+                    results = ["\(prefix)_out"]
+                }
+                for (k, r) in results.enumerated() {
+                    lines.append("        \(stages(prefix, k))[0] = ap_uint<\(outs[k].width)>(\(r).to_int64());")
+                }
+                return lines + ["    }", "}"]
+            })
     }
 }
 

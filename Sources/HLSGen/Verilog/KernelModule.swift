@@ -11,11 +11,15 @@ struct KernelModule {
     let graph: DataflowGraph
     let plan: PipelinePlan
     let maths: [String]
+    /// The same kernel as a C++ function, for its block's HLS rendering (none without it).
+    let function: KernelFunction?
 
-    init(name: String, graph: DataflowGraph, maths: [String], budget: Int = PipelinePlan.defaultBudget) {
+    init(name: String, graph: DataflowGraph, maths: [String], function: KernelFunction? = nil,
+         budget: Int = PipelinePlan.defaultBudget) {
         self.name = name
         self.graph = graph
         self.maths = maths
+        self.function = function
         plan = PipelinePlan(graph, budget: budget)
     }
 

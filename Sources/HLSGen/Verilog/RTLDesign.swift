@@ -30,8 +30,13 @@ public struct RTLDesign: Sendable {
         self.tables = both
         self.tableDescription = tableDescription
         let hls = try HLSDesign(config)
+        let shared = try hls.kernelDeclarations()
         let kernels = try zip(HLSDesign.KernelRole.allCases, graphs.all).map { role, named in
-            KernelModule(name: "fxc_\(named.name)", graph: named.graph, maths: try hls.kernelPlan(role).maths)
+            let plan = try hls.kernelPlan(role)
+            let name = "fxc_\(named.name)"
+            let function = try KernelFunction(KernelPlan(name: name, graph: named.graph, maths: plan.maths, inputs: plan.inputs),
+                                              design: hls, shared: shared)
+            return KernelModule(name: name, graph: named.graph, maths: plan.maths, function: function)
         }
         core = StreamCore(kernels: kernels, layout: layout, resetTables: both.map { layout.pack($0) },
                           tableDescription: tableDescription)

@@ -59,12 +59,15 @@ public struct ExternalBlock: Sendable {
     public var outputs: [PortShape]
     /// A fresh model with power-on state (one per simulator).
     public var makeModel: @Sendable () -> any ExternalModel
+    /// Its C++ for `HLSPrinter`, if it has one (without, the printed C++ stops at an `#error`).
+    public var hls: HLSRendering?
 
-    public init(moduleName: String, inputs: [PortShape], outputs: [PortShape],
+    public init(moduleName: String, inputs: [PortShape], outputs: [PortShape], hls: HLSRendering? = nil,
                 makeModel: @escaping @Sendable () -> any ExternalModel) {
         self.moduleName = moduleName
         self.inputs = inputs
         self.outputs = outputs
+        self.hls = hls
         self.makeModel = makeModel
     }
 }

@@ -7,6 +7,8 @@
 /// `#pragma HLS PIPELINE II=1` makes one call one initiation per clock in synthesis.
 ///
 /// Every value is an `ap_uint<width>` named as in the Verilog; signed operations cast to `ap_int`.
+/// An external block is printed by its `HLSRendering`: its declarations before the function, its
+/// state beside the registers, its outputs first in the body, its edge with the next values.
 public enum HLSPrinter {
     /// Child descriptions are inlined first (`Module.flattened`): the C++ is one function.
     public static func text(_ described: Module) -> String {
@@ -17,6 +19,15 @@ public enum HLSPrinter {
     }
 
     public static func fileName(_ module: Module) -> String { "\(module.name).cpp" }
+
+    /// `#include <header>` with g++'s uninitialized-value warnings off inside it: the ap_types headers
+    /// read words their default constructors leave unset, and g++ reports that where it inlines them.
+    public static func include(_ header: String) -> [String] {
+        let gcc = "#if defined(__GNUC__) && !defined(__clang__)"
+        return [gcc, "#pragma GCC diagnostic push", "#pragma GCC diagnostic ignored \"-Wuninitialized\"",
+                "#pragma GCC diagnostic ignored \"-Wmaybe-uninitialized\"", "#endif", "#include <\(header)>",
+                gcc, "#pragma GCC diagnostic pop", "#endif"]
+    }
 
     /// The C++ parameter list, in order: `aresetn`, the other inputs, then the outputs.
     public static func parameters(_ module: Module) -> [String] {
@@ -50,10 +61,10 @@ private struct CPrinter {
         lines.append("// One call is one clock: the outputs are computed from the state and this call's inputs, then the")
         lines.append("// state steps. Channels are explicit valid/ready arguments (a transfer when both are 1), so a C")
         lines.append("// simulation is cycle-accurate against the Verilog printed from the same description.")
-        for instance in module.instances {
-            lines.append("#error \"\(instance.name): external block \(instance.block.moduleName) has no HLS rendering in this printer yet\"")
+        for instance in module.instances where rendering(instance) == nil {
+            lines.append("#error \"\(instance.name): external block \(instance.block.moduleName) has no HLS rendering\"")
         }
-        lines.append("#include <ap_int.h>")
+        lines += HLSPrinter.include("ap_int.h")
         lines.append("")
         lines.append("#ifndef FXC_BIT_LENGTH_DEFINED")
         lines.append("#define FXC_BIT_LENGTH_DEFINED")
@@ -68,6 +79,7 @@ private struct CPrinter {
         lines.append("}")
         lines.append("#endif")
         lines.append("")
+        declarations()
         lines.append("void \(module.name)(\(HLSPrinter.parameters(module).joined(separator: ", "))) {")
         lines.append("#pragma HLS PIPELINE II=1")
         lines.append("#pragma HLS INTERFACE ap_ctrl_none port=return")
@@ -75,6 +87,7 @@ private struct CPrinter {
         state()
         lines.append("")
         lines.append("    // The step function.")
+        instanceOutputs()
         for i in module.nodes.indices where live[i] { node(i) }
         for p in module.outputs {
             if p.count == 1 {
@@ -105,6 +118,40 @@ private struct CPrinter {
             lines.append("#pragma HLS BIND_STORAGE variable=\(memory.name) type=\(storage) impl=\(implementation)")
             if memory.readLatency == 1 {
                 for r in memory.reads { lines.append("    static \(Self.type(memory.width)) \(name(r.data)) = 0;") }
+            }
+        }
+        for instance in module.instances {
+            guard let r = rendering(instance) else { continue }
+            lines += r.state(instance.name).map { $0.hasPrefix("#") ? $0 : "    " + $0 }
+        }
+    }
+
+    /// An external instance's C++, if its block has one (a flattened module places no descriptions).
+    func rendering(_ instance: Instance) -> HLSRendering? {
+        if case .external(let block) = instance.block { return block.hls }
+        return nil
+    }
+
+    /// The external blocks' file-level declarations, each key once, in the order first asked for.
+    mutating func declarations() {
+        var printed: Set<String> = []
+        for instance in module.instances {
+            for d in rendering(instance)?.declarations ?? [] where printed.insert(d.key).inserted {
+                lines.append(d.text.hasSuffix("\n") ? String(d.text.dropLast()) : d.text)
+                lines.append("")
+            }
+        }
+    }
+
+    /// The external instances' outputs this clock: functions of their state only.
+    mutating func instanceOutputs() {
+        for instance in module.instances {
+            guard let r = rendering(instance) else { continue }
+            let expressions = r.outputs(instance.name)
+            for (p, port) in instance.outputs.enumerated() {
+                for (e, n) in port.enumerated() where live[n] {
+                    lines.append("    \(Self.type(width(n))) \(name(n)) = \(Self.type(width(n)))(\(expressions[p][e]));")
+                }
             }
         }
     }
@@ -176,7 +223,8 @@ private struct CPrinter {
 
     mutating func edge() {
         lines.append("")
-        lines.append("    // The edge: every next value from the values before it, then the memory writes, then the stores.")
+        lines.append("    // The edge: every next value from the values before it, the external blocks' own state, then the")
+        lines.append("    // memory writes, then the stores.")
         var stores: [(String, String)] = []
         for (k, r) in module.registers.enumerated() {
             let next = names.next[k]
@@ -194,6 +242,13 @@ private struct CPrinter {
                 lines.append("    \(Self.type(memory.width)) \(next) = \(expression);")
                 stores.append((name(r.data), next))
             }
+        }
+        // External blocks step their own state from this clock's values.
+        for instance in module.instances {
+            guard let r = rendering(instance) else { continue }
+            lines.append("    {  // \(instance.name) (\(instance.block.moduleName))")
+            lines += r.edge(instance.name, instance.inputs.map { $0.map(value) }).map { "        " + $0 }
+            lines.append("    }")
         }
         for memory in module.memories {
             guard let w = memory.write else { continue }
