@@ -8,7 +8,8 @@
 // change the description and print it again (VerilogPrinter.text).
 // The 8-lane streaming core: one row of an 8x8 block per beat, blocks in raster order within the
 // block, every mode at run time (mode 0 encode: samples -> quantized coefficients; 1 decode:
-// coefficients -> samples; 2 roundtrip: samples -> samples). Change mode only while the core is empty.
+// coefficients -> samples; 2 roundtrip: samples -> samples). Change mode only while no beat is in
+// flight (after the last output beat has left; a beat goes no further than its mode's tap).
 // tdata lane k (bits [16k+15:16k]) is column k of the row: a sample in its low 8 bits
 // (upper bits 0 on output, ignored on input), or a coefficient as a 16-bit two's complement
 // number (decode reads its low 16 bits). tuser[0]: start of frame, on the first beat of a frame;
@@ -432,462 +433,491 @@ module fxc_core_x8 (
     wire [15:0] s_axis_tdata_5 = s_axis_tdata[95:80];
     wire [15:0] s_axis_tdata_6 = s_axis_tdata[111:96];
     wire [15:0] s_axis_tdata_7 = s_axis_tdata[127:112];
-    wire a_out_valid = decoding ? a_valid0 : a_valid4;
-    wire [1:0] n91 = decoding ? a_side0 : a_side4;
-    wire n92 = ~t1_can_write;
-    wire n93 = a_out_valid & n92;
-    wire a_en = ~n93;
-    wire n95 = decoding ? b_valid5 : b_valid11;
-    wire b_out_valid = encoding ? b_valid6 : n95;
-    wire [4:0] n97 = decoding ? b_side5 : b_side11;
-    wire [4:0] n98 = encoding ? b_side6 : n97;
-    wire [1:0] n99 = n98[4:3];
-    wire n100 = ~t2_can_write;
-    wire n101 = b_out_valid & n100;
-    wire b_en = ~n101;
-    wire m_valid = encoding ? c_valid0 : c_valid4;
-    wire n104 = ~m_axis_tready;
-    wire n105 = m_valid & n104;
-    wire c_en = ~n105;
-    wire n117 = a_en & s_axis_tvalid;
-    wire [15:0] n118 = n117 ? s_axis_tdata_0 : a_row0;
-    wire [15:0] n119 = n117 ? s_axis_tdata_1 : a_row1;
-    wire [15:0] n120 = n117 ? s_axis_tdata_2 : a_row2;
-    wire [15:0] n121 = n117 ? s_axis_tdata_3 : a_row3;
-    wire [15:0] n122 = n117 ? s_axis_tdata_4 : a_row4;
-    wire [15:0] n123 = n117 ? s_axis_tdata_5 : a_row5;
-    wire [15:0] n124 = n117 ? s_axis_tdata_6 : a_row6;
-    wire [15:0] n125 = n117 ? s_axis_tdata_7 : a_row7;
-    wire [2:0] n127 = in_row + 3'h1;
-    wire [2:0] n128 = n117 ? n127 : in_row;
-    wire n130 = in_row == 3'h7;
-    wire n131 = s_axis_tlast != n130;
-    wire n132 = n117 & n131;
-    wire n134 = n132 ? 1'h1 : framing;
-    wire n138 = a_en ? s_axis_tvalid : a_valid0;
-    wire [1:0] n139 = a_en ? s_axis_tuser : a_side0;
-    wire n140 = a_en ? a_valid0 : a_valid1;
-    wire [1:0] n141 = a_en ? a_side0 : a_side1;
-    wire n142 = a_en ? a_valid1 : a_valid2;
-    wire [1:0] n143 = a_en ? a_side1 : a_side2;
-    wire n144 = a_en ? a_valid2 : a_valid3;
-    wire [1:0] n145 = a_en ? a_side2 : a_side3;
-    wire n146 = a_en ? a_valid3 : a_valid4;
-    wire [1:0] n147 = a_en ? a_side3 : a_side4;
-    wire [3:0] n149 = {a_valid3, a_valid2, a_valid1, a_valid0};
-    wire [3:0] n152 = decoding ? 4'h0 : 4'hf;
-    wire [3:0] n153 = n149 & n152;
-    wire [7:0] n154 = a_row0[7:0];
-    wire [8:0] n155 = {1'h0, n154};
-    wire [7:0] n156 = a_row1[7:0];
-    wire [8:0] n157 = {1'h0, n156};
-    wire [7:0] n158 = a_row2[7:0];
-    wire [8:0] n159 = {1'h0, n158};
-    wire [7:0] n160 = a_row3[7:0];
-    wire [8:0] n161 = {1'h0, n160};
-    wire [7:0] n162 = a_row4[7:0];
-    wire [8:0] n163 = {1'h0, n162};
-    wire [7:0] n164 = a_row5[7:0];
+    wire n90 = decoding ? a_valid0 : a_valid4;
+    wire a_out_valid = encoding ? a_valid4 : n90;
+    wire [1:0] n92 = decoding ? a_side0 : a_side4;
+    wire [1:0] n93 = encoding ? a_side4 : n92;
+    wire n94 = ~t1_can_write;
+    wire n95 = a_out_valid & n94;
+    wire a_en = ~n95;
+    wire n97 = decoding ? b_valid5 : b_valid11;
+    wire b_out_valid = encoding ? b_valid6 : n97;
+    wire [4:0] n99 = decoding ? b_side5 : b_side11;
+    wire [4:0] n100 = encoding ? b_side6 : n99;
+    wire [1:0] n101 = n100[4:3];
+    wire n102 = ~t2_can_write;
+    wire n103 = b_out_valid & n102;
+    wire b_en = ~n103;
+    wire n105 = decoding ? c_valid4 : c_valid4;
+    wire m_valid = encoding ? c_valid0 : n105;
+    wire n107 = ~m_axis_tready;
+    wire n108 = m_valid & n107;
+    wire c_en = ~n108;
+    wire n120 = a_en & s_axis_tvalid;
+    wire [15:0] n121 = n120 ? s_axis_tdata_0 : a_row0;
+    wire [15:0] n122 = n120 ? s_axis_tdata_1 : a_row1;
+    wire [15:0] n123 = n120 ? s_axis_tdata_2 : a_row2;
+    wire [15:0] n124 = n120 ? s_axis_tdata_3 : a_row3;
+    wire [15:0] n125 = n120 ? s_axis_tdata_4 : a_row4;
+    wire [15:0] n126 = n120 ? s_axis_tdata_5 : a_row5;
+    wire [15:0] n127 = n120 ? s_axis_tdata_6 : a_row6;
+    wire [15:0] n128 = n120 ? s_axis_tdata_7 : a_row7;
+    wire [2:0] n130 = in_row + 3'h1;
+    wire [2:0] n131 = n120 ? n130 : in_row;
+    wire n133 = in_row == 3'h7;
+    wire n134 = s_axis_tlast != n133;
+    wire n135 = n120 & n134;
+    wire n137 = n135 ? 1'h1 : framing;
+    wire n141 = a_en ? s_axis_tvalid : a_valid0;
+    wire [1:0] n142 = a_en ? s_axis_tuser : a_side0;
+    wire n144 = decoding ? 1'h0 : 1'h1;
+    wire n145 = encoding ? 1'h1 : n144;
+    wire n146 = a_valid0 & n145;
+    wire n147 = a_en ? n146 : a_valid1;
+    wire [1:0] n148 = a_en ? a_side0 : a_side1;
+    wire n149 = a_valid1 & n145;
+    wire n150 = a_en ? n149 : a_valid2;
+    wire [1:0] n151 = a_en ? a_side1 : a_side2;
+    wire n152 = a_valid2 & n145;
+    wire n153 = a_en ? n152 : a_valid3;
+    wire [1:0] n154 = a_en ? a_side2 : a_side3;
+    wire n155 = a_valid3 & n145;
+    wire n156 = a_en ? n155 : a_valid4;
+    wire [1:0] n157 = a_en ? a_side3 : a_side4;
+    wire [3:0] n159 = {a_valid3, a_valid2, a_valid1, a_valid0};
+    wire [3:0] n162 = decoding ? 4'h0 : 4'hf;
+    wire [3:0] n163 = n159 & n162;
+    wire [7:0] n164 = a_row0[7:0];
     wire [8:0] n165 = {1'h0, n164};
-    wire [7:0] n166 = a_row6[7:0];
+    wire [7:0] n166 = a_row1[7:0];
     wire [8:0] n167 = {1'h0, n166};
-    wire [7:0] n168 = a_row7[7:0];
+    wire [7:0] n168 = a_row2[7:0];
     wire [8:0] n169 = {1'h0, n168};
-    wire [15:0] n178 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
-    wire [15:0] n179 = decoding ? a_row0 : n178;
-    wire [15:0] n180 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
-    wire [15:0] n181 = decoding ? a_row1 : n180;
-    wire [15:0] n182 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
-    wire [15:0] n183 = decoding ? a_row2 : n182;
-    wire [15:0] n184 = decoding ? a_row3 : fdct_row_w3;
-    wire [15:0] n185 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
-    wire [15:0] n186 = decoding ? a_row4 : n185;
-    wire [15:0] n187 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
-    wire [15:0] n188 = decoding ? a_row5 : n187;
-    wire [15:0] n189 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
-    wire [15:0] n190 = decoding ? a_row6 : n189;
-    wire [15:0] n191 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
-    wire [15:0] n192 = decoding ? a_row7 : n191;
-    wire n193 = a_en & a_out_valid;
-    wire n194 = b_en & t1_rd_valid;
-    wire [15:0] n203 = n194 ? t1_rd_data_0 : b_column0;
-    wire [15:0] n204 = n194 ? t1_rd_data_1 : b_column1;
-    wire [15:0] n205 = n194 ? t1_rd_data_2 : b_column2;
-    wire [15:0] n206 = n194 ? t1_rd_data_3 : b_column3;
-    wire [15:0] n207 = n194 ? t1_rd_data_4 : b_column4;
-    wire [15:0] n208 = n194 ? t1_rd_data_5 : b_column5;
-    wire [15:0] n209 = n194 ? t1_rd_data_6 : b_column6;
-    wire [15:0] n210 = n194 ? t1_rd_data_7 : b_column7;
-    wire [4:0] n212 = {t1_rd_tag, t1_rd_index};
-    wire n213 = b_en ? t1_rd_valid : b_valid0;
-    wire [4:0] n214 = b_en ? n212 : b_side0;
-    wire n215 = b_en ? b_valid0 : b_valid1;
-    wire [4:0] n216 = b_en ? b_side0 : b_side1;
-    wire n217 = b_en ? b_valid1 : b_valid2;
-    wire [4:0] n218 = b_en ? b_side1 : b_side2;
-    wire n219 = b_en ? b_valid2 : b_valid3;
-    wire [4:0] n220 = b_en ? b_side2 : b_side3;
-    wire n221 = b_en ? b_valid3 : b_valid4;
-    wire [4:0] n222 = b_en ? b_side3 : b_side4;
-    wire n223 = b_en ? b_valid4 : b_valid5;
-    wire [4:0] n224 = b_en ? b_side4 : b_side5;
-    wire n225 = b_en ? b_valid5 : b_valid6;
-    wire [4:0] n226 = b_en ? b_side5 : b_side6;
-    wire n227 = b_en ? b_valid6 : b_valid7;
-    wire [4:0] n228 = b_en ? b_side6 : b_side7;
-    wire n229 = b_en ? b_valid7 : b_valid8;
-    wire [4:0] n230 = b_en ? b_side7 : b_side8;
-    wire n231 = b_en ? b_valid8 : b_valid9;
-    wire [4:0] n232 = b_en ? b_side8 : b_side9;
-    wire n233 = b_en ? b_valid9 : b_valid10;
-    wire [4:0] n234 = b_en ? b_side9 : b_side10;
-    wire n235 = b_en ? b_valid10 : b_valid11;
-    wire [4:0] n236 = b_en ? b_side10 : b_side11;
-    wire [2:0] n238 = {b_valid2, b_valid1, b_valid0};
-    wire [2:0] n240 = decoding ? 3'h0 : 3'h7;
-    wire [2:0] n241 = n238 & n240;
-    wire n250 = b_side2[4];
-    wire [2:0] n251 = b_side2[2:0];
-    wire [3:0] n252 = {n250, n251};
-    wire n253 = ~decoding;
-    wire n254 = n253 & b_valid2;
-    wire n255 = t1_rd_tag[1];
-    wire [3:0] n256 = {n255, t1_rd_index};
-    wire n257 = b_side5[4];
-    wire [2:0] n258 = b_side5[2:0];
-    wire [3:0] n259 = {n257, n258};
-    wire [3:0] n260 = decoding ? n256 : n259;
-    wire n261 = ~encoding;
-    wire n262 = decoding ? t1_rd_valid : b_valid5;
-    wire n263 = n261 & n262;
-    wire [2:0] n265 = qt_addr[5:3];
-    wire n266 = n265 == 3'h0;
-    wire n267 = qt_we & n266;
-    wire [2:0] n268 = qt_addr[2:0];
-    wire [3:0] n269 = {qt_table, n268};
-    wire [15:0] n271 = 16'h1 << n269;
-    wire [15:0] n272 = {15'h0, 1'h1};
-    wire [15:0] n273 = n272 << n269;
-    wire [15:0] n274 = ~n271;
-    wire [15:0] n275 = written0 & n274;
-    wire [15:0] n276 = n275 | n273;
-    wire [15:0] n277 = n267 ? n276 : written0;
-    wire n281 = b_en & n254;
-    wire [15:0] n282 = written0 >> n252;
-    wire n283 = n282[0];
-    wire [38:0] entry0_rd = entry0[n252];
-    wire [38:0] reset_entry0_rd = reset_entry0[n252];
-    wire [38:0] n286 = n283 ? entry0_rd : reset_entry0_rd;
-    wire [38:0] n287 = n281 ? n286 : q_entry0;
-    wire n289 = b_en & n263;
-    wire [15:0] n290 = written0 >> n260;
-    wire n291 = n290[0];
-    wire [38:0] entry0_rd_1 = entry0[n260];
-    wire [38:0] reset_entry0_rd_1 = reset_entry0[n260];
-    wire [38:0] n294 = n291 ? entry0_rd_1 : reset_entry0_rd_1;
-    wire [38:0] n295 = n289 ? n294 : dq_entry0;
-    wire n298 = n265 == 3'h1;
-    wire n299 = qt_we & n298;
-    wire [15:0] n300 = written1 & n274;
-    wire [15:0] n301 = n300 | n273;
-    wire [15:0] n302 = n299 ? n301 : written1;
-    wire [15:0] n306 = written1 >> n252;
+    wire [7:0] n170 = a_row3[7:0];
+    wire [8:0] n171 = {1'h0, n170};
+    wire [7:0] n172 = a_row4[7:0];
+    wire [8:0] n173 = {1'h0, n172};
+    wire [7:0] n174 = a_row5[7:0];
+    wire [8:0] n175 = {1'h0, n174};
+    wire [7:0] n176 = a_row6[7:0];
+    wire [8:0] n177 = {1'h0, n176};
+    wire [7:0] n178 = a_row7[7:0];
+    wire [8:0] n179 = {1'h0, n178};
+    wire [15:0] n188 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
+    wire [15:0] n189 = decoding ? a_row0 : n188;
+    wire [15:0] n190 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
+    wire [15:0] n191 = decoding ? a_row1 : n190;
+    wire [15:0] n192 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
+    wire [15:0] n193 = decoding ? a_row2 : n192;
+    wire [15:0] n194 = decoding ? a_row3 : fdct_row_w3;
+    wire [15:0] n195 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
+    wire [15:0] n196 = decoding ? a_row4 : n195;
+    wire [15:0] n197 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
+    wire [15:0] n198 = decoding ? a_row5 : n197;
+    wire [15:0] n199 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
+    wire [15:0] n200 = decoding ? a_row6 : n199;
+    wire [15:0] n201 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
+    wire [15:0] n202 = decoding ? a_row7 : n201;
+    wire n203 = a_en & a_out_valid;
+    wire n204 = b_en & t1_rd_valid;
+    wire [15:0] n213 = n204 ? t1_rd_data_0 : b_column0;
+    wire [15:0] n214 = n204 ? t1_rd_data_1 : b_column1;
+    wire [15:0] n215 = n204 ? t1_rd_data_2 : b_column2;
+    wire [15:0] n216 = n204 ? t1_rd_data_3 : b_column3;
+    wire [15:0] n217 = n204 ? t1_rd_data_4 : b_column4;
+    wire [15:0] n218 = n204 ? t1_rd_data_5 : b_column5;
+    wire [15:0] n219 = n204 ? t1_rd_data_6 : b_column6;
+    wire [15:0] n220 = n204 ? t1_rd_data_7 : b_column7;
+    wire [4:0] n222 = {t1_rd_tag, t1_rd_index};
+    wire n223 = b_en ? t1_rd_valid : b_valid0;
+    wire [4:0] n224 = b_en ? n222 : b_side0;
+    wire n225 = decoding ? 1'h1 : 1'h1;
+    wire n226 = encoding ? 1'h1 : n225;
+    wire n227 = b_valid0 & n226;
+    wire n228 = b_en ? n227 : b_valid1;
+    wire [4:0] n229 = b_en ? b_side0 : b_side1;
+    wire n230 = b_valid1 & n226;
+    wire n231 = b_en ? n230 : b_valid2;
+    wire [4:0] n232 = b_en ? b_side1 : b_side2;
+    wire n233 = b_valid2 & n226;
+    wire n234 = b_en ? n233 : b_valid3;
+    wire [4:0] n235 = b_en ? b_side2 : b_side3;
+    wire n236 = b_valid3 & n226;
+    wire n237 = b_en ? n236 : b_valid4;
+    wire [4:0] n238 = b_en ? b_side3 : b_side4;
+    wire n239 = b_valid4 & n226;
+    wire n240 = b_en ? n239 : b_valid5;
+    wire [4:0] n241 = b_en ? b_side4 : b_side5;
+    wire n242 = b_valid5 & n145;
+    wire n243 = b_en ? n242 : b_valid6;
+    wire [4:0] n244 = b_en ? b_side5 : b_side6;
+    wire n245 = encoding ? 1'h0 : n144;
+    wire n246 = b_valid6 & n245;
+    wire n247 = b_en ? n246 : b_valid7;
+    wire [4:0] n248 = b_en ? b_side6 : b_side7;
+    wire n249 = b_valid7 & n245;
+    wire n250 = b_en ? n249 : b_valid8;
+    wire [4:0] n251 = b_en ? b_side7 : b_side8;
+    wire n252 = b_valid8 & n245;
+    wire n253 = b_en ? n252 : b_valid9;
+    wire [4:0] n254 = b_en ? b_side8 : b_side9;
+    wire n255 = b_valid9 & n245;
+    wire n256 = b_en ? n255 : b_valid10;
+    wire [4:0] n257 = b_en ? b_side9 : b_side10;
+    wire n258 = b_valid10 & n245;
+    wire n259 = b_en ? n258 : b_valid11;
+    wire [4:0] n260 = b_en ? b_side10 : b_side11;
+    wire [2:0] n262 = {b_valid2, b_valid1, b_valid0};
+    wire [2:0] n264 = decoding ? 3'h0 : 3'h7;
+    wire [2:0] n265 = n262 & n264;
+    wire n274 = b_side2[4];
+    wire [2:0] n275 = b_side2[2:0];
+    wire [3:0] n276 = {n274, n275};
+    wire n277 = ~decoding;
+    wire n278 = n277 & b_valid2;
+    wire n279 = t1_rd_tag[1];
+    wire [3:0] n280 = {n279, t1_rd_index};
+    wire n281 = b_side5[4];
+    wire [2:0] n282 = b_side5[2:0];
+    wire [3:0] n283 = {n281, n282};
+    wire [3:0] n284 = decoding ? n280 : n283;
+    wire n285 = ~encoding;
+    wire n286 = decoding ? t1_rd_valid : b_valid5;
+    wire n287 = n285 & n286;
+    wire [2:0] n289 = qt_addr[5:3];
+    wire n290 = n289 == 3'h0;
+    wire n291 = qt_we & n290;
+    wire [2:0] n292 = qt_addr[2:0];
+    wire [3:0] n293 = {qt_table, n292};
+    wire [15:0] n295 = 16'h1 << n293;
+    wire [15:0] n296 = {15'h0, 1'h1};
+    wire [15:0] n297 = n296 << n293;
+    wire [15:0] n298 = ~n295;
+    wire [15:0] n299 = written0 & n298;
+    wire [15:0] n300 = n299 | n297;
+    wire [15:0] n301 = n291 ? n300 : written0;
+    wire n305 = b_en & n278;
+    wire [15:0] n306 = written0 >> n276;
     wire n307 = n306[0];
-    wire [38:0] entry1_rd = entry1[n252];
-    wire [38:0] reset_entry1_rd = reset_entry1[n252];
-    wire [38:0] n310 = n307 ? entry1_rd : reset_entry1_rd;
-    wire [38:0] n311 = n281 ? n310 : q_entry1;
-    wire [15:0] n312 = written1 >> n260;
-    wire n313 = n312[0];
-    wire [38:0] entry1_rd_1 = entry1[n260];
-    wire [38:0] reset_entry1_rd_1 = reset_entry1[n260];
-    wire [38:0] n316 = n313 ? entry1_rd_1 : reset_entry1_rd_1;
-    wire [38:0] n317 = n289 ? n316 : dq_entry1;
-    wire n320 = n265 == 3'h2;
-    wire n321 = qt_we & n320;
-    wire [15:0] n322 = written2 & n274;
-    wire [15:0] n323 = n322 | n273;
-    wire [15:0] n324 = n321 ? n323 : written2;
-    wire [15:0] n328 = written2 >> n252;
-    wire n329 = n328[0];
-    wire [38:0] entry2_rd = entry2[n252];
-    wire [38:0] reset_entry2_rd = reset_entry2[n252];
-    wire [38:0] n332 = n329 ? entry2_rd : reset_entry2_rd;
-    wire [38:0] n333 = n281 ? n332 : q_entry2;
-    wire [15:0] n334 = written2 >> n260;
-    wire n335 = n334[0];
-    wire [38:0] entry2_rd_1 = entry2[n260];
-    wire [38:0] reset_entry2_rd_1 = reset_entry2[n260];
-    wire [38:0] n338 = n335 ? entry2_rd_1 : reset_entry2_rd_1;
-    wire [38:0] n339 = n289 ? n338 : dq_entry2;
-    wire n342 = n265 == 3'h3;
-    wire n343 = qt_we & n342;
-    wire [15:0] n344 = written3 & n274;
-    wire [15:0] n345 = n344 | n273;
-    wire [15:0] n346 = n343 ? n345 : written3;
-    wire [15:0] n350 = written3 >> n252;
-    wire n351 = n350[0];
-    wire [38:0] entry3_rd = entry3[n252];
-    wire [38:0] reset_entry3_rd = reset_entry3[n252];
-    wire [38:0] n354 = n351 ? entry3_rd : reset_entry3_rd;
-    wire [38:0] n355 = n281 ? n354 : q_entry3;
-    wire [15:0] n356 = written3 >> n260;
-    wire n357 = n356[0];
-    wire [38:0] entry3_rd_1 = entry3[n260];
-    wire [38:0] reset_entry3_rd_1 = reset_entry3[n260];
-    wire [38:0] n360 = n357 ? entry3_rd_1 : reset_entry3_rd_1;
-    wire [38:0] n361 = n289 ? n360 : dq_entry3;
-    wire n364 = n265 == 3'h4;
-    wire n365 = qt_we & n364;
-    wire [15:0] n366 = written4 & n274;
-    wire [15:0] n367 = n366 | n273;
-    wire [15:0] n368 = n365 ? n367 : written4;
-    wire [15:0] n372 = written4 >> n252;
-    wire n373 = n372[0];
-    wire [38:0] entry4_rd = entry4[n252];
-    wire [38:0] reset_entry4_rd = reset_entry4[n252];
-    wire [38:0] n376 = n373 ? entry4_rd : reset_entry4_rd;
-    wire [38:0] n377 = n281 ? n376 : q_entry4;
-    wire [15:0] n378 = written4 >> n260;
-    wire n379 = n378[0];
-    wire [38:0] entry4_rd_1 = entry4[n260];
-    wire [38:0] reset_entry4_rd_1 = reset_entry4[n260];
-    wire [38:0] n382 = n379 ? entry4_rd_1 : reset_entry4_rd_1;
-    wire [38:0] n383 = n289 ? n382 : dq_entry4;
-    wire n386 = n265 == 3'h5;
-    wire n387 = qt_we & n386;
-    wire [15:0] n388 = written5 & n274;
-    wire [15:0] n389 = n388 | n273;
-    wire [15:0] n390 = n387 ? n389 : written5;
-    wire [15:0] n394 = written5 >> n252;
-    wire n395 = n394[0];
-    wire [38:0] entry5_rd = entry5[n252];
-    wire [38:0] reset_entry5_rd = reset_entry5[n252];
-    wire [38:0] n398 = n395 ? entry5_rd : reset_entry5_rd;
-    wire [38:0] n399 = n281 ? n398 : q_entry5;
-    wire [15:0] n400 = written5 >> n260;
-    wire n401 = n400[0];
-    wire [38:0] entry5_rd_1 = entry5[n260];
-    wire [38:0] reset_entry5_rd_1 = reset_entry5[n260];
-    wire [38:0] n404 = n401 ? entry5_rd_1 : reset_entry5_rd_1;
-    wire [38:0] n405 = n289 ? n404 : dq_entry5;
-    wire n408 = n265 == 3'h6;
-    wire n409 = qt_we & n408;
-    wire [15:0] n410 = written6 & n274;
-    wire [15:0] n411 = n410 | n273;
-    wire [15:0] n412 = n409 ? n411 : written6;
-    wire [15:0] n416 = written6 >> n252;
-    wire n417 = n416[0];
-    wire [38:0] entry6_rd = entry6[n252];
-    wire [38:0] reset_entry6_rd = reset_entry6[n252];
-    wire [38:0] n420 = n417 ? entry6_rd : reset_entry6_rd;
-    wire [38:0] n421 = n281 ? n420 : q_entry6;
-    wire [15:0] n422 = written6 >> n260;
-    wire n423 = n422[0];
-    wire [38:0] entry6_rd_1 = entry6[n260];
-    wire [38:0] reset_entry6_rd_1 = reset_entry6[n260];
-    wire [38:0] n426 = n423 ? entry6_rd_1 : reset_entry6_rd_1;
-    wire [38:0] n427 = n289 ? n426 : dq_entry6;
-    wire n429 = n265 == 3'h7;
-    wire n430 = qt_we & n429;
-    wire [15:0] n431 = written7 & n274;
-    wire [15:0] n432 = n431 | n273;
-    wire [15:0] n433 = n430 ? n432 : written7;
-    wire [15:0] n437 = written7 >> n252;
-    wire n438 = n437[0];
-    wire [38:0] entry7_rd = entry7[n252];
-    wire [38:0] reset_entry7_rd = reset_entry7[n252];
-    wire [38:0] n441 = n438 ? entry7_rd : reset_entry7_rd;
-    wire [38:0] n442 = n281 ? n441 : q_entry7;
-    wire [15:0] n443 = written7 >> n260;
-    wire n444 = n443[0];
-    wire [38:0] entry7_rd_1 = entry7[n260];
-    wire [38:0] reset_entry7_rd_1 = reset_entry7[n260];
-    wire [38:0] n447 = n444 ? entry7_rd_1 : reset_entry7_rd_1;
-    wire [38:0] n448 = n289 ? n447 : dq_entry7;
-    wire [2:0] n449 = {b_valid5, b_valid4, b_valid3};
-    wire [2:0] n450 = n449 & n240;
-    wire [15:0] n451 = q_entry0[23:8];
-    wire [16:0] n452 = {1'h0, n451};
-    wire [9:0] n453 = q_entry0[33:24];
-    wire [10:0] n454 = {1'h0, n453};
-    wire [4:0] n455 = q_entry0[38:34];
-    wire [5:0] n456 = {1'h0, n455};
-    wire [15:0] n458 = q_entry1[23:8];
-    wire [16:0] n459 = {1'h0, n458};
-    wire [9:0] n460 = q_entry1[33:24];
-    wire [10:0] n461 = {1'h0, n460};
-    wire [4:0] n462 = q_entry1[38:34];
-    wire [5:0] n463 = {1'h0, n462};
-    wire [15:0] n465 = q_entry2[23:8];
-    wire [16:0] n466 = {1'h0, n465};
-    wire [9:0] n467 = q_entry2[33:24];
-    wire [10:0] n468 = {1'h0, n467};
-    wire [4:0] n469 = q_entry2[38:34];
-    wire [5:0] n470 = {1'h0, n469};
-    wire [15:0] n472 = q_entry3[23:8];
-    wire [16:0] n473 = {1'h0, n472};
-    wire [9:0] n474 = q_entry3[33:24];
-    wire [10:0] n475 = {1'h0, n474};
-    wire [4:0] n476 = q_entry3[38:34];
-    wire [5:0] n477 = {1'h0, n476};
-    wire [15:0] n479 = q_entry4[23:8];
-    wire [16:0] n480 = {1'h0, n479};
-    wire [9:0] n481 = q_entry4[33:24];
-    wire [10:0] n482 = {1'h0, n481};
-    wire [4:0] n483 = q_entry4[38:34];
-    wire [5:0] n484 = {1'h0, n483};
-    wire [15:0] n486 = q_entry5[23:8];
-    wire [16:0] n487 = {1'h0, n486};
-    wire [9:0] n488 = q_entry5[33:24];
-    wire [10:0] n489 = {1'h0, n488};
-    wire [4:0] n490 = q_entry5[38:34];
-    wire [5:0] n491 = {1'h0, n490};
-    wire [15:0] n493 = q_entry6[23:8];
-    wire [16:0] n494 = {1'h0, n493};
-    wire [9:0] n495 = q_entry6[33:24];
-    wire [10:0] n496 = {1'h0, n495};
-    wire [4:0] n497 = q_entry6[38:34];
-    wire [5:0] n498 = {1'h0, n497};
-    wire [15:0] n500 = q_entry7[23:8];
-    wire [16:0] n501 = {1'h0, n500};
-    wire [9:0] n502 = q_entry7[33:24];
-    wire [10:0] n503 = {1'h0, n502};
-    wire [4:0] n504 = q_entry7[38:34];
-    wire [5:0] n505 = {1'h0, n504};
-    wire n507 = {b_valid0};
-    wire n509 = encoding ? 1'h0 : 1'h1;
-    wire n510 = n507 & n509;
-    wire n511 = {b_valid6};
-    wire n512 = n511 & n509;
-    wire n513 = decoding ? n510 : n512;
-    wire [15:0] n514 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [15:0] n515 = decoding ? b_column0 : n514;
-    wire [7:0] n516 = dq_entry0[7:0];
-    wire [8:0] n517 = {1'h0, n516};
-    wire [15:0] n519 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [15:0] n520 = decoding ? b_column1 : n519;
-    wire [7:0] n521 = dq_entry1[7:0];
-    wire [8:0] n522 = {1'h0, n521};
-    wire [15:0] n524 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [15:0] n525 = decoding ? b_column2 : n524;
-    wire [7:0] n526 = dq_entry2[7:0];
-    wire [8:0] n527 = {1'h0, n526};
-    wire [15:0] n529 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [15:0] n530 = decoding ? b_column3 : n529;
-    wire [7:0] n531 = dq_entry3[7:0];
-    wire [8:0] n532 = {1'h0, n531};
-    wire [15:0] n534 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [15:0] n535 = decoding ? b_column4 : n534;
-    wire [7:0] n536 = dq_entry4[7:0];
-    wire [8:0] n537 = {1'h0, n536};
-    wire [15:0] n539 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [15:0] n540 = decoding ? b_column5 : n539;
-    wire [7:0] n541 = dq_entry5[7:0];
-    wire [8:0] n542 = {1'h0, n541};
-    wire [15:0] n544 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [15:0] n545 = decoding ? b_column6 : n544;
-    wire [7:0] n546 = dq_entry6[7:0];
-    wire [8:0] n547 = {1'h0, n546};
-    wire [15:0] n549 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [15:0] n550 = decoding ? b_column7 : n549;
-    wire [7:0] n551 = dq_entry7[7:0];
-    wire [8:0] n552 = {1'h0, n551};
-    wire [3:0] n554 = {b_valid4, b_valid3, b_valid2, b_valid1};
-    wire [3:0] n555 = encoding ? 4'h0 : 4'hf;
-    wire [3:0] n556 = n554 & n555;
-    wire [3:0] n557 = {b_valid10, b_valid9, b_valid8, b_valid7};
-    wire [3:0] n558 = n557 & n555;
-    wire [3:0] n559 = decoding ? n556 : n558;
-    wire [30:0] n568 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [30:0] n569 = {{1{idct_column_w0[29]}}, idct_column_w0};
-    wire [30:0] n570 = encoding ? n568 : n569;
-    wire [30:0] n571 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [30:0] n572 = encoding ? n571 : idct_column_w1;
-    wire [30:0] n573 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [30:0] n574 = encoding ? n573 : idct_column_w2;
-    wire [30:0] n575 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [30:0] n576 = {{1{idct_column_w3[29]}}, idct_column_w3};
-    wire [30:0] n577 = encoding ? n575 : n576;
-    wire [30:0] n578 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [30:0] n579 = {{1{idct_column_w4[29]}}, idct_column_w4};
-    wire [30:0] n580 = encoding ? n578 : n579;
-    wire [30:0] n581 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [30:0] n582 = encoding ? n581 : idct_column_w5;
-    wire [30:0] n583 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [30:0] n584 = encoding ? n583 : idct_column_w6;
-    wire [30:0] n585 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [30:0] n586 = {{1{idct_column_w7[29]}}, idct_column_w7};
-    wire [30:0] n587 = encoding ? n585 : n586;
-    wire n588 = b_en & b_out_valid;
-    wire n589 = c_en & t2_rd_valid;
-    wire [30:0] n598 = n589 ? t2_rd_data_0 : c_row0;
-    wire [30:0] n599 = n589 ? t2_rd_data_1 : c_row1;
-    wire [30:0] n600 = n589 ? t2_rd_data_2 : c_row2;
-    wire [30:0] n601 = n589 ? t2_rd_data_3 : c_row3;
-    wire [30:0] n602 = n589 ? t2_rd_data_4 : c_row4;
-    wire [30:0] n603 = n589 ? t2_rd_data_5 : c_row5;
-    wire [30:0] n604 = n589 ? t2_rd_data_6 : c_row6;
-    wire [30:0] n605 = n589 ? t2_rd_data_7 : c_row7;
-    wire [4:0] n607 = {t2_rd_tag, t2_rd_index};
-    wire n608 = c_en ? t2_rd_valid : c_valid0;
-    wire [4:0] n609 = c_en ? n607 : c_side0;
-    wire n610 = c_en ? c_valid0 : c_valid1;
-    wire [4:0] n611 = c_en ? c_side0 : c_side1;
-    wire n612 = c_en ? c_valid1 : c_valid2;
-    wire [4:0] n613 = c_en ? c_side1 : c_side2;
-    wire n614 = c_en ? c_valid2 : c_valid3;
-    wire [4:0] n615 = c_en ? c_side2 : c_side3;
-    wire n616 = c_en ? c_valid3 : c_valid4;
-    wire [4:0] n617 = c_en ? c_side3 : c_side4;
-    wire [3:0] n619 = {c_valid3, c_valid2, c_valid1, c_valid0};
-    wire [3:0] n620 = n619 & n555;
-    wire [14:0] n629 = c_row0[14:0];
-    wire [15:0] n630 = {{1{n629[14]}}, n629};
-    wire [15:0] n631 = {8'h0, idct_row_s0};
-    wire [15:0] n632 = encoding ? n630 : n631;
-    wire [14:0] n633 = c_row1[14:0];
-    wire [15:0] n634 = {{1{n633[14]}}, n633};
-    wire [15:0] n635 = {8'h0, idct_row_s1};
-    wire [15:0] n636 = encoding ? n634 : n635;
-    wire [14:0] n637 = c_row2[14:0];
-    wire [15:0] n638 = {{1{n637[14]}}, n637};
-    wire [15:0] n639 = {8'h0, idct_row_s2};
-    wire [15:0] n640 = encoding ? n638 : n639;
-    wire [14:0] n641 = c_row3[14:0];
-    wire [15:0] n642 = {{1{n641[14]}}, n641};
-    wire [15:0] n643 = {8'h0, idct_row_s3};
-    wire [15:0] n644 = encoding ? n642 : n643;
-    wire [14:0] n645 = c_row4[14:0];
-    wire [15:0] n646 = {{1{n645[14]}}, n645};
-    wire [15:0] n647 = {8'h0, idct_row_s4};
-    wire [15:0] n648 = encoding ? n646 : n647;
-    wire [14:0] n649 = c_row5[14:0];
-    wire [15:0] n650 = {{1{n649[14]}}, n649};
-    wire [15:0] n651 = {8'h0, idct_row_s5};
-    wire [15:0] n652 = encoding ? n650 : n651;
-    wire [14:0] n653 = c_row6[14:0];
-    wire [15:0] n654 = {{1{n653[14]}}, n653};
-    wire [15:0] n655 = {8'h0, idct_row_s6};
-    wire [15:0] n656 = encoding ? n654 : n655;
-    wire [14:0] n657 = c_row7[14:0];
+    wire [38:0] entry0_rd = entry0[n276];
+    wire [38:0] reset_entry0_rd = reset_entry0[n276];
+    wire [38:0] n310 = n307 ? entry0_rd : reset_entry0_rd;
+    wire [38:0] n311 = n305 ? n310 : q_entry0;
+    wire n313 = b_en & n287;
+    wire [15:0] n314 = written0 >> n284;
+    wire n315 = n314[0];
+    wire [38:0] entry0_rd_1 = entry0[n284];
+    wire [38:0] reset_entry0_rd_1 = reset_entry0[n284];
+    wire [38:0] n318 = n315 ? entry0_rd_1 : reset_entry0_rd_1;
+    wire [38:0] n319 = n313 ? n318 : dq_entry0;
+    wire n322 = n289 == 3'h1;
+    wire n323 = qt_we & n322;
+    wire [15:0] n324 = written1 & n298;
+    wire [15:0] n325 = n324 | n297;
+    wire [15:0] n326 = n323 ? n325 : written1;
+    wire [15:0] n330 = written1 >> n276;
+    wire n331 = n330[0];
+    wire [38:0] entry1_rd = entry1[n276];
+    wire [38:0] reset_entry1_rd = reset_entry1[n276];
+    wire [38:0] n334 = n331 ? entry1_rd : reset_entry1_rd;
+    wire [38:0] n335 = n305 ? n334 : q_entry1;
+    wire [15:0] n336 = written1 >> n284;
+    wire n337 = n336[0];
+    wire [38:0] entry1_rd_1 = entry1[n284];
+    wire [38:0] reset_entry1_rd_1 = reset_entry1[n284];
+    wire [38:0] n340 = n337 ? entry1_rd_1 : reset_entry1_rd_1;
+    wire [38:0] n341 = n313 ? n340 : dq_entry1;
+    wire n344 = n289 == 3'h2;
+    wire n345 = qt_we & n344;
+    wire [15:0] n346 = written2 & n298;
+    wire [15:0] n347 = n346 | n297;
+    wire [15:0] n348 = n345 ? n347 : written2;
+    wire [15:0] n352 = written2 >> n276;
+    wire n353 = n352[0];
+    wire [38:0] entry2_rd = entry2[n276];
+    wire [38:0] reset_entry2_rd = reset_entry2[n276];
+    wire [38:0] n356 = n353 ? entry2_rd : reset_entry2_rd;
+    wire [38:0] n357 = n305 ? n356 : q_entry2;
+    wire [15:0] n358 = written2 >> n284;
+    wire n359 = n358[0];
+    wire [38:0] entry2_rd_1 = entry2[n284];
+    wire [38:0] reset_entry2_rd_1 = reset_entry2[n284];
+    wire [38:0] n362 = n359 ? entry2_rd_1 : reset_entry2_rd_1;
+    wire [38:0] n363 = n313 ? n362 : dq_entry2;
+    wire n366 = n289 == 3'h3;
+    wire n367 = qt_we & n366;
+    wire [15:0] n368 = written3 & n298;
+    wire [15:0] n369 = n368 | n297;
+    wire [15:0] n370 = n367 ? n369 : written3;
+    wire [15:0] n374 = written3 >> n276;
+    wire n375 = n374[0];
+    wire [38:0] entry3_rd = entry3[n276];
+    wire [38:0] reset_entry3_rd = reset_entry3[n276];
+    wire [38:0] n378 = n375 ? entry3_rd : reset_entry3_rd;
+    wire [38:0] n379 = n305 ? n378 : q_entry3;
+    wire [15:0] n380 = written3 >> n284;
+    wire n381 = n380[0];
+    wire [38:0] entry3_rd_1 = entry3[n284];
+    wire [38:0] reset_entry3_rd_1 = reset_entry3[n284];
+    wire [38:0] n384 = n381 ? entry3_rd_1 : reset_entry3_rd_1;
+    wire [38:0] n385 = n313 ? n384 : dq_entry3;
+    wire n388 = n289 == 3'h4;
+    wire n389 = qt_we & n388;
+    wire [15:0] n390 = written4 & n298;
+    wire [15:0] n391 = n390 | n297;
+    wire [15:0] n392 = n389 ? n391 : written4;
+    wire [15:0] n396 = written4 >> n276;
+    wire n397 = n396[0];
+    wire [38:0] entry4_rd = entry4[n276];
+    wire [38:0] reset_entry4_rd = reset_entry4[n276];
+    wire [38:0] n400 = n397 ? entry4_rd : reset_entry4_rd;
+    wire [38:0] n401 = n305 ? n400 : q_entry4;
+    wire [15:0] n402 = written4 >> n284;
+    wire n403 = n402[0];
+    wire [38:0] entry4_rd_1 = entry4[n284];
+    wire [38:0] reset_entry4_rd_1 = reset_entry4[n284];
+    wire [38:0] n406 = n403 ? entry4_rd_1 : reset_entry4_rd_1;
+    wire [38:0] n407 = n313 ? n406 : dq_entry4;
+    wire n410 = n289 == 3'h5;
+    wire n411 = qt_we & n410;
+    wire [15:0] n412 = written5 & n298;
+    wire [15:0] n413 = n412 | n297;
+    wire [15:0] n414 = n411 ? n413 : written5;
+    wire [15:0] n418 = written5 >> n276;
+    wire n419 = n418[0];
+    wire [38:0] entry5_rd = entry5[n276];
+    wire [38:0] reset_entry5_rd = reset_entry5[n276];
+    wire [38:0] n422 = n419 ? entry5_rd : reset_entry5_rd;
+    wire [38:0] n423 = n305 ? n422 : q_entry5;
+    wire [15:0] n424 = written5 >> n284;
+    wire n425 = n424[0];
+    wire [38:0] entry5_rd_1 = entry5[n284];
+    wire [38:0] reset_entry5_rd_1 = reset_entry5[n284];
+    wire [38:0] n428 = n425 ? entry5_rd_1 : reset_entry5_rd_1;
+    wire [38:0] n429 = n313 ? n428 : dq_entry5;
+    wire n432 = n289 == 3'h6;
+    wire n433 = qt_we & n432;
+    wire [15:0] n434 = written6 & n298;
+    wire [15:0] n435 = n434 | n297;
+    wire [15:0] n436 = n433 ? n435 : written6;
+    wire [15:0] n440 = written6 >> n276;
+    wire n441 = n440[0];
+    wire [38:0] entry6_rd = entry6[n276];
+    wire [38:0] reset_entry6_rd = reset_entry6[n276];
+    wire [38:0] n444 = n441 ? entry6_rd : reset_entry6_rd;
+    wire [38:0] n445 = n305 ? n444 : q_entry6;
+    wire [15:0] n446 = written6 >> n284;
+    wire n447 = n446[0];
+    wire [38:0] entry6_rd_1 = entry6[n284];
+    wire [38:0] reset_entry6_rd_1 = reset_entry6[n284];
+    wire [38:0] n450 = n447 ? entry6_rd_1 : reset_entry6_rd_1;
+    wire [38:0] n451 = n313 ? n450 : dq_entry6;
+    wire n453 = n289 == 3'h7;
+    wire n454 = qt_we & n453;
+    wire [15:0] n455 = written7 & n298;
+    wire [15:0] n456 = n455 | n297;
+    wire [15:0] n457 = n454 ? n456 : written7;
+    wire [15:0] n461 = written7 >> n276;
+    wire n462 = n461[0];
+    wire [38:0] entry7_rd = entry7[n276];
+    wire [38:0] reset_entry7_rd = reset_entry7[n276];
+    wire [38:0] n465 = n462 ? entry7_rd : reset_entry7_rd;
+    wire [38:0] n466 = n305 ? n465 : q_entry7;
+    wire [15:0] n467 = written7 >> n284;
+    wire n468 = n467[0];
+    wire [38:0] entry7_rd_1 = entry7[n284];
+    wire [38:0] reset_entry7_rd_1 = reset_entry7[n284];
+    wire [38:0] n471 = n468 ? entry7_rd_1 : reset_entry7_rd_1;
+    wire [38:0] n472 = n313 ? n471 : dq_entry7;
+    wire [2:0] n473 = {b_valid5, b_valid4, b_valid3};
+    wire [2:0] n474 = n473 & n264;
+    wire [15:0] n475 = q_entry0[23:8];
+    wire [16:0] n476 = {1'h0, n475};
+    wire [9:0] n477 = q_entry0[33:24];
+    wire [10:0] n478 = {1'h0, n477};
+    wire [4:0] n479 = q_entry0[38:34];
+    wire [5:0] n480 = {1'h0, n479};
+    wire [15:0] n482 = q_entry1[23:8];
+    wire [16:0] n483 = {1'h0, n482};
+    wire [9:0] n484 = q_entry1[33:24];
+    wire [10:0] n485 = {1'h0, n484};
+    wire [4:0] n486 = q_entry1[38:34];
+    wire [5:0] n487 = {1'h0, n486};
+    wire [15:0] n489 = q_entry2[23:8];
+    wire [16:0] n490 = {1'h0, n489};
+    wire [9:0] n491 = q_entry2[33:24];
+    wire [10:0] n492 = {1'h0, n491};
+    wire [4:0] n493 = q_entry2[38:34];
+    wire [5:0] n494 = {1'h0, n493};
+    wire [15:0] n496 = q_entry3[23:8];
+    wire [16:0] n497 = {1'h0, n496};
+    wire [9:0] n498 = q_entry3[33:24];
+    wire [10:0] n499 = {1'h0, n498};
+    wire [4:0] n500 = q_entry3[38:34];
+    wire [5:0] n501 = {1'h0, n500};
+    wire [15:0] n503 = q_entry4[23:8];
+    wire [16:0] n504 = {1'h0, n503};
+    wire [9:0] n505 = q_entry4[33:24];
+    wire [10:0] n506 = {1'h0, n505};
+    wire [4:0] n507 = q_entry4[38:34];
+    wire [5:0] n508 = {1'h0, n507};
+    wire [15:0] n510 = q_entry5[23:8];
+    wire [16:0] n511 = {1'h0, n510};
+    wire [9:0] n512 = q_entry5[33:24];
+    wire [10:0] n513 = {1'h0, n512};
+    wire [4:0] n514 = q_entry5[38:34];
+    wire [5:0] n515 = {1'h0, n514};
+    wire [15:0] n517 = q_entry6[23:8];
+    wire [16:0] n518 = {1'h0, n517};
+    wire [9:0] n519 = q_entry6[33:24];
+    wire [10:0] n520 = {1'h0, n519};
+    wire [4:0] n521 = q_entry6[38:34];
+    wire [5:0] n522 = {1'h0, n521};
+    wire [15:0] n524 = q_entry7[23:8];
+    wire [16:0] n525 = {1'h0, n524};
+    wire [9:0] n526 = q_entry7[33:24];
+    wire [10:0] n527 = {1'h0, n526};
+    wire [4:0] n528 = q_entry7[38:34];
+    wire [5:0] n529 = {1'h0, n528};
+    wire n531 = {b_valid0};
+    wire n532 = encoding ? 1'h0 : 1'h1;
+    wire n533 = n531 & n532;
+    wire n534 = {b_valid6};
+    wire n535 = n534 & n532;
+    wire n536 = decoding ? n533 : n535;
+    wire [15:0] n537 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [15:0] n538 = decoding ? b_column0 : n537;
+    wire [7:0] n539 = dq_entry0[7:0];
+    wire [8:0] n540 = {1'h0, n539};
+    wire [15:0] n542 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [15:0] n543 = decoding ? b_column1 : n542;
+    wire [7:0] n544 = dq_entry1[7:0];
+    wire [8:0] n545 = {1'h0, n544};
+    wire [15:0] n547 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [15:0] n548 = decoding ? b_column2 : n547;
+    wire [7:0] n549 = dq_entry2[7:0];
+    wire [8:0] n550 = {1'h0, n549};
+    wire [15:0] n552 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [15:0] n553 = decoding ? b_column3 : n552;
+    wire [7:0] n554 = dq_entry3[7:0];
+    wire [8:0] n555 = {1'h0, n554};
+    wire [15:0] n557 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [15:0] n558 = decoding ? b_column4 : n557;
+    wire [7:0] n559 = dq_entry4[7:0];
+    wire [8:0] n560 = {1'h0, n559};
+    wire [15:0] n562 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [15:0] n563 = decoding ? b_column5 : n562;
+    wire [7:0] n564 = dq_entry5[7:0];
+    wire [8:0] n565 = {1'h0, n564};
+    wire [15:0] n567 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [15:0] n568 = decoding ? b_column6 : n567;
+    wire [7:0] n569 = dq_entry6[7:0];
+    wire [8:0] n570 = {1'h0, n569};
+    wire [15:0] n572 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [15:0] n573 = decoding ? b_column7 : n572;
+    wire [7:0] n574 = dq_entry7[7:0];
+    wire [8:0] n575 = {1'h0, n574};
+    wire [3:0] n577 = {b_valid4, b_valid3, b_valid2, b_valid1};
+    wire [3:0] n578 = encoding ? 4'h0 : 4'hf;
+    wire [3:0] n579 = n577 & n578;
+    wire [3:0] n580 = {b_valid10, b_valid9, b_valid8, b_valid7};
+    wire [3:0] n581 = n580 & n578;
+    wire [3:0] n582 = decoding ? n579 : n581;
+    wire [30:0] n591 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [30:0] n592 = {{1{idct_column_w0[29]}}, idct_column_w0};
+    wire [30:0] n593 = encoding ? n591 : n592;
+    wire [30:0] n594 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [30:0] n595 = encoding ? n594 : idct_column_w1;
+    wire [30:0] n596 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [30:0] n597 = encoding ? n596 : idct_column_w2;
+    wire [30:0] n598 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [30:0] n599 = {{1{idct_column_w3[29]}}, idct_column_w3};
+    wire [30:0] n600 = encoding ? n598 : n599;
+    wire [30:0] n601 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [30:0] n602 = {{1{idct_column_w4[29]}}, idct_column_w4};
+    wire [30:0] n603 = encoding ? n601 : n602;
+    wire [30:0] n604 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [30:0] n605 = encoding ? n604 : idct_column_w5;
+    wire [30:0] n606 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [30:0] n607 = encoding ? n606 : idct_column_w6;
+    wire [30:0] n608 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [30:0] n609 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [30:0] n610 = encoding ? n608 : n609;
+    wire n611 = b_en & b_out_valid;
+    wire n612 = c_en & t2_rd_valid;
+    wire [30:0] n621 = n612 ? t2_rd_data_0 : c_row0;
+    wire [30:0] n622 = n612 ? t2_rd_data_1 : c_row1;
+    wire [30:0] n623 = n612 ? t2_rd_data_2 : c_row2;
+    wire [30:0] n624 = n612 ? t2_rd_data_3 : c_row3;
+    wire [30:0] n625 = n612 ? t2_rd_data_4 : c_row4;
+    wire [30:0] n626 = n612 ? t2_rd_data_5 : c_row5;
+    wire [30:0] n627 = n612 ? t2_rd_data_6 : c_row6;
+    wire [30:0] n628 = n612 ? t2_rd_data_7 : c_row7;
+    wire [4:0] n630 = {t2_rd_tag, t2_rd_index};
+    wire n631 = c_en ? t2_rd_valid : c_valid0;
+    wire [4:0] n632 = c_en ? n630 : c_side0;
+    wire n633 = encoding ? 1'h0 : n225;
+    wire n634 = c_valid0 & n633;
+    wire n635 = c_en ? n634 : c_valid1;
+    wire [4:0] n636 = c_en ? c_side0 : c_side1;
+    wire n637 = c_valid1 & n633;
+    wire n638 = c_en ? n637 : c_valid2;
+    wire [4:0] n639 = c_en ? c_side1 : c_side2;
+    wire n640 = c_valid2 & n633;
+    wire n641 = c_en ? n640 : c_valid3;
+    wire [4:0] n642 = c_en ? c_side2 : c_side3;
+    wire n643 = c_valid3 & n633;
+    wire n644 = c_en ? n643 : c_valid4;
+    wire [4:0] n645 = c_en ? c_side3 : c_side4;
+    wire [3:0] n647 = {c_valid3, c_valid2, c_valid1, c_valid0};
+    wire [3:0] n648 = n647 & n578;
+    wire [14:0] n657 = c_row0[14:0];
     wire [15:0] n658 = {{1{n657[14]}}, n657};
-    wire [15:0] n659 = {8'h0, idct_row_s7};
+    wire [15:0] n659 = {8'h0, idct_row_s0};
     wire [15:0] n660 = encoding ? n658 : n659;
-    wire [4:0] n661 = encoding ? c_side0 : c_side4;
-    wire [2:0] n662 = n661[2:0];
-    wire n663 = n662 == 3'h7;
-    wire n664 = n662 == 3'h0;
-    wire [1:0] n665 = n661[4:3];
-    wire [1:0] n666 = n664 ? n665 : 2'h0;
+    wire [14:0] n661 = c_row1[14:0];
+    wire [15:0] n662 = {{1{n661[14]}}, n661};
+    wire [15:0] n663 = {8'h0, idct_row_s1};
+    wire [15:0] n664 = encoding ? n662 : n663;
+    wire [14:0] n665 = c_row2[14:0];
+    wire [15:0] n666 = {{1{n665[14]}}, n665};
+    wire [15:0] n667 = {8'h0, idct_row_s2};
+    wire [15:0] n668 = encoding ? n666 : n667;
+    wire [14:0] n669 = c_row3[14:0];
+    wire [15:0] n670 = {{1{n669[14]}}, n669};
+    wire [15:0] n671 = {8'h0, idct_row_s3};
+    wire [15:0] n672 = encoding ? n670 : n671;
+    wire [14:0] n673 = c_row4[14:0];
+    wire [15:0] n674 = {{1{n673[14]}}, n673};
+    wire [15:0] n675 = {8'h0, idct_row_s4};
+    wire [15:0] n676 = encoding ? n674 : n675;
+    wire [14:0] n677 = c_row5[14:0];
+    wire [15:0] n678 = {{1{n677[14]}}, n677};
+    wire [15:0] n679 = {8'h0, idct_row_s5};
+    wire [15:0] n680 = encoding ? n678 : n679;
+    wire [14:0] n681 = c_row6[14:0];
+    wire [15:0] n682 = {{1{n681[14]}}, n681};
+    wire [15:0] n683 = {8'h0, idct_row_s6};
+    wire [15:0] n684 = encoding ? n682 : n683;
+    wire [14:0] n685 = c_row7[14:0];
+    wire [15:0] n686 = {{1{n685[14]}}, n685};
+    wire [15:0] n687 = {8'h0, idct_row_s7};
+    wire [15:0] n688 = encoding ? n686 : n687;
+    wire [4:0] n689 = decoding ? c_side4 : c_side4;
+    wire [4:0] n690 = encoding ? c_side0 : n689;
+    wire [2:0] n691 = n690[2:0];
+    wire n692 = n691 == 3'h7;
+    wire n693 = n691 == 3'h0;
+    wire [1:0] n694 = n690[4:3];
+    wire [1:0] n695 = n693 ? n694 : 2'h0;
 
     fxc_transpose_w16 t1 (
         .aclk(aclk),
         .aresetn(aresetn),
-        .wr_en(n193),
-        .wr_data({n192, n190, n188, n186, n184, n183, n181, n179}),
-        .wr_tag(n91),
-        .rd_en(n194),
+        .wr_en(n203),
+        .wr_data({n202, n200, n198, n196, n194, n193, n191, n189}),
+        .wr_tag(n93),
+        .rd_en(n204),
         .can_write(t1_can_write),
         .rd_valid(t1_rd_valid),
         .rd_index(t1_rd_index),
@@ -898,10 +928,10 @@ module fxc_core_x8 (
     fxc_transpose_w31 t2 (
         .aclk(aclk),
         .aresetn(aresetn),
-        .wr_en(n588),
-        .wr_data({n587, n584, n582, n580, n577, n574, n572, n570}),
-        .wr_tag(n99),
-        .rd_en(n589),
+        .wr_en(n611),
+        .wr_data({n610, n607, n605, n603, n600, n597, n595, n593}),
+        .wr_tag(n101),
+        .rd_en(n612),
         .can_write(t2_can_write),
         .rd_valid(t2_rd_valid),
         .rd_index(t2_rd_index),
@@ -912,15 +942,15 @@ module fxc_core_x8 (
     fxc_fdct_row fdct_row (
         .aclk(aclk),
         .en(a_en),
-        .valid(n153),
-        .s0(n155),
-        .s1(n157),
-        .s2(n159),
-        .s3(n161),
-        .s4(n163),
-        .s5(n165),
-        .s6(n167),
-        .s7(n169),
+        .valid(n163),
+        .s0(n165),
+        .s1(n167),
+        .s2(n169),
+        .s3(n171),
+        .s4(n173),
+        .s5(n175),
+        .s6(n177),
+        .s7(n179),
         .w0(fdct_row_w0),
         .w1(fdct_row_w1),
         .w2(fdct_row_w2),
@@ -934,7 +964,7 @@ module fxc_core_x8 (
     fxc_fdct_column fdct_column (
         .aclk(aclk),
         .en(b_en),
-        .valid(n241),
+        .valid(n265),
         .w0(b_column0),
         .w1(b_column1),
         .w2(b_column2),
@@ -956,167 +986,167 @@ module fxc_core_x8 (
     fxc_quantize quantize0 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c0),
-        .reciprocal(n452),
-        .correction(n454),
-        .shift(n456),
+        .reciprocal(n476),
+        .correction(n478),
+        .shift(n480),
         .quantized(quantize0_quantized)
     );
 
     fxc_quantize quantize1 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c1),
-        .reciprocal(n459),
-        .correction(n461),
-        .shift(n463),
+        .reciprocal(n483),
+        .correction(n485),
+        .shift(n487),
         .quantized(quantize1_quantized)
     );
 
     fxc_quantize quantize2 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c2),
-        .reciprocal(n466),
-        .correction(n468),
-        .shift(n470),
+        .reciprocal(n490),
+        .correction(n492),
+        .shift(n494),
         .quantized(quantize2_quantized)
     );
 
     fxc_quantize quantize3 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c3),
-        .reciprocal(n473),
-        .correction(n475),
-        .shift(n477),
+        .reciprocal(n497),
+        .correction(n499),
+        .shift(n501),
         .quantized(quantize3_quantized)
     );
 
     fxc_quantize quantize4 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c4),
-        .reciprocal(n480),
-        .correction(n482),
-        .shift(n484),
+        .reciprocal(n504),
+        .correction(n506),
+        .shift(n508),
         .quantized(quantize4_quantized)
     );
 
     fxc_quantize quantize5 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c5),
-        .reciprocal(n487),
-        .correction(n489),
-        .shift(n491),
+        .reciprocal(n511),
+        .correction(n513),
+        .shift(n515),
         .quantized(quantize5_quantized)
     );
 
     fxc_quantize quantize6 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c6),
-        .reciprocal(n494),
-        .correction(n496),
-        .shift(n498),
+        .reciprocal(n518),
+        .correction(n520),
+        .shift(n522),
         .quantized(quantize6_quantized)
     );
 
     fxc_quantize quantize7 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n450),
+        .valid(n474),
         .x(fdct_column_c7),
-        .reciprocal(n501),
-        .correction(n503),
-        .shift(n505),
+        .reciprocal(n525),
+        .correction(n527),
+        .shift(n529),
         .quantized(quantize7_quantized)
     );
 
     fxc_dequantize dequantize0 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n515),
-        .divisor(n517),
+        .valid(n536),
+        .quantized(n538),
+        .divisor(n540),
         .dequantized(dequantize0_dequantized)
     );
 
     fxc_dequantize dequantize1 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n520),
-        .divisor(n522),
+        .valid(n536),
+        .quantized(n543),
+        .divisor(n545),
         .dequantized(dequantize1_dequantized)
     );
 
     fxc_dequantize dequantize2 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n525),
-        .divisor(n527),
+        .valid(n536),
+        .quantized(n548),
+        .divisor(n550),
         .dequantized(dequantize2_dequantized)
     );
 
     fxc_dequantize dequantize3 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n530),
-        .divisor(n532),
+        .valid(n536),
+        .quantized(n553),
+        .divisor(n555),
         .dequantized(dequantize3_dequantized)
     );
 
     fxc_dequantize dequantize4 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n535),
-        .divisor(n537),
+        .valid(n536),
+        .quantized(n558),
+        .divisor(n560),
         .dequantized(dequantize4_dequantized)
     );
 
     fxc_dequantize dequantize5 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n540),
-        .divisor(n542),
+        .valid(n536),
+        .quantized(n563),
+        .divisor(n565),
         .dequantized(dequantize5_dequantized)
     );
 
     fxc_dequantize dequantize6 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n545),
-        .divisor(n547),
+        .valid(n536),
+        .quantized(n568),
+        .divisor(n570),
         .dequantized(dequantize6_dequantized)
     );
 
     fxc_dequantize dequantize7 (
         .aclk(aclk),
         .en(b_en),
-        .valid(n513),
-        .quantized(n550),
-        .divisor(n552),
+        .valid(n536),
+        .quantized(n573),
+        .divisor(n575),
         .dequantized(dequantize7_dequantized)
     );
 
     fxc_idct_column idct_column (
         .aclk(aclk),
         .en(b_en),
-        .valid(n559),
+        .valid(n582),
         .d0(dequantize0_dequantized),
         .d1(dequantize1_dequantized),
         .d2(dequantize2_dequantized),
@@ -1138,7 +1168,7 @@ module fxc_core_x8 (
     fxc_idct_row idct_row (
         .aclk(aclk),
         .en(c_en),
-        .valid(n620),
+        .valid(n648),
         .w0(c_row0),
         .w1(c_row1),
         .w2(c_row2),
@@ -1157,10 +1187,10 @@ module fxc_core_x8 (
         .s7(idct_row_s7)
     );
     assign s_axis_tready = a_en;
-    assign m_axis_tdata = {n660, n656, n652, n648, n644, n640, n636, n632};
+    assign m_axis_tdata = {n688, n684, n680, n676, n672, n668, n664, n660};
     assign m_axis_tvalid = m_valid;
-    assign m_axis_tlast = n663;
-    assign m_axis_tuser = n666;
+    assign m_axis_tlast = n692;
+    assign m_axis_tuser = n695;
     assign framing_error = framing;
 
     // The edge: registers with a reset value.
@@ -1199,133 +1229,133 @@ module fxc_core_x8 (
             written6 <= 16'h0;
             written7 <= 16'h0;
         end else begin
-            a_valid0 <= n138;
-            a_valid1 <= n140;
-            a_valid2 <= n142;
-            a_valid3 <= n144;
-            a_valid4 <= n146;
-            b_valid0 <= n213;
-            b_valid1 <= n215;
-            b_valid2 <= n217;
-            b_valid3 <= n219;
-            b_valid4 <= n221;
-            b_valid5 <= n223;
-            b_valid6 <= n225;
-            b_valid7 <= n227;
-            b_valid8 <= n229;
-            b_valid9 <= n231;
-            b_valid10 <= n233;
-            b_valid11 <= n235;
-            c_valid0 <= n608;
-            c_valid1 <= n610;
-            c_valid2 <= n612;
-            c_valid3 <= n614;
-            c_valid4 <= n616;
-            in_row <= n128;
-            framing <= n134;
-            written0 <= n277;
-            written1 <= n302;
-            written2 <= n324;
-            written3 <= n346;
-            written4 <= n368;
-            written5 <= n390;
-            written6 <= n412;
-            written7 <= n433;
+            a_valid0 <= n141;
+            a_valid1 <= n147;
+            a_valid2 <= n150;
+            a_valid3 <= n153;
+            a_valid4 <= n156;
+            b_valid0 <= n223;
+            b_valid1 <= n228;
+            b_valid2 <= n231;
+            b_valid3 <= n234;
+            b_valid4 <= n237;
+            b_valid5 <= n240;
+            b_valid6 <= n243;
+            b_valid7 <= n247;
+            b_valid8 <= n250;
+            b_valid9 <= n253;
+            b_valid10 <= n256;
+            b_valid11 <= n259;
+            c_valid0 <= n631;
+            c_valid1 <= n635;
+            c_valid2 <= n638;
+            c_valid3 <= n641;
+            c_valid4 <= n644;
+            in_row <= n131;
+            framing <= n137;
+            written0 <= n301;
+            written1 <= n326;
+            written2 <= n348;
+            written3 <= n370;
+            written4 <= n392;
+            written5 <= n414;
+            written6 <= n436;
+            written7 <= n457;
         end
     end
 
     // The edge: registers without reset.
     always @(posedge aclk) begin
-        a_side0 <= n139;
-        a_side1 <= n141;
-        a_side2 <= n143;
-        a_side3 <= n145;
-        a_side4 <= n147;
-        b_side0 <= n214;
-        b_side1 <= n216;
-        b_side2 <= n218;
-        b_side3 <= n220;
-        b_side4 <= n222;
-        b_side5 <= n224;
-        b_side6 <= n226;
-        b_side7 <= n228;
-        b_side8 <= n230;
-        b_side9 <= n232;
-        b_side10 <= n234;
-        b_side11 <= n236;
-        c_side0 <= n609;
-        c_side1 <= n611;
-        c_side2 <= n613;
-        c_side3 <= n615;
-        c_side4 <= n617;
-        a_row0 <= n118;
-        a_row1 <= n119;
-        a_row2 <= n120;
-        a_row3 <= n121;
-        a_row4 <= n122;
-        a_row5 <= n123;
-        a_row6 <= n124;
-        a_row7 <= n125;
-        b_column0 <= n203;
-        b_column1 <= n204;
-        b_column2 <= n205;
-        b_column3 <= n206;
-        b_column4 <= n207;
-        b_column5 <= n208;
-        b_column6 <= n209;
-        b_column7 <= n210;
-        q_entry0 <= n287;
-        dq_entry0 <= n295;
-        q_entry1 <= n311;
-        dq_entry1 <= n317;
-        q_entry2 <= n333;
-        dq_entry2 <= n339;
-        q_entry3 <= n355;
-        dq_entry3 <= n361;
-        q_entry4 <= n377;
-        dq_entry4 <= n383;
-        q_entry5 <= n399;
-        dq_entry5 <= n405;
-        q_entry6 <= n421;
-        dq_entry6 <= n427;
-        q_entry7 <= n442;
-        dq_entry7 <= n448;
-        c_row0 <= n598;
-        c_row1 <= n599;
-        c_row2 <= n600;
-        c_row3 <= n601;
-        c_row4 <= n602;
-        c_row5 <= n603;
-        c_row6 <= n604;
-        c_row7 <= n605;
+        a_side0 <= n142;
+        a_side1 <= n148;
+        a_side2 <= n151;
+        a_side3 <= n154;
+        a_side4 <= n157;
+        b_side0 <= n224;
+        b_side1 <= n229;
+        b_side2 <= n232;
+        b_side3 <= n235;
+        b_side4 <= n238;
+        b_side5 <= n241;
+        b_side6 <= n244;
+        b_side7 <= n248;
+        b_side8 <= n251;
+        b_side9 <= n254;
+        b_side10 <= n257;
+        b_side11 <= n260;
+        c_side0 <= n632;
+        c_side1 <= n636;
+        c_side2 <= n639;
+        c_side3 <= n642;
+        c_side4 <= n645;
+        a_row0 <= n121;
+        a_row1 <= n122;
+        a_row2 <= n123;
+        a_row3 <= n124;
+        a_row4 <= n125;
+        a_row5 <= n126;
+        a_row6 <= n127;
+        a_row7 <= n128;
+        b_column0 <= n213;
+        b_column1 <= n214;
+        b_column2 <= n215;
+        b_column3 <= n216;
+        b_column4 <= n217;
+        b_column5 <= n218;
+        b_column6 <= n219;
+        b_column7 <= n220;
+        q_entry0 <= n311;
+        dq_entry0 <= n319;
+        q_entry1 <= n335;
+        dq_entry1 <= n341;
+        q_entry2 <= n357;
+        dq_entry2 <= n363;
+        q_entry3 <= n379;
+        dq_entry3 <= n385;
+        q_entry4 <= n401;
+        dq_entry4 <= n407;
+        q_entry5 <= n423;
+        dq_entry5 <= n429;
+        q_entry6 <= n445;
+        dq_entry6 <= n451;
+        q_entry7 <= n466;
+        dq_entry7 <= n472;
+        c_row0 <= n621;
+        c_row1 <= n622;
+        c_row2 <= n623;
+        c_row3 <= n624;
+        c_row4 <= n625;
+        c_row5 <= n626;
+        c_row6 <= n627;
+        c_row7 <= n628;
     end
 
     always @(posedge aclk)
-        if (n267) entry0[n269] <= qt_data;
+        if (n291) entry0[n293] <= qt_data;
 
     always @(posedge aclk)
-        if (n299) entry1[n269] <= qt_data;
+        if (n323) entry1[n293] <= qt_data;
 
     always @(posedge aclk)
-        if (n321) entry2[n269] <= qt_data;
+        if (n345) entry2[n293] <= qt_data;
 
     always @(posedge aclk)
-        if (n343) entry3[n269] <= qt_data;
+        if (n367) entry3[n293] <= qt_data;
 
     always @(posedge aclk)
-        if (n365) entry4[n269] <= qt_data;
+        if (n389) entry4[n293] <= qt_data;
 
     always @(posedge aclk)
-        if (n387) entry5[n269] <= qt_data;
+        if (n411) entry5[n293] <= qt_data;
 
     always @(posedge aclk)
-        if (n409) entry6[n269] <= qt_data;
+        if (n433) entry6[n293] <= qt_data;
 
     always @(posedge aclk)
-        if (n430) entry7[n269] <= qt_data;
+        if (n454) entry7[n293] <= qt_data;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n98[2:0], n282[15:1], n290[15:1], n306[15:1], n312[15:1], n328[15:1], n334[15:1], n350[15:1], n356[15:1], n372[15:1], n378[15:1], n394[15:1], n400[15:1], n416[15:1], n422[15:1], n437[15:1], n443[15:1], 1'b0};
+    wire unused_bits = &{1'b0, n100[2:0], n306[15:1], n314[15:1], n330[15:1], n336[15:1], n352[15:1], n358[15:1], n374[15:1], n380[15:1], n396[15:1], n402[15:1], n418[15:1], n424[15:1], n440[15:1], n446[15:1], n461[15:1], n467[15:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -1,4 +1,5 @@
 import CoSim
+import Hardware
 import Foundation
 import Golden
 import HLSGen
@@ -98,5 +99,44 @@ import Testing
 
     static func json(_ config: DatapathConfig) throws -> String {
         String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+    }
+}
+
+/// A mode change right after the last output beat has left: the next blocks give exactly their own
+/// beats — no valid bit of an earlier beat waits in a rank past the old mode's tap for the new one.
+@Suite struct ModeChangeTests {
+    @Test(arguments: [1, 8])
+    func aModeChangeRightAfterTheLastOutputLeavesNoStrayBeats(lanes: Int) throws {
+        let design = try RTLDesign(config: .libjpeg, quality: 75)
+        let simulator = CycleSimulator(try design.coreModule(lanes: lanes))
+        let beats = 64 / lanes
+        var draws = SeededDraws(seed: 12)
+        let pairs: [(CodecMode, CodecMode)] = [(.encode, .roundtrip), (.encode, .decode), (.decode, .encode),
+                                               (.roundtrip, .encode), (.decode, .roundtrip), (.roundtrip, .decode)]
+        for (first, second) in pairs {
+            var inputs: [String: [UInt64]] = ["aresetn": [0]]
+            for _ in 0..<4 { _ = simulator.step(inputs) }
+            inputs["aresetn"] = [1]
+            var counts: [Int] = []
+            for mode in [first, second] {
+                inputs["mode"] = [UInt64(mode.code)]
+                var sent = 0, received = 0, quiet = 0
+                // Two blocks in, then clocks until 64 in a row pass with no output beat.
+                while quiet < 64 {
+                    inputs["s_axis_tvalid"] = [sent < 2 * beats ? 1 : 0]
+                    inputs["s_axis_tdata"] = (0..<lanes).map { _ in mode == .decode ? UInt64(draws.int(0...6)) : UInt64(draws.int(0...255)) }
+                    inputs["s_axis_tlast"] = [sent % beats == beats - 1 ? 1 : 0]
+                    inputs["s_axis_tuser"] = [sent % beats == 0 ? 1 : 0]
+                    inputs["m_axis_tready"] = [1]
+                    let out = simulator.step(inputs)
+                    if out["s_axis_tready"]![0] == 1 && sent < 2 * beats { sent += 1 }
+                    if out["m_axis_tvalid"]![0] == 1 { received += 1; quiet = 0 } else if received > 0 { quiet += 1 }
+                    // Change mode as soon as the last expected beat has left (one clock later).
+                    if mode == first && received == 2 * beats { break }
+                }
+                counts.append(received)
+            }
+            #expect(counts == [2 * beats, 2 * beats], "x\(lanes) \(first.rawValue) then \(second.rawValue): output beats \(counts)")
+        }
     }
 }

@@ -27,13 +27,32 @@ struct SectionRanks {
         side = (0...depth).map { b.register("\(prefix)_side\($0)", width: sideBits, reset: nil) }
     }
 
-    /// On `en`, every rank takes the one before it, rank 0 the section's input.
-    func advance(_ b: ModuleBuilder, en: Signal, validIn: Signal, sideIn: Signal) {
+    /// On `en`, every rank takes the one before it, rank 0 the section's input. A beat goes no
+    /// further than the rank where the mode taps the section's result (`tap`), so once its result has
+    /// left, no valid bit of it is left behind for another mode's tap to find.
+    func advance(_ b: ModuleBuilder, en: Signal, validIn: Signal, sideIn: Signal, tap: Tap) {
         b.when(en) {
             for k in valid.indices {
-                b.set(valid[k], k == 0 ? validIn : valid[k - 1])
+                b.set(valid[k], k == 0 ? validIn : valid[k - 1] & tap.passes(rank: k - 1, b))
                 b.set(side[k], k == 0 ? sideIn : side[k - 1])
             }
+        }
+    }
+
+    /// Where each mode takes a section's result: a rank, and the mode's signals.
+    struct Tap {
+        let encode: Int, decode: Int, roundtrip: Int
+        let encoding: Signal, decoding: Signal
+
+        /// 1 when a beat at `rank` moves on in the present mode (it has not reached the tap).
+        func passes(rank: Int, _ b: ModuleBuilder) -> Signal {
+            let below = { (tap: Int) in rank < tap ? b.one : b.zero }
+            return b.select(encoding, below(encode), b.select(decoding, below(decode), below(roundtrip)))
+        }
+
+        /// The value of `ranks` at the present mode's tap.
+        func pick(_ ranks: [Signal], _ b: ModuleBuilder) -> Signal {
+            b.select(encoding, ranks[encode], b.select(decoding, ranks[decode], ranks[roundtrip]))
         }
     }
 
@@ -67,7 +86,8 @@ extension StreamCore {
     /// writer's lanes go in when it advances with a beat at its end; the reader's register loads a
     /// cross-line on `en`, and its ranks take {tag, line index}. Returns the register's lanes.
     func transpose(_ t: InstanceHandle, _ b: ModuleBuilder, bits: Int, writerEn: Signal, writerValid: Signal,
-                   writerTag: Signal, data: [Signal], en: Signal, register: String, ranks: SectionRanks) -> [Lane] {
+                   writerTag: Signal, data: [Signal], en: Signal, register: String, ranks: SectionRanks,
+                   tap: SectionRanks.Tap) -> [Lane] {
         let readValid = t.output("rd_valid")
         t.connect("wr_en", writerEn & writerValid)
         t.connect("wr_data", data)
@@ -76,7 +96,7 @@ extension StreamCore {
         let row = (0..<8).map { b.register("\(register)\($0)", width: bits, reset: nil) }
         let crossLine = t.outputs("rd_data")
         b.when(en & readValid) { for k in 0..<8 { b.set(row[k], crossLine[k]) } }
-        ranks.advance(b, en: en, validIn: readValid, sideIn: b.concat(t.output("rd_tag"), t.output("rd_index")))
+        ranks.advance(b, en: en, validIn: readValid, sideIn: b.concat(t.output("rd_tag"), t.output("rd_index")), tap: tap)
         return row.map { Lane(value: $0, signed: true) }
     }
 
@@ -111,14 +131,16 @@ extension StreamCore {
 
         // Each section holds only when the beat at its end cannot leave: its transpose is full, or
         // the output is not ready. The mode picks the rank where a section's result is.
-        let aOutValid = b.name(b.select(decoding, a.valid[0], a.valid[la]), "a_out_valid")
-        let aOutTag = b.select(decoding, a.side[0], a.side[la])
+        let aTap = SectionRanks.Tap(encode: la, decode: 0, roundtrip: la, encoding: encoding, decoding: decoding)
+        let bTap = SectionRanks.Tap(encode: rq, decode: rd, roundtrip: rr, encoding: encoding, decoding: decoding)
+        let cTap = SectionRanks.Tap(encode: 0, decode: lc, roundtrip: lc, encoding: encoding, decoding: decoding)
+        let aOutValid = b.name(aTap.pick(a.valid, b), "a_out_valid")
+        let aOutTag = aTap.pick(a.side, b)
         let aEn = b.name(~(aOutValid & ~t1.output("can_write")), "a_en")
-        let bOutRank = { (x: [Signal]) in b.select(encoding, x[rq], b.select(decoding, x[rd], x[rr])) }
-        let bOutValid = b.name(bOutRank(bRanks.valid), "b_out_valid")
-        let bOutTag = bOutRank(bRanks.side)[4, 3]
+        let bOutValid = b.name(bTap.pick(bRanks.valid, b), "b_out_valid")
+        let bOutTag = bTap.pick(bRanks.side, b)[4, 3]
         let bEn = b.name(~(bOutValid & ~t2.output("can_write")), "b_en")
-        let mValid = b.name(b.select(encoding, c.valid[0], c.valid[lc]), "m_valid")
+        let mValid = b.name(cTap.pick(c.valid, b), "m_valid")
         let cEn = b.name(~(mValid & ~mReady), "c_en")
 
         // ---- Section A: input rows -> FDCT row pass (encode, roundtrip) or as they are (decode) -> T1
@@ -130,7 +152,7 @@ extension StreamCore {
             b.set(inRow, inRow + 1)
             b.when(sLast.ne(inRow.eq(7))) { b.set(framing, b.one) }
         }
-        a.advance(b, en: aEn, validIn: sValid, sideIn: sUser)
+        a.advance(b, en: aEn, validIn: sValid, sideIn: sUser, tap: aTap)
         let aIn = aRow.map { Lane(value: $0, signed: false) }
         let samplePort = fdctRow.inputs[0].port.width
         let fr = place(fdctRow, b, name: "fdct_row", en: aEn, valid: a.ranks(b, from: 0, count: la, unless: decoding),
@@ -141,7 +163,7 @@ extension StreamCore {
 
         // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column] -> T2
         let bIn = transpose(t1, b, bits: t1Bits, writerEn: aEn, writerValid: aOutValid, writerTag: aOutTag, data: aOut,
-                            en: bEn, register: "b_column", ranks: bRanks)
+                            en: bEn, register: "b_column", ranks: bRanks, tap: bTap)
         let fc = placeOctet(fdctColumn, b, name: "fdct_column", en: bEn,
                             valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding), lanes: bIn)
 
@@ -202,13 +224,13 @@ extension StreamCore {
 
         // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
         let cIn = transpose(t2, b, bits: t2Bits, writerEn: bEn, writerValid: bOutValid, writerTag: bOutTag, data: bOut,
-                            en: cEn, register: "c_row", ranks: c)
+                            en: cEn, register: "c_row", ranks: c, tap: cTap)
         let ir = placeOctet(idctRow, b, name: "idct_row", en: cEn, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
                             lanes: cIn)
         let mOut = (0..<8).map { k in
             b.select(encoding, cIn[k].low(quantize.outputs[0].width, signed: true, at: cw), ir[k].at(cw))
         }
-        let cOutSide = b.select(encoding, c.side[0], c.side[lc])
+        let cOutSide = cTap.pick(c.side, b)
         b.output("s_axis_tready", aEn)
         b.output("m_axis_tdata", mOut)
         b.output("m_axis_tvalid", mValid)
@@ -223,7 +245,8 @@ extension StreamCore {
         return """
             The 8-lane streaming core: one row of an 8x8 block per beat, blocks in raster order within the
             block, every mode at run time (mode 0 encode: samples -> quantized coefficients; 1 decode:
-            coefficients -> samples; 2 roundtrip: samples -> samples). Change mode only while the core is empty.
+            coefficients -> samples; 2 roundtrip: samples -> samples). Change mode only while no beat is in
+            flight (after the last output beat has left; a beat goes no further than its mode's tap).
             tdata lane k (bits [\(cw)k+\(cw - 1):\(cw)k]) is column k of the row: a sample in its low 8 bits
             (upper bits 0 on output, ignored on input), or a coefficient as a \(cw)-bit two's complement
             number (decode reads its low \(coefficientBits) bits). tuser[0]: start of frame, on the first beat of a frame;
