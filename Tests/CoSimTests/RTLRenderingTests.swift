@@ -50,8 +50,11 @@ import Testing
             for (i, node) in graph.nodes.enumerated() {
                 switch node.op {
                 case .multiplyConstant(let c):
+                    // A localparam named as in libjpeg, or the constant itself into a multiplier cell.
                     let value = abs(c.value), w = DataflowGraph.signedWidth(value...value)
-                    #expect(text.contains("localparam signed [\(w - 1):0] \(c.symbol.rawValue) = \(w)'sd\(value);"),
+                    let cellWidth = DataflowGraph.signedWidth(c.value...c.value)
+                    #expect(text.contains("localparam signed [\(w - 1):0] \(c.symbol.rawValue) = \(w)'sd\(value);")
+                            || text.contains(".b(\(c.value < 0 ? "-" : "")\(cellWidth)'sd\(value)), .p(n\(i)_p)"),
                             "\(name): \(c.symbol.rawValue) = \(value)")
                 case .register(let r, let spec) where node.mayOverflow:
                     // The node's line narrows: low `bits` bits (wrap) or a clamp to the format's bounds.
@@ -98,7 +101,8 @@ import Testing
         for c in [DatapathConfig.constantBits10, .constantBits14] {
             let fix = DCTConstants(bits: c.dctConstantBits).c0_541196100.value
             let row = Self.text(try RTLDesign(config: c, quality: 75).files(mode: .roundtrip, lanes: 8, command: "t"), "fxc_fdct_row")
-            #expect(row.contains("FIX_0_541196100 = \(DataflowGraph.signedWidth(fix...fix))'sd\(fix);"), "\(c.name)")
+            #expect(row.contains("FIX_0_541196100 = \(DataflowGraph.signedWidth(fix...fix))'sd\(fix);")
+                    || row.contains("'sd\(fix)), .p("), "\(c.name)")
         }
     }
 

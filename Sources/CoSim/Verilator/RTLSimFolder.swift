@@ -11,7 +11,7 @@ public enum RTLSimFolder {
     public static let quality = 75
     public static let config = DatapathConfig.libjpeg
     public static let command = "fxcodec rtl --out \(folder) --preset \(config.name) -q \(quality) --mode \(mode.rawValue) "
-        + "--lanes \(lanes) --harness"
+        + "--lanes \(lanes) --clock-mhz \(String(format: "%g", ClockTarget.standard.mhz)) --harness"
 
     public static func files() throws -> [GeneratedFile] {
         let design = try RTLDesign(config: config, quality: quality)

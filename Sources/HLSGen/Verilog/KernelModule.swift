@@ -4,7 +4,7 @@ import Golden
 /// signed variable of the node's width (from its exact interval), computed inside the always block of
 /// its pipeline stage; registers narrow with the model's rule (saturate or wrap; the `sample` register
 /// is unsigned 8-bit); DCT constants are localparams named as in libjpeg; `PipelinePlan` decides the
-/// stages. A stage's block runs only when `en` is high and `valid[stage]` says it holds a beat, so a
+/// stages for a clock target, and a multiply that does not fit a stage is a `MultiplierCell`. A stage's block runs only when `en` is high and `valid[stage]` says it holds a beat, so a
 /// simulator skips idle stages and the hardware's registers do not toggle for bubbles.
 struct KernelModule {
     let name: String
@@ -15,15 +15,23 @@ struct KernelModule {
     let function: KernelFunction?
 
     init(name: String, graph: DataflowGraph, maths: [String], function: KernelFunction? = nil,
-         budget: Int = PipelinePlan.defaultBudget) {
+         target: ClockTarget = .standard) {
         self.name = name
         self.graph = graph
         self.maths = maths
         self.function = function
-        plan = PipelinePlan(graph, budget: budget)
+        plan = PipelinePlan(graph, target: target)
     }
 
     var latency: Int { plan.latency }
+
+    /// The multiplier cells this kernel places, one per multiply that does not fit a stage.
+    var cells: [MultiplierCell] {
+        graph.nodes.indices.compactMap { i in
+            guard plan.live[i] && plan.cell[i], let (a, b) = PipelinePlan.multiplyWidths(graph, i) else { return nil }
+            return MultiplierCell(a: a, b: b)
+        }
+    }
 
     /// The signal a node drives: its input port, or `nI`.
     func signal(_ i: Int) -> VerilogSignal {
@@ -70,8 +78,8 @@ struct KernelModule {
         var use = BitUse()
         var lines: [String] = maths.map { "// " + $0 }
         lines.append("// Latency \(latency) clock\(latency == 1 ? "" : "s") with en high. Stage s computes in one always block whose")
-        lines.append("// registers load only when valid[s] says the stage holds a beat; stages are cut by node delay")
-        lines.append("// (adder 1, constant multiply 2, multiply 3), at most \(PipelinePlan.defaultBudget) per stage.")
+        lines.append("// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model")
+        lines.append("// for a \(plan.target) clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.")
         lines.append("module \(name) (")
         var ports = ["input  wire aclk", "input  wire en", "input  wire [\(latency - 1):0] valid"]
         ports += inputs.map { "input  wire \($0.port.typeText) \($0.port.name)" }
@@ -86,7 +94,7 @@ struct KernelModule {
         // How long each value must be held: until its last consumer's stage (outputs: the last rank).
         var hold = [Int](repeating: 0, count: graph.nodes.count)
         for (i, node) in graph.nodes.enumerated() where plan.live[i] {
-            for j in node.inputs { hold[j] = max(hold[j], plan.stage[i] - plan.stage[j]) }
+            for j in node.inputs { hold[j] = max(hold[j], plan.operandStage[i] - plan.stage[j]) }
         }
         for out in graph.outputs { hold[out.node] = max(hold[out.node], latency - plan.stage[out.node]) }
         let held = graph.nodes.indices.filter { plan.live[$0] && hold[$0] > 0 }
@@ -96,13 +104,19 @@ struct KernelModule {
         for i in held {
             for d in 1...hold[i] {
                 let r = delayed(i, d)
-                lines.append("    reg  \(r.typeText) \(r.name);")
+                lines.append("    \(plan.cell[i] && d == 1 ? "wire" : "reg ") \(r.typeText) \(r.name);")
             }
         }
+        let cellNodes = graph.nodes.indices.filter { plan.live[$0] && plan.cell[$0] }
+        if !cellNodes.isEmpty {
+            lines.append("")
+            lines.append("    // multiplier cells: operands registered at the end of stage s, the product at the end of the cell's stage")
+        }
+        for i in cellNodes { lines += cellInstance(i, &use) }
         for s in 0..<latency {
             let block = "stage\(s)"
             let computed = graph.nodes.indices.filter { i in
-                plan.live[i] && plan.stage[i] == s && { if case .input = graph.nodes[i].op { return false }; return true }()
+                plan.live[i] && !plan.cell[i] && plan.stage[i] == s && { if case .input = graph.nodes[i].op { return false }; return true }()
             }
             var declarations: [String] = [], statements: [String] = []
             for i in computed {
@@ -113,6 +127,7 @@ struct KernelModule {
             }
             for i in held where plan.stage[i] <= s && s < plan.stage[i] + hold[i] {
                 let d = s - plan.stage[i] + 1
+                if plan.cell[i] && d == 1 { continue }   // the cell's own product register
                 statements.append("            \(delayed(i, d).name) <= \(use.whole(delayed(i, d - 1)));")
             }
             let unread = use.unread(in: block)
@@ -135,10 +150,36 @@ struct KernelModule {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A multiplier cell in place of node `i`: operands read at its operand stage, each register's
+    /// enable that of the stage it belongs to, its product the node's first delayed value.
+    func cellInstance(_ i: Int, _ use: inout BitUse) -> [String] {
+        let node = graph.nodes[i]
+        let (aw, bw) = PipelinePlan.multiplyWidths(graph, i)!
+        let cell = MultiplierCell(a: aw, b: bw)
+        let first = plan.operandStage[i]
+        let a = use.adapt(delayed(node.inputs[0], first - plan.stage[node.inputs[0]]), to: aw)
+        let b: String
+        var comment = "[\(node.range.lowerBound), \(node.range.upperBound)]"
+        switch node.op {
+        case .multiplyConstant(let c):
+            b = Verilog.signedLiteral(c.value, width: bw)
+            comment += "  * \(c.value < 0 ? "-" : "")\(c.symbol.rawValue)"
+        default:
+            b = use.adapt(delayed(node.inputs[1], first - plan.stage[node.inputs[1]]), to: bw)
+        }
+        let product = VerilogSignal(name: "n\(i)_p", width: cell.product)
+        let out = delayed(i, 1)
+        use.declare(product)
+        let enables = (0..<cell.latency).reversed().map { "en && valid[\(first + $0)]" }.joined(separator: ", ")
+        return ["    wire \(product.typeText) \(product.name);  // \(comment)",
+                "    \(cell.name) n\(i)_mul (.aclk(aclk), .ce({\(enables)}), .a(\(a)), .b(\(b)), .p(\(product.name)));",
+                "    assign \(out.name) = \(use.signedSlice(product, out.width - 1, 0));"]
+    }
+
     /// The DCT constants this kernel multiplies by, each with its positive value.
     var constants: [(NamedConstant.Symbol, Int)] {
         var found: [NamedConstant.Symbol: Int] = [:]
-        for (i, node) in graph.nodes.enumerated() where plan.live[i] {
+        for (i, node) in graph.nodes.enumerated() where plan.live[i] && !plan.cell[i] {
             if case .multiplyConstant(let c) = node.op { found[c.symbol] = abs(c.value) }
         }
         return NamedConstant.Symbol.allCases.compactMap { s in found[s].map { (s, $0) } }

@@ -1,29 +1,98 @@
 import Golden
 
+/// The clock a generated core is pipelined for, and the delay model that decides where its registers
+/// go. Delays are nanoseconds on an ECP5 of speed grade 6 (LFE5U-85F-6), calibrated on small designs
+/// placed and routed with nextpnr-ecp5 (`../shared/reference/fpga-timing.md`):
+///   - a stage costs 0.6 ns of clock-to-out and set-up, and 10 % of the period is kept for routing;
+///   - an addition of w bits, with the routing into it: 1.35 + 0.035·w (a CCU2C carry chain, 2 bits a cell);
+///   - a LUT level (a select, a clamp's multiplexer) 1.3; a variable shift one LUT level per 2 bits of distance;
+///   - a multiply in MULT18X18D without its registers: 5.8 (routing in, 3.9 in the block, routing out),
+///     and an addition more when it takes several blocks.
+/// A multiply that does not fit the period becomes a multiplier cell (`MultiplierCell`) with its own
+/// registers: 2 clocks, 3 when it takes several blocks.
+public struct ClockTarget: Sendable, Hashable, CustomStringConvertible {
+    public let mhz: Double
+
+    public init(mhz: Double) throws {
+        guard mhz.isFinite, mhz >= 10, mhz <= 1000 else {
+            throw HLSGenError("--clock-mhz \(mhz): the clock target must be between 10 and 1000 MHz")
+        }
+        self.mhz = mhz
+    }
+
+    /// The clock the committed `rtl-sim/` and `fxcodec rtl` use unless told otherwise.
+    public static let standard = try! ClockTarget(mhz: 200)
+
+    public var description: String { String(format: "%g MHz", mhz) }
+
+    /// Nanoseconds of logic and routing one stage may hold.
+    var budget: Double { 0.9 * 1000 / mhz - 0.6 }
+
+    static func add(_ width: Int) -> Double { 1.35 + 0.035 * Double(width) }
+    static let lutLevel = 1.3
+
+    /// A multiply of operands `a` and `b` bits wide (signed) done in the fabric's stage, unregistered.
+    static func multiply(_ a: Int, _ b: Int) -> Double {
+        MultiplierCell.blocks(a, b) == 1 ? 5.8 : 5.8 + add(a + b)
+    }
+}
+
 /// Where a kernel's pipeline registers go. Each node gets a stage: a node starts in the latest stage
-/// among its inputs and moves to the next one when its delay would push that stage past the budget.
-/// Delays are in rough adder units: a carry chain 1, a constant multiply 2, a run-time multiply 3,
-/// wiring (shifts, slices, identities) 0. Every value that crosses from stage s to stage t is held by
-/// t − s registers; the outputs leave through one more rank, so `latency` = last stage + 1 clocks.
+/// among its inputs and moves to the next one when its delay would push that stage past the clock
+/// target's budget. Every value that crosses from stage s to stage t is held by t − s registers; the
+/// outputs leave through one more rank, so `latency` = last stage + 1 clocks. A multiply that does not
+/// fit a stage is a multiplier cell: it reads its operands as registers at `operandStage`, registers
+/// them inside (the end of that stage), registers the product (and sums a wide product's parts one
+/// clock later); its `stage` is the clock of its last register, so its value is read from the next.
 struct PipelinePlan {
     /// Nodes an output depends on; the tracer records every operation, only these are printed.
     let live: [Bool]
     let stage: [Int]
+    /// For multiplier cells, the stage at whose end their operands are registered; else `stage`.
+    let operandStage: [Int]
+    /// Multiplies printed as multiplier cells.
+    let cell: [Bool]
     let latency: Int
+    let target: ClockTarget
 
-    static let defaultBudget = 3
+    /// The width a multiply's operand reaches the multiplier with (signed; an unsigned register gains a bit).
+    static func operandWidth(_ graph: DataflowGraph, _ node: Int) -> Int {
+        let n = graph.nodes[node]
+        if case .register(let r, let spec) = n.op, r.isUnsigned, let bits = spec.bits { return bits + 1 }
+        return n.signedWidth
+    }
 
-    static func delay(_ op: DataflowGraph.Op) -> Int {
-        switch op {
-        case .input, .shiftLeft, .shiftRight: return 0
-        case .add, .subtract, .addConstant, .magnitude, .applySign, .shiftRightVariable: return 1
-        case .multiplyConstant: return 2
-        case .multiply: return 3
-        case .register(_, let spec): return spec.overflow == .saturate && spec.bits != nil ? 1 : 0
+    /// The widths of a multiply's operands: the input's, and the other input's or the constant's.
+    static func multiplyWidths(_ graph: DataflowGraph, _ i: Int) -> (Int, Int)? {
+        let node = graph.nodes[i]
+        switch node.op {
+        case .multiply: return (operandWidth(graph, node.inputs[0]), operandWidth(graph, node.inputs[1]))
+        case .multiplyConstant(let c): return (operandWidth(graph, node.inputs[0]), DataflowGraph.signedWidth(c.value...c.value))
+        default: return nil
         }
     }
 
-    init(_ graph: DataflowGraph, budget: Int = PipelinePlan.defaultBudget) {
+    /// A node's delay in its stage (ns), multiplies counted unregistered.
+    static func delay(_ graph: DataflowGraph, _ i: Int) -> Double {
+        let node = graph.nodes[i]
+        let w = node.signedWidth
+        switch node.op {
+        case .input, .shiftLeft, .shiftRight: return 0
+        case .add, .subtract, .addConstant: return ClockTarget.add(w)
+        case .magnitude, .applySign: return ClockTarget.add(w) + ClockTarget.lutLevel
+        case .shiftRightVariable:
+            let distance = graph.nodes[node.inputs[1]].signedWidth
+            return ClockTarget.lutLevel * Double((distance + 1) / 2)
+        case .multiply, .multiplyConstant:
+            let (a, b) = multiplyWidths(graph, i)!
+            return ClockTarget.multiply(a, b)
+        case .register(_, let spec):
+            return spec.overflow == .saturate && spec.bits != nil && node.mayOverflow
+                ? ClockTarget.add(graph.nodes[node.inputs[0]].signedWidth) + ClockTarget.lutLevel : 0
+        }
+    }
+
+    init(_ graph: DataflowGraph, target: ClockTarget) {
         var live = [Bool](repeating: false, count: graph.nodes.count)
         var work = graph.outputs.map(\.node)
         while let n = work.popLast() {
@@ -31,20 +100,42 @@ struct PipelinePlan {
             live[n] = true
             work.append(contentsOf: graph.nodes[n].inputs)
         }
-        var stage = [Int](repeating: 0, count: graph.nodes.count)
-        var time = [Int](repeating: 0, count: graph.nodes.count)
+        let budget = target.budget
+        let count = graph.nodes.count
+        var stage = [Int](repeating: 0, count: count), operandStage = stage
+        var time = [Double](repeating: 0, count: count)
+        var cell = [Bool](repeating: false, count: count)
+        // The first stage where a node's value can be read, and the time it is ready there: a cell's
+        // value only from the stage after its last register, at time 0.
+        func ready(_ j: Int) -> (Int, Double) { cell[j] ? (stage[j] + 1, 0) : (stage[j], time[j]) }
         for (i, node) in graph.nodes.enumerated() where live[i] && !node.inputs.isEmpty {
-            let s = node.inputs.map { stage[$0] }.max()!
-            let begin = node.inputs.filter { stage[$0] == s }.map { time[$0] }.max()!
-            let d = Self.delay(node.op)
-            if d > 0 && begin > 0 && begin + d > budget {
+            let arrivals = node.inputs.map(ready)
+            let s = arrivals.map(\.0).max()!
+            let begin = arrivals.filter { $0.0 == s }.map(\.1).max()!
+            let d = Self.delay(graph, i)
+            if let (a, b) = Self.multiplyWidths(graph, i), d > budget {
+                // A cell registers its operands as they are at the end of a stage: a computed value
+                // from the stage after it was computed, a port from stage 0.
+                let first = node.inputs.map { j -> Int in
+                    if case .input = graph.nodes[j].op { return 0 }
+                    return ready(j).0 + (cell[j] ? 0 : 1)
+                }.max()!
+                cell[i] = true
+                operandStage[i] = first
+                stage[i] = first + MultiplierCell.latency(a, b) - 1
+                time[i] = 0
+            } else if d > 0 && begin > 0 && begin + d > budget {
                 (stage[i], time[i]) = (s + 1, d)
             } else {
                 (stage[i], time[i]) = (s, begin + d)
             }
+            if !cell[i] { operandStage[i] = stage[i] }
         }
         self.live = live
         self.stage = stage
-        latency = graph.outputs.map { stage[$0.node] }.max()! + 1
+        self.operandStage = operandStage
+        self.cell = cell
+        self.target = target
+        latency = graph.outputs.map { cell[$0.node] ? stage[$0.node] + 1 : stage[$0.node] }.max()! + 1
     }
 }

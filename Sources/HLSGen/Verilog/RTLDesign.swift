@@ -14,6 +14,8 @@ public struct RTLDesign: Sendable {
     /// Luminance and chrominance tables the core holds after reset.
     public let tables: [QuantTable]
     public let tableDescription: String
+    /// The clock the kernels are pipelined for.
+    public let target: ClockTarget
     let core: StreamCore
 
     /// The cores with the mode as an input (what co-simulation builds).
@@ -21,8 +23,10 @@ public struct RTLDesign: Sendable {
     public static func topName(mode: CodecMode, lanes: Int) -> String { StreamCore.topName(mode: mode, lanes: lanes) }
 
     /// - Parameter tables: one table (both components) or luminance and chrominance.
-    public init(config: DatapathConfig, tables: [QuantTable], tableDescription: String) throws {
+    public init(config: DatapathConfig, tables: [QuantTable], tableDescription: String,
+                target: ClockTarget = .standard) throws {
         self.config = config
+        self.target = target
         graphs = try KernelGraphs(config)
         let layout = QuantTableLayout(graphs)
         self.layout = layout
@@ -36,15 +40,16 @@ public struct RTLDesign: Sendable {
             let name = "fxc_\(named.name)"
             let function = try KernelFunction(KernelPlan(name: name, graph: named.graph, maths: plan.maths, inputs: plan.inputs),
                                               design: hls, shared: shared)
-            return KernelModule(name: name, graph: named.graph, maths: plan.maths, function: function)
+            return KernelModule(name: name, graph: named.graph, maths: plan.maths, function: function, target: target)
         }
         core = StreamCore(kernels: kernels, layout: layout, resetTables: both.map { layout.pack($0) },
                           tableDescription: tableDescription)
     }
 
     /// The IJG tables of a quality.
-    public init(config: DatapathConfig, quality: Int) throws {
-        try self.init(config: config, tables: QuantTable.ijg(quality: quality), tableDescription: "IJG quality \(quality)")
+    public init(config: DatapathConfig, quality: Int, target: ClockTarget = .standard) throws {
+        try self.init(config: config, tables: QuantTable.ijg(quality: quality), tableDescription: "IJG quality \(quality)",
+                      target: target)
     }
 
     /// The core with the mode at run time as a hardware description (what `cosim --simulator swift`
@@ -61,6 +66,19 @@ public struct RTLDesign: Sendable {
 
     /// Clocks from the first input beat to the first output beat with no stalls.
     public func latency(mode: CodecMode, lanes: Int) -> Int { core.latency(mode, lanes: lanes) }
+
+    /// The multiplier cells the kernels place (each kind once), and MULT18X18D blocks they take in
+    /// the core at 8 lanes (the quantizers and dequantizers are placed once per lane).
+    public var multiplierCells: [MultiplierCell] {
+        Set(kernels.flatMap(\.cells)).sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+    }
+    public var multiplierBlocks: Int {
+        kernels.reduce(0) { total, k in
+            total + k.cells.reduce(0) { $0 + $1.blocks } * (k.name == core.quantize.name || k.name == core.dequantize.name ? 8 : 1)
+        }
+    }
+
+    var kernels: [KernelModule] { [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow] }
 
     /// Kernel latencies in clocks, by kernel name.
     public var kernelLatencies: [(name: String, clocks: Int)] {
@@ -81,9 +99,12 @@ public struct RTLDesign: Sendable {
     public func files(mode: CodecMode, lanes: Int, command: String) throws -> [GeneratedFile] {
         precondition(lanes == 1 || lanes == 8, "a core streams 1 or 8 values per beat")
         let header = try banner(command: command) + "// Verilog-2005 (Verilator 5, Icarus Verilog 11, yosys 0.23).\n\n"
-        let kernels = [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow]
         let transposes = try core.transposeBits.map { (TransposeModule.name(bits: $0), try TransposeModule.text(bits: $0)) }
-        let modules = kernels.map { ($0.name, $0.text()) } + transposes + [
+        // Every multiplier cell the kernels place, in one file.
+        let cells = multiplierCells
+        let cellFile = cells.isEmpty ? [] : [(MultiplierCell.fileName, "/* verilator lint_off DECLFILENAME */  // one file, many modules\n\n"
+                                                + cells.map { $0.text() }.joined(separator: "\n"))]
+        let modules = kernels.map { ($0.name, $0.text()) } + cellFile + transposes + [
             (StreamCore.core8, try core.core8Text()),
             (StreamCore.core1, try core.core1Text()),
             (Self.topName(mode: mode, lanes: lanes), try core.topText(mode: mode, lanes: lanes)),

@@ -10,8 +10,10 @@ import Hardware
 ///               T1 column (coefficients) → dequantize → IDCT column                   → T2  (decode)
 ///   C (rows)    T2 row → IDCT row pass + range limit, or the row as it is when encoding → output
 ///
-/// A section is a chain of clock-enabled registers that advances as a whole (`a_en`, `b_en`, `c_en`)
-/// and holds only when the beat at its end cannot leave (transpose buffer full, or output not ready).
+/// A section is a chain of registers that advances every clock and never holds: it ends in a buffer
+/// (`SectionBuffer`, LUT memories) and takes a beat in only while that buffer has room for every beat
+/// on its way, so backpressure (a transpose full, the output not ready) stops beats at a section's
+/// entrance and no enable has to reach the whole section in one clock.
 /// The mode picks where each section's result is tapped, so in a top with the mode tied the unused
 /// kernels disappear and each mode has its own, shortest, latency.
 ///
@@ -51,22 +53,24 @@ struct StreamCore {
 
     // Taps: rank (clocks after the section's first register) where each mode's result is.
     var quantizedRank: Int { fdctColumn.latency + quantize.latency }
-    var decodeRank: Int { dequantize.latency + idctColumn.latency }
-    var roundtripRank: Int { quantizedRank + decodeRank }
+    /// Ranks a coefficient from T1 waits before the dequantizers when decoding, while its table entry is read.
+    static let decodeDelay = 2
+    var decodeRank: Int { Self.decodeDelay + dequantize.latency + idctColumn.latency }
+    var roundtripRank: Int { quantizedRank + dequantize.latency + idctColumn.latency }
 
     /// The 8-lane core, printed from its description (`core8Module`).
     func core8Text() throws -> String { VerilogPrinter.text(try core8Module()) }
 
     /// Clocks from the first input beat's acceptance to the first output beat's, per mode, no stalls.
-    /// 8 lanes: the input register (1), section A's kernel (a), rows 1…7 (7), the T1 write (1); B's
-    /// first register (1), its kernels (b), columns 1…7 (7), the T2 write (1); C's first register (1),
-    /// its kernel (c). 1 lane: the core's last row of the block enters 57 clocks later than at 8 lanes
+    /// 8 lanes: the input register (1), section A's kernel (a), rows 1…7 (7), A's buffer (its memory
+    /// and head, 2), the T1 write (1); B's first register (1), its kernels (b), columns 1…7 (7), B's
+    /// buffer (2), the T2 write (1); C's first register (1), its kernel (c), C's buffer (2). 1 lane: the core's last row of the block enters 57 clocks later than at 8 lanes
     /// (64 values gathered instead of 8 rows), and the spreader's register adds 1.
     func latency(_ mode: CodecMode, lanes: Int) -> Int {
         let a = mode == .decode ? 0 : fdctRow.latency
         let b = mode == .encode ? quantizedRank : mode == .decode ? decodeRank : roundtripRank
         let c = mode == .encode ? 0 : idctRow.latency
-        let eightLane = (1 + a + 7 + 1) + (1 + b + 7 + 1) + (1 + c)
+        let eightLane = (1 + a + 7 + 2 + 1) + (1 + b + 7 + 2 + 1) + (1 + c + 2)
         return lanes == 8 ? eightLane : eightLane + 57 + 1
     }
 

@@ -15,7 +15,7 @@ struct Lane {
     }
 }
 
-/// One section of the core: a chain of ranks that advances as a whole on its enable. Rank 0 is the
+/// One section of the core: a chain of ranks that advances every clock. Rank 0 is the
 /// section's input register; every rank has a valid bit and a sideband (A: tuser; B and C: {tag, line
 /// index}), shifted along with the beat.
 struct SectionRanks {
@@ -64,6 +64,81 @@ struct SectionRanks {
     }
 }
 
+/// The buffer at the end of a section: beats in LUT memories (one per lane, one for the sideband),
+/// first in, first out, and a head register the consumer reads (so no memory read lies on the
+/// consumer's paths), with reservations. A section takes a beat in only while the buffer
+/// has room for it and for every beat already on its way through the section (`room`: reserved <
+/// depth), so the section never has to hold: its registers load on their valid bits alone, with no
+/// enable spread over the whole section. `reserved` counts beats taken into the section and not yet
+/// taken from the head.
+struct SectionBuffer {
+    let prefix: String
+    let depth: Int
+    let lanes: [ModuleBuilder.MemoryHandle]
+    let sideMemory: ModuleBuilder.MemoryHandle
+    let writeAt: Signal, readAt: Signal
+    /// Beats in the memories (not counting the head), and whether there is one (a register of its own,
+    /// so the head's refill is decided from registers alone).
+    let count: Signal, stored: Signal
+    let reserved: Signal
+    /// The head: a beat the consumer may take while `nonEmpty`.
+    let head: [Signal]
+    let headSide: Signal
+    let nonEmpty: Signal
+    let room: Signal
+
+    init(_ b: ModuleBuilder, _ prefix: String, depth: Int, lanes count: Int, laneBits: Int, sideBits: Int) {
+        self.prefix = prefix
+        self.depth = depth
+        let pointerBits = Module.addressBits(depth: depth), countBits = Module.bits(toHold: depth)
+        lanes = (0..<count).map { b.memory("\(prefix)_lane\($0)", depth: depth, width: laneBits, readLatency: 0) }
+        sideMemory = b.memory("\(prefix)_side", depth: depth, width: sideBits, readLatency: 0)
+        writeAt = b.register("\(prefix)_write_at", width: pointerBits, reset: 0)
+        readAt = b.register("\(prefix)_read_at", width: pointerBits, reset: 0)
+        self.count = b.register("\(prefix)_count", width: countBits, reset: 0)
+        stored = b.register("\(prefix)_stored", width: 1, reset: 0)
+        reserved = b.register("\(prefix)_reserved", width: countBits, reset: 0)
+        head = (0..<count).map { b.register("\(prefix)_head\($0)", width: laneBits, reset: nil) }
+        headSide = b.register("\(prefix)_head_side", width: sideBits, reset: nil)
+        nonEmpty = b.register("\(prefix)_head_valid", width: 1, reset: 0)
+        room = b.name(reserved.lt(depth), "\(prefix)_room")
+    }
+
+    /// One clock: `admit` a beat into the section (it reserves a place), `push` the beat at the
+    /// section's end, `pop` the head. The head is refilled from the memories whenever it is empty or taken.
+    func update(_ b: ModuleBuilder, admit: Signal, push: Signal, data: [Signal], side: Signal, pop: Signal) {
+        let countBits = count.width
+        let one = b.constant(1, width: countBits)
+        b.when(push) {
+            for (memory, value) in zip(lanes, data) { b.write(memory, at: writeAt, value) }
+            b.write(sideMemory, at: writeAt, side)
+            b.set(writeAt, writeAt + 1)
+        }
+        let refill = b.name((~nonEmpty | pop) & stored, "\(prefix)_refill")
+        b.when(~nonEmpty | pop) { b.set(nonEmpty, stored) }
+        b.when(refill) {
+            for (register, memory) in zip(head, lanes) { b.set(register, b.read(memory, at: readAt)) }
+            b.set(headSide, b.read(sideMemory, at: readAt))
+            b.set(readAt, readAt + 1)
+        }
+        // count ± 1 are ready before the late push/refill and admit/pop decide which is kept.
+        let step = { (value: Signal, up: Signal, down: Signal) in
+            b.select(up & ~down, value + one, b.select(down & ~up, value - one, value))
+        }
+        let nextCount = step(count, push, refill)
+        b.set(count, nextCount)
+        b.set(stored, nextCount.ne(0))
+        b.set(reserved, step(reserved, admit, pop))
+    }
+
+    /// Places for a section whose beats spend `ranks` clocks in it: enough that it never waits at one beat a clock.
+    static func depth(forRanks ranks: Int) -> Int {
+        var d = 4
+        while d < ranks + 4 { d *= 2 }
+        return d
+    }
+}
+
 extension StreamCore {
     /// A kernel placed in a description: `en`, `valid` and its inputs connected; its outputs as lanes.
     func place(_ kernel: KernelModule, _ b: ModuleBuilder, name: String, en: Signal, valid: Signal,
@@ -83,21 +158,22 @@ extension StreamCore {
     }
 
     /// A transpose between two sections and the first register of the section that reads it: the
-    /// writer's lanes go in when it advances with a beat at its end; the reader's register loads a
-    /// cross-line on `en`, and its ranks take {tag, line index}. Returns the register's lanes.
-    func transpose(_ t: InstanceHandle, _ b: ModuleBuilder, bits: Int, writerEn: Signal, writerValid: Signal,
-                   writerTag: Signal, data: [Signal], en: Signal, register: String, ranks: SectionRanks,
-                   tap: SectionRanks.Tap) -> [Lane] {
-        let readValid = t.output("rd_valid")
-        t.connect("wr_en", writerEn & writerValid)
-        t.connect("wr_data", data)
-        t.connect("wr_tag", writerTag)
-        t.connect("rd_en", en & readValid)
+    /// writer's buffer empties into it while it can write; the reader takes a cross-line whenever one
+    /// is there and its own buffer has `room`, into its register and ranks ({tag, line index}).
+    /// Returns the register's lanes and the clocks where a cross-line is taken.
+    func transpose(_ t: InstanceHandle, _ b: ModuleBuilder, bits: Int, from buffer: SectionBuffer, room: Signal,
+                   register: String, ranks: SectionRanks, tap: SectionRanks.Tap) -> (lanes: [Lane], take: Signal, written: Signal) {
+        let written = b.name(buffer.nonEmpty & t.output("can_write"), "\(register)_writes")
+        t.connect("wr_en", written)
+        t.connect("wr_data", buffer.head)
+        t.connect("wr_tag", buffer.headSide)
+        let take = b.name(t.output("rd_valid") & room, "\(register)_takes")
+        t.connect("rd_en", take)
         let row = (0..<8).map { b.register("\(register)\($0)", width: bits, reset: nil) }
         let crossLine = t.outputs("rd_data")
-        b.when(en & readValid) { for k in 0..<8 { b.set(row[k], crossLine[k]) } }
-        ranks.advance(b, en: en, validIn: readValid, sideIn: b.concat(t.output("rd_tag"), t.output("rd_index")), tap: tap)
-        return row.map { Lane(value: $0, signed: true) }
+        b.when(take) { for k in 0..<8 { b.set(row[k], crossLine[k]) } }
+        ranks.advance(b, en: b.one, validIn: take, sideIn: b.concat(t.output("rd_tag"), t.output("rd_index")), tap: tap)
+        return (row.map { Lane(value: $0, signed: true) }, take, written)
     }
 
     /// A field of a table entry, zero-extended (or cut) to a kernel port's width.
@@ -129,57 +205,63 @@ extension StreamCore {
         let bRanks = SectionRanks(b, "b", depth: rr, sideBits: 5)
         let c = SectionRanks(b, "c", depth: lc, sideBits: 5)
 
-        // Each section holds only when the beat at its end cannot leave: its transpose is full, or
-        // the output is not ready. The mode picks the rank where a section's result is.
+        // No section ever holds: each takes a beat only while the buffer at its end has room for every
+        // beat on its way (SectionBuffer), and its ranks and kernels advance every clock, loading where
+        // a valid bit says a beat is. The mode picks the rank where a section's result is.
         let aTap = SectionRanks.Tap(encode: la, decode: 0, roundtrip: la, encoding: encoding, decoding: decoding)
         let bTap = SectionRanks.Tap(encode: rq, decode: rd, roundtrip: rr, encoding: encoding, decoding: decoding)
         let cTap = SectionRanks.Tap(encode: 0, decode: lc, roundtrip: lc, encoding: encoding, decoding: decoding)
         let aOutValid = b.name(aTap.pick(a.valid, b), "a_out_valid")
         let aOutTag = aTap.pick(a.side, b)
-        let aEn = b.name(~(aOutValid & ~t1.output("can_write")), "a_en")
         let bOutValid = b.name(bTap.pick(bRanks.valid, b), "b_out_valid")
         let bOutTag = bTap.pick(bRanks.side, b)[4, 3]
-        let bEn = b.name(~(bOutValid & ~t2.output("can_write")), "b_en")
-        let mValid = b.name(cTap.pick(c.valid, b), "m_valid")
-        let cEn = b.name(~(mValid & ~mReady), "c_en")
+        let cOutValid = b.name(cTap.pick(c.valid, b), "c_out_valid")
+        let on = b.one
+        let aBuffer = SectionBuffer(b, "a_buffer", depth: SectionBuffer.depth(forRanks: la + 1), lanes: 8, laneBits: t1Bits, sideBits: 2)
+        let bBuffer = SectionBuffer(b, "b_buffer", depth: SectionBuffer.depth(forRanks: rr + 1), lanes: 8, laneBits: t2Bits, sideBits: 2)
+        let cBuffer = SectionBuffer(b, "c_buffer", depth: SectionBuffer.depth(forRanks: lc + 1), lanes: 8, laneBits: cw, sideBits: 5)
+        let accept = b.name(sValid & aBuffer.room, "accept")
 
         // ---- Section A: input rows -> FDCT row pass (encode, roundtrip) or as they are (decode) -> T1
         let aRow = (0..<8).map { b.register("a_row\($0)", width: cw, reset: nil) }
         let inRow = b.register("in_row", width: 3, reset: 0)   // row of the next input beat in its block
         let framing = b.register("framing", width: 1, reset: 0)
-        b.when(aEn & sValid) {
+        b.when(accept) {
             for k in 0..<8 { b.set(aRow[k], sData[k]) }
             b.set(inRow, inRow + 1)
             b.when(sLast.ne(inRow.eq(7))) { b.set(framing, b.one) }
         }
-        a.advance(b, en: aEn, validIn: sValid, sideIn: sUser, tap: aTap)
+        a.advance(b, en: on, validIn: accept, sideIn: sUser, tap: aTap)
         let aIn = aRow.map { Lane(value: $0, signed: false) }
         let samplePort = fdctRow.inputs[0].port.width
-        let fr = place(fdctRow, b, name: "fdct_row", en: aEn, valid: a.ranks(b, from: 0, count: la, unless: decoding),
+        let fr = place(fdctRow, b, name: "fdct_row", en: on, valid: a.ranks(b, from: 0, count: la, unless: decoding),
                        inputs: aIn.map { $0.low(8, signed: false, at: samplePort) })
         let aOut = (0..<8).map { k in
             b.select(decoding, aIn[k].low(coefficientBits, signed: true, at: t1Bits), fr[k].at(t1Bits))
         }
 
         // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column] -> T2
-        let bIn = transpose(t1, b, bits: t1Bits, writerEn: aEn, writerValid: aOutValid, writerTag: aOutTag, data: aOut,
-                            en: bEn, register: "b_column", ranks: bRanks, tap: bTap)
-        let fc = placeOctet(fdctColumn, b, name: "fdct_column", en: bEn,
+        let (bIn, bTakes, t1Writes) = transpose(t1, b, bits: t1Bits, from: aBuffer, room: bBuffer.room, register: "b_column",
+                                                ranks: bRanks, tap: bTap)
+        aBuffer.update(b, admit: accept, push: aOutValid, data: aOut, side: aOutTag, pop: t1Writes)
+        let fc = placeOctet(fdctColumn, b, name: "fdct_column", en: on,
                             valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding), lanes: bIn)
 
         // Quantization tables: table 0 luminance, 1 chrominance (tuser[1] of a block's first beat picks
         // one), address 8·row + column. Row r of both tables is a 16-word memory {table, column} read
         // only by lane r; an entry reads as the reset table until written through qt_*, which takes
-        // effect for the beats that read it from the next clock on. Entries are read one clock ahead
-        // of the beat that uses them: the quantizers' for the column arriving from the FDCT, the
-        // dequantizers' for the column from T1 (decode) or from the quantizers.
-        let beforeQuantize = fdctColumn.latency - 1, beforeDequantize = rq - 1
+        // effect for the beats that read it from the next clock on. An entry is read in two clocks
+        // (the words and the written bit into registers, then the choice into the entry register), so
+        // it is read at the rank two before the kernel that uses it: the quantizers' for the column
+        // arriving from the FDCT, the dequantizers' for the column from the quantizers, or (decode)
+        // for the column from T1, which reaches the dequantizers two ranks after it is taken.
+        let quantizeAt = fdctColumn.latency
+        let qAhead = min(2, quantizeAt)
         let tableAddress = { (side: Signal) in b.concat(side[4], side[2, 0]) }
-        let qAt = tableAddress(bRanks.side[beforeQuantize])
-        let qAtValid = ~decoding & bRanks.valid[beforeQuantize]
-        let dqAt = b.select(decoding, b.concat(t1.output("rd_tag")[1], t1.output("rd_index")),
-                            tableAddress(bRanks.side[beforeDequantize]))
-        let dqAtValid = ~encoding & b.select(decoding, t1.output("rd_valid"), bRanks.valid[beforeDequantize])
+        let qAt = tableAddress(bRanks.side[quantizeAt - qAhead])
+        let qValid = (1...qAhead).map { ~decoding & bRanks.valid[quantizeAt - $0] }
+        let dqAt = b.select(decoding, tableAddress(bRanks.side[0]), tableAddress(bRanks.side[rq - 2]))
+        let dqValid = [1, 2].map { ~encoding & b.select(decoding, bRanks.valid[2 - $0], bRanks.valid[rq - $0]) }
         var qEntry: [Signal] = [], dqEntry: [Signal] = []
         for row in 0..<8 {
             let resetWords = (0..<16).map { resetTables[$0 / 8][row * 8 + $0 % 8] }
@@ -191,15 +273,29 @@ extension StreamCore {
                 b.write(entries, at: address, qtData)
                 b.set(written, bit: address, to: b.one)
             }
-            let entry = { (at: Signal) in b.select(written.bit(at), b.read(entries, at: at), b.read(resetEntries, at: at)) }
-            let q = b.register("q_entry\(row)", width: ew, reset: nil), dq = b.register("dq_entry\(row)", width: ew, reset: nil)
-            b.when(bEn & qAtValid) { b.set(q, entry(qAt)) }
-            b.when(bEn & dqAtValid) { b.set(dq, entry(dqAt)) }
-            qEntry.append(q)
-            dqEntry.append(dq)
+            // An entry read `ahead` clocks before it is used: in two clocks, or in one.
+            func read(_ name: String, at: Signal, valid: [Signal]) -> Signal {
+                let entry = b.register("\(name)_entry\(row)", width: ew, reset: nil)
+                guard valid.count == 2 else {
+                    b.when(valid[0]) { b.set(entry, b.select(written.bit(at), b.read(entries, at: at), b.read(resetEntries, at: at))) }
+                    return entry
+                }
+                let word = b.register("\(name)_word\(row)", width: ew, reset: nil)
+                let resetWord = b.register("\(name)_reset_word\(row)", width: ew, reset: nil)
+                let isWritten = b.register("\(name)_written\(row)", width: 1, reset: nil)
+                b.when(valid[1]) {
+                    b.set(word, b.read(entries, at: at))
+                    b.set(resetWord, b.read(resetEntries, at: at))
+                    b.set(isWritten, written.bit(at))
+                }
+                b.when(valid[0]) { b.set(entry, b.select(isWritten, word, resetWord)) }
+                return entry
+            }
+            qEntry.append(read("q", at: qAt, valid: qValid))
+            dqEntry.append(read("dq", at: dqAt, valid: dqValid))
         }
         let qz = (0..<8).map { k in
-            place(quantize, b, name: "quantize\(k)", en: bEn,
+            place(quantize, b, name: "quantize\(k)", en: on,
                   valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding),
                   inputs: quantize.inputs.map { input in
                       layout.fields.contains { $0.name == input.port.name }
@@ -207,35 +303,46 @@ extension StreamCore {
                   })[0]
         }
 
-        // Dequantizer: coefficients straight from T1 (decode) or from the quantizers (roundtrip).
+        // Dequantizer: coefficients from T1 two ranks after they are taken (decode), or from the quantizers (roundtrip).
         let (ldq, lic) = (dequantize.latency, idctColumn.latency)
         let fromQuantizer = { (first: Int, count: Int) in
-            b.select(decoding, bRanks.ranks(b, from: first, count: count, unless: encoding),
+            b.select(decoding, bRanks.ranks(b, from: Self.decodeDelay + first, count: count, unless: encoding),
                      bRanks.ranks(b, from: rq + first, count: count, unless: encoding))
         }
         let dqPort = dequantize.inputs[0].port.width
+        let coefficients = (0..<8).map { k in
+            (1...Self.decodeDelay).reduce(bIn[k].at(dqPort)) { previous, d in
+                let r = b.register("b_coefficient\(k)_d\(d)", width: dqPort, reset: nil)
+                b.set(r, previous)
+                return r
+            }
+        }
         let dq = (0..<8).map { k in
-            place(dequantize, b, name: "dequantize\(k)", en: bEn, valid: fromQuantizer(0, ldq),
-                  inputs: [b.select(decoding, bIn[k].at(dqPort), qz[k].at(dqPort)),
+            place(dequantize, b, name: "dequantize\(k)", en: on, valid: fromQuantizer(0, ldq),
+                  inputs: [b.select(decoding, coefficients[k], qz[k].at(dqPort)),
                            field(dqEntry[k], "divisor", width: dequantize.inputs[1].port.width)])[0]
         }
-        let ic = placeOctet(idctColumn, b, name: "idct_column", en: bEn, valid: fromQuantizer(ldq, lic), lanes: dq)
+        let ic = placeOctet(idctColumn, b, name: "idct_column", en: on, valid: fromQuantizer(ldq, lic), lanes: dq)
         let bOut = (0..<8).map { k in b.select(encoding, qz[k].at(t2Bits), ic[k].at(t2Bits)) }
 
         // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
-        let cIn = transpose(t2, b, bits: t2Bits, writerEn: bEn, writerValid: bOutValid, writerTag: bOutTag, data: bOut,
-                            en: cEn, register: "c_row", ranks: c, tap: cTap)
-        let ir = placeOctet(idctRow, b, name: "idct_row", en: cEn, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
+        let (cIn, cTakes, t2Writes) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
+                                                ranks: c, tap: cTap)
+        bBuffer.update(b, admit: bTakes, push: bOutValid, data: bOut, side: bOutTag, pop: t2Writes)
+        let ir = placeOctet(idctRow, b, name: "idct_row", en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
                             lanes: cIn)
         let mOut = (0..<8).map { k in
             b.select(encoding, cIn[k].low(quantize.outputs[0].width, signed: true, at: cw), ir[k].at(cw))
         }
         let cOutSide = cTap.pick(c.side, b)
-        b.output("s_axis_tready", aEn)
-        b.output("m_axis_tdata", mOut)
-        b.output("m_axis_tvalid", mValid)
-        b.output("m_axis_tlast", cOutSide[2, 0].eq(7))
-        b.output("m_axis_tuser", b.select(cOutSide[2, 0].eq(0), cOutSide[4, 3], b.constant(0, width: 2)))
+        let leaves = b.name(cBuffer.nonEmpty & mReady, "leaves")
+        cBuffer.update(b, admit: cTakes, push: cOutValid, data: mOut, side: cOutSide, pop: leaves)
+        let outSide = cBuffer.headSide
+        b.output("s_axis_tready", aBuffer.room)
+        b.output("m_axis_tdata", cBuffer.head)
+        b.output("m_axis_tvalid", cBuffer.nonEmpty)
+        b.output("m_axis_tlast", outSide[2, 0].eq(7))
+        b.output("m_axis_tuser", b.select(outSide[2, 0].eq(0), outSide[4, 3], b.constant(0, width: 2)))
         b.output("framing_error", framing)
         return try b.build()
     }
@@ -254,8 +361,9 @@ extension StreamCore {
             tlast on the last (8th) beat of every block; an input tlast anywhere else, or missing there, sets
             framing_error (sticky until reset). Full AXI4-Stream backpressure; tready does not depend on tvalid.
             Latency (no stalls, first input beat accepted -> first output beat valid): \(latencyText(lanes: 8)).
-            Sections A (rows), B (columns), C (rows) joined by the transposes t1 and t2; each advances as a
-            whole and holds only when the beat at its end cannot leave. Tables after reset: \(tableDescription).
+            Sections A (rows), B (columns), C (rows) joined by the transposes t1 and t2; each advances every
+            clock and ends in a buffer, and takes a beat only while that buffer has room for every beat on its
+            way, so it never holds. Tables after reset: \(tableDescription).
             """
     }
 

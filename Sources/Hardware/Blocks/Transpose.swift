@@ -7,7 +7,10 @@ extension Blocks {
     /// bank (i + k) mod 8 at address {buffer, i}: a line write and a cross-line read each touch every
     /// bank once, so each bank is a 16-word memory with one write and one asynchronous read, and the
     /// only muxes are the two 8-way rotations. `full` has a bit per buffer; a block's tag is taken
-    /// with its first line (tags are not reset, as in the hand-written module).
+    /// with its first line (tags are not reset, as in the hand-written module). The rotations' selects
+    /// and the read side's bank addresses are registers kept equal to what `wr_line`, `rd_buffer` and
+    /// `rd_line` give, so a write is one 8-way mux from registers into a memory and a cross-line one
+    /// memory read and one 8-way mux.
     public static func transpose(name: String = "fxc_transpose", width: Int = 16, tagWidth: Int = 2) throws -> Module {
         let b = ModuleBuilder(name, summary: "Ping-pong 8x8 transpose: 8 lines in, 8 cross-lines out (element k at bits [W*k +: W]).")
         let full = b.register("full", width: 2, reset: 0)
@@ -19,21 +22,26 @@ extension Blocks {
 
         let write = b.inputChannel(valid: "wr_en", ready: ("can_write", ~full.bit(wrBuffer)),
                                    fields: [.init("wr_data", width: width, count: 8), .init("wr_tag", width: tagWidth)])
+        // Bank k takes element k - wr_line of a line and reads address {rd_buffer, k - rd_line}; lane k
+        // of a cross-line is bank k + rd_line.
+        let wrSelect = (0..<8).map { b.register("wr_select\($0)", width: 3, reset: UInt64($0)) }
+        let rdAddress = (0..<8).map { b.register("rd_address\($0)", width: 4, reset: UInt64($0)) }
+        let rdSelect = (0..<8).map { b.register("rd_select\($0)", width: 3, reset: UInt64($0)) }
         var bankOut: [Signal] = []
         for bank in 0..<8 {
             let memory = b.memory("bank\(bank)", depth: 16, width: width, readLatency: 0)
-            let here = b.constant(bank, width: 3)
             b.when(write.fire) {
-                b.write(memory, at: b.concat(wrBuffer, wrLine), b.pick(here - wrLine, from: write.elements("wr_data")))
+                b.write(memory, at: b.concat(wrBuffer, wrLine), b.pick(wrSelect[bank], from: write.elements("wr_data")))
             }
-            bankOut.append(b.read(memory, at: b.concat(rdBuffer, here - rdLine)))
+            bankOut.append(b.read(memory, at: rdAddress[bank]))
         }
-        let crossLine = (0..<8).map { k in b.pick(b.constant(k, width: 3) + rdLine, from: bankOut) }
+        let crossLine = (0..<8).map { k in b.pick(rdSelect[k], from: bankOut) }
         let read = b.outputChannel(valid: ("rd_valid", full.bit(rdBuffer)), ready: "rd_en",
                                    fields: [("rd_index", [rdLine]), ("rd_tag", [b.select(rdBuffer, tags[1], tags[0])]),
                                             ("rd_data", crossLine)])
 
         b.when(write.fire) {
+            for k in 0..<8 { b.set(wrSelect[k], b.constant(k, width: 3) - (wrLine + 1)) }
             b.set(wrLine, wrLine + 1)
             b.when(wrLine.eq(7)) {
                 b.set(full, bit: wrBuffer, to: b.one)
@@ -44,7 +52,12 @@ extension Blocks {
             }
         }
         b.when(read.fire) {
-            b.set(rdLine, rdLine + 1)
+            let nextLine = rdLine + 1, nextBuffer = b.select(rdLine.eq(7), ~rdBuffer, rdBuffer)
+            for k in 0..<8 {
+                b.set(rdAddress[k], b.concat(nextBuffer, b.constant(k, width: 3) - nextLine))
+                b.set(rdSelect[k], b.constant(k, width: 3) + nextLine)
+            }
+            b.set(rdLine, nextLine)
             b.when(rdLine.eq(7)) {
                 b.set(full, bit: rdBuffer, to: b.zero)
                 b.set(rdBuffer, ~rdBuffer)

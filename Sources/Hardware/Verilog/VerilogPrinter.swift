@@ -129,7 +129,9 @@ private struct Printer {
             let kind = memory.isROM ? "ROM" : "RAM"
             let read = memory.readLatency == 0 ? "asynchronous read" : "registered read"
             lines.append("    // \(memory.name): \(kind), \(memory.depth) × \(memory.width) bits, \(read).")
-            lines.append("    reg \(Self.range(memory.width))\(memory.name) [0:\(memory.depth - 1)];")
+            // An asynchronous read is LUT RAM's: a register after it stays a register, not block RAM's own.
+            let style = memory.readLatency == 0 && !memory.isROM ? "(* ram_style = \"distributed\" *) " : ""
+            lines.append("    \(style)reg \(Self.range(memory.width))\(memory.name) [0:\(memory.depth - 1)];")
             if memory.readLatency == 1 {
                 for r in memory.reads {
                     lines.append("    reg \(Self.range(memory.width))\(name(r.data)) = \(Self.literal(0, memory.width));")

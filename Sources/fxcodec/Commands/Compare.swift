@@ -148,7 +148,7 @@ struct Compare: ParsableCommand {
             } else {
                 let top = RTLDesign.topName(mode: .roundtrip, lanes: lanes)
                 let measured = try ECP5PlaceAndRoute.cachedReport(files: try Synth.files(synthesised, mode: .roundtrip, lanes: lanes),
-                                                                 top: top, tools: try Synth.ecp5Tools(),
+                                                                 top: top, requestedMHz: synthesised.target.mhz, tools: try Synth.ecp5Tools(),
                                                                  cache: VerilatorBuild.defaultCacheRoot)
                 guard let measured else {
                     note("RTL core at \(lanes) lane(s) left out: no measured clock for \(top) in this configuration; "

@@ -109,7 +109,7 @@ struct Cosim: ParsableCommand {
         let (tables, description) = try datapath.resetTables(for: config)
         // One build per configuration and stream width: the core resets to quality 75's tables and
         // any other tables are written through the table port before streaming.
-        let design = try RTLDesign(config: config, quality: 75)
+        let design = try RTLDesign(config: config, quality: 75, target: try core.target())
         let writeTables = description != design.tableDescription
         let name = URL(fileURLWithPath: input).lastPathComponent
         let blocks = try ImageBlocks(image: image, name: name, config: config, chroma: chroma)

@@ -12,6 +12,14 @@ struct RTLCoreOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "Values per stream beat: 1, or 8 (a block row).", transform: Checked.oneOf([1, 8]))
     var lanes: Int = 8
+
+    @Option(name: .customLong("clock-mhz"), parsing: .unconditional,
+            help: ArgumentHelp("Clock target in MHz: the kernels' pipeline registers are placed by a delay model of ECP5 (speed 6) so that each stage fits it, and multiplies that do not fit become registered multiplier cells (MULT18X18D with its registers on ECP5). Latency grows with the target.", valueName: "mhz"))
+    var clockMHz: Double = ClockTarget.standard.mhz
+
+    func target() throws -> ClockTarget {
+        do { return try ClockTarget(mhz: clockMHz) } catch let e as HLSGenError { throw ValidationError(e.description) }
+    }
 }
 
 /// `fxcodec rtl`: the datapath rendered as synthesizable Verilog.
@@ -42,17 +50,17 @@ struct RTL: ParsableCommand {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
         var words = ["fxcodec", "rtl", "--out", out] + datapath.regenerateWords(config)
-        words += ["--mode", core.mode.rawValue, "--lanes", String(core.lanes)]
+        words += ["--mode", core.mode.rawValue, "--lanes", String(core.lanes), "--clock-mhz", String(format: "%g", core.clockMHz)]
         if harness { words.append("--harness") }
         let command = words.map(shellQuoted).joined(separator: " ")
-        let design = try RTLDesign(config: config, tables: tables, tableDescription: description)
+        let design = try RTLDesign(config: config, tables: tables, tableDescription: description, target: try core.target())
         var files = try design.files(mode: core.mode, lanes: core.lanes, command: command)
         if harness { files += try SimulationSources.files(design: design, command: command) }
         try outputs.stageGenerated(files, in: out)
         try outputs.commit()
         let latency = design.latency(mode: core.mode, lanes: core.lanes)
         print("\(out): \(files.map(\.path).joined(separator: ", ")); top \(RTLDesign.topName(mode: core.mode, lanes: core.lanes)), "
-              + "configuration \(config.name), \(description), latency \(latency) clocks, \(core.lanes) value"
+              + "configuration \(config.name), \(description), pipelined for \(design.target), latency \(latency) clocks, \(core.lanes) value"
               + "\(core.lanes == 1 ? "" : "s") per clock")
     }
 }

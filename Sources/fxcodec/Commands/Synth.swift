@@ -38,15 +38,19 @@ struct Synth: ParsableCommand {
     var target: [SynthTarget] = []
 
     @Option(name: .customLong("ecp5-request-mhz"), parsing: .unconditional,
-            help: "The clock nextpnr-ecp5 is asked to meet (it reports what it reaches either way).",
+            help: "The clock nextpnr-ecp5 is asked to meet (default: the --clock-mhz target; it reports what it reaches either way).",
             transform: Checked.number(1...1000))
-    var ecp5RequestMHz: Double = 100
+    var ecp5RequestMHz: Double?
 
     @Flag(name: .customLong("no-ice40"), help: "Skip the iCE40 fit and place-and-route.")
     var noIce40 = false
 
     struct Report: Encodable {
         var top: String
+        /// The clock target the kernels were pipelined for (a design choice, not a measurement).
+        var clockTargetMHz: Double
+        /// Clocks from the first input beat to the first output beat with no stalls.
+        var latency: Int
         var xc7: SynthesisReport.Xilinx?
         var ice40: SynthesisReport.Ice40?
         var ecp5: ECP5Report?
@@ -69,7 +73,7 @@ struct Synth: ParsableCommand {
     func run() throws {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
-        let design = try RTLDesign(config: config, tables: tables, tableDescription: description)
+        let design = try RTLDesign(config: config, tables: tables, tableDescription: description, target: try core.target())
         var targets = Set(target.isEmpty ? [.xc7, .ice40] : target)
         if noIce40 { targets.remove(.ice40) }
         let start = Date()
@@ -77,7 +81,8 @@ struct Synth: ParsableCommand {
             FileHandle.standardError.write(Data(String(format: "synth: [%3.0f s] %@…\n", Date().timeIntervalSince(start), step).utf8))
         }
         let top = RTLDesign.topName(mode: core.mode, lanes: core.lanes)
-        var report = Report(top: top, seconds: 0)
+        var report = Report(top: top, clockTargetMHz: design.target.mhz,
+                            latency: design.latency(mode: core.mode, lanes: core.lanes), seconds: 0)
         if targets.contains(.xc7) || targets.contains(.ice40) {
             let yosys = try YosysSynthesis.run(design: design, mode: core.mode, lanes: core.lanes,
                                                ice40: targets.contains(.ice40), progress: say)
@@ -87,7 +92,7 @@ struct Synth: ParsableCommand {
         if targets.contains(.ecp5) {
             let tools = try Self.ecp5Tools()
             report.ecp5 = try ECP5PlaceAndRoute.run(files: try Self.files(design, mode: core.mode, lanes: core.lanes),
-                                                    top: top, requestedMHz: ecp5RequestMHz, tools: tools,
+                                                    top: top, requestedMHz: ecp5RequestMHz ?? core.clockMHz, tools: tools,
                                                     cache: VerilatorBuild.defaultCacheRoot, progress: say)
         }
         report.seconds = Date().timeIntervalSince(start)
@@ -95,7 +100,7 @@ struct Synth: ParsableCommand {
             try printJSON(report)
             return
         }
-        print("\(report.top): \(config.name), \(description)")
+        print("\(report.top): \(config.name), \(description), pipelined for \(design.target) (latency \(report.latency) clocks)")
         if let e = report.ecp5 {
             print("  ECP5 \(e.device) (yosys synth_ecp5, nextpnr-ecp5 post-route\(e.cached ? ", cached" : ""))")
             print(String(format: "    Fmax      %.1f MHz (aclk; nextpnr asked for %g MHz)", e.fmaxMHz, e.requestedMHz))
@@ -105,6 +110,9 @@ struct Synth: ParsableCommand {
             print("    DP16KD    \(e.dp16kd)")
             print("    LUT RAM   \(e.lutRAM) write ports (TRELLIS_RAMW)")
             print("    I/O       \(e.ioPins)")
+            if let path = e.criticalPath {
+                print(String(format: "    critical  %@ -> %@ (%.2f ns in cells, %.2f ns routing)", path.from, path.to, path.logicNs, path.routingNs))
+            }
             print(String(format: "    made in   %.0f s synthesis + %.0f s place and route", e.synthesisSeconds, e.placeAndRouteSeconds))
         }
         if let x = report.xc7 {
