@@ -90,6 +90,7 @@ struct BuildFiles {
 
         open_project -reset fxcodec_hls
         set_top \(top)
+        set_directive_pipeline -II 1 "\(top)"
         add_files \(CSimToolchain.source(top)) -cflags "-std=c++14"
         add_files -tb \(CSimToolchain.testbench(top)) -cflags "-std=c++14"
         add_files -tb \(CSimToolchain.stimulus)
@@ -118,6 +119,7 @@ struct BuildFiles {
         syn.file=\(CSimToolchain.source(top))
         syn.file_cflags=\(CSimToolchain.source(top)),-std=c++14
         syn.top=\(top)
+        syn.directive.pipeline=\(top) II=1
         tb.file=\(CSimToolchain.testbench(top))
         tb.file=\(CSimToolchain.stimulus)
         tb.file_cflags=\(CSimToolchain.testbench(top)),-std=c++14
@@ -206,8 +208,8 @@ struct BuildFiles {
         Each testbench (`tb/<function>_tb.cpp`) is the Verilator co-simulation harness (`rtl-sim/cosim_harness.cpp`)
         over a port adapter that calls the function once per clock: it resets the core, writes the tables if a
         job asks, streams every block with seeded random stalls on both sides, checks every output value, tlast,
-        tuser and the AXI4-Stream rules, and counts clocks. It prints one line per run (`run job=… mismatches=…
-        cycles=…`; a top with its mode tied lists other modes' jobs as `skip`) and returns 0 on pass, 1 when a
+        tuser and the AXI4-Stream rules, and counts clocks. It prints one line per run (`run job=... mismatches=...
+        cycles=...`; a top with its mode tied lists other modes' jobs as `skip`) and returns 0 on pass, 1 when a
         run fails a check. `\(CSimToolchain.stimulus)` holds the golden model's blocks for \(functions.count > 1 ? "every mode" : "\(top.mode.rawValue)"):
         patterns that reach the transform's extremes and seeded noise through both tables, for decoding also
         random coefficients over the whole quantized format, each at stall 0 and 0.3.

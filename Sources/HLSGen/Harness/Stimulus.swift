@@ -114,12 +114,23 @@ public enum StimulusFormat {
                 return "\(kind) \(f.name)" + (f.meaning.isEmpty ? "" : " (\(f.meaning))")
             }.joined(separator: ", ")
         }
-        return ["Stimulus file, little-endian:",
-                "  header: " + line(header) + ";",
-                "  per job: " + line(job) + ";",
-                "    runs x {" + line(run) + "};",
-                "    if write_tables: 128 x {" + line(tableWord) + "};",
-                "    blocks x {" + line(block) + "}."]
+        let parts = [("header: ", line(header) + ";"), ("per job: ", line(job) + ";"), ("  runs x ", "{" + line(run) + "};"),
+                     ("  if write_tables: 128 x ", "{" + line(tableWord) + "};"), ("  blocks x ", "{" + line(block) + "}.")]
+        var lines = ["Stimulus file, little-endian:"]
+        for (lead, text) in parts {
+            // Wrapped at 100 columns, continued lines indented under the lead.
+            var current = "  " + lead
+            for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+                if current.count + word.count + 1 > 100 {
+                    lines.append(current)
+                    current = String(repeating: " ", count: 2 + lead.count + 2) + word
+                } else {
+                    current += (current.hasSuffix(" ") ? "" : " ") + word
+                }
+            }
+            lines.append(current)
+        }
+        return lines
     }
 
     /// A field's value for the writer: a number (an integer's low bytes, or a double's bits) or 64 values.
