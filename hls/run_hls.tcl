@@ -5,21 +5,24 @@
 
 # Vivado HLS / Vitis HLS: C simulation, synthesis, C/RTL co-simulation, IP export.
 #   vitis_hls -f run_hls.tcl [-tclargs PART CLOCK_NS]
+# The top is one clock per call (PIPELINE II=1, ap_ctrl_none, ap_none ports); its testbench calls it
+# once per clock from the stimulus file.
 set part xc7z020clg400-1
 set clock_ns 5
 if {[info exists argv] && [llength $argv] > 0} { set part [lindex $argv 0] }
 if {[info exists argv] && [llength $argv] > 1} { set clock_ns [lindex $argv 1] }
 
 open_project -reset fxcodec_hls
-set_top fxcodec_roundtrip_x8
-add_files src/fxcodec.cpp -cflags "-std=c++14"
-add_files -tb tb/fxcodec_tb.cpp -cflags "-std=c++14"
-add_files -tb tb/vectors.bin
+set_top fxc_roundtrip_x8
+set_directive_pipeline -II 1 "fxc_roundtrip_x8"
+add_files src/fxc_roundtrip_x8.cpp -cflags "-std=c++14"
+add_files -tb tb/fxc_roundtrip_x8_tb.cpp -cflags "-std=c++14"
+add_files -tb tb/stimulus.fxcs
 open_solution -reset solution1
 set_part $part
 create_clock -period $clock_ns -name default
-csim_design -argv "vectors.bin"
+csim_design -argv "--stimulus stimulus.fxcs"
 csynth_design
-cosim_design -argv "vectors.bin"
+cosim_design -argv "--stimulus stimulus.fxcs"
 export_design -format ip_catalog
 exit

@@ -9,25 +9,28 @@
 //     --top-module fxc_core_x8 --prefix Vcore -CFLAGS -DFXC_LANES=8 -CFLAGS -DFXC_LANE_BITS=16
 //     fxc_*.v (the kernels, transposes and core) cosim_harness.cpp
 // (add --trace and -CFLAGS -DFXC_TRACE for a VCD). Run:
-//   Vcore --stimulus FILE --results FILE [--dump FILE] [--progress] [--trace FILE.vcd]
+//   Vcore --stimulus FILE [--results FILE] [--dump FILE] [--progress] [--trace FILE.vcd]
 //
-// Stimulus, little-endian: "FXCS", u32 version (1), u32 lanes, u32 lane bits, u32 jobs, u64 block runs
-// (sum of blocks x runs, for the progress bar); then per job:
-//   u32 mode (0 encode, 1 decode, 2 roundtrip), u32 write tables (0: keep the reset tables), u32 runs,
-//   u32 blocks; runs x {f64 stall probability, u64 seed}; if write tables: 128 x u64 qt_data words
-//   (table 0 addresses 0..63, then table 1); blocks x {u8 tuser (bit 0 start of frame, bit 1 table),
-//   3 zero bytes, 64 x i32 input, 64 x i32 expected output}, values in raster order within the block.
+// Stimulus file, little-endian:
+//   header: "FXCS", u32 version (2), u32 n + n bytes note (where the stimulus came from), u32 lanes
+//             (values per beat of the harness it is for; 0: any), u32 lane_bits (bits of one tdata
+//             lane), u32 jobs, u64 block_runs (sum of blocks x runs over the jobs, for the progress
+//             bar);
+//   per job: u32 mode (0 encode, 1 decode, 2 roundtrip), u32 write_tables (1: 128 table words follow
+//              the runs; 0: keep the reset tables), u32 runs, u32 blocks;
+//     runs x {f64 stall (probability), u64 seed};
+//     if write_tables: 128 x {u64 qt_data (table 0 addresses 0..63, then table 1)};
+//     blocks x {u8 user (tuser of the first beat: bit 0 start of frame, bit 1 table), 3 zero bytes, 64
+//                x i32 in (input values, raster order), 64 x i32 expected (the golden model's
+//                outputs)}.
 // Every run of a job resets the core, writes the tables if asked, and streams all the job's blocks.
 // Stalls: with probability P an input beat is not offered in a clock (once offered it is held until
 // taken, as AXI4-Stream requires), and independently m_axis_tready is low in a clock.
-// Results: one line per run, "run key=value ...". --dump writes every output value (i32) in order.
-#include "Vcore.h"
-#include "verilated.h"
-#ifdef FXC_TRACE
-#include "verilated_vcd_c.h"
-#endif
+// Results: one line per run, "run key=value ..." (to --results FILE, else stdout); exit 1 when a run
+// failed a check. --dump writes every output value (i32) in order.
 #include <chrono>
 #include <cinttypes>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -46,36 +49,29 @@ static const int kLaneBits = FXC_LANE_BITS;
 static const int kBeatsPerBlock = 64 / kLanes;
 static const int kWords = (kLanes * kLaneBits + 31) / 32 + 2;  // tdata words, plus room for 64-bit windows
 
-// Ports narrower than 65 bits are integers; wider ones are VlWide arrays of 32-bit words.
-template <typename T> static inline void toPort(T& port, const uint32_t* w) {
-    port = static_cast<T>(static_cast<uint64_t>(w[0]) | (static_cast<uint64_t>(w[1]) << 32));
-}
-template <std::size_t N> static inline void toPort(VlWide<N>& port, const uint32_t* w) {
-    for (std::size_t i = 0; i < N; ++i) port[i] = w[i];
-}
-template <typename T> static inline void fromPort(const T& port, uint32_t* w) {
-    const uint64_t v = static_cast<uint64_t>(port);
-    w[0] = static_cast<uint32_t>(v);
-    w[1] = static_cast<uint32_t>(v >> 32);
-}
-template <std::size_t N> static inline void fromPort(const VlWide<N>& port, uint32_t* w) {
-    for (std::size_t i = 0; i < N; ++i) w[i] = port[i];
+// Bits [pos, pos + bits) of 32-bit words, bits <= 32, through a 64-bit window.
+static inline uint64_t bitsAt(const uint32_t* w, int pos, int bits) {
+    const int word = pos / 32, shift = pos % 32;
+    const uint64_t window = static_cast<uint64_t>(w[word]) | (static_cast<uint64_t>(w[word + 1]) << 32);
+    return (window >> shift) & ((uint64_t(1) << bits) - 1);
 }
 
-static inline void putLane(uint32_t* w, int lane, int64_t value) {
-    const int pos = lane * kLaneBits, word = pos / 32, shift = pos % 32;
-    const uint64_t mask = ((uint64_t(1) << kLaneBits) - 1) << shift;
+static inline void putBits(uint32_t* w, int pos, int bits, uint64_t value) {
+    const int word = pos / 32, shift = pos % 32;
+    const uint64_t mask = ((uint64_t(1) << bits) - 1) << shift;
     uint64_t window = static_cast<uint64_t>(w[word]) | (static_cast<uint64_t>(w[word + 1]) << 32);
-    window = (window & ~mask) | ((static_cast<uint64_t>(value) << shift) & mask);
+    window = (window & ~mask) | ((value << shift) & mask);
     w[word] = static_cast<uint32_t>(window);
     w[word + 1] = static_cast<uint32_t>(window >> 32);
 }
 
+static inline void putLane(uint32_t* w, int lane, int64_t value) {
+    putBits(w, lane * kLaneBits, kLaneBits, static_cast<uint64_t>(value));
+}
+
 // A lane as a kLaneBits-bit two's complement number (samples have their upper bits 0).
 static inline int64_t getLane(const uint32_t* w, int lane) {
-    const int pos = lane * kLaneBits, word = pos / 32, shift = pos % 32;
-    const uint64_t window = static_cast<uint64_t>(w[word]) | (static_cast<uint64_t>(w[word + 1]) << 32);
-    const uint64_t v = (window >> shift) & ((uint64_t(1) << kLaneBits) - 1);
+    const uint64_t v = bitsAt(w, lane * kLaneBits, kLaneBits);
     const uint64_t sign = uint64_t(1) << (kLaneBits - 1);
     return static_cast<int64_t>(v ^ sign) - static_cast<int64_t>(sign);
 }
@@ -89,78 +85,21 @@ struct Random {
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
     }
-    bool chance(double p) { return p > 0 && static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
-};
-
-struct Block {
-    uint8_t user;
-    int32_t in[64];
-    int32_t expected[64];
-};
-
-struct Run {
-    double stall;
-    uint64_t seed;
+    bool chance(double p) { return p > 0 && static_cast<double>(next() >> 11) / 9007199254740992.0 < p; }  // 53 bits / 2^53
 };
 
 static FILE* openOrDie(const char* path, const char* how) {
     FILE* f = std::fopen(path, how);
     if (!f) {
-        std::fprintf(stderr, "cosim: cannot open %s\n", path);
+        std::fprintf(stderr, "harness: cannot open %s\n", path);
         std::exit(2);
     }
     return f;
 }
 
-static void readOrDie(FILE* f, void* to, std::size_t bytes) {
-    if (std::fread(to, 1, bytes, f) != bytes) {
-        std::fprintf(stderr, "cosim: stimulus file is truncated\n");
-        std::exit(2);
-    }
-}
-
-static uint32_t readU32(FILE* f) {
-    uint8_t b[4];
-    readOrDie(f, b, 4);
-    return b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<uint32_t>(b[3]) << 24);
-}
-
-static uint64_t readU64(FILE* f) {
-    const uint64_t lo = readU32(f);
-    return lo | (static_cast<uint64_t>(readU32(f)) << 32);
-}
-
 static double seconds(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
-
-struct Simulator {
-    VerilatedContext* context;
-    Vcore* top;
-#ifdef FXC_TRACE
-    VerilatedVcdC* trace = nullptr;
-#endif
-    uint64_t time = 0;
-
-    // One clock: inputs already set, falling edge (outputs settle), then `sample`, then the rising edge.
-    template <typename F> void clock(F sample) {
-        top->aclk = 0;
-        top->eval();
-#ifdef FXC_TRACE
-        if (trace) trace->dump(time);
-#endif
-        sample();
-        top->aclk = 1;
-        top->eval();
-#ifdef FXC_TRACE
-        if (trace) trace->dump(time + 1);
-#endif
-        time += 2;
-    }
-    void idle(int clocks) {
-        for (int i = 0; i < clocks; ++i) clock([] {});
-    }
-};
 
 struct Progress {
     bool enabled = false, shown = false;
@@ -183,7 +122,188 @@ struct Progress {
         std::fflush(stderr);
     }
 };
+// ---- Port adapter: the Verilated model ----
+#include "Vcore.h"
+#include "verilated.h"
+#ifdef FXC_TRACE
+#include "verilated_vcd_c.h"
+#endif
 
+typedef Vcore Ports;
+static const int kFixedMode = -1;  // the mode is an input
+
+// Ports narrower than 65 bits are integers; wider ones are VlWide arrays of 32-bit words.
+template <typename T> static inline void toPort(T& port, const uint32_t* w) {
+    port = static_cast<T>(static_cast<uint64_t>(w[0]) | (static_cast<uint64_t>(w[1]) << 32));
+}
+template <std::size_t N> static inline void toPort(VlWide<N>& port, const uint32_t* w) {
+    for (std::size_t i = 0; i < N; ++i) port[i] = w[i];
+}
+template <typename T> static inline void fromPort(const T& port, uint32_t* w) {
+    const uint64_t v = static_cast<uint64_t>(port);
+    w[0] = static_cast<uint32_t>(v);
+    w[1] = static_cast<uint32_t>(v >> 32);
+}
+template <std::size_t N> static inline void fromPort(const VlWide<N>& port, uint32_t* w) {
+    for (std::size_t i = 0; i < N; ++i) w[i] = port[i];
+}
+
+struct Simulator {
+    VerilatedContext* context = nullptr;
+    Vcore* top = nullptr;
+#ifdef FXC_TRACE
+    VerilatedVcdC* trace = nullptr;
+#endif
+    uint64_t time = 0;
+
+    // The model, tracing to `tracePath` when given; false when this build cannot trace.
+    bool open(const char* tracePath) {
+        context = new VerilatedContext;
+        top = new Vcore{context};
+#ifdef FXC_TRACE
+        if (tracePath) {
+            context->traceEverOn(true);
+            trace = new VerilatedVcdC;
+            top->trace(trace, 99);
+            trace->open(tracePath);
+        }
+        return true;
+#else
+        return tracePath == nullptr;
+#endif
+    }
+
+    void close() {
+#ifdef FXC_TRACE
+        if (trace) trace->close();
+#endif
+        top->final();
+        delete top;
+        delete context;
+    }
+
+    // One clock: inputs already set, falling edge (outputs settle), then `sample`, then the rising edge.
+    template <typename F> void clock(F sample) {
+        top->aclk = 0;
+        top->eval();
+#ifdef FXC_TRACE
+        if (trace) trace->dump(time);
+#endif
+        sample();
+        top->aclk = 1;
+        top->eval();
+#ifdef FXC_TRACE
+        if (trace) trace->dump(time + 1);
+#endif
+        time += 2;
+    }
+    void idle(int clocks) {
+        for (int i = 0; i < clocks; ++i) clock([] {});
+    }
+};
+
+// ---- The stimulus reader, printed from the Swift description of the format (StimulusFormat) ----
+static const uint32_t kStimulusVersion = 2;
+static const uint32_t kAnyLanes = 0;
+
+static void readOrDie(FILE* f, void* to, std::size_t bytes) {
+    if (std::fread(to, 1, bytes, f) != bytes) {
+        std::fprintf(stderr, "harness: stimulus file is truncated\n");
+        std::exit(2);
+    }
+}
+
+static uint64_t readLittleEndian(FILE* f, int bytes) {
+    uint8_t b[8];
+    readOrDie(f, b, static_cast<std::size_t>(bytes));
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | b[i];
+    return v;
+}
+
+struct StimulusHeader {
+    char magic[4];
+    uint32_t version;
+    std::vector<char> note;
+    uint32_t lanes;
+    uint32_t lane_bits;
+    uint32_t jobs;
+    uint64_t block_runs;
+};
+
+static void read(FILE* f, StimulusHeader& r) {
+    readOrDie(f, r.magic, 4);
+    r.version = static_cast<uint32_t>(readLittleEndian(f, 4));
+    r.note.resize(static_cast<std::size_t>(readLittleEndian(f, 4)));
+    if (!r.note.empty()) readOrDie(f, r.note.data(), r.note.size());
+    r.lanes = static_cast<uint32_t>(readLittleEndian(f, 4));
+    r.lane_bits = static_cast<uint32_t>(readLittleEndian(f, 4));
+    r.jobs = static_cast<uint32_t>(readLittleEndian(f, 4));
+    r.block_runs = readLittleEndian(f, 8);
+}
+
+struct StimulusJob {
+    uint32_t mode;
+    uint32_t write_tables;
+    uint32_t runs;
+    uint32_t blocks;
+};
+
+static void read(FILE* f, StimulusJob& r) {
+    r.mode = static_cast<uint32_t>(readLittleEndian(f, 4));
+    r.write_tables = static_cast<uint32_t>(readLittleEndian(f, 4));
+    r.runs = static_cast<uint32_t>(readLittleEndian(f, 4));
+    r.blocks = static_cast<uint32_t>(readLittleEndian(f, 4));
+}
+
+struct StimulusRun {
+    double stall;
+    uint64_t seed;
+};
+
+static void read(FILE* f, StimulusRun& r) {
+    {
+        const uint64_t bits = readLittleEndian(f, 8);
+        std::memcpy(&r.stall, &bits, 8);
+    }
+    r.seed = readLittleEndian(f, 8);
+}
+
+struct StimulusTableWord {
+    uint64_t qt_data;
+};
+
+static void read(FILE* f, StimulusTableWord& r) {
+    r.qt_data = readLittleEndian(f, 8);
+}
+
+struct StimulusBlock {
+    uint8_t user;
+    int32_t in[64];
+    int32_t expected[64];
+};
+
+static void read(FILE* f, StimulusBlock& r) {
+    r.user = static_cast<uint8_t>(readLittleEndian(f, 1));
+    {
+        uint8_t skip[3];
+        readOrDie(f, skip, 3);
+    }
+    {
+        uint8_t b[256];
+        readOrDie(f, b, 256);
+        for (int i = 0; i < 64; ++i)
+            r.in[i] = static_cast<int32_t>(b[4 * i] | (b[4 * i + 1] << 8) | (b[4 * i + 2] << 16) | (static_cast<uint32_t>(b[4 * i + 3]) << 24));
+    }
+    {
+        uint8_t b[256];
+        readOrDie(f, b, 256);
+        for (int i = 0; i < 64; ++i)
+            r.expected[i] = static_cast<int32_t>(b[4 * i] | (b[4 * i + 1] << 8) | (b[4 * i + 2] << 16) | (static_cast<uint32_t>(b[4 * i + 3]) << 24));
+    }
+}
+
+// ---- The loop ----
 int main(int argc, char** argv) {
     const char* stimulusPath = nullptr;
     const char* resultsPath = nullptr;
@@ -197,72 +317,63 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--trace") && i + 1 < argc) tracePath = argv[++i];
         else if (!std::strcmp(argv[i], "--progress")) progress.enabled = true;
         else {
-            std::fprintf(stderr, "usage: %s --stimulus FILE --results FILE [--dump FILE] [--progress] [--trace FILE]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s --stimulus FILE [--results FILE] [--dump FILE] [--progress] [--trace FILE]\n", argv[0]);
             return 2;
         }
     }
-    if (!stimulusPath || !resultsPath) {
-        std::fprintf(stderr, "cosim: --stimulus and --results are required\n");
+    if (!stimulusPath) {
+        std::fprintf(stderr, "harness: --stimulus is required\n");
         return 2;
     }
     FILE* in = openOrDie(stimulusPath, "rb");
-    FILE* results = openOrDie(resultsPath, "w");
+    FILE* results = resultsPath ? openOrDie(resultsPath, "w") : stdout;
     FILE* dump = dumpPath ? openOrDie(dumpPath, "wb") : nullptr;
-    char magic[4];
-    readOrDie(in, magic, 4);
-    if (std::memcmp(magic, "FXCS", 4) != 0 || readU32(in) != 1) {
-        std::fprintf(stderr, "cosim: %s is not an fxcodec stimulus file (version 1)\n", stimulusPath);
+    StimulusHeader header;
+    read(in, header);
+    if (std::memcmp(header.magic, "FXCS", 4) != 0 || header.version != kStimulusVersion) {
+        std::fprintf(stderr, "harness: %s is not an fxcodec stimulus file (version %u)\n", stimulusPath, kStimulusVersion);
         return 2;
     }
-    const uint32_t lanes = readU32(in), laneBits = readU32(in), jobs = readU32(in);
-    progress.total = readU64(in);
-    if (lanes != static_cast<uint32_t>(kLanes) || laneBits != static_cast<uint32_t>(kLaneBits)) {
-        std::fprintf(stderr, "cosim: stimulus is for %u lanes of %u bits, this build is %d x %d\n", lanes, laneBits,
-                     kLanes, kLaneBits);
+    const uint32_t jobs = header.jobs;
+    progress.total = header.block_runs;
+    if ((header.lanes != kAnyLanes && header.lanes != static_cast<uint32_t>(kLanes)) ||
+        header.lane_bits != static_cast<uint32_t>(kLaneBits)) {
+        std::fprintf(stderr, "harness: stimulus is for %u lanes of %u bits, this build is %d x %d\n", header.lanes,
+                     header.lane_bits, kLanes, kLaneBits);
         return 2;
     }
 
     Simulator sim;
-    sim.context = new VerilatedContext;
-    sim.top = new Vcore{sim.context};
-#ifdef FXC_TRACE
-    if (tracePath) {
-        sim.context->traceEverOn(true);
-        sim.trace = new VerilatedVcdC;
-        sim.top->trace(sim.trace, 99);
-        sim.trace->open(tracePath);
-    }
-#else
-    if (tracePath) {
-        std::fprintf(stderr, "cosim: this build has no tracing (build with --trace)\n");
+    if (!sim.open(tracePath)) {
+        std::fprintf(stderr, "harness: this build has no tracing (a Verilator build with --trace has)\n");
         return 2;
     }
-#endif
-    Vcore* top = sim.top;
+    Ports* top = sim.top;
     uint64_t blocksDone = 0;
     int failures = 0;
 
     for (uint32_t j = 0; j < jobs; ++j) {
-        const uint32_t mode = readU32(in), writeTables = readU32(in), runCount = readU32(in), blockCount = readU32(in);
-        std::vector<Run> runs(runCount);
-        for (auto& r : runs) {
-            uint64_t bits = readU64(in);
-            std::memcpy(&r.stall, &bits, 8);
-            r.seed = readU64(in);
+        StimulusJob job;
+        read(in, job);
+        const uint32_t mode = job.mode, runCount = job.runs, blockCount = job.blocks;
+        std::vector<StimulusRun> runs(runCount);
+        for (auto& r : runs) read(in, r);
+        std::vector<uint64_t> table(job.write_tables ? 128 : 0);
+        for (auto& t : table) {
+            StimulusTableWord word;
+            read(in, word);
+            t = word.qt_data;
         }
-        std::vector<uint64_t> table(writeTables ? 128 : 0);
-        for (auto& t : table) t = readU64(in);
-        std::vector<Block> blocks(blockCount);
-        for (auto& b : blocks) {
-            uint8_t head[4];
-            readOrDie(in, head, 4);
-            b.user = head[0];
-            readOrDie(in, b.in, sizeof b.in);
-            readOrDie(in, b.expected, sizeof b.expected);
+        std::vector<StimulusBlock> blocks(blockCount);
+        for (auto& b : blocks) read(in, b);
+        // A top with its mode tied runs only that mode's jobs: the others are listed, not run.
+        if (kFixedMode >= 0 && mode != static_cast<uint32_t>(kFixedMode)) {
+            std::fprintf(results, "skip job=%u mode=%u tied_mode=%d\n", j, mode, kFixedMode);
+            continue;
         }
 
         for (uint32_t r = 0; r < runCount; ++r) {
-            const Run run = runs[r];
+            const StimulusRun run = runs[r];
             Random random{run.seed};
             // Reset, mode, tables.
             top->aresetn = 0;
@@ -300,7 +411,7 @@ int main(int argc, char** argv) {
                 // Input beat: offered with probability 1 - P, then held until taken.
                 if (!offering && nextIn < totalBeats && !random.chance(run.stall)) {
                     offering = true;
-                    const Block& b = blocks[nextIn / kBeatsPerBlock];
+                    const StimulusBlock& b = blocks[nextIn / kBeatsPerBlock];
                     const int first = static_cast<int>(nextIn % kBeatsPerBlock) * kLanes;
                     for (int k = 0; k < kLanes; ++k) putLane(inWords, k, b.in[first + k]);
                     toPort(top->s_axis_tdata, inWords);
@@ -337,7 +448,7 @@ int main(int argc, char** argv) {
                         ++extraBeats;
                         return;
                     }
-                    const Block& b = blocks[outBeats / kBeatsPerBlock];
+                    const StimulusBlock& b = blocks[outBeats / kBeatsPerBlock];
                     const int beat = static_cast<int>(outBeats % kBeatsPerBlock);
                     for (int k = 0; k < kLanes; ++k) {
                         const int index = beat * kLanes + k;
@@ -403,13 +514,8 @@ int main(int argc, char** argv) {
         }
     }
     progress.update(blocksDone, true);
-#ifdef FXC_TRACE
-    if (sim.trace) sim.trace->close();
-#endif
-    sim.top->final();
-    delete sim.top;
-    delete sim.context;
-    std::fclose(results);
+    sim.close();
+    if (results != stdout) std::fclose(results);
     if (dump) std::fclose(dump);
     std::fclose(in);
     return failures ? 1 : 0;

@@ -4,7 +4,8 @@ import Golden
 import HLSGen
 import Testing
 
-/// The generated C++ compiled with g++ and run against the golden model, value for value.
+/// The printed HLS cores compiled with g++ and driven clock by clock from FXCS stimulus, against the
+/// golden model value for value, and against Verilator clock for clock.
 @Suite struct CSimTests {
     static let qualities = [50, 75, 90]
 
@@ -25,7 +26,7 @@ import Testing
         #expect(report.expectedBlockRuns == blocks * 3 * 2)
         #expect(report.blockRuns == report.expectedBlockRuns, "\(report.testbenchErrors)")
         #expect(report.mismatchedValues == 0, "first mismatch: \(String(describing: report.firstMismatch))")
-        #expect(report.flagErrors == 0, "first flag error: \(String(describing: report.firstFlagError))")
+        #expect(report.flagErrors == 0, "first flag error: \(report.firstFlagError ?? "")")
         #expect(report.standardVectorRuns > 0 && report.standardVectorMismatches == 0)
         #expect(report.compilerWarnings.isEmpty, "g++ reported:\n\(report.compilerWarnings)")
         #expect(report.testbenchErrors.isEmpty)
@@ -33,38 +34,69 @@ import Testing
 
         let csim = report.csimSecondsPerBlock.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1f", $0.value * 1e6))" }
         let swift = report.swiftSecondsPerBlock.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value * 1e6))" }
+        let rate = report.csimCyclesPerSecond.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value / 1e6))" }
         print("csim \(config.name): \(report.blockRuns) block runs, \(report.mismatchedValues) mismatches; compile "
             + String(format: "%.1f s%@", report.compileSeconds, report.compileCached ? " (cached)" : "")
-            + "; us/block C sim: \(csim.joined(separator: ", ")); Swift: \(swift.joined(separator: ", "))")
+            + "; us/block C sim: \(csim.joined(separator: ", ")); M cycles/s: \(rate.joined(separator: ", ")); golden: \(swift.joined(separator: ", "))")
     }
 
-    /// The committed project builds without a warning, passes its own vectors, and its testbench
+    /// The committed project builds without a warning, passes its own stimulus, and its testbench
     /// finds and places a wrong expected value.
     @Test func committedProjectCompilesCleanlyAndItsTestbenchCatchesAMismatch() throws {
         let files = try HLSProject.render(Fixtures.committed)
         let build = try CSimBuild.build(files, cache: Paths.csimCache, apTypes: try Fixtures.apTypes())
         #expect(build.compilerOutput.isEmpty, "g++ reported:\n\(build.compilerOutput)")
-        let own = try TestbenchRun.run(build.binary, vectors: build.standardVectors)
-        let standardBlocks = StandardStimulus.sampleBlocks().count / 64 * Fixtures.committed.tables.count
-        #expect(own.passed && own.blockRuns == standardBlocks, "\(own)")
+        let top = Fixtures.committed.synthesisTop.name
+        #expect(build.functions == [top, "fxc_core_x8"])
+        let rtl = try RTLDesign(config: .libjpeg, quality: 75)
+        let own = try runProcess(build.binary(top).path, ["--stimulus", build.standardStimulus.path])
+        let results = try CosimRunResult.parse(own.stdout)
+        let standard = try StandardStimulus.jobs(rtl: rtl, modes: [.roundtrip])
+        #expect(own.status == 0 && results.count == StandardStimulus.runs.count, "\(own.stdout)\(own.stderr)")
+        #expect(results.allSatisfy { $0.passed && $0.blocks == standard[0].blockCount }, "\(results)")
 
-        let design = try HLSDesign(.libjpeg)
-        let codec = try BlockCodec(.libjpeg)
-        let table = QuantTable.ijg(quality: 75)[0]
-        var section = GoldenVectorFile.Section.golden(codec, mode: .roundtrip, tag: 7, table: table,
-                                                      input: Array(StandardStimulus.sampleBlocks().prefix(3 * 64)))
-        let truth = section.expected[64 + 42]
-        section.expected[64 + 42] = (truth + 1) % 256
-        var file = GoldenVectorFile(note: "a wrong expected value at block 1, index 42", design: design)
-        file.sections = [section]
-        let url = Paths.csimCache.appendingPathComponent("wrong-\(ProcessInfo.processInfo.processIdentifier).bin")
-        try Data(file.encoded()).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let run = try TestbenchRun.run(build.binary, vectors: url)
-        #expect(run.exitStatus == 1)
-        #expect(run.mismatchedValues == 1 && run.mismatchedBlocks == 1 && run.blockRuns == 3)
-        let m = try #require(run.firstMismatch)
-        #expect(m.tag == 7 && m.block == 1 && m.index == 42 && m.top == "fxcodec_roundtrip_x8")
-        #expect(m.expected == Int((truth + 1) % 256) && m.actual == Int(truth))
+        var job = standard[0]
+        job.users = Array(job.users.prefix(3))
+        job.inputs = Array(job.inputs.prefix(3 * 64))
+        job.expected = Array(job.expected.prefix(3 * 64))
+        let truth = job.expected[64 + 42]
+        job.expected[64 + 42] = (truth + 1) % 256
+        job.runs = [StallSetting(stall: 0.3, seed: 5)]
+        let run = try #require(try Cosimulation.run([job], binary: build.binary(top), lanes: 8, laneBits: rtl.laneBits,
+                                                    scratch: Paths.csimCache).first)
+        #expect(!run.passed && run.mismatches == 1 && run.outBeats == 3 * 8 && run.flagErrorsAbsent)
+        #expect(run.mismatchBlock == 1 && run.mismatchIndex == 42)
+        #expect(run.mismatchExpected == Int((truth + 1) % 256) && run.mismatchActual == Int(truth))
+    }
+
+    /// One stimulus, two simulators: the printed C++ of the cores under g++ and their printed Verilog
+    /// under Verilator give the same results line for every run (outputs, checks, first and last beat
+    /// clocks, total cycles), at 1 and 8 lanes, with and without stalls.
+    @Test(arguments: [8, 1])
+    func cSimulationAndVerilatorCountTheSameCycles(lanes: Int) throws {
+        let rtl = try RTLDesign(config: .libjpeg, quality: 75)
+        let jobs = try StandardStimulus.jobs(rtl: rtl, modes: CodecMode.allCases)
+        let spec = HLSProjectSpec.ijg(quality: 75, config: .libjpeg, configArguments: [], top: HLSTop(mode: .encode, lanes: lanes),
+                                      out: ".")
+        let csim = try CSimBuild.build(try HLSProject.render(spec), cache: Paths.csimCache, apTypes: try Fixtures.apTypes())
+        let core = RTLDesign.coreName(lanes: lanes)
+        let c = try Cosimulation.run(jobs, binary: csim.binary(core), lanes: lanes, laneBits: rtl.laneBits, scratch: Paths.csimCache)
+        let verilator = try VerilatorBuild.build(design: rtl, lanes: lanes, cacheRoot: Paths.repository.appendingPathComponent("rtl-sim"))
+        let v = try Cosimulation.run(jobs, on: verilator, scratch: Paths.csimCache)
+        #expect(c.count == jobs.count * StandardStimulus.runs.count && c.allSatisfy(\.passed), "\(c)")
+        func timeless(_ r: [CosimRunResult]) -> [CosimRunResult] { r.map { var x = $0; x.seconds = 0; return x } }
+        #expect(timeless(c) == timeless(v))
+        #expect(c.contains { $0.stall > 0 && $0.cycles > $0.expectedBeats * 5 / 4 }, "the stalled runs take longer")
+        let cycles = c.reduce(0) { $0 + $1.cycles }, cs = c.reduce(0) { $0 + $1.seconds }, vs = v.reduce(0) { $0 + $1.seconds }
+        print(String(format: "x%d: %d runs, %d cycles equal; C sim %.2f M cycles/s, Verilator %.2f", lanes, c.count, cycles,
+                     Double(cycles) / cs / 1e6, Double(cycles) / vs / 1e6))
+    }
+}
+
+extension CosimRunResult {
+    /// No check failed but the values.
+    var flagErrorsAbsent: Bool {
+        tlastErrors == 0 && tuserErrors == 0 && axiViolations == 0 && extraBeats == 0 && !framingError && !timeout
+            && inBeats == expectedBeats && outBeats == expectedBeats
     }
 }

@@ -36,21 +36,24 @@ func locateDependency(_ name: String, marker: String, environment: String, searc
     throw missing()
 }
 
-/// A C-simulation testbench compiled from a rendered project with g++, kept in a cache folder named
-/// by a hash of everything that decides the binary (sources, flags, compiler version, header path),
-/// so the same design is compiled once.
+/// The C-simulation testbenches of a rendered project (one per printed function) compiled with g++,
+/// kept in a cache folder named by a hash of everything that decides the binaries (sources, flags,
+/// compiler version, header path), so the same design is compiled once.
 public struct CSimBuild: Sendable {
-    /// The project folder the binary was compiled in.
+    /// The project folder the binaries were compiled in.
     public var folder: URL
-    public var binary: URL
-    /// Wall time of the compile that made the binary (recorded when it was made).
+    /// The printed functions, in the project's order (the synthesis top first).
+    public var functions: [String]
+    /// Wall time of the compile that made the binaries (recorded when they were made).
     public var compileSeconds: Double
-    /// True when the binary came from the cache.
+    /// True when the binaries came from the cache.
     public var cached: Bool
-    /// Everything g++ wrote to stderr (warnings) for both translation units and the link.
+    /// Everything g++ wrote to stderr (warnings) for every translation unit and link.
     public var compilerOutput: String
 
-    public var standardVectors: URL { folder.appendingPathComponent("tb/vectors.bin") }
+    /// The testbench of `function`.
+    public func binary(_ function: String) -> URL { folder.appendingPathComponent(CSimToolchain.binary(function)) }
+    public var standardStimulus: URL { folder.appendingPathComponent(CSimToolchain.stimulus) }
 
     static let logName = "build/compile.log"
 
@@ -62,39 +65,45 @@ public struct CSimBuild: Sendable {
             key += Array("\(file.path)|\(file.contents.count)|".utf8) + file.contents
         }
         let folder = cache.appendingPathComponent(String(SHA256.hex(key).prefix(24)))
-        let binary = folder.appendingPathComponent("build/fxcodec_tb")
+        let functions = CSimToolchain.functions(files)
         let log = folder.appendingPathComponent(logName)
         try HLSProject.write(files, to: folder)
 
         let fm = FileManager.default
-        if fm.isExecutableFile(atPath: binary.path), let text = try? String(contentsOf: log, encoding: .utf8) {
+        func made(_ f: String) -> Bool { fm.isExecutableFile(atPath: folder.appendingPathComponent(CSimToolchain.binary(f)).path) }
+        if functions.allSatisfy(made), let text = try? String(contentsOf: log, encoding: .utf8) {
             let (seconds, output) = parseLog(text)
-            return CSimBuild(folder: folder, binary: binary, compileSeconds: seconds, cached: true, compilerOutput: output)
+            return CSimBuild(folder: folder, functions: functions, compileSeconds: seconds, cached: true, compilerOutput: output)
         }
 
         try fm.createDirectory(at: folder.appendingPathComponent("build"), withIntermediateDirectories: true)
         let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))"
-        let objects = CSimToolchain.sources.map { "build/\(URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent)-\(unique).o" }
         let includes = CSimToolchain.includes(apTypes: apTypes.path)
+        let units = functions.flatMap { f in [CSimToolchain.source(f), CSimToolchain.testbench(f)] }
+        func object(_ unit: String) -> String { "build/\(URL(fileURLWithPath: unit).deletingPathExtension().lastPathComponent)-\(unique).o" }
         let start = Date()
-        let compiles = try runProcesses(zip(CSimToolchain.sources, objects).map { source, object in
-            (CSimToolchain.compiler, includes + CSimToolchain.flags + ["-c", source, "-o", object])
+        let compiles = try runProcesses(units.map { unit in
+            (CSimToolchain.compiler, includes + CSimToolchain.flags + ["-c", unit, "-o", object(unit)])
         }, in: folder)
         var output = compiles.map(\.stderr).joined()
         if let failed = compiles.first(where: { !$0.succeeded }) {
             throw CSimError("g++ failed in \(folder.path):\n\(failed.stderr)")
         }
-        let temporary = "build/fxcodec_tb-\(unique)"
-        let link = try runProcess(CSimToolchain.compiler, objects + ["-o", temporary], in: folder)
-        output += link.stderr
-        for object in objects { try? fm.removeItem(at: folder.appendingPathComponent(object)) }
-        guard link.succeeded else { throw CSimError("linking the testbench failed:\n\(link.stderr)") }
+        defer { for unit in units { try? fm.removeItem(at: folder.appendingPathComponent(object(unit))) } }
+        for f in functions {
+            // A binary appears under its name only when complete; another run may have raced us to it.
+            let temporary = "\(CSimToolchain.binary(f))-\(unique)"
+            let link = try runProcess(CSimToolchain.compiler, [object(CSimToolchain.source(f)), object(CSimToolchain.testbench(f)),
+                                                               "-o", temporary], in: folder)
+            output += link.stderr
+            guard link.succeeded else { throw CSimError("linking the testbench of \(f) failed:\n\(link.stderr)") }
+            let binary = folder.appendingPathComponent(CSimToolchain.binary(f))
+            _ = try? fm.removeItem(at: binary)
+            try fm.moveItem(at: folder.appendingPathComponent(temporary), to: binary)
+        }
         let seconds = Date().timeIntervalSince(start)
-        // The binary appears under its name only when complete; another run may have raced us to it.
-        _ = try? fm.removeItem(at: binary)
-        try fm.moveItem(at: folder.appendingPathComponent(temporary), to: binary)
         try Data("seconds=\(seconds)\n\(output)".utf8).write(to: log, options: .atomic)
-        return CSimBuild(folder: folder, binary: binary, compileSeconds: seconds, cached: false, compilerOutput: output)
+        return CSimBuild(folder: folder, functions: functions, compileSeconds: seconds, cached: false, compilerOutput: output)
     }
 
     static func parseLog(_ text: String) -> (Double, String) {

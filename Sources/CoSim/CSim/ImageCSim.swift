@@ -66,15 +66,19 @@ public struct CSimReport: Codable, Sendable {
     public var lanes: [Int]
     /// Blocks of the images (all components, all table sets), counted once.
     public var blocks: Int
-    /// Block simulations: blocks × modes × lane counts.
+    /// Blocks that came out of the simulated cores: blocks × modes × lane counts when all went through.
     public var blockRuns: Int
     public var expectedBlockRuns: Int
     public var mismatchedValues: Int
-    public var mismatchedBlocks: Int
+    /// Runs (an image's blocks through one table set, mode and lane count) with at least one mismatch.
+    public var mismatchedRuns: Int
+    /// tlast and tuser errors, AXI4-Stream violations, beats missing or extra, framing errors, timeouts.
     public var flagErrors: Int
     public var firstMismatch: Place?
-    public var firstFlagError: TestbenchRun.FlagError?
-    /// The project's own vectors (patterns, noise, random coefficients over the quantized format).
+    /// The first run that failed a check other than the values, in words.
+    public var firstFlagError: String?
+    /// The project's standard stimulus (patterns, noise, random coefficients over the quantized format)
+    /// through every core: blocks out, and values or checks wrong.
     public var standardVectorRuns: Int
     public var standardVectorMismatches: Int
     public var compileSeconds: Double
@@ -82,102 +86,146 @@ public struct CSimReport: Codable, Sendable {
     /// g++'s stderr for the compile (empty when nothing was reported).
     public var compilerWarnings: String
     public var csimSeconds: Double
-    /// C simulation, seconds per block, by top function.
+    /// C simulation, seconds per block, by function (`fxc_core_x8`, `fxc_core_x1`).
     public var csimSecondsPerBlock: [String: Double]
-    /// The Swift golden model (one thread), seconds per block, by mode.
+    /// C simulation, simulated clocks per second of wall time, by function.
+    public var csimCyclesPerSecond: [String: Double]
+    /// The Swift golden model making each mode's expected values (decode includes encoding its input),
+    /// seconds per block, by mode.
     public var swiftSecondsPerBlock: [String: Double]
     public var testbenchErrors: String
     public var passed: Bool
 }
 
 public enum ImageCSim {
-    struct Label {
-        var image: String, component: String, tables: String, mode: CodecMode
-    }
+    /// The stall setting of the image runs: none (every clock a beat may move).
+    static let runs = [StallSetting(stall: 0, seed: 1)]
 
-    /// Renders the configuration with every top, compiles it (cached under `cache`), writes golden
-    /// vectors for every block of the images, and runs the testbench.
+    /// Renders the configuration with the cores at the requested lane counts (mode at run time),
+    /// compiles them with their testbenches (cached under `cache`), writes one stimulus file (each
+    /// image's blocks through each table set, written to the core's tables first, in each mode) and
+    /// runs every core's testbench on it, and on the project's standard stimulus.
     public static func run(_ request: CSimRequest, images: [CSimImage], cache: URL, apTypes: URL) throws -> CSimReport {
         let config = request.config
         let first = request.tableSets.first ?? .quality(75)
-        let spec = HLSProjectSpec(config: config, tables: first.tables, tableDescription: first.label, tops: HLSTop.all,
-                                  synthesisTop: HLSTop(mode: .roundtrip, lanes: 8), part: request.part,
+        let spec = HLSProjectSpec(config: config, tables: first.tables, tableDescription: first.label,
+                                  synthesisTop: HLSTop(mode: .roundtrip, lanes: 8), coreLanes: request.lanes, part: request.part,
                                   clockNs: request.clockNs, command: request.command)
         let build = try CSimBuild.build(try HLSProject.render(spec), cache: cache, apTypes: apTypes)
-        let design = try HLSDesign(config)
+        let rtl = try RTLDesign(config: config, tables: first.tables, tableDescription: first.label)
         let codec = try BlockCodec(config)
-        let planesOf = try ImageCodec(config: config)
 
-        let runs = build.folder.appendingPathComponent("runs")
-        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
-        let vectors = runs.appendingPathComponent("vectors-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max)).bin")
-        defer { try? FileManager.default.removeItem(at: vectors) }
-        let writer = try GoldenVectorFile.Writer(url: vectors, note: "fxcodec csim: \(images.map(\.name).joined(separator: ", "))",
-                                                 design: design)
-        var labels: [Label] = []
+        let fm = FileManager.default
+        let runsFolder = build.folder.appendingPathComponent("runs")
+        try fm.createDirectory(at: runsFolder, withIntermediateDirectories: true)
+        let tag = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))"
+        let stimulus = runsFolder.appendingPathComponent("stimulus-\(tag).fxcs")
+        defer { try? fm.removeItem(at: stimulus) }
+        let file = try StimulusFile(url: stimulus, note: "fxcodec csim: \(images.map(\.name).joined(separator: ", "))",
+                                    lanes: nil, laneBits: rtl.laneBits)
+        var labels: [(image: String, tables: String, job: CosimJob)] = []
         var blocks = 0
-        var encodeSeconds = 0.0, decodeSeconds = 0.0
+        var swiftSeconds: [CodecMode: Double] = [:]
         for item in images {
-            let (_, planes) = planesOf.componentPlanes(item.image, chroma: request.chroma)
-            let names = planes.count == 1 ? ["Y"] : ["Y", "Cb", "Cr"]
+            let planes = try ImageBlocks(image: item.image, name: item.name, config: config, chroma: request.chroma)
             for set in request.tableSets {
-                for (c, plane) in planes.enumerated() {
-                    let table = set.table(forComponent: c)
-                    let samples = plane.blocks()
-                    let t0 = Date()
-                    let coefficients = codec.encode(samples: samples, table: table).coefficients
-                    let t1 = Date()
-                    let decoded = codec.decode(coefficients: coefficients, table: table).samples
-                    encodeSeconds += t1.timeIntervalSince(t0)
-                    decodeSeconds += Date().timeIntervalSince(t1)
-                    blocks += plane.blockCount
-                    let sampleValues = samples.map { Int32($0) }, decodedValues = decoded.map { Int32($0) }
-                    for mode in request.modes {
-                        let (input, expected): ([Int32], [Int32])
-                        switch mode {
-                        case .encode: (input, expected) = (sampleValues, coefficients)
-                        case .decode: (input, expected) = (coefficients, decodedValues)
-                        case .roundtrip: (input, expected) = (sampleValues, decodedValues)
-                        }
-                        try writer.append(.init(mode: mode, tag: UInt32(labels.count), table: table, input: input, expected: expected))
-                        labels.append(Label(image: item.name, component: names[c], tables: set.label, mode: mode))
-                    }
+                blocks += planes.blockCount
+                for mode in request.modes {
+                    let start = Date()
+                    var job = planes.job(mode: mode, codec: codec, tables: set.tables, writeTables: true, layout: rtl.layout, runs: runs)
+                    swiftSeconds[mode, default: 0] += Date().timeIntervalSince(start)
+                    try file.append(job)
+                    job.inputs = []
+                    job.expected = []
+                    labels.append((item.name, set.label, job))
                 }
             }
         }
-        try writer.close()
+        try file.close()
 
-        let run = try TestbenchRun.run(build.binary, vectors: vectors, lanes: request.lanes)
-        let standard = try TestbenchRun.run(build.binary, vectors: build.standardVectors, lanes: request.lanes)
-
-        let place = run.firstMismatch.map { m -> CSimReport.Place in
-            let label = labels.indices.contains(m.tag) ? labels[m.tag] : Label(image: "?", component: "?", tables: "?", mode: .roundtrip)
-            return .init(image: label.image, component: label.component, tables: label.tables, mode: m.mode, top: m.top,
-                         block: m.block, index: m.index, row: m.index / 8, column: m.index % 8,
-                         expected: m.expected, actual: m.actual)
-        }
-        var csimPerBlock: [String: Double] = [:]
-        for t in run.times { csimPerBlock[t.top] = t.secondsPerBlock }
-        let perBlock = { (s: Double) in blocks > 0 ? s / Double(blocks) : 0 }
-        var swiftPerBlock: [String: Double] = [:]
-        for mode in request.modes {
-            switch mode {
-            case .encode: swiftPerBlock[mode.rawValue] = perBlock(encodeSeconds)
-            case .decode: swiftPerBlock[mode.rawValue] = perBlock(decodeSeconds)
-            case .roundtrip: swiftPerBlock[mode.rawValue] = perBlock(encodeSeconds + decodeSeconds)
+        let cores = request.lanes.map { (lanes: $0, name: RTLDesign.coreName(lanes: $0)) }
+        func results(_ url: URL, lanes: Int) -> URL { runsFolder.appendingPathComponent("results-\(url.deletingPathExtension().lastPathComponent)-x\(lanes)-\(tag).txt") }
+        let commands = [stimulus, build.standardStimulus].flatMap { input in
+            cores.map { core in
+                (build.binary(core.name).path, ["--stimulus", input.path, "--results", results(input, lanes: core.lanes).path])
             }
         }
-        let expectedRuns = blocks * request.modes.count * request.lanes.count
-        return CSimReport(
+        let outcomes = try runProcesses(commands)
+        defer { for c in commands { try? fm.removeItem(atPath: c.1[3]) } }
+        var errors = ""
+        for (o, c) in zip(outcomes, commands) where o.status != 0 && o.status != 1 {
+            errors += "\(URL(fileURLWithPath: c.0).lastPathComponent) exited with \(o.status): \(o.stderr)"
+        }
+        func parsed(_ input: URL, _ lanes: Int) -> [CosimRunResult] {
+            (try? String(contentsOf: results(input, lanes: lanes), encoding: .utf8)).flatMap { try? CosimRunResult.parse($0) } ?? []
+        }
+
+        var report = CSimReport(
             configuration: config.name, configurationSHA256: SHA256.hex(try HLSProject.configJSON(config)),
             images: images.map(\.name), tables: request.tableSets.map(\.label), modes: request.modes.map(\.rawValue),
-            lanes: request.lanes, blocks: blocks, blockRuns: run.blockRuns, expectedBlockRuns: expectedRuns,
-            mismatchedValues: run.mismatchedValues, mismatchedBlocks: run.mismatchedBlocks, flagErrors: run.flagErrors,
-            firstMismatch: place, firstFlagError: run.firstFlagError,
-            standardVectorRuns: standard.blockRuns, standardVectorMismatches: standard.mismatchedValues + standard.flagErrors,
+            lanes: request.lanes, blocks: blocks, blockRuns: 0, expectedBlockRuns: blocks * request.modes.count * request.lanes.count,
+            mismatchedValues: 0, mismatchedRuns: 0, flagErrors: 0, firstMismatch: nil, firstFlagError: nil,
+            standardVectorRuns: 0, standardVectorMismatches: 0,
             compileSeconds: build.compileSeconds, compileCached: build.cached, compilerWarnings: build.compilerOutput,
-            csimSeconds: run.seconds, csimSecondsPerBlock: csimPerBlock, swiftSecondsPerBlock: swiftPerBlock,
-            testbenchErrors: run.errors + standard.errors,
-            passed: run.passed && standard.passed && run.blockRuns == expectedRuns && standard.blockRuns > 0)
+            csimSeconds: 0, csimSecondsPerBlock: [:], csimCyclesPerSecond: [:],
+            swiftSecondsPerBlock: Dictionary(uniqueKeysWithValues: swiftSeconds.map { ($0.key.rawValue, blocks > 0 ? $0.value / Double(blocks) : 0) }),
+            testbenchErrors: errors, passed: false)
+        var allPassed = errors.isEmpty
+        for core in cores {
+            let image = parsed(stimulus, core.lanes)
+            if image.count != labels.count {
+                report.testbenchErrors += "\(core.name) reported \(image.count) runs of \(labels.count)\n"
+                allPassed = false
+            }
+            var seconds = 0.0, cycles = 0, out = 0
+            for r in image {
+                allPassed = allPassed && r.passed
+                let blocksOut = r.outBeats * core.lanes / 64
+                report.blockRuns += blocksOut
+                out += blocksOut
+                seconds += r.seconds
+                cycles += r.cycles
+                report.mismatchedValues += r.mismatches
+                report.mismatchedRuns += r.mismatches > 0 ? 1 : 0
+                let flags = flagErrors(r)
+                report.flagErrors += flags
+                guard labels.indices.contains(r.job) else { continue }
+                let label = labels[r.job]
+                if r.mismatches > 0 && report.firstMismatch == nil {
+                    let (component, block) = label.job.locate(block: r.mismatchBlock)
+                    report.firstMismatch = .init(image: label.image, component: component, tables: label.tables,
+                                                 mode: label.job.mode.rawValue, top: core.name, block: block, index: r.mismatchIndex,
+                                                 row: r.mismatchIndex / 8, column: r.mismatchIndex % 8,
+                                                 expected: r.mismatchExpected, actual: r.mismatchActual)
+                }
+                if flags > 0 && report.firstFlagError == nil {
+                    report.firstFlagError = "\(core.name), \(label.image), \(label.tables), \(label.job.mode.rawValue): " + describe(r)
+                }
+            }
+            report.csimSeconds += seconds
+            report.csimSecondsPerBlock[core.name] = out > 0 ? seconds / Double(out) : 0
+            report.csimCyclesPerSecond[core.name] = seconds > 0 ? Double(cycles) / seconds : 0
+            let standard = parsed(build.standardStimulus, core.lanes)
+            if standard.isEmpty { allPassed = false }
+            for r in standard {
+                allPassed = allPassed && r.passed
+                report.standardVectorRuns += r.outBeats * core.lanes / 64
+                report.standardVectorMismatches += r.mismatches + flagErrors(r)
+            }
+        }
+        report.passed = allPassed && report.blockRuns == report.expectedBlockRuns && report.standardVectorRuns > 0
+        return report
+    }
+
+    /// Everything a run found wrong besides the values.
+    static func flagErrors(_ r: CosimRunResult) -> Int {
+        r.tlastErrors + r.tuserErrors + r.axiViolations + r.extraBeats + (r.framingError ? 1 : 0) + (r.timeout ? 1 : 0)
+            + (r.inBeats != r.expectedBeats || r.outBeats != r.expectedBeats ? 1 : 0)
+    }
+
+    static func describe(_ r: CosimRunResult) -> String {
+        "\(r.inBeats) of \(r.expectedBeats) beats in, \(r.outBeats) out, \(r.extraBeats) extra; tlast errors \(r.tlastErrors), "
+            + "tuser errors \(r.tuserErrors), AXI4-Stream violations \(r.axiViolations)\(r.framingError ? ", framing error" : "")"
+            + (r.timeout ? ", timeout" : "")
     }
 }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Golden
 import Hardware
+import HLSGen
 
 /// How far a co-simulation has got: blocks streamed out (over all runs) of `blocks`, and clocks.
 public struct CosimProgress: Sendable {
@@ -10,7 +11,7 @@ public struct CosimProgress: Sendable {
     public var cycles: Int
 }
 
-/// The co-simulation harness in Swift: the Verilator harness's main loop (`HarnessSource`) over a
+/// The co-simulation harness in Swift: the Verilator harness's main loop (`CosimHarness`) over a
 /// `CycleSimulator` of a hardware description with the core's ports, so a `Module` runs the same
 /// jobs with the same stalls, outputs, checks and clock counts. What the C++ does, this does, in the
 /// same order:

@@ -25,7 +25,7 @@ public struct CosimRunResult: Sendable, Codable, Hashable {
     }
 
     /// The harness gives up after this many clocks in a row with no beat in or out (`timeout`).
-    public static let quietLimit = 100_000
+    public static let quietLimit = CosimHarness.quietLimit
 
     /// Clocks from the first input beat accepted to the first output beat; nil when no beat came out.
     public var latency: Int? { firstOut >= 0 && firstIn >= 0 ? firstOut - firstIn : nil }
@@ -57,6 +57,11 @@ public struct CosimRunResult: Sendable, Codable, Hashable {
         self.cycles = cycles
         self.firstIn = firstIn; self.lastIn = lastIn; self.firstOut = firstOut; self.lastOut = lastOut
         self.seconds = seconds
+    }
+
+    /// The "run" lines of a harness's results (other lines, such as "skip", are not runs).
+    public static func parse(_ results: String) throws -> [CosimRunResult] {
+        try results.split(separator: "\n").filter { $0.hasPrefix("run ") }.map(CosimRunResult.init(line:))
     }
 
     init(line: Substring) throws {
@@ -93,12 +98,20 @@ public struct CosimRunResult: Sendable, Codable, Hashable {
     }
 }
 
-/// Runs jobs through a Verilator build: writes the stimulus, runs the harness (its progress bar on
-/// stderr when asked), and reads back one result per run, in job order then run order.
+/// Runs jobs through a harness build (Verilator's, or a C-simulation testbench): writes the stimulus,
+/// runs the harness (its progress bar on stderr when asked), and reads back one result per run, in job
+/// order then run order.
 public enum Cosimulation {
     public static func run(_ jobs: [CosimJob], on build: VerilatorBuild, scratch: URL = FileManager.default.temporaryDirectory,
                            progress: Bool = false, dump: URL? = nil, trace: URL? = nil,
                            keepStimulus: URL? = nil) throws -> [CosimRunResult] {
+        try run(jobs, binary: build.binary, lanes: build.lanes, laneBits: build.laneBits, scratch: scratch, progress: progress,
+                dump: dump, trace: trace, keepStimulus: keepStimulus)
+    }
+
+    public static func run(_ jobs: [CosimJob], binary: URL, lanes: Int, laneBits: Int,
+                           scratch: URL = FileManager.default.temporaryDirectory, progress: Bool = false, dump: URL? = nil,
+                           trace: URL? = nil, keepStimulus: URL? = nil) throws -> [CosimRunResult] {
         let fm = FileManager.default
         try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
         let tag = "fxcodec-cosim-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
@@ -108,14 +121,14 @@ public enum Cosimulation {
             if keepStimulus == nil { try? fm.removeItem(at: stimulus) }
             try? fm.removeItem(at: results)
         }
-        try StimulusFile.write(jobs, lanes: build.lanes, laneBits: build.laneBits, to: stimulus)
+        try StimulusFile.write(jobs, note: "fxcodec co-simulation", lanes: lanes, laneBits: laneBits, to: stimulus)
         var arguments = ["--stimulus", stimulus.path, "--results", results.path]
         if progress { arguments.append("--progress") }
         if let dump { arguments += ["--dump", dump.path] }
         if let trace { arguments += ["--trace", trace.path] }
 
         let process = Process()
-        process.executableURL = build.binary
+        process.executableURL = binary
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -129,8 +142,7 @@ public enum Cosimulation {
             throw VerilatorError("co-simulation harness failed (exit \(process.terminationStatus)): "
                                  + String(decoding: message, as: UTF8.self))
         }
-        let text = try String(contentsOf: results, encoding: .utf8)
-        let parsed = try text.split(separator: "\n").filter { $0.hasPrefix("run ") }.map(CosimRunResult.init(line:))
+        let parsed = try CosimRunResult.parse(try String(contentsOf: results, encoding: .utf8))
         let expected = jobs.reduce(0) { $0 + $1.runs.count }
         guard parsed.count == expected else {
             throw VerilatorError("co-simulation harness reported \(parsed.count) runs of \(expected)")

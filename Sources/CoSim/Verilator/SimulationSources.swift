@@ -3,12 +3,12 @@ import HLSGen
 /// The simulation side of `rtl-sim/`: the Verilator harness and the Icarus testbench, each with the
 /// provenance header of the design they were written beside.
 public enum SimulationSources {
-    public static let harnessFile = HarnessSource.fileName
+    public static let harnessFile = CosimHarness.verilatorFileName
     public static let icarusFile = IcarusTestbench.fileName
 
     public static func files(design: RTLDesign, command: String) throws -> [GeneratedFile] {
         let banner = try design.banner(command: command)
-        return [GeneratedFile(path: HarnessSource.fileName, text: banner + "\n" + HarnessSource.text),
+        return [GeneratedFile(path: CosimHarness.verilatorFileName, text: banner + "\n" + CosimHarness.verilator),
                 GeneratedFile(path: IcarusTestbench.fileName, text: banner + "\n" + IcarusTestbench.text)]
     }
 }

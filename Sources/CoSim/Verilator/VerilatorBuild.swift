@@ -51,7 +51,7 @@ public struct VerilatorBuild: Sendable {
     /// tests); cached like the core, in folders named after `top`.
     static func build(verilog: [GeneratedFile], top: String, lanes: Int, laneBits: Int,
                       cacheRoot: URL = defaultCacheRoot) throws -> VerilatorBuild {
-        let sources = verilog + [GeneratedFile(path: HarnessSource.fileName, text: HarnessSource.text)]
+        let sources = verilog + [GeneratedFile(path: CosimHarness.verilatorFileName, text: CosimHarness.verilator)]
         return try build(sources: sources, compiled: sources, top: top, lanes: lanes, laneBits: laneBits,
                          family: "obj_\(top)_x\(lanes)_", tracing: false, cacheRoot: cacheRoot)
     }

@@ -1,50 +1,74 @@
 import Golden
+import Hardware
 
 /// How a project is compiled for C simulation outside the vendor tools: one definition, used by the
-/// generated Makefile and by the Swift driver (CoSim) alike.
+/// generated Makefile and by the Swift driver (CoSim) alike. Every printed step function `F` has its
+/// source, its prototype and its testbench (the co-simulation harness over an HLS port adapter).
 public enum CSimToolchain {
     public static let compiler = "g++"
     /// g++ does not know `#pragma HLS` (the HLS compiler does): that one warning is off, all others on.
     public static let flags = ["-std=c++14", "-O2", "-Wall", "-Wextra", "-Wno-unknown-pragmas"]
-    /// Translation units, relative to the project folder.
-    public static let sources = ["src/fxcodec.cpp", "tb/fxcodec_tb.cpp"]
-    /// ap_types as a system include (its own warnings are not ours), then the stand-ins.
-    public static func includes(apTypes: String) -> [String] { ["-isystem", apTypes, "-I\(StandIns.directory)"] }
+    /// ap_types as a system include (its own warnings are not ours).
+    public static func includes(apTypes: String) -> [String] { ["-isystem", apTypes] }
+
+    public static func source(_ function: String) -> String { "src/\(function).cpp" }
+    public static func header(_ function: String) -> String { "src/\(function).h" }
+    public static func testbench(_ function: String) -> String { "tb/\(function)_tb.cpp" }
+    public static func binary(_ function: String) -> String { "build/\(function)_tb" }
+    /// The project's standard stimulus (every mode its functions run, any stream width).
+    public static let stimulus = "tb/stimulus.fxcs"
+
+    /// The functions of a rendered project that have a testbench, in the project's order.
+    public static func functions(_ files: [GeneratedFile]) -> [String] {
+        files.compactMap { f in
+            guard f.path.hasPrefix("tb/"), f.path.hasSuffix("_tb.cpp") else { return nil }
+            return String(f.path.dropFirst(3).dropLast(7))
+        }
+    }
 }
 
 /// Makefile, run_hls.tcl, hls_config.cfg and README.md of a project.
 struct BuildFiles {
     let spec: HLSProjectSpec
+    let rtl: RTLDesign
     let design: HLSDesign
+    let topModule: Module
+    /// The printed step functions, the synthesis top first.
+    let functions: [String]
     let json: String
     let provenance: Provenance
-    let vectors: GoldenVectorFile
 
     var clock: String {
         spec.clockNs == spec.clockNs.rounded() ? String(Int(spec.clockNs)) : String(spec.clockNs)
     }
 
+    var top: String { spec.synthesisTop.name }
+
     func makefile() -> String {
         provenance.comment("#") + """
 
         # C simulation with g++ and the ap_types headers (scripts/setup puts them in <repo>/.deps/ap_types):
-        #   make csim                      build and run the testbench on tb/vectors.bin
+        #   make csim                       build the synthesis top's testbench and run it on \(CSimToolchain.stimulus)
+        #   make csim-all                   every printed function's testbench (a tied mode runs its own jobs)
         #   make csim FXCODEC_AP_TYPES=DIR  with the headers elsewhere
         FXCODEC_AP_TYPES ?= ../.deps/ap_types
         CXX = \(CSimToolchain.compiler)
         CXXFLAGS = \(CSimToolchain.flags.joined(separator: " "))
         CPPFLAGS = \(CSimToolchain.includes(apTypes: "$(FXCODEC_AP_TYPES)").joined(separator: " "))
-        SOURCES = \(CSimToolchain.sources.joined(separator: " "))
-        HEADERS = src/fxcodec.h src/fxcodec_tables.h \(StandIns.directory)/hls_stream.h \(StandIns.directory)/ap_axi_sdata.h
+        TOP = \(top)
+        FUNCTIONS = \(functions.joined(separator: " "))
 
-        .PHONY: csim clean
+        .PHONY: csim csim-all clean
 
-        csim: build/fxcodec_tb
-        \t./build/fxcodec_tb tb/vectors.bin
+        csim: \(CSimToolchain.binary("$(TOP)"))
+        \t./\(CSimToolchain.binary("$(TOP)")) --stimulus \(CSimToolchain.stimulus)
 
-        build/fxcodec_tb: $(SOURCES) $(HEADERS)
+        csim-all: $(FUNCTIONS:%=\(CSimToolchain.binary("%")))
+        \tfor f in $(FUNCTIONS); do ./\(CSimToolchain.binary("$${f}")) --stimulus \(CSimToolchain.stimulus) || exit 1; done
+
+        \(CSimToolchain.binary("%")): \(CSimToolchain.source("%")) \(CSimToolchain.header("%")) \(CSimToolchain.testbench("%"))
         \t@mkdir -p build
-        \t$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(SOURCES) -o $@
+        \t$(CXX) $(CPPFLAGS) $(CXXFLAGS) \(CSimToolchain.source("$*")) \(CSimToolchain.testbench("$*")) -o $@
 
         clean:
         \trm -rf build
@@ -57,22 +81,25 @@ struct BuildFiles {
 
         # Vivado HLS / Vitis HLS: C simulation, synthesis, C/RTL co-simulation, IP export.
         #   vitis_hls -f run_hls.tcl [-tclargs PART CLOCK_NS]
+        # The top is one clock per call (PIPELINE II=1, ap_ctrl_none, ap_none ports); its testbench calls it
+        # once per clock from the stimulus file.
         set part \(spec.part)
         set clock_ns \(clock)
         if {[info exists argv] && [llength $argv] > 0} { set part [lindex $argv 0] }
         if {[info exists argv] && [llength $argv] > 1} { set clock_ns [lindex $argv 1] }
 
         open_project -reset fxcodec_hls
-        set_top \(spec.synthesisTop.name)
-        add_files src/fxcodec.cpp -cflags "-std=c++14"
-        add_files -tb tb/fxcodec_tb.cpp -cflags "-std=c++14"
-        add_files -tb tb/vectors.bin
+        set_top \(top)
+        set_directive_pipeline -II 1 "\(top)"
+        add_files \(CSimToolchain.source(top)) -cflags "-std=c++14"
+        add_files -tb \(CSimToolchain.testbench(top)) -cflags "-std=c++14"
+        add_files -tb \(CSimToolchain.stimulus)
         open_solution -reset solution1
         set_part $part
         create_clock -period $clock_ns -name default
-        csim_design -argv "vectors.bin"
+        csim_design -argv "--stimulus stimulus.fxcs"
         csynth_design
-        cosim_design -argv "vectors.bin"
+        cosim_design -argv "--stimulus stimulus.fxcs"
         export_design -format ip_catalog
         exit
 
@@ -89,14 +116,15 @@ struct BuildFiles {
         flow_target=vivado
         package.output.format=ip_catalog
         package.output.syn=false
-        syn.file=src/fxcodec.cpp
-        syn.file_cflags=src/fxcodec.cpp,-std=c++14
-        syn.top=\(spec.synthesisTop.name)
-        tb.file=tb/fxcodec_tb.cpp
-        tb.file=tb/vectors.bin
-        tb.file_cflags=tb/fxcodec_tb.cpp,-std=c++14
-        csim.argv=vectors.bin
-        cosim.argv=vectors.bin
+        syn.file=\(CSimToolchain.source(top))
+        syn.file_cflags=\(CSimToolchain.source(top)),-std=c++14
+        syn.top=\(top)
+        syn.directive.pipeline=\(top) II=1
+        tb.file=\(CSimToolchain.testbench(top))
+        tb.file=\(CSimToolchain.stimulus)
+        tb.file_cflags=\(CSimToolchain.testbench(top)),-std=c++14
+        csim.argv=--stimulus stimulus.fxcs
+        cosim.argv=--stimulus stimulus.fxcs
         clock=\(clock)ns
 
         """
@@ -106,45 +134,47 @@ struct BuildFiles {
         let top = spec.synthesisTop
         let c = spec.config
         let mayOverflow = design.graphs.registersThatMayOverflow
+        let cores = functions.dropFirst().map { "`\($0)`" }
         var s = "<!--\n" + provenance.comment("  ") + "-->\n\n"
         s += """
         # fxcodec HLS core: \(top.mode.rawValue), \(top.lanes == 1 ? "1 value" : "8 values (a block row)") per beat
 
-        Configuration `\(c.name)`; tables: \(spec.tableDescription). Top for synthesis: `\(top.name)`\
-        \(spec.tops.count > 1 ? " (the sources also hold \(spec.tops.filter { $0 != top }.map { "`\($0.name)`" }.joined(separator: ", ")))" : "").
+        Configuration `\(c.name)`; tables after reset: \(spec.tableDescription). Top for synthesis: `\(top.name)` \
+        (`\(CSimToolchain.source(top.name))`)\(cores.isEmpty ? "" : "; beside it the core\(cores.count > 1 ? "s" : "") with the mode at run time, \(cores.joined(separator: ", "))").
         Part `\(spec.part)`, clock \(clock) ns (parameters of `run_hls.tcl` and `hls_config.cfg`).
 
-        Every file here is printed by `fxcodec hls` from the golden model's datapath: the kernels in
-        `src/fxcodec.cpp` are its traced dataflow graphs, one C++ variable per signal, each an `ap_int` as
-        wide as the signal's exact value range, and the registers below are the only places a value is
-        narrowed. The C simulation (`make csim`, or `fxcodec csim IMAGE.png`) matches the Swift model bit for
-        bit. This folder was not synthesized here (no vendor tools on this machine): the pragmas follow the
-        vendor conventions but timing, II and resources are unverified.
+        Every function here is printed by `fxcodec hls` from the streaming core's hardware description
+        (`HLSPrinter`), the same description the Verilog in `rtl-sim/` is printed from: one static-state
+        function with `#pragma HLS PIPELINE II=1` in which **one call is one clock**. The kernels inside are
+        the golden model's traced dataflow graphs, one C++ variable per signal, each an `ap_int` as wide as the
+        signal's exact value range; the registers below are the only places a value is narrowed. The C
+        simulation (`make csim`, or `fxcodec csim IMAGE.png`) matches the golden model bit for bit and the
+        Verilator co-simulation clock for clock. This folder was not synthesized here (no vendor tools on this
+        machine): the pragmas follow the vendor conventions but timing, II and resources are unverified.
 
-        ## Interface
+        ## Interface of `\(top.name)`
 
-        | port | kind | contents |
+        All ports are `ap_none` wires sampled once per call (`ap_ctrl_none`); channels are valid/ready pairs
+        (AXI4-Stream rules: a beat moves in the clock both are 1).
+
+        | port | direction | bits |
         |---|---|---|
-        | `in` | AXI4-Stream (`axis`) | \(top.mode.takesSamples ? "samples, 8-bit unsigned" : "quantized coefficients, \(design.coefficientBits)-bit two's complement") |
-        | `out` | AXI4-Stream (`axis`) | \(top.mode.givesSamples ? "samples, 8-bit unsigned" : "quantized coefficients, \(design.coefficientBits)-bit two's complement") |
 
         """
-        for f in design.tableFields(for: top.mode) {
-            s += "| `\(f.name)[64]` | `s_axilite` array, partitioned | \(f.symbol) = \(f.meaning) (`\(f.spelling)`, \(f.range.lowerBound)...\(f.range.upperBound)) |\n"
-        }
+        for p in topModule.inputs { s += "| `\(p.name)` | in | \(p.totalWidth) |\n" }
+        for p in topModule.outputs { s += "| `\(p.name)` | out | \(p.totalWidth) |\n" }
         s += """
-        | return | `s_axilite` + `ap_ctrl_chain` | start/done; one 8x8 block per call |
 
         - A block is 64 values in raster order (row-major, "natural" order, never zigzag): \(top.lanes == 8
             ? "8 beats, beat r = row r, value k of the row in `tdata[w*k + w-1 : w*k]`"
-            : "64 beats, one value each in `tdata[w-1:0]`") (w = 8 for samples, \(design.coefficientBits) for coefficients).
-        - `tlast` is set on the last beat of every block. `tuser` (start of frame) on the first beat of a block
-          is copied to the first beat of its result; the sender sets it on the first block of a frame.
-          `tkeep`/`tstrb` are all ones; `tid`/`tdest` are 0.
-        - Coefficient inputs of a decoder must lie in the quantized register's format (the encoder's outputs do).
-        - The table is a run-time input: a driver writes the fields of each coefficient, computed as
-          `QuantizerEntry(q:reciprocalBits:)` computes them (libjpeg-turbo's `compute_reciprocal`).
-          `src/fxcodec_tables.h` holds the defaults (\(spec.tableDescription); luminance and chrominance).
+            : "64 beats, one value each in `tdata[w-1:0]`") (w = 8 for samples, \(rtl.laneBits) for coefficients,
+          two's complement).
+        - `tlast` on the last beat of every block (elsewhere, or missing, it sets the sticky `framing_error`).
+          `tuser[0]` (start of frame) and `tuser[1]` (table: 0 luminance, 1 chrominance) on a block's first beat;
+          they come out on the first beat of its result.
+        - `aresetn` low resets the control; the tables then read as the reset tables (\(spec.tableDescription)) until
+          an entry is written: `qt_we`, `qt_table`, `qt_addr` (raster index), `qt_data` = the packed
+          `QuantizerEntry` fields (\(rtl.layout.fields.map { "\($0.name) [\($0.msb):\($0.lsb)]" }.joined(separator: ", "))).
 
         ## Registers
 
@@ -170,18 +200,21 @@ struct BuildFiles {
 
         ```sh
         make csim                                # \(CSimToolchain.compiler) \(CSimToolchain.flags.joined(separator: " ")), ap_types from ../.deps/ap_types
+        make csim-all                            # every function's testbench
         make csim FXCODEC_AP_TYPES=/path/to/ap_types
-        ./build/fxcodec_tb VECTORS [--lanes 1|8] [--quiet]
+        ./\(CSimToolchain.binary(top.name)) --stimulus FILE [--results FILE] [--dump FILE] [--progress]
         ```
 
-        `csim/include` holds the project's own `hls_stream.h` and `ap_axi_sdata.h` for g++; the vendor tools use
-        theirs. The testbench returns 0 on pass and 1 on a mismatch, printing the first (top, section tag, block,
-        index, expected, actual). `tb/vectors.bin` holds \(vectors.blockCount) blocks from the golden model: sample
-        blocks (patterns that reach the transform's extremes, seeded noise), and for decoding their encoded
-        coefficients and random coefficients over the whole quantized format. Section tags: 10 x table (0 luminance,
-        1 chrominance) + kind (0 samples, 1 encoded samples, 2 random coefficients).
+        Each testbench (`tb/<function>_tb.cpp`) is the Verilator co-simulation harness (`rtl-sim/cosim_harness.cpp`)
+        over a port adapter that calls the function once per clock: it resets the core, writes the tables if a
+        job asks, streams every block with seeded random stalls on both sides, checks every output value, tlast,
+        tuser and the AXI4-Stream rules, and counts clocks. It prints one line per run (`run job=... mismatches=...
+        cycles=...`; a top with its mode tied lists other modes' jobs as `skip`) and returns 0 on pass, 1 when a
+        run fails a check. `\(CSimToolchain.stimulus)` holds the golden model's blocks for \(functions.count > 1 ? "every mode" : "\(top.mode.rawValue)"):
+        patterns that reach the transform's extremes and seeded noise through both tables, for decoding also
+        random coefficients over the whole quantized format, each at stall 0 and 0.3.
 
-        \(GoldenVectorFile.formatDescription.map { "    " + $0 }.joined(separator: "\n"))
+        \(StimulusFormat.description.map { "    " + $0 }.joined(separator: "\n"))
 
         ## Vendor flow
 

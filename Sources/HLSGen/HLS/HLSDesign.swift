@@ -1,6 +1,6 @@
 import Golden
 
-/// One top function: a mode and a stream width (1 value per beat, or a row of 8 per beat).
+/// One top function: the core with its mode tied, at a stream width (1 value per beat, or a row of 8).
 public struct HLSTop: Hashable, Sendable, CustomStringConvertible {
     public var mode: CodecMode
     public var lanes: Int
@@ -11,11 +11,12 @@ public struct HLSTop: Hashable, Sendable, CustomStringConvertible {
         self.lanes = lanes
     }
 
-    public var name: String { "fxcodec_\(mode.rawValue)_x\(lanes)" }
+    /// The function's name, the Verilog top's too.
+    public var name: String { RTLDesign.topName(mode: mode, lanes: lanes) }
     public var description: String { name }
 
-    /// Every mode at both stream widths: the set the C-simulation build compiles into one testbench.
-    public static let all: [HLSTop] = CodecMode.allCases.flatMap { m in [1, 8].map { HLSTop(mode: m, lanes: $0) } }
+    /// Both stream widths: the cores the C-simulation build prints (every mode at run time).
+    public static let allLanes = [1, 8]
 }
 
 /// How one register of the datapath is spelled in C++, chosen by its `RegisterSpec` so that the C++
@@ -75,13 +76,6 @@ public struct HLSDesign: Sendable {
         guard let f = formats[r] else { preconditionFailure("register \(r) is not in the traced kernels") }
         return f
     }
-
-    /// Bits of one coefficient lane on the streams: a whole number of bytes, at least 16, holding the
-    /// quantized register.
-    public var coefficientBits: Int { max(16, (format(.quantized).width + 7) / 8 * 8) }
-
-    /// Bytes of one coefficient in the golden-vector file.
-    public var coefficientFileBytes: Int { coefficientBits <= 16 ? 2 : 4 }
 
     /// Bits of an unsigned word holding 0...max.
     static func unsignedBits(_ r: ClosedRange<Int>) -> Int {

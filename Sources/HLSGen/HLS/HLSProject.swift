@@ -1,31 +1,33 @@
 import Foundation
 import Golden
+import Hardware
 
 /// Everything an HLS project is rendered from.
 public struct HLSProjectSpec: Sendable {
     public var config: DatapathConfig
-    /// Luminance and chrominance tables (one table serves both when only one is given): the default
-    /// tables in `src/fxcodec_tables.h` and the tables of the standard vectors.
+    /// Luminance and chrominance tables (one table serves both when only one is given): the tables the
+    /// printed core holds after reset, and those of the standard stimulus.
     public var tables: [QuantTable]
     /// How the tables were chosen, for headers: "IJG quality 75", "file q.txt (sha256 …)".
     public var tableDescription: String
-    /// The tops compiled into the sources and the testbench.
-    public var tops: [HLSTop]
-    /// The top `run_hls.tcl` and `hls_config.cfg` synthesize.
+    /// The top `run_hls.tcl` and `hls_config.cfg` synthesize: the core with its mode tied.
     public var synthesisTop: HLSTop
+    /// Lane counts of the cores with the mode at run time printed beside it (each with its testbench):
+    /// the synthesis top's by default, 1 and 8 for the C-simulation build (`--all-tops`).
+    public var coreLanes: [Int]
     public var part: String
     public var clockNs: Double
     /// The command that regenerates this project, printed in every file header.
     public var command: String
 
-    public init(config: DatapathConfig, tables: [QuantTable], tableDescription: String, tops: [HLSTop],
-                synthesisTop: HLSTop, part: String = HLSProject.defaultPart,
+    public init(config: DatapathConfig, tables: [QuantTable], tableDescription: String, synthesisTop: HLSTop,
+                coreLanes: [Int]? = nil, part: String = HLSProject.defaultPart,
                 clockNs: Double = HLSProject.defaultClockNs, command: String) {
         self.config = config
         self.tables = tables.count == 1 ? [tables[0], tables[0]] : tables
         self.tableDescription = tableDescription
-        self.tops = tops
         self.synthesisTop = synthesisTop
+        self.coreLanes = coreLanes ?? [synthesisTop.lanes]
         self.part = part
         self.clockNs = clockNs
         self.command = command
@@ -47,7 +49,7 @@ extension HLSProjectSpec {
                            allTops: Bool = false, out: String, part: String = HLSProject.defaultPart,
                            clockNs: Double = HLSProject.defaultClockNs) -> HLSProjectSpec {
         HLSProjectSpec(config: config, tables: QuantTable.ijg(quality: quality), tableDescription: "IJG quality \(quality)",
-                       tops: allTops ? HLSTop.all : [top], synthesisTop: top, part: part, clockNs: clockNs,
+                       synthesisTop: top, coreLanes: allTops ? HLSTop.allLanes : nil, part: part, clockNs: clockNs,
                        command: command(out: out, configArguments: configArguments, tableArguments: ["-q", String(quality)],
                                         top: top, part: part, clockNs: clockNs, allTops: allTops))
     }
@@ -80,34 +82,50 @@ public enum HLSProject {
 
     /// Every file of the project, in a fixed order; the same spec always gives the same bytes.
     public static func render(_ spec: HLSProjectSpec) throws -> [GeneratedFile] {
-        guard spec.tops.contains(spec.synthesisTop) else {
-            throw HLSGenError("the synthesis top \(spec.synthesisTop) is not among the rendered tops")
-        }
-        let design = try HLSDesign(spec.config)
+        let rtl = try RTLDesign(config: spec.config, tables: spec.tables, tableDescription: spec.tableDescription)
         let json = try configJSON(spec.config)
         let provenance = Provenance(command: spec.command, configName: spec.config.name, configHash: SHA256.hex(json),
                                     tables: spec.tableDescription)
-        let core = CorePrinter(design: design, tops: spec.tops, banner: provenance.comment("//"))
-        let bench = TestbenchPrinter(core: core, tops: spec.tops, banner: provenance.comment("//"))
-        let vectors = try StandardStimulus.file(design: design, tables: spec.tables, modes: spec.tops.map(\.mode),
-                                                note: provenance.lines.joined(separator: "\n"))
-        let build = BuildFiles(spec: spec, design: design, json: json, provenance: provenance, vectors: vectors)
+        let banner = provenance.comment("//")
+        let top = spec.synthesisTop
+        var functions: [(module: Module, lanes: Int, fixedMode: CodecMode?)] =
+            [(try rtl.topModule(mode: top.mode, lanes: top.lanes), top.lanes, top.mode)]
+        for lanes in spec.coreLanes { functions.append((try rtl.coreModule(lanes: lanes), lanes, nil)) }
+        let modes = spec.coreLanes.isEmpty ? [top.mode] : CodecMode.allCases
+        let stimulus = StimulusFile.bytes(try StandardStimulus.jobs(rtl: rtl, modes: modes), note: provenance.lines.joined(separator: "\n"),
+                                          lanes: nil, laneBits: rtl.laneBits)
+        let build = BuildFiles(spec: spec, rtl: rtl, design: try HLSDesign(spec.config), topModule: functions[0].module, functions: functions.map(\.module.name), json: json, provenance: provenance)
 
         func text(_ path: String, _ s: String) -> GeneratedFile { GeneratedFile(path: path, contents: Array(s.utf8)) }
-        return [
+        var files = [
             text("README.md", build.readme()),
             text(".gitignore", provenance.comment("#") + "build/\nfxcodec_hls/\n"),
             text("Makefile", build.makefile()),
             text("run_hls.tcl", build.tcl()),
             text("hls_config.cfg", build.vitisConfig()),
-            text("src/fxcodec.h", try core.header()),
-            text("src/fxcodec.cpp", try core.source()),
-            text("src/fxcodec_tables.h", core.tables(spec.tables, description: spec.tableDescription)),
-            text("tb/fxcodec_tb.cpp", bench.source()),
-            GeneratedFile(path: "tb/vectors.bin", contents: vectors.encoded()),
-            text("\(StandIns.directory)/hls_stream.h", StandIns.hlsStream(banner: provenance.comment("//"))),
-            text("\(StandIns.directory)/ap_axi_sdata.h", StandIns.axiStream(banner: provenance.comment("//"))),
         ]
+        for f in functions {
+            let name = f.module.name
+            files.append(text(CSimToolchain.header(name), banner + "\n" + header(f.module)))
+            files.append(text(CSimToolchain.source(name), banner + "\n" + HLSPrinter.text(f.module)))
+            files.append(text(CSimToolchain.testbench(name), banner + "\n"
+                + (try CosimHarness.hls(f.module, header: "../" + CSimToolchain.header(name), lanes: f.lanes,
+                                        laneBits: rtl.laneBits, fixedMode: f.fixedMode.map { Int($0.code) }))))
+        }
+        files.append(GeneratedFile(path: CSimToolchain.stimulus, contents: stimulus))
+        return files
+    }
+
+    /// The prototype of a printed step function, for its testbench and for drivers.
+    static func header(_ module: Module) -> String {
+        let guardName = module.name.uppercased() + "_H"
+        return (["#ifndef \(guardName)", "#define \(guardName)", ""] + HLSPrinter.include("ap_int.h") + [
+            "",
+            "// One call is one clock (see \(HLSPrinter.fileName(module))): inputs by value, outputs by reference.",
+            "void \(module.name)(\(HLSPrinter.parameters(module).joined(separator: ", ")));",
+            "",
+            "#endif",
+        ]).joined(separator: "\n") + "\n"
     }
 
     /// Writes the files under `folder`, creating folders; files already there are replaced only when

@@ -38,6 +38,7 @@ extension HLSDesign {
             lines.append("typedef octet<\(f.typeName)> \(f.octetName);")
         }
         for f in tableFields { lines.append("typedef \(f.spelling) \(f.typeName);  // \(f.symbol): \(f.meaning)") }
+        lines.append("// DCT constants: FIX(x) = round(x * 2^\(config.dctConstantBits)) (CONST_BITS = \(config.dctConstantBits)), x named in the constant.")
         for (symbol, value) in try KernelPrinter.constants(of: graphs.all.map { $0.graph }) {
             lines.append("static const ap_int<\(DataflowGraph.signedWidth(value...value))> \(symbol.rawValue) = \(value);")
         }

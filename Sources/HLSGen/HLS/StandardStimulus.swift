@@ -1,20 +1,13 @@
 import Foundation
 import Golden
 
-/// The vectors a generated project carries in `tb/vectors.bin` (for `make csim` and the vendor's
-/// csim/cosim): fixed patterns that drive the transforms to their extremes, seeded noise, and for
-/// decoding also random coefficients over the quantized register's whole format, which reach the
-/// wrapping and saturating registers. Deterministic: the same configuration gives the same bytes.
+/// The stimulus a generated project carries in `tb/stimulus.fxcs` (for `make csim` and the vendor's
+/// csim): fixed patterns that drive the transforms to their extremes, seeded noise, and for decoding
+/// also random coefficients over the quantized register's whole format, which reach the wrapping and
+/// saturating registers. Deterministic: the same configuration gives the same bytes.
 public enum StandardStimulus {
-    /// Tags of the sections: 10 × table index (0 luminance, 1 chrominance) + kind.
-    public enum Kind: UInt32 {
-        /// The sample blocks (encode, roundtrip).
-        case samples = 0
-        /// The sample blocks encoded by the golden model (decode).
-        case encodedSamples = 1
-        /// Random coefficients over the quantized register's format (decode).
-        case randomCoefficients = 2
-    }
+    /// The stall settings every job runs with: none, then 30 % of the clocks on each side.
+    public static let runs = [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)]
 
     /// Golden's SplitMix64, with the two draws the stimulus uses.
     struct Generator {
@@ -89,29 +82,39 @@ public enum StandardStimulus {
         return blocks.flatMap { $0.map { Int32($0) } }
     }
 
-    /// The vectors for `modes`, with the golden model's expected outputs, for each table.
-    public static func file(design: HLSDesign, tables: [QuantTable], modes: [CodecMode], note: String) throws -> GoldenVectorFile {
-        let codec = try BlockCodec(design.config)
-        var file = GoldenVectorFile(note: note, design: design)
+    /// One job per mode, on the tables the core resets to: the blocks through table 0 (luminance), then
+    /// table 1 (chrominance), each block's tuser naming its table; the golden model's outputs expected.
+    public static func jobs(rtl: RTLDesign, modes: [CodecMode]) throws -> [CosimJob] {
+        let codec = try BlockCodec(rtl.config)
         let samples = sampleBlocks()
-        let coefficientRange = design.graphs.dequantize.nodes.first { node in
+        let coefficientRange = rtl.graphs.dequantize.nodes.first { node in
             if case .input("quantized") = node.op { return true }
             return false
         }?.range ?? -1024...1023
-        for mode in CodecMode.allCases where modes.contains(mode) {
-            for (t, table) in tables.enumerated() {
-                let tag = { (kind: Kind) in UInt32(10 * t) + kind.rawValue }
+        return CodecMode.allCases.filter(modes.contains).map { mode in
+            var users: [UInt8] = [], inputs: [Int32] = [], expected: [Int32] = []
+            var parts: [(name: String, blocks: Range<Int>)] = []
+            func add(_ name: String, table t: Int, _ input: [Int32], _ output: [Int32]) {
+                let first = users.count
+                users += (0..<(input.count / 64)).map { UInt8(t << 1) | (first == 0 && $0 == 0 ? 1 : 0) }
+                inputs += input
+                expected += output
+                parts.append((name, first..<users.count))
+            }
+            for (t, table) in rtl.tables.enumerated() {
+                let encoded = codec.encode(samples: samples.map { UInt8($0) }, table: table).coefficients
+                let decode = { (c: [Int32]) in codec.decode(coefficients: c, table: table).samples.map { Int32($0) } }
                 switch mode {
-                case .encode, .roundtrip:
-                    file.sections.append(.golden(codec, mode: mode, tag: tag(.samples), table: table, input: samples))
+                case .encode: add("samples, table \(t)", table: t, samples, encoded)
+                case .roundtrip: add("samples, table \(t)", table: t, samples, decode(encoded))
                 case .decode:
-                    let encoded = codec.encode(samples: samples.map { UInt8($0) }, table: table).coefficients
-                    file.sections.append(.golden(codec, mode: .decode, tag: tag(.encodedSamples), table: table, input: encoded))
-                    file.sections.append(.golden(codec, mode: .decode, tag: tag(.randomCoefficients), table: table,
-                                                 input: coefficientBlocks(coefficientRange)))
+                    add("encoded samples, table \(t)", table: t, encoded, decode(encoded))
+                    let random = coefficientBlocks(coefficientRange)
+                    add("random coefficients, table \(t)", table: t, random, decode(random))
                 }
             }
+            return CosimJob(mode: mode, tableWords: nil, runs: runs, users: users, inputs: inputs, expected: expected,
+                            label: "standard stimulus, \(mode.rawValue)", parts: parts)
         }
-        return file
     }
 }

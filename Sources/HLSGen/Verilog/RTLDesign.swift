@@ -59,6 +59,11 @@ public struct RTLDesign: Sendable {
         return lanes == 8 ? core8 : try core.core1Module(core8: core8)
     }
 
+    /// The top for one mode and stream width: the core with the mode tied, lanes at their real widths.
+    public func topModule(mode: CodecMode, lanes: Int) throws -> Module {
+        try core.topModule(mode: mode, lanes: lanes, core: try coreModule(lanes: lanes))
+    }
+
     /// Bits of one stream lane (samples use the low 8).
     public var laneBits: Int { core.laneBits }
     /// Bits of a quantized coefficient inside its lane.

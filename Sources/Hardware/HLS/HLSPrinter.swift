@@ -207,6 +207,8 @@ private struct CPrinter {
             case .logicalRight: expression = "(\(k) < \(w)) ? \(Self.type(w))(\(value(a)) >> \(k).to_uint()) : \(Self.type(w))(0)"
             case .arithmeticRight: expression = "ap_int<\(w)>(\(value(a))) >> ((\(k) < \(w)) ? \(k).to_uint() : \(w - 1)u)"
             }
+        case .slice(let a, let high, let low) where high == low:
+            expression = "\(value(a))[\(low)]"  // a bit reference: far cheaper in C simulation than a range of one
         case .slice(let a, let high, let low): expression = "\(value(a)).range(\(high), \(low))"
         case .concat(let parts):
             var shift = w

@@ -5,8 +5,8 @@ import Golden
 import HLSGen
 import ImageIO
 
-/// `fxcodec csim`: the generated HLS C++ compiled with g++ and run on every block of an image,
-/// compared value for value with the golden model.
+/// `fxcodec csim`: the printed HLS cores compiled with g++ and driven clock by clock through every
+/// block of an image, compared value for value with the golden model.
 struct CSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "csim",
@@ -64,22 +64,22 @@ struct CSim: ParsableCommand {
         var lines = [
             "csim \(r.images.joined(separator: ", ")): configuration \(r.configuration) (sha256 \(r.configurationSHA256.prefix(16))), \(r.tables.joined(separator: ", "))",
             "  blocks: \(r.blocks) per mode; block runs: \(r.blockRuns) of \(r.expectedBlockRuns) (\(r.modes.joined(separator: "/")) x lanes \(r.lanes.map(String.init).joined(separator: "/")))",
-            "  mismatches: \(r.mismatchedValues) values in \(r.mismatchedBlocks) blocks; tuser/tlast errors: \(r.flagErrors)",
-            "  standard vectors (patterns, noise, random coefficients): \(r.standardVectorRuns) block runs, \(r.standardVectorMismatches) mismatches",
+            "  mismatches: \(r.mismatchedValues) values in \(r.mismatchedRuns) runs; tuser/tlast/handshake errors: \(r.flagErrors)",
+            "  standard stimulus (patterns, noise, random coefficients): \(r.standardVectorRuns) block runs, \(r.standardVectorMismatches) mismatches",
             "  compile: " + String(format: "%.1f s", r.compileSeconds) + (r.compileCached ? " (cached binary)" : "")
                 + (r.compilerWarnings.isEmpty ? ", no warnings" : ", g++ reported:\n" + r.compilerWarnings),
-            "  C simulation: " + String(format: "%.2f s", r.csimSeconds) + "; per block: "
-                + r.csimSecondsPerBlock.sorted { $0.key < $1.key }.map { "\($0.key) \(micro($0.value))" }.joined(separator: ", "),
-            "  Swift model (1 thread), per block: "
+            "  C simulation (clock by clock): " + String(format: "%.2f s", r.csimSeconds) + "; per block: "
+                + r.csimSecondsPerBlock.sorted { $0.key < $1.key }.map { "\($0.key) \(micro($0.value))" }.joined(separator: ", ")
+                + "; " + r.csimCyclesPerSecond.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f M cycles/s", $0.key, $0.value / 1e6) }
+                    .joined(separator: ", "),
+            "  golden model making the expected values, per block: "
                 + r.swiftSecondsPerBlock.sorted { $0.key < $1.key }.map { "\($0.key) \(micro($0.value))" }.joined(separator: ", "),
         ]
         if let m = r.firstMismatch {
             lines.append("  first mismatch: \(m.image), component \(m.component), \(m.tables), \(m.mode) (\(m.top)), block \(m.block), "
                 + "index \(m.index) (row \(m.row), column \(m.column)): expected \(m.expected), actual \(m.actual)")
         }
-        if let f = r.firstFlagError {
-            lines.append("  first flag error: \(f.top), section \(f.tag), block \(f.block), beat \(f.beat): \(f.problem)")
-        }
+        if let f = r.firstFlagError { lines.append("  first flag error: " + f) }
         if !r.testbenchErrors.isEmpty { lines.append("  testbench: " + r.testbenchErrors) }
         lines.append(r.passed ? "PASS" : "FAIL")
         return lines.joined(separator: "\n")

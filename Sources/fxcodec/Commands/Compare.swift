@@ -114,7 +114,7 @@ struct Compare: ParsableCommand {
         let reference = LibJPEG.timeKernels(blocks: max(blocks, 10_000), repeats: repeats)
         row("libjpeg-turbo islow C kernels (fdct+idct)", ns: reference.fdctNs + reference.idctNs, basis: "measured, 1 thread")
 
-        // The HLS C simulation binary (roundtrip top, 8 lanes).
+        // The HLS C simulation: the printed 8-lane core clock by clock, roundtrip jobs.
         if !skipCSim {
             note("HLS C simulation (compiles once, then cached)…")
             let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -127,7 +127,7 @@ struct Compare: ParsableCommand {
                                                apTypes: apTypes)
                 guard report.passed else { throw CommandError("C simulation disagrees with the golden model: run fxcodec csim") }
                 if let perBlock = report.csimSecondsPerBlock.values.first {
-                    row("HLS C simulation (g++ -O2, ap_int)", ns: perBlock * 1e9, basis: "measured, 1 thread")
+                    row("HLS C simulation (8-lane core clock by clock, g++ -O2, ap_int)", ns: perBlock * 1e9, basis: "measured, 1 thread")
                 }
             } catch let e as CSimError { note("C simulation left out: \(e.description)") }
         }

@@ -41,7 +41,7 @@ extension DatapathOptions {
 struct HLS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hls",
-        abstract: "Render the datapath configuration as an HLS C++ project (sources, testbench, Makefile, Tcl).")
+        abstract: "Render the streaming core as an HLS C++ project (the printed step functions, testbenches, stimulus, Makefile, Tcl).")
 
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var core: CoreOptions
@@ -49,7 +49,7 @@ struct HLS: ParsableCommand {
     @Option(help: "Output folder (created; files are replaced only when their contents change).")
     var out: String = "hls"
 
-    @Flag(name: .customLong("all-tops"), help: "Put every mode and lane count in the sources and testbench (the C-simulation build).")
+    @Flag(name: .customLong("all-tops"), help: "Print the cores with the mode at run time at 1 and 8 lanes beside the top, each with its testbench (the C-simulation build).")
     var allTops = false
 
     func run() throws {
@@ -75,7 +75,7 @@ func projectSpec(config: DatapathConfig, datapath: DatapathOptions, core: CoreOp
     }
     let (tables, description) = try datapath.quantTables(for: config, path: path)
     return HLSProjectSpec(config: config, tables: tables, tableDescription: description,
-                          tops: allTops ? HLSTop.all : [top], synthesisTop: top, part: core.part, clockNs: core.clockNs,
+                          synthesisTop: top, coreLanes: allTops ? HLSTop.allLanes : nil, part: core.part, clockNs: core.clockNs,
                           command: HLSProjectSpec.command(out: out, configArguments: configArguments,
                                                           tableArguments: ["--qtable", path], top: top, part: core.part,
                                                           clockNs: core.clockNs, allTops: allTops))
