@@ -9,7 +9,7 @@
 // The 1-lane streaming core: one value per beat (lane format, tuser and modes as fxc_core_x8), built
 // as the 8-lane core between a serial-to-row gatherer and a row-to-serial spreader, so it sustains
 // 1 value per clock. tlast on the 64th beat of every block; anywhere else sets framing_error.
-// Latency (no stalls, first input beat accepted -> first output beat valid): encode 107, decode 110, roundtrip 132.
+// Latency (no stalls, first input beat accepted -> first output beat valid): encode 110, decode 112, roundtrip 137.
 // Synchronous active-low reset aresetn; memories and registers without a reset value ignore it.
 module fxc_core_x1 (
     input  wire aclk,

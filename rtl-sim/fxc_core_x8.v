@@ -16,7 +16,7 @@
 // tuser[1]: quantization table of the block (0 luminance, 1 chrominance), on the block's first beat.
 // tlast on the last (8th) beat of every block; an input tlast anywhere else, or missing there, sets
 // framing_error (sticky until reset). Full AXI4-Stream backpressure; tready does not depend on tvalid.
-// Latency (no stalls, first input beat accepted -> first output beat valid): encode 49, decode 52, roundtrip 74.
+// Latency (no stalls, first input beat accepted -> first output beat valid): encode 52, decode 54, roundtrip 79.
 // Sections A (rows), B (columns), C (rows) joined by the transposes t1 and t2; each advances every
 // clock and ends in a buffer, and takes a beat only while that buffer has room for every beat on its
 // way, so it never holds. Tables after reset: IJG quality 75.
@@ -145,6 +145,7 @@ module fxc_core_x8 (
     reg a_valid6 = 1'h0;
     reg a_valid7 = 1'h0;
     reg a_valid8 = 1'h0;
+    reg a_valid9 = 1'h0;
     reg [1:0] a_side0 = 2'h0;
     reg [1:0] a_side1 = 2'h0;
     reg [1:0] a_side2 = 2'h0;
@@ -154,6 +155,7 @@ module fxc_core_x8 (
     reg [1:0] a_side6 = 2'h0;
     reg [1:0] a_side7 = 2'h0;
     reg [1:0] a_side8 = 2'h0;
+    reg [1:0] a_side9 = 2'h0;
     reg b_valid0 = 1'h0;
     reg b_valid1 = 1'h0;
     reg b_valid2 = 1'h0;
@@ -184,6 +186,9 @@ module fxc_core_x8 (
     reg b_valid27 = 1'h0;
     reg b_valid28 = 1'h0;
     reg b_valid29 = 1'h0;
+    reg b_valid30 = 1'h0;
+    reg b_valid31 = 1'h0;
+    reg b_valid32 = 1'h0;
     reg [4:0] b_side0 = 5'h0;
     reg [4:0] b_side1 = 5'h0;
     reg [4:0] b_side2 = 5'h0;
@@ -214,6 +219,9 @@ module fxc_core_x8 (
     reg [4:0] b_side27 = 5'h0;
     reg [4:0] b_side28 = 5'h0;
     reg [4:0] b_side29 = 5'h0;
+    reg [4:0] b_side30 = 5'h0;
+    reg [4:0] b_side31 = 5'h0;
+    reg [4:0] b_side32 = 5'h0;
     reg c_valid0 = 1'h0;
     reg c_valid1 = 1'h0;
     reg c_valid2 = 1'h0;
@@ -227,6 +235,7 @@ module fxc_core_x8 (
     reg c_valid10 = 1'h0;
     reg c_valid11 = 1'h0;
     reg c_valid12 = 1'h0;
+    reg c_valid13 = 1'h0;
     reg [4:0] c_side0 = 5'h0;
     reg [4:0] c_side1 = 5'h0;
     reg [4:0] c_side2 = 5'h0;
@@ -240,6 +249,7 @@ module fxc_core_x8 (
     reg [4:0] c_side10 = 5'h0;
     reg [4:0] c_side11 = 5'h0;
     reg [4:0] c_side12 = 5'h0;
+    reg [4:0] c_side13 = 5'h0;
     reg [3:0] a_buffer_write_at = 4'h0;
     reg [3:0] a_buffer_read_at = 4'h0;
     reg [4:0] a_buffer_count = 5'h0;
@@ -711,749 +721,764 @@ module fxc_core_x8 (
     wire [15:0] s_axis_tdata_5 = s_axis_tdata[95:80];
     wire [15:0] s_axis_tdata_6 = s_axis_tdata[111:96];
     wire [15:0] s_axis_tdata_7 = s_axis_tdata[127:112];
-    wire n150 = decoding ? a_valid0 : a_valid8;
-    wire a_out_valid = encoding ? a_valid8 : n150;
-    wire [1:0] n152 = decoding ? a_side0 : a_side8;
-    wire [1:0] n153 = encoding ? a_side8 : n152;
-    wire n154 = decoding ? b_valid15 : b_valid29;
-    wire b_out_valid = encoding ? b_valid16 : n154;
-    wire [4:0] n156 = decoding ? b_side15 : b_side29;
-    wire [4:0] n157 = encoding ? b_side16 : n156;
-    wire [1:0] n158 = n157[4:3];
-    wire n159 = decoding ? c_valid12 : c_valid12;
-    wire c_out_valid = encoding ? c_valid0 : n159;
+    wire n160 = decoding ? a_valid0 : a_valid9;
+    wire a_out_valid = encoding ? a_valid9 : n160;
+    wire [1:0] n162 = decoding ? a_side0 : a_side9;
+    wire [1:0] n163 = encoding ? a_side9 : n162;
+    wire n164 = decoding ? b_valid16 : b_valid32;
+    wire b_out_valid = encoding ? b_valid18 : n164;
+    wire [4:0] n166 = decoding ? b_side16 : b_side32;
+    wire [4:0] n167 = encoding ? b_side18 : n166;
+    wire [1:0] n168 = n167[4:3];
+    wire n169 = decoding ? c_valid13 : c_valid13;
+    wire c_out_valid = encoding ? c_valid0 : n169;
     wire a_buffer_room = a_buffer_reserved < 5'h10;
     wire b_buffer_room = b_buffer_reserved < 7'h40;
     wire c_buffer_room = c_buffer_reserved < 6'h20;
     wire accept = s_axis_tvalid & a_buffer_room;
-    wire [15:0] n224 = accept ? s_axis_tdata_0 : a_row0;
-    wire [15:0] n225 = accept ? s_axis_tdata_1 : a_row1;
-    wire [15:0] n226 = accept ? s_axis_tdata_2 : a_row2;
-    wire [15:0] n227 = accept ? s_axis_tdata_3 : a_row3;
-    wire [15:0] n228 = accept ? s_axis_tdata_4 : a_row4;
-    wire [15:0] n229 = accept ? s_axis_tdata_5 : a_row5;
-    wire [15:0] n230 = accept ? s_axis_tdata_6 : a_row6;
-    wire [15:0] n231 = accept ? s_axis_tdata_7 : a_row7;
-    wire [2:0] n233 = in_row + 3'h1;
-    wire [2:0] n234 = accept ? n233 : in_row;
-    wire n236 = in_row == 3'h7;
-    wire n237 = s_axis_tlast != n236;
-    wire n238 = accept & n237;
-    wire n239 = n238 ? 1'h1 : framing;
-    wire n242 = ~accept;
-    wire n243 = 1'h1 ? accept : a_valid0;
-    wire [1:0] n244 = 1'h1 ? s_axis_tuser : a_side0;
-    wire n246 = decoding ? 1'h0 : 1'h1;
-    wire n247 = encoding ? 1'h1 : n246;
-    wire n248 = a_valid0 & n247;
-    wire n249 = 1'h1 ? n248 : a_valid1;
-    wire [1:0] n250 = 1'h1 ? a_side0 : a_side1;
-    wire n251 = a_valid1 & n247;
-    wire n252 = 1'h1 ? n251 : a_valid2;
-    wire [1:0] n253 = 1'h1 ? a_side1 : a_side2;
-    wire n254 = a_valid2 & n247;
-    wire n255 = 1'h1 ? n254 : a_valid3;
-    wire [1:0] n256 = 1'h1 ? a_side2 : a_side3;
-    wire n257 = a_valid3 & n247;
-    wire n258 = 1'h1 ? n257 : a_valid4;
-    wire [1:0] n259 = 1'h1 ? a_side3 : a_side4;
-    wire n260 = a_valid4 & n247;
-    wire n261 = 1'h1 ? n260 : a_valid5;
-    wire [1:0] n262 = 1'h1 ? a_side4 : a_side5;
-    wire n263 = a_valid5 & n247;
-    wire n264 = 1'h1 ? n263 : a_valid6;
-    wire [1:0] n265 = 1'h1 ? a_side5 : a_side6;
-    wire n266 = a_valid6 & n247;
-    wire n267 = 1'h1 ? n266 : a_valid7;
-    wire [1:0] n268 = 1'h1 ? a_side6 : a_side7;
-    wire n269 = a_valid7 & n247;
-    wire n270 = 1'h1 ? n269 : a_valid8;
-    wire [1:0] n271 = 1'h1 ? a_side7 : a_side8;
-    wire [7:0] n273 = {a_valid7, a_valid6, a_valid5, a_valid4, a_valid3, a_valid2, a_valid1, a_valid0};
-    wire [7:0] n276 = decoding ? 8'h0 : 8'hff;
-    wire [7:0] n277 = n273 & n276;
-    wire [7:0] n278 = a_row0[7:0];
-    wire [8:0] n279 = {1'h0, n278};
-    wire [7:0] n280 = a_row1[7:0];
-    wire [8:0] n281 = {1'h0, n280};
-    wire [7:0] n282 = a_row2[7:0];
-    wire [8:0] n283 = {1'h0, n282};
-    wire [7:0] n284 = a_row3[7:0];
-    wire [8:0] n285 = {1'h0, n284};
-    wire [7:0] n286 = a_row4[7:0];
-    wire [8:0] n287 = {1'h0, n286};
-    wire [7:0] n288 = a_row5[7:0];
-    wire [8:0] n289 = {1'h0, n288};
-    wire [7:0] n290 = a_row6[7:0];
-    wire [8:0] n291 = {1'h0, n290};
-    wire [7:0] n292 = a_row7[7:0];
-    wire [8:0] n293 = {1'h0, n292};
-    wire [15:0] n302 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
-    wire [15:0] n303 = decoding ? a_row0 : n302;
-    wire [15:0] n304 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
-    wire [15:0] n305 = decoding ? a_row1 : n304;
-    wire [15:0] n306 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
-    wire [15:0] n307 = decoding ? a_row2 : n306;
-    wire [15:0] n308 = decoding ? a_row3 : fdct_row_w3;
-    wire [15:0] n309 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
-    wire [15:0] n310 = decoding ? a_row4 : n309;
-    wire [15:0] n311 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
-    wire [15:0] n312 = decoding ? a_row5 : n311;
-    wire [15:0] n313 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
-    wire [15:0] n314 = decoding ? a_row6 : n313;
-    wire [15:0] n315 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
-    wire [15:0] n316 = decoding ? a_row7 : n315;
+    wire [15:0] n234 = accept ? s_axis_tdata_0 : a_row0;
+    wire [15:0] n235 = accept ? s_axis_tdata_1 : a_row1;
+    wire [15:0] n236 = accept ? s_axis_tdata_2 : a_row2;
+    wire [15:0] n237 = accept ? s_axis_tdata_3 : a_row3;
+    wire [15:0] n238 = accept ? s_axis_tdata_4 : a_row4;
+    wire [15:0] n239 = accept ? s_axis_tdata_5 : a_row5;
+    wire [15:0] n240 = accept ? s_axis_tdata_6 : a_row6;
+    wire [15:0] n241 = accept ? s_axis_tdata_7 : a_row7;
+    wire [2:0] n243 = in_row + 3'h1;
+    wire [2:0] n244 = accept ? n243 : in_row;
+    wire n246 = in_row == 3'h7;
+    wire n247 = s_axis_tlast != n246;
+    wire n248 = accept & n247;
+    wire n249 = n248 ? 1'h1 : framing;
+    wire n252 = ~accept;
+    wire n253 = 1'h1 ? accept : a_valid0;
+    wire [1:0] n254 = 1'h1 ? s_axis_tuser : a_side0;
+    wire n256 = decoding ? 1'h0 : 1'h1;
+    wire n257 = encoding ? 1'h1 : n256;
+    wire n258 = a_valid0 & n257;
+    wire n259 = 1'h1 ? n258 : a_valid1;
+    wire [1:0] n260 = 1'h1 ? a_side0 : a_side1;
+    wire n261 = a_valid1 & n257;
+    wire n262 = 1'h1 ? n261 : a_valid2;
+    wire [1:0] n263 = 1'h1 ? a_side1 : a_side2;
+    wire n264 = a_valid2 & n257;
+    wire n265 = 1'h1 ? n264 : a_valid3;
+    wire [1:0] n266 = 1'h1 ? a_side2 : a_side3;
+    wire n267 = a_valid3 & n257;
+    wire n268 = 1'h1 ? n267 : a_valid4;
+    wire [1:0] n269 = 1'h1 ? a_side3 : a_side4;
+    wire n270 = a_valid4 & n257;
+    wire n271 = 1'h1 ? n270 : a_valid5;
+    wire [1:0] n272 = 1'h1 ? a_side4 : a_side5;
+    wire n273 = a_valid5 & n257;
+    wire n274 = 1'h1 ? n273 : a_valid6;
+    wire [1:0] n275 = 1'h1 ? a_side5 : a_side6;
+    wire n276 = a_valid6 & n257;
+    wire n277 = 1'h1 ? n276 : a_valid7;
+    wire [1:0] n278 = 1'h1 ? a_side6 : a_side7;
+    wire n279 = a_valid7 & n257;
+    wire n280 = 1'h1 ? n279 : a_valid8;
+    wire [1:0] n281 = 1'h1 ? a_side7 : a_side8;
+    wire n282 = a_valid8 & n257;
+    wire n283 = 1'h1 ? n282 : a_valid9;
+    wire [1:0] n284 = 1'h1 ? a_side8 : a_side9;
+    wire [8:0] n286 = {a_valid8, a_valid7, a_valid6, a_valid5, a_valid4, a_valid3, a_valid2, a_valid1, a_valid0};
+    wire [8:0] n289 = decoding ? 9'h0 : 9'h1ff;
+    wire [8:0] n290 = n286 & n289;
+    wire [7:0] n291 = a_row0[7:0];
+    wire [8:0] n292 = {1'h0, n291};
+    wire [7:0] n293 = a_row1[7:0];
+    wire [8:0] n294 = {1'h0, n293};
+    wire [7:0] n295 = a_row2[7:0];
+    wire [8:0] n296 = {1'h0, n295};
+    wire [7:0] n297 = a_row3[7:0];
+    wire [8:0] n298 = {1'h0, n297};
+    wire [7:0] n299 = a_row4[7:0];
+    wire [8:0] n300 = {1'h0, n299};
+    wire [7:0] n301 = a_row5[7:0];
+    wire [8:0] n302 = {1'h0, n301};
+    wire [7:0] n303 = a_row6[7:0];
+    wire [8:0] n304 = {1'h0, n303};
+    wire [7:0] n305 = a_row7[7:0];
+    wire [8:0] n306 = {1'h0, n305};
+    wire [15:0] n315 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
+    wire [15:0] n316 = decoding ? a_row0 : n315;
+    wire [15:0] n317 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
+    wire [15:0] n318 = decoding ? a_row1 : n317;
+    wire [15:0] n319 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
+    wire [15:0] n320 = decoding ? a_row2 : n319;
+    wire [15:0] n321 = decoding ? a_row3 : fdct_row_w3;
+    wire [15:0] n322 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
+    wire [15:0] n323 = decoding ? a_row4 : n322;
+    wire [15:0] n324 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
+    wire [15:0] n325 = decoding ? a_row5 : n324;
+    wire [15:0] n326 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
+    wire [15:0] n327 = decoding ? a_row6 : n326;
+    wire [15:0] n328 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
+    wire [15:0] n329 = decoding ? a_row7 : n328;
     wire b_column_writes = a_buffer_head_valid & t1_can_write;
     wire b_column_takes = t1_rd_valid & b_buffer_room;
-    wire [15:0] n327 = b_column_takes ? t1_rd_data_0 : b_column0;
-    wire [15:0] n328 = b_column_takes ? t1_rd_data_1 : b_column1;
-    wire [15:0] n329 = b_column_takes ? t1_rd_data_2 : b_column2;
-    wire [15:0] n330 = b_column_takes ? t1_rd_data_3 : b_column3;
-    wire [15:0] n331 = b_column_takes ? t1_rd_data_4 : b_column4;
-    wire [15:0] n332 = b_column_takes ? t1_rd_data_5 : b_column5;
-    wire [15:0] n333 = b_column_takes ? t1_rd_data_6 : b_column6;
-    wire [15:0] n334 = b_column_takes ? t1_rd_data_7 : b_column7;
-    wire n335 = ~b_column_takes;
-    wire [4:0] n336 = {t1_rd_tag, t1_rd_index};
-    wire n337 = 1'h1 ? b_column_takes : b_valid0;
-    wire [4:0] n338 = 1'h1 ? n336 : b_side0;
-    wire n339 = decoding ? 1'h1 : 1'h1;
-    wire n340 = encoding ? 1'h1 : n339;
-    wire n341 = b_valid0 & n340;
-    wire n342 = 1'h1 ? n341 : b_valid1;
-    wire [4:0] n343 = 1'h1 ? b_side0 : b_side1;
-    wire n344 = b_valid1 & n340;
-    wire n345 = 1'h1 ? n344 : b_valid2;
-    wire [4:0] n346 = 1'h1 ? b_side1 : b_side2;
-    wire n347 = b_valid2 & n340;
-    wire n348 = 1'h1 ? n347 : b_valid3;
-    wire [4:0] n349 = 1'h1 ? b_side2 : b_side3;
-    wire n350 = b_valid3 & n340;
-    wire n351 = 1'h1 ? n350 : b_valid4;
-    wire [4:0] n352 = 1'h1 ? b_side3 : b_side4;
-    wire n353 = b_valid4 & n340;
-    wire n354 = 1'h1 ? n353 : b_valid5;
-    wire [4:0] n355 = 1'h1 ? b_side4 : b_side5;
-    wire n356 = b_valid5 & n340;
-    wire n357 = 1'h1 ? n356 : b_valid6;
-    wire [4:0] n358 = 1'h1 ? b_side5 : b_side6;
-    wire n359 = b_valid6 & n340;
-    wire n360 = 1'h1 ? n359 : b_valid7;
-    wire [4:0] n361 = 1'h1 ? b_side6 : b_side7;
-    wire n362 = b_valid7 & n340;
-    wire n363 = 1'h1 ? n362 : b_valid8;
-    wire [4:0] n364 = 1'h1 ? b_side7 : b_side8;
-    wire n365 = b_valid8 & n340;
-    wire n366 = 1'h1 ? n365 : b_valid9;
-    wire [4:0] n367 = 1'h1 ? b_side8 : b_side9;
-    wire n368 = b_valid9 & n340;
-    wire n369 = 1'h1 ? n368 : b_valid10;
-    wire [4:0] n370 = 1'h1 ? b_side9 : b_side10;
-    wire n371 = b_valid10 & n340;
-    wire n372 = 1'h1 ? n371 : b_valid11;
-    wire [4:0] n373 = 1'h1 ? b_side10 : b_side11;
-    wire n374 = b_valid11 & n340;
-    wire n375 = 1'h1 ? n374 : b_valid12;
-    wire [4:0] n376 = 1'h1 ? b_side11 : b_side12;
-    wire n377 = b_valid12 & n340;
-    wire n378 = 1'h1 ? n377 : b_valid13;
-    wire [4:0] n379 = 1'h1 ? b_side12 : b_side13;
-    wire n380 = b_valid13 & n340;
-    wire n381 = 1'h1 ? n380 : b_valid14;
-    wire [4:0] n382 = 1'h1 ? b_side13 : b_side14;
-    wire n383 = b_valid14 & n340;
-    wire n384 = 1'h1 ? n383 : b_valid15;
-    wire [4:0] n385 = 1'h1 ? b_side14 : b_side15;
-    wire n386 = b_valid15 & n247;
-    wire n387 = 1'h1 ? n386 : b_valid16;
-    wire [4:0] n388 = 1'h1 ? b_side15 : b_side16;
-    wire n389 = encoding ? 1'h0 : n246;
-    wire n390 = b_valid16 & n389;
-    wire n391 = 1'h1 ? n390 : b_valid17;
-    wire [4:0] n392 = 1'h1 ? b_side16 : b_side17;
-    wire n393 = b_valid17 & n389;
-    wire n394 = 1'h1 ? n393 : b_valid18;
-    wire [4:0] n395 = 1'h1 ? b_side17 : b_side18;
-    wire n396 = b_valid18 & n389;
-    wire n397 = 1'h1 ? n396 : b_valid19;
-    wire [4:0] n398 = 1'h1 ? b_side18 : b_side19;
-    wire n399 = b_valid19 & n389;
-    wire n400 = 1'h1 ? n399 : b_valid20;
-    wire [4:0] n401 = 1'h1 ? b_side19 : b_side20;
-    wire n402 = b_valid20 & n389;
-    wire n403 = 1'h1 ? n402 : b_valid21;
-    wire [4:0] n404 = 1'h1 ? b_side20 : b_side21;
-    wire n405 = b_valid21 & n389;
-    wire n406 = 1'h1 ? n405 : b_valid22;
-    wire [4:0] n407 = 1'h1 ? b_side21 : b_side22;
-    wire n408 = b_valid22 & n389;
-    wire n409 = 1'h1 ? n408 : b_valid23;
-    wire [4:0] n410 = 1'h1 ? b_side22 : b_side23;
-    wire n411 = b_valid23 & n389;
-    wire n412 = 1'h1 ? n411 : b_valid24;
-    wire [4:0] n413 = 1'h1 ? b_side23 : b_side24;
-    wire n414 = b_valid24 & n389;
-    wire n415 = 1'h1 ? n414 : b_valid25;
-    wire [4:0] n416 = 1'h1 ? b_side24 : b_side25;
-    wire n417 = b_valid25 & n389;
-    wire n418 = 1'h1 ? n417 : b_valid26;
-    wire [4:0] n419 = 1'h1 ? b_side25 : b_side26;
-    wire n420 = b_valid26 & n389;
-    wire n421 = 1'h1 ? n420 : b_valid27;
-    wire [4:0] n422 = 1'h1 ? b_side26 : b_side27;
-    wire n423 = b_valid27 & n389;
-    wire n424 = 1'h1 ? n423 : b_valid28;
-    wire [4:0] n425 = 1'h1 ? b_side27 : b_side28;
-    wire n426 = b_valid28 & n389;
-    wire n427 = 1'h1 ? n426 : b_valid29;
-    wire [4:0] n428 = 1'h1 ? b_side28 : b_side29;
-    wire [3:0] n431 = a_buffer_write_at + 4'h1;
-    wire [3:0] n432 = a_out_valid ? n431 : a_buffer_write_at;
-    wire n433 = ~a_out_valid;
-    wire n434 = ~a_buffer_head_valid;
-    wire n435 = n434 | b_column_writes;
-    wire a_buffer_refill = n435 & a_buffer_stored;
-    wire n437 = n435 ? a_buffer_stored : a_buffer_head_valid;
+    wire [15:0] n340 = b_column_takes ? t1_rd_data_0 : b_column0;
+    wire [15:0] n341 = b_column_takes ? t1_rd_data_1 : b_column1;
+    wire [15:0] n342 = b_column_takes ? t1_rd_data_2 : b_column2;
+    wire [15:0] n343 = b_column_takes ? t1_rd_data_3 : b_column3;
+    wire [15:0] n344 = b_column_takes ? t1_rd_data_4 : b_column4;
+    wire [15:0] n345 = b_column_takes ? t1_rd_data_5 : b_column5;
+    wire [15:0] n346 = b_column_takes ? t1_rd_data_6 : b_column6;
+    wire [15:0] n347 = b_column_takes ? t1_rd_data_7 : b_column7;
+    wire n348 = ~b_column_takes;
+    wire [4:0] n349 = {t1_rd_tag, t1_rd_index};
+    wire n350 = 1'h1 ? b_column_takes : b_valid0;
+    wire [4:0] n351 = 1'h1 ? n349 : b_side0;
+    wire n352 = decoding ? 1'h1 : 1'h1;
+    wire n353 = encoding ? 1'h1 : n352;
+    wire n354 = b_valid0 & n353;
+    wire n355 = 1'h1 ? n354 : b_valid1;
+    wire [4:0] n356 = 1'h1 ? b_side0 : b_side1;
+    wire n357 = b_valid1 & n353;
+    wire n358 = 1'h1 ? n357 : b_valid2;
+    wire [4:0] n359 = 1'h1 ? b_side1 : b_side2;
+    wire n360 = b_valid2 & n353;
+    wire n361 = 1'h1 ? n360 : b_valid3;
+    wire [4:0] n362 = 1'h1 ? b_side2 : b_side3;
+    wire n363 = b_valid3 & n353;
+    wire n364 = 1'h1 ? n363 : b_valid4;
+    wire [4:0] n365 = 1'h1 ? b_side3 : b_side4;
+    wire n366 = b_valid4 & n353;
+    wire n367 = 1'h1 ? n366 : b_valid5;
+    wire [4:0] n368 = 1'h1 ? b_side4 : b_side5;
+    wire n369 = b_valid5 & n353;
+    wire n370 = 1'h1 ? n369 : b_valid6;
+    wire [4:0] n371 = 1'h1 ? b_side5 : b_side6;
+    wire n372 = b_valid6 & n353;
+    wire n373 = 1'h1 ? n372 : b_valid7;
+    wire [4:0] n374 = 1'h1 ? b_side6 : b_side7;
+    wire n375 = b_valid7 & n353;
+    wire n376 = 1'h1 ? n375 : b_valid8;
+    wire [4:0] n377 = 1'h1 ? b_side7 : b_side8;
+    wire n378 = b_valid8 & n353;
+    wire n379 = 1'h1 ? n378 : b_valid9;
+    wire [4:0] n380 = 1'h1 ? b_side8 : b_side9;
+    wire n381 = b_valid9 & n353;
+    wire n382 = 1'h1 ? n381 : b_valid10;
+    wire [4:0] n383 = 1'h1 ? b_side9 : b_side10;
+    wire n384 = b_valid10 & n353;
+    wire n385 = 1'h1 ? n384 : b_valid11;
+    wire [4:0] n386 = 1'h1 ? b_side10 : b_side11;
+    wire n387 = b_valid11 & n353;
+    wire n388 = 1'h1 ? n387 : b_valid12;
+    wire [4:0] n389 = 1'h1 ? b_side11 : b_side12;
+    wire n390 = b_valid12 & n353;
+    wire n391 = 1'h1 ? n390 : b_valid13;
+    wire [4:0] n392 = 1'h1 ? b_side12 : b_side13;
+    wire n393 = b_valid13 & n353;
+    wire n394 = 1'h1 ? n393 : b_valid14;
+    wire [4:0] n395 = 1'h1 ? b_side13 : b_side14;
+    wire n396 = b_valid14 & n353;
+    wire n397 = 1'h1 ? n396 : b_valid15;
+    wire [4:0] n398 = 1'h1 ? b_side14 : b_side15;
+    wire n399 = b_valid15 & n353;
+    wire n400 = 1'h1 ? n399 : b_valid16;
+    wire [4:0] n401 = 1'h1 ? b_side15 : b_side16;
+    wire n402 = b_valid16 & n257;
+    wire n403 = 1'h1 ? n402 : b_valid17;
+    wire [4:0] n404 = 1'h1 ? b_side16 : b_side17;
+    wire n405 = b_valid17 & n257;
+    wire n406 = 1'h1 ? n405 : b_valid18;
+    wire [4:0] n407 = 1'h1 ? b_side17 : b_side18;
+    wire n408 = encoding ? 1'h0 : n256;
+    wire n409 = b_valid18 & n408;
+    wire n410 = 1'h1 ? n409 : b_valid19;
+    wire [4:0] n411 = 1'h1 ? b_side18 : b_side19;
+    wire n412 = b_valid19 & n408;
+    wire n413 = 1'h1 ? n412 : b_valid20;
+    wire [4:0] n414 = 1'h1 ? b_side19 : b_side20;
+    wire n415 = b_valid20 & n408;
+    wire n416 = 1'h1 ? n415 : b_valid21;
+    wire [4:0] n417 = 1'h1 ? b_side20 : b_side21;
+    wire n418 = b_valid21 & n408;
+    wire n419 = 1'h1 ? n418 : b_valid22;
+    wire [4:0] n420 = 1'h1 ? b_side21 : b_side22;
+    wire n421 = b_valid22 & n408;
+    wire n422 = 1'h1 ? n421 : b_valid23;
+    wire [4:0] n423 = 1'h1 ? b_side22 : b_side23;
+    wire n424 = b_valid23 & n408;
+    wire n425 = 1'h1 ? n424 : b_valid24;
+    wire [4:0] n426 = 1'h1 ? b_side23 : b_side24;
+    wire n427 = b_valid24 & n408;
+    wire n428 = 1'h1 ? n427 : b_valid25;
+    wire [4:0] n429 = 1'h1 ? b_side24 : b_side25;
+    wire n430 = b_valid25 & n408;
+    wire n431 = 1'h1 ? n430 : b_valid26;
+    wire [4:0] n432 = 1'h1 ? b_side25 : b_side26;
+    wire n433 = b_valid26 & n408;
+    wire n434 = 1'h1 ? n433 : b_valid27;
+    wire [4:0] n435 = 1'h1 ? b_side26 : b_side27;
+    wire n436 = b_valid27 & n408;
+    wire n437 = 1'h1 ? n436 : b_valid28;
+    wire [4:0] n438 = 1'h1 ? b_side27 : b_side28;
+    wire n439 = b_valid28 & n408;
+    wire n440 = 1'h1 ? n439 : b_valid29;
+    wire [4:0] n441 = 1'h1 ? b_side28 : b_side29;
+    wire n442 = b_valid29 & n408;
+    wire n443 = 1'h1 ? n442 : b_valid30;
+    wire [4:0] n444 = 1'h1 ? b_side29 : b_side30;
+    wire n445 = b_valid30 & n408;
+    wire n446 = 1'h1 ? n445 : b_valid31;
+    wire [4:0] n447 = 1'h1 ? b_side30 : b_side31;
+    wire n448 = b_valid31 & n408;
+    wire n449 = 1'h1 ? n448 : b_valid32;
+    wire [4:0] n450 = 1'h1 ? b_side31 : b_side32;
+    wire [3:0] n453 = a_buffer_write_at + 4'h1;
+    wire [3:0] n454 = a_out_valid ? n453 : a_buffer_write_at;
+    wire n455 = ~a_out_valid;
+    wire n456 = ~a_buffer_head_valid;
+    wire n457 = n456 | b_column_writes;
+    wire a_buffer_refill = n457 & a_buffer_stored;
+    wire n459 = n457 ? a_buffer_stored : a_buffer_head_valid;
     wire [15:0] a_buffer_lane0_rd = a_buffer_lane0[a_buffer_read_at];
-    wire [15:0] n440 = a_buffer_refill ? a_buffer_lane0_rd : a_buffer_head0;
+    wire [15:0] n462 = a_buffer_refill ? a_buffer_lane0_rd : a_buffer_head0;
     wire [15:0] a_buffer_lane1_rd = a_buffer_lane1[a_buffer_read_at];
-    wire [15:0] n442 = a_buffer_refill ? a_buffer_lane1_rd : a_buffer_head1;
+    wire [15:0] n464 = a_buffer_refill ? a_buffer_lane1_rd : a_buffer_head1;
     wire [15:0] a_buffer_lane2_rd = a_buffer_lane2[a_buffer_read_at];
-    wire [15:0] n444 = a_buffer_refill ? a_buffer_lane2_rd : a_buffer_head2;
+    wire [15:0] n466 = a_buffer_refill ? a_buffer_lane2_rd : a_buffer_head2;
     wire [15:0] a_buffer_lane3_rd = a_buffer_lane3[a_buffer_read_at];
-    wire [15:0] n446 = a_buffer_refill ? a_buffer_lane3_rd : a_buffer_head3;
+    wire [15:0] n468 = a_buffer_refill ? a_buffer_lane3_rd : a_buffer_head3;
     wire [15:0] a_buffer_lane4_rd = a_buffer_lane4[a_buffer_read_at];
-    wire [15:0] n448 = a_buffer_refill ? a_buffer_lane4_rd : a_buffer_head4;
+    wire [15:0] n470 = a_buffer_refill ? a_buffer_lane4_rd : a_buffer_head4;
     wire [15:0] a_buffer_lane5_rd = a_buffer_lane5[a_buffer_read_at];
-    wire [15:0] n450 = a_buffer_refill ? a_buffer_lane5_rd : a_buffer_head5;
+    wire [15:0] n472 = a_buffer_refill ? a_buffer_lane5_rd : a_buffer_head5;
     wire [15:0] a_buffer_lane6_rd = a_buffer_lane6[a_buffer_read_at];
-    wire [15:0] n452 = a_buffer_refill ? a_buffer_lane6_rd : a_buffer_head6;
+    wire [15:0] n474 = a_buffer_refill ? a_buffer_lane6_rd : a_buffer_head6;
     wire [15:0] a_buffer_lane7_rd = a_buffer_lane7[a_buffer_read_at];
-    wire [15:0] n454 = a_buffer_refill ? a_buffer_lane7_rd : a_buffer_head7;
+    wire [15:0] n476 = a_buffer_refill ? a_buffer_lane7_rd : a_buffer_head7;
     wire [1:0] a_buffer_side_rd = a_buffer_side[a_buffer_read_at];
-    wire [1:0] n456 = a_buffer_refill ? a_buffer_side_rd : a_buffer_head_side;
-    wire [3:0] n457 = a_buffer_read_at + 4'h1;
-    wire [3:0] n458 = a_buffer_refill ? n457 : a_buffer_read_at;
-    wire n459 = ~a_buffer_refill;
-    wire n460 = a_out_valid & n459;
-    wire [4:0] n461 = a_buffer_count + 5'h1;
-    wire n462 = a_buffer_refill & n433;
-    wire [4:0] n463 = a_buffer_count - 5'h1;
-    wire [4:0] n464 = n462 ? n463 : a_buffer_count;
-    wire [4:0] n465 = n460 ? n461 : n464;
-    wire n467 = n465 != 5'h0;
-    wire n468 = ~b_column_writes;
-    wire n469 = accept & n468;
-    wire [4:0] n470 = a_buffer_reserved + 5'h1;
-    wire n471 = b_column_writes & n242;
-    wire [4:0] n472 = a_buffer_reserved - 5'h1;
-    wire [4:0] n473 = n471 ? n472 : a_buffer_reserved;
-    wire [4:0] n474 = n469 ? n470 : n473;
-    wire [9:0] n475 = {b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
-    wire [9:0] n478 = decoding ? 10'h0 : 10'h3ff;
-    wire [9:0] n479 = n475 & n478;
-    wire n488 = b_side8[4];
-    wire [2:0] n489 = b_side8[2:0];
-    wire [3:0] n490 = {n488, n489};
-    wire n491 = ~decoding;
-    wire n492 = n491 & b_valid9;
-    wire n493 = n491 & b_valid8;
-    wire n494 = b_side0[4];
-    wire [2:0] n495 = b_side0[2:0];
-    wire [3:0] n496 = {n494, n495};
-    wire n497 = b_side14[4];
-    wire [2:0] n498 = b_side14[2:0];
-    wire [3:0] n499 = {n497, n498};
-    wire [3:0] n500 = decoding ? n496 : n499;
-    wire n501 = ~encoding;
-    wire n502 = decoding ? b_valid1 : b_valid15;
-    wire n503 = n501 & n502;
-    wire n504 = decoding ? b_valid0 : b_valid14;
-    wire n505 = n501 & n504;
-    wire [2:0] n507 = qt_addr[5:3];
-    wire n509 = n507 == 3'h0;
-    wire n510 = qt_we & n509;
-    wire [2:0] n511 = qt_addr[2:0];
-    wire [3:0] n512 = {qt_table, n511};
-    wire [15:0] n514 = 16'h1 << n512;
-    wire [15:0] n515 = {15'h0, 1'h1};
-    wire [15:0] n516 = n515 << n512;
-    wire [15:0] n517 = ~n514;
-    wire [15:0] n518 = written0 & n517;
-    wire [15:0] n519 = n518 | n516;
-    wire [15:0] n520 = n510 ? n519 : written0;
-    wire [38:0] entry0_rd = entry0[n490];
-    wire [38:0] n527 = n493 ? entry0_rd : q_word0;
-    wire [38:0] reset_entry0_rd = reset_entry0[n490];
-    wire [38:0] n529 = n493 ? reset_entry0_rd : q_reset_word0;
-    wire [15:0] n530 = written0 >> n490;
-    wire n531 = n530[0];
-    wire n532 = n493 ? n531 : q_written0;
-    wire [38:0] n534 = q_written0 ? q_word0 : q_reset_word0;
-    wire [38:0] n535 = n492 ? n534 : q_entry0;
-    wire [38:0] entry0_rd_1 = entry0[n500];
-    wire [38:0] n542 = n505 ? entry0_rd_1 : dq_word0;
-    wire [38:0] reset_entry0_rd_1 = reset_entry0[n500];
-    wire [38:0] n544 = n505 ? reset_entry0_rd_1 : dq_reset_word0;
-    wire [15:0] n545 = written0 >> n500;
-    wire n546 = n545[0];
-    wire n547 = n505 ? n546 : dq_written0;
-    wire [38:0] n549 = dq_written0 ? dq_word0 : dq_reset_word0;
-    wire [38:0] n550 = n503 ? n549 : dq_entry0;
-    wire n553 = n507 == 3'h1;
-    wire n554 = qt_we & n553;
-    wire [15:0] n555 = written1 & n517;
-    wire [15:0] n556 = n555 | n516;
-    wire [15:0] n557 = n554 ? n556 : written1;
-    wire [38:0] entry1_rd = entry1[n490];
-    wire [38:0] n564 = n493 ? entry1_rd : q_word1;
-    wire [38:0] reset_entry1_rd = reset_entry1[n490];
-    wire [38:0] n566 = n493 ? reset_entry1_rd : q_reset_word1;
-    wire [15:0] n567 = written1 >> n490;
+    wire [1:0] n478 = a_buffer_refill ? a_buffer_side_rd : a_buffer_head_side;
+    wire [3:0] n479 = a_buffer_read_at + 4'h1;
+    wire [3:0] n480 = a_buffer_refill ? n479 : a_buffer_read_at;
+    wire n481 = ~a_buffer_refill;
+    wire n482 = a_out_valid & n481;
+    wire [4:0] n483 = a_buffer_count + 5'h1;
+    wire n484 = a_buffer_refill & n455;
+    wire [4:0] n485 = a_buffer_count - 5'h1;
+    wire [4:0] n486 = n484 ? n485 : a_buffer_count;
+    wire [4:0] n487 = n482 ? n483 : n486;
+    wire n489 = n487 != 5'h0;
+    wire n490 = ~b_column_writes;
+    wire n491 = accept & n490;
+    wire [4:0] n492 = a_buffer_reserved + 5'h1;
+    wire n493 = b_column_writes & n252;
+    wire [4:0] n494 = a_buffer_reserved - 5'h1;
+    wire [4:0] n495 = n493 ? n494 : a_buffer_reserved;
+    wire [4:0] n496 = n491 ? n492 : n495;
+    wire [10:0] n497 = {b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
+    wire [10:0] n500 = decoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n501 = n497 & n500;
+    wire n510 = b_side9[4];
+    wire [2:0] n511 = b_side9[2:0];
+    wire [3:0] n512 = {n510, n511};
+    wire n513 = ~decoding;
+    wire n514 = n513 & b_valid10;
+    wire n515 = n513 & b_valid9;
+    wire n516 = b_side0[4];
+    wire [2:0] n517 = b_side0[2:0];
+    wire [3:0] n518 = {n516, n517};
+    wire n519 = b_side16[4];
+    wire [2:0] n520 = b_side16[2:0];
+    wire [3:0] n521 = {n519, n520};
+    wire [3:0] n522 = decoding ? n518 : n521;
+    wire n523 = ~encoding;
+    wire n524 = decoding ? b_valid1 : b_valid17;
+    wire n525 = n523 & n524;
+    wire n526 = decoding ? b_valid0 : b_valid16;
+    wire n527 = n523 & n526;
+    wire [2:0] n529 = qt_addr[5:3];
+    wire n531 = n529 == 3'h0;
+    wire n532 = qt_we & n531;
+    wire [2:0] n533 = qt_addr[2:0];
+    wire [3:0] n534 = {qt_table, n533};
+    wire [15:0] n536 = 16'h1 << n534;
+    wire [15:0] n537 = {15'h0, 1'h1};
+    wire [15:0] n538 = n537 << n534;
+    wire [15:0] n539 = ~n536;
+    wire [15:0] n540 = written0 & n539;
+    wire [15:0] n541 = n540 | n538;
+    wire [15:0] n542 = n532 ? n541 : written0;
+    wire [38:0] entry0_rd = entry0[n512];
+    wire [38:0] n549 = n515 ? entry0_rd : q_word0;
+    wire [38:0] reset_entry0_rd = reset_entry0[n512];
+    wire [38:0] n551 = n515 ? reset_entry0_rd : q_reset_word0;
+    wire [15:0] n552 = written0 >> n512;
+    wire n553 = n552[0];
+    wire n554 = n515 ? n553 : q_written0;
+    wire [38:0] n556 = q_written0 ? q_word0 : q_reset_word0;
+    wire [38:0] n557 = n514 ? n556 : q_entry0;
+    wire [38:0] entry0_rd_1 = entry0[n522];
+    wire [38:0] n564 = n527 ? entry0_rd_1 : dq_word0;
+    wire [38:0] reset_entry0_rd_1 = reset_entry0[n522];
+    wire [38:0] n566 = n527 ? reset_entry0_rd_1 : dq_reset_word0;
+    wire [15:0] n567 = written0 >> n522;
     wire n568 = n567[0];
-    wire n569 = n493 ? n568 : q_written1;
-    wire [38:0] n570 = q_written1 ? q_word1 : q_reset_word1;
-    wire [38:0] n571 = n492 ? n570 : q_entry1;
-    wire [38:0] entry1_rd_1 = entry1[n500];
-    wire [38:0] n577 = n505 ? entry1_rd_1 : dq_word1;
-    wire [38:0] reset_entry1_rd_1 = reset_entry1[n500];
-    wire [38:0] n579 = n505 ? reset_entry1_rd_1 : dq_reset_word1;
-    wire [15:0] n580 = written1 >> n500;
-    wire n581 = n580[0];
-    wire n582 = n505 ? n581 : dq_written1;
-    wire [38:0] n583 = dq_written1 ? dq_word1 : dq_reset_word1;
-    wire [38:0] n584 = n503 ? n583 : dq_entry1;
-    wire n587 = n507 == 3'h2;
-    wire n588 = qt_we & n587;
-    wire [15:0] n589 = written2 & n517;
-    wire [15:0] n590 = n589 | n516;
-    wire [15:0] n591 = n588 ? n590 : written2;
-    wire [38:0] entry2_rd = entry2[n490];
-    wire [38:0] n598 = n493 ? entry2_rd : q_word2;
-    wire [38:0] reset_entry2_rd = reset_entry2[n490];
-    wire [38:0] n600 = n493 ? reset_entry2_rd : q_reset_word2;
-    wire [15:0] n601 = written2 >> n490;
-    wire n602 = n601[0];
-    wire n603 = n493 ? n602 : q_written2;
-    wire [38:0] n604 = q_written2 ? q_word2 : q_reset_word2;
-    wire [38:0] n605 = n492 ? n604 : q_entry2;
-    wire [38:0] entry2_rd_1 = entry2[n500];
-    wire [38:0] n611 = n505 ? entry2_rd_1 : dq_word2;
-    wire [38:0] reset_entry2_rd_1 = reset_entry2[n500];
-    wire [38:0] n613 = n505 ? reset_entry2_rd_1 : dq_reset_word2;
-    wire [15:0] n614 = written2 >> n500;
-    wire n615 = n614[0];
-    wire n616 = n505 ? n615 : dq_written2;
-    wire [38:0] n617 = dq_written2 ? dq_word2 : dq_reset_word2;
-    wire [38:0] n618 = n503 ? n617 : dq_entry2;
-    wire n621 = n507 == 3'h3;
-    wire n622 = qt_we & n621;
-    wire [15:0] n623 = written3 & n517;
-    wire [15:0] n624 = n623 | n516;
-    wire [15:0] n625 = n622 ? n624 : written3;
-    wire [38:0] entry3_rd = entry3[n490];
-    wire [38:0] n632 = n493 ? entry3_rd : q_word3;
-    wire [38:0] reset_entry3_rd = reset_entry3[n490];
-    wire [38:0] n634 = n493 ? reset_entry3_rd : q_reset_word3;
-    wire [15:0] n635 = written3 >> n490;
-    wire n636 = n635[0];
-    wire n637 = n493 ? n636 : q_written3;
-    wire [38:0] n638 = q_written3 ? q_word3 : q_reset_word3;
-    wire [38:0] n639 = n492 ? n638 : q_entry3;
-    wire [38:0] entry3_rd_1 = entry3[n500];
-    wire [38:0] n645 = n505 ? entry3_rd_1 : dq_word3;
-    wire [38:0] reset_entry3_rd_1 = reset_entry3[n500];
-    wire [38:0] n647 = n505 ? reset_entry3_rd_1 : dq_reset_word3;
-    wire [15:0] n648 = written3 >> n500;
-    wire n649 = n648[0];
-    wire n650 = n505 ? n649 : dq_written3;
-    wire [38:0] n651 = dq_written3 ? dq_word3 : dq_reset_word3;
-    wire [38:0] n652 = n503 ? n651 : dq_entry3;
-    wire n655 = n507 == 3'h4;
-    wire n656 = qt_we & n655;
-    wire [15:0] n657 = written4 & n517;
-    wire [15:0] n658 = n657 | n516;
-    wire [15:0] n659 = n656 ? n658 : written4;
-    wire [38:0] entry4_rd = entry4[n490];
-    wire [38:0] n666 = n493 ? entry4_rd : q_word4;
-    wire [38:0] reset_entry4_rd = reset_entry4[n490];
-    wire [38:0] n668 = n493 ? reset_entry4_rd : q_reset_word4;
-    wire [15:0] n669 = written4 >> n490;
-    wire n670 = n669[0];
-    wire n671 = n493 ? n670 : q_written4;
-    wire [38:0] n672 = q_written4 ? q_word4 : q_reset_word4;
-    wire [38:0] n673 = n492 ? n672 : q_entry4;
-    wire [38:0] entry4_rd_1 = entry4[n500];
-    wire [38:0] n679 = n505 ? entry4_rd_1 : dq_word4;
-    wire [38:0] reset_entry4_rd_1 = reset_entry4[n500];
-    wire [38:0] n681 = n505 ? reset_entry4_rd_1 : dq_reset_word4;
-    wire [15:0] n682 = written4 >> n500;
-    wire n683 = n682[0];
-    wire n684 = n505 ? n683 : dq_written4;
-    wire [38:0] n685 = dq_written4 ? dq_word4 : dq_reset_word4;
-    wire [38:0] n686 = n503 ? n685 : dq_entry4;
-    wire n689 = n507 == 3'h5;
-    wire n690 = qt_we & n689;
-    wire [15:0] n691 = written5 & n517;
-    wire [15:0] n692 = n691 | n516;
-    wire [15:0] n693 = n690 ? n692 : written5;
-    wire [38:0] entry5_rd = entry5[n490];
-    wire [38:0] n700 = n493 ? entry5_rd : q_word5;
-    wire [38:0] reset_entry5_rd = reset_entry5[n490];
-    wire [38:0] n702 = n493 ? reset_entry5_rd : q_reset_word5;
-    wire [15:0] n703 = written5 >> n490;
-    wire n704 = n703[0];
-    wire n705 = n493 ? n704 : q_written5;
-    wire [38:0] n706 = q_written5 ? q_word5 : q_reset_word5;
-    wire [38:0] n707 = n492 ? n706 : q_entry5;
-    wire [38:0] entry5_rd_1 = entry5[n500];
-    wire [38:0] n713 = n505 ? entry5_rd_1 : dq_word5;
-    wire [38:0] reset_entry5_rd_1 = reset_entry5[n500];
-    wire [38:0] n715 = n505 ? reset_entry5_rd_1 : dq_reset_word5;
-    wire [15:0] n716 = written5 >> n500;
-    wire n717 = n716[0];
-    wire n718 = n505 ? n717 : dq_written5;
-    wire [38:0] n719 = dq_written5 ? dq_word5 : dq_reset_word5;
-    wire [38:0] n720 = n503 ? n719 : dq_entry5;
-    wire n723 = n507 == 3'h6;
-    wire n724 = qt_we & n723;
-    wire [15:0] n725 = written6 & n517;
-    wire [15:0] n726 = n725 | n516;
-    wire [15:0] n727 = n724 ? n726 : written6;
-    wire [38:0] entry6_rd = entry6[n490];
-    wire [38:0] n734 = n493 ? entry6_rd : q_word6;
-    wire [38:0] reset_entry6_rd = reset_entry6[n490];
-    wire [38:0] n736 = n493 ? reset_entry6_rd : q_reset_word6;
-    wire [15:0] n737 = written6 >> n490;
-    wire n738 = n737[0];
-    wire n739 = n493 ? n738 : q_written6;
-    wire [38:0] n740 = q_written6 ? q_word6 : q_reset_word6;
-    wire [38:0] n741 = n492 ? n740 : q_entry6;
-    wire [38:0] entry6_rd_1 = entry6[n500];
-    wire [38:0] n747 = n505 ? entry6_rd_1 : dq_word6;
-    wire [38:0] reset_entry6_rd_1 = reset_entry6[n500];
-    wire [38:0] n749 = n505 ? reset_entry6_rd_1 : dq_reset_word6;
-    wire [15:0] n750 = written6 >> n500;
-    wire n751 = n750[0];
-    wire n752 = n505 ? n751 : dq_written6;
-    wire [38:0] n753 = dq_written6 ? dq_word6 : dq_reset_word6;
-    wire [38:0] n754 = n503 ? n753 : dq_entry6;
-    wire n756 = n507 == 3'h7;
-    wire n757 = qt_we & n756;
-    wire [15:0] n758 = written7 & n517;
-    wire [15:0] n759 = n758 | n516;
-    wire [15:0] n760 = n757 ? n759 : written7;
-    wire [38:0] entry7_rd = entry7[n490];
-    wire [38:0] n767 = n493 ? entry7_rd : q_word7;
-    wire [38:0] reset_entry7_rd = reset_entry7[n490];
-    wire [38:0] n769 = n493 ? reset_entry7_rd : q_reset_word7;
-    wire [15:0] n770 = written7 >> n490;
-    wire n771 = n770[0];
-    wire n772 = n493 ? n771 : q_written7;
-    wire [38:0] n773 = q_written7 ? q_word7 : q_reset_word7;
-    wire [38:0] n774 = n492 ? n773 : q_entry7;
-    wire [38:0] entry7_rd_1 = entry7[n500];
-    wire [38:0] n780 = n505 ? entry7_rd_1 : dq_word7;
-    wire [38:0] reset_entry7_rd_1 = reset_entry7[n500];
-    wire [38:0] n782 = n505 ? reset_entry7_rd_1 : dq_reset_word7;
-    wire [15:0] n783 = written7 >> n500;
-    wire n784 = n783[0];
-    wire n785 = n505 ? n784 : dq_written7;
-    wire [38:0] n786 = dq_written7 ? dq_word7 : dq_reset_word7;
-    wire [38:0] n787 = n503 ? n786 : dq_entry7;
-    wire [5:0] n788 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10};
-    wire [5:0] n791 = decoding ? 6'h0 : 6'h3f;
-    wire [5:0] n792 = n788 & n791;
-    wire [15:0] n793 = q_entry0[23:8];
-    wire [16:0] n794 = {1'h0, n793};
-    wire [9:0] n795 = q_entry0[33:24];
-    wire [10:0] n796 = {1'h0, n795};
-    wire [4:0] n797 = q_entry0[38:34];
-    wire [5:0] n798 = {1'h0, n797};
-    wire [15:0] n800 = q_entry1[23:8];
-    wire [16:0] n801 = {1'h0, n800};
-    wire [9:0] n802 = q_entry1[33:24];
-    wire [10:0] n803 = {1'h0, n802};
-    wire [4:0] n804 = q_entry1[38:34];
-    wire [5:0] n805 = {1'h0, n804};
-    wire [15:0] n807 = q_entry2[23:8];
-    wire [16:0] n808 = {1'h0, n807};
-    wire [9:0] n809 = q_entry2[33:24];
-    wire [10:0] n810 = {1'h0, n809};
-    wire [4:0] n811 = q_entry2[38:34];
-    wire [5:0] n812 = {1'h0, n811};
-    wire [15:0] n814 = q_entry3[23:8];
-    wire [16:0] n815 = {1'h0, n814};
-    wire [9:0] n816 = q_entry3[33:24];
-    wire [10:0] n817 = {1'h0, n816};
-    wire [4:0] n818 = q_entry3[38:34];
-    wire [5:0] n819 = {1'h0, n818};
-    wire [15:0] n821 = q_entry4[23:8];
-    wire [16:0] n822 = {1'h0, n821};
-    wire [9:0] n823 = q_entry4[33:24];
-    wire [10:0] n824 = {1'h0, n823};
-    wire [4:0] n825 = q_entry4[38:34];
-    wire [5:0] n826 = {1'h0, n825};
-    wire [15:0] n828 = q_entry5[23:8];
-    wire [16:0] n829 = {1'h0, n828};
-    wire [9:0] n830 = q_entry5[33:24];
-    wire [10:0] n831 = {1'h0, n830};
-    wire [4:0] n832 = q_entry5[38:34];
-    wire [5:0] n833 = {1'h0, n832};
-    wire [15:0] n835 = q_entry6[23:8];
-    wire [16:0] n836 = {1'h0, n835};
-    wire [9:0] n837 = q_entry6[33:24];
-    wire [10:0] n838 = {1'h0, n837};
-    wire [4:0] n839 = q_entry6[38:34];
-    wire [5:0] n840 = {1'h0, n839};
-    wire [15:0] n842 = q_entry7[23:8];
-    wire [16:0] n843 = {1'h0, n842};
-    wire [9:0] n844 = q_entry7[33:24];
-    wire [10:0] n845 = {1'h0, n844};
-    wire [4:0] n846 = q_entry7[38:34];
-    wire [5:0] n847 = {1'h0, n846};
-    wire [2:0] n865 = {b_valid4, b_valid3, b_valid2};
-    wire [2:0] n866 = encoding ? 3'h0 : 3'h7;
-    wire [2:0] n867 = n865 & n866;
-    wire [2:0] n868 = {b_valid18, b_valid17, b_valid16};
-    wire [2:0] n869 = n868 & n866;
-    wire [2:0] n870 = decoding ? n867 : n869;
-    wire [15:0] n871 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [15:0] n872 = decoding ? b_coefficient0_d2 : n871;
-    wire [7:0] n873 = dq_entry0[7:0];
-    wire [8:0] n874 = {1'h0, n873};
-    wire [15:0] n876 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [15:0] n877 = decoding ? b_coefficient1_d2 : n876;
-    wire [7:0] n878 = dq_entry1[7:0];
-    wire [8:0] n879 = {1'h0, n878};
-    wire [15:0] n881 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [15:0] n882 = decoding ? b_coefficient2_d2 : n881;
-    wire [7:0] n883 = dq_entry2[7:0];
-    wire [8:0] n884 = {1'h0, n883};
-    wire [15:0] n886 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [15:0] n887 = decoding ? b_coefficient3_d2 : n886;
-    wire [7:0] n888 = dq_entry3[7:0];
-    wire [8:0] n889 = {1'h0, n888};
-    wire [15:0] n891 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [15:0] n892 = decoding ? b_coefficient4_d2 : n891;
-    wire [7:0] n893 = dq_entry4[7:0];
-    wire [8:0] n894 = {1'h0, n893};
-    wire [15:0] n896 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [15:0] n897 = decoding ? b_coefficient5_d2 : n896;
-    wire [7:0] n898 = dq_entry5[7:0];
-    wire [8:0] n899 = {1'h0, n898};
-    wire [15:0] n901 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [15:0] n902 = decoding ? b_coefficient6_d2 : n901;
-    wire [7:0] n903 = dq_entry6[7:0];
-    wire [8:0] n904 = {1'h0, n903};
-    wire [15:0] n906 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [15:0] n907 = decoding ? b_coefficient7_d2 : n906;
-    wire [7:0] n908 = dq_entry7[7:0];
-    wire [8:0] n909 = {1'h0, n908};
-    wire [9:0] n911 = {b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
-    wire [9:0] n912 = encoding ? 10'h0 : 10'h3ff;
-    wire [9:0] n913 = n911 & n912;
-    wire [9:0] n914 = {b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21, b_valid20, b_valid19};
-    wire [9:0] n915 = n914 & n912;
-    wire [9:0] n916 = decoding ? n913 : n915;
-    wire [30:0] n925 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [30:0] n926 = {{1{idct_column_w0[29]}}, idct_column_w0};
-    wire [30:0] n927 = encoding ? n925 : n926;
-    wire [30:0] n928 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [30:0] n929 = encoding ? n928 : idct_column_w1;
-    wire [30:0] n930 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [30:0] n931 = encoding ? n930 : idct_column_w2;
-    wire [30:0] n932 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [30:0] n933 = {{1{idct_column_w3[29]}}, idct_column_w3};
-    wire [30:0] n934 = encoding ? n932 : n933;
-    wire [30:0] n935 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [30:0] n936 = {{1{idct_column_w4[29]}}, idct_column_w4};
-    wire [30:0] n937 = encoding ? n935 : n936;
-    wire [30:0] n938 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [30:0] n939 = encoding ? n938 : idct_column_w5;
-    wire [30:0] n940 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [30:0] n941 = encoding ? n940 : idct_column_w6;
-    wire [30:0] n942 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [30:0] n943 = {{1{idct_column_w7[29]}}, idct_column_w7};
-    wire [30:0] n944 = encoding ? n942 : n943;
+    wire n569 = n527 ? n568 : dq_written0;
+    wire [38:0] n571 = dq_written0 ? dq_word0 : dq_reset_word0;
+    wire [38:0] n572 = n525 ? n571 : dq_entry0;
+    wire n575 = n529 == 3'h1;
+    wire n576 = qt_we & n575;
+    wire [15:0] n577 = written1 & n539;
+    wire [15:0] n578 = n577 | n538;
+    wire [15:0] n579 = n576 ? n578 : written1;
+    wire [38:0] entry1_rd = entry1[n512];
+    wire [38:0] n586 = n515 ? entry1_rd : q_word1;
+    wire [38:0] reset_entry1_rd = reset_entry1[n512];
+    wire [38:0] n588 = n515 ? reset_entry1_rd : q_reset_word1;
+    wire [15:0] n589 = written1 >> n512;
+    wire n590 = n589[0];
+    wire n591 = n515 ? n590 : q_written1;
+    wire [38:0] n592 = q_written1 ? q_word1 : q_reset_word1;
+    wire [38:0] n593 = n514 ? n592 : q_entry1;
+    wire [38:0] entry1_rd_1 = entry1[n522];
+    wire [38:0] n599 = n527 ? entry1_rd_1 : dq_word1;
+    wire [38:0] reset_entry1_rd_1 = reset_entry1[n522];
+    wire [38:0] n601 = n527 ? reset_entry1_rd_1 : dq_reset_word1;
+    wire [15:0] n602 = written1 >> n522;
+    wire n603 = n602[0];
+    wire n604 = n527 ? n603 : dq_written1;
+    wire [38:0] n605 = dq_written1 ? dq_word1 : dq_reset_word1;
+    wire [38:0] n606 = n525 ? n605 : dq_entry1;
+    wire n609 = n529 == 3'h2;
+    wire n610 = qt_we & n609;
+    wire [15:0] n611 = written2 & n539;
+    wire [15:0] n612 = n611 | n538;
+    wire [15:0] n613 = n610 ? n612 : written2;
+    wire [38:0] entry2_rd = entry2[n512];
+    wire [38:0] n620 = n515 ? entry2_rd : q_word2;
+    wire [38:0] reset_entry2_rd = reset_entry2[n512];
+    wire [38:0] n622 = n515 ? reset_entry2_rd : q_reset_word2;
+    wire [15:0] n623 = written2 >> n512;
+    wire n624 = n623[0];
+    wire n625 = n515 ? n624 : q_written2;
+    wire [38:0] n626 = q_written2 ? q_word2 : q_reset_word2;
+    wire [38:0] n627 = n514 ? n626 : q_entry2;
+    wire [38:0] entry2_rd_1 = entry2[n522];
+    wire [38:0] n633 = n527 ? entry2_rd_1 : dq_word2;
+    wire [38:0] reset_entry2_rd_1 = reset_entry2[n522];
+    wire [38:0] n635 = n527 ? reset_entry2_rd_1 : dq_reset_word2;
+    wire [15:0] n636 = written2 >> n522;
+    wire n637 = n636[0];
+    wire n638 = n527 ? n637 : dq_written2;
+    wire [38:0] n639 = dq_written2 ? dq_word2 : dq_reset_word2;
+    wire [38:0] n640 = n525 ? n639 : dq_entry2;
+    wire n643 = n529 == 3'h3;
+    wire n644 = qt_we & n643;
+    wire [15:0] n645 = written3 & n539;
+    wire [15:0] n646 = n645 | n538;
+    wire [15:0] n647 = n644 ? n646 : written3;
+    wire [38:0] entry3_rd = entry3[n512];
+    wire [38:0] n654 = n515 ? entry3_rd : q_word3;
+    wire [38:0] reset_entry3_rd = reset_entry3[n512];
+    wire [38:0] n656 = n515 ? reset_entry3_rd : q_reset_word3;
+    wire [15:0] n657 = written3 >> n512;
+    wire n658 = n657[0];
+    wire n659 = n515 ? n658 : q_written3;
+    wire [38:0] n660 = q_written3 ? q_word3 : q_reset_word3;
+    wire [38:0] n661 = n514 ? n660 : q_entry3;
+    wire [38:0] entry3_rd_1 = entry3[n522];
+    wire [38:0] n667 = n527 ? entry3_rd_1 : dq_word3;
+    wire [38:0] reset_entry3_rd_1 = reset_entry3[n522];
+    wire [38:0] n669 = n527 ? reset_entry3_rd_1 : dq_reset_word3;
+    wire [15:0] n670 = written3 >> n522;
+    wire n671 = n670[0];
+    wire n672 = n527 ? n671 : dq_written3;
+    wire [38:0] n673 = dq_written3 ? dq_word3 : dq_reset_word3;
+    wire [38:0] n674 = n525 ? n673 : dq_entry3;
+    wire n677 = n529 == 3'h4;
+    wire n678 = qt_we & n677;
+    wire [15:0] n679 = written4 & n539;
+    wire [15:0] n680 = n679 | n538;
+    wire [15:0] n681 = n678 ? n680 : written4;
+    wire [38:0] entry4_rd = entry4[n512];
+    wire [38:0] n688 = n515 ? entry4_rd : q_word4;
+    wire [38:0] reset_entry4_rd = reset_entry4[n512];
+    wire [38:0] n690 = n515 ? reset_entry4_rd : q_reset_word4;
+    wire [15:0] n691 = written4 >> n512;
+    wire n692 = n691[0];
+    wire n693 = n515 ? n692 : q_written4;
+    wire [38:0] n694 = q_written4 ? q_word4 : q_reset_word4;
+    wire [38:0] n695 = n514 ? n694 : q_entry4;
+    wire [38:0] entry4_rd_1 = entry4[n522];
+    wire [38:0] n701 = n527 ? entry4_rd_1 : dq_word4;
+    wire [38:0] reset_entry4_rd_1 = reset_entry4[n522];
+    wire [38:0] n703 = n527 ? reset_entry4_rd_1 : dq_reset_word4;
+    wire [15:0] n704 = written4 >> n522;
+    wire n705 = n704[0];
+    wire n706 = n527 ? n705 : dq_written4;
+    wire [38:0] n707 = dq_written4 ? dq_word4 : dq_reset_word4;
+    wire [38:0] n708 = n525 ? n707 : dq_entry4;
+    wire n711 = n529 == 3'h5;
+    wire n712 = qt_we & n711;
+    wire [15:0] n713 = written5 & n539;
+    wire [15:0] n714 = n713 | n538;
+    wire [15:0] n715 = n712 ? n714 : written5;
+    wire [38:0] entry5_rd = entry5[n512];
+    wire [38:0] n722 = n515 ? entry5_rd : q_word5;
+    wire [38:0] reset_entry5_rd = reset_entry5[n512];
+    wire [38:0] n724 = n515 ? reset_entry5_rd : q_reset_word5;
+    wire [15:0] n725 = written5 >> n512;
+    wire n726 = n725[0];
+    wire n727 = n515 ? n726 : q_written5;
+    wire [38:0] n728 = q_written5 ? q_word5 : q_reset_word5;
+    wire [38:0] n729 = n514 ? n728 : q_entry5;
+    wire [38:0] entry5_rd_1 = entry5[n522];
+    wire [38:0] n735 = n527 ? entry5_rd_1 : dq_word5;
+    wire [38:0] reset_entry5_rd_1 = reset_entry5[n522];
+    wire [38:0] n737 = n527 ? reset_entry5_rd_1 : dq_reset_word5;
+    wire [15:0] n738 = written5 >> n522;
+    wire n739 = n738[0];
+    wire n740 = n527 ? n739 : dq_written5;
+    wire [38:0] n741 = dq_written5 ? dq_word5 : dq_reset_word5;
+    wire [38:0] n742 = n525 ? n741 : dq_entry5;
+    wire n745 = n529 == 3'h6;
+    wire n746 = qt_we & n745;
+    wire [15:0] n747 = written6 & n539;
+    wire [15:0] n748 = n747 | n538;
+    wire [15:0] n749 = n746 ? n748 : written6;
+    wire [38:0] entry6_rd = entry6[n512];
+    wire [38:0] n756 = n515 ? entry6_rd : q_word6;
+    wire [38:0] reset_entry6_rd = reset_entry6[n512];
+    wire [38:0] n758 = n515 ? reset_entry6_rd : q_reset_word6;
+    wire [15:0] n759 = written6 >> n512;
+    wire n760 = n759[0];
+    wire n761 = n515 ? n760 : q_written6;
+    wire [38:0] n762 = q_written6 ? q_word6 : q_reset_word6;
+    wire [38:0] n763 = n514 ? n762 : q_entry6;
+    wire [38:0] entry6_rd_1 = entry6[n522];
+    wire [38:0] n769 = n527 ? entry6_rd_1 : dq_word6;
+    wire [38:0] reset_entry6_rd_1 = reset_entry6[n522];
+    wire [38:0] n771 = n527 ? reset_entry6_rd_1 : dq_reset_word6;
+    wire [15:0] n772 = written6 >> n522;
+    wire n773 = n772[0];
+    wire n774 = n527 ? n773 : dq_written6;
+    wire [38:0] n775 = dq_written6 ? dq_word6 : dq_reset_word6;
+    wire [38:0] n776 = n525 ? n775 : dq_entry6;
+    wire n778 = n529 == 3'h7;
+    wire n779 = qt_we & n778;
+    wire [15:0] n780 = written7 & n539;
+    wire [15:0] n781 = n780 | n538;
+    wire [15:0] n782 = n779 ? n781 : written7;
+    wire [38:0] entry7_rd = entry7[n512];
+    wire [38:0] n789 = n515 ? entry7_rd : q_word7;
+    wire [38:0] reset_entry7_rd = reset_entry7[n512];
+    wire [38:0] n791 = n515 ? reset_entry7_rd : q_reset_word7;
+    wire [15:0] n792 = written7 >> n512;
+    wire n793 = n792[0];
+    wire n794 = n515 ? n793 : q_written7;
+    wire [38:0] n795 = q_written7 ? q_word7 : q_reset_word7;
+    wire [38:0] n796 = n514 ? n795 : q_entry7;
+    wire [38:0] entry7_rd_1 = entry7[n522];
+    wire [38:0] n802 = n527 ? entry7_rd_1 : dq_word7;
+    wire [38:0] reset_entry7_rd_1 = reset_entry7[n522];
+    wire [38:0] n804 = n527 ? reset_entry7_rd_1 : dq_reset_word7;
+    wire [15:0] n805 = written7 >> n522;
+    wire n806 = n805[0];
+    wire n807 = n527 ? n806 : dq_written7;
+    wire [38:0] n808 = dq_written7 ? dq_word7 : dq_reset_word7;
+    wire [38:0] n809 = n525 ? n808 : dq_entry7;
+    wire [6:0] n810 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
+    wire [6:0] n813 = decoding ? 7'h0 : 7'h7f;
+    wire [6:0] n814 = n810 & n813;
+    wire [15:0] n815 = q_entry0[23:8];
+    wire [16:0] n816 = {1'h0, n815};
+    wire [9:0] n817 = q_entry0[33:24];
+    wire [10:0] n818 = {1'h0, n817};
+    wire [4:0] n819 = q_entry0[38:34];
+    wire [5:0] n820 = {1'h0, n819};
+    wire [15:0] n822 = q_entry1[23:8];
+    wire [16:0] n823 = {1'h0, n822};
+    wire [9:0] n824 = q_entry1[33:24];
+    wire [10:0] n825 = {1'h0, n824};
+    wire [4:0] n826 = q_entry1[38:34];
+    wire [5:0] n827 = {1'h0, n826};
+    wire [15:0] n829 = q_entry2[23:8];
+    wire [16:0] n830 = {1'h0, n829};
+    wire [9:0] n831 = q_entry2[33:24];
+    wire [10:0] n832 = {1'h0, n831};
+    wire [4:0] n833 = q_entry2[38:34];
+    wire [5:0] n834 = {1'h0, n833};
+    wire [15:0] n836 = q_entry3[23:8];
+    wire [16:0] n837 = {1'h0, n836};
+    wire [9:0] n838 = q_entry3[33:24];
+    wire [10:0] n839 = {1'h0, n838};
+    wire [4:0] n840 = q_entry3[38:34];
+    wire [5:0] n841 = {1'h0, n840};
+    wire [15:0] n843 = q_entry4[23:8];
+    wire [16:0] n844 = {1'h0, n843};
+    wire [9:0] n845 = q_entry4[33:24];
+    wire [10:0] n846 = {1'h0, n845};
+    wire [4:0] n847 = q_entry4[38:34];
+    wire [5:0] n848 = {1'h0, n847};
+    wire [15:0] n850 = q_entry5[23:8];
+    wire [16:0] n851 = {1'h0, n850};
+    wire [9:0] n852 = q_entry5[33:24];
+    wire [10:0] n853 = {1'h0, n852};
+    wire [4:0] n854 = q_entry5[38:34];
+    wire [5:0] n855 = {1'h0, n854};
+    wire [15:0] n857 = q_entry6[23:8];
+    wire [16:0] n858 = {1'h0, n857};
+    wire [9:0] n859 = q_entry6[33:24];
+    wire [10:0] n860 = {1'h0, n859};
+    wire [4:0] n861 = q_entry6[38:34];
+    wire [5:0] n862 = {1'h0, n861};
+    wire [15:0] n864 = q_entry7[23:8];
+    wire [16:0] n865 = {1'h0, n864};
+    wire [9:0] n866 = q_entry7[33:24];
+    wire [10:0] n867 = {1'h0, n866};
+    wire [4:0] n868 = q_entry7[38:34];
+    wire [5:0] n869 = {1'h0, n868};
+    wire [2:0] n887 = {b_valid4, b_valid3, b_valid2};
+    wire [2:0] n888 = encoding ? 3'h0 : 3'h7;
+    wire [2:0] n889 = n887 & n888;
+    wire [2:0] n890 = {b_valid20, b_valid19, b_valid18};
+    wire [2:0] n891 = n890 & n888;
+    wire [2:0] n892 = decoding ? n889 : n891;
+    wire [15:0] n893 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [15:0] n894 = decoding ? b_coefficient0_d2 : n893;
+    wire [7:0] n895 = dq_entry0[7:0];
+    wire [8:0] n896 = {1'h0, n895};
+    wire [15:0] n898 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [15:0] n899 = decoding ? b_coefficient1_d2 : n898;
+    wire [7:0] n900 = dq_entry1[7:0];
+    wire [8:0] n901 = {1'h0, n900};
+    wire [15:0] n903 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [15:0] n904 = decoding ? b_coefficient2_d2 : n903;
+    wire [7:0] n905 = dq_entry2[7:0];
+    wire [8:0] n906 = {1'h0, n905};
+    wire [15:0] n908 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [15:0] n909 = decoding ? b_coefficient3_d2 : n908;
+    wire [7:0] n910 = dq_entry3[7:0];
+    wire [8:0] n911 = {1'h0, n910};
+    wire [15:0] n913 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [15:0] n914 = decoding ? b_coefficient4_d2 : n913;
+    wire [7:0] n915 = dq_entry4[7:0];
+    wire [8:0] n916 = {1'h0, n915};
+    wire [15:0] n918 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [15:0] n919 = decoding ? b_coefficient5_d2 : n918;
+    wire [7:0] n920 = dq_entry5[7:0];
+    wire [8:0] n921 = {1'h0, n920};
+    wire [15:0] n923 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [15:0] n924 = decoding ? b_coefficient6_d2 : n923;
+    wire [7:0] n925 = dq_entry6[7:0];
+    wire [8:0] n926 = {1'h0, n925};
+    wire [15:0] n928 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [15:0] n929 = decoding ? b_coefficient7_d2 : n928;
+    wire [7:0] n930 = dq_entry7[7:0];
+    wire [8:0] n931 = {1'h0, n930};
+    wire [10:0] n933 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
+    wire [10:0] n934 = encoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n935 = n933 & n934;
+    wire [10:0] n936 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
+    wire [10:0] n937 = n936 & n934;
+    wire [10:0] n938 = decoding ? n935 : n937;
+    wire [30:0] n947 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [30:0] n948 = {{1{idct_column_w0[29]}}, idct_column_w0};
+    wire [30:0] n949 = encoding ? n947 : n948;
+    wire [30:0] n950 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [30:0] n951 = encoding ? n950 : idct_column_w1;
+    wire [30:0] n952 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [30:0] n953 = encoding ? n952 : idct_column_w2;
+    wire [30:0] n954 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [30:0] n955 = {{1{idct_column_w3[29]}}, idct_column_w3};
+    wire [30:0] n956 = encoding ? n954 : n955;
+    wire [30:0] n957 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [30:0] n958 = {{1{idct_column_w4[29]}}, idct_column_w4};
+    wire [30:0] n959 = encoding ? n957 : n958;
+    wire [30:0] n960 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [30:0] n961 = encoding ? n960 : idct_column_w5;
+    wire [30:0] n962 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [30:0] n963 = encoding ? n962 : idct_column_w6;
+    wire [30:0] n964 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [30:0] n965 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [30:0] n966 = encoding ? n964 : n965;
     wire c_row_writes = b_buffer_head_valid & t2_can_write;
     wire c_row_takes = t2_rd_valid & c_buffer_room;
-    wire [30:0] n955 = c_row_takes ? t2_rd_data_0 : c_row0;
-    wire [30:0] n956 = c_row_takes ? t2_rd_data_1 : c_row1;
-    wire [30:0] n957 = c_row_takes ? t2_rd_data_2 : c_row2;
-    wire [30:0] n958 = c_row_takes ? t2_rd_data_3 : c_row3;
-    wire [30:0] n959 = c_row_takes ? t2_rd_data_4 : c_row4;
-    wire [30:0] n960 = c_row_takes ? t2_rd_data_5 : c_row5;
-    wire [30:0] n961 = c_row_takes ? t2_rd_data_6 : c_row6;
-    wire [30:0] n962 = c_row_takes ? t2_rd_data_7 : c_row7;
-    wire n963 = ~c_row_takes;
-    wire [4:0] n964 = {t2_rd_tag, t2_rd_index};
-    wire n965 = 1'h1 ? c_row_takes : c_valid0;
-    wire [4:0] n966 = 1'h1 ? n964 : c_side0;
-    wire n967 = encoding ? 1'h0 : n339;
-    wire n968 = c_valid0 & n967;
-    wire n969 = 1'h1 ? n968 : c_valid1;
-    wire [4:0] n970 = 1'h1 ? c_side0 : c_side1;
-    wire n971 = c_valid1 & n967;
-    wire n972 = 1'h1 ? n971 : c_valid2;
-    wire [4:0] n973 = 1'h1 ? c_side1 : c_side2;
-    wire n974 = c_valid2 & n967;
-    wire n975 = 1'h1 ? n974 : c_valid3;
-    wire [4:0] n976 = 1'h1 ? c_side2 : c_side3;
-    wire n977 = c_valid3 & n967;
-    wire n978 = 1'h1 ? n977 : c_valid4;
-    wire [4:0] n979 = 1'h1 ? c_side3 : c_side4;
-    wire n980 = c_valid4 & n967;
-    wire n981 = 1'h1 ? n980 : c_valid5;
-    wire [4:0] n982 = 1'h1 ? c_side4 : c_side5;
-    wire n983 = c_valid5 & n967;
-    wire n984 = 1'h1 ? n983 : c_valid6;
-    wire [4:0] n985 = 1'h1 ? c_side5 : c_side6;
-    wire n986 = c_valid6 & n967;
-    wire n987 = 1'h1 ? n986 : c_valid7;
-    wire [4:0] n988 = 1'h1 ? c_side6 : c_side7;
-    wire n989 = c_valid7 & n967;
-    wire n990 = 1'h1 ? n989 : c_valid8;
-    wire [4:0] n991 = 1'h1 ? c_side7 : c_side8;
-    wire n992 = c_valid8 & n967;
-    wire n993 = 1'h1 ? n992 : c_valid9;
-    wire [4:0] n994 = 1'h1 ? c_side8 : c_side9;
-    wire n995 = c_valid9 & n967;
-    wire n996 = 1'h1 ? n995 : c_valid10;
-    wire [4:0] n997 = 1'h1 ? c_side9 : c_side10;
-    wire n998 = c_valid10 & n967;
-    wire n999 = 1'h1 ? n998 : c_valid11;
-    wire [4:0] n1000 = 1'h1 ? c_side10 : c_side11;
-    wire n1001 = c_valid11 & n967;
-    wire n1002 = 1'h1 ? n1001 : c_valid12;
-    wire [4:0] n1003 = 1'h1 ? c_side11 : c_side12;
-    wire [5:0] n1006 = b_buffer_write_at + 6'h1;
-    wire [5:0] n1007 = b_out_valid ? n1006 : b_buffer_write_at;
-    wire n1008 = ~b_out_valid;
-    wire n1009 = ~b_buffer_head_valid;
-    wire n1010 = n1009 | c_row_writes;
-    wire b_buffer_refill = n1010 & b_buffer_stored;
-    wire n1012 = n1010 ? b_buffer_stored : b_buffer_head_valid;
+    wire [30:0] n977 = c_row_takes ? t2_rd_data_0 : c_row0;
+    wire [30:0] n978 = c_row_takes ? t2_rd_data_1 : c_row1;
+    wire [30:0] n979 = c_row_takes ? t2_rd_data_2 : c_row2;
+    wire [30:0] n980 = c_row_takes ? t2_rd_data_3 : c_row3;
+    wire [30:0] n981 = c_row_takes ? t2_rd_data_4 : c_row4;
+    wire [30:0] n982 = c_row_takes ? t2_rd_data_5 : c_row5;
+    wire [30:0] n983 = c_row_takes ? t2_rd_data_6 : c_row6;
+    wire [30:0] n984 = c_row_takes ? t2_rd_data_7 : c_row7;
+    wire n985 = ~c_row_takes;
+    wire [4:0] n986 = {t2_rd_tag, t2_rd_index};
+    wire n987 = 1'h1 ? c_row_takes : c_valid0;
+    wire [4:0] n988 = 1'h1 ? n986 : c_side0;
+    wire n989 = encoding ? 1'h0 : n352;
+    wire n990 = c_valid0 & n989;
+    wire n991 = 1'h1 ? n990 : c_valid1;
+    wire [4:0] n992 = 1'h1 ? c_side0 : c_side1;
+    wire n993 = c_valid1 & n989;
+    wire n994 = 1'h1 ? n993 : c_valid2;
+    wire [4:0] n995 = 1'h1 ? c_side1 : c_side2;
+    wire n996 = c_valid2 & n989;
+    wire n997 = 1'h1 ? n996 : c_valid3;
+    wire [4:0] n998 = 1'h1 ? c_side2 : c_side3;
+    wire n999 = c_valid3 & n989;
+    wire n1000 = 1'h1 ? n999 : c_valid4;
+    wire [4:0] n1001 = 1'h1 ? c_side3 : c_side4;
+    wire n1002 = c_valid4 & n989;
+    wire n1003 = 1'h1 ? n1002 : c_valid5;
+    wire [4:0] n1004 = 1'h1 ? c_side4 : c_side5;
+    wire n1005 = c_valid5 & n989;
+    wire n1006 = 1'h1 ? n1005 : c_valid6;
+    wire [4:0] n1007 = 1'h1 ? c_side5 : c_side6;
+    wire n1008 = c_valid6 & n989;
+    wire n1009 = 1'h1 ? n1008 : c_valid7;
+    wire [4:0] n1010 = 1'h1 ? c_side6 : c_side7;
+    wire n1011 = c_valid7 & n989;
+    wire n1012 = 1'h1 ? n1011 : c_valid8;
+    wire [4:0] n1013 = 1'h1 ? c_side7 : c_side8;
+    wire n1014 = c_valid8 & n989;
+    wire n1015 = 1'h1 ? n1014 : c_valid9;
+    wire [4:0] n1016 = 1'h1 ? c_side8 : c_side9;
+    wire n1017 = c_valid9 & n989;
+    wire n1018 = 1'h1 ? n1017 : c_valid10;
+    wire [4:0] n1019 = 1'h1 ? c_side9 : c_side10;
+    wire n1020 = c_valid10 & n989;
+    wire n1021 = 1'h1 ? n1020 : c_valid11;
+    wire [4:0] n1022 = 1'h1 ? c_side10 : c_side11;
+    wire n1023 = c_valid11 & n989;
+    wire n1024 = 1'h1 ? n1023 : c_valid12;
+    wire [4:0] n1025 = 1'h1 ? c_side11 : c_side12;
+    wire n1026 = c_valid12 & n989;
+    wire n1027 = 1'h1 ? n1026 : c_valid13;
+    wire [4:0] n1028 = 1'h1 ? c_side12 : c_side13;
+    wire [5:0] n1031 = b_buffer_write_at + 6'h1;
+    wire [5:0] n1032 = b_out_valid ? n1031 : b_buffer_write_at;
+    wire n1033 = ~b_out_valid;
+    wire n1034 = ~b_buffer_head_valid;
+    wire n1035 = n1034 | c_row_writes;
+    wire b_buffer_refill = n1035 & b_buffer_stored;
+    wire n1037 = n1035 ? b_buffer_stored : b_buffer_head_valid;
     wire [30:0] b_buffer_lane0_rd = b_buffer_lane0[b_buffer_read_at];
-    wire [30:0] n1015 = b_buffer_refill ? b_buffer_lane0_rd : b_buffer_head0;
+    wire [30:0] n1040 = b_buffer_refill ? b_buffer_lane0_rd : b_buffer_head0;
     wire [30:0] b_buffer_lane1_rd = b_buffer_lane1[b_buffer_read_at];
-    wire [30:0] n1017 = b_buffer_refill ? b_buffer_lane1_rd : b_buffer_head1;
+    wire [30:0] n1042 = b_buffer_refill ? b_buffer_lane1_rd : b_buffer_head1;
     wire [30:0] b_buffer_lane2_rd = b_buffer_lane2[b_buffer_read_at];
-    wire [30:0] n1019 = b_buffer_refill ? b_buffer_lane2_rd : b_buffer_head2;
+    wire [30:0] n1044 = b_buffer_refill ? b_buffer_lane2_rd : b_buffer_head2;
     wire [30:0] b_buffer_lane3_rd = b_buffer_lane3[b_buffer_read_at];
-    wire [30:0] n1021 = b_buffer_refill ? b_buffer_lane3_rd : b_buffer_head3;
+    wire [30:0] n1046 = b_buffer_refill ? b_buffer_lane3_rd : b_buffer_head3;
     wire [30:0] b_buffer_lane4_rd = b_buffer_lane4[b_buffer_read_at];
-    wire [30:0] n1023 = b_buffer_refill ? b_buffer_lane4_rd : b_buffer_head4;
+    wire [30:0] n1048 = b_buffer_refill ? b_buffer_lane4_rd : b_buffer_head4;
     wire [30:0] b_buffer_lane5_rd = b_buffer_lane5[b_buffer_read_at];
-    wire [30:0] n1025 = b_buffer_refill ? b_buffer_lane5_rd : b_buffer_head5;
+    wire [30:0] n1050 = b_buffer_refill ? b_buffer_lane5_rd : b_buffer_head5;
     wire [30:0] b_buffer_lane6_rd = b_buffer_lane6[b_buffer_read_at];
-    wire [30:0] n1027 = b_buffer_refill ? b_buffer_lane6_rd : b_buffer_head6;
+    wire [30:0] n1052 = b_buffer_refill ? b_buffer_lane6_rd : b_buffer_head6;
     wire [30:0] b_buffer_lane7_rd = b_buffer_lane7[b_buffer_read_at];
-    wire [30:0] n1029 = b_buffer_refill ? b_buffer_lane7_rd : b_buffer_head7;
+    wire [30:0] n1054 = b_buffer_refill ? b_buffer_lane7_rd : b_buffer_head7;
     wire [1:0] b_buffer_side_rd = b_buffer_side[b_buffer_read_at];
-    wire [1:0] n1031 = b_buffer_refill ? b_buffer_side_rd : b_buffer_head_side;
-    wire [5:0] n1032 = b_buffer_read_at + 6'h1;
-    wire [5:0] n1033 = b_buffer_refill ? n1032 : b_buffer_read_at;
-    wire n1034 = ~b_buffer_refill;
-    wire n1035 = b_out_valid & n1034;
-    wire [6:0] n1036 = b_buffer_count + 7'h1;
-    wire n1037 = b_buffer_refill & n1008;
-    wire [6:0] n1038 = b_buffer_count - 7'h1;
-    wire [6:0] n1039 = n1037 ? n1038 : b_buffer_count;
-    wire [6:0] n1040 = n1035 ? n1036 : n1039;
-    wire n1042 = n1040 != 7'h0;
-    wire n1043 = ~c_row_writes;
-    wire n1044 = b_column_takes & n1043;
-    wire [6:0] n1045 = b_buffer_reserved + 7'h1;
-    wire n1046 = c_row_writes & n335;
-    wire [6:0] n1047 = b_buffer_reserved - 7'h1;
-    wire [6:0] n1048 = n1046 ? n1047 : b_buffer_reserved;
-    wire [6:0] n1049 = n1044 ? n1045 : n1048;
-    wire [11:0] n1050 = {c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
-    wire [11:0] n1053 = encoding ? 12'h0 : 12'hfff;
-    wire [11:0] n1054 = n1050 & n1053;
-    wire [14:0] n1063 = c_row0[14:0];
-    wire [15:0] n1064 = {{1{n1063[14]}}, n1063};
-    wire [15:0] n1065 = {8'h0, idct_row_s0};
-    wire [15:0] n1066 = encoding ? n1064 : n1065;
-    wire [14:0] n1067 = c_row1[14:0];
-    wire [15:0] n1068 = {{1{n1067[14]}}, n1067};
-    wire [15:0] n1069 = {8'h0, idct_row_s1};
-    wire [15:0] n1070 = encoding ? n1068 : n1069;
-    wire [14:0] n1071 = c_row2[14:0];
-    wire [15:0] n1072 = {{1{n1071[14]}}, n1071};
-    wire [15:0] n1073 = {8'h0, idct_row_s2};
-    wire [15:0] n1074 = encoding ? n1072 : n1073;
-    wire [14:0] n1075 = c_row3[14:0];
-    wire [15:0] n1076 = {{1{n1075[14]}}, n1075};
-    wire [15:0] n1077 = {8'h0, idct_row_s3};
-    wire [15:0] n1078 = encoding ? n1076 : n1077;
-    wire [14:0] n1079 = c_row4[14:0];
-    wire [15:0] n1080 = {{1{n1079[14]}}, n1079};
-    wire [15:0] n1081 = {8'h0, idct_row_s4};
-    wire [15:0] n1082 = encoding ? n1080 : n1081;
-    wire [14:0] n1083 = c_row5[14:0];
-    wire [15:0] n1084 = {{1{n1083[14]}}, n1083};
-    wire [15:0] n1085 = {8'h0, idct_row_s5};
-    wire [15:0] n1086 = encoding ? n1084 : n1085;
-    wire [14:0] n1087 = c_row6[14:0];
+    wire [1:0] n1056 = b_buffer_refill ? b_buffer_side_rd : b_buffer_head_side;
+    wire [5:0] n1057 = b_buffer_read_at + 6'h1;
+    wire [5:0] n1058 = b_buffer_refill ? n1057 : b_buffer_read_at;
+    wire n1059 = ~b_buffer_refill;
+    wire n1060 = b_out_valid & n1059;
+    wire [6:0] n1061 = b_buffer_count + 7'h1;
+    wire n1062 = b_buffer_refill & n1033;
+    wire [6:0] n1063 = b_buffer_count - 7'h1;
+    wire [6:0] n1064 = n1062 ? n1063 : b_buffer_count;
+    wire [6:0] n1065 = n1060 ? n1061 : n1064;
+    wire n1066 = n1065 != 7'h0;
+    wire n1067 = ~c_row_writes;
+    wire n1068 = b_column_takes & n1067;
+    wire [6:0] n1069 = b_buffer_reserved + 7'h1;
+    wire n1070 = c_row_writes & n348;
+    wire [6:0] n1071 = b_buffer_reserved - 7'h1;
+    wire [6:0] n1072 = n1070 ? n1071 : b_buffer_reserved;
+    wire [6:0] n1073 = n1068 ? n1069 : n1072;
+    wire [12:0] n1074 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
+    wire [12:0] n1077 = encoding ? 13'h0 : 13'h1fff;
+    wire [12:0] n1078 = n1074 & n1077;
+    wire [14:0] n1087 = c_row0[14:0];
     wire [15:0] n1088 = {{1{n1087[14]}}, n1087};
-    wire [15:0] n1089 = {8'h0, idct_row_s6};
+    wire [15:0] n1089 = {8'h0, idct_row_s0};
     wire [15:0] n1090 = encoding ? n1088 : n1089;
-    wire [14:0] n1091 = c_row7[14:0];
+    wire [14:0] n1091 = c_row1[14:0];
     wire [15:0] n1092 = {{1{n1091[14]}}, n1091};
-    wire [15:0] n1093 = {8'h0, idct_row_s7};
+    wire [15:0] n1093 = {8'h0, idct_row_s1};
     wire [15:0] n1094 = encoding ? n1092 : n1093;
-    wire [4:0] n1095 = decoding ? c_side12 : c_side12;
-    wire [4:0] n1096 = encoding ? c_side0 : n1095;
+    wire [14:0] n1095 = c_row2[14:0];
+    wire [15:0] n1096 = {{1{n1095[14]}}, n1095};
+    wire [15:0] n1097 = {8'h0, idct_row_s2};
+    wire [15:0] n1098 = encoding ? n1096 : n1097;
+    wire [14:0] n1099 = c_row3[14:0];
+    wire [15:0] n1100 = {{1{n1099[14]}}, n1099};
+    wire [15:0] n1101 = {8'h0, idct_row_s3};
+    wire [15:0] n1102 = encoding ? n1100 : n1101;
+    wire [14:0] n1103 = c_row4[14:0];
+    wire [15:0] n1104 = {{1{n1103[14]}}, n1103};
+    wire [15:0] n1105 = {8'h0, idct_row_s4};
+    wire [15:0] n1106 = encoding ? n1104 : n1105;
+    wire [14:0] n1107 = c_row5[14:0];
+    wire [15:0] n1108 = {{1{n1107[14]}}, n1107};
+    wire [15:0] n1109 = {8'h0, idct_row_s5};
+    wire [15:0] n1110 = encoding ? n1108 : n1109;
+    wire [14:0] n1111 = c_row6[14:0];
+    wire [15:0] n1112 = {{1{n1111[14]}}, n1111};
+    wire [15:0] n1113 = {8'h0, idct_row_s6};
+    wire [15:0] n1114 = encoding ? n1112 : n1113;
+    wire [14:0] n1115 = c_row7[14:0];
+    wire [15:0] n1116 = {{1{n1115[14]}}, n1115};
+    wire [15:0] n1117 = {8'h0, idct_row_s7};
+    wire [15:0] n1118 = encoding ? n1116 : n1117;
+    wire [4:0] n1119 = decoding ? c_side13 : c_side13;
+    wire [4:0] n1120 = encoding ? c_side0 : n1119;
     wire leaves = c_buffer_head_valid & m_axis_tready;
-    wire [4:0] n1098 = c_buffer_write_at + 5'h1;
-    wire [4:0] n1099 = c_out_valid ? n1098 : c_buffer_write_at;
-    wire n1100 = ~c_out_valid;
-    wire n1101 = ~c_buffer_head_valid;
-    wire n1102 = n1101 | leaves;
-    wire c_buffer_refill = n1102 & c_buffer_stored;
-    wire n1104 = n1102 ? c_buffer_stored : c_buffer_head_valid;
+    wire [4:0] n1122 = c_buffer_write_at + 5'h1;
+    wire [4:0] n1123 = c_out_valid ? n1122 : c_buffer_write_at;
+    wire n1124 = ~c_out_valid;
+    wire n1125 = ~c_buffer_head_valid;
+    wire n1126 = n1125 | leaves;
+    wire c_buffer_refill = n1126 & c_buffer_stored;
+    wire n1128 = n1126 ? c_buffer_stored : c_buffer_head_valid;
     wire [15:0] c_buffer_lane0_rd = c_buffer_lane0[c_buffer_read_at];
-    wire [15:0] n1107 = c_buffer_refill ? c_buffer_lane0_rd : c_buffer_head0;
+    wire [15:0] n1131 = c_buffer_refill ? c_buffer_lane0_rd : c_buffer_head0;
     wire [15:0] c_buffer_lane1_rd = c_buffer_lane1[c_buffer_read_at];
-    wire [15:0] n1109 = c_buffer_refill ? c_buffer_lane1_rd : c_buffer_head1;
+    wire [15:0] n1133 = c_buffer_refill ? c_buffer_lane1_rd : c_buffer_head1;
     wire [15:0] c_buffer_lane2_rd = c_buffer_lane2[c_buffer_read_at];
-    wire [15:0] n1111 = c_buffer_refill ? c_buffer_lane2_rd : c_buffer_head2;
+    wire [15:0] n1135 = c_buffer_refill ? c_buffer_lane2_rd : c_buffer_head2;
     wire [15:0] c_buffer_lane3_rd = c_buffer_lane3[c_buffer_read_at];
-    wire [15:0] n1113 = c_buffer_refill ? c_buffer_lane3_rd : c_buffer_head3;
+    wire [15:0] n1137 = c_buffer_refill ? c_buffer_lane3_rd : c_buffer_head3;
     wire [15:0] c_buffer_lane4_rd = c_buffer_lane4[c_buffer_read_at];
-    wire [15:0] n1115 = c_buffer_refill ? c_buffer_lane4_rd : c_buffer_head4;
+    wire [15:0] n1139 = c_buffer_refill ? c_buffer_lane4_rd : c_buffer_head4;
     wire [15:0] c_buffer_lane5_rd = c_buffer_lane5[c_buffer_read_at];
-    wire [15:0] n1117 = c_buffer_refill ? c_buffer_lane5_rd : c_buffer_head5;
+    wire [15:0] n1141 = c_buffer_refill ? c_buffer_lane5_rd : c_buffer_head5;
     wire [15:0] c_buffer_lane6_rd = c_buffer_lane6[c_buffer_read_at];
-    wire [15:0] n1119 = c_buffer_refill ? c_buffer_lane6_rd : c_buffer_head6;
+    wire [15:0] n1143 = c_buffer_refill ? c_buffer_lane6_rd : c_buffer_head6;
     wire [15:0] c_buffer_lane7_rd = c_buffer_lane7[c_buffer_read_at];
-    wire [15:0] n1121 = c_buffer_refill ? c_buffer_lane7_rd : c_buffer_head7;
+    wire [15:0] n1145 = c_buffer_refill ? c_buffer_lane7_rd : c_buffer_head7;
     wire [4:0] c_buffer_side_rd = c_buffer_side[c_buffer_read_at];
-    wire [4:0] n1123 = c_buffer_refill ? c_buffer_side_rd : c_buffer_head_side;
-    wire [4:0] n1124 = c_buffer_read_at + 5'h1;
-    wire [4:0] n1125 = c_buffer_refill ? n1124 : c_buffer_read_at;
-    wire n1126 = ~c_buffer_refill;
-    wire n1127 = c_out_valid & n1126;
-    wire [5:0] n1128 = c_buffer_count + 6'h1;
-    wire n1129 = c_buffer_refill & n1100;
-    wire [5:0] n1130 = c_buffer_count - 6'h1;
-    wire [5:0] n1131 = n1129 ? n1130 : c_buffer_count;
-    wire [5:0] n1132 = n1127 ? n1128 : n1131;
-    wire n1133 = n1132 != 6'h0;
-    wire n1134 = ~leaves;
-    wire n1135 = c_row_takes & n1134;
-    wire [5:0] n1136 = c_buffer_reserved + 6'h1;
-    wire n1137 = leaves & n963;
-    wire [5:0] n1138 = c_buffer_reserved - 6'h1;
-    wire [5:0] n1139 = n1137 ? n1138 : c_buffer_reserved;
-    wire [5:0] n1140 = n1135 ? n1136 : n1139;
-    wire [2:0] n1141 = c_buffer_head_side[2:0];
-    wire n1142 = n1141 == 3'h7;
-    wire n1143 = n1141 == 3'h0;
-    wire [1:0] n1144 = c_buffer_head_side[4:3];
-    wire [1:0] n1145 = n1143 ? n1144 : 2'h0;
+    wire [4:0] n1147 = c_buffer_refill ? c_buffer_side_rd : c_buffer_head_side;
+    wire [4:0] n1148 = c_buffer_read_at + 5'h1;
+    wire [4:0] n1149 = c_buffer_refill ? n1148 : c_buffer_read_at;
+    wire n1150 = ~c_buffer_refill;
+    wire n1151 = c_out_valid & n1150;
+    wire [5:0] n1152 = c_buffer_count + 6'h1;
+    wire n1153 = c_buffer_refill & n1124;
+    wire [5:0] n1154 = c_buffer_count - 6'h1;
+    wire [5:0] n1155 = n1153 ? n1154 : c_buffer_count;
+    wire [5:0] n1156 = n1151 ? n1152 : n1155;
+    wire n1158 = n1156 != 6'h0;
+    wire n1159 = ~leaves;
+    wire n1160 = c_row_takes & n1159;
+    wire [5:0] n1161 = c_buffer_reserved + 6'h1;
+    wire n1162 = leaves & n985;
+    wire [5:0] n1163 = c_buffer_reserved - 6'h1;
+    wire [5:0] n1164 = n1162 ? n1163 : c_buffer_reserved;
+    wire [5:0] n1165 = n1160 ? n1161 : n1164;
+    wire [2:0] n1166 = c_buffer_head_side[2:0];
+    wire n1167 = n1166 == 3'h7;
+    wire n1168 = n1166 == 3'h0;
+    wire [1:0] n1169 = c_buffer_head_side[4:3];
+    wire [1:0] n1170 = n1168 ? n1169 : 2'h0;
 
     fxc_transpose_w16 t1 (
         .aclk(aclk),
@@ -1486,15 +1511,15 @@ module fxc_core_x8 (
     fxc_fdct_row fdct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n277),
-        .s0(n279),
-        .s1(n281),
-        .s2(n283),
-        .s3(n285),
-        .s4(n287),
-        .s5(n289),
-        .s6(n291),
-        .s7(n293),
+        .valid(n290),
+        .s0(n292),
+        .s1(n294),
+        .s2(n296),
+        .s3(n298),
+        .s4(n300),
+        .s5(n302),
+        .s6(n304),
+        .s7(n306),
         .w0(fdct_row_w0),
         .w1(fdct_row_w1),
         .w2(fdct_row_w2),
@@ -1508,7 +1533,7 @@ module fxc_core_x8 (
     fxc_fdct_column fdct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n479),
+        .valid(n501),
         .w0(b_column0),
         .w1(b_column1),
         .w2(b_column2),
@@ -1530,167 +1555,167 @@ module fxc_core_x8 (
     fxc_quantize quantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c0),
-        .reciprocal(n794),
-        .correction(n796),
-        .shift(n798),
+        .reciprocal(n816),
+        .correction(n818),
+        .shift(n820),
         .quantized(quantize0_quantized)
     );
 
     fxc_quantize quantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c1),
-        .reciprocal(n801),
-        .correction(n803),
-        .shift(n805),
+        .reciprocal(n823),
+        .correction(n825),
+        .shift(n827),
         .quantized(quantize1_quantized)
     );
 
     fxc_quantize quantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c2),
-        .reciprocal(n808),
-        .correction(n810),
-        .shift(n812),
+        .reciprocal(n830),
+        .correction(n832),
+        .shift(n834),
         .quantized(quantize2_quantized)
     );
 
     fxc_quantize quantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c3),
-        .reciprocal(n815),
-        .correction(n817),
-        .shift(n819),
+        .reciprocal(n837),
+        .correction(n839),
+        .shift(n841),
         .quantized(quantize3_quantized)
     );
 
     fxc_quantize quantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c4),
-        .reciprocal(n822),
-        .correction(n824),
-        .shift(n826),
+        .reciprocal(n844),
+        .correction(n846),
+        .shift(n848),
         .quantized(quantize4_quantized)
     );
 
     fxc_quantize quantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c5),
-        .reciprocal(n829),
-        .correction(n831),
-        .shift(n833),
+        .reciprocal(n851),
+        .correction(n853),
+        .shift(n855),
         .quantized(quantize5_quantized)
     );
 
     fxc_quantize quantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c6),
-        .reciprocal(n836),
-        .correction(n838),
-        .shift(n840),
+        .reciprocal(n858),
+        .correction(n860),
+        .shift(n862),
         .quantized(quantize6_quantized)
     );
 
     fxc_quantize quantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n792),
+        .valid(n814),
         .x(fdct_column_c7),
-        .reciprocal(n843),
-        .correction(n845),
-        .shift(n847),
+        .reciprocal(n865),
+        .correction(n867),
+        .shift(n869),
         .quantized(quantize7_quantized)
     );
 
     fxc_dequantize dequantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n872),
-        .divisor(n874),
+        .valid(n892),
+        .quantized(n894),
+        .divisor(n896),
         .dequantized(dequantize0_dequantized)
     );
 
     fxc_dequantize dequantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n877),
-        .divisor(n879),
+        .valid(n892),
+        .quantized(n899),
+        .divisor(n901),
         .dequantized(dequantize1_dequantized)
     );
 
     fxc_dequantize dequantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n882),
-        .divisor(n884),
+        .valid(n892),
+        .quantized(n904),
+        .divisor(n906),
         .dequantized(dequantize2_dequantized)
     );
 
     fxc_dequantize dequantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n887),
-        .divisor(n889),
+        .valid(n892),
+        .quantized(n909),
+        .divisor(n911),
         .dequantized(dequantize3_dequantized)
     );
 
     fxc_dequantize dequantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n892),
-        .divisor(n894),
+        .valid(n892),
+        .quantized(n914),
+        .divisor(n916),
         .dequantized(dequantize4_dequantized)
     );
 
     fxc_dequantize dequantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n897),
-        .divisor(n899),
+        .valid(n892),
+        .quantized(n919),
+        .divisor(n921),
         .dequantized(dequantize5_dequantized)
     );
 
     fxc_dequantize dequantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n902),
-        .divisor(n904),
+        .valid(n892),
+        .quantized(n924),
+        .divisor(n926),
         .dequantized(dequantize6_dequantized)
     );
 
     fxc_dequantize dequantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n870),
-        .quantized(n907),
-        .divisor(n909),
+        .valid(n892),
+        .quantized(n929),
+        .divisor(n931),
         .dequantized(dequantize7_dequantized)
     );
 
     fxc_idct_column idct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n916),
+        .valid(n938),
         .d0(dequantize0_dequantized),
         .d1(dequantize1_dequantized),
         .d2(dequantize2_dequantized),
@@ -1712,7 +1737,7 @@ module fxc_core_x8 (
     fxc_idct_row idct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1054),
+        .valid(n1078),
         .w0(c_row0),
         .w1(c_row1),
         .w2(c_row2),
@@ -1733,8 +1758,8 @@ module fxc_core_x8 (
     assign s_axis_tready = a_buffer_room;
     assign m_axis_tdata = {c_buffer_head7, c_buffer_head6, c_buffer_head5, c_buffer_head4, c_buffer_head3, c_buffer_head2, c_buffer_head1, c_buffer_head0};
     assign m_axis_tvalid = c_buffer_head_valid;
-    assign m_axis_tlast = n1142;
-    assign m_axis_tuser = n1145;
+    assign m_axis_tlast = n1167;
+    assign m_axis_tuser = n1170;
     assign framing_error = framing;
 
     // The edge: registers with a reset value.
@@ -1749,6 +1774,7 @@ module fxc_core_x8 (
             a_valid6 <= 1'h0;
             a_valid7 <= 1'h0;
             a_valid8 <= 1'h0;
+            a_valid9 <= 1'h0;
             b_valid0 <= 1'h0;
             b_valid1 <= 1'h0;
             b_valid2 <= 1'h0;
@@ -1779,6 +1805,9 @@ module fxc_core_x8 (
             b_valid27 <= 1'h0;
             b_valid28 <= 1'h0;
             b_valid29 <= 1'h0;
+            b_valid30 <= 1'h0;
+            b_valid31 <= 1'h0;
+            b_valid32 <= 1'h0;
             c_valid0 <= 1'h0;
             c_valid1 <= 1'h0;
             c_valid2 <= 1'h0;
@@ -1792,6 +1821,7 @@ module fxc_core_x8 (
             c_valid10 <= 1'h0;
             c_valid11 <= 1'h0;
             c_valid12 <= 1'h0;
+            c_valid13 <= 1'h0;
             a_buffer_write_at <= 4'h0;
             a_buffer_read_at <= 4'h0;
             a_buffer_count <= 5'h0;
@@ -1821,250 +1851,260 @@ module fxc_core_x8 (
             written6 <= 16'h0;
             written7 <= 16'h0;
         end else begin
-            a_valid0 <= n243;
-            a_valid1 <= n249;
-            a_valid2 <= n252;
-            a_valid3 <= n255;
-            a_valid4 <= n258;
-            a_valid5 <= n261;
-            a_valid6 <= n264;
-            a_valid7 <= n267;
-            a_valid8 <= n270;
-            b_valid0 <= n337;
-            b_valid1 <= n342;
-            b_valid2 <= n345;
-            b_valid3 <= n348;
-            b_valid4 <= n351;
-            b_valid5 <= n354;
-            b_valid6 <= n357;
-            b_valid7 <= n360;
-            b_valid8 <= n363;
-            b_valid9 <= n366;
-            b_valid10 <= n369;
-            b_valid11 <= n372;
-            b_valid12 <= n375;
-            b_valid13 <= n378;
-            b_valid14 <= n381;
-            b_valid15 <= n384;
-            b_valid16 <= n387;
-            b_valid17 <= n391;
-            b_valid18 <= n394;
-            b_valid19 <= n397;
-            b_valid20 <= n400;
-            b_valid21 <= n403;
-            b_valid22 <= n406;
-            b_valid23 <= n409;
-            b_valid24 <= n412;
-            b_valid25 <= n415;
-            b_valid26 <= n418;
-            b_valid27 <= n421;
-            b_valid28 <= n424;
-            b_valid29 <= n427;
-            c_valid0 <= n965;
-            c_valid1 <= n969;
-            c_valid2 <= n972;
-            c_valid3 <= n975;
-            c_valid4 <= n978;
-            c_valid5 <= n981;
-            c_valid6 <= n984;
-            c_valid7 <= n987;
-            c_valid8 <= n990;
-            c_valid9 <= n993;
-            c_valid10 <= n996;
-            c_valid11 <= n999;
-            c_valid12 <= n1002;
-            a_buffer_write_at <= n432;
-            a_buffer_read_at <= n458;
-            a_buffer_count <= n465;
-            a_buffer_stored <= n467;
-            a_buffer_reserved <= n474;
-            a_buffer_head_valid <= n437;
-            b_buffer_write_at <= n1007;
-            b_buffer_read_at <= n1033;
-            b_buffer_count <= n1040;
-            b_buffer_stored <= n1042;
-            b_buffer_reserved <= n1049;
-            b_buffer_head_valid <= n1012;
-            c_buffer_write_at <= n1099;
-            c_buffer_read_at <= n1125;
-            c_buffer_count <= n1132;
-            c_buffer_stored <= n1133;
-            c_buffer_reserved <= n1140;
-            c_buffer_head_valid <= n1104;
-            in_row <= n234;
-            framing <= n239;
-            written0 <= n520;
-            written1 <= n557;
-            written2 <= n591;
-            written3 <= n625;
-            written4 <= n659;
-            written5 <= n693;
-            written6 <= n727;
-            written7 <= n760;
+            a_valid0 <= n253;
+            a_valid1 <= n259;
+            a_valid2 <= n262;
+            a_valid3 <= n265;
+            a_valid4 <= n268;
+            a_valid5 <= n271;
+            a_valid6 <= n274;
+            a_valid7 <= n277;
+            a_valid8 <= n280;
+            a_valid9 <= n283;
+            b_valid0 <= n350;
+            b_valid1 <= n355;
+            b_valid2 <= n358;
+            b_valid3 <= n361;
+            b_valid4 <= n364;
+            b_valid5 <= n367;
+            b_valid6 <= n370;
+            b_valid7 <= n373;
+            b_valid8 <= n376;
+            b_valid9 <= n379;
+            b_valid10 <= n382;
+            b_valid11 <= n385;
+            b_valid12 <= n388;
+            b_valid13 <= n391;
+            b_valid14 <= n394;
+            b_valid15 <= n397;
+            b_valid16 <= n400;
+            b_valid17 <= n403;
+            b_valid18 <= n406;
+            b_valid19 <= n410;
+            b_valid20 <= n413;
+            b_valid21 <= n416;
+            b_valid22 <= n419;
+            b_valid23 <= n422;
+            b_valid24 <= n425;
+            b_valid25 <= n428;
+            b_valid26 <= n431;
+            b_valid27 <= n434;
+            b_valid28 <= n437;
+            b_valid29 <= n440;
+            b_valid30 <= n443;
+            b_valid31 <= n446;
+            b_valid32 <= n449;
+            c_valid0 <= n987;
+            c_valid1 <= n991;
+            c_valid2 <= n994;
+            c_valid3 <= n997;
+            c_valid4 <= n1000;
+            c_valid5 <= n1003;
+            c_valid6 <= n1006;
+            c_valid7 <= n1009;
+            c_valid8 <= n1012;
+            c_valid9 <= n1015;
+            c_valid10 <= n1018;
+            c_valid11 <= n1021;
+            c_valid12 <= n1024;
+            c_valid13 <= n1027;
+            a_buffer_write_at <= n454;
+            a_buffer_read_at <= n480;
+            a_buffer_count <= n487;
+            a_buffer_stored <= n489;
+            a_buffer_reserved <= n496;
+            a_buffer_head_valid <= n459;
+            b_buffer_write_at <= n1032;
+            b_buffer_read_at <= n1058;
+            b_buffer_count <= n1065;
+            b_buffer_stored <= n1066;
+            b_buffer_reserved <= n1073;
+            b_buffer_head_valid <= n1037;
+            c_buffer_write_at <= n1123;
+            c_buffer_read_at <= n1149;
+            c_buffer_count <= n1156;
+            c_buffer_stored <= n1158;
+            c_buffer_reserved <= n1165;
+            c_buffer_head_valid <= n1128;
+            in_row <= n244;
+            framing <= n249;
+            written0 <= n542;
+            written1 <= n579;
+            written2 <= n613;
+            written3 <= n647;
+            written4 <= n681;
+            written5 <= n715;
+            written6 <= n749;
+            written7 <= n782;
         end
     end
 
     // The edge: registers without reset.
     always @(posedge aclk) begin
-        a_side0 <= n244;
-        a_side1 <= n250;
-        a_side2 <= n253;
-        a_side3 <= n256;
-        a_side4 <= n259;
-        a_side5 <= n262;
-        a_side6 <= n265;
-        a_side7 <= n268;
-        a_side8 <= n271;
-        b_side0 <= n338;
-        b_side1 <= n343;
-        b_side2 <= n346;
-        b_side3 <= n349;
-        b_side4 <= n352;
-        b_side5 <= n355;
-        b_side6 <= n358;
-        b_side7 <= n361;
-        b_side8 <= n364;
-        b_side9 <= n367;
-        b_side10 <= n370;
-        b_side11 <= n373;
-        b_side12 <= n376;
-        b_side13 <= n379;
-        b_side14 <= n382;
-        b_side15 <= n385;
-        b_side16 <= n388;
-        b_side17 <= n392;
-        b_side18 <= n395;
-        b_side19 <= n398;
-        b_side20 <= n401;
-        b_side21 <= n404;
-        b_side22 <= n407;
-        b_side23 <= n410;
-        b_side24 <= n413;
-        b_side25 <= n416;
-        b_side26 <= n419;
-        b_side27 <= n422;
-        b_side28 <= n425;
-        b_side29 <= n428;
-        c_side0 <= n966;
-        c_side1 <= n970;
-        c_side2 <= n973;
-        c_side3 <= n976;
-        c_side4 <= n979;
-        c_side5 <= n982;
-        c_side6 <= n985;
-        c_side7 <= n988;
-        c_side8 <= n991;
-        c_side9 <= n994;
-        c_side10 <= n997;
-        c_side11 <= n1000;
-        c_side12 <= n1003;
-        a_buffer_head0 <= n440;
-        a_buffer_head1 <= n442;
-        a_buffer_head2 <= n444;
-        a_buffer_head3 <= n446;
-        a_buffer_head4 <= n448;
-        a_buffer_head5 <= n450;
-        a_buffer_head6 <= n452;
-        a_buffer_head7 <= n454;
-        a_buffer_head_side <= n456;
-        b_buffer_head0 <= n1015;
-        b_buffer_head1 <= n1017;
-        b_buffer_head2 <= n1019;
-        b_buffer_head3 <= n1021;
-        b_buffer_head4 <= n1023;
-        b_buffer_head5 <= n1025;
-        b_buffer_head6 <= n1027;
-        b_buffer_head7 <= n1029;
-        b_buffer_head_side <= n1031;
-        c_buffer_head0 <= n1107;
-        c_buffer_head1 <= n1109;
-        c_buffer_head2 <= n1111;
-        c_buffer_head3 <= n1113;
-        c_buffer_head4 <= n1115;
-        c_buffer_head5 <= n1117;
-        c_buffer_head6 <= n1119;
-        c_buffer_head7 <= n1121;
-        c_buffer_head_side <= n1123;
-        a_row0 <= n224;
-        a_row1 <= n225;
-        a_row2 <= n226;
-        a_row3 <= n227;
-        a_row4 <= n228;
-        a_row5 <= n229;
-        a_row6 <= n230;
-        a_row7 <= n231;
-        b_column0 <= n327;
-        b_column1 <= n328;
-        b_column2 <= n329;
-        b_column3 <= n330;
-        b_column4 <= n331;
-        b_column5 <= n332;
-        b_column6 <= n333;
-        b_column7 <= n334;
-        q_entry0 <= n535;
-        q_word0 <= n527;
-        q_reset_word0 <= n529;
-        q_written0 <= n532;
-        dq_entry0 <= n550;
-        dq_word0 <= n542;
-        dq_reset_word0 <= n544;
-        dq_written0 <= n547;
-        q_entry1 <= n571;
-        q_word1 <= n564;
-        q_reset_word1 <= n566;
-        q_written1 <= n569;
-        dq_entry1 <= n584;
-        dq_word1 <= n577;
-        dq_reset_word1 <= n579;
-        dq_written1 <= n582;
-        q_entry2 <= n605;
-        q_word2 <= n598;
-        q_reset_word2 <= n600;
-        q_written2 <= n603;
-        dq_entry2 <= n618;
-        dq_word2 <= n611;
-        dq_reset_word2 <= n613;
-        dq_written2 <= n616;
-        q_entry3 <= n639;
-        q_word3 <= n632;
-        q_reset_word3 <= n634;
-        q_written3 <= n637;
-        dq_entry3 <= n652;
-        dq_word3 <= n645;
-        dq_reset_word3 <= n647;
-        dq_written3 <= n650;
-        q_entry4 <= n673;
-        q_word4 <= n666;
-        q_reset_word4 <= n668;
-        q_written4 <= n671;
-        dq_entry4 <= n686;
-        dq_word4 <= n679;
-        dq_reset_word4 <= n681;
-        dq_written4 <= n684;
-        q_entry5 <= n707;
-        q_word5 <= n700;
-        q_reset_word5 <= n702;
-        q_written5 <= n705;
-        dq_entry5 <= n720;
-        dq_word5 <= n713;
-        dq_reset_word5 <= n715;
-        dq_written5 <= n718;
-        q_entry6 <= n741;
-        q_word6 <= n734;
-        q_reset_word6 <= n736;
-        q_written6 <= n739;
-        dq_entry6 <= n754;
-        dq_word6 <= n747;
-        dq_reset_word6 <= n749;
-        dq_written6 <= n752;
-        q_entry7 <= n774;
-        q_word7 <= n767;
-        q_reset_word7 <= n769;
-        q_written7 <= n772;
-        dq_entry7 <= n787;
-        dq_word7 <= n780;
-        dq_reset_word7 <= n782;
-        dq_written7 <= n785;
+        a_side0 <= n254;
+        a_side1 <= n260;
+        a_side2 <= n263;
+        a_side3 <= n266;
+        a_side4 <= n269;
+        a_side5 <= n272;
+        a_side6 <= n275;
+        a_side7 <= n278;
+        a_side8 <= n281;
+        a_side9 <= n284;
+        b_side0 <= n351;
+        b_side1 <= n356;
+        b_side2 <= n359;
+        b_side3 <= n362;
+        b_side4 <= n365;
+        b_side5 <= n368;
+        b_side6 <= n371;
+        b_side7 <= n374;
+        b_side8 <= n377;
+        b_side9 <= n380;
+        b_side10 <= n383;
+        b_side11 <= n386;
+        b_side12 <= n389;
+        b_side13 <= n392;
+        b_side14 <= n395;
+        b_side15 <= n398;
+        b_side16 <= n401;
+        b_side17 <= n404;
+        b_side18 <= n407;
+        b_side19 <= n411;
+        b_side20 <= n414;
+        b_side21 <= n417;
+        b_side22 <= n420;
+        b_side23 <= n423;
+        b_side24 <= n426;
+        b_side25 <= n429;
+        b_side26 <= n432;
+        b_side27 <= n435;
+        b_side28 <= n438;
+        b_side29 <= n441;
+        b_side30 <= n444;
+        b_side31 <= n447;
+        b_side32 <= n450;
+        c_side0 <= n988;
+        c_side1 <= n992;
+        c_side2 <= n995;
+        c_side3 <= n998;
+        c_side4 <= n1001;
+        c_side5 <= n1004;
+        c_side6 <= n1007;
+        c_side7 <= n1010;
+        c_side8 <= n1013;
+        c_side9 <= n1016;
+        c_side10 <= n1019;
+        c_side11 <= n1022;
+        c_side12 <= n1025;
+        c_side13 <= n1028;
+        a_buffer_head0 <= n462;
+        a_buffer_head1 <= n464;
+        a_buffer_head2 <= n466;
+        a_buffer_head3 <= n468;
+        a_buffer_head4 <= n470;
+        a_buffer_head5 <= n472;
+        a_buffer_head6 <= n474;
+        a_buffer_head7 <= n476;
+        a_buffer_head_side <= n478;
+        b_buffer_head0 <= n1040;
+        b_buffer_head1 <= n1042;
+        b_buffer_head2 <= n1044;
+        b_buffer_head3 <= n1046;
+        b_buffer_head4 <= n1048;
+        b_buffer_head5 <= n1050;
+        b_buffer_head6 <= n1052;
+        b_buffer_head7 <= n1054;
+        b_buffer_head_side <= n1056;
+        c_buffer_head0 <= n1131;
+        c_buffer_head1 <= n1133;
+        c_buffer_head2 <= n1135;
+        c_buffer_head3 <= n1137;
+        c_buffer_head4 <= n1139;
+        c_buffer_head5 <= n1141;
+        c_buffer_head6 <= n1143;
+        c_buffer_head7 <= n1145;
+        c_buffer_head_side <= n1147;
+        a_row0 <= n234;
+        a_row1 <= n235;
+        a_row2 <= n236;
+        a_row3 <= n237;
+        a_row4 <= n238;
+        a_row5 <= n239;
+        a_row6 <= n240;
+        a_row7 <= n241;
+        b_column0 <= n340;
+        b_column1 <= n341;
+        b_column2 <= n342;
+        b_column3 <= n343;
+        b_column4 <= n344;
+        b_column5 <= n345;
+        b_column6 <= n346;
+        b_column7 <= n347;
+        q_entry0 <= n557;
+        q_word0 <= n549;
+        q_reset_word0 <= n551;
+        q_written0 <= n554;
+        dq_entry0 <= n572;
+        dq_word0 <= n564;
+        dq_reset_word0 <= n566;
+        dq_written0 <= n569;
+        q_entry1 <= n593;
+        q_word1 <= n586;
+        q_reset_word1 <= n588;
+        q_written1 <= n591;
+        dq_entry1 <= n606;
+        dq_word1 <= n599;
+        dq_reset_word1 <= n601;
+        dq_written1 <= n604;
+        q_entry2 <= n627;
+        q_word2 <= n620;
+        q_reset_word2 <= n622;
+        q_written2 <= n625;
+        dq_entry2 <= n640;
+        dq_word2 <= n633;
+        dq_reset_word2 <= n635;
+        dq_written2 <= n638;
+        q_entry3 <= n661;
+        q_word3 <= n654;
+        q_reset_word3 <= n656;
+        q_written3 <= n659;
+        dq_entry3 <= n674;
+        dq_word3 <= n667;
+        dq_reset_word3 <= n669;
+        dq_written3 <= n672;
+        q_entry4 <= n695;
+        q_word4 <= n688;
+        q_reset_word4 <= n690;
+        q_written4 <= n693;
+        dq_entry4 <= n708;
+        dq_word4 <= n701;
+        dq_reset_word4 <= n703;
+        dq_written4 <= n706;
+        q_entry5 <= n729;
+        q_word5 <= n722;
+        q_reset_word5 <= n724;
+        q_written5 <= n727;
+        dq_entry5 <= n742;
+        dq_word5 <= n735;
+        dq_reset_word5 <= n737;
+        dq_written5 <= n740;
+        q_entry6 <= n763;
+        q_word6 <= n756;
+        q_reset_word6 <= n758;
+        q_written6 <= n761;
+        dq_entry6 <= n776;
+        dq_word6 <= n769;
+        dq_reset_word6 <= n771;
+        dq_written6 <= n774;
+        q_entry7 <= n796;
+        q_word7 <= n789;
+        q_reset_word7 <= n791;
+        q_written7 <= n794;
+        dq_entry7 <= n809;
+        dq_word7 <= n802;
+        dq_reset_word7 <= n804;
+        dq_written7 <= n807;
         b_coefficient0_d1 <= b_column0;
         b_coefficient0_d2 <= b_coefficient0_d1;
         b_coefficient1_d1 <= b_column1;
@@ -2081,123 +2121,123 @@ module fxc_core_x8 (
         b_coefficient6_d2 <= b_coefficient6_d1;
         b_coefficient7_d1 <= b_column7;
         b_coefficient7_d2 <= b_coefficient7_d1;
-        c_row0 <= n955;
-        c_row1 <= n956;
-        c_row2 <= n957;
-        c_row3 <= n958;
-        c_row4 <= n959;
-        c_row5 <= n960;
-        c_row6 <= n961;
-        c_row7 <= n962;
+        c_row0 <= n977;
+        c_row1 <= n978;
+        c_row2 <= n979;
+        c_row3 <= n980;
+        c_row4 <= n981;
+        c_row5 <= n982;
+        c_row6 <= n983;
+        c_row7 <= n984;
     end
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane0[a_buffer_write_at] <= n303;
+        if (a_out_valid) a_buffer_lane0[a_buffer_write_at] <= n316;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane1[a_buffer_write_at] <= n305;
+        if (a_out_valid) a_buffer_lane1[a_buffer_write_at] <= n318;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane2[a_buffer_write_at] <= n307;
+        if (a_out_valid) a_buffer_lane2[a_buffer_write_at] <= n320;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane3[a_buffer_write_at] <= n308;
+        if (a_out_valid) a_buffer_lane3[a_buffer_write_at] <= n321;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane4[a_buffer_write_at] <= n310;
+        if (a_out_valid) a_buffer_lane4[a_buffer_write_at] <= n323;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane5[a_buffer_write_at] <= n312;
+        if (a_out_valid) a_buffer_lane5[a_buffer_write_at] <= n325;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane6[a_buffer_write_at] <= n314;
+        if (a_out_valid) a_buffer_lane6[a_buffer_write_at] <= n327;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane7[a_buffer_write_at] <= n316;
+        if (a_out_valid) a_buffer_lane7[a_buffer_write_at] <= n329;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_side[a_buffer_write_at] <= n153;
+        if (a_out_valid) a_buffer_side[a_buffer_write_at] <= n163;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane0[b_buffer_write_at] <= n927;
+        if (b_out_valid) b_buffer_lane0[b_buffer_write_at] <= n949;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane1[b_buffer_write_at] <= n929;
+        if (b_out_valid) b_buffer_lane1[b_buffer_write_at] <= n951;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane2[b_buffer_write_at] <= n931;
+        if (b_out_valid) b_buffer_lane2[b_buffer_write_at] <= n953;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane3[b_buffer_write_at] <= n934;
+        if (b_out_valid) b_buffer_lane3[b_buffer_write_at] <= n956;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane4[b_buffer_write_at] <= n937;
+        if (b_out_valid) b_buffer_lane4[b_buffer_write_at] <= n959;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane5[b_buffer_write_at] <= n939;
+        if (b_out_valid) b_buffer_lane5[b_buffer_write_at] <= n961;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane6[b_buffer_write_at] <= n941;
+        if (b_out_valid) b_buffer_lane6[b_buffer_write_at] <= n963;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane7[b_buffer_write_at] <= n944;
+        if (b_out_valid) b_buffer_lane7[b_buffer_write_at] <= n966;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_side[b_buffer_write_at] <= n158;
+        if (b_out_valid) b_buffer_side[b_buffer_write_at] <= n168;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane0[c_buffer_write_at] <= n1066;
+        if (c_out_valid) c_buffer_lane0[c_buffer_write_at] <= n1090;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane1[c_buffer_write_at] <= n1070;
+        if (c_out_valid) c_buffer_lane1[c_buffer_write_at] <= n1094;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane2[c_buffer_write_at] <= n1074;
+        if (c_out_valid) c_buffer_lane2[c_buffer_write_at] <= n1098;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane3[c_buffer_write_at] <= n1078;
+        if (c_out_valid) c_buffer_lane3[c_buffer_write_at] <= n1102;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane4[c_buffer_write_at] <= n1082;
+        if (c_out_valid) c_buffer_lane4[c_buffer_write_at] <= n1106;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane5[c_buffer_write_at] <= n1086;
+        if (c_out_valid) c_buffer_lane5[c_buffer_write_at] <= n1110;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane6[c_buffer_write_at] <= n1090;
+        if (c_out_valid) c_buffer_lane6[c_buffer_write_at] <= n1114;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane7[c_buffer_write_at] <= n1094;
+        if (c_out_valid) c_buffer_lane7[c_buffer_write_at] <= n1118;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1096;
+        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1120;
 
     always @(posedge aclk)
-        if (n510) entry0[n512] <= qt_data;
+        if (n532) entry0[n534] <= qt_data;
 
     always @(posedge aclk)
-        if (n554) entry1[n512] <= qt_data;
+        if (n576) entry1[n534] <= qt_data;
 
     always @(posedge aclk)
-        if (n588) entry2[n512] <= qt_data;
+        if (n610) entry2[n534] <= qt_data;
 
     always @(posedge aclk)
-        if (n622) entry3[n512] <= qt_data;
+        if (n644) entry3[n534] <= qt_data;
 
     always @(posedge aclk)
-        if (n656) entry4[n512] <= qt_data;
+        if (n678) entry4[n534] <= qt_data;
 
     always @(posedge aclk)
-        if (n690) entry5[n512] <= qt_data;
+        if (n712) entry5[n534] <= qt_data;
 
     always @(posedge aclk)
-        if (n724) entry6[n512] <= qt_data;
+        if (n746) entry6[n534] <= qt_data;
 
     always @(posedge aclk)
-        if (n757) entry7[n512] <= qt_data;
+        if (n779) entry7[n534] <= qt_data;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n157[2:0], n530[15:1], n545[15:1], n567[15:1], n580[15:1], n601[15:1], n614[15:1], n635[15:1], n648[15:1], n669[15:1], n682[15:1], n703[15:1], n716[15:1], n737[15:1], n750[15:1], n770[15:1], n783[15:1], 1'b0};
+    wire unused_bits = &{1'b0, n167[2:0], n552[15:1], n567[15:1], n589[15:1], n602[15:1], n623[15:1], n636[15:1], n657[15:1], n670[15:1], n691[15:1], n704[15:1], n725[15:1], n738[15:1], n759[15:1], n772[15:1], n792[15:1], n805[15:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -8,13 +8,13 @@
 //   c0/c4 = DESCALE(tmp10 +/- tmp11, 2) = (tmp10 +/- tmp11 + 2^1) >> 2 (PASS1_BITS 2),
 //   the rest DESCALE(x, 15) = (x + 2^14) >> 15 (CONST_BITS 13 + PASS1_BITS 2);
 //   c = 8 x the orthonormal DCT, narrowed to fdct_output (16-bit signed, wraps)
-// Latency 10 clocks with en high. Stage s computes in one always block whose
+// Latency 11 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_fdct_column (
     input  wire aclk,
     input  wire en,
-    input  wire [9:0] valid,
+    input  wire [10:0] valid,
     input  wire signed [15:0] w0,
     input  wire signed [15:0] w1,
     input  wire signed [15:0] w2,
@@ -50,13 +50,16 @@ module fxc_fdct_column (
     reg  signed [18:0] n23_d1;
     reg  signed [18:0] n26_d1;
     wire signed [30:0] n27_d1;
+    reg  signed [30:0] n27_d2;
     wire signed [29:0] n28_d1;
     reg  signed [29:0] n28_d2;
     reg  signed [29:0] n28_d3;
+    reg  signed [29:0] n28_d4;
     reg  signed [30:0] n29_d1;
     wire signed [30:0] n32_d1;
     reg  signed [30:0] n32_d2;
     reg  signed [30:0] n32_d3;
+    reg  signed [30:0] n32_d4;
     reg  signed [31:0] n33_d1;
     reg  signed [17:0] n36_d1;
     reg  signed [17:0] n37_d1;
@@ -64,44 +67,53 @@ module fxc_fdct_column (
     reg  signed [17:0] n39_d1;
     reg  signed [18:0] n40_d1;
     wire signed [31:0] n41_d1;
+    reg  signed [31:0] n41_d2;
     wire signed [27:0] n42_d1;
     reg  signed [27:0] n42_d2;
     reg  signed [27:0] n42_d3;
     reg  signed [27:0] n42_d4;
     reg  signed [27:0] n42_d5;
     reg  signed [27:0] n42_d6;
+    reg  signed [27:0] n42_d7;
     wire signed [30:0] n43_d1;
     reg  signed [30:0] n43_d2;
     reg  signed [30:0] n43_d3;
     reg  signed [30:0] n43_d4;
     reg  signed [30:0] n43_d5;
     reg  signed [30:0] n43_d6;
+    reg  signed [30:0] n43_d7;
     wire signed [30:0] n44_d1;
     reg  signed [30:0] n44_d2;
     reg  signed [30:0] n44_d3;
     reg  signed [30:0] n44_d4;
     reg  signed [30:0] n44_d5;
     reg  signed [30:0] n44_d6;
+    reg  signed [30:0] n44_d7;
     wire signed [29:0] n45_d1;
     reg  signed [29:0] n45_d2;
     reg  signed [29:0] n45_d3;
     reg  signed [29:0] n45_d4;
     reg  signed [29:0] n45_d5;
     reg  signed [29:0] n45_d6;
+    reg  signed [29:0] n45_d7;
     wire signed [29:0] n46_d1;
     reg  signed [29:0] n46_d2;
     reg  signed [29:0] n46_d3;
     reg  signed [29:0] n46_d4;
+    reg  signed [29:0] n46_d5;
     wire signed [31:0] n47_d1;
     reg  signed [31:0] n47_d2;
     reg  signed [31:0] n47_d3;
     reg  signed [31:0] n47_d4;
+    reg  signed [31:0] n47_d5;
     wire signed [31:0] n48_d1;
     reg  signed [31:0] n48_d2;
     reg  signed [31:0] n48_d3;
+    reg  signed [31:0] n48_d4;
     wire signed [28:0] n49_d1;
     reg  signed [28:0] n49_d2;
     reg  signed [28:0] n49_d3;
+    reg  signed [28:0] n49_d4;
     reg  signed [32:0] n50_d1;
     reg  signed [31:0] n51_d1;
     reg  signed [32:0] n52_d1;
@@ -119,6 +131,7 @@ module fxc_fdct_column (
     reg  signed [15:0] n68_d5;
     reg  signed [15:0] n68_d6;
     reg  signed [15:0] n68_d7;
+    reg  signed [15:0] n68_d8;
     reg  signed [15:0] n69_d1;
     reg  signed [15:0] n70_d1;
     reg  signed [15:0] n70_d2;
@@ -131,6 +144,7 @@ module fxc_fdct_column (
     reg  signed [15:0] n72_d5;
     reg  signed [15:0] n72_d6;
     reg  signed [15:0] n72_d7;
+    reg  signed [15:0] n72_d8;
     reg  signed [15:0] n73_d1;
     reg  signed [15:0] n74_d1;
     reg  signed [15:0] n74_d2;
@@ -305,30 +319,48 @@ module fxc_fdct_column (
 
     always @(posedge aclk)
         if (en && valid[6]) begin : stage6
-            reg signed [30:0] n29;
-            reg signed [31:0] n33;
-            reg signed [32:0] n50;
-            reg signed [31:0] n51;
-            n29 = n27_d1 + {n28_d3[29], n28_d3};  // [-1039056128, 1039056128]
-            n33 = {n27_d1[30], n27_d1} - {n32_d3[30], n32_d3};  // [-1647757944, 1647757944]
-            n50 = {n48_d3[31], n48_d3} + {n41_d1[31], n41_d1};  // [-2425677080, 2425677080]
-            n51 = {{3{n49_d3[28]}}, n49_d3} + n41_d1;  // [-1541971376, 1541971376]
-            n29_d1 <= n29;
-            n33_d1 <= n33;
+            n27_d2 <= n27_d1;
+            n28_d4 <= n28_d3;
+            n32_d4 <= n32_d3;
+            n41_d2 <= n41_d1;
             n42_d5 <= n42_d4;
             n43_d5 <= n43_d4;
             n44_d5 <= n44_d4;
             n45_d5 <= n45_d4;
             n46_d4 <= n46_d3;
             n47_d4 <= n47_d3;
-            n50_d1 <= n50;
-            n51_d1 <= n51;
+            n48_d4 <= n48_d3;
+            n49_d4 <= n49_d3;
             n68_d4 <= n68_d3;
             n72_d4 <= n72_d3;
         end
 
     always @(posedge aclk)
         if (en && valid[7]) begin : stage7
+            reg signed [30:0] n29;
+            reg signed [31:0] n33;
+            reg signed [32:0] n50;
+            reg signed [31:0] n51;
+            n29 = n27_d2 + {n28_d4[29], n28_d4};  // [-1039056128, 1039056128]
+            n33 = {n27_d2[30], n27_d2} - {n32_d4[30], n32_d4};  // [-1647757944, 1647757944]
+            n50 = {n48_d4[31], n48_d4} + {n41_d2[31], n41_d2};  // [-2425677080, 2425677080]
+            n51 = {{3{n49_d4[28]}}, n49_d4} + n41_d2;  // [-1541971376, 1541971376]
+            n29_d1 <= n29;
+            n33_d1 <= n33;
+            n42_d6 <= n42_d5;
+            n43_d6 <= n43_d5;
+            n44_d6 <= n44_d5;
+            n45_d6 <= n45_d5;
+            n46_d5 <= n46_d4;
+            n47_d5 <= n47_d4;
+            n50_d1 <= n50;
+            n51_d1 <= n51;
+            n68_d5 <= n68_d4;
+            n72_d5 <= n72_d4;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[8]) begin : stage8
             reg signed [30:0] n30;
             reg signed [15:0] n31;
             reg signed [31:0] n34;
@@ -344,49 +376,49 @@ module fxc_fdct_column (
             n31 = $signed(n30[30:15]);  // [-31709, 31709]  >>> 15
             n34 = n33_d1 + 32'sd16384;  // [-1647741560, 1647774328]
             n35 = $signed(n34[31:15]);  // [-50286, 50286]  >>> 15
-            n52 = {{3{n46_d4[29]}}, n46_d4} + n50_d1;  // [-2931818784, 2931818784]
-            n54 = {n47_d4[31], n47_d4} + {n51_d1[31], n51_d1};  // [-2983236136, 2983236136]
-            n56 = {n47_d4[31], n47_d4} + n50_d1;  // [-3866941840, 3866941840]
-            n58 = {{2{n46_d4[29]}}, n46_d4} + n51_d1;  // [-2048113080, 2048113080]
+            n52 = {{3{n46_d5[29]}}, n46_d5} + n50_d1;  // [-2931818784, 2931818784]
+            n54 = {n47_d5[31], n47_d5} + {n51_d1[31], n51_d1};  // [-2983236136, 2983236136]
+            n56 = {n47_d5[31], n47_d5} + n50_d1;  // [-3866941840, 3866941840]
+            n58 = {{2{n46_d5[29]}}, n46_d5} + n51_d1;  // [-2048113080, 2048113080]
             n70 = n31;  // fdct_output: 16-bit wrap  [-31709, 31709]
             n74 = $signed(n35[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
-            n42_d6 <= n42_d5;
-            n43_d6 <= n43_d5;
-            n44_d6 <= n44_d5;
-            n45_d6 <= n45_d5;
+            n42_d7 <= n42_d6;
+            n43_d7 <= n43_d6;
+            n44_d7 <= n44_d6;
+            n45_d7 <= n45_d6;
             n52_d1 <= n52;
             n54_d1 <= n54;
             n56_d1 <= n56;
             n58_d1 <= n58;
-            n68_d5 <= n68_d4;
+            n68_d6 <= n68_d5;
             n70_d1 <= n70;
-            n72_d5 <= n72_d4;
+            n72_d6 <= n72_d5;
             n74_d1 <= n74;
             _unused_ok = &{1'b0, n30[14:0], n34[14:0], n35[16], 1'b0};  // bits no expression reads
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en && valid[9]) begin : stage9
             reg signed [32:0] n53;
             reg signed [32:0] n55;
             reg signed [33:0] n57;
             reg signed [32:0] n59;
-            n53 = {{5{n42_d6[27]}}, n42_d6} + n52_d1;  // [-3015775288, 3015775288]
-            n55 = {{2{n43_d6[30]}}, n43_d6} + n54_d1;  // [-3560531492, 3560531492]
-            n57 = {{3{n44_d6[30]}}, n44_d6} + {n56_d1[32], n56_d1};  // [-4730945568, 4730945568]
-            n59 = {{3{n45_d6[29]}}, n45_d6} + {n58_d1[31], n58_d1};  // [-2470263956, 2470263956]
+            n53 = {{5{n42_d7[27]}}, n42_d7} + n52_d1;  // [-3015775288, 3015775288]
+            n55 = {{2{n43_d7[30]}}, n43_d7} + n54_d1;  // [-3560531492, 3560531492]
+            n57 = {{3{n44_d7[30]}}, n44_d7} + {n56_d1[32], n56_d1};  // [-4730945568, 4730945568]
+            n59 = {{3{n45_d7[29]}}, n45_d7} + {n58_d1[31], n58_d1};  // [-2470263956, 2470263956]
             n53_d1 <= n53;
             n55_d1 <= n55;
             n57_d1 <= n57;
             n59_d1 <= n59;
-            n68_d6 <= n68_d5;
+            n68_d7 <= n68_d6;
             n70_d2 <= n70_d1;
-            n72_d6 <= n72_d5;
+            n72_d7 <= n72_d6;
             n74_d2 <= n74_d1;
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en && valid[10]) begin : stage10
             reg signed [32:0] n60;
             reg signed [17:0] n61;
             reg signed [33:0] n62;
@@ -412,22 +444,22 @@ module fxc_fdct_column (
             n71 = $signed(n63[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
             n73 = $signed(n65[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
             n75 = $signed(n67[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
-            n68_d7 <= n68_d6;
+            n68_d8 <= n68_d7;
             n69_d1 <= n69;
             n70_d3 <= n70_d2;
             n71_d1 <= n71;
-            n72_d7 <= n72_d6;
+            n72_d8 <= n72_d7;
             n73_d1 <= n73;
             n74_d3 <= n74_d2;
             n75_d1 <= n75;
             _unused_ok = &{1'b0, n60[14:0], n61[17:16], n62[14:0], n63[18:16], n64[14:0], n65[17:16], n66[14:0], n67[17:16], 1'b0};  // bits no expression reads
         end
 
-    assign c0 = n68_d7;
+    assign c0 = n68_d8;
     assign c1 = n69_d1;
     assign c2 = n70_d3;
     assign c3 = n71_d1;
-    assign c4 = n72_d7;
+    assign c4 = n72_d8;
     assign c5 = n73_d1;
     assign c6 = n74_d3;
     assign c7 = n75_d1;

@@ -14,13 +14,13 @@
 //       o(t2) = t2*FIX_3_072711026 + z2 + z3,  o(t3) = t3*FIX_1_501321110 + z1 + z4;  w7, w5, w3, w1 = o(t0..t3)
 //   w1, w2, w3, w5, w6, w7: DESCALE(x, 11) = (x + 2^10) >> 11  (CONST_BITS 13 - PASS1_BITS 2);
 //   all narrowed to fdct_workspace (16-bit signed, wraps)
-// Latency 8 clocks with en high. Stage s computes in one always block whose
+// Latency 9 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_fdct_row (
     input  wire aclk,
     input  wire en,
-    input  wire [7:0] valid,
+    input  wire [8:0] valid,
     input  wire signed [8:0] s0,
     input  wire signed [8:0] s1,
     input  wire signed [8:0] s2,
@@ -52,9 +52,12 @@ module fxc_fdct_row (
     reg  signed [9:0] n27_d1;
     reg  signed [10:0] n32_d1;
     wire signed [23:0] n33_d1;
+    reg  signed [23:0] n33_d2;
     wire signed [22:0] n34_d1;
+    reg  signed [22:0] n34_d2;
     reg  signed [23:0] n35_d1;
     wire signed [23:0] n38_d1;
+    reg  signed [23:0] n38_d2;
     reg  signed [24:0] n39_d1;
     reg  signed [9:0] n42_d1;
     reg  signed [9:0] n43_d1;
@@ -62,28 +65,37 @@ module fxc_fdct_row (
     reg  signed [9:0] n45_d1;
     reg  signed [10:0] n46_d1;
     wire signed [24:0] n47_d1;
+    reg  signed [24:0] n47_d2;
     wire signed [20:0] n48_d1;
     reg  signed [20:0] n48_d2;
     reg  signed [20:0] n48_d3;
     reg  signed [20:0] n48_d4;
+    reg  signed [20:0] n48_d5;
     wire signed [23:0] n49_d1;
     reg  signed [23:0] n49_d2;
     reg  signed [23:0] n49_d3;
     reg  signed [23:0] n49_d4;
+    reg  signed [23:0] n49_d5;
     wire signed [23:0] n50_d1;
     reg  signed [23:0] n50_d2;
     reg  signed [23:0] n50_d3;
     reg  signed [23:0] n50_d4;
+    reg  signed [23:0] n50_d5;
     wire signed [22:0] n51_d1;
     reg  signed [22:0] n51_d2;
     reg  signed [22:0] n51_d3;
     reg  signed [22:0] n51_d4;
+    reg  signed [22:0] n51_d5;
     wire signed [22:0] n52_d1;
     reg  signed [22:0] n52_d2;
+    reg  signed [22:0] n52_d3;
     wire signed [24:0] n53_d1;
     reg  signed [24:0] n53_d2;
+    reg  signed [24:0] n53_d3;
     wire signed [23:0] n54_d1;
+    reg  signed [23:0] n54_d2;
     wire signed [21:0] n55_d1;
+    reg  signed [21:0] n55_d2;
     reg  signed [25:0] n56_d1;
     reg  signed [24:0] n57_d1;
     reg  signed [25:0] n58_d1;
@@ -101,6 +113,7 @@ module fxc_fdct_row (
     reg  signed [12:0] n74_d5;
     reg  signed [12:0] n74_d6;
     reg  signed [12:0] n74_d7;
+    reg  signed [12:0] n74_d8;
     reg  signed [14:0] n75_d1;
     reg  signed [12:0] n76_d1;
     reg  signed [12:0] n76_d2;
@@ -113,6 +126,7 @@ module fxc_fdct_row (
     reg  signed [12:0] n78_d5;
     reg  signed [12:0] n78_d6;
     reg  signed [12:0] n78_d7;
+    reg  signed [12:0] n78_d8;
     reg  signed [14:0] n79_d1;
     reg  signed [13:0] n80_d1;
     reg  signed [13:0] n80_d2;
@@ -265,30 +279,48 @@ module fxc_fdct_row (
 
     always @(posedge aclk)
         if (en && valid[4]) begin : stage4
-            reg signed [23:0] n35;
-            reg signed [24:0] n39;
-            reg signed [25:0] n56;
-            reg signed [24:0] n57;
-            n35 = n33_d1 + {n34_d1[22], n34_d1};  // [-7719360, 7719360]
-            n39 = {n33_d1[23], n33_d1} - {n38_d1[23], n38_d1};  // [-12241530, 12241530]
-            n56 = {{2{n54_d1[23]}}, n54_d1} + {n47_d1[24], n47_d1};  // [-18020850, 18020850]
-            n57 = {{3{n55_d1[21]}}, n55_d1} + n47_d1;  // [-11455620, 11455620]
-            n35_d1 <= n35;
-            n39_d1 <= n39;
+            n33_d2 <= n33_d1;
+            n34_d2 <= n34_d1;
+            n38_d2 <= n38_d1;
+            n47_d2 <= n47_d1;
             n48_d3 <= n48_d2;
             n49_d3 <= n49_d2;
             n50_d3 <= n50_d2;
             n51_d3 <= n51_d2;
             n52_d2 <= n52_d1;
             n53_d2 <= n53_d1;
-            n56_d1 <= n56;
-            n57_d1 <= n57;
+            n54_d2 <= n54_d1;
+            n55_d2 <= n55_d1;
             n74_d4 <= n74_d3;
             n78_d4 <= n78_d3;
         end
 
     always @(posedge aclk)
         if (en && valid[5]) begin : stage5
+            reg signed [23:0] n35;
+            reg signed [24:0] n39;
+            reg signed [25:0] n56;
+            reg signed [24:0] n57;
+            n35 = n33_d2 + {n34_d2[22], n34_d2};  // [-7719360, 7719360]
+            n39 = {n33_d2[23], n33_d2} - {n38_d2[23], n38_d2};  // [-12241530, 12241530]
+            n56 = {{2{n54_d2[23]}}, n54_d2} + {n47_d2[24], n47_d2};  // [-18020850, 18020850]
+            n57 = {{3{n55_d2[21]}}, n55_d2} + n47_d2;  // [-11455620, 11455620]
+            n35_d1 <= n35;
+            n39_d1 <= n39;
+            n48_d4 <= n48_d3;
+            n49_d4 <= n49_d3;
+            n50_d4 <= n50_d3;
+            n51_d4 <= n51_d3;
+            n52_d3 <= n52_d2;
+            n53_d3 <= n53_d2;
+            n56_d1 <= n56;
+            n57_d1 <= n57;
+            n74_d5 <= n74_d4;
+            n78_d5 <= n78_d4;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[6]) begin : stage6
             reg signed [23:0] n36;
             reg signed [12:0] n37;
             reg signed [24:0] n40;
@@ -304,49 +336,49 @@ module fxc_fdct_row (
             n37 = $signed(n36[23:11]);  // [-3769, 3769]  >>> 11
             n40 = n39_d1 + 25'sd1024;  // [-12240506, 12242554]
             n41 = $signed(n40[24:11]);  // [-5977, 5977]  >>> 11
-            n58 = {{3{n52_d2[22]}}, n52_d2} + n56_d1;  // [-21781080, 21781080]
-            n60 = {n53_d2[24], n53_d2} + {n57_d1[24], n57_d1};  // [-22163070, 22163070]
-            n62 = {n53_d2[24], n53_d2} + n56_d1;  // [-28728300, 28728300]
-            n64 = {{2{n52_d2[22]}}, n52_d2} + n57_d1;  // [-15215850, 15215850]
+            n58 = {{3{n52_d3[22]}}, n52_d3} + n56_d1;  // [-21781080, 21781080]
+            n60 = {n53_d3[24], n53_d3} + {n57_d1[24], n57_d1};  // [-22163070, 22163070]
+            n62 = {n53_d3[24], n53_d3} + n56_d1;  // [-28728300, 28728300]
+            n64 = {{2{n52_d3[22]}}, n52_d3} + n57_d1;  // [-15215850, 15215850]
             n76 = n37;  // fdct_workspace: 16-bit wrap  [-3769, 3769]
             n80 = n41;  // fdct_workspace: 16-bit wrap  [-5977, 5977]
-            n48_d4 <= n48_d3;
-            n49_d4 <= n49_d3;
-            n50_d4 <= n50_d3;
-            n51_d4 <= n51_d3;
+            n48_d5 <= n48_d4;
+            n49_d5 <= n49_d4;
+            n50_d5 <= n50_d4;
+            n51_d5 <= n51_d4;
             n58_d1 <= n58;
             n60_d1 <= n60;
             n62_d1 <= n62;
             n64_d1 <= n64;
-            n74_d5 <= n74_d4;
+            n74_d6 <= n74_d5;
             n76_d1 <= n76;
-            n78_d5 <= n78_d4;
+            n78_d6 <= n78_d5;
             n80_d1 <= n80;
             _unused_ok = &{1'b0, n36[10:0], n40[10:0], 1'b0};  // bits no expression reads
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en && valid[7]) begin : stage7
             reg signed [25:0] n59;
             reg signed [25:0] n61;
             reg signed [26:0] n63;
             reg signed [25:0] n65;
-            n59 = {{5{n48_d4[20]}}, n48_d4} + n58_d1;  // [-22404810, 22404810]
-            n61 = {{2{n49_d4[23]}}, n49_d4} + n60_d1;  // [-26451915, 26451915]
-            n63 = {{3{n50_d4[23]}}, n50_d4} + {n62_d1[25], n62_d1};  // [-35147160, 35147160]
-            n65 = {{3{n51_d4[22]}}, n51_d4} + {n64_d1[24], n64_d1};  // [-18352095, 18352095]
+            n59 = {{5{n48_d5[20]}}, n48_d5} + n58_d1;  // [-22404810, 22404810]
+            n61 = {{2{n49_d5[23]}}, n49_d5} + n60_d1;  // [-26451915, 26451915]
+            n63 = {{3{n50_d5[23]}}, n50_d5} + {n62_d1[25], n62_d1};  // [-35147160, 35147160]
+            n65 = {{3{n51_d5[22]}}, n51_d5} + {n64_d1[24], n64_d1};  // [-18352095, 18352095]
             n59_d1 <= n59;
             n61_d1 <= n61;
             n63_d1 <= n63;
             n65_d1 <= n65;
-            n74_d6 <= n74_d5;
+            n74_d7 <= n74_d6;
             n76_d2 <= n76_d1;
-            n78_d6 <= n78_d5;
+            n78_d7 <= n78_d6;
             n80_d2 <= n80_d1;
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en && valid[8]) begin : stage8
             reg signed [25:0] n66;
             reg signed [14:0] n67;
             reg signed [26:0] n68;
@@ -372,22 +404,22 @@ module fxc_fdct_row (
             n77 = n69;  // fdct_workspace: 16-bit wrap  [-17162, 17162]
             n79 = n71;  // fdct_workspace: 16-bit wrap  [-12916, 12916]
             n81 = n73;  // fdct_workspace: 16-bit wrap  [-10940, 10940]
-            n74_d7 <= n74_d6;
+            n74_d8 <= n74_d7;
             n75_d1 <= n75;
             n76_d3 <= n76_d2;
             n77_d1 <= n77;
-            n78_d7 <= n78_d6;
+            n78_d8 <= n78_d7;
             n79_d1 <= n79;
             n80_d3 <= n80_d2;
             n81_d1 <= n81;
             _unused_ok = &{1'b0, n66[10:0], n68[10:0], n70[10:0], n72[10:0], 1'b0};  // bits no expression reads
         end
 
-    assign w0 = n74_d7;
+    assign w0 = n74_d8;
     assign w1 = n75_d1;
     assign w2 = n76_d3;
     assign w3 = n77_d1;
-    assign w4 = n78_d7;
+    assign w4 = n78_d8;
     assign w5 = n79_d1;
     assign w6 = n80_d3;
     assign w7 = n81_d1;

@@ -13,13 +13,13 @@
 //       o(t2) = t2*FIX_3_072711026 + z2 + z3,  o(t3) = t3*FIX_1_501321110 + z1 + z4
 //   w0/w7 = tmp10 +/- o(t3), w1/w6 = tmp11 +/- o(t2), w2/w5 = tmp12 +/- o(t1), w3/w4 = tmp13 +/- o(t0),
 //   each DESCALE(x, 11) = (x + 2^10) >> 11 (CONST_BITS 13 - PASS1_BITS 2), narrowed to idct_workspace (32-bit signed, wraps)
-// Latency 10 clocks with en high. Stage s computes in one always block whose
+// Latency 11 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_idct_column (
     input  wire aclk,
     input  wire en,
-    input  wire [9:0] valid,
+    input  wire [10:0] valid,
     input  wire signed [23:0] d0,
     input  wire signed [23:0] d1,
     input  wire signed [23:0] d2,
@@ -41,22 +41,27 @@ module fxc_idct_column (
     // pipeline registers: nI_dK is node I's value K clocks after stage(I) computed it
     reg  signed [24:0] n8_d1;
     wire signed [37:0] n9_d1;
+    reg  signed [37:0] n9_d2;
     wire signed [37:0] n10_d1;
     reg  signed [37:0] n10_d2;
+    reg  signed [37:0] n10_d3;
     reg  signed [38:0] n11_d1;
     wire signed [36:0] n12_d1;
     reg  signed [36:0] n12_d2;
+    reg  signed [36:0] n12_d3;
     reg  signed [37:0] n13_d1;
     reg  signed [37:0] n15_d1;
     reg  signed [37:0] n15_d2;
     reg  signed [37:0] n15_d3;
     reg  signed [37:0] n15_d4;
     reg  signed [37:0] n15_d5;
+    reg  signed [37:0] n15_d6;
     reg  signed [37:0] n17_d1;
     reg  signed [37:0] n17_d2;
     reg  signed [37:0] n17_d3;
     reg  signed [37:0] n17_d4;
     reg  signed [37:0] n17_d5;
+    reg  signed [37:0] n17_d6;
     reg  signed [38:0] n18_d1;
     reg  signed [38:0] n18_d2;
     reg  signed [38:0] n18_d3;
@@ -75,36 +80,45 @@ module fxc_idct_column (
     reg  signed [24:0] n25_d1;
     reg  signed [25:0] n26_d1;
     wire signed [39:0] n27_d1;
+    reg  signed [39:0] n27_d2;
     wire signed [35:0] n28_d1;
     reg  signed [35:0] n28_d2;
     reg  signed [35:0] n28_d3;
     reg  signed [35:0] n28_d4;
     reg  signed [35:0] n28_d5;
+    reg  signed [35:0] n28_d6;
     wire signed [38:0] n29_d1;
     reg  signed [38:0] n29_d2;
     reg  signed [38:0] n29_d3;
     reg  signed [38:0] n29_d4;
     reg  signed [38:0] n29_d5;
+    reg  signed [38:0] n29_d6;
     wire signed [38:0] n30_d1;
     reg  signed [38:0] n30_d2;
     reg  signed [38:0] n30_d3;
     reg  signed [38:0] n30_d4;
     reg  signed [38:0] n30_d5;
+    reg  signed [38:0] n30_d6;
     wire signed [37:0] n31_d1;
     reg  signed [37:0] n31_d2;
     reg  signed [37:0] n31_d3;
     reg  signed [37:0] n31_d4;
     reg  signed [37:0] n31_d5;
+    reg  signed [37:0] n31_d6;
     wire signed [37:0] n32_d1;
     reg  signed [37:0] n32_d2;
     reg  signed [37:0] n32_d3;
+    reg  signed [37:0] n32_d4;
     wire signed [39:0] n33_d1;
     reg  signed [39:0] n33_d2;
     reg  signed [39:0] n33_d3;
+    reg  signed [39:0] n33_d4;
     wire signed [38:0] n34_d1;
     reg  signed [38:0] n34_d2;
+    reg  signed [38:0] n34_d3;
     wire signed [36:0] n35_d1;
     reg  signed [36:0] n35_d2;
+    reg  signed [36:0] n35_d3;
     reg  signed [40:0] n36_d1;
     reg  signed [39:0] n37_d1;
     reg  signed [40:0] n38_d1;
@@ -228,12 +242,9 @@ module fxc_idct_column (
 
     always @(posedge aclk)
         if (en && valid[4]) begin : stage4
-            reg signed [38:0] n11;
-            reg signed [37:0] n13;
-            n11 = {n9_d1[37], n9_d1} - {n10_d2[37], n10_d2};  // [-200561367585, 200562966690]
-            n13 = n9_d1 + {n12_d2[36], n12_d2};  // [-126473994240, 126470134560]
-            n11_d1 <= n11;
-            n13_d1 <= n13;
+            n9_d2 <= n9_d1;
+            n10_d3 <= n10_d2;
+            n12_d3 <= n12_d2;
             n15_d5 <= n15_d4;
             n17_d5 <= n17_d4;
             n28_d3 <= n28_d2;
@@ -248,50 +259,71 @@ module fxc_idct_column (
 
     always @(posedge aclk)
         if (en && valid[5]) begin : stage5
-            reg signed [38:0] n18;
-            reg signed [38:0] n19;
-            reg signed [39:0] n20;
-            reg signed [39:0] n21;
-            reg signed [40:0] n36;
-            reg signed [39:0] n37;
-            n18 = {n15_d5[37], n15_d5} + {n13_d1[37], n13_d1};  // [-263376076800, 263368039200]
-            n19 = {n15_d5[37], n15_d5} - {n13_d1[37], n13_d1};  // [-263372217120, 263371898880]
-            n20 = {{2{n17_d5[37]}}, n17_d5} + {n11_d1[38], n11_d1};  // [-337461361185, 337462960290]
-            n21 = {{2{n17_d5[37]}}, n17_d5} - {n11_d1[38], n11_d1};  // [-337462960290, 337461361185]
-            n36 = {{2{n34_d2[38]}}, n34_d2} + {n27_d1[39], n27_d1};  // [-590499017610, 590497387140]
-            n37 = {{3{n35_d2[36]}}, n35_d2} + n27_d1;  // [-375376126200, 375367930500]
-            n18_d1 <= n18;
-            n19_d1 <= n19;
-            n20_d1 <= n20;
-            n21_d1 <= n21;
+            reg signed [38:0] n11;
+            reg signed [37:0] n13;
+            n11 = {n9_d2[37], n9_d2} - {n10_d3[37], n10_d3};  // [-200561367585, 200562966690]
+            n13 = n9_d2 + {n12_d3[36], n12_d3};  // [-126473994240, 126470134560]
+            n11_d1 <= n11;
+            n13_d1 <= n13;
+            n15_d6 <= n15_d5;
+            n17_d6 <= n17_d5;
+            n27_d2 <= n27_d1;
             n28_d4 <= n28_d3;
             n29_d4 <= n29_d3;
             n30_d4 <= n30_d3;
             n31_d4 <= n31_d3;
             n32_d3 <= n32_d2;
             n33_d3 <= n33_d2;
+            n34_d3 <= n34_d2;
+            n35_d3 <= n35_d2;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[6]) begin : stage6
+            reg signed [38:0] n18;
+            reg signed [38:0] n19;
+            reg signed [39:0] n20;
+            reg signed [39:0] n21;
+            reg signed [40:0] n36;
+            reg signed [39:0] n37;
+            n18 = {n15_d6[37], n15_d6} + {n13_d1[37], n13_d1};  // [-263376076800, 263368039200]
+            n19 = {n15_d6[37], n15_d6} - {n13_d1[37], n13_d1};  // [-263372217120, 263371898880]
+            n20 = {{2{n17_d6[37]}}, n17_d6} + {n11_d1[38], n11_d1};  // [-337461361185, 337462960290]
+            n21 = {{2{n17_d6[37]}}, n17_d6} - {n11_d1[38], n11_d1};  // [-337462960290, 337461361185]
+            n36 = {{2{n34_d3[38]}}, n34_d3} + {n27_d2[39], n27_d2};  // [-590499017610, 590497387140]
+            n37 = {{3{n35_d3[36]}}, n35_d3} + n27_d2;  // [-375376126200, 375367930500]
+            n18_d1 <= n18;
+            n19_d1 <= n19;
+            n20_d1 <= n20;
+            n21_d1 <= n21;
+            n28_d5 <= n28_d4;
+            n29_d5 <= n29_d4;
+            n30_d5 <= n30_d4;
+            n31_d5 <= n31_d4;
+            n32_d4 <= n32_d3;
+            n33_d4 <= n33_d3;
             n36_d1 <= n36;
             n37_d1 <= n37;
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en && valid[7]) begin : stage7
             reg signed [40:0] n38;
             reg signed [40:0] n40;
             reg signed [40:0] n42;
             reg signed [39:0] n44;
-            n38 = {{3{n32_d3[37]}}, n32_d3} + n36_d1;  // [-713710474020, 713712603780]
-            n40 = {n33_d3[39], n33_d3} + {n37_d1[39], n37_d1};  // [-726227140350, 726229652100]
-            n42 = {n33_d3[39], n33_d3} + n36_d1;  // [-941350031760, 941359108740]
-            n44 = {{2{n32_d3[37]}}, n32_d3} + n37_d1;  // [-498587582610, 498583147140]
+            n38 = {{3{n32_d4[37]}}, n32_d4} + n36_d1;  // [-713710474020, 713712603780]
+            n40 = {n33_d4[39], n33_d4} + {n37_d1[39], n37_d1};  // [-726227140350, 726229652100]
+            n42 = {n33_d4[39], n33_d4} + n36_d1;  // [-941350031760, 941359108740]
+            n44 = {{2{n32_d4[37]}}, n32_d4} + n37_d1;  // [-498587582610, 498583147140]
             n18_d2 <= n18_d1;
             n19_d2 <= n19_d1;
             n20_d2 <= n20_d1;
             n21_d2 <= n21_d1;
-            n28_d5 <= n28_d4;
-            n29_d5 <= n29_d4;
-            n30_d5 <= n30_d4;
-            n31_d5 <= n31_d4;
+            n28_d6 <= n28_d5;
+            n29_d6 <= n29_d5;
+            n30_d6 <= n30_d5;
+            n31_d6 <= n31_d5;
             n38_d1 <= n38;
             n40_d1 <= n40;
             n42_d1 <= n42;
@@ -299,15 +331,15 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en && valid[8]) begin : stage8
             reg signed [40:0] n39;
             reg signed [40:0] n41;
             reg signed [41:0] n43;
             reg signed [40:0] n45;
-            n39 = {{5{n28_d5[35]}}, n28_d5} + n38_d1;  // [-734148858660, 734150364690]
-            n41 = {{2{n29_d5[38]}}, n29_d5} + n40_d1;  // [-866764013310, 866762236215]
-            n43 = {{3{n30_d5[38]}}, n30_d5} + {n42_d1[40], n42_d1};  // [-1151683236240, 1151685894360]
-            n45 = {{3{n31_d5[37]}}, n31_d5} + {n44_d1[39], n44_d1};  // [-601356058770, 601348487055]
+            n39 = {{5{n28_d6[35]}}, n28_d6} + n38_d1;  // [-734148858660, 734150364690]
+            n41 = {{2{n29_d6[38]}}, n29_d6} + n40_d1;  // [-866764013310, 866762236215]
+            n43 = {{3{n30_d6[38]}}, n30_d6} + {n42_d1[40], n42_d1};  // [-1151683236240, 1151685894360]
+            n45 = {{3{n31_d6[37]}}, n31_d6} + {n44_d1[39], n44_d1};  // [-601356058770, 601348487055]
             n18_d3 <= n18_d2;
             n19_d3 <= n19_d2;
             n20_d3 <= n20_d2;
@@ -319,7 +351,7 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en && valid[9]) begin : stage9
             reg signed [40:0] n46;
             reg signed [41:0] n49;
             reg signed [41:0] n52;
@@ -347,7 +379,7 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en && valid[10]) begin : stage10
             reg signed [40:0] n47;
             reg signed [29:0] n48;
             reg signed [41:0] n50;

@@ -7,13 +7,13 @@
 // IDCT pass 2 on one row of the workspace: pass 1's maths, then DESCALE(x, 18) = (x + 2^17) >> 18
 //   (CONST_BITS 13 + PASS1_BITS 2 + 3; the 3 removes the forward transform's factor 8),
 //   narrowed to idct_output (full precision (30 bits from the value ranges)); then the range limit s = clamp(wrap10(x) + 128, 0, 255), libjpeg's range-limit table indexed by x mod 1024.
-// Latency 12 clocks with en high. Stage s computes in one always block whose
+// Latency 13 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_idct_row (
     input  wire aclk,
     input  wire en,
-    input  wire [11:0] valid,
+    input  wire [12:0] valid,
     input  wire signed [30:0] w0,
     input  wire signed [30:0] w1,
     input  wire signed [30:0] w2,
@@ -35,22 +35,27 @@ module fxc_idct_row (
     // pipeline registers: nI_dK is node I's value K clocks after stage(I) computed it
     reg  signed [31:0] n8_d1;
     wire signed [43:0] n9_d1;
+    reg  signed [43:0] n9_d2;
     wire signed [44:0] n10_d1;
     reg  signed [44:0] n10_d2;
+    reg  signed [44:0] n10_d3;
     reg  signed [44:0] n11_d1;
     wire signed [43:0] n12_d1;
     reg  signed [43:0] n12_d2;
+    reg  signed [43:0] n12_d3;
     reg  signed [44:0] n13_d1;
     reg  signed [44:0] n15_d1;
     reg  signed [44:0] n15_d2;
     reg  signed [44:0] n15_d3;
     reg  signed [44:0] n15_d4;
     reg  signed [44:0] n15_d5;
+    reg  signed [44:0] n15_d6;
     reg  signed [44:0] n17_d1;
     reg  signed [44:0] n17_d2;
     reg  signed [44:0] n17_d3;
     reg  signed [44:0] n17_d4;
     reg  signed [44:0] n17_d5;
+    reg  signed [44:0] n17_d6;
     reg  signed [45:0] n18_d1;
     reg  signed [45:0] n18_d2;
     reg  signed [45:0] n18_d3;
@@ -69,36 +74,45 @@ module fxc_idct_row (
     reg  signed [31:0] n25_d1;
     reg  signed [32:0] n26_d1;
     wire signed [45:0] n27_d1;
+    reg  signed [45:0] n27_d2;
     wire signed [41:0] n28_d1;
     reg  signed [41:0] n28_d2;
     reg  signed [41:0] n28_d3;
     reg  signed [41:0] n28_d4;
     reg  signed [41:0] n28_d5;
+    reg  signed [41:0] n28_d6;
     wire signed [44:0] n29_d1;
     reg  signed [44:0] n29_d2;
     reg  signed [44:0] n29_d3;
     reg  signed [44:0] n29_d4;
     reg  signed [44:0] n29_d5;
+    reg  signed [44:0] n29_d6;
     wire signed [45:0] n30_d1;
     reg  signed [45:0] n30_d2;
     reg  signed [45:0] n30_d3;
     reg  signed [45:0] n30_d4;
     reg  signed [45:0] n30_d5;
+    reg  signed [45:0] n30_d6;
     wire signed [44:0] n31_d1;
     reg  signed [44:0] n31_d2;
     reg  signed [44:0] n31_d3;
     reg  signed [44:0] n31_d4;
     reg  signed [44:0] n31_d5;
+    reg  signed [44:0] n31_d6;
     wire signed [44:0] n32_d1;
     reg  signed [44:0] n32_d2;
     reg  signed [44:0] n32_d3;
+    reg  signed [44:0] n32_d4;
     wire signed [45:0] n33_d1;
     reg  signed [45:0] n33_d2;
     reg  signed [45:0] n33_d3;
+    reg  signed [45:0] n33_d4;
     wire signed [45:0] n34_d1;
     reg  signed [45:0] n34_d2;
+    reg  signed [45:0] n34_d3;
     wire signed [43:0] n35_d1;
     reg  signed [43:0] n35_d2;
+    reg  signed [43:0] n35_d3;
     reg  signed [46:0] n36_d1;
     reg  signed [45:0] n37_d1;
     reg  signed [46:0] n38_d1;
@@ -238,12 +252,9 @@ module fxc_idct_row (
 
     always @(posedge aclk)
         if (en && valid[4]) begin : stage4
-            reg signed [44:0] n11;
-            reg signed [44:0] n13;
-            n11 = {n9_d1[43], n9_d1} - n10_d2;  // [-17453137582046, 17453132684395]
-            n13 = {n9_d1[43], n9_d1} + {n12_d2[43], n12_d2};  // [-11005728929888, 11005740751104]
-            n11_d1 <= n11;
-            n13_d1 <= n13;
+            n9_d2 <= n9_d1;
+            n10_d3 <= n10_d2;
+            n12_d3 <= n12_d2;
             n15_d5 <= n15_d4;
             n17_d5 <= n17_d4;
             n28_d3 <= n28_d2;
@@ -258,50 +269,71 @@ module fxc_idct_row (
 
     always @(posedge aclk)
         if (en && valid[5]) begin : stage5
-            reg signed [45:0] n18;
-            reg signed [45:0] n19;
-            reg signed [45:0] n20;
-            reg signed [45:0] n21;
-            reg signed [46:0] n36;
-            reg signed [45:0] n37;
-            n18 = {n15_d5[44], n15_d5} + {n13_d1[44], n13_d1};  // [-22918906968160, 22918931585280]
-            n19 = {n15_d5[44], n15_d5} - {n13_d1[44], n13_d1};  // [-22918918789376, 22918919764064]
-            n20 = {n17_d5[44], n17_d5} + {n11_d1[44], n11_d1};  // [-29366322018270, 29366317120619]
-            n21 = {n17_d5[44], n17_d5} - {n11_d1[44], n11_d1};  // [-29366317120619, 29366322018270]
-            n36 = {n34_d2[45], n34_d2} + {n27_d1[45], n27_d1};  // [-51385785107388, 51385790101102]
-            n37 = {{2{n35_d2[43]}}, n35_d2} + n27_d1;  // [-32665264403244, 32665289504584]
-            n18_d1 <= n18;
-            n19_d1 <= n19;
-            n20_d1 <= n20;
-            n21_d1 <= n21;
+            reg signed [44:0] n11;
+            reg signed [44:0] n13;
+            n11 = {n9_d2[43], n9_d2} - n10_d3;  // [-17453137582046, 17453132684395]
+            n13 = {n9_d2[43], n9_d2} + {n12_d3[43], n12_d3};  // [-11005728929888, 11005740751104]
+            n11_d1 <= n11;
+            n13_d1 <= n13;
+            n15_d6 <= n15_d5;
+            n17_d6 <= n17_d5;
+            n27_d2 <= n27_d1;
             n28_d4 <= n28_d3;
             n29_d4 <= n29_d3;
             n30_d4 <= n30_d3;
             n31_d4 <= n31_d3;
             n32_d3 <= n32_d2;
             n33_d3 <= n33_d2;
+            n34_d3 <= n34_d2;
+            n35_d3 <= n35_d2;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[6]) begin : stage6
+            reg signed [45:0] n18;
+            reg signed [45:0] n19;
+            reg signed [45:0] n20;
+            reg signed [45:0] n21;
+            reg signed [46:0] n36;
+            reg signed [45:0] n37;
+            n18 = {n15_d6[44], n15_d6} + {n13_d1[44], n13_d1};  // [-22918906968160, 22918931585280]
+            n19 = {n15_d6[44], n15_d6} - {n13_d1[44], n13_d1};  // [-22918918789376, 22918919764064]
+            n20 = {n17_d6[44], n17_d6} + {n11_d1[44], n11_d1};  // [-29366322018270, 29366317120619]
+            n21 = {n17_d6[44], n17_d6} - {n11_d1[44], n11_d1};  // [-29366317120619, 29366322018270]
+            n36 = {n34_d3[45], n34_d3} + {n27_d2[45], n27_d2};  // [-51385785107388, 51385790101102]
+            n37 = {{2{n35_d3[43]}}, n35_d3} + n27_d2;  // [-32665264403244, 32665289504584]
+            n18_d1 <= n18;
+            n19_d1 <= n19;
+            n20_d1 <= n20;
+            n21_d1 <= n21;
+            n28_d5 <= n28_d4;
+            n29_d5 <= n29_d4;
+            n30_d5 <= n30_d4;
+            n31_d5 <= n31_d4;
+            n32_d4 <= n32_d3;
+            n33_d4 <= n33_d3;
             n36_d1 <= n36;
             n37_d1 <= n37;
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en && valid[7]) begin : stage7
             reg signed [46:0] n38;
             reg signed [46:0] n40;
             reg signed [47:0] n42;
             reg signed [46:0] n44;
-            n38 = {{2{n32_d3[44]}}, n32_d3} + n36_d1;  // [-62107947707532, 62107941184620]
-            n40 = {n33_d3[45], n33_d3} + {n37_d1[45], n37_d1};  // [-63197178656604, 63197170963754]
-            n42 = {{2{n33_d3[45]}}, n33_d3} + {n36_d1[46], n36_d1};  // [-81917699360748, 81917671560272]
-            n44 = {{2{n32_d3[44]}}, n32_d3} + {n37_d1[45], n37_d1};  // [-43387427003388, 43387440588102]
+            n38 = {{2{n32_d4[44]}}, n32_d4} + n36_d1;  // [-62107947707532, 62107941184620]
+            n40 = {n33_d4[45], n33_d4} + {n37_d1[45], n37_d1};  // [-63197178656604, 63197170963754]
+            n42 = {{2{n33_d4[45]}}, n33_d4} + {n36_d1[46], n36_d1};  // [-81917699360748, 81917671560272]
+            n44 = {{2{n32_d4[44]}}, n32_d4} + {n37_d1[45], n37_d1};  // [-43387427003388, 43387440588102]
             n18_d2 <= n18_d1;
             n19_d2 <= n19_d1;
             n20_d2 <= n20_d1;
             n21_d2 <= n21_d1;
-            n28_d5 <= n28_d4;
-            n29_d5 <= n29_d4;
-            n30_d5 <= n30_d4;
-            n31_d5 <= n31_d4;
+            n28_d6 <= n28_d5;
+            n29_d6 <= n29_d5;
+            n30_d6 <= n30_d5;
+            n31_d6 <= n31_d5;
             n38_d1 <= n38;
             n40_d1 <= n40;
             n42_d1 <= n42;
@@ -309,15 +341,15 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en && valid[8]) begin : stage8
             reg signed [46:0] n39;
             reg signed [47:0] n41;
             reg signed [47:0] n43;
             reg signed [46:0] n45;
-            n39 = {{5{n28_d5[41]}}, n28_d5} + n38_d1;  // [-63886489790150, 63886485177564]
-            n41 = {{3{n29_d5[44]}}, n29_d5} + {n40_d1[46], n40_d1};  // [-75426655061981, 75426660504770]
-            n43 = {{2{n30_d5[45]}}, n30_d5} + n42_d1;  // [-100220831537224, 100220823396080]
-            n45 = {{2{n31_d5[44]}}, n31_d5} + n44_d1;  // [-52330308881605, 52330332071838]
+            n39 = {{5{n28_d6[41]}}, n28_d6} + n38_d1;  // [-63886489790150, 63886485177564]
+            n41 = {{3{n29_d6[44]}}, n29_d6} + {n40_d1[46], n40_d1};  // [-75426655061981, 75426660504770]
+            n43 = {{2{n30_d6[45]}}, n30_d6} + n42_d1;  // [-100220831537224, 100220823396080]
+            n45 = {{2{n31_d6[44]}}, n31_d6} + n44_d1;  // [-52330308881605, 52330332071838]
             n18_d3 <= n18_d2;
             n19_d3 <= n19_d2;
             n20_d3 <= n20_d2;
@@ -329,7 +361,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en && valid[9]) begin : stage9
             reg signed [47:0] n46;
             reg signed [47:0] n49;
             reg signed [47:0] n52;
@@ -357,7 +389,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en && valid[10]) begin : stage10
             reg signed [47:0] n47;
             reg signed [29:0] n48;
             reg signed [47:0] n50;
@@ -435,7 +467,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[10]) begin : stage10
+        if (en && valid[11]) begin : stage11
             reg signed [10:0] n79;
             reg signed [10:0] n82;
             reg signed [10:0] n85;
@@ -463,7 +495,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[11]) begin : stage11
+        if (en && valid[12]) begin : stage12
             reg [7:0] n80;
             reg [7:0] n83;
             reg [7:0] n86;

@@ -6,13 +6,13 @@
 
 // Quantize one coefficient without a divider (jcdctmgr.c, reciprocal form of x / 8q, rounded half away from 0):
 //   quantized = sign(x) * (((|x| + c) * f) >> r), narrowed to quantized (16-bit signed, wraps)
-// Latency 6 clocks with en high. Stage s computes in one always block whose
+// Latency 7 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_quantize (
     input  wire aclk,
     input  wire en,
-    input  wire [5:0] valid,
+    input  wire [6:0] valid,
     input  wire signed [15:0] x,
     input  wire signed [16:0] reciprocal,
     input  wire signed [10:0] correction,
@@ -26,6 +26,7 @@ module fxc_quantize (
     reg  signed [15:0] x_d3;
     reg  signed [15:0] x_d4;
     reg  signed [15:0] x_d5;
+    reg  signed [15:0] x_d6;
     reg  signed [16:0] reciprocal_d1;
     reg  signed [16:0] reciprocal_d2;
     reg  signed [10:0] correction_d1;
@@ -33,9 +34,11 @@ module fxc_quantize (
     reg  signed [5:0] shift_d2;
     reg  signed [5:0] shift_d3;
     reg  signed [5:0] shift_d4;
+    reg  signed [5:0] shift_d5;
     reg  signed [16:0] n4_d1;
     reg  signed [16:0] n5_d1;
     wire signed [32:0] n6_d1;
+    reg  signed [32:0] n6_d2;
     reg  signed [14:0] n7_d1;
     reg  signed [14:0] n9_d1;
 
@@ -79,26 +82,33 @@ module fxc_quantize (
 
     always @(posedge aclk)
         if (en && valid[4]) begin : stage4
+            x_d5 <= x_d4;
+            shift_d5 <= shift_d4;
+            n6_d2 <= n6_d1;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[5]) begin : stage5
             reg signed [32:0] n7_shifted;
             reg signed [14:0] n7;
             reg _unused_ok;
-            n7_shifted = n6_d1 >>> shift_d4;
+            n7_shifted = n6_d2 >>> shift_d5;
             n7 = $signed(n7_shifted[14:0]);  // [0, 8381]
-            x_d5 <= x_d4;
+            x_d6 <= x_d5;
             n7_d1 <= n7;
             _unused_ok = &{1'b0, n7_shifted[32:15], 1'b0};  // bits no expression reads
         end
 
     always @(posedge aclk)
-        if (en && valid[5]) begin : stage5
+        if (en && valid[6]) begin : stage6
             reg signed [14:0] n8;
             reg signed [14:0] n9;
-            n8 = x_d5[15] ? -n7_d1 : n7_d1;  // [-8381, 8381]  sign of the first operand
+            n8 = x_d6[15] ? -n7_d1 : n7_d1;  // [-8381, 8381]  sign of the first operand
             n9 = n8;  // quantized: 16-bit wrap  [-8381, 8381]
             n9_d1 <= n9;
         end
 
     assign quantized = n9_d1;
     // bits no expression reads: descale fractions, copies of a known sign, unused fields
-    wire _unused_ok = &{1'b0, n6_p[33], x_d5[14:0], 1'b0};
+    wire _unused_ok = &{1'b0, n6_p[33], x_d6[14:0], 1'b0};
 endmodule

@@ -9,11 +9,12 @@ import Testing
 @Suite struct CSimTests {
     static let qualities = [50, 75, 90]
 
-    /// Every block of every component of every shared image, at qualities 50, 75 and 90, in all three
-    /// modes and both lane counts, through one testbench binary per configuration.
+    /// Every block of every component of every shared image (a window of each, or whole images with
+    /// FXCODEC_FULL_CSIM=1), at qualities 50, 75 and 90, in all three modes and both lane counts,
+    /// through one testbench binary per configuration.
     @Test(arguments: DatapathConfig.presets)
     func cSimulationEqualsTheGoldenModel(_ config: DatapathConfig) throws {
-        let images = try Fixtures.sharedImages()
+        let images = try Fixtures.csimImages()
         try #require(images.count >= 6, "expected the shared images in \(Paths.sharedImages.path)")
         let command = HLSProjectSpec.command(out: ".", configArguments: ["--preset", config.name], tableArguments: ["-q", "50"],
                                              top: HLSTop(mode: .roundtrip, lanes: 8), part: HLSProject.defaultPart,

@@ -34,6 +34,26 @@ enum Fixtures {
         return try names.map { CSimImage(name: $0, image: try PNGFile.read(Paths.sharedImages.appendingPathComponent($0).path)) }
     }
 
+    /// Set FXCODEC_FULL_CSIM=1 to run the C-simulation matrix on whole images (about ten minutes on two
+    /// cores: the printed cores run clock by clock); by default each image is a 97×83 window of it.
+    static let wholeImages = ProcessInfo.processInfo.environment["FXCODEC_FULL_CSIM"] == "1"
+
+    /// The shared images, or the window of each at (61, 47): a few hundred blocks with partial ones
+    /// at the right and bottom edges.
+    static func csimImages() throws -> [CSimImage] {
+        let images = try sharedImages()
+        guard !wholeImages else { return images }
+        return images.map { named in
+            let (x, y, w, h) = (61, 47, 97, 83), c = named.image.components
+            var samples = [UInt8](repeating: 0, count: w * h * c)
+            for row in 0..<h {
+                let from = ((y + row) * named.image.width + x) * c
+                samples.replaceSubrange(row * w * c..<(row + 1) * w * c, with: named.image.samples[from..<(from + w * c)])
+            }
+            return CSimImage(name: "\(named.name)[\(x),\(y) \(w)x\(h)]", image: Image(width: w, height: h, components: c, samples: samples))
+        }
+    }
+
     static func apTypes() throws -> URL { try locateAPTypes(searchFrom: [Paths.repository]) }
 
     static func file(_ files: [GeneratedFile], _ path: String) -> String {

@@ -82,7 +82,9 @@ public enum HLSProject {
 
     /// Every file of the project, in a fixed order; the same spec always gives the same bytes.
     public static func render(_ spec: HLSProjectSpec) throws -> [GeneratedFile] {
-        let rtl = try RTLDesign(config: spec.config, tables: spec.tables, tableDescription: spec.tableDescription)
+        // The kernels are pipelined for the clock the project is synthesized at.
+        let rtl = try RTLDesign(config: spec.config, tables: spec.tables, tableDescription: spec.tableDescription,
+                                target: try ClockTarget(mhz: 1000 / spec.clockNs))
         let json = try configJSON(spec.config)
         let provenance = Provenance(command: spec.command, configName: spec.config.name, configHash: SHA256.hex(json),
                                     tables: spec.tableDescription)
