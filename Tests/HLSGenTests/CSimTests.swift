@@ -11,8 +11,12 @@ import Testing
 
     /// Every block of every component of every shared image (a window of each, or whole images with
     /// FXCODEC_FULL_CSIM=1), at qualities 50, 75 and 90, in all three modes and both lane counts,
-    /// through one testbench binary per configuration.
-    @Test(arguments: DatapathConfig.presets)
+    /// through one testbench binary per configuration and core.
+    /// Compiling a printed core takes g++ about 200 s: the suite runs the wide datapath (libjpeg's) and
+    /// the saturating narrow one; FXCODEC_FULL_CSIM=1 runs all four presets.
+    static let configs = Fixtures.wholeImages ? DatapathConfig.presets : [.libjpeg, .narrow]
+
+    @Test(arguments: configs)
     func cSimulationEqualsTheGoldenModel(_ config: DatapathConfig) throws {
         let images = try Fixtures.csimImages()
         try #require(images.count >= 6, "expected the shared images in \(Paths.sharedImages.path)")

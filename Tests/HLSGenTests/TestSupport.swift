@@ -34,8 +34,9 @@ enum Fixtures {
         return try names.map { CSimImage(name: $0, image: try PNGFile.read(Paths.sharedImages.appendingPathComponent($0).path)) }
     }
 
-    /// Set FXCODEC_FULL_CSIM=1 to run the C-simulation matrix on whole images (about ten minutes on two
-    /// cores: the printed cores run clock by clock); by default each image is a 97×83 window of it.
+    /// Set FXCODEC_FULL_CSIM=1 to run the C-simulation matrix on whole images and all four presets
+    /// (about fifteen minutes on two cores: the printed cores run clock by clock); by default each image
+    /// is a 97×83 window of it, and two presets run.
     static let wholeImages = ProcessInfo.processInfo.environment["FXCODEC_FULL_CSIM"] == "1"
 
     /// The shared images, or the window of each at (61, 47): a few hundred blocks with partial ones

@@ -6,8 +6,9 @@ import Golden
 ///   - a stage costs 0.6 ns of clock-to-out and set-up, and 10 % of the period is kept for routing;
 ///   - an addition of w bits, with the routing into it: 1.35 + 0.035·w (a CCU2C carry chain, 2 bits a cell);
 ///   - a LUT level (a select, a clamp's multiplexer) 1.3; a variable shift one LUT level per 2 bits of distance;
-///   - a multiply in MULT18X18D without its registers: 5.8 (routing in, 3.9 in the block, routing out),
-///     and an addition more when it takes several blocks; out of a multiplier cell's registers, 2.5 of
+///   - a multiply in MULT18X18D without its registers: 9 (3.9 in the block; the rest routing in and
+///     out, from a 100 MHz core whose stage with such a multiply and its additions took 14 ns), and
+///     an addition more when it takes several blocks; out of a multiplier cell's registers, 2.5 of
 ///     routing before the next cell (measured: 0.7 clock-to-out and 3.5 routing on the worst path).
 /// A multiply that does not fit the period becomes a multiplier cell (`MultiplierCell`) with its own
 /// registers: 2 clocks, 3 when it takes several blocks.
@@ -35,7 +36,7 @@ public struct ClockTarget: Sendable, Hashable, CustomStringConvertible {
 
     /// A multiply of operands `a` and `b` bits wide (signed) done in the fabric's stage, unregistered.
     static func multiply(_ a: Int, _ b: Int) -> Double {
-        MultiplierCell.blocks(a, b) == 1 ? 5.8 : 5.8 + add(a + b)
+        MultiplierCell.blocks(a, b) == 1 ? 9 : 9 + add(a + b)
     }
 }
 
