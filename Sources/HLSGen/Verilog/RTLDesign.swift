@@ -72,23 +72,16 @@ public struct RTLDesign: Sendable {
     /// Clocks from the first input beat to the first output beat with no stalls.
     public func latency(mode: CodecMode, lanes: Int) -> Int { core.latency(mode, lanes: lanes) }
 
-    /// The multiplier cells the kernels place (each kind once), and MULT18X18D blocks they take in
-    /// the core at 8 lanes (the quantizers and dequantizers are placed once per lane).
+    /// The multiplier cells the kernels place, each kind once (what `fxc_multipliers.v` holds).
     public var multiplierCells: [MultiplierCell] {
         Set(kernels.flatMap(\.cells)).sorted { ($0.a, $0.b) < ($1.a, $1.b) }
-    }
-    public var multiplierBlocks: Int {
-        kernels.reduce(0) { total, k in
-            total + k.cells.reduce(0) { $0 + $1.blocks } * (k.name == core.quantize.name || k.name == core.dequantize.name ? 8 : 1)
-        }
     }
 
     var kernels: [KernelModule] { [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow] }
 
     /// Kernel latencies in clocks, by kernel name.
     public var kernelLatencies: [(name: String, clocks: Int)] {
-        [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow]
-            .map { ($0.name, $0.latency) }
+        kernels.map { ($0.name, $0.latency) }
     }
 
     /// The header every generated file opens with (`//` comments): generator, configuration name and
