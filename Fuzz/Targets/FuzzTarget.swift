@@ -13,6 +13,7 @@ let fuzzTargets: [any FuzzTarget.Type] = [
     ConfigTarget.self,
     QuantTableTarget.self,
     JPEGReaderTarget.self,
+    GridTarget.self,
 ]
 
 func fuzzTarget(named name: String) -> (any FuzzTarget.Type)? { fuzzTargets.first { $0.name == name } }

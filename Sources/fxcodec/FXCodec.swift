@@ -34,6 +34,7 @@ struct FXCodec: ParsableCommand {
             Cosim.self,
             Synth.self,
             Compare.self,
+            Explore.self,
         ]
     )
 
