@@ -124,7 +124,12 @@ struct SVGChart {
         }
         let markers = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }.map { (px($0.x), py($0.y)) }
         let plot = Box(x: m.left, y: m.top, width: plotW, height: plotH)
-        for (box, text) in Self.placeLabels(labelled, avoiding: markers, inside: plot) {
+        for ((box, text), at) in zip(Self.placeLabels(labelled, avoiding: markers, inside: plot), labelled) {
+            // A label set further out is tied to its marker by a thin line.
+            let near = (min(max(at.x, box.x), box.x + box.width), min(max(at.y, box.y), box.y + box.height))
+            if hypot(near.0 - at.x, near.1 - at.y) > 7 {
+                s += "<line x1=\"\(f(at.x))\" y1=\"\(f(at.y))\" x2=\"\(f(near.0))\" y2=\"\(f(near.1))\" stroke=\"#777\" stroke-width=\"0.7\"/>\n"
+            }
             s += "<text x=\"\(f(box.x))\" y=\"\(f(box.y + box.height - 2))\" font-size=\"11\">\(Self.escaped(text))</text>\n"
         }
         return s
