@@ -68,14 +68,16 @@ struct Explore: ParsableCommand {
             xc7 adds yosys synth_xilinx counts (about a minute per point). The front is the points not \
             dominated in (PSNR drop, --resource).
 
-            Grid example:
+            Grid example (docs/explore-grid.json):
               {"base": "libjpeg-islow",
-               "axes": {"dct_constant_bits": [8, 10, 13], "registers.fdct_workspace.bits": [12, 14, 16]}}
+               "axes": {"dct_constant_bits": [5, 6, 7, 8, 13],
+                        "registers.fdct_workspace.bits": [12, 13, 16],
+                        "registers.idct_workspace.bits": [13, 14, 16, 32]}}
 
             Examples:
-              fxcodec explore images/coffee.png images/camera.png --grid grid.json --svg front.svg
-              fxcodec explore images/coffee.png --grid grid.json --resource bits --json
-              fxcodec explore images/coffee.png --grid clocks.json --synth ecp5 --resource lut4
+              fxcodec explore coffee.png camera.png --grid grid.json --svg front.svg
+              fxcodec explore coffee.png --grid grid.json --resource bits --json
+              fxcodec explore coffee.png --grid clocks.json --synth ecp5 --resource lut4
             """)
 
     @Argument(help: "Input PNG images.")
@@ -90,7 +92,7 @@ struct Explore: ParsableCommand {
     @Option(help: "The front's resource axis: mult18 or bits (estimates, or mult18 post-route with --synth ecp5), lut4 or ff (--synth ecp5), lut, ff or dsp48 (--synth xc7). Default: mult18, lut4 with --synth ecp5, lut with --synth xc7.")
     var resource: ResourceAxis?
 
-    @Option(name: [.customShort("q"), .long], parsing: .unconditional, help: "IJG quality 1...100.", transform: Checked.int(1...100))
+    @Option(name: [.customShort("q"), .long], parsing: .unconditional, help: "IJG quality 1...100 (default: 75).", transform: Checked.int(1...100))
     var quality: Int = 75
 
     @Option(help: "Chroma subsampling: 420, 422, 444 or gray.")
@@ -100,7 +102,7 @@ struct Explore: ParsableCommand {
     var svg: String?
 
     @Option(name: .customLong("plot-max-drop"), parsing: .unconditional,
-            help: ArgumentHelp("Leave points whose PSNR drop exceeds this (dB) out of the plot, so the region near the base stays readable; the caption counts them.", valueName: "dB"),
+            help: ArgumentHelp("Leave points whose PSNR drop exceeds this (dB) out of the plot, so the region near the base stays readable; the caption counts them (default: 3).", valueName: "dB"),
             transform: Checked.number(0...1000, excludingLower: true))
     var plotMaxDrop: Double = 3
 
