@@ -31,7 +31,7 @@ import Testing
         #expect(CLI.camelCaseKeys(json).isEmpty)
         #expect(json["resource_axis"] as? String == "bits" && json["base"] as? String == "libjpeg-islow")
         let points = json["points"] as! [[String: Any]]
-        #expect(points.count == 8)
+        #expect(points.count == 8 && points.allSatisfy { $0["clock_mhz"] as? Double == 200 && $0["lanes"] as? Int == 8 })
         func point(_ fdct: String, _ idct: String) -> [String: Any] {
             points.first { ($0["settings"] as! [String: String]) == ["registers.fdct_workspace.bits": fdct, "registers.idct_workspace.bits": idct] }!
         }
