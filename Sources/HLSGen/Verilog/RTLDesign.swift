@@ -82,8 +82,13 @@ public struct RTLDesign: Sendable {
 
     var kernels: [KernelModule] { core.kernels }
 
-    /// MULT18X18D blocks the 1-lane core's multipliers take: its folded kernels' units.
-    public var serialMultiplierBlocks: Int { serial.kernels.flatMap(\.cells).map(\.blocks).reduce(0, +) }
+    /// The 1-lane core's shared multipliers: per folded kernel, each unit's cell and the stages where
+    /// its multiplies' operands are registered (distinct, and fewer than the fold's period apart).
+    public var serialMultiplierUnits: [(kernel: String, cell: MultiplierCell, operandStages: [Int])] {
+        serial.kernels.flatMap { k in (k.fold?.units ?? []).map { (k.name, $0.cell, $0.stages) } }
+    }
+    /// Clocks apart the serial core's kernels take beats at the closest.
+    public var serialPeriod: Int { serial.fold }
 
     /// Kernel latencies in clocks, by kernel name.
     public var kernelLatencies: [(name: String, clocks: Int)] {
