@@ -9,6 +9,8 @@
 // Latency 10 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
+// Folded (FoldPlan) for beats at least 8 clocks apart: every multiply is a cell, and multiplies
+// at distinct stages fewer than 8 apart share one (a unit), its operands picked by valid.
 module fxc_dequantize_f8 (
     input  wire aclk,
     input  wire en,

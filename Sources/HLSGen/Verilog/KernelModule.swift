@@ -112,6 +112,10 @@ struct KernelModule {
         lines.append("// Latency \(latency) clock\(latency == 1 ? "" : "s") with en high. Stage s computes in one always block whose")
         lines.append("// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model")
         lines.append("// for a \(plan.target) clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.")
+        if let fold {
+            lines.append("// Folded (FoldPlan) for beats at least \(fold.period) clocks apart: every multiply is a cell, and multiplies")
+            lines.append("// at distinct stages fewer than \(fold.period) apart share one (a unit), its operands picked by valid.")
+        }
         lines.append("module \(name) (")
         var ports = ["input  wire aclk", "input  wire en", "input  wire [\(latency - 1):0] valid"]
         ports += inputs.map { "input  wire \($0.port.typeText) \($0.port.name)" }

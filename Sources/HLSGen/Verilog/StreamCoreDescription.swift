@@ -374,7 +374,7 @@ extension StreamCore {
             tuser[1]: quantization table of the block (0 luminance, 1 chrominance), on the block's first beat.
             tlast on the last (8th) beat of every block; an input tlast anywhere else, or missing there, sets
             framing_error (sticky until reset). Full AXI4-Stream backpressure; tready does not depend on tvalid.
-            Latency (no stalls, first input beat accepted -> first output beat valid): \(latencyText(lanes: 8)).
+            Latency (no stalls, first input beat accepted -> first output beat valid): \(fold == 1 ? latencyText(lanes: 8) : "that of \(Self.core1) less its gatherer and spreader").
             Sections A (rows), B (columns), C (rows) joined by the transposes t1 and t2; each advances every
             clock and ends in a buffer, and takes a beat only while that buffer has room for every beat on its
             way, so it never holds. Tables after reset: \(tableDescription).
