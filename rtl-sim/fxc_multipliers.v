@@ -386,6 +386,48 @@ endmodule
 
 // p = a * b (signed), registered: operands on ce[0], product on ce[1].
 // With FXC_ECP5 defined: 1 MULT18X18D block with input and output registers; otherwise `*`.
+module fxc_mul_11x16 (
+    input  wire aclk,
+    input  wire [1:0] ce,
+    input  wire signed [10:0] a,
+    input  wire signed [15:0] b,
+    output wire signed [26:0] p
+);
+`ifdef FXC_ECP5
+    wire signed [35:0] p0;
+    wire [17:0] p0_a = {{2{b[15]}}, b[15:0]}, p0_b = {{7{a[10]}}, a};
+    MULT18X18D #(.REG_INPUTA_CLK("CLK0"), .REG_INPUTA_CE("CE0"), .REG_INPUTB_CLK("CLK0"), .REG_INPUTB_CE("CE0"),
+        .REG_OUTPUT_CLK("CLK0"), .REG_OUTPUT_CE("CE1"), .GSR("DISABLED"), .RESETMODE("SYNC")) p0_block (
+        .A0(p0_a[0]), .A1(p0_a[1]), .A2(p0_a[2]), .A3(p0_a[3]), .A4(p0_a[4]), .A5(p0_a[5]), .A6(p0_a[6]), .A7(p0_a[7]),
+        .A8(p0_a[8]), .A9(p0_a[9]), .A10(p0_a[10]), .A11(p0_a[11]), .A12(p0_a[12]), .A13(p0_a[13]), .A14(p0_a[14]), .A15(p0_a[15]),
+        .A16(p0_a[16]), .A17(p0_a[17]), .B0(p0_b[0]), .B1(p0_b[1]), .B2(p0_b[2]), .B3(p0_b[3]), .B4(p0_b[4]), .B5(p0_b[5]),
+        .B6(p0_b[6]), .B7(p0_b[7]), .B8(p0_b[8]), .B9(p0_b[9]), .B10(p0_b[10]), .B11(p0_b[11]), .B12(p0_b[12]), .B13(p0_b[13]),
+        .B14(p0_b[14]), .B15(p0_b[15]), .B16(p0_b[16]), .B17(p0_b[17]), .P0(p0[0]), .P1(p0[1]), .P2(p0[2]), .P3(p0[3]),
+        .P4(p0[4]), .P5(p0[5]), .P6(p0[6]), .P7(p0[7]), .P8(p0[8]), .P9(p0[9]), .P10(p0[10]), .P11(p0[11]),
+        .P12(p0[12]), .P13(p0[13]), .P14(p0[14]), .P15(p0[15]), .P16(p0[16]), .P17(p0[17]), .P18(p0[18]), .P19(p0[19]),
+        .P20(p0[20]), .P21(p0[21]), .P22(p0[22]), .P23(p0[23]), .P24(p0[24]), .P25(p0[25]), .P26(p0[26]), .P27(p0[27]),
+        .P28(p0[28]), .P29(p0[29]), .P30(p0[30]), .P31(p0[31]), .P32(p0[32]), .P33(p0[33]), .P34(p0[34]), .P35(p0[35]),
+        .SIGNEDA(1'b1), .SIGNEDB(1'b1), .SOURCEA(1'b0), .SOURCEB(1'b0), .CLK0(aclk), .CLK1(1'b0), .CLK2(1'b0), .CLK3(1'b0),
+        .CE0(ce[0]), .CE1(ce[1]), .CE2(1'b0), .CE3(1'b0), .RST0(1'b0), .RST1(1'b0), .RST2(1'b0), .RST3(1'b0),
+        .C0(1'b0), .C1(1'b0), .C2(1'b0), .C3(1'b0), .C4(1'b0), .C5(1'b0), .C6(1'b0), .C7(1'b0),
+        .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
+        .C16(1'b0), .C17(1'b0)
+    );
+    assign p = p0[26:0];
+`else
+    reg signed [10:0] a_r;
+    reg signed [15:0] b_r;
+    reg signed [26:0] p_r;
+    always @(posedge aclk) begin
+        if (ce[0]) begin a_r <= a; b_r <= b; end
+        if (ce[1]) p_r <= a_r * b_r;
+    end
+    assign p = p_r;
+`endif
+endmodule
+
+// p = a * b (signed), registered: operands on ce[0], product on ce[1].
+// With FXC_ECP5 defined: 1 MULT18X18D block with input and output registers; otherwise `*`.
 module fxc_mul_16x9 (
     input  wire aclk,
     input  wire [1:0] ce,
@@ -859,6 +901,59 @@ module fxc_mul_19x15 (
     reg signed [18:0] a_r;
     reg signed [14:0] b_r;
     reg signed [33:0] p_r, p_s;
+    always @(posedge aclk) begin
+        if (ce[0]) begin a_r <= a; b_r <= b; end
+        if (ce[1]) p_r <= a_r * b_r;
+        if (ce[2]) p_s <= p_r;
+    end
+    assign p = p_s;
+`endif
+endmodule
+
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// With FXC_ECP5 defined: 1 MULT18X18D block with input and output registers; otherwise `*`.
+module fxc_mul_19x16 (
+    input  wire aclk,
+    input  wire [2:0] ce,
+    input  wire signed [18:0] a,
+    input  wire signed [15:0] b,
+    output wire signed [34:0] p
+);
+`ifdef FXC_ECP5
+    wire signed [35:0] p0;
+    wire [17:0] p0_a = {1'b0, a[16:0]}, p0_b = {{2{b[15]}}, b};
+    MULT18X18D #(.REG_INPUTA_CLK("CLK0"), .REG_INPUTA_CE("CE0"), .REG_INPUTB_CLK("CLK0"), .REG_INPUTB_CE("CE0"),
+        .REG_OUTPUT_CLK("CLK0"), .REG_OUTPUT_CE("CE1"), .GSR("DISABLED"), .RESETMODE("SYNC")) p0_block (
+        .A0(p0_a[0]), .A1(p0_a[1]), .A2(p0_a[2]), .A3(p0_a[3]), .A4(p0_a[4]), .A5(p0_a[5]), .A6(p0_a[6]), .A7(p0_a[7]),
+        .A8(p0_a[8]), .A9(p0_a[9]), .A10(p0_a[10]), .A11(p0_a[11]), .A12(p0_a[12]), .A13(p0_a[13]), .A14(p0_a[14]), .A15(p0_a[15]),
+        .A16(p0_a[16]), .A17(p0_a[17]), .B0(p0_b[0]), .B1(p0_b[1]), .B2(p0_b[2]), .B3(p0_b[3]), .B4(p0_b[4]), .B5(p0_b[5]),
+        .B6(p0_b[6]), .B7(p0_b[7]), .B8(p0_b[8]), .B9(p0_b[9]), .B10(p0_b[10]), .B11(p0_b[11]), .B12(p0_b[12]), .B13(p0_b[13]),
+        .B14(p0_b[14]), .B15(p0_b[15]), .B16(p0_b[16]), .B17(p0_b[17]), .P0(p0[0]), .P1(p0[1]), .P2(p0[2]), .P3(p0[3]),
+        .P4(p0[4]), .P5(p0[5]), .P6(p0[6]), .P7(p0[7]), .P8(p0[8]), .P9(p0[9]), .P10(p0[10]), .P11(p0[11]),
+        .P12(p0[12]), .P13(p0[13]), .P14(p0[14]), .P15(p0[15]), .P16(p0[16]), .P17(p0[17]), .P18(p0[18]), .P19(p0[19]),
+        .P20(p0[20]), .P21(p0[21]), .P22(p0[22]), .P23(p0[23]), .P24(p0[24]), .P25(p0[25]), .P26(p0[26]), .P27(p0[27]),
+        .P28(p0[28]), .P29(p0[29]), .P30(p0[30]), .P31(p0[31]), .P32(p0[32]), .P33(p0[33]), .P34(p0[34]), .P35(p0[35]),
+        .SIGNEDA(1'b1), .SIGNEDB(1'b1), .SOURCEA(1'b0), .SOURCEB(1'b0), .CLK0(aclk), .CLK1(1'b0), .CLK2(1'b0), .CLK3(1'b0),
+        .CE0(ce[0]), .CE1(ce[1]), .CE2(1'b0), .CE3(1'b0), .RST0(1'b0), .RST1(1'b0), .RST2(1'b0), .RST3(1'b0),
+        .C0(1'b0), .C1(1'b0), .C2(1'b0), .C3(1'b0), .C4(1'b0), .C5(1'b0), .C6(1'b0), .C7(1'b0),
+        .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
+        .C16(1'b0), .C17(1'b0)
+    );
+    reg signed [1:0] t_r;
+    reg signed [15:0] n_r;
+    reg signed [17:0] tp_r;
+    always @(posedge aclk) begin
+        if (ce[0]) begin t_r <= a[18:17]; n_r <= b; end
+        if (ce[1]) tp_r <= t_r == 2'b01 ? {{2{n_r[15]}}, n_r} : t_r == 2'b11 ? -{{2{n_r[15]}}, n_r} : t_r == 2'b10 ? -{n_r[15], n_r, 1'b0} : 18'sd0;
+    end
+    wire signed [34:0] sum = p0 + (tp_r <<< 17);
+    reg signed [34:0] p_r;
+    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    assign p = p_r;
+`else
+    reg signed [18:0] a_r;
+    reg signed [15:0] b_r;
+    reg signed [34:0] p_r, p_s;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
@@ -1455,6 +1550,71 @@ endmodule
 
 // p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
+module fxc_mul_26x16 (
+    input  wire aclk,
+    input  wire [2:0] ce,
+    input  wire signed [25:0] a,
+    input  wire signed [15:0] b,
+    output wire signed [41:0] p
+);
+`ifdef FXC_ECP5
+    wire signed [35:0] p0;
+    wire [17:0] p0_a = {1'b0, a[16:0]}, p0_b = {{2{b[15]}}, b};
+    MULT18X18D #(.REG_INPUTA_CLK("CLK0"), .REG_INPUTA_CE("CE0"), .REG_INPUTB_CLK("CLK0"), .REG_INPUTB_CE("CE0"),
+        .REG_OUTPUT_CLK("CLK0"), .REG_OUTPUT_CE("CE1"), .GSR("DISABLED"), .RESETMODE("SYNC")) p0_block (
+        .A0(p0_a[0]), .A1(p0_a[1]), .A2(p0_a[2]), .A3(p0_a[3]), .A4(p0_a[4]), .A5(p0_a[5]), .A6(p0_a[6]), .A7(p0_a[7]),
+        .A8(p0_a[8]), .A9(p0_a[9]), .A10(p0_a[10]), .A11(p0_a[11]), .A12(p0_a[12]), .A13(p0_a[13]), .A14(p0_a[14]), .A15(p0_a[15]),
+        .A16(p0_a[16]), .A17(p0_a[17]), .B0(p0_b[0]), .B1(p0_b[1]), .B2(p0_b[2]), .B3(p0_b[3]), .B4(p0_b[4]), .B5(p0_b[5]),
+        .B6(p0_b[6]), .B7(p0_b[7]), .B8(p0_b[8]), .B9(p0_b[9]), .B10(p0_b[10]), .B11(p0_b[11]), .B12(p0_b[12]), .B13(p0_b[13]),
+        .B14(p0_b[14]), .B15(p0_b[15]), .B16(p0_b[16]), .B17(p0_b[17]), .P0(p0[0]), .P1(p0[1]), .P2(p0[2]), .P3(p0[3]),
+        .P4(p0[4]), .P5(p0[5]), .P6(p0[6]), .P7(p0[7]), .P8(p0[8]), .P9(p0[9]), .P10(p0[10]), .P11(p0[11]),
+        .P12(p0[12]), .P13(p0[13]), .P14(p0[14]), .P15(p0[15]), .P16(p0[16]), .P17(p0[17]), .P18(p0[18]), .P19(p0[19]),
+        .P20(p0[20]), .P21(p0[21]), .P22(p0[22]), .P23(p0[23]), .P24(p0[24]), .P25(p0[25]), .P26(p0[26]), .P27(p0[27]),
+        .P28(p0[28]), .P29(p0[29]), .P30(p0[30]), .P31(p0[31]), .P32(p0[32]), .P33(p0[33]), .P34(p0[34]), .P35(p0[35]),
+        .SIGNEDA(1'b1), .SIGNEDB(1'b1), .SOURCEA(1'b0), .SOURCEB(1'b0), .CLK0(aclk), .CLK1(1'b0), .CLK2(1'b0), .CLK3(1'b0),
+        .CE0(ce[0]), .CE1(ce[1]), .CE2(1'b0), .CE3(1'b0), .RST0(1'b0), .RST1(1'b0), .RST2(1'b0), .RST3(1'b0),
+        .C0(1'b0), .C1(1'b0), .C2(1'b0), .C3(1'b0), .C4(1'b0), .C5(1'b0), .C6(1'b0), .C7(1'b0),
+        .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
+        .C16(1'b0), .C17(1'b0)
+    );
+    wire signed [35:0] p1;
+    wire [17:0] p1_a = {{9{a[25]}}, a[25:17]}, p1_b = {{2{b[15]}}, b};
+    MULT18X18D #(.REG_INPUTA_CLK("CLK0"), .REG_INPUTA_CE("CE0"), .REG_INPUTB_CLK("CLK0"), .REG_INPUTB_CE("CE0"),
+        .REG_OUTPUT_CLK("CLK0"), .REG_OUTPUT_CE("CE1"), .GSR("DISABLED"), .RESETMODE("SYNC")) p1_block (
+        .A0(p1_a[0]), .A1(p1_a[1]), .A2(p1_a[2]), .A3(p1_a[3]), .A4(p1_a[4]), .A5(p1_a[5]), .A6(p1_a[6]), .A7(p1_a[7]),
+        .A8(p1_a[8]), .A9(p1_a[9]), .A10(p1_a[10]), .A11(p1_a[11]), .A12(p1_a[12]), .A13(p1_a[13]), .A14(p1_a[14]), .A15(p1_a[15]),
+        .A16(p1_a[16]), .A17(p1_a[17]), .B0(p1_b[0]), .B1(p1_b[1]), .B2(p1_b[2]), .B3(p1_b[3]), .B4(p1_b[4]), .B5(p1_b[5]),
+        .B6(p1_b[6]), .B7(p1_b[7]), .B8(p1_b[8]), .B9(p1_b[9]), .B10(p1_b[10]), .B11(p1_b[11]), .B12(p1_b[12]), .B13(p1_b[13]),
+        .B14(p1_b[14]), .B15(p1_b[15]), .B16(p1_b[16]), .B17(p1_b[17]), .P0(p1[0]), .P1(p1[1]), .P2(p1[2]), .P3(p1[3]),
+        .P4(p1[4]), .P5(p1[5]), .P6(p1[6]), .P7(p1[7]), .P8(p1[8]), .P9(p1[9]), .P10(p1[10]), .P11(p1[11]),
+        .P12(p1[12]), .P13(p1[13]), .P14(p1[14]), .P15(p1[15]), .P16(p1[16]), .P17(p1[17]), .P18(p1[18]), .P19(p1[19]),
+        .P20(p1[20]), .P21(p1[21]), .P22(p1[22]), .P23(p1[23]), .P24(p1[24]), .P25(p1[25]), .P26(p1[26]), .P27(p1[27]),
+        .P28(p1[28]), .P29(p1[29]), .P30(p1[30]), .P31(p1[31]), .P32(p1[32]), .P33(p1[33]), .P34(p1[34]), .P35(p1[35]),
+        .SIGNEDA(1'b1), .SIGNEDB(1'b1), .SOURCEA(1'b0), .SOURCEB(1'b0), .CLK0(aclk), .CLK1(1'b0), .CLK2(1'b0), .CLK3(1'b0),
+        .CE0(ce[0]), .CE1(ce[1]), .CE2(1'b0), .CE3(1'b0), .RST0(1'b0), .RST1(1'b0), .RST2(1'b0), .RST3(1'b0),
+        .C0(1'b0), .C1(1'b0), .C2(1'b0), .C3(1'b0), .C4(1'b0), .C5(1'b0), .C6(1'b0), .C7(1'b0),
+        .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
+        .C16(1'b0), .C17(1'b0)
+    );
+    wire signed [41:0] sum = p0 + (p1 <<< 17);
+    reg signed [41:0] p_r;
+    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    assign p = p_r;
+`else
+    reg signed [25:0] a_r;
+    reg signed [15:0] b_r;
+    reg signed [41:0] p_r, p_s;
+    always @(posedge aclk) begin
+        if (ce[0]) begin a_r <= a; b_r <= b; end
+        if (ce[1]) p_r <= a_r * b_r;
+        if (ce[2]) p_s <= p_r;
+    end
+    assign p = p_s;
+`endif
+endmodule
+
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_31x13 (
     input  wire aclk,
     input  wire [2:0] ce,
@@ -2029,6 +2189,71 @@ module fxc_mul_33x15 (
     reg signed [32:0] a_r;
     reg signed [14:0] b_r;
     reg signed [47:0] p_r, p_s;
+    always @(posedge aclk) begin
+        if (ce[0]) begin a_r <= a; b_r <= b; end
+        if (ce[1]) p_r <= a_r * b_r;
+        if (ce[2]) p_s <= p_r;
+    end
+    assign p = p_s;
+`endif
+endmodule
+
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
+module fxc_mul_33x16 (
+    input  wire aclk,
+    input  wire [2:0] ce,
+    input  wire signed [32:0] a,
+    input  wire signed [15:0] b,
+    output wire signed [48:0] p
+);
+`ifdef FXC_ECP5
+    wire signed [35:0] p0;
+    wire [17:0] p0_a = {1'b0, a[16:0]}, p0_b = {{2{b[15]}}, b};
+    MULT18X18D #(.REG_INPUTA_CLK("CLK0"), .REG_INPUTA_CE("CE0"), .REG_INPUTB_CLK("CLK0"), .REG_INPUTB_CE("CE0"),
+        .REG_OUTPUT_CLK("CLK0"), .REG_OUTPUT_CE("CE1"), .GSR("DISABLED"), .RESETMODE("SYNC")) p0_block (
+        .A0(p0_a[0]), .A1(p0_a[1]), .A2(p0_a[2]), .A3(p0_a[3]), .A4(p0_a[4]), .A5(p0_a[5]), .A6(p0_a[6]), .A7(p0_a[7]),
+        .A8(p0_a[8]), .A9(p0_a[9]), .A10(p0_a[10]), .A11(p0_a[11]), .A12(p0_a[12]), .A13(p0_a[13]), .A14(p0_a[14]), .A15(p0_a[15]),
+        .A16(p0_a[16]), .A17(p0_a[17]), .B0(p0_b[0]), .B1(p0_b[1]), .B2(p0_b[2]), .B3(p0_b[3]), .B4(p0_b[4]), .B5(p0_b[5]),
+        .B6(p0_b[6]), .B7(p0_b[7]), .B8(p0_b[8]), .B9(p0_b[9]), .B10(p0_b[10]), .B11(p0_b[11]), .B12(p0_b[12]), .B13(p0_b[13]),
+        .B14(p0_b[14]), .B15(p0_b[15]), .B16(p0_b[16]), .B17(p0_b[17]), .P0(p0[0]), .P1(p0[1]), .P2(p0[2]), .P3(p0[3]),
+        .P4(p0[4]), .P5(p0[5]), .P6(p0[6]), .P7(p0[7]), .P8(p0[8]), .P9(p0[9]), .P10(p0[10]), .P11(p0[11]),
+        .P12(p0[12]), .P13(p0[13]), .P14(p0[14]), .P15(p0[15]), .P16(p0[16]), .P17(p0[17]), .P18(p0[18]), .P19(p0[19]),
+        .P20(p0[20]), .P21(p0[21]), .P22(p0[22]), .P23(p0[23]), .P24(p0[24]), .P25(p0[25]), .P26(p0[26]), .P27(p0[27]),
+        .P28(p0[28]), .P29(p0[29]), .P30(p0[30]), .P31(p0[31]), .P32(p0[32]), .P33(p0[33]), .P34(p0[34]), .P35(p0[35]),
+        .SIGNEDA(1'b1), .SIGNEDB(1'b1), .SOURCEA(1'b0), .SOURCEB(1'b0), .CLK0(aclk), .CLK1(1'b0), .CLK2(1'b0), .CLK3(1'b0),
+        .CE0(ce[0]), .CE1(ce[1]), .CE2(1'b0), .CE3(1'b0), .RST0(1'b0), .RST1(1'b0), .RST2(1'b0), .RST3(1'b0),
+        .C0(1'b0), .C1(1'b0), .C2(1'b0), .C3(1'b0), .C4(1'b0), .C5(1'b0), .C6(1'b0), .C7(1'b0),
+        .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
+        .C16(1'b0), .C17(1'b0)
+    );
+    wire signed [35:0] p1;
+    wire [17:0] p1_a = {{2{a[32]}}, a[32:17]}, p1_b = {{2{b[15]}}, b};
+    MULT18X18D #(.REG_INPUTA_CLK("CLK0"), .REG_INPUTA_CE("CE0"), .REG_INPUTB_CLK("CLK0"), .REG_INPUTB_CE("CE0"),
+        .REG_OUTPUT_CLK("CLK0"), .REG_OUTPUT_CE("CE1"), .GSR("DISABLED"), .RESETMODE("SYNC")) p1_block (
+        .A0(p1_a[0]), .A1(p1_a[1]), .A2(p1_a[2]), .A3(p1_a[3]), .A4(p1_a[4]), .A5(p1_a[5]), .A6(p1_a[6]), .A7(p1_a[7]),
+        .A8(p1_a[8]), .A9(p1_a[9]), .A10(p1_a[10]), .A11(p1_a[11]), .A12(p1_a[12]), .A13(p1_a[13]), .A14(p1_a[14]), .A15(p1_a[15]),
+        .A16(p1_a[16]), .A17(p1_a[17]), .B0(p1_b[0]), .B1(p1_b[1]), .B2(p1_b[2]), .B3(p1_b[3]), .B4(p1_b[4]), .B5(p1_b[5]),
+        .B6(p1_b[6]), .B7(p1_b[7]), .B8(p1_b[8]), .B9(p1_b[9]), .B10(p1_b[10]), .B11(p1_b[11]), .B12(p1_b[12]), .B13(p1_b[13]),
+        .B14(p1_b[14]), .B15(p1_b[15]), .B16(p1_b[16]), .B17(p1_b[17]), .P0(p1[0]), .P1(p1[1]), .P2(p1[2]), .P3(p1[3]),
+        .P4(p1[4]), .P5(p1[5]), .P6(p1[6]), .P7(p1[7]), .P8(p1[8]), .P9(p1[9]), .P10(p1[10]), .P11(p1[11]),
+        .P12(p1[12]), .P13(p1[13]), .P14(p1[14]), .P15(p1[15]), .P16(p1[16]), .P17(p1[17]), .P18(p1[18]), .P19(p1[19]),
+        .P20(p1[20]), .P21(p1[21]), .P22(p1[22]), .P23(p1[23]), .P24(p1[24]), .P25(p1[25]), .P26(p1[26]), .P27(p1[27]),
+        .P28(p1[28]), .P29(p1[29]), .P30(p1[30]), .P31(p1[31]), .P32(p1[32]), .P33(p1[33]), .P34(p1[34]), .P35(p1[35]),
+        .SIGNEDA(1'b1), .SIGNEDB(1'b1), .SOURCEA(1'b0), .SOURCEB(1'b0), .CLK0(aclk), .CLK1(1'b0), .CLK2(1'b0), .CLK3(1'b0),
+        .CE0(ce[0]), .CE1(ce[1]), .CE2(1'b0), .CE3(1'b0), .RST0(1'b0), .RST1(1'b0), .RST2(1'b0), .RST3(1'b0),
+        .C0(1'b0), .C1(1'b0), .C2(1'b0), .C3(1'b0), .C4(1'b0), .C5(1'b0), .C6(1'b0), .C7(1'b0),
+        .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
+        .C16(1'b0), .C17(1'b0)
+    );
+    wire signed [48:0] sum = p0 + (p1 <<< 17);
+    reg signed [48:0] p_r;
+    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    assign p = p_r;
+`else
+    reg signed [32:0] a_r;
+    reg signed [15:0] b_r;
+    reg signed [48:0] p_r, p_s;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;

@@ -27,8 +27,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let sources = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".v") }.sorted()
         let transposes = sources.filter { $0.hasPrefix("fxc_transpose_w") }.count
-        #expect((1...2).contains(transposes) && sources.contains("\(MultiplierCell.fileName).v") && sources.count == 6 + transposes + 1 + 2 + 6,
-                "6 kernels, a transpose per word width, the multiplier cells, 2 cores and 6 tops: \(sources)")
+        #expect((1...2).contains(transposes) && sources.contains("\(MultiplierCell.fileName).v") && sources.count == 12 + transposes + 1 + 3 + 6,
+                "6 kernels and their folded forms, a transpose per word width, the multiplier cells, 3 cores and 6 tops: \(sources)")
         let outcomes = try runProcesses(tops.map { top in
             ("verilator", ["--lint-only", "-Wall", "--top-module", top] + sources)
         }, in: folder)

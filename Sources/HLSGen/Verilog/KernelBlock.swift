@@ -24,7 +24,7 @@ extension KernelModule {
     /// bit patterns and are read as numbers (signed where the Verilog port is); a result is stored as
     /// its low bits at the port's width.
     func rendering(_ f: KernelFunction) -> HLSRendering {
-        let latency = self.latency, ports = self.inputs.map(\.port), outs = self.outputs
+        let latency = self.latency, ports = self.inputs.map(\.port), outs = self.outputs, copies = self.copies
         let stages: @Sendable (String, Int) -> String = { prefix, k in "\(prefix)_\(outs[k].name)_stages" }
         return HLSRendering(
             declarations: [f.shared, .init(key: f.name, text: f.text)],
@@ -56,8 +56,13 @@ extension KernelModule {
                     lines.append("        const \(f.result.octetName) \(prefix)_out = \(f.name)(\(prefix)_in);")
                     results = outs.indices.map { "\(prefix)_out.v[\($0)]" }
                 case .scalars:
-                    lines.append("        const \(f.result.typeName) \(prefix)_out = \(f.name)(\(numbers.joined(separator: ", ")));")
-                    results = ["\(prefix)_out"]
+                    // One call per lane the module holds, on that lane's ports.
+                    let each = numbers.count / copies
+                    results = (0..<copies).map { k in copies == 1 ? "\(prefix)_out" : "\(prefix)_out\(k)" }
+                    for (k, result) in results.enumerated() {
+                        let arguments = numbers[(k * each)..<((k + 1) * each)].joined(separator: ", ")
+                        lines.append("        const \(f.result.typeName) \(result) = \(f.name)(\(arguments));")
+                    }
                 }
                 for (k, r) in results.enumerated() {
                     lines.append("        \(stages(prefix, k))[0] = ap_uint<\(outs[k].width)>(\(r).to_int64());")

@@ -14,6 +14,11 @@ struct KernelModule {
     /// The same kernel as a C++ function, for its block's HLS rendering (none without it).
     let function: KernelFunction?
 
+    /// Multiplier units shared by multiplies (a kernel folded for beats `fold.period` clocks apart), or nil.
+    let fold: FoldPlan?
+    /// Lanes of a scalar kernel the module holds side by side (`DataflowGraph.lanes`), 1 for one.
+    let copies: Int
+
     init(name: String, graph: DataflowGraph, maths: [String], function: KernelFunction? = nil,
          target: ClockTarget = .standard) {
         self.name = name
@@ -21,13 +26,29 @@ struct KernelModule {
         self.maths = maths
         self.function = function
         plan = PipelinePlan(graph, target: target)
+        fold = nil
+        copies = 1
+    }
+
+    /// The kernel folded for beats at least `period` clocks apart, holding `copies` lanes of it when
+    /// it is scalar: its name gains `_f<period>`.
+    init(folding kernel: KernelModule, period: Int, copies: Int, target: ClockTarget) {
+        name = "\(kernel.name)_f\(period)"
+        graph = copies == 1 ? kernel.graph : kernel.graph.lanes(copies)
+        maths = kernel.maths + (copies == 1 ? [] : ["\(copies) lanes side by side, ports and outputs suffixed _<lane>."])
+        function = kernel.function
+        let fold = FoldPlan(graph, target: target, period: period)
+        plan = fold.plan
+        self.fold = fold
+        self.copies = copies
     }
 
     var latency: Int { plan.latency }
 
-    /// The multiplier cells this kernel places, one per multiply that does not fit a stage.
+    /// The multiplier cells this kernel places: one per multiply that does not fit a stage, or its units.
     var cells: [MultiplierCell] {
-        graph.nodes.indices.compactMap { i in
+        if let fold { return fold.units.map(\.cell) }
+        return graph.nodes.indices.compactMap { i in
             guard plan.live[i] && plan.cell[i], let (a, b) = PipelinePlan.multiplyWidths(graph, i) else { return nil }
             return MultiplierCell(a: a, b: b)
         }
@@ -61,6 +82,17 @@ struct KernelModule {
         }
     }
 
+    /// The ports of one lane, named as the scalar kernel's (the module's own ports when it holds one lane).
+    var laneInputs: [VerilogSignal] {
+        let ports = inputs.prefix(inputs.count / copies).map(\.port)
+        guard copies > 1 else { return ports }
+        return ports.map { port in
+            var p = port
+            p.name = String(port.name.dropLast("_0".count))
+            return p
+        }
+    }
+
     /// Output ports in traced order.
     var outputs: [VerilogSignal] {
         graph.outputs.map { out in
@@ -80,6 +112,10 @@ struct KernelModule {
         lines.append("// Latency \(latency) clock\(latency == 1 ? "" : "s") with en high. Stage s computes in one always block whose")
         lines.append("// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model")
         lines.append("// for a \(plan.target) clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.")
+        if let fold {
+            lines.append("// Folded (FoldPlan) for beats at least \(fold.period) clocks apart: every multiply is a cell, and multiplies")
+            lines.append("// at distinct stages fewer than \(fold.period) apart share one (a unit), its operands picked by valid.")
+        }
         lines.append("module \(name) (")
         var ports = ["input  wire aclk", "input  wire en", "input  wire [\(latency - 1):0] valid"]
         ports += inputs.map { "input  wire \($0.port.typeText) \($0.port.name)" }
@@ -112,7 +148,11 @@ struct KernelModule {
             lines.append("")
             lines.append("    // multiplier cells: operands registered at the end of stage s, the product at the end of the cell's stage")
         }
-        for i in cellNodes { lines += cellInstance(i, &use) }
+        if let fold {
+            for (k, unit) in fold.units.enumerated() { lines += unitInstance(k, unit, &use) }
+        } else {
+            for i in cellNodes { lines += cellInstance(i, &use) }
+        }
         for s in 0..<latency {
             let block = "stage\(s)"
             let computed = graph.nodes.indices.filter { i in
@@ -174,6 +214,45 @@ struct KernelModule {
         return ["    wire \(product.typeText) \(product.name);  // \(comment)",
                 "    \(cell.name) n\(i)_mul (.aclk(aclk), .ce({\(enables)}), .a(\(a)), .b(\(b)), .p(\(product.name)));",
                 "    assign \(out.name) = \(use.signedSlice(product, out.width - 1, 0));"]
+    }
+
+    /// A shared multiplier unit: its operands those of the member whose operand stage holds a beat
+    /// (one at most, beats being `period` clocks apart), each register enabled when one of its
+    /// members' beats is at that register's stage; each member's product its node's first delayed value.
+    func unitInstance(_ k: Int, _ unit: FoldPlan.Unit, _ use: inout BitUse) -> [String] {
+        let cell = unit.cell
+        let name = "u\(k)"
+        func operand(_ member: (node: Int, operandStage: Int), _ side: Int) -> String {
+            let node = graph.nodes[member.node]
+            if side == 1, case .multiplyConstant(let c) = node.op { return Verilog.signedLiteral(c.value, width: unit.b) }
+            let j = node.inputs[side]
+            return use.adapt(delayed(j, member.operandStage - plan.stage[j]), to: side == 0 ? unit.a : unit.b)
+        }
+        func select(_ side: Int) -> String {
+            let last = unit.members.count - 1
+            return unit.members.enumerated().reversed().reduce("") { rest, item in
+                let value = operand(item.element, side)
+                return item.offset == last ? value : "valid[\(item.element.operandStage)] ? \(value) : \(rest)"
+            }
+        }
+        let a = VerilogSignal(name: "\(name)_a", width: unit.a), b = VerilogSignal(name: "\(name)_b", width: unit.b)
+        let product = VerilogSignal(name: "\(name)_p", width: cell.product)
+        use.declare(product)
+        let enables = (0..<cell.latency).reversed().map { r in
+            "en && (" + unit.members.map { "valid[\($0.operandStage + r)]" }.joined(separator: " || ") + ")"
+        }.joined(separator: ", ")
+        let stages = unit.members.map { "\($0.operandStage)" }.joined(separator: ", ")
+        var lines = ["    // unit \(k): \(unit.members.count) multiplies, operands at stages \(stages)",
+                     "    wire \(a.typeText) \(a.name) = \(select(0));",
+                     "    wire \(b.typeText) \(b.name) = \(select(1));",
+                     "    wire \(product.typeText) \(product.name);",
+                     "    \(cell.name) \(name)_mul (.aclk(aclk), .ce({\(enables)}), .a(\(a.name)), .b(\(b.name)), .p(\(product.name)));"]
+        for member in unit.members {
+            let out = delayed(member.node, 1)
+            let node = graph.nodes[member.node]
+            lines.append("    assign \(out.name) = \(use.signedSlice(product, out.width - 1, 0));  // [\(node.range.lowerBound), \(node.range.upperBound)]")
+        }
+        return lines
     }
 
     /// The DCT constants this kernel multiplies by, each with its positive value.

@@ -96,6 +96,15 @@ struct PipelinePlan {
     }
 
     init(_ graph: DataflowGraph, target: ClockTarget) {
+        self.init(graph, target: target, placeMultiply: nil)
+    }
+
+    /// Where a multiply's cell goes, decided as the plan is made (`FoldPlan`): given the multiply's
+    /// node and the first stage at whose end its operands could be registered, the stage where they
+    /// are and the cell's latency. With it, every multiply is a cell.
+    typealias MultiplyPlacement = (_ node: Int, _ earliest: Int) -> (operandStage: Int, latency: Int)
+
+    init(_ graph: DataflowGraph, target: ClockTarget, placeMultiply: MultiplyPlacement?) {
         var live = [Bool](repeating: false, count: graph.nodes.count)
         var work = graph.outputs.map(\.node)
         while let n = work.popLast() {
@@ -116,16 +125,17 @@ struct PipelinePlan {
             let s = arrivals.map(\.0).max()!
             let begin = arrivals.filter { $0.0 == s }.map(\.1).max()!
             let d = Self.delay(graph, i)
-            if let (a, b) = Self.multiplyWidths(graph, i), d > budget {
+            if let (a, b) = Self.multiplyWidths(graph, i), d > budget || placeMultiply != nil {
                 // A cell registers its operands as they are at the end of a stage: a computed value
                 // from the stage after it was computed, a port from stage 0.
                 let first = node.inputs.map { j -> Int in
                     if case .input = graph.nodes[j].op { return 0 }
                     return ready(j).0 + (cell[j] ? 0 : 1)
                 }.max()!
+                let placed = placeMultiply?(i, first) ?? (operandStage: first, latency: MultiplierCell.latency(a, b))
                 cell[i] = true
-                operandStage[i] = first
-                stage[i] = first + MultiplierCell.latency(a, b) - 1
+                operandStage[i] = placed.operandStage
+                stage[i] = placed.operandStage + placed.latency - 1
                 time[i] = 0
             } else if d > 0 && begin > 0 && begin + d > budget {
                 (stage[i], time[i]) = (s + 1, d)

@@ -17,6 +17,9 @@ public struct RTLDesign: Sendable {
     /// The clock the kernels are pipelined for.
     public let target: ClockTarget
     let core: StreamCore
+    /// The 8-lane core inside the 1-lane core: the same description with its kernels folded for a row
+    /// every 8 clocks, so they share multipliers.
+    let serial: StreamCore
 
     /// The cores with the mode as an input (what co-simulation builds).
     public static func coreName(lanes: Int) -> String { lanes == 8 ? StreamCore.core8 : StreamCore.core1 }
@@ -44,6 +47,7 @@ public struct RTLDesign: Sendable {
         }
         core = StreamCore(kernels: kernels, layout: layout, resetTables: both.map { layout.pack($0) },
                           tableDescription: tableDescription)
+        serial = core.folded(period: 8, target: target)
     }
 
     /// The IJG tables of a quality.
@@ -55,8 +59,7 @@ public struct RTLDesign: Sendable {
     /// The core with the mode at run time as a hardware description (what `cosim --simulator swift`
     /// runs clock by clock); the same description prints `fxc_core_x<lanes>.v`.
     public func coreModule(lanes: Int) throws -> Module {
-        let core8 = try core.core8Module()
-        return lanes == 8 ? core8 : try core.core1Module(core8: core8)
+        lanes == 8 ? try core.core8Module() : try serial.core1Module(core8: try serial.core8Module())
     }
 
     /// The top for one mode and stream width: the core with the mode tied, lanes at their real widths.
@@ -70,14 +73,22 @@ public struct RTLDesign: Sendable {
     public var coefficientBits: Int { core.coefficientBits }
 
     /// Clocks from the first input beat to the first output beat with no stalls.
-    public func latency(mode: CodecMode, lanes: Int) -> Int { core.latency(mode, lanes: lanes) }
+    public func latency(mode: CodecMode, lanes: Int) -> Int { (lanes == 8 ? core : serial).latency(mode, lanes: lanes) }
 
     /// The multiplier cells the kernels place, each kind once (what `fxc_multipliers.v` holds).
     public var multiplierCells: [MultiplierCell] {
-        Set(kernels.flatMap(\.cells)).sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+        Set((kernels + serial.kernels).flatMap(\.cells)).sorted { ($0.a, $0.b) < ($1.a, $1.b) }
     }
 
-    var kernels: [KernelModule] { [core.fdctRow, core.fdctColumn, core.quantize, core.dequantize, core.idctColumn, core.idctRow] }
+    var kernels: [KernelModule] { core.kernels }
+
+    /// The 1-lane core's shared multipliers: per folded kernel, each unit's cell and the stages where
+    /// its multiplies' operands are registered (distinct, and fewer than the fold's period apart).
+    public var serialMultiplierUnits: [(kernel: String, cell: MultiplierCell, operandStages: [Int])] {
+        serial.kernels.flatMap { k in (k.fold?.units ?? []).map { (k.name, $0.cell, $0.stages) } }
+    }
+    /// Clocks apart the serial core's kernels take beats at the closest.
+    public var serialPeriod: Int { serial.fold }
 
     /// Kernel latencies in clocks, by kernel name.
     public var kernelLatencies: [(name: String, clocks: Int)] {
@@ -102,10 +113,11 @@ public struct RTLDesign: Sendable {
         let cells = multiplierCells
         let cellFile = cells.isEmpty ? [] : [(MultiplierCell.fileName, "/* verilator lint_off DECLFILENAME */  // one file, many modules\n\n"
                                                 + cells.map { $0.text() }.joined(separator: "\n"))]
-        let modules = kernels.map { ($0.name, $0.text()) } + cellFile + transposes + [
+        let modules = (kernels + serial.kernels).map { ($0.name, $0.text()) } + cellFile + transposes + [
             (StreamCore.core8, try core.core8Text()),
-            (StreamCore.core1, try core.core1Text()),
-            (Self.topName(mode: mode, lanes: lanes), try core.topText(mode: mode, lanes: lanes)),
+            (serial.core8Name, try serial.core8Text()),
+            (StreamCore.core1, try serial.core1Text()),
+            (Self.topName(mode: mode, lanes: lanes), try (lanes == 8 ? core : serial).topText(mode: mode, lanes: lanes)),
         ]
         return modules.map { GeneratedFile(path: "\($0.0).v", text: header + $0.1) }
     }

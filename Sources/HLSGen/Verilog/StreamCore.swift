@@ -36,10 +36,31 @@ struct StreamCore {
 
     static let core8 = "fxc_core_x8", core1 = "fxc_core_x1"
 
+    /// Clocks between beats the sections' kernels can take at most: 1, or (the serial core's 8-lane
+    /// sections, fed one row every 8 clocks) the period the kernels are folded for, the transposes'
+    /// readers throttled to one cross-line per `fold` clocks.
+    let fold: Int
+    /// The 8-lane core's module: `fxc_core_x8`, or folded `fxc_core_x8_f<fold>`.
+    var core8Name: String { fold == 1 ? Self.core8 : "\(Self.core8)_f\(fold)" }
+
     /// The quantized coefficient's bits (what encode emits and decode accepts).
     var coefficientBits: Int { dequantize.inputs[0].port.width }
 
-    init(kernels: [KernelModule], layout: QuantTableLayout, resetTables: [[UInt64]], tableDescription: String) {
+    /// The core with its kernels folded for beats `period` clocks apart (quantize and dequantize as
+    /// one module of 8 lanes each), so that the kernels share multipliers: the serial core's inside.
+    func folded(period: Int, target: ClockTarget) -> StreamCore {
+        let kernels = [fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow].map { k in
+            KernelModule(folding: k, period: period, copies: k.outputs.count == 1 ? 8 : 1, target: target)
+        }
+        return StreamCore(kernels: kernels, layout: layout, resetTables: resetTables, tableDescription: tableDescription,
+                          fold: period)
+    }
+
+    var kernels: [KernelModule] { [fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow] }
+
+    init(kernels: [KernelModule], layout: QuantTableLayout, resetTables: [[UInt64]], tableDescription: String,
+         fold: Int = 1) {
+        self.fold = fold
         (fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow)
             = (kernels[0], kernels[1], kernels[2], kernels[3], kernels[4], kernels[5])
         self.layout = layout
@@ -64,13 +85,15 @@ struct StreamCore {
     /// Clocks from the first input beat's acceptance to the first output beat's, per mode, no stalls.
     /// 8 lanes: the input register (1), section A's kernel (a), rows 1…7 (7), A's buffer (its memory
     /// and head, 2), the T1 write (1); B's first register (1), its kernels (b), columns 1…7 (7), B's
-    /// buffer (2), the T2 write (1); C's first register (1), its kernel (c), C's buffer (2). 1 lane: the core's last row of the block enters 57 clocks later than at 8 lanes
-    /// (64 values gathered instead of 8 rows), and the spreader's register adds 1.
+    /// buffer (2), the T2 write (1); C's first register (1), its kernel (c), C's buffer (2). Folded,
+    /// B's columns are taken `fold` clocks apart (7·fold). 1 lane: the core's last row of the block
+    /// enters 57 clocks later than at 8 lanes (64 values gathered instead of 8 rows), and the
+    /// spreader's register adds 1.
     func latency(_ mode: CodecMode, lanes: Int) -> Int {
         let a = mode == .decode ? 0 : fdctRow.latency
         let b = mode == .encode ? quantizedRank : mode == .decode ? decodeRank : roundtripRank
         let c = mode == .encode ? 0 : idctRow.latency
-        let eightLane = (1 + a + 7 + 2 + 1) + (1 + b + 7 + 2 + 1) + (1 + c + 2)
+        let eightLane = (1 + a + 7 + 2 + 1) + (1 + b + 7 * fold + 2 + 1) + (1 + c + 2)
         return lanes == 8 ? eightLane : eightLane + 57 + 1
     }
 

@@ -157,9 +157,21 @@ extension StreamCore {
               inputs: kernel.inputs.indices.map { lanes[$0].at(kernel.inputs[$0].port.width) })
     }
 
+    /// A scalar kernel on each of the 8 lanes: 8 instances `<name><k>`, or one module holding the 8
+    /// lanes (a folded kernel). `value(k, port)` is lane k's value for a port of the scalar kernel.
+    func placeLanes(_ kernel: KernelModule, _ b: ModuleBuilder, name: String, en: Signal, valid: Signal,
+                    value: (Int, VerilogSignal) -> Signal) -> [Lane] {
+        let ports = kernel.laneInputs
+        guard kernel.copies == 8 else {
+            return (0..<8).map { k in place(kernel, b, name: "\(name)\(k)", en: en, valid: valid, inputs: ports.map { value(k, $0) })[0] }
+        }
+        return place(kernel, b, name: name, en: en, valid: valid, inputs: (0..<8).flatMap { k in ports.map { value(k, $0) } })
+    }
+
     /// A transpose between two sections and the first register of the section that reads it: the
     /// writer's buffer empties into it while it can write; the reader takes a cross-line whenever one
-    /// is there and its own buffer has `room`, into its register and ranks ({tag, line index}).
+    /// is there and its own buffer has `room` (folded: and `fold` clocks have passed since the last
+    /// one), into its register and ranks ({tag, line index}).
     /// Returns the register's lanes and the clocks where a cross-line is taken.
     func transpose(_ t: InstanceHandle, _ b: ModuleBuilder, bits: Int, from buffer: SectionBuffer, room: Signal,
                    register: String, ranks: SectionRanks, tap: SectionRanks.Tap) -> (lanes: [Lane], take: Signal, written: Signal) {
@@ -167,7 +179,15 @@ extension StreamCore {
         t.connect("wr_en", written)
         t.connect("wr_data", buffer.head)
         t.connect("wr_tag", buffer.headSide)
-        let take = b.name(t.output("rd_valid") & room, "\(register)_takes")
+        var ready = t.output("rd_valid") & room
+        if fold > 1 {
+            // Clocks left before the next cross-line may be taken.
+            let wait = b.register("\(register)_wait", width: Module.bits(toHold: fold - 1), reset: 0)
+            let next = b.select(wait.eq(0), wait, wait - b.constant(1, width: wait.width))
+            b.set(wait, b.select(ready & wait.eq(0), b.constant(fold - 1, width: wait.width), next))
+            ready = ready & wait.eq(0)
+        }
+        let take = b.name(ready, "\(register)_takes")
         t.connect("rd_en", take)
         let row = (0..<8).map { b.register("\(register)\($0)", width: bits, reset: nil) }
         let crossLine = t.outputs("rd_data")
@@ -188,7 +208,7 @@ extension StreamCore {
         let cw = laneBits, la = fdctRow.latency, lc = idctRow.latency
         let rq = quantizedRank, rd = decodeRank, rr = roundtripRank
         let ew = layout.entryBits
-        let b = ModuleBuilder(Self.core8, summary: core8Summary)
+        let b = ModuleBuilder(core8Name, summary: core8Summary)
 
         let mode = b.input("mode", width: 2)
         let encoding = b.name(mode.eq(0), "encoding"), decoding = b.name(mode.eq(1), "decoding")
@@ -294,13 +314,9 @@ extension StreamCore {
             qEntry.append(read("q", at: qAt, valid: qValid))
             dqEntry.append(read("dq", at: dqAt, valid: dqValid))
         }
-        let qz = (0..<8).map { k in
-            place(quantize, b, name: "quantize\(k)", en: on,
-                  valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding),
-                  inputs: quantize.inputs.map { input in
-                      layout.fields.contains { $0.name == input.port.name }
-                          ? field(qEntry[k], input.port.name, width: input.port.width) : fc[k].at(input.port.width)
-                  })[0]
+        let qz = placeLanes(quantize, b, name: "quantize", en: on,
+                            valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding)) { k, port in
+            layout.fields.contains { $0.name == port.name } ? field(qEntry[k], port.name, width: port.width) : fc[k].at(port.width)
         }
 
         // Dequantizer: coefficients from T1 two ranks after they are taken (decode), or from the quantizers (roundtrip).
@@ -317,10 +333,8 @@ extension StreamCore {
                 return r
             }
         }
-        let dq = (0..<8).map { k in
-            place(dequantize, b, name: "dequantize\(k)", en: on, valid: fromQuantizer(0, ldq),
-                  inputs: [b.select(decoding, coefficients[k], qz[k].at(dqPort)),
-                           field(dqEntry[k], "divisor", width: dequantize.inputs[1].port.width)])[0]
+        let dq = placeLanes(dequantize, b, name: "dequantize", en: on, valid: fromQuantizer(0, ldq)) { k, port in
+            port.name == "divisor" ? field(dqEntry[k], "divisor", width: port.width) : b.select(decoding, coefficients[k], qz[k].at(dqPort))
         }
         let ic = placeOctet(idctColumn, b, name: "idct_column", en: on, valid: fromQuantizer(ldq, lic), lanes: dq)
         let bOut = (0..<8).map { k in b.select(encoding, qz[k].at(t2Bits), ic[k].at(t2Bits)) }
@@ -360,11 +374,15 @@ extension StreamCore {
             tuser[1]: quantization table of the block (0 luminance, 1 chrominance), on the block's first beat.
             tlast on the last (8th) beat of every block; an input tlast anywhere else, or missing there, sets
             framing_error (sticky until reset). Full AXI4-Stream backpressure; tready does not depend on tvalid.
-            Latency (no stalls, first input beat accepted -> first output beat valid): \(latencyText(lanes: 8)).
+            Latency (no stalls, first input beat accepted -> first output beat valid): \(fold == 1 ? latencyText(lanes: 8) : "that of \(Self.core1) less its gatherer and spreader").
             Sections A (rows), B (columns), C (rows) joined by the transposes t1 and t2; each advances every
             clock and ends in a buffer, and takes a beat only while that buffer has room for every beat on its
             way, so it never holds. Tables after reset: \(tableDescription).
-            """
+            """ + (fold == 1 ? "" : """
+
+            Folded: beats at most one every \(fold) clocks (what the 1-lane core gives it); the kernels' multiplies
+            share multiplier units and the transposes give one cross-line every \(fold) clocks.
+            """)
     }
 
     /// The table port, passed on to the 8-lane core inside.
@@ -381,8 +399,8 @@ extension StreamCore {
         let cw = laneBits
         let b = ModuleBuilder(Self.core1, summary: """
             The 1-lane streaming core: one value per beat (lane format, tuser and modes as \(Self.core8)), built
-            as the 8-lane core between a serial-to-row gatherer and a row-to-serial spreader, so it sustains
-            1 value per clock. tlast on the 64th beat of every block; anywhere else sets framing_error.
+            as the 8-lane core \(core8.name) between a serial-to-row gatherer and a row-to-serial spreader, so it
+            sustains 1 value per clock\(fold == 1 ? "" : "; that core takes a row every \(fold) clocks at most, its kernels folded to share multipliers"). tlast on the 64th beat of every block; anywhere else sets framing_error.
             Latency (no stalls, first input beat accepted -> first output beat valid): \(latencyText(lanes: 1)).
             """)
         let core = b.instance(core8, name: "core")
