@@ -104,7 +104,8 @@ struct PipelinePlan {
     /// are and the cell's latency. With it, every multiply is a cell.
     typealias MultiplyPlacement = (_ node: Int, _ earliest: Int) -> (operandStage: Int, latency: Int)
 
-    init(_ graph: DataflowGraph, target: ClockTarget, placeMultiply: MultiplyPlacement?) {
+    /// Nodes an output depends on.
+    static func liveNodes(_ graph: DataflowGraph) -> [Bool] {
         var live = [Bool](repeating: false, count: graph.nodes.count)
         var work = graph.outputs.map(\.node)
         while let n = work.popLast() {
@@ -112,6 +113,11 @@ struct PipelinePlan {
             live[n] = true
             work.append(contentsOf: graph.nodes[n].inputs)
         }
+        return live
+    }
+
+    init(_ graph: DataflowGraph, target: ClockTarget, placeMultiply: MultiplyPlacement?) {
+        let live = Self.liveNodes(graph)
         let budget = target.budget
         let count = graph.nodes.count
         var stage = [Int](repeating: 0, count: count), operandStage = stage
@@ -150,5 +156,16 @@ struct PipelinePlan {
         self.cell = cell
         self.target = target
         latency = graph.outputs.map { cell[$0.node] ? stage[$0.node] + 1 : stage[$0.node] }.max()! + 1
+    }
+}
+
+extension RTLDesign {
+    /// What each printed node of a kernel costs before pipelining: its signed width, and for a
+    /// multiply the MULT18X18D blocks of its product (0 otherwise).
+    public static func nodeCosts(_ graph: DataflowGraph) -> [(width: Int, blocks: Int)] {
+        let live = PipelinePlan.liveNodes(graph)
+        return graph.nodes.indices.filter { live[$0] }.map { i in
+            (graph.nodes[i].signedWidth, PipelinePlan.multiplyWidths(graph, i).map { MultiplierCell.blocks($0.0, $0.1) } ?? 0)
+        }
     }
 }

@@ -402,36 +402,11 @@ struct DesignEstimate: Encodable {
         (mult18, datapathBits) = (0, 0)
         for (name, graph) in design.graphs.all {
             let n = instances["fxc_\(name)"] ?? 0
-            let live = Self.live(graph)
-            for (i, node) in graph.nodes.enumerated() where live[i] {
-                datapathBits += n * node.signedWidth
-                let a = Self.operandWidth(graph, node.inputs.first ?? i)
-                switch node.op {
-                case .multiply: mult18 += n * MultiplierCell(a: a, b: Self.operandWidth(graph, node.inputs[1])).blocks
-                case .multiplyConstant(let c): mult18 += n * MultiplierCell(a: a, b: DataflowGraph.signedWidth(c.value...c.value)).blocks
-                default: break
-                }
+            for cost in RTLDesign.nodeCosts(graph) {
+                datapathBits += n * cost.width
+                mult18 += n * cost.blocks
             }
         }
         kernelInstances = instances
-    }
-
-    /// Nodes some output depends on (the generator prints only these).
-    static func live(_ graph: DataflowGraph) -> [Bool] {
-        var live = [Bool](repeating: false, count: graph.nodes.count)
-        var stack = graph.outputs.map(\.node)
-        while let i = stack.popLast() {
-            if live[i] { continue }
-            live[i] = true
-            stack += graph.nodes[i].inputs
-        }
-        return live
-    }
-
-    /// A multiply's operand as it reaches the multiplier: signed, so an unsigned register gains a bit.
-    static func operandWidth(_ graph: DataflowGraph, _ i: Int) -> Int {
-        let node = graph.nodes[i]
-        if case .register(let r, let spec) = node.op, r.isUnsigned, let bits = spec.bits { return bits + 1 }
-        return node.signedWidth
     }
 }
