@@ -131,7 +131,7 @@ struct FuzzCase {
 
         tally.blocks += (samples.count * 2 + coefficients.count + wide.count) / 64
         // Only the configurable registers: range_index and sample overflow in every configuration.
-        let configurable = Register.allCases.filter { $0 != .rangeIndex && $0 != .sample }
+        let configurable = Register.configurable
         let overflowed = configurable.filter { (e.0.report.overflows[$0] ?? 0) + (d.0.report.overflows[$0] ?? 0) > 0 }
         for r in overflowed {
             if drawn.config.spec(r).overflow == .saturate { tally.saturated += 1 } else { tally.wrapped += 1 }
@@ -167,7 +167,7 @@ struct FuzzCase {
                 "\(stage) (\(who)): block \(i / 64), index \(i % 64) (row \(i % 64 / 8), column \(i % 8)): "
                     + "expected \(expected[i]) (scalar), got \(actual[i])"
             }
-            for r in Register.allCases {
+            for r in Register.all {
                 let e = (scalar.report.overflows[r] ?? 0, scalar.report.minimum[r], scalar.report.maximum[r])
                 let a = other.tracked ? (other.report.overflows[r] ?? 0, other.report.minimum[r], other.report.maximum[r])
                                       : (other.report.overflows[r] ?? 0, e.1, e.2)

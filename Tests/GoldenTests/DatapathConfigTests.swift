@@ -12,6 +12,22 @@ import Testing
         #expect(c.forward(0, 0, 0) == (0, 128, 128))
     }
 
+    /// The registers are one list: each is its position in it, found by its name, and a configuration
+    /// file writes exactly the configurable ones (the fixed ones keep their format whatever is asked).
+    @Test func registersAreOneList() throws {
+        #expect(Register.all.map(\.index) == Array(Register.definitions.indices))
+        #expect(Set(Register.all.map(\.description)).count == Register.all.count)
+        for r in Register.all { #expect(Register.named(r.description) == r) }
+        #expect(Register.named("no_such_register") == nil)
+        #expect(Register.configurable.map(\.description)
+                == ["fdct_workspace", "fdct_output", "quantized", "dequantized", "idct_workspace", "idct_output"])
+        let written = try JSONSerialization.jsonObject(with: JSONEncoder().encode(DatapathConfig.libjpeg)) as! [String: Any]
+        #expect(Set((written["registers"] as! [String: Any]).keys) == Set(Register.configurable.map(\.description)))
+        #expect(DatapathConfig.libjpeg.spec(.sample) == .saturate(8) && DatapathConfig.libjpeg.spec(.rangeIndex) == .wrap(10))
+        let asked = #"{ "registers": { "sample": { "bits": 9 } } }"#
+        #expect(throws: ConfigError.self) { try DatapathConfig.parse(Data(asked.utf8), source: "s.json") }
+    }
+
     @Test(arguments: DatapathConfig.presets)
     func jsonRoundTrips(_ preset: DatapathConfig) throws {
         let data = try JSONEncoder().encode(preset)

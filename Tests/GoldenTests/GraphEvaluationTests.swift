@@ -45,7 +45,7 @@ import Testing
         var rng = SplitMix64(seed: 0x6EA9)
         for _ in 0..<200 {
             let row = (0..<8).map { _ in Int.random(in: 0...255, using: &rng) }
-            var a = ScalarArithmetic<TrackRanges>(config: config, mayOverflow: Set(Register.allCases))
+            var a = ScalarArithmetic<TrackRanges>(config: config, mayOverflow: Set(Register.all))
             let expected = stages.forwardRow(Octet { row[$0] }, &a).array
             let named = Dictionary(uniqueKeysWithValues: row.enumerated().map { ("s\($0.offset)", $0.element) })
             #expect(graphs.forwardRow.evaluate(named) == expected, "row \(row)")

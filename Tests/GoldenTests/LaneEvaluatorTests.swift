@@ -43,7 +43,7 @@ import Testing
     }
 
     static func expectSameReports(_ lanes: OverflowReport, _ scalar: OverflowReport, _ what: String) {
-        for r in Register.allCases {
+        for r in Register.all {
             #expect(lanes.overflows[r] ?? 0 == scalar.overflows[r] ?? 0, "\(what): overflows of \(r)")
             #expect(lanes.minimum[r] == scalar.minimum[r], "\(what): minimum of \(r)")
             #expect(lanes.maximum[r] == scalar.maximum[r], "\(what): maximum of \(r)")

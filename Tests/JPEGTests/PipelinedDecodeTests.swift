@@ -10,7 +10,7 @@ import Testing
 /// that overflows, and files the plan does not fit (progressive, RGB), which take the plain path.
 @Suite struct PipelinedDecodeTests {
     static func statistics(_ report: OverflowReport) -> [String] {
-        Register.allCases.map { "\($0): \(report.overflows[$0] ?? 0) [\(report.minimum[$0].map(String.init) ?? "-"), \(report.maximum[$0].map(String.init) ?? "-")]" }
+        Register.all.map { "\($0): \(report.overflows[$0] ?? 0) [\(report.minimum[$0].map(String.init) ?? "-"), \(report.maximum[$0].map(String.init) ?? "-")]" }
     }
 
     @Test func pipelinedEqualsReadThenPixels() throws {

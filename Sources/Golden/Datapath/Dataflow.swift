@@ -42,7 +42,7 @@ public struct DataflowGraph: Sendable {
     public var registers: [(Register, mayOverflow: Bool)] {
         var seen: [Register: Bool] = [:]
         for n in nodes { if case .register(let r, _) = n.op { seen[r] = (seen[r] ?? false) || n.mayOverflow } }
-        return seen.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value) }
+        return seen.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The widest node, in bits.

@@ -1,40 +1,68 @@
 /// The named points where the datapath narrows a value to a configured width.
 /// Everything between two registers is computed at full precision (its width follows from the value
 /// ranges, see `DataflowGraph`); a register is where a designer chooses bits and an overflow rule.
-public enum Register: Int, CaseIterable, Codable, Sendable, CustomStringConvertible {
-    /// FDCT pass-1 (row) outputs, the 8×8 workspace between the passes.
-    case fdctWorkspace
-    /// FDCT outputs: 8 × the orthonormal DCT coefficients, before quantization.
-    case fdctOutput
-    /// Quantized coefficients (what an entropy coder would see).
-    case quantized
-    /// Dequantized coefficients: quantized × q.
-    case dequantized
-    /// IDCT pass-1 (column) outputs, the workspace between the passes.
-    case idctWorkspace
-    /// IDCT outputs before the level shift (libjpeg indexes its range-limit table with these mod 1024).
-    case idctOutput
-    /// libjpeg's range-limit table index: the IDCT output taken mod 1024 as a signed 10-bit value
-    /// (used only with `RangeLimit.libjpegTable`; always 10 bits, wrapping).
-    case rangeIndex
-    /// Output samples, 0...255 (unsigned).
-    case sample
+///
+/// The registers are a list, `Register.definitions`: a new narrowing point is one more entry there
+/// (and a name below), used by the stage that narrows. Configuration files, overflow reports, the
+/// explorer and both emitters go through the list. A `Register` is its position in the list, so the
+/// evaluators keep per-register state in arrays indexed by it.
+public struct Register: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Position in `Register.definitions`.
+    public let index: Int
+    init(_ index: Int) { self.index = index }
 
-    /// Output samples are the one unsigned register.
-    public var isUnsigned: Bool { self == .sample }
-
-    public var description: String {
-        switch self {
-        case .fdctWorkspace: "fdct_workspace"
-        case .fdctOutput: "fdct_output"
-        case .quantized: "quantized"
-        case .dequantized: "dequantized"
-        case .idctWorkspace: "idct_workspace"
-        case .idctOutput: "idct_output"
-        case .rangeIndex: "range_index"
-        case .sample: "sample"
-        }
+    /// One register: its name in configuration files and generated code, and whether the
+    /// configuration may change it.
+    public struct Definition: Sendable {
+        public let name: String
+        public let summary: String
+        public let isUnsigned: Bool
+        /// The format of a register the configuration cannot change; nil for a configurable one.
+        public let fixed: RegisterSpec?
     }
+
+    public static let definitions: [Definition] = [
+        .init(name: "fdct_workspace", summary: "FDCT pass-1 (row) outputs, the 8×8 workspace between the passes",
+              isUnsigned: false, fixed: nil),
+        .init(name: "fdct_output", summary: "FDCT outputs: 8 × the orthonormal DCT coefficients, before quantization",
+              isUnsigned: false, fixed: nil),
+        .init(name: "quantized", summary: "quantized coefficients (what an entropy coder sees)",
+              isUnsigned: false, fixed: nil),
+        .init(name: "dequantized", summary: "dequantized coefficients: quantized × q", isUnsigned: false, fixed: nil),
+        .init(name: "idct_workspace", summary: "IDCT pass-1 (column) outputs, the workspace between the passes",
+              isUnsigned: false, fixed: nil),
+        .init(name: "idct_output", summary: "IDCT outputs before the level shift", isUnsigned: false, fixed: nil),
+        // libjpeg's range-limit table index: the IDCT output mod 1024 as a signed 10-bit value (used
+        // only with `RangeLimit.libjpegTable`).
+        .init(name: "range_index", summary: "the IDCT output mod 1024, libjpeg's range-limit table index",
+              isUnsigned: false, fixed: .wrap(10)),
+        .init(name: "sample", summary: "output samples, 0...255", isUnsigned: true, fixed: .saturate(8)),
+    ]
+
+    // The registers by name, in the order of `definitions`.
+    public static let fdctWorkspace = Register(0)
+    public static let fdctOutput = Register(1)
+    public static let quantized = Register(2)
+    public static let dequantized = Register(3)
+    public static let idctWorkspace = Register(4)
+    public static let idctOutput = Register(5)
+    public static let rangeIndex = Register(6)
+    public static let sample = Register(7)
+
+    /// Every register, in the order of `definitions`.
+    public static let all: [Register] = {
+        precondition(definitions.count == RegisterSlots<Int>.count, "RegisterSlots must hold one slot per register")
+        return definitions.indices.map(Register.init)
+    }()
+    /// The registers a configuration sets.
+    public static let configurable: [Register] = all.filter { $0.definition.fixed == nil }
+
+    public static func named(_ name: String) -> Register? { all.first { $0.description == name } }
+
+    public var definition: Definition { Self.definitions[index] }
+    public var isUnsigned: Bool { definition.isUnsigned }
+    public var description: String { definition.name }
+    public static func < (a: Register, b: Register) -> Bool { a.index < b.index }
 }
 
 /// How one register narrows: `bits == nil` keeps full precision (no narrowing, width inferred).
@@ -118,11 +146,7 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
         rangeLimit: .libjpegTable)
 
     public func spec(_ r: Register) -> RegisterSpec {
-        switch r {
-        case .rangeIndex: return .wrap(10)
-        case .sample: return .saturate(8)
-        default: return registers[r] ?? .fullPrecision
-        }
+        r.definition.fixed ?? registers[r] ?? .fullPrecision
     }
 
     /// Checks the configuration is one the model and emitters can render; throws a message naming the field.
@@ -142,12 +166,12 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
                   "must be 8...24, is \(quantizerReciprocalBits)")
         try check((1...16).contains(quantTableBits), "quant_table_bits", "must be 1...16, is \(quantTableBits)")
         try check((8...24).contains(colorBits), "color_bits", "must be 8...24, is \(colorBits)")
-        for r in Register.allCases {
+        for r in Register.all {
             if let bits = spec(r).bits {
                 try check((2...48).contains(bits), "registers.\(r).bits", "must be 2...48, is \(bits)")
             }
         }
-        for fixed in [Register.rangeIndex, .sample] where registers[fixed] != nil && registers[fixed] != spec(fixed) {
+        for fixed in Register.all where fixed.definition.fixed != nil && registers[fixed] != nil && registers[fixed] != spec(fixed) {
             throw ConfigError(field: "registers.\(fixed)", problem: "is fixed at \(spec(fixed).bits ?? 0) bits")
         }
     }
@@ -178,7 +202,7 @@ public struct DatapathConfig: Hashable, Codable, Sendable {
         try c.encode(colorBits, forKey: .colorBits)
         try c.encode(rangeLimit, forKey: .rangeLimit)
         var named: [String: RegisterSpec] = [:]
-        for r in Register.allCases where r != .rangeIndex && r != .sample { named[r.description] = spec(r) }
+        for r in Register.configurable { named[r.description] = spec(r) }
         try c.encode(named, forKey: .registers)
     }
 }
@@ -209,3 +233,7 @@ extension RegisterSpec {
         return unsigned ? 0...((1 << bits) - 1) : -(1 << (bits - 1))...((1 << (bits - 1)) - 1)
     }
 }
+
+/// Per-register state kept inline (no array to copy on write), one slot per entry of
+/// `Register.definitions`: a new register adds one to the count here.
+public typealias RegisterSlots<Element> = InlineArray<8, Element>

@@ -36,11 +36,11 @@ extension DatapathConfig {
         c.quantTableBits = try object.integer("quant_table_bits") ?? c.quantTableBits
         c.colorBits = try object.integer("color_bits") ?? c.colorBits
         c.rangeLimit = try object.choice("range_limit") ?? c.rangeLimit
-        if let named = try object.object("registers", validKeys: Register.allCases.map(\.description)) {
+        if let named = try object.object("registers", validKeys: Register.all.map(\.description)) {
             for key in named.members.keys.sorted() {
-                let r = Register.allCases.first { $0.description == key }!
+                let r = Register.named(key)!
                 let spec = try RegisterSpec(strict: named.members[key]!, at: named.path + [key])
-                if (r == .rangeIndex || r == .sample) && spec == c.spec(r) { continue }   // fixed; may be spelled out
+                if let fixed = r.definition.fixed, spec == fixed { continue }   // fixed; may be spelled out
                 c.registers[r] = spec
             }
         }

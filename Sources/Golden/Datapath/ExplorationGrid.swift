@@ -63,7 +63,7 @@ public struct ExplorationGrid: Sendable {
     public static let topKeys = ["base", "lanes", "clock_mhz", "axes"]
     static let integerFields = ["dct_constant_bits", "fdct_pass1_bits", "idct_pass1_bits", "quantizer_reciprocal_bits",
                                 "quant_table_bits", "color_bits"]
-    static let configurable = Register.allCases.filter { $0 != .rangeIndex && $0 != .sample }
+    static let configurable = Register.configurable
 
     /// Every key an axis may name.
     public static var axisKeys: [String] {
@@ -206,7 +206,7 @@ extension ExplorationGrid.Point {
         default:
             // registers.<name>.bits or registers.<name>.overflow
             let parts = key.split(separator: ".").map(String.init)
-            let r = Register.allCases.first { $0.description == parts[1] }!
+            let r = Register.named(parts[1])!
             var spec = config.spec(r)
             if parts[2] == "bits" { spec.bits = value == .fullPrecision ? nil : n }
             else if case .text(let s) = value { spec.overflow = RegisterSpec.Overflow(rawValue: s)! }

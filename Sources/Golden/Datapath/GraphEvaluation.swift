@@ -24,7 +24,7 @@ public struct EvaluableGraph: Sendable {
         @usableFromInline var a: Int, b: Int
         /// The constant operand (addend, multiplier, shift), or for a register its lower bound.
         @usableFromInline var k: Int
-        /// For a register: its upper bound, the wrap mask 2^bits − 1, and `Register.rawValue`.
+        /// For a register: its upper bound, the wrap mask 2^bits − 1, and `Register.index`.
         @usableFromInline var hi: Int, mask: Int, register: Int
         /// The node's traced interval.
         @usableFromInline var low: Int, high: Int
@@ -69,7 +69,7 @@ public struct EvaluableGraph: Sendable {
             case .applySign: instructions.append(make(.applySign))
             case .register(let r, let spec):
                 var i = make(.registerNone)
-                i.register = r.rawValue
+                i.register = r.index
                 if let bounds = spec.bounds(unsigned: r.isUnsigned), let bits = spec.bits {
                     i.code = spec.overflow == .saturate ? .registerSaturate : .registerWrap
                     (i.k, i.hi, i.mask) = (bounds.lowerBound, bounds.upperBound, (1 << bits) - 1)
@@ -168,13 +168,13 @@ extension DataflowGraph {
     }
 }
 
-/// What the registers of a graph evaluation saw: per register (by `Register.rawValue`) the values
+/// What the registers of a graph evaluation saw: per register (by `Register.index`) the values
 /// changed by narrowing and the extremes of what arrived, before narrowing.
 public struct RegisterObservations: Sendable {
     /// Per register: values changed by narrowing, then the smallest, then the largest arrival.
     @usableFromInline var table = [Int](repeating: 0, count: registerCount)
         + [Int](repeating: .max, count: registerCount) + [Int](repeating: .min, count: registerCount)
-    @usableFromInline static let registerCount = Register.allCases.count
+    @usableFromInline static let registerCount = Register.all.count
     /// Values (inputs included) that fell outside their node's traced interval, and the first such
     /// node: nonzero means the inputs left the domain the graph was traced for, or the interval
     /// arithmetic is unsound.
@@ -192,8 +192,8 @@ public struct RegisterObservations: Sendable {
     /// Adds these observations into `report`, as the scalar and lane evaluators do theirs.
     public func accumulate(into report: inout OverflowReport) {
         let count = Self.registerCount
-        for r in Register.allCases {
-            let (overflows, minimum, maximum) = (table[r.rawValue], table[count + r.rawValue], table[2 * count + r.rawValue])
+        for r in Register.all {
+            let (overflows, minimum, maximum) = (table[r.index], table[count + r.index], table[2 * count + r.index])
             let reached = minimum <= maximum
             report.add(r, overflows: overflows, minimum: reached ? minimum : nil, maximum: reached ? maximum : nil)
         }

@@ -15,15 +15,14 @@ public struct LaneArithmetic<T: RangeTracking>: DatapathArithmetic {
     /// Bits of a lane.
     public static var laneBits: Int { 32 }
 
-    @usableFromInline var r0, r1, r2, r3, r4, r5, r6, r7: LaneRegister<T.LaneExtremes>
+    /// One slot per register, indexed by `Register.index`.
+    @usableFromInline var slots: RegisterSlots<LaneRegister<T.LaneExtremes>>
 
     public init(config: DatapathConfig, mayOverflow: Set<Register>) {
-        func make(_ r: Register) -> LaneRegister<T.LaneExtremes> {
-            LaneRegister(spec: config.spec(r), unsigned: r.isUnsigned, mayOverflow: mayOverflow.contains(r))
+        slots = RegisterSlots { i in
+            let r = Register.all[i]
+            return LaneRegister(spec: config.spec(r), unsigned: r.isUnsigned, mayOverflow: mayOverflow.contains(r))
         }
-        precondition(Register.allCases.count == 8)
-        (r0, r1, r2, r3) = (make(.fdctWorkspace), make(.fdctOutput), make(.quantized), make(.dequantized))
-        (r4, r5, r6, r7) = (make(.idctWorkspace), make(.idctOutput), make(.rangeIndex), make(.sample))
     }
 
     @inlinable @inline(__always) public func add(_ a: LaneVector, _ b: LaneVector) -> LaneVector { fx_add(a, b) }
@@ -51,24 +50,16 @@ public struct LaneArithmetic<T: RangeTracking>: DatapathArithmetic {
 
     @inlinable @inline(__always)
     public mutating func register(_ a: LaneVector, _ r: Register) -> LaneVector {
-        switch r {
-        case .fdctWorkspace: return r0.fit(a)
-        case .fdctOutput: return r1.fit(a)
-        case .quantized: return r2.fit(a)
-        case .dequantized: return r3.fit(a)
-        case .idctWorkspace: return r4.fit(a)
-        case .idctOutput: return r5.fit(a)
-        case .rangeIndex: return r6.fit(a)
-        case .sample: return r7.fit(a)
-        }
+        slots[r.index].fit(a)
     }
 
     /// Adds this evaluation's observations, summed over the lanes, into `report`.
     public func accumulate(into report: inout OverflowReport) {
-        for (i, reg) in [r0, r1, r2, r3, r4, r5, r6, r7].enumerated() {
+        for r in Register.all {
+            let reg = slots[r.index]
             let lanes = 0..<LaneVector.scalarCount
             let extremes = reg.extremes.seen
-            report.add(Register(rawValue: i)!, overflows: lanes.reduce(0) { $0 + Int(reg.overflows[$1]) },
+            report.add(r, overflows: lanes.reduce(0) { $0 + Int(reg.overflows[$1]) },
                        minimum: extremes?.min, maximum: extremes?.max)
         }
     }

@@ -69,15 +69,14 @@ struct RegisterState {
 /// value fits in 62 — and only `register` narrows.
 public struct ScalarArithmetic<T: RangeTracking>: DatapathArithmetic {
     public typealias Value = Int
-    @usableFromInline var r0, r1, r2, r3, r4, r5, r6, r7: RegisterState
+    /// One slot per register, indexed by `Register.index`.
+    @usableFromInline var slots: RegisterSlots<RegisterState>
 
     public init(config: DatapathConfig, mayOverflow: Set<Register>) {
-        func make(_ r: Register) -> RegisterState {
-            RegisterState(spec: config.spec(r), unsigned: r.isUnsigned, mayOverflow: mayOverflow.contains(r))
+        slots = RegisterSlots { i in
+            let r = Register.all[i]
+            return RegisterState(spec: config.spec(r), unsigned: r.isUnsigned, mayOverflow: mayOverflow.contains(r))
         }
-        precondition(Register.allCases.count == 8)
-        (r0, r1, r2, r3) = (make(.fdctWorkspace), make(.fdctOutput), make(.quantized), make(.dequantized))
-        (r4, r5, r6, r7) = (make(.idctWorkspace), make(.idctOutput), make(.rangeIndex), make(.sample))
     }
 
     @inlinable @inline(__always) public func add(_ a: Int, _ b: Int) -> Int { a &+ b }
@@ -93,23 +92,15 @@ public struct ScalarArithmetic<T: RangeTracking>: DatapathArithmetic {
 
     @inlinable @inline(__always)
     public mutating func register(_ a: Int, _ r: Register) -> Int {
-        switch r {
-        case .fdctWorkspace: return r0.fit(a, T.self)
-        case .fdctOutput: return r1.fit(a, T.self)
-        case .quantized: return r2.fit(a, T.self)
-        case .dequantized: return r3.fit(a, T.self)
-        case .idctWorkspace: return r4.fit(a, T.self)
-        case .idctOutput: return r5.fit(a, T.self)
-        case .rangeIndex: return r6.fit(a, T.self)
-        case .sample: return r7.fit(a, T.self)
-        }
+        slots[r.index].fit(a, T.self)
     }
 
     /// Adds this evaluation's observations into `report`.
     public func accumulate(into report: inout OverflowReport) {
-        for (i, reg) in [r0, r1, r2, r3, r4, r5, r6, r7].enumerated() {
+        for r in Register.all {
+            let reg = slots[r.index]
             let reached = reg.minSeen <= reg.maxSeen
-            report.add(Register(rawValue: i)!, overflows: reg.overflows,
+            report.add(r, overflows: reg.overflows,
                        minimum: reached ? reg.minSeen : nil, maximum: reached ? reg.maxSeen : nil)
         }
     }
@@ -130,7 +121,7 @@ public struct OverflowReport: Sendable {
     }
 
     public mutating func merge(_ other: OverflowReport) {
-        for r in Register.allCases {
+        for r in Register.all {
             add(r, overflows: other.overflows[r] ?? 0, minimum: other.minimum[r], maximum: other.maximum[r])
         }
     }
@@ -140,7 +131,7 @@ public struct OverflowReport: Sendable {
     /// One row per register that the run used.
     public func statistics(config: DatapathConfig, graphs: KernelGraphs) -> [RegisterStatistics] {
         let risky = graphs.registersThatMayOverflow
-        return Register.allCases.compactMap { r in
+        return Register.all.compactMap { r in
             if r == .rangeIndex && config.rangeLimit != .libjpegTable { return nil }
             guard (overflows[r] ?? 0) > 0 || minimum[r] != nil else { return nil }
             let spec = config.spec(r)

@@ -182,7 +182,7 @@ struct BuildFiles {
         |---|---|---|---|
 
         """
-        for r in Register.allCases {
+        for r in Register.all {
             guard let f = design.formats[r] else { continue }
             s += "| \(r) | `\(f.spelling)` | \(f.rule) | \(mayOverflow.contains(r) ? "yes" : "no") |\n"
         }

@@ -32,7 +32,7 @@ extension HLSDesign {
             "template <typename T> struct octet { T v[8]; };  // a row or a column of an 8x8 block",
             "typedef ap_uint<8> \(Self.pixelType);",
         ]
-        for r in Register.allCases where formats[r] != nil {
+        for r in Register.all where formats[r] != nil {
             let f = format(r)
             lines.append("typedef \(f.spelling) \(f.typeName);  // \(f.rule)")
             lines.append("typedef octet<\(f.typeName)> \(f.octetName);")

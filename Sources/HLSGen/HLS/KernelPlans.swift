@@ -1,15 +1,14 @@
 import Golden
 
-/// The six kernels of the block datapath, in stream order, with the C++ types their inputs arrive
-/// in (each kernel's input is the previous kernel's output register) and the maths they implement,
-/// stated once, beside the code, in the words of libjpeg's jfdctint.c / jidctint.c / jcdctmgr.c.
+/// The kernels of the block datapath as a list, in stream order, with the C++ types their inputs
+/// arrive in (each kernel's input is the previous kernel's output register) and the maths they
+/// implement, stated once, beside the code, in the words of libjpeg's jfdctint.c / jidctint.c /
+/// jcdctmgr.c. A new kernel is one more plan in the list; both emitters print every plan.
 extension HLSDesign {
-    enum KernelRole: CaseIterable { case fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow }
-
     /// The stream samples arrive in.
     static let pixelType = "pixel_t"
 
-    func kernelPlan(_ role: KernelRole) throws -> KernelPlan {
+    func kernelPlans() throws -> [KernelPlan] {
         let printer = KernelPrinter(design: self)
         func resultOf(_ g: DataflowGraph) throws -> String { format(try printer.outputRegister(g)).typeName }
         let cb = config.dctConstantBits, pf = config.fdctPass1Bits, pi = config.idctPass1Bits
@@ -25,8 +24,7 @@ extension HLSDesign {
             return "narrowed to \(f.register) (\(f.rule))"
         }
 
-        switch role {
-        case .fdctRow:
+        func fdctRow() throws -> KernelPlan {
             let g = graphs.forwardRow
             return KernelPlan(name: "fdct_row", graph: g, maths: [
                 "FDCT pass 1 on one row (jfdctint.c; Loeffler, Ligtenberg, Moschytz: 12 multiplies, 32 adds).",
@@ -38,7 +36,8 @@ extension HLSDesign {
                 "  w1, w2, w3, w5, w6, w7: \(descale(cb - pf))  (CONST_BITS \(cb) - PASS1_BITS \(pf));",
                 "  all \(try narrowed(g))",
             ], inputs: .octet(element: Self.pixelType))
-        case .fdctColumn:
+        }
+        func fdctColumn() throws -> KernelPlan {
             let g = graphs.forwardColumn
             return KernelPlan(name: "fdct_column", graph: g, maths: [
                 "FDCT pass 2 on one column of the workspace: the butterflies of pass 1 (w for d, no level shift),",
@@ -46,18 +45,21 @@ extension HLSDesign {
                 "  the rest \(descale(cb + pf)) (CONST_BITS \(cb) + PASS1_BITS \(pf));",
                 "  c = 8 x the orthonormal DCT, \(try narrowed(g))",
             ], inputs: .octet(element: try resultOf(graphs.forwardRow)))
-        case .quantize:
+        }
+        func quantize() throws -> KernelPlan {
             let g = graphs.quantize
             return KernelPlan(name: "quantize", graph: g, maths: [
                 "Quantize one coefficient without a divider (jcdctmgr.c, reciprocal form of x / 8q, rounded half away from 0):",
                 "  quantized = sign(x) * (((|x| + c) * f) >> r), \(try narrowed(g))",
             ], inputs: .scalars(try scalarInputs(g, data: try resultOf(graphs.forwardColumn))))
-        case .dequantize:
+        }
+        func dequantize() throws -> KernelPlan {
             let g = graphs.dequantize
             return KernelPlan(name: "dequantize", graph: g, maths: [
                 "Dequantize one coefficient: dequantized = quantized * q, \(try narrowed(g))",
             ], inputs: .scalars(try scalarInputs(g, data: try resultOf(graphs.quantize))))
-        case .idctColumn:
+        }
+        func idctColumn() throws -> KernelPlan {
             let g = graphs.inverseColumn
             return KernelPlan(name: "idct_column", graph: g, maths: [
                 "IDCT pass 1 on one column of dequantized coefficients d0..d7 (jidctint.c).",
@@ -68,7 +70,8 @@ extension HLSDesign {
                 "  w0/w7 = tmp10 +/- o(t3), w1/w6 = tmp11 +/- o(t2), w2/w5 = tmp12 +/- o(t1), w3/w4 = tmp13 +/- o(t0),",
                 "  each \(descale(cb - pi)) (CONST_BITS \(cb) - PASS1_BITS \(pi)), \(try narrowed(g))",
             ], inputs: .octet(element: try resultOf(graphs.dequantize)))
-        case .idctRow:
+        }
+        func idctRow() throws -> KernelPlan {
             let g = graphs.inverseRow
             let limit: String
             switch config.rangeLimit {
@@ -82,6 +85,8 @@ extension HLSDesign {
                 "  narrowed to idct_output (\(idctOutput.rule)); then the range limit \(limit).",
             ], inputs: .octet(element: try resultOf(graphs.inverseColumn)))
         }
+
+        return try [fdctRow(), fdctColumn(), quantize(), dequantize(), idctColumn(), idctRow()]
     }
 
     /// A scalar kernel's inputs in traced order: table fields by name, the one other input is the data.

@@ -7,6 +7,10 @@ import Golden
 /// stages for a clock target, and a multiply that does not fit a stage is a `MultiplierCell`. A stage's block runs only when `en` is high and `valid[stage]` says it holds a beat, so a
 /// simulator skips idle stages and the hardware's registers do not toggle for bubbles.
 struct KernelModule {
+    /// The kernel's name in the datapath (a plan of `HLSDesign.kernelPlans`, e.g. "fdct_row"), folded
+    /// or not: what the core's description places it by.
+    let kernel: String
+    /// The module's name: `fxc_<kernel>`, `_f<period>` added when folded.
     let name: String
     let graph: DataflowGraph
     let plan: PipelinePlan
@@ -19,9 +23,10 @@ struct KernelModule {
     /// Lanes of a scalar kernel the module holds side by side (`DataflowGraph.lanes`), 1 for one.
     let copies: Int
 
-    init(name: String, graph: DataflowGraph, maths: [String], function: KernelFunction? = nil,
+    init(kernel: String, graph: DataflowGraph, maths: [String], function: KernelFunction? = nil,
          target: ClockTarget = .standard) {
-        self.name = name
+        self.kernel = kernel
+        name = "fxc_\(kernel)"
         self.graph = graph
         self.maths = maths
         self.function = function
@@ -33,6 +38,7 @@ struct KernelModule {
     /// The kernel folded for beats at least `period` clocks apart, holding `copies` lanes of it when
     /// it is scalar: its name gains `_f<period>`.
     init(folding kernel: KernelModule, period: Int, copies: Int, target: ClockTarget) {
+        self.kernel = kernel.kernel
         name = "\(kernel.name)_f\(period)"
         graph = copies == 1 ? kernel.graph : kernel.graph.lanes(copies)
         maths = kernel.maths + (copies == 1 ? [] : ["\(copies) lanes side by side, ports and outputs suffixed _<lane>."])

@@ -38,12 +38,11 @@ public struct RTLDesign: Sendable {
         self.tableDescription = tableDescription
         let hls = try HLSDesign(config)
         let shared = try hls.kernelDeclarations()
-        let kernels = try zip(HLSDesign.KernelRole.allCases, graphs.all).map { role, named in
-            let plan = try hls.kernelPlan(role)
-            let name = "fxc_\(named.name)"
-            let function = try KernelFunction(KernelPlan(name: name, graph: named.graph, maths: plan.maths, inputs: plan.inputs),
+        let kernels = try hls.kernelPlans().map { plan in
+            let function = try KernelFunction(KernelPlan(name: "fxc_\(plan.name)", graph: plan.graph, maths: plan.maths,
+                                                         inputs: plan.inputs),
                                               design: hls, shared: shared)
-            return KernelModule(name: name, graph: named.graph, maths: plan.maths, function: function, target: target)
+            return KernelModule(kernel: plan.name, graph: plan.graph, maths: plan.maths, function: function, target: target)
         }
         core = StreamCore(kernels: kernels, layout: layout, resetTables: both.map { layout.pack($0) },
                           tableDescription: tableDescription)

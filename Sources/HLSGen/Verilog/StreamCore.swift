@@ -21,7 +21,9 @@ import Hardware
 /// core, the 1-lane wrapper and the mode tops, printed by `VerilogPrinter` and run clock by clock by
 /// `CycleSimulator`; the kernels are placed in them as external blocks (`KernelBlock.swift`).
 struct StreamCore {
-    let fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow: KernelModule
+    /// The traced kernels, in stream order (`HLSDesign.kernelPlans`), as pipelined modules; the
+    /// description places each by its name (`kernel(_:)`).
+    let kernels: [KernelModule]
     let layout: QuantTableLayout
     /// Bits of one lane of the streams: samples in the low 8, coefficients two's complement.
     let laneBits: Int
@@ -44,40 +46,44 @@ struct StreamCore {
     var core8Name: String { fold == 1 ? Self.core8 : "\(Self.core8)_f\(fold)" }
 
     /// The quantized coefficient's bits (what encode emits and decode accepts).
-    var coefficientBits: Int { dequantize.inputs[0].port.width }
+    var coefficientBits: Int { kernel("dequantize").inputs[0].port.width }
+
+    /// The kernel named `name` in the datapath ("fdct_row", …).
+    func kernel(_ name: String) -> KernelModule {
+        guard let k = kernels.first(where: { $0.kernel == name }) else { preconditionFailure("the core has no kernel \(name)") }
+        return k
+    }
 
     /// The core with its kernels folded for beats `period` clocks apart (quantize and dequantize as
     /// one module of 8 lanes each), so that the kernels share multipliers: the serial core's inside.
     func folded(period: Int, target: ClockTarget) -> StreamCore {
-        let kernels = [fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow].map { k in
+        let kernels = kernels.map { k in
             KernelModule(folding: k, period: period, copies: k.outputs.count == 1 ? 8 : 1, target: target)
         }
         return StreamCore(kernels: kernels, layout: layout, resetTables: resetTables, tableDescription: tableDescription,
                           fold: period)
     }
 
-    var kernels: [KernelModule] { [fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow] }
-
     init(kernels: [KernelModule], layout: QuantTableLayout, resetTables: [[UInt64]], tableDescription: String,
          fold: Int = 1) {
         self.fold = fold
-        (fdctRow, fdctColumn, quantize, dequantize, idctColumn, idctRow)
-            = (kernels[0], kernels[1], kernels[2], kernels[3], kernels[4], kernels[5])
+        self.kernels = kernels
         self.layout = layout
         self.resetTables = resetTables
         self.tableDescription = tableDescription
-        let quantized = max(quantize.outputs[0].width, dequantize.inputs[0].port.width)
-        laneBits = max(16, (quantized + 7) / 8 * 8)
-        t1Bits = max(fdctColumn.inputs.map(\.port.width).max()!, dequantize.inputs[0].port.width)
-        t2Bits = max(quantize.outputs[0].width, idctRow.inputs.map(\.port.width).max()!)
+        func kernel(_ name: String) -> KernelModule { kernels.first { $0.kernel == name }! }
+        let quantizer = kernel("quantize").outputs[0].width, dequantizer = kernel("dequantize").inputs[0].port.width
+        laneBits = max(16, (max(quantizer, dequantizer) + 7) / 8 * 8)
+        t1Bits = max(kernel("fdct_column").inputs.map(\.port.width).max()!, dequantizer)
+        t2Bits = max(quantizer, kernel("idct_row").inputs.map(\.port.width).max()!)
     }
 
     // Taps: rank (clocks after the section's first register) where each mode's result is.
-    var quantizedRank: Int { fdctColumn.latency + quantize.latency }
+    var quantizedRank: Int { kernel("fdct_column").latency + kernel("quantize").latency }
     /// Ranks a coefficient from T1 waits before the dequantizers when decoding, while its table entry is read.
     static let decodeDelay = 2
-    var decodeRank: Int { Self.decodeDelay + dequantize.latency + idctColumn.latency }
-    var roundtripRank: Int { quantizedRank + dequantize.latency + idctColumn.latency }
+    var decodeRank: Int { Self.decodeDelay + kernel("dequantize").latency + kernel("idct_column").latency }
+    var roundtripRank: Int { quantizedRank + kernel("dequantize").latency + kernel("idct_column").latency }
 
     /// The 8-lane core, printed from its description (`core8Module`).
     func core8Text() throws -> String { VerilogPrinter.text(try core8Module()) }
@@ -90,9 +96,9 @@ struct StreamCore {
     /// enters 57 clocks later than at 8 lanes (64 values gathered instead of 8 rows), and the
     /// spreader's register adds 1.
     func latency(_ mode: CodecMode, lanes: Int) -> Int {
-        let a = mode == .decode ? 0 : fdctRow.latency
+        let a = mode == .decode ? 0 : kernel("fdct_row").latency
         let b = mode == .encode ? quantizedRank : mode == .decode ? decodeRank : roundtripRank
-        let c = mode == .encode ? 0 : idctRow.latency
+        let c = mode == .encode ? 0 : kernel("idct_row").latency
         let eightLane = (1 + a + 7 + 2 + 1) + (1 + b + 7 * fold + 2 + 1) + (1 + c + 2)
         return lanes == 8 ? eightLane : eightLane + 57 + 1
     }

@@ -203,8 +203,10 @@ extension StreamCore {
     }
 
     /// The 8-lane core as a hardware description: the control (sections, ranks, transposes, tables,
-    /// framing) is stated here once; the six traced kernels are placed as external blocks.
+    /// framing) is stated here once; the traced kernels are placed as external blocks, each by its name.
     func core8Module() throws -> Module {
+        let (fdctRow, fdctColumn, quantize) = (kernel("fdct_row"), kernel("fdct_column"), kernel("quantize"))
+        let (dequantize, idctColumn, idctRow) = (kernel("dequantize"), kernel("idct_column"), kernel("idct_row"))
         let cw = laneBits, la = fdctRow.latency, lc = idctRow.latency
         let rq = quantizedRank, rd = decodeRank, rr = roundtripRank
         let ew = layout.entryBits

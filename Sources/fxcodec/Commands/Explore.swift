@@ -297,7 +297,7 @@ struct Explore: ParsableCommand {
             let v = xs.compactMap { $0 }
             return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
         }
-        let configurable = Register.allCases.filter { $0 != .rangeIndex && $0 != .sample }
+        let configurable = Register.configurable
         return configs.indices.map { c in
             var runs: [(metrics: QualityMetrics, report: OverflowReport)] = []
             for j in jobs.indices where jobs[j].0 == c {
