@@ -200,6 +200,7 @@ import Glibc
         #expect(!r.stderr.contains("synth_ice40 on"), "synth_ice40 must not run: \(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(CLI.camelCaseKeys(json).isEmpty, "\(CLI.camelCaseKeys(json))")
+        #expect(json["clock_target_mhz"] is Double, "MHz is one word, as in explore's clock_mhz: \(json.keys.sorted())")
         let ice40 = try #require(json["ice40"] as? [String: Any])
         #expect(ice40["fits"] as? Bool == false)
         #expect((ice40["verdict"] as? String ?? "").contains("synth_ice40 not run"), "\(ice40)")

@@ -12,6 +12,17 @@ import Testing
         #expect(c.forward(0, 0, 0) == (0, 128, 128))
     }
 
+    /// The JSON key style: snake_case, a capital run one word, MHz one word; dictionary keys are data.
+    @Test func jsonKeysAreSnakeCase() throws {
+        #expect(JSONOutput.snakeCase("flipFlops") == "flip_flops" && JSONOutput.snakeCase("lutRAM") == "lut_ram")
+        #expect(JSONOutput.snakeCase("fmaxMHz") == "fmax_mhz" && JSONOutput.snakeCase("clockTargetMHz") == "clock_target_mhz")
+        #expect(JSONOutput.snakeCase("dsp48e1") == "dsp48e1" && JSONOutput.snakeCase("psnrDrop") == "psnr_drop")
+        #expect(JSONOutput.snakeCase("ioPins") == "io_pins" && JSONOutput.snakeCase("ssim") == "ssim")
+        struct Sample: Encodable { var requestedMHz = 1.0; var cellCounts = ["MULT18X18D": 2] }
+        let text = try JSONOutput.line(Sample())
+        #expect(text == #"{"cell_counts":{"MULT18X18D":2},"requested_mhz":1}"#, "\(text)")
+    }
+
     /// The registers are one list: each is its position in it, found by its name, and a configuration
     /// file writes exactly the configurable ones (the fixed ones keep their format whatever is asked).
     @Test func registersAreOneList() throws {

@@ -136,11 +136,6 @@ struct Explore: ParsableCommand {
         var lut4: Int?, flipFlops: Int?, mult18: Int?
         var luts: Int?, dsp48e1: Int?
         var cached: Bool?
-
-        // "fmax_mhz", not the "fmax_m_hz" the snake-case conversion makes of fmaxMHz.
-        enum CodingKeys: String, CodingKey {
-            case target, fmaxMHz = "fmax_mhz", lut4, flipFlops, mult18, luts, dsp48e1, cached
-        }
     }
 
     struct Point: Encodable {
@@ -160,11 +155,6 @@ struct Explore: ParsableCommand {
         /// The value on the front's resource axis.
         var resource: Double?
         var onFront: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case index, settings, lanes, clockMHz = "clock_mhz", invalid, psnr, ssim, psnrDrop, ssimDrop, overflows
-            case overflowsByRegister, latency, estimate, synthesis, resource, onFront
-        }
     }
 
     struct Report: Encodable {
