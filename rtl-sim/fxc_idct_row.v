@@ -504,14 +504,14 @@ module fxc_idct_row (
             reg [7:0] n95;
             reg [7:0] n98;
             reg [7:0] n101;
-            n80 = (n79_d1 > 11'sd255) ? 8'd255 : (n79_d1 < 11'sd0) ? 8'd0 : n79_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n83 = (n82_d1 > 11'sd255) ? 8'd255 : (n82_d1 < 11'sd0) ? 8'd0 : n82_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n86 = (n85_d1 > 11'sd255) ? 8'd255 : (n85_d1 < 11'sd0) ? 8'd0 : n85_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n89 = (n88_d1 > 11'sd255) ? 8'd255 : (n88_d1 < 11'sd0) ? 8'd0 : n88_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n92 = (n91_d1 > 11'sd255) ? 8'd255 : (n91_d1 < 11'sd0) ? 8'd0 : n91_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n95 = (n94_d1 > 11'sd255) ? 8'd255 : (n94_d1 < 11'sd0) ? 8'd0 : n94_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n98 = (n97_d1 > 11'sd255) ? 8'd255 : (n97_d1 < 11'sd0) ? 8'd0 : n97_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n101 = (n100_d1 > 11'sd255) ? 8'd255 : (n100_d1 < 11'sd0) ? 8'd0 : n100_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n80 = (~n79_d1[10] & (|n79_d1[9:8])) ? 8'd255 : (n79_d1[10]) ? 8'd0 : n79_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n83 = (~n82_d1[10] & (|n82_d1[9:8])) ? 8'd255 : (n82_d1[10]) ? 8'd0 : n82_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n86 = (~n85_d1[10] & (|n85_d1[9:8])) ? 8'd255 : (n85_d1[10]) ? 8'd0 : n85_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n89 = (~n88_d1[10] & (|n88_d1[9:8])) ? 8'd255 : (n88_d1[10]) ? 8'd0 : n88_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n92 = (~n91_d1[10] & (|n91_d1[9:8])) ? 8'd255 : (n91_d1[10]) ? 8'd0 : n91_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n95 = (~n94_d1[10] & (|n94_d1[9:8])) ? 8'd255 : (n94_d1[10]) ? 8'd0 : n94_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n98 = (~n97_d1[10] & (|n97_d1[9:8])) ? 8'd255 : (n97_d1[10]) ? 8'd0 : n97_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n101 = (~n100_d1[10] & (|n100_d1[9:8])) ? 8'd255 : (n100_d1[10]) ? 8'd0 : n100_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
             n80_d1 <= n80;
             n83_d1 <= n83;
             n86_d1 <= n86;

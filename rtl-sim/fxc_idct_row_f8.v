@@ -542,8 +542,8 @@ module fxc_idct_row_f8 (
             n78 = $signed(n70[9:0]);  // range_index: 10-bit wrap  [-512, 511]
             n82 = {n81_d1[9], n81_d1} + 11'sd128;  // [-384, 639]
             n85 = {n84_d1[9], n84_d1} + 11'sd128;  // [-384, 639]
-            n89 = (n88_d1 > 11'sd255) ? 8'd255 : (n88_d1 < 11'sd0) ? 8'd0 : n88_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n92 = (n91_d1 > 11'sd255) ? 8'd255 : (n91_d1 < 11'sd0) ? 8'd0 : n91_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n89 = (~n88_d1[10] & (|n88_d1[9:8])) ? 8'd255 : (n88_d1[10]) ? 8'd0 : n88_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n92 = (~n91_d1[10] & (|n91_d1[9:8])) ? 8'd255 : (n91_d1[10]) ? 8'd0 : n91_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
             n94 = {n93_d1[9], n93_d1} + 11'sd128;  // [-384, 639]
             n97 = {n96_d1[9], n96_d1} + 11'sd128;  // [-384, 639]
             n99 = $signed(n77[9:0]);  // range_index: 10-bit wrap  [-512, 511]
@@ -567,10 +567,10 @@ module fxc_idct_row_f8 (
             reg [7:0] n98;
             reg signed [10:0] n100;
             n79 = {n78_d1[9], n78_d1} + 11'sd128;  // [-384, 639]
-            n83 = (n82_d1 > 11'sd255) ? 8'd255 : (n82_d1 < 11'sd0) ? 8'd0 : n82_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n86 = (n85_d1 > 11'sd255) ? 8'd255 : (n85_d1 < 11'sd0) ? 8'd0 : n85_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n95 = (n94_d1 > 11'sd255) ? 8'd255 : (n94_d1 < 11'sd0) ? 8'd0 : n94_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n98 = (n97_d1 > 11'sd255) ? 8'd255 : (n97_d1 < 11'sd0) ? 8'd0 : n97_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n83 = (~n82_d1[10] & (|n82_d1[9:8])) ? 8'd255 : (n82_d1[10]) ? 8'd0 : n82_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n86 = (~n85_d1[10] & (|n85_d1[9:8])) ? 8'd255 : (n85_d1[10]) ? 8'd0 : n85_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n95 = (~n94_d1[10] & (|n94_d1[9:8])) ? 8'd255 : (n94_d1[10]) ? 8'd0 : n94_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n98 = (~n97_d1[10] & (|n97_d1[9:8])) ? 8'd255 : (n97_d1[10]) ? 8'd0 : n97_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
             n100 = {n99_d1[9], n99_d1} + 11'sd128;  // [-384, 639]
             n79_d1 <= n79;
             n83_d1 <= n83;
@@ -586,8 +586,8 @@ module fxc_idct_row_f8 (
         if (en && valid[15]) begin : stage15
             reg [7:0] n80;
             reg [7:0] n101;
-            n80 = (n79_d1 > 11'sd255) ? 8'd255 : (n79_d1 < 11'sd0) ? 8'd0 : n79_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
-            n101 = (n100_d1 > 11'sd255) ? 8'd255 : (n100_d1 < 11'sd0) ? 8'd0 : n100_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n80 = (~n79_d1[10] & (|n79_d1[9:8])) ? 8'd255 : (n79_d1[10]) ? 8'd0 : n79_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
+            n101 = (~n100_d1[10] & (|n100_d1[9:8])) ? 8'd255 : (n100_d1[10]) ? 8'd0 : n100_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]
             n80_d1 <= n80;
             n83_d2 <= n83_d1;
             n86_d2 <= n86_d1;

@@ -340,13 +340,28 @@ struct KernelModule {
         func constant(_ k: Int) -> String {
             out.signed ? Verilog.signedLiteral(k, width: bits) : Verilog.unsignedLiteral(k, width: bits)
         }
-        let x = use.whole(a)
+        // Out of range by bit tests rather than comparisons (a comparison is a carry chain): with x
+        // signed of W bits and k = bits − 1 (signed format) or bits (unsigned), x is above the format
+        // when it is not negative and a bit of x[W−2:k] is set, and below it when it is negative and
+        // (signed format) a bit of x[W−2:k] is clear, or (unsigned) at all.
+        let w = a.width, k = register.isUnsigned ? bits : bits - 1
         var value = low
         if range.lowerBound < bounds.lowerBound {
-            value = "(\(x) < \(Verilog.signedLiteral(bounds.lowerBound, width: a.width))) ? \(constant(bounds.lowerBound)) : \(value)"
+            let below: String
+            if !a.signed || w - 2 < k {
+                below = "\(use.whole(a)) < \(Verilog.signedLiteral(bounds.lowerBound, width: w))"
+            } else if register.isUnsigned {
+                below = use.sign(a)
+            } else {
+                below = "\(use.sign(a)) & ~(&\(use.bits(a, w - 2, k)))"
+            }
+            value = "(\(below)) ? \(constant(bounds.lowerBound)) : \(value)"
         }
         if range.upperBound > bounds.upperBound {
-            value = "(\(x) > \(Verilog.signedLiteral(bounds.upperBound, width: a.width))) ? \(constant(bounds.upperBound)) : \(value)"
+            let above = !a.signed || w - 2 < k
+                ? "\(use.whole(a)) > \(Verilog.signedLiteral(bounds.upperBound, width: w))"
+                : "~\(use.sign(a)) & (|\(use.bits(a, w - 2, k)))"
+            value = "(\(above)) ? \(constant(bounds.upperBound)) : \(value)"
         }
         return value
     }
