@@ -313,6 +313,7 @@ module fxc_core_x8 (
     reg [15:0] b_column5 = 16'h0;
     reg [15:0] b_column6 = 16'h0;
     reg [15:0] b_column7 = 16'h0;
+    reg a_buffer_popped = 1'h0;
     reg [15:0] written0 = 16'h0;
     reg [38:0] q_entry0 = 39'h0;
     reg [38:0] q_word0 = 39'h0;
@@ -409,6 +410,8 @@ module fxc_core_x8 (
     reg [30:0] c_row5 = 31'h0;
     reg [30:0] c_row6 = 31'h0;
     reg [30:0] c_row7 = 31'h0;
+    reg b_buffer_popped = 1'h0;
+    reg c_buffer_popped = 1'h0;
     // a_buffer_lane0: RAM, 16 × 16 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [15:0] a_buffer_lane0 [0:15];
     integer fxc_i0;
@@ -732,9 +735,12 @@ module fxc_core_x8 (
     wire [1:0] n168 = n167[4:3];
     wire n169 = decoding ? c_valid13 : c_valid13;
     wire c_out_valid = encoding ? c_valid0 : n169;
-    wire a_buffer_room = a_buffer_reserved < 5'h10;
-    wire b_buffer_room = b_buffer_reserved < 7'h40;
-    wire c_buffer_room = c_buffer_reserved < 6'h20;
+    wire n187 = a_buffer_reserved[4];
+    wire a_buffer_room = ~n187;
+    wire n204 = b_buffer_reserved[6];
+    wire b_buffer_room = ~n204;
+    wire n221 = c_buffer_reserved[5];
+    wire c_buffer_room = ~n221;
     wire accept = s_axis_tvalid & a_buffer_room;
     wire [15:0] n234 = accept ? s_axis_tdata_0 : a_row0;
     wire [15:0] n235 = accept ? s_axis_tdata_1 : a_row1;
@@ -964,521 +970,521 @@ module fxc_core_x8 (
     wire [4:0] n486 = n484 ? n485 : a_buffer_count;
     wire [4:0] n487 = n482 ? n483 : n486;
     wire n489 = n487 != 5'h0;
-    wire n490 = ~b_column_writes;
-    wire n491 = accept & n490;
-    wire [4:0] n492 = a_buffer_reserved + 5'h1;
-    wire n493 = b_column_writes & n252;
-    wire [4:0] n494 = a_buffer_reserved - 5'h1;
-    wire [4:0] n495 = n493 ? n494 : a_buffer_reserved;
-    wire [4:0] n496 = n491 ? n492 : n495;
-    wire [10:0] n497 = {b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
-    wire [10:0] n500 = decoding ? 11'h0 : 11'h7ff;
-    wire [10:0] n501 = n497 & n500;
-    wire n510 = b_side9[4];
-    wire [2:0] n511 = b_side9[2:0];
-    wire [3:0] n512 = {n510, n511};
-    wire n513 = ~decoding;
-    wire n514 = n513 & b_valid10;
-    wire n515 = n513 & b_valid9;
-    wire n516 = b_side0[4];
-    wire [2:0] n517 = b_side0[2:0];
-    wire [3:0] n518 = {n516, n517};
-    wire n519 = b_side16[4];
-    wire [2:0] n520 = b_side16[2:0];
-    wire [3:0] n521 = {n519, n520};
-    wire [3:0] n522 = decoding ? n518 : n521;
-    wire n523 = ~encoding;
-    wire n524 = decoding ? b_valid1 : b_valid17;
-    wire n525 = n523 & n524;
-    wire n526 = decoding ? b_valid0 : b_valid16;
-    wire n527 = n523 & n526;
-    wire [2:0] n529 = qt_addr[5:3];
-    wire n531 = n529 == 3'h0;
-    wire n532 = qt_we & n531;
-    wire [2:0] n533 = qt_addr[2:0];
-    wire [3:0] n534 = {qt_table, n533};
-    wire [15:0] n536 = 16'h1 << n534;
-    wire [15:0] n537 = {15'h0, 1'h1};
-    wire [15:0] n538 = n537 << n534;
-    wire [15:0] n539 = ~n536;
-    wire [15:0] n540 = written0 & n539;
-    wire [15:0] n541 = n540 | n538;
-    wire [15:0] n542 = n532 ? n541 : written0;
-    wire [38:0] entry0_rd = entry0[n512];
-    wire [38:0] n549 = n515 ? entry0_rd : q_word0;
-    wire [38:0] reset_entry0_rd = reset_entry0[n512];
-    wire [38:0] n551 = n515 ? reset_entry0_rd : q_reset_word0;
-    wire [15:0] n552 = written0 >> n512;
-    wire n553 = n552[0];
-    wire n554 = n515 ? n553 : q_written0;
-    wire [38:0] n556 = q_written0 ? q_word0 : q_reset_word0;
-    wire [38:0] n557 = n514 ? n556 : q_entry0;
-    wire [38:0] entry0_rd_1 = entry0[n522];
-    wire [38:0] n564 = n527 ? entry0_rd_1 : dq_word0;
-    wire [38:0] reset_entry0_rd_1 = reset_entry0[n522];
-    wire [38:0] n566 = n527 ? reset_entry0_rd_1 : dq_reset_word0;
-    wire [15:0] n567 = written0 >> n522;
-    wire n568 = n567[0];
-    wire n569 = n527 ? n568 : dq_written0;
-    wire [38:0] n571 = dq_written0 ? dq_word0 : dq_reset_word0;
-    wire [38:0] n572 = n525 ? n571 : dq_entry0;
-    wire n575 = n529 == 3'h1;
-    wire n576 = qt_we & n575;
-    wire [15:0] n577 = written1 & n539;
-    wire [15:0] n578 = n577 | n538;
-    wire [15:0] n579 = n576 ? n578 : written1;
-    wire [38:0] entry1_rd = entry1[n512];
-    wire [38:0] n586 = n515 ? entry1_rd : q_word1;
-    wire [38:0] reset_entry1_rd = reset_entry1[n512];
-    wire [38:0] n588 = n515 ? reset_entry1_rd : q_reset_word1;
-    wire [15:0] n589 = written1 >> n512;
-    wire n590 = n589[0];
-    wire n591 = n515 ? n590 : q_written1;
-    wire [38:0] n592 = q_written1 ? q_word1 : q_reset_word1;
-    wire [38:0] n593 = n514 ? n592 : q_entry1;
-    wire [38:0] entry1_rd_1 = entry1[n522];
-    wire [38:0] n599 = n527 ? entry1_rd_1 : dq_word1;
-    wire [38:0] reset_entry1_rd_1 = reset_entry1[n522];
-    wire [38:0] n601 = n527 ? reset_entry1_rd_1 : dq_reset_word1;
-    wire [15:0] n602 = written1 >> n522;
-    wire n603 = n602[0];
-    wire n604 = n527 ? n603 : dq_written1;
-    wire [38:0] n605 = dq_written1 ? dq_word1 : dq_reset_word1;
-    wire [38:0] n606 = n525 ? n605 : dq_entry1;
-    wire n609 = n529 == 3'h2;
-    wire n610 = qt_we & n609;
-    wire [15:0] n611 = written2 & n539;
-    wire [15:0] n612 = n611 | n538;
-    wire [15:0] n613 = n610 ? n612 : written2;
-    wire [38:0] entry2_rd = entry2[n512];
-    wire [38:0] n620 = n515 ? entry2_rd : q_word2;
-    wire [38:0] reset_entry2_rd = reset_entry2[n512];
-    wire [38:0] n622 = n515 ? reset_entry2_rd : q_reset_word2;
-    wire [15:0] n623 = written2 >> n512;
-    wire n624 = n623[0];
-    wire n625 = n515 ? n624 : q_written2;
-    wire [38:0] n626 = q_written2 ? q_word2 : q_reset_word2;
-    wire [38:0] n627 = n514 ? n626 : q_entry2;
-    wire [38:0] entry2_rd_1 = entry2[n522];
-    wire [38:0] n633 = n527 ? entry2_rd_1 : dq_word2;
-    wire [38:0] reset_entry2_rd_1 = reset_entry2[n522];
-    wire [38:0] n635 = n527 ? reset_entry2_rd_1 : dq_reset_word2;
-    wire [15:0] n636 = written2 >> n522;
-    wire n637 = n636[0];
-    wire n638 = n527 ? n637 : dq_written2;
-    wire [38:0] n639 = dq_written2 ? dq_word2 : dq_reset_word2;
-    wire [38:0] n640 = n525 ? n639 : dq_entry2;
-    wire n643 = n529 == 3'h3;
-    wire n644 = qt_we & n643;
-    wire [15:0] n645 = written3 & n539;
-    wire [15:0] n646 = n645 | n538;
-    wire [15:0] n647 = n644 ? n646 : written3;
-    wire [38:0] entry3_rd = entry3[n512];
-    wire [38:0] n654 = n515 ? entry3_rd : q_word3;
-    wire [38:0] reset_entry3_rd = reset_entry3[n512];
-    wire [38:0] n656 = n515 ? reset_entry3_rd : q_reset_word3;
-    wire [15:0] n657 = written3 >> n512;
-    wire n658 = n657[0];
-    wire n659 = n515 ? n658 : q_written3;
-    wire [38:0] n660 = q_written3 ? q_word3 : q_reset_word3;
-    wire [38:0] n661 = n514 ? n660 : q_entry3;
-    wire [38:0] entry3_rd_1 = entry3[n522];
-    wire [38:0] n667 = n527 ? entry3_rd_1 : dq_word3;
-    wire [38:0] reset_entry3_rd_1 = reset_entry3[n522];
-    wire [38:0] n669 = n527 ? reset_entry3_rd_1 : dq_reset_word3;
-    wire [15:0] n670 = written3 >> n522;
-    wire n671 = n670[0];
-    wire n672 = n527 ? n671 : dq_written3;
-    wire [38:0] n673 = dq_written3 ? dq_word3 : dq_reset_word3;
-    wire [38:0] n674 = n525 ? n673 : dq_entry3;
-    wire n677 = n529 == 3'h4;
-    wire n678 = qt_we & n677;
-    wire [15:0] n679 = written4 & n539;
-    wire [15:0] n680 = n679 | n538;
-    wire [15:0] n681 = n678 ? n680 : written4;
-    wire [38:0] entry4_rd = entry4[n512];
-    wire [38:0] n688 = n515 ? entry4_rd : q_word4;
-    wire [38:0] reset_entry4_rd = reset_entry4[n512];
-    wire [38:0] n690 = n515 ? reset_entry4_rd : q_reset_word4;
-    wire [15:0] n691 = written4 >> n512;
-    wire n692 = n691[0];
-    wire n693 = n515 ? n692 : q_written4;
-    wire [38:0] n694 = q_written4 ? q_word4 : q_reset_word4;
-    wire [38:0] n695 = n514 ? n694 : q_entry4;
-    wire [38:0] entry4_rd_1 = entry4[n522];
-    wire [38:0] n701 = n527 ? entry4_rd_1 : dq_word4;
-    wire [38:0] reset_entry4_rd_1 = reset_entry4[n522];
-    wire [38:0] n703 = n527 ? reset_entry4_rd_1 : dq_reset_word4;
-    wire [15:0] n704 = written4 >> n522;
-    wire n705 = n704[0];
-    wire n706 = n527 ? n705 : dq_written4;
-    wire [38:0] n707 = dq_written4 ? dq_word4 : dq_reset_word4;
-    wire [38:0] n708 = n525 ? n707 : dq_entry4;
-    wire n711 = n529 == 3'h5;
-    wire n712 = qt_we & n711;
-    wire [15:0] n713 = written5 & n539;
-    wire [15:0] n714 = n713 | n538;
-    wire [15:0] n715 = n712 ? n714 : written5;
-    wire [38:0] entry5_rd = entry5[n512];
-    wire [38:0] n722 = n515 ? entry5_rd : q_word5;
-    wire [38:0] reset_entry5_rd = reset_entry5[n512];
-    wire [38:0] n724 = n515 ? reset_entry5_rd : q_reset_word5;
-    wire [15:0] n725 = written5 >> n512;
-    wire n726 = n725[0];
-    wire n727 = n515 ? n726 : q_written5;
-    wire [38:0] n728 = q_written5 ? q_word5 : q_reset_word5;
-    wire [38:0] n729 = n514 ? n728 : q_entry5;
-    wire [38:0] entry5_rd_1 = entry5[n522];
-    wire [38:0] n735 = n527 ? entry5_rd_1 : dq_word5;
-    wire [38:0] reset_entry5_rd_1 = reset_entry5[n522];
-    wire [38:0] n737 = n527 ? reset_entry5_rd_1 : dq_reset_word5;
-    wire [15:0] n738 = written5 >> n522;
-    wire n739 = n738[0];
-    wire n740 = n527 ? n739 : dq_written5;
-    wire [38:0] n741 = dq_written5 ? dq_word5 : dq_reset_word5;
-    wire [38:0] n742 = n525 ? n741 : dq_entry5;
-    wire n745 = n529 == 3'h6;
-    wire n746 = qt_we & n745;
-    wire [15:0] n747 = written6 & n539;
-    wire [15:0] n748 = n747 | n538;
-    wire [15:0] n749 = n746 ? n748 : written6;
-    wire [38:0] entry6_rd = entry6[n512];
-    wire [38:0] n756 = n515 ? entry6_rd : q_word6;
-    wire [38:0] reset_entry6_rd = reset_entry6[n512];
-    wire [38:0] n758 = n515 ? reset_entry6_rd : q_reset_word6;
-    wire [15:0] n759 = written6 >> n512;
-    wire n760 = n759[0];
-    wire n761 = n515 ? n760 : q_written6;
-    wire [38:0] n762 = q_written6 ? q_word6 : q_reset_word6;
-    wire [38:0] n763 = n514 ? n762 : q_entry6;
-    wire [38:0] entry6_rd_1 = entry6[n522];
-    wire [38:0] n769 = n527 ? entry6_rd_1 : dq_word6;
-    wire [38:0] reset_entry6_rd_1 = reset_entry6[n522];
-    wire [38:0] n771 = n527 ? reset_entry6_rd_1 : dq_reset_word6;
-    wire [15:0] n772 = written6 >> n522;
-    wire n773 = n772[0];
-    wire n774 = n527 ? n773 : dq_written6;
-    wire [38:0] n775 = dq_written6 ? dq_word6 : dq_reset_word6;
-    wire [38:0] n776 = n525 ? n775 : dq_entry6;
-    wire n778 = n529 == 3'h7;
-    wire n779 = qt_we & n778;
-    wire [15:0] n780 = written7 & n539;
-    wire [15:0] n781 = n780 | n538;
-    wire [15:0] n782 = n779 ? n781 : written7;
-    wire [38:0] entry7_rd = entry7[n512];
-    wire [38:0] n789 = n515 ? entry7_rd : q_word7;
-    wire [38:0] reset_entry7_rd = reset_entry7[n512];
-    wire [38:0] n791 = n515 ? reset_entry7_rd : q_reset_word7;
-    wire [15:0] n792 = written7 >> n512;
-    wire n793 = n792[0];
-    wire n794 = n515 ? n793 : q_written7;
-    wire [38:0] n795 = q_written7 ? q_word7 : q_reset_word7;
-    wire [38:0] n796 = n514 ? n795 : q_entry7;
-    wire [38:0] entry7_rd_1 = entry7[n522];
-    wire [38:0] n802 = n527 ? entry7_rd_1 : dq_word7;
-    wire [38:0] reset_entry7_rd_1 = reset_entry7[n522];
-    wire [38:0] n804 = n527 ? reset_entry7_rd_1 : dq_reset_word7;
-    wire [15:0] n805 = written7 >> n522;
-    wire n806 = n805[0];
-    wire n807 = n527 ? n806 : dq_written7;
-    wire [38:0] n808 = dq_written7 ? dq_word7 : dq_reset_word7;
-    wire [38:0] n809 = n525 ? n808 : dq_entry7;
-    wire [6:0] n810 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
-    wire [6:0] n813 = decoding ? 7'h0 : 7'h7f;
-    wire [6:0] n814 = n810 & n813;
-    wire [15:0] n815 = q_entry0[23:8];
-    wire [16:0] n816 = {1'h0, n815};
-    wire [9:0] n817 = q_entry0[33:24];
-    wire [10:0] n818 = {1'h0, n817};
-    wire [4:0] n819 = q_entry0[38:34];
-    wire [5:0] n820 = {1'h0, n819};
-    wire [15:0] n822 = q_entry1[23:8];
-    wire [16:0] n823 = {1'h0, n822};
-    wire [9:0] n824 = q_entry1[33:24];
-    wire [10:0] n825 = {1'h0, n824};
-    wire [4:0] n826 = q_entry1[38:34];
-    wire [5:0] n827 = {1'h0, n826};
-    wire [15:0] n829 = q_entry2[23:8];
-    wire [16:0] n830 = {1'h0, n829};
-    wire [9:0] n831 = q_entry2[33:24];
-    wire [10:0] n832 = {1'h0, n831};
-    wire [4:0] n833 = q_entry2[38:34];
-    wire [5:0] n834 = {1'h0, n833};
-    wire [15:0] n836 = q_entry3[23:8];
-    wire [16:0] n837 = {1'h0, n836};
-    wire [9:0] n838 = q_entry3[33:24];
-    wire [10:0] n839 = {1'h0, n838};
-    wire [4:0] n840 = q_entry3[38:34];
-    wire [5:0] n841 = {1'h0, n840};
-    wire [15:0] n843 = q_entry4[23:8];
-    wire [16:0] n844 = {1'h0, n843};
-    wire [9:0] n845 = q_entry4[33:24];
-    wire [10:0] n846 = {1'h0, n845};
-    wire [4:0] n847 = q_entry4[38:34];
-    wire [5:0] n848 = {1'h0, n847};
-    wire [15:0] n850 = q_entry5[23:8];
-    wire [16:0] n851 = {1'h0, n850};
-    wire [9:0] n852 = q_entry5[33:24];
-    wire [10:0] n853 = {1'h0, n852};
-    wire [4:0] n854 = q_entry5[38:34];
-    wire [5:0] n855 = {1'h0, n854};
-    wire [15:0] n857 = q_entry6[23:8];
-    wire [16:0] n858 = {1'h0, n857};
-    wire [9:0] n859 = q_entry6[33:24];
-    wire [10:0] n860 = {1'h0, n859};
-    wire [4:0] n861 = q_entry6[38:34];
-    wire [5:0] n862 = {1'h0, n861};
-    wire [15:0] n864 = q_entry7[23:8];
-    wire [16:0] n865 = {1'h0, n864};
-    wire [9:0] n866 = q_entry7[33:24];
-    wire [10:0] n867 = {1'h0, n866};
-    wire [4:0] n868 = q_entry7[38:34];
-    wire [5:0] n869 = {1'h0, n868};
-    wire [2:0] n887 = {b_valid4, b_valid3, b_valid2};
-    wire [2:0] n888 = encoding ? 3'h0 : 3'h7;
-    wire [2:0] n889 = n887 & n888;
-    wire [2:0] n890 = {b_valid20, b_valid19, b_valid18};
-    wire [2:0] n891 = n890 & n888;
-    wire [2:0] n892 = decoding ? n889 : n891;
-    wire [15:0] n893 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [15:0] n894 = decoding ? b_coefficient0_d2 : n893;
-    wire [7:0] n895 = dq_entry0[7:0];
-    wire [8:0] n896 = {1'h0, n895};
-    wire [15:0] n898 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [15:0] n899 = decoding ? b_coefficient1_d2 : n898;
-    wire [7:0] n900 = dq_entry1[7:0];
-    wire [8:0] n901 = {1'h0, n900};
-    wire [15:0] n903 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [15:0] n904 = decoding ? b_coefficient2_d2 : n903;
-    wire [7:0] n905 = dq_entry2[7:0];
-    wire [8:0] n906 = {1'h0, n905};
-    wire [15:0] n908 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [15:0] n909 = decoding ? b_coefficient3_d2 : n908;
-    wire [7:0] n910 = dq_entry3[7:0];
-    wire [8:0] n911 = {1'h0, n910};
-    wire [15:0] n913 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [15:0] n914 = decoding ? b_coefficient4_d2 : n913;
-    wire [7:0] n915 = dq_entry4[7:0];
-    wire [8:0] n916 = {1'h0, n915};
-    wire [15:0] n918 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [15:0] n919 = decoding ? b_coefficient5_d2 : n918;
-    wire [7:0] n920 = dq_entry5[7:0];
-    wire [8:0] n921 = {1'h0, n920};
-    wire [15:0] n923 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [15:0] n924 = decoding ? b_coefficient6_d2 : n923;
-    wire [7:0] n925 = dq_entry6[7:0];
-    wire [8:0] n926 = {1'h0, n925};
-    wire [15:0] n928 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [15:0] n929 = decoding ? b_coefficient7_d2 : n928;
-    wire [7:0] n930 = dq_entry7[7:0];
-    wire [8:0] n931 = {1'h0, n930};
-    wire [10:0] n933 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
-    wire [10:0] n934 = encoding ? 11'h0 : 11'h7ff;
-    wire [10:0] n935 = n933 & n934;
-    wire [10:0] n936 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
-    wire [10:0] n937 = n936 & n934;
-    wire [10:0] n938 = decoding ? n935 : n937;
-    wire [30:0] n947 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [30:0] n948 = {{1{idct_column_w0[29]}}, idct_column_w0};
-    wire [30:0] n949 = encoding ? n947 : n948;
-    wire [30:0] n950 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [30:0] n951 = encoding ? n950 : idct_column_w1;
-    wire [30:0] n952 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [30:0] n953 = encoding ? n952 : idct_column_w2;
-    wire [30:0] n954 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [30:0] n955 = {{1{idct_column_w3[29]}}, idct_column_w3};
-    wire [30:0] n956 = encoding ? n954 : n955;
-    wire [30:0] n957 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [30:0] n958 = {{1{idct_column_w4[29]}}, idct_column_w4};
-    wire [30:0] n959 = encoding ? n957 : n958;
-    wire [30:0] n960 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [30:0] n961 = encoding ? n960 : idct_column_w5;
-    wire [30:0] n962 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [30:0] n963 = encoding ? n962 : idct_column_w6;
-    wire [30:0] n964 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [30:0] n965 = {{1{idct_column_w7[29]}}, idct_column_w7};
-    wire [30:0] n966 = encoding ? n964 : n965;
+    wire n491 = ~a_buffer_popped;
+    wire n492 = accept & n491;
+    wire [4:0] n493 = a_buffer_reserved + 5'h1;
+    wire n494 = a_buffer_popped & n252;
+    wire [4:0] n495 = a_buffer_reserved - 5'h1;
+    wire [4:0] n496 = n494 ? n495 : a_buffer_reserved;
+    wire [4:0] n497 = n492 ? n493 : n496;
+    wire [10:0] n498 = {b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
+    wire [10:0] n501 = decoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n502 = n498 & n501;
+    wire n511 = b_side9[4];
+    wire [2:0] n512 = b_side9[2:0];
+    wire [3:0] n513 = {n511, n512};
+    wire n514 = ~decoding;
+    wire n515 = n514 & b_valid10;
+    wire n516 = n514 & b_valid9;
+    wire n517 = b_side0[4];
+    wire [2:0] n518 = b_side0[2:0];
+    wire [3:0] n519 = {n517, n518};
+    wire n520 = b_side16[4];
+    wire [2:0] n521 = b_side16[2:0];
+    wire [3:0] n522 = {n520, n521};
+    wire [3:0] n523 = decoding ? n519 : n522;
+    wire n524 = ~encoding;
+    wire n525 = decoding ? b_valid1 : b_valid17;
+    wire n526 = n524 & n525;
+    wire n527 = decoding ? b_valid0 : b_valid16;
+    wire n528 = n524 & n527;
+    wire [2:0] n530 = qt_addr[5:3];
+    wire n532 = n530 == 3'h0;
+    wire n533 = qt_we & n532;
+    wire [2:0] n534 = qt_addr[2:0];
+    wire [3:0] n535 = {qt_table, n534};
+    wire [15:0] n537 = 16'h1 << n535;
+    wire [15:0] n538 = {15'h0, 1'h1};
+    wire [15:0] n539 = n538 << n535;
+    wire [15:0] n540 = ~n537;
+    wire [15:0] n541 = written0 & n540;
+    wire [15:0] n542 = n541 | n539;
+    wire [15:0] n543 = n533 ? n542 : written0;
+    wire [38:0] entry0_rd = entry0[n513];
+    wire [38:0] n550 = n516 ? entry0_rd : q_word0;
+    wire [38:0] reset_entry0_rd = reset_entry0[n513];
+    wire [38:0] n552 = n516 ? reset_entry0_rd : q_reset_word0;
+    wire [15:0] n553 = written0 >> n513;
+    wire n554 = n553[0];
+    wire n555 = n516 ? n554 : q_written0;
+    wire [38:0] n557 = q_written0 ? q_word0 : q_reset_word0;
+    wire [38:0] n558 = n515 ? n557 : q_entry0;
+    wire [38:0] entry0_rd_1 = entry0[n523];
+    wire [38:0] n565 = n528 ? entry0_rd_1 : dq_word0;
+    wire [38:0] reset_entry0_rd_1 = reset_entry0[n523];
+    wire [38:0] n567 = n528 ? reset_entry0_rd_1 : dq_reset_word0;
+    wire [15:0] n568 = written0 >> n523;
+    wire n569 = n568[0];
+    wire n570 = n528 ? n569 : dq_written0;
+    wire [38:0] n572 = dq_written0 ? dq_word0 : dq_reset_word0;
+    wire [38:0] n573 = n526 ? n572 : dq_entry0;
+    wire n576 = n530 == 3'h1;
+    wire n577 = qt_we & n576;
+    wire [15:0] n578 = written1 & n540;
+    wire [15:0] n579 = n578 | n539;
+    wire [15:0] n580 = n577 ? n579 : written1;
+    wire [38:0] entry1_rd = entry1[n513];
+    wire [38:0] n587 = n516 ? entry1_rd : q_word1;
+    wire [38:0] reset_entry1_rd = reset_entry1[n513];
+    wire [38:0] n589 = n516 ? reset_entry1_rd : q_reset_word1;
+    wire [15:0] n590 = written1 >> n513;
+    wire n591 = n590[0];
+    wire n592 = n516 ? n591 : q_written1;
+    wire [38:0] n593 = q_written1 ? q_word1 : q_reset_word1;
+    wire [38:0] n594 = n515 ? n593 : q_entry1;
+    wire [38:0] entry1_rd_1 = entry1[n523];
+    wire [38:0] n600 = n528 ? entry1_rd_1 : dq_word1;
+    wire [38:0] reset_entry1_rd_1 = reset_entry1[n523];
+    wire [38:0] n602 = n528 ? reset_entry1_rd_1 : dq_reset_word1;
+    wire [15:0] n603 = written1 >> n523;
+    wire n604 = n603[0];
+    wire n605 = n528 ? n604 : dq_written1;
+    wire [38:0] n606 = dq_written1 ? dq_word1 : dq_reset_word1;
+    wire [38:0] n607 = n526 ? n606 : dq_entry1;
+    wire n610 = n530 == 3'h2;
+    wire n611 = qt_we & n610;
+    wire [15:0] n612 = written2 & n540;
+    wire [15:0] n613 = n612 | n539;
+    wire [15:0] n614 = n611 ? n613 : written2;
+    wire [38:0] entry2_rd = entry2[n513];
+    wire [38:0] n621 = n516 ? entry2_rd : q_word2;
+    wire [38:0] reset_entry2_rd = reset_entry2[n513];
+    wire [38:0] n623 = n516 ? reset_entry2_rd : q_reset_word2;
+    wire [15:0] n624 = written2 >> n513;
+    wire n625 = n624[0];
+    wire n626 = n516 ? n625 : q_written2;
+    wire [38:0] n627 = q_written2 ? q_word2 : q_reset_word2;
+    wire [38:0] n628 = n515 ? n627 : q_entry2;
+    wire [38:0] entry2_rd_1 = entry2[n523];
+    wire [38:0] n634 = n528 ? entry2_rd_1 : dq_word2;
+    wire [38:0] reset_entry2_rd_1 = reset_entry2[n523];
+    wire [38:0] n636 = n528 ? reset_entry2_rd_1 : dq_reset_word2;
+    wire [15:0] n637 = written2 >> n523;
+    wire n638 = n637[0];
+    wire n639 = n528 ? n638 : dq_written2;
+    wire [38:0] n640 = dq_written2 ? dq_word2 : dq_reset_word2;
+    wire [38:0] n641 = n526 ? n640 : dq_entry2;
+    wire n644 = n530 == 3'h3;
+    wire n645 = qt_we & n644;
+    wire [15:0] n646 = written3 & n540;
+    wire [15:0] n647 = n646 | n539;
+    wire [15:0] n648 = n645 ? n647 : written3;
+    wire [38:0] entry3_rd = entry3[n513];
+    wire [38:0] n655 = n516 ? entry3_rd : q_word3;
+    wire [38:0] reset_entry3_rd = reset_entry3[n513];
+    wire [38:0] n657 = n516 ? reset_entry3_rd : q_reset_word3;
+    wire [15:0] n658 = written3 >> n513;
+    wire n659 = n658[0];
+    wire n660 = n516 ? n659 : q_written3;
+    wire [38:0] n661 = q_written3 ? q_word3 : q_reset_word3;
+    wire [38:0] n662 = n515 ? n661 : q_entry3;
+    wire [38:0] entry3_rd_1 = entry3[n523];
+    wire [38:0] n668 = n528 ? entry3_rd_1 : dq_word3;
+    wire [38:0] reset_entry3_rd_1 = reset_entry3[n523];
+    wire [38:0] n670 = n528 ? reset_entry3_rd_1 : dq_reset_word3;
+    wire [15:0] n671 = written3 >> n523;
+    wire n672 = n671[0];
+    wire n673 = n528 ? n672 : dq_written3;
+    wire [38:0] n674 = dq_written3 ? dq_word3 : dq_reset_word3;
+    wire [38:0] n675 = n526 ? n674 : dq_entry3;
+    wire n678 = n530 == 3'h4;
+    wire n679 = qt_we & n678;
+    wire [15:0] n680 = written4 & n540;
+    wire [15:0] n681 = n680 | n539;
+    wire [15:0] n682 = n679 ? n681 : written4;
+    wire [38:0] entry4_rd = entry4[n513];
+    wire [38:0] n689 = n516 ? entry4_rd : q_word4;
+    wire [38:0] reset_entry4_rd = reset_entry4[n513];
+    wire [38:0] n691 = n516 ? reset_entry4_rd : q_reset_word4;
+    wire [15:0] n692 = written4 >> n513;
+    wire n693 = n692[0];
+    wire n694 = n516 ? n693 : q_written4;
+    wire [38:0] n695 = q_written4 ? q_word4 : q_reset_word4;
+    wire [38:0] n696 = n515 ? n695 : q_entry4;
+    wire [38:0] entry4_rd_1 = entry4[n523];
+    wire [38:0] n702 = n528 ? entry4_rd_1 : dq_word4;
+    wire [38:0] reset_entry4_rd_1 = reset_entry4[n523];
+    wire [38:0] n704 = n528 ? reset_entry4_rd_1 : dq_reset_word4;
+    wire [15:0] n705 = written4 >> n523;
+    wire n706 = n705[0];
+    wire n707 = n528 ? n706 : dq_written4;
+    wire [38:0] n708 = dq_written4 ? dq_word4 : dq_reset_word4;
+    wire [38:0] n709 = n526 ? n708 : dq_entry4;
+    wire n712 = n530 == 3'h5;
+    wire n713 = qt_we & n712;
+    wire [15:0] n714 = written5 & n540;
+    wire [15:0] n715 = n714 | n539;
+    wire [15:0] n716 = n713 ? n715 : written5;
+    wire [38:0] entry5_rd = entry5[n513];
+    wire [38:0] n723 = n516 ? entry5_rd : q_word5;
+    wire [38:0] reset_entry5_rd = reset_entry5[n513];
+    wire [38:0] n725 = n516 ? reset_entry5_rd : q_reset_word5;
+    wire [15:0] n726 = written5 >> n513;
+    wire n727 = n726[0];
+    wire n728 = n516 ? n727 : q_written5;
+    wire [38:0] n729 = q_written5 ? q_word5 : q_reset_word5;
+    wire [38:0] n730 = n515 ? n729 : q_entry5;
+    wire [38:0] entry5_rd_1 = entry5[n523];
+    wire [38:0] n736 = n528 ? entry5_rd_1 : dq_word5;
+    wire [38:0] reset_entry5_rd_1 = reset_entry5[n523];
+    wire [38:0] n738 = n528 ? reset_entry5_rd_1 : dq_reset_word5;
+    wire [15:0] n739 = written5 >> n523;
+    wire n740 = n739[0];
+    wire n741 = n528 ? n740 : dq_written5;
+    wire [38:0] n742 = dq_written5 ? dq_word5 : dq_reset_word5;
+    wire [38:0] n743 = n526 ? n742 : dq_entry5;
+    wire n746 = n530 == 3'h6;
+    wire n747 = qt_we & n746;
+    wire [15:0] n748 = written6 & n540;
+    wire [15:0] n749 = n748 | n539;
+    wire [15:0] n750 = n747 ? n749 : written6;
+    wire [38:0] entry6_rd = entry6[n513];
+    wire [38:0] n757 = n516 ? entry6_rd : q_word6;
+    wire [38:0] reset_entry6_rd = reset_entry6[n513];
+    wire [38:0] n759 = n516 ? reset_entry6_rd : q_reset_word6;
+    wire [15:0] n760 = written6 >> n513;
+    wire n761 = n760[0];
+    wire n762 = n516 ? n761 : q_written6;
+    wire [38:0] n763 = q_written6 ? q_word6 : q_reset_word6;
+    wire [38:0] n764 = n515 ? n763 : q_entry6;
+    wire [38:0] entry6_rd_1 = entry6[n523];
+    wire [38:0] n770 = n528 ? entry6_rd_1 : dq_word6;
+    wire [38:0] reset_entry6_rd_1 = reset_entry6[n523];
+    wire [38:0] n772 = n528 ? reset_entry6_rd_1 : dq_reset_word6;
+    wire [15:0] n773 = written6 >> n523;
+    wire n774 = n773[0];
+    wire n775 = n528 ? n774 : dq_written6;
+    wire [38:0] n776 = dq_written6 ? dq_word6 : dq_reset_word6;
+    wire [38:0] n777 = n526 ? n776 : dq_entry6;
+    wire n779 = n530 == 3'h7;
+    wire n780 = qt_we & n779;
+    wire [15:0] n781 = written7 & n540;
+    wire [15:0] n782 = n781 | n539;
+    wire [15:0] n783 = n780 ? n782 : written7;
+    wire [38:0] entry7_rd = entry7[n513];
+    wire [38:0] n790 = n516 ? entry7_rd : q_word7;
+    wire [38:0] reset_entry7_rd = reset_entry7[n513];
+    wire [38:0] n792 = n516 ? reset_entry7_rd : q_reset_word7;
+    wire [15:0] n793 = written7 >> n513;
+    wire n794 = n793[0];
+    wire n795 = n516 ? n794 : q_written7;
+    wire [38:0] n796 = q_written7 ? q_word7 : q_reset_word7;
+    wire [38:0] n797 = n515 ? n796 : q_entry7;
+    wire [38:0] entry7_rd_1 = entry7[n523];
+    wire [38:0] n803 = n528 ? entry7_rd_1 : dq_word7;
+    wire [38:0] reset_entry7_rd_1 = reset_entry7[n523];
+    wire [38:0] n805 = n528 ? reset_entry7_rd_1 : dq_reset_word7;
+    wire [15:0] n806 = written7 >> n523;
+    wire n807 = n806[0];
+    wire n808 = n528 ? n807 : dq_written7;
+    wire [38:0] n809 = dq_written7 ? dq_word7 : dq_reset_word7;
+    wire [38:0] n810 = n526 ? n809 : dq_entry7;
+    wire [6:0] n811 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
+    wire [6:0] n814 = decoding ? 7'h0 : 7'h7f;
+    wire [6:0] n815 = n811 & n814;
+    wire [15:0] n816 = q_entry0[23:8];
+    wire [16:0] n817 = {1'h0, n816};
+    wire [9:0] n818 = q_entry0[33:24];
+    wire [10:0] n819 = {1'h0, n818};
+    wire [4:0] n820 = q_entry0[38:34];
+    wire [5:0] n821 = {1'h0, n820};
+    wire [15:0] n823 = q_entry1[23:8];
+    wire [16:0] n824 = {1'h0, n823};
+    wire [9:0] n825 = q_entry1[33:24];
+    wire [10:0] n826 = {1'h0, n825};
+    wire [4:0] n827 = q_entry1[38:34];
+    wire [5:0] n828 = {1'h0, n827};
+    wire [15:0] n830 = q_entry2[23:8];
+    wire [16:0] n831 = {1'h0, n830};
+    wire [9:0] n832 = q_entry2[33:24];
+    wire [10:0] n833 = {1'h0, n832};
+    wire [4:0] n834 = q_entry2[38:34];
+    wire [5:0] n835 = {1'h0, n834};
+    wire [15:0] n837 = q_entry3[23:8];
+    wire [16:0] n838 = {1'h0, n837};
+    wire [9:0] n839 = q_entry3[33:24];
+    wire [10:0] n840 = {1'h0, n839};
+    wire [4:0] n841 = q_entry3[38:34];
+    wire [5:0] n842 = {1'h0, n841};
+    wire [15:0] n844 = q_entry4[23:8];
+    wire [16:0] n845 = {1'h0, n844};
+    wire [9:0] n846 = q_entry4[33:24];
+    wire [10:0] n847 = {1'h0, n846};
+    wire [4:0] n848 = q_entry4[38:34];
+    wire [5:0] n849 = {1'h0, n848};
+    wire [15:0] n851 = q_entry5[23:8];
+    wire [16:0] n852 = {1'h0, n851};
+    wire [9:0] n853 = q_entry5[33:24];
+    wire [10:0] n854 = {1'h0, n853};
+    wire [4:0] n855 = q_entry5[38:34];
+    wire [5:0] n856 = {1'h0, n855};
+    wire [15:0] n858 = q_entry6[23:8];
+    wire [16:0] n859 = {1'h0, n858};
+    wire [9:0] n860 = q_entry6[33:24];
+    wire [10:0] n861 = {1'h0, n860};
+    wire [4:0] n862 = q_entry6[38:34];
+    wire [5:0] n863 = {1'h0, n862};
+    wire [15:0] n865 = q_entry7[23:8];
+    wire [16:0] n866 = {1'h0, n865};
+    wire [9:0] n867 = q_entry7[33:24];
+    wire [10:0] n868 = {1'h0, n867};
+    wire [4:0] n869 = q_entry7[38:34];
+    wire [5:0] n870 = {1'h0, n869};
+    wire [2:0] n888 = {b_valid4, b_valid3, b_valid2};
+    wire [2:0] n889 = encoding ? 3'h0 : 3'h7;
+    wire [2:0] n890 = n888 & n889;
+    wire [2:0] n891 = {b_valid20, b_valid19, b_valid18};
+    wire [2:0] n892 = n891 & n889;
+    wire [2:0] n893 = decoding ? n890 : n892;
+    wire [15:0] n894 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [15:0] n895 = decoding ? b_coefficient0_d2 : n894;
+    wire [7:0] n896 = dq_entry0[7:0];
+    wire [8:0] n897 = {1'h0, n896};
+    wire [15:0] n899 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [15:0] n900 = decoding ? b_coefficient1_d2 : n899;
+    wire [7:0] n901 = dq_entry1[7:0];
+    wire [8:0] n902 = {1'h0, n901};
+    wire [15:0] n904 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [15:0] n905 = decoding ? b_coefficient2_d2 : n904;
+    wire [7:0] n906 = dq_entry2[7:0];
+    wire [8:0] n907 = {1'h0, n906};
+    wire [15:0] n909 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [15:0] n910 = decoding ? b_coefficient3_d2 : n909;
+    wire [7:0] n911 = dq_entry3[7:0];
+    wire [8:0] n912 = {1'h0, n911};
+    wire [15:0] n914 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [15:0] n915 = decoding ? b_coefficient4_d2 : n914;
+    wire [7:0] n916 = dq_entry4[7:0];
+    wire [8:0] n917 = {1'h0, n916};
+    wire [15:0] n919 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [15:0] n920 = decoding ? b_coefficient5_d2 : n919;
+    wire [7:0] n921 = dq_entry5[7:0];
+    wire [8:0] n922 = {1'h0, n921};
+    wire [15:0] n924 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [15:0] n925 = decoding ? b_coefficient6_d2 : n924;
+    wire [7:0] n926 = dq_entry6[7:0];
+    wire [8:0] n927 = {1'h0, n926};
+    wire [15:0] n929 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [15:0] n930 = decoding ? b_coefficient7_d2 : n929;
+    wire [7:0] n931 = dq_entry7[7:0];
+    wire [8:0] n932 = {1'h0, n931};
+    wire [10:0] n934 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
+    wire [10:0] n935 = encoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n936 = n934 & n935;
+    wire [10:0] n937 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
+    wire [10:0] n938 = n937 & n935;
+    wire [10:0] n939 = decoding ? n936 : n938;
+    wire [30:0] n948 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [30:0] n949 = {{1{idct_column_w0[29]}}, idct_column_w0};
+    wire [30:0] n950 = encoding ? n948 : n949;
+    wire [30:0] n951 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [30:0] n952 = encoding ? n951 : idct_column_w1;
+    wire [30:0] n953 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [30:0] n954 = encoding ? n953 : idct_column_w2;
+    wire [30:0] n955 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [30:0] n956 = {{1{idct_column_w3[29]}}, idct_column_w3};
+    wire [30:0] n957 = encoding ? n955 : n956;
+    wire [30:0] n958 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [30:0] n959 = {{1{idct_column_w4[29]}}, idct_column_w4};
+    wire [30:0] n960 = encoding ? n958 : n959;
+    wire [30:0] n961 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [30:0] n962 = encoding ? n961 : idct_column_w5;
+    wire [30:0] n963 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [30:0] n964 = encoding ? n963 : idct_column_w6;
+    wire [30:0] n965 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [30:0] n966 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [30:0] n967 = encoding ? n965 : n966;
     wire c_row_writes = b_buffer_head_valid & t2_can_write;
     wire c_row_takes = t2_rd_valid & c_buffer_room;
-    wire [30:0] n977 = c_row_takes ? t2_rd_data_0 : c_row0;
-    wire [30:0] n978 = c_row_takes ? t2_rd_data_1 : c_row1;
-    wire [30:0] n979 = c_row_takes ? t2_rd_data_2 : c_row2;
-    wire [30:0] n980 = c_row_takes ? t2_rd_data_3 : c_row3;
-    wire [30:0] n981 = c_row_takes ? t2_rd_data_4 : c_row4;
-    wire [30:0] n982 = c_row_takes ? t2_rd_data_5 : c_row5;
-    wire [30:0] n983 = c_row_takes ? t2_rd_data_6 : c_row6;
-    wire [30:0] n984 = c_row_takes ? t2_rd_data_7 : c_row7;
-    wire n985 = ~c_row_takes;
-    wire [4:0] n986 = {t2_rd_tag, t2_rd_index};
-    wire n987 = 1'h1 ? c_row_takes : c_valid0;
-    wire [4:0] n988 = 1'h1 ? n986 : c_side0;
-    wire n989 = encoding ? 1'h0 : n352;
-    wire n990 = c_valid0 & n989;
-    wire n991 = 1'h1 ? n990 : c_valid1;
-    wire [4:0] n992 = 1'h1 ? c_side0 : c_side1;
-    wire n993 = c_valid1 & n989;
-    wire n994 = 1'h1 ? n993 : c_valid2;
-    wire [4:0] n995 = 1'h1 ? c_side1 : c_side2;
-    wire n996 = c_valid2 & n989;
-    wire n997 = 1'h1 ? n996 : c_valid3;
-    wire [4:0] n998 = 1'h1 ? c_side2 : c_side3;
-    wire n999 = c_valid3 & n989;
-    wire n1000 = 1'h1 ? n999 : c_valid4;
-    wire [4:0] n1001 = 1'h1 ? c_side3 : c_side4;
-    wire n1002 = c_valid4 & n989;
-    wire n1003 = 1'h1 ? n1002 : c_valid5;
-    wire [4:0] n1004 = 1'h1 ? c_side4 : c_side5;
-    wire n1005 = c_valid5 & n989;
-    wire n1006 = 1'h1 ? n1005 : c_valid6;
-    wire [4:0] n1007 = 1'h1 ? c_side5 : c_side6;
-    wire n1008 = c_valid6 & n989;
-    wire n1009 = 1'h1 ? n1008 : c_valid7;
-    wire [4:0] n1010 = 1'h1 ? c_side6 : c_side7;
-    wire n1011 = c_valid7 & n989;
-    wire n1012 = 1'h1 ? n1011 : c_valid8;
-    wire [4:0] n1013 = 1'h1 ? c_side7 : c_side8;
-    wire n1014 = c_valid8 & n989;
-    wire n1015 = 1'h1 ? n1014 : c_valid9;
-    wire [4:0] n1016 = 1'h1 ? c_side8 : c_side9;
-    wire n1017 = c_valid9 & n989;
-    wire n1018 = 1'h1 ? n1017 : c_valid10;
-    wire [4:0] n1019 = 1'h1 ? c_side9 : c_side10;
-    wire n1020 = c_valid10 & n989;
-    wire n1021 = 1'h1 ? n1020 : c_valid11;
-    wire [4:0] n1022 = 1'h1 ? c_side10 : c_side11;
-    wire n1023 = c_valid11 & n989;
-    wire n1024 = 1'h1 ? n1023 : c_valid12;
-    wire [4:0] n1025 = 1'h1 ? c_side11 : c_side12;
-    wire n1026 = c_valid12 & n989;
-    wire n1027 = 1'h1 ? n1026 : c_valid13;
-    wire [4:0] n1028 = 1'h1 ? c_side12 : c_side13;
-    wire [5:0] n1031 = b_buffer_write_at + 6'h1;
-    wire [5:0] n1032 = b_out_valid ? n1031 : b_buffer_write_at;
-    wire n1033 = ~b_out_valid;
-    wire n1034 = ~b_buffer_head_valid;
-    wire n1035 = n1034 | c_row_writes;
-    wire b_buffer_refill = n1035 & b_buffer_stored;
-    wire n1037 = n1035 ? b_buffer_stored : b_buffer_head_valid;
+    wire [30:0] n978 = c_row_takes ? t2_rd_data_0 : c_row0;
+    wire [30:0] n979 = c_row_takes ? t2_rd_data_1 : c_row1;
+    wire [30:0] n980 = c_row_takes ? t2_rd_data_2 : c_row2;
+    wire [30:0] n981 = c_row_takes ? t2_rd_data_3 : c_row3;
+    wire [30:0] n982 = c_row_takes ? t2_rd_data_4 : c_row4;
+    wire [30:0] n983 = c_row_takes ? t2_rd_data_5 : c_row5;
+    wire [30:0] n984 = c_row_takes ? t2_rd_data_6 : c_row6;
+    wire [30:0] n985 = c_row_takes ? t2_rd_data_7 : c_row7;
+    wire n986 = ~c_row_takes;
+    wire [4:0] n987 = {t2_rd_tag, t2_rd_index};
+    wire n988 = 1'h1 ? c_row_takes : c_valid0;
+    wire [4:0] n989 = 1'h1 ? n987 : c_side0;
+    wire n990 = encoding ? 1'h0 : n352;
+    wire n991 = c_valid0 & n990;
+    wire n992 = 1'h1 ? n991 : c_valid1;
+    wire [4:0] n993 = 1'h1 ? c_side0 : c_side1;
+    wire n994 = c_valid1 & n990;
+    wire n995 = 1'h1 ? n994 : c_valid2;
+    wire [4:0] n996 = 1'h1 ? c_side1 : c_side2;
+    wire n997 = c_valid2 & n990;
+    wire n998 = 1'h1 ? n997 : c_valid3;
+    wire [4:0] n999 = 1'h1 ? c_side2 : c_side3;
+    wire n1000 = c_valid3 & n990;
+    wire n1001 = 1'h1 ? n1000 : c_valid4;
+    wire [4:0] n1002 = 1'h1 ? c_side3 : c_side4;
+    wire n1003 = c_valid4 & n990;
+    wire n1004 = 1'h1 ? n1003 : c_valid5;
+    wire [4:0] n1005 = 1'h1 ? c_side4 : c_side5;
+    wire n1006 = c_valid5 & n990;
+    wire n1007 = 1'h1 ? n1006 : c_valid6;
+    wire [4:0] n1008 = 1'h1 ? c_side5 : c_side6;
+    wire n1009 = c_valid6 & n990;
+    wire n1010 = 1'h1 ? n1009 : c_valid7;
+    wire [4:0] n1011 = 1'h1 ? c_side6 : c_side7;
+    wire n1012 = c_valid7 & n990;
+    wire n1013 = 1'h1 ? n1012 : c_valid8;
+    wire [4:0] n1014 = 1'h1 ? c_side7 : c_side8;
+    wire n1015 = c_valid8 & n990;
+    wire n1016 = 1'h1 ? n1015 : c_valid9;
+    wire [4:0] n1017 = 1'h1 ? c_side8 : c_side9;
+    wire n1018 = c_valid9 & n990;
+    wire n1019 = 1'h1 ? n1018 : c_valid10;
+    wire [4:0] n1020 = 1'h1 ? c_side9 : c_side10;
+    wire n1021 = c_valid10 & n990;
+    wire n1022 = 1'h1 ? n1021 : c_valid11;
+    wire [4:0] n1023 = 1'h1 ? c_side10 : c_side11;
+    wire n1024 = c_valid11 & n990;
+    wire n1025 = 1'h1 ? n1024 : c_valid12;
+    wire [4:0] n1026 = 1'h1 ? c_side11 : c_side12;
+    wire n1027 = c_valid12 & n990;
+    wire n1028 = 1'h1 ? n1027 : c_valid13;
+    wire [4:0] n1029 = 1'h1 ? c_side12 : c_side13;
+    wire [5:0] n1032 = b_buffer_write_at + 6'h1;
+    wire [5:0] n1033 = b_out_valid ? n1032 : b_buffer_write_at;
+    wire n1034 = ~b_out_valid;
+    wire n1035 = ~b_buffer_head_valid;
+    wire n1036 = n1035 | c_row_writes;
+    wire b_buffer_refill = n1036 & b_buffer_stored;
+    wire n1038 = n1036 ? b_buffer_stored : b_buffer_head_valid;
     wire [30:0] b_buffer_lane0_rd = b_buffer_lane0[b_buffer_read_at];
-    wire [30:0] n1040 = b_buffer_refill ? b_buffer_lane0_rd : b_buffer_head0;
+    wire [30:0] n1041 = b_buffer_refill ? b_buffer_lane0_rd : b_buffer_head0;
     wire [30:0] b_buffer_lane1_rd = b_buffer_lane1[b_buffer_read_at];
-    wire [30:0] n1042 = b_buffer_refill ? b_buffer_lane1_rd : b_buffer_head1;
+    wire [30:0] n1043 = b_buffer_refill ? b_buffer_lane1_rd : b_buffer_head1;
     wire [30:0] b_buffer_lane2_rd = b_buffer_lane2[b_buffer_read_at];
-    wire [30:0] n1044 = b_buffer_refill ? b_buffer_lane2_rd : b_buffer_head2;
+    wire [30:0] n1045 = b_buffer_refill ? b_buffer_lane2_rd : b_buffer_head2;
     wire [30:0] b_buffer_lane3_rd = b_buffer_lane3[b_buffer_read_at];
-    wire [30:0] n1046 = b_buffer_refill ? b_buffer_lane3_rd : b_buffer_head3;
+    wire [30:0] n1047 = b_buffer_refill ? b_buffer_lane3_rd : b_buffer_head3;
     wire [30:0] b_buffer_lane4_rd = b_buffer_lane4[b_buffer_read_at];
-    wire [30:0] n1048 = b_buffer_refill ? b_buffer_lane4_rd : b_buffer_head4;
+    wire [30:0] n1049 = b_buffer_refill ? b_buffer_lane4_rd : b_buffer_head4;
     wire [30:0] b_buffer_lane5_rd = b_buffer_lane5[b_buffer_read_at];
-    wire [30:0] n1050 = b_buffer_refill ? b_buffer_lane5_rd : b_buffer_head5;
+    wire [30:0] n1051 = b_buffer_refill ? b_buffer_lane5_rd : b_buffer_head5;
     wire [30:0] b_buffer_lane6_rd = b_buffer_lane6[b_buffer_read_at];
-    wire [30:0] n1052 = b_buffer_refill ? b_buffer_lane6_rd : b_buffer_head6;
+    wire [30:0] n1053 = b_buffer_refill ? b_buffer_lane6_rd : b_buffer_head6;
     wire [30:0] b_buffer_lane7_rd = b_buffer_lane7[b_buffer_read_at];
-    wire [30:0] n1054 = b_buffer_refill ? b_buffer_lane7_rd : b_buffer_head7;
+    wire [30:0] n1055 = b_buffer_refill ? b_buffer_lane7_rd : b_buffer_head7;
     wire [1:0] b_buffer_side_rd = b_buffer_side[b_buffer_read_at];
-    wire [1:0] n1056 = b_buffer_refill ? b_buffer_side_rd : b_buffer_head_side;
-    wire [5:0] n1057 = b_buffer_read_at + 6'h1;
-    wire [5:0] n1058 = b_buffer_refill ? n1057 : b_buffer_read_at;
-    wire n1059 = ~b_buffer_refill;
-    wire n1060 = b_out_valid & n1059;
-    wire [6:0] n1061 = b_buffer_count + 7'h1;
-    wire n1062 = b_buffer_refill & n1033;
-    wire [6:0] n1063 = b_buffer_count - 7'h1;
-    wire [6:0] n1064 = n1062 ? n1063 : b_buffer_count;
-    wire [6:0] n1065 = n1060 ? n1061 : n1064;
-    wire n1066 = n1065 != 7'h0;
-    wire n1067 = ~c_row_writes;
-    wire n1068 = b_column_takes & n1067;
-    wire [6:0] n1069 = b_buffer_reserved + 7'h1;
-    wire n1070 = c_row_writes & n348;
-    wire [6:0] n1071 = b_buffer_reserved - 7'h1;
-    wire [6:0] n1072 = n1070 ? n1071 : b_buffer_reserved;
-    wire [6:0] n1073 = n1068 ? n1069 : n1072;
-    wire [12:0] n1074 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
-    wire [12:0] n1077 = encoding ? 13'h0 : 13'h1fff;
-    wire [12:0] n1078 = n1074 & n1077;
-    wire [14:0] n1087 = c_row0[14:0];
-    wire [15:0] n1088 = {{1{n1087[14]}}, n1087};
-    wire [15:0] n1089 = {8'h0, idct_row_s0};
-    wire [15:0] n1090 = encoding ? n1088 : n1089;
-    wire [14:0] n1091 = c_row1[14:0];
-    wire [15:0] n1092 = {{1{n1091[14]}}, n1091};
-    wire [15:0] n1093 = {8'h0, idct_row_s1};
-    wire [15:0] n1094 = encoding ? n1092 : n1093;
-    wire [14:0] n1095 = c_row2[14:0];
-    wire [15:0] n1096 = {{1{n1095[14]}}, n1095};
-    wire [15:0] n1097 = {8'h0, idct_row_s2};
-    wire [15:0] n1098 = encoding ? n1096 : n1097;
-    wire [14:0] n1099 = c_row3[14:0];
-    wire [15:0] n1100 = {{1{n1099[14]}}, n1099};
-    wire [15:0] n1101 = {8'h0, idct_row_s3};
-    wire [15:0] n1102 = encoding ? n1100 : n1101;
-    wire [14:0] n1103 = c_row4[14:0];
-    wire [15:0] n1104 = {{1{n1103[14]}}, n1103};
-    wire [15:0] n1105 = {8'h0, idct_row_s4};
-    wire [15:0] n1106 = encoding ? n1104 : n1105;
-    wire [14:0] n1107 = c_row5[14:0];
-    wire [15:0] n1108 = {{1{n1107[14]}}, n1107};
-    wire [15:0] n1109 = {8'h0, idct_row_s5};
-    wire [15:0] n1110 = encoding ? n1108 : n1109;
-    wire [14:0] n1111 = c_row6[14:0];
-    wire [15:0] n1112 = {{1{n1111[14]}}, n1111};
-    wire [15:0] n1113 = {8'h0, idct_row_s6};
-    wire [15:0] n1114 = encoding ? n1112 : n1113;
-    wire [14:0] n1115 = c_row7[14:0];
-    wire [15:0] n1116 = {{1{n1115[14]}}, n1115};
-    wire [15:0] n1117 = {8'h0, idct_row_s7};
-    wire [15:0] n1118 = encoding ? n1116 : n1117;
-    wire [4:0] n1119 = decoding ? c_side13 : c_side13;
-    wire [4:0] n1120 = encoding ? c_side0 : n1119;
+    wire [1:0] n1057 = b_buffer_refill ? b_buffer_side_rd : b_buffer_head_side;
+    wire [5:0] n1058 = b_buffer_read_at + 6'h1;
+    wire [5:0] n1059 = b_buffer_refill ? n1058 : b_buffer_read_at;
+    wire n1060 = ~b_buffer_refill;
+    wire n1061 = b_out_valid & n1060;
+    wire [6:0] n1062 = b_buffer_count + 7'h1;
+    wire n1063 = b_buffer_refill & n1034;
+    wire [6:0] n1064 = b_buffer_count - 7'h1;
+    wire [6:0] n1065 = n1063 ? n1064 : b_buffer_count;
+    wire [6:0] n1066 = n1061 ? n1062 : n1065;
+    wire n1067 = n1066 != 7'h0;
+    wire n1069 = ~b_buffer_popped;
+    wire n1070 = b_column_takes & n1069;
+    wire [6:0] n1071 = b_buffer_reserved + 7'h1;
+    wire n1072 = b_buffer_popped & n348;
+    wire [6:0] n1073 = b_buffer_reserved - 7'h1;
+    wire [6:0] n1074 = n1072 ? n1073 : b_buffer_reserved;
+    wire [6:0] n1075 = n1070 ? n1071 : n1074;
+    wire [12:0] n1076 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
+    wire [12:0] n1079 = encoding ? 13'h0 : 13'h1fff;
+    wire [12:0] n1080 = n1076 & n1079;
+    wire [14:0] n1089 = c_row0[14:0];
+    wire [15:0] n1090 = {{1{n1089[14]}}, n1089};
+    wire [15:0] n1091 = {8'h0, idct_row_s0};
+    wire [15:0] n1092 = encoding ? n1090 : n1091;
+    wire [14:0] n1093 = c_row1[14:0];
+    wire [15:0] n1094 = {{1{n1093[14]}}, n1093};
+    wire [15:0] n1095 = {8'h0, idct_row_s1};
+    wire [15:0] n1096 = encoding ? n1094 : n1095;
+    wire [14:0] n1097 = c_row2[14:0];
+    wire [15:0] n1098 = {{1{n1097[14]}}, n1097};
+    wire [15:0] n1099 = {8'h0, idct_row_s2};
+    wire [15:0] n1100 = encoding ? n1098 : n1099;
+    wire [14:0] n1101 = c_row3[14:0];
+    wire [15:0] n1102 = {{1{n1101[14]}}, n1101};
+    wire [15:0] n1103 = {8'h0, idct_row_s3};
+    wire [15:0] n1104 = encoding ? n1102 : n1103;
+    wire [14:0] n1105 = c_row4[14:0];
+    wire [15:0] n1106 = {{1{n1105[14]}}, n1105};
+    wire [15:0] n1107 = {8'h0, idct_row_s4};
+    wire [15:0] n1108 = encoding ? n1106 : n1107;
+    wire [14:0] n1109 = c_row5[14:0];
+    wire [15:0] n1110 = {{1{n1109[14]}}, n1109};
+    wire [15:0] n1111 = {8'h0, idct_row_s5};
+    wire [15:0] n1112 = encoding ? n1110 : n1111;
+    wire [14:0] n1113 = c_row6[14:0];
+    wire [15:0] n1114 = {{1{n1113[14]}}, n1113};
+    wire [15:0] n1115 = {8'h0, idct_row_s6};
+    wire [15:0] n1116 = encoding ? n1114 : n1115;
+    wire [14:0] n1117 = c_row7[14:0];
+    wire [15:0] n1118 = {{1{n1117[14]}}, n1117};
+    wire [15:0] n1119 = {8'h0, idct_row_s7};
+    wire [15:0] n1120 = encoding ? n1118 : n1119;
+    wire [4:0] n1121 = decoding ? c_side13 : c_side13;
+    wire [4:0] n1122 = encoding ? c_side0 : n1121;
     wire leaves = c_buffer_head_valid & m_axis_tready;
-    wire [4:0] n1122 = c_buffer_write_at + 5'h1;
-    wire [4:0] n1123 = c_out_valid ? n1122 : c_buffer_write_at;
-    wire n1124 = ~c_out_valid;
-    wire n1125 = ~c_buffer_head_valid;
-    wire n1126 = n1125 | leaves;
-    wire c_buffer_refill = n1126 & c_buffer_stored;
-    wire n1128 = n1126 ? c_buffer_stored : c_buffer_head_valid;
+    wire [4:0] n1124 = c_buffer_write_at + 5'h1;
+    wire [4:0] n1125 = c_out_valid ? n1124 : c_buffer_write_at;
+    wire n1126 = ~c_out_valid;
+    wire n1127 = ~c_buffer_head_valid;
+    wire n1128 = n1127 | leaves;
+    wire c_buffer_refill = n1128 & c_buffer_stored;
+    wire n1130 = n1128 ? c_buffer_stored : c_buffer_head_valid;
     wire [15:0] c_buffer_lane0_rd = c_buffer_lane0[c_buffer_read_at];
-    wire [15:0] n1131 = c_buffer_refill ? c_buffer_lane0_rd : c_buffer_head0;
+    wire [15:0] n1133 = c_buffer_refill ? c_buffer_lane0_rd : c_buffer_head0;
     wire [15:0] c_buffer_lane1_rd = c_buffer_lane1[c_buffer_read_at];
-    wire [15:0] n1133 = c_buffer_refill ? c_buffer_lane1_rd : c_buffer_head1;
+    wire [15:0] n1135 = c_buffer_refill ? c_buffer_lane1_rd : c_buffer_head1;
     wire [15:0] c_buffer_lane2_rd = c_buffer_lane2[c_buffer_read_at];
-    wire [15:0] n1135 = c_buffer_refill ? c_buffer_lane2_rd : c_buffer_head2;
+    wire [15:0] n1137 = c_buffer_refill ? c_buffer_lane2_rd : c_buffer_head2;
     wire [15:0] c_buffer_lane3_rd = c_buffer_lane3[c_buffer_read_at];
-    wire [15:0] n1137 = c_buffer_refill ? c_buffer_lane3_rd : c_buffer_head3;
+    wire [15:0] n1139 = c_buffer_refill ? c_buffer_lane3_rd : c_buffer_head3;
     wire [15:0] c_buffer_lane4_rd = c_buffer_lane4[c_buffer_read_at];
-    wire [15:0] n1139 = c_buffer_refill ? c_buffer_lane4_rd : c_buffer_head4;
+    wire [15:0] n1141 = c_buffer_refill ? c_buffer_lane4_rd : c_buffer_head4;
     wire [15:0] c_buffer_lane5_rd = c_buffer_lane5[c_buffer_read_at];
-    wire [15:0] n1141 = c_buffer_refill ? c_buffer_lane5_rd : c_buffer_head5;
+    wire [15:0] n1143 = c_buffer_refill ? c_buffer_lane5_rd : c_buffer_head5;
     wire [15:0] c_buffer_lane6_rd = c_buffer_lane6[c_buffer_read_at];
-    wire [15:0] n1143 = c_buffer_refill ? c_buffer_lane6_rd : c_buffer_head6;
+    wire [15:0] n1145 = c_buffer_refill ? c_buffer_lane6_rd : c_buffer_head6;
     wire [15:0] c_buffer_lane7_rd = c_buffer_lane7[c_buffer_read_at];
-    wire [15:0] n1145 = c_buffer_refill ? c_buffer_lane7_rd : c_buffer_head7;
+    wire [15:0] n1147 = c_buffer_refill ? c_buffer_lane7_rd : c_buffer_head7;
     wire [4:0] c_buffer_side_rd = c_buffer_side[c_buffer_read_at];
-    wire [4:0] n1147 = c_buffer_refill ? c_buffer_side_rd : c_buffer_head_side;
-    wire [4:0] n1148 = c_buffer_read_at + 5'h1;
-    wire [4:0] n1149 = c_buffer_refill ? n1148 : c_buffer_read_at;
-    wire n1150 = ~c_buffer_refill;
-    wire n1151 = c_out_valid & n1150;
-    wire [5:0] n1152 = c_buffer_count + 6'h1;
-    wire n1153 = c_buffer_refill & n1124;
-    wire [5:0] n1154 = c_buffer_count - 6'h1;
-    wire [5:0] n1155 = n1153 ? n1154 : c_buffer_count;
-    wire [5:0] n1156 = n1151 ? n1152 : n1155;
-    wire n1158 = n1156 != 6'h0;
-    wire n1159 = ~leaves;
-    wire n1160 = c_row_takes & n1159;
-    wire [5:0] n1161 = c_buffer_reserved + 6'h1;
-    wire n1162 = leaves & n985;
-    wire [5:0] n1163 = c_buffer_reserved - 6'h1;
-    wire [5:0] n1164 = n1162 ? n1163 : c_buffer_reserved;
-    wire [5:0] n1165 = n1160 ? n1161 : n1164;
-    wire [2:0] n1166 = c_buffer_head_side[2:0];
-    wire n1167 = n1166 == 3'h7;
-    wire n1168 = n1166 == 3'h0;
-    wire [1:0] n1169 = c_buffer_head_side[4:3];
-    wire [1:0] n1170 = n1168 ? n1169 : 2'h0;
+    wire [4:0] n1149 = c_buffer_refill ? c_buffer_side_rd : c_buffer_head_side;
+    wire [4:0] n1150 = c_buffer_read_at + 5'h1;
+    wire [4:0] n1151 = c_buffer_refill ? n1150 : c_buffer_read_at;
+    wire n1152 = ~c_buffer_refill;
+    wire n1153 = c_out_valid & n1152;
+    wire [5:0] n1154 = c_buffer_count + 6'h1;
+    wire n1155 = c_buffer_refill & n1126;
+    wire [5:0] n1156 = c_buffer_count - 6'h1;
+    wire [5:0] n1157 = n1155 ? n1156 : c_buffer_count;
+    wire [5:0] n1158 = n1153 ? n1154 : n1157;
+    wire n1160 = n1158 != 6'h0;
+    wire n1162 = ~c_buffer_popped;
+    wire n1163 = c_row_takes & n1162;
+    wire [5:0] n1164 = c_buffer_reserved + 6'h1;
+    wire n1165 = c_buffer_popped & n986;
+    wire [5:0] n1166 = c_buffer_reserved - 6'h1;
+    wire [5:0] n1167 = n1165 ? n1166 : c_buffer_reserved;
+    wire [5:0] n1168 = n1163 ? n1164 : n1167;
+    wire [2:0] n1169 = c_buffer_head_side[2:0];
+    wire n1170 = n1169 == 3'h7;
+    wire n1171 = n1169 == 3'h0;
+    wire [1:0] n1172 = c_buffer_head_side[4:3];
+    wire [1:0] n1173 = n1171 ? n1172 : 2'h0;
 
     fxc_transpose_w16 t1 (
         .aclk(aclk),
@@ -1533,7 +1539,7 @@ module fxc_core_x8 (
     fxc_fdct_column fdct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n501),
+        .valid(n502),
         .w0(b_column0),
         .w1(b_column1),
         .w2(b_column2),
@@ -1555,167 +1561,167 @@ module fxc_core_x8 (
     fxc_quantize quantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c0),
-        .reciprocal(n816),
-        .correction(n818),
-        .shift(n820),
+        .reciprocal(n817),
+        .correction(n819),
+        .shift(n821),
         .quantized(quantize0_quantized)
     );
 
     fxc_quantize quantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c1),
-        .reciprocal(n823),
-        .correction(n825),
-        .shift(n827),
+        .reciprocal(n824),
+        .correction(n826),
+        .shift(n828),
         .quantized(quantize1_quantized)
     );
 
     fxc_quantize quantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c2),
-        .reciprocal(n830),
-        .correction(n832),
-        .shift(n834),
+        .reciprocal(n831),
+        .correction(n833),
+        .shift(n835),
         .quantized(quantize2_quantized)
     );
 
     fxc_quantize quantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c3),
-        .reciprocal(n837),
-        .correction(n839),
-        .shift(n841),
+        .reciprocal(n838),
+        .correction(n840),
+        .shift(n842),
         .quantized(quantize3_quantized)
     );
 
     fxc_quantize quantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c4),
-        .reciprocal(n844),
-        .correction(n846),
-        .shift(n848),
+        .reciprocal(n845),
+        .correction(n847),
+        .shift(n849),
         .quantized(quantize4_quantized)
     );
 
     fxc_quantize quantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c5),
-        .reciprocal(n851),
-        .correction(n853),
-        .shift(n855),
+        .reciprocal(n852),
+        .correction(n854),
+        .shift(n856),
         .quantized(quantize5_quantized)
     );
 
     fxc_quantize quantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c6),
-        .reciprocal(n858),
-        .correction(n860),
-        .shift(n862),
+        .reciprocal(n859),
+        .correction(n861),
+        .shift(n863),
         .quantized(quantize6_quantized)
     );
 
     fxc_quantize quantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n814),
+        .valid(n815),
         .x(fdct_column_c7),
-        .reciprocal(n865),
-        .correction(n867),
-        .shift(n869),
+        .reciprocal(n866),
+        .correction(n868),
+        .shift(n870),
         .quantized(quantize7_quantized)
     );
 
     fxc_dequantize dequantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n894),
-        .divisor(n896),
+        .valid(n893),
+        .quantized(n895),
+        .divisor(n897),
         .dequantized(dequantize0_dequantized)
     );
 
     fxc_dequantize dequantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n899),
-        .divisor(n901),
+        .valid(n893),
+        .quantized(n900),
+        .divisor(n902),
         .dequantized(dequantize1_dequantized)
     );
 
     fxc_dequantize dequantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n904),
-        .divisor(n906),
+        .valid(n893),
+        .quantized(n905),
+        .divisor(n907),
         .dequantized(dequantize2_dequantized)
     );
 
     fxc_dequantize dequantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n909),
-        .divisor(n911),
+        .valid(n893),
+        .quantized(n910),
+        .divisor(n912),
         .dequantized(dequantize3_dequantized)
     );
 
     fxc_dequantize dequantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n914),
-        .divisor(n916),
+        .valid(n893),
+        .quantized(n915),
+        .divisor(n917),
         .dequantized(dequantize4_dequantized)
     );
 
     fxc_dequantize dequantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n919),
-        .divisor(n921),
+        .valid(n893),
+        .quantized(n920),
+        .divisor(n922),
         .dequantized(dequantize5_dequantized)
     );
 
     fxc_dequantize dequantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n924),
-        .divisor(n926),
+        .valid(n893),
+        .quantized(n925),
+        .divisor(n927),
         .dequantized(dequantize6_dequantized)
     );
 
     fxc_dequantize dequantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n892),
-        .quantized(n929),
-        .divisor(n931),
+        .valid(n893),
+        .quantized(n930),
+        .divisor(n932),
         .dequantized(dequantize7_dequantized)
     );
 
     fxc_idct_column idct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n938),
+        .valid(n939),
         .d0(dequantize0_dequantized),
         .d1(dequantize1_dequantized),
         .d2(dequantize2_dequantized),
@@ -1737,7 +1743,7 @@ module fxc_core_x8 (
     fxc_idct_row idct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1078),
+        .valid(n1080),
         .w0(c_row0),
         .w1(c_row1),
         .w2(c_row2),
@@ -1758,8 +1764,8 @@ module fxc_core_x8 (
     assign s_axis_tready = a_buffer_room;
     assign m_axis_tdata = {c_buffer_head7, c_buffer_head6, c_buffer_head5, c_buffer_head4, c_buffer_head3, c_buffer_head2, c_buffer_head1, c_buffer_head0};
     assign m_axis_tvalid = c_buffer_head_valid;
-    assign m_axis_tlast = n1167;
-    assign m_axis_tuser = n1170;
+    assign m_axis_tlast = n1170;
+    assign m_axis_tuser = n1173;
     assign framing_error = framing;
 
     // The edge: registers with a reset value.
@@ -1842,6 +1848,7 @@ module fxc_core_x8 (
             c_buffer_head_valid <= 1'h0;
             in_row <= 3'h0;
             framing <= 1'h0;
+            a_buffer_popped <= 1'h0;
             written0 <= 16'h0;
             written1 <= 16'h0;
             written2 <= 16'h0;
@@ -1850,6 +1857,8 @@ module fxc_core_x8 (
             written5 <= 16'h0;
             written6 <= 16'h0;
             written7 <= 16'h0;
+            b_buffer_popped <= 1'h0;
+            c_buffer_popped <= 1'h0;
         end else begin
             a_valid0 <= n253;
             a_valid1 <= n259;
@@ -1894,48 +1903,51 @@ module fxc_core_x8 (
             b_valid30 <= n443;
             b_valid31 <= n446;
             b_valid32 <= n449;
-            c_valid0 <= n987;
-            c_valid1 <= n991;
-            c_valid2 <= n994;
-            c_valid3 <= n997;
-            c_valid4 <= n1000;
-            c_valid5 <= n1003;
-            c_valid6 <= n1006;
-            c_valid7 <= n1009;
-            c_valid8 <= n1012;
-            c_valid9 <= n1015;
-            c_valid10 <= n1018;
-            c_valid11 <= n1021;
-            c_valid12 <= n1024;
-            c_valid13 <= n1027;
+            c_valid0 <= n988;
+            c_valid1 <= n992;
+            c_valid2 <= n995;
+            c_valid3 <= n998;
+            c_valid4 <= n1001;
+            c_valid5 <= n1004;
+            c_valid6 <= n1007;
+            c_valid7 <= n1010;
+            c_valid8 <= n1013;
+            c_valid9 <= n1016;
+            c_valid10 <= n1019;
+            c_valid11 <= n1022;
+            c_valid12 <= n1025;
+            c_valid13 <= n1028;
             a_buffer_write_at <= n454;
             a_buffer_read_at <= n480;
             a_buffer_count <= n487;
             a_buffer_stored <= n489;
-            a_buffer_reserved <= n496;
+            a_buffer_reserved <= n497;
             a_buffer_head_valid <= n459;
-            b_buffer_write_at <= n1032;
-            b_buffer_read_at <= n1058;
-            b_buffer_count <= n1065;
-            b_buffer_stored <= n1066;
-            b_buffer_reserved <= n1073;
-            b_buffer_head_valid <= n1037;
-            c_buffer_write_at <= n1123;
-            c_buffer_read_at <= n1149;
-            c_buffer_count <= n1156;
-            c_buffer_stored <= n1158;
-            c_buffer_reserved <= n1165;
-            c_buffer_head_valid <= n1128;
+            b_buffer_write_at <= n1033;
+            b_buffer_read_at <= n1059;
+            b_buffer_count <= n1066;
+            b_buffer_stored <= n1067;
+            b_buffer_reserved <= n1075;
+            b_buffer_head_valid <= n1038;
+            c_buffer_write_at <= n1125;
+            c_buffer_read_at <= n1151;
+            c_buffer_count <= n1158;
+            c_buffer_stored <= n1160;
+            c_buffer_reserved <= n1168;
+            c_buffer_head_valid <= n1130;
             in_row <= n244;
             framing <= n249;
-            written0 <= n542;
-            written1 <= n579;
-            written2 <= n613;
-            written3 <= n647;
-            written4 <= n681;
-            written5 <= n715;
-            written6 <= n749;
-            written7 <= n782;
+            a_buffer_popped <= b_column_writes;
+            written0 <= n543;
+            written1 <= n580;
+            written2 <= n614;
+            written3 <= n648;
+            written4 <= n682;
+            written5 <= n716;
+            written6 <= n750;
+            written7 <= n783;
+            b_buffer_popped <= c_row_writes;
+            c_buffer_popped <= leaves;
         end
     end
 
@@ -1984,20 +1996,20 @@ module fxc_core_x8 (
         b_side30 <= n444;
         b_side31 <= n447;
         b_side32 <= n450;
-        c_side0 <= n988;
-        c_side1 <= n992;
-        c_side2 <= n995;
-        c_side3 <= n998;
-        c_side4 <= n1001;
-        c_side5 <= n1004;
-        c_side6 <= n1007;
-        c_side7 <= n1010;
-        c_side8 <= n1013;
-        c_side9 <= n1016;
-        c_side10 <= n1019;
-        c_side11 <= n1022;
-        c_side12 <= n1025;
-        c_side13 <= n1028;
+        c_side0 <= n989;
+        c_side1 <= n993;
+        c_side2 <= n996;
+        c_side3 <= n999;
+        c_side4 <= n1002;
+        c_side5 <= n1005;
+        c_side6 <= n1008;
+        c_side7 <= n1011;
+        c_side8 <= n1014;
+        c_side9 <= n1017;
+        c_side10 <= n1020;
+        c_side11 <= n1023;
+        c_side12 <= n1026;
+        c_side13 <= n1029;
         a_buffer_head0 <= n462;
         a_buffer_head1 <= n464;
         a_buffer_head2 <= n466;
@@ -2007,24 +2019,24 @@ module fxc_core_x8 (
         a_buffer_head6 <= n474;
         a_buffer_head7 <= n476;
         a_buffer_head_side <= n478;
-        b_buffer_head0 <= n1040;
-        b_buffer_head1 <= n1042;
-        b_buffer_head2 <= n1044;
-        b_buffer_head3 <= n1046;
-        b_buffer_head4 <= n1048;
-        b_buffer_head5 <= n1050;
-        b_buffer_head6 <= n1052;
-        b_buffer_head7 <= n1054;
-        b_buffer_head_side <= n1056;
-        c_buffer_head0 <= n1131;
-        c_buffer_head1 <= n1133;
-        c_buffer_head2 <= n1135;
-        c_buffer_head3 <= n1137;
-        c_buffer_head4 <= n1139;
-        c_buffer_head5 <= n1141;
-        c_buffer_head6 <= n1143;
-        c_buffer_head7 <= n1145;
-        c_buffer_head_side <= n1147;
+        b_buffer_head0 <= n1041;
+        b_buffer_head1 <= n1043;
+        b_buffer_head2 <= n1045;
+        b_buffer_head3 <= n1047;
+        b_buffer_head4 <= n1049;
+        b_buffer_head5 <= n1051;
+        b_buffer_head6 <= n1053;
+        b_buffer_head7 <= n1055;
+        b_buffer_head_side <= n1057;
+        c_buffer_head0 <= n1133;
+        c_buffer_head1 <= n1135;
+        c_buffer_head2 <= n1137;
+        c_buffer_head3 <= n1139;
+        c_buffer_head4 <= n1141;
+        c_buffer_head5 <= n1143;
+        c_buffer_head6 <= n1145;
+        c_buffer_head7 <= n1147;
+        c_buffer_head_side <= n1149;
         a_row0 <= n234;
         a_row1 <= n235;
         a_row2 <= n236;
@@ -2041,70 +2053,70 @@ module fxc_core_x8 (
         b_column5 <= n345;
         b_column6 <= n346;
         b_column7 <= n347;
-        q_entry0 <= n557;
-        q_word0 <= n549;
-        q_reset_word0 <= n551;
-        q_written0 <= n554;
-        dq_entry0 <= n572;
-        dq_word0 <= n564;
-        dq_reset_word0 <= n566;
-        dq_written0 <= n569;
-        q_entry1 <= n593;
-        q_word1 <= n586;
-        q_reset_word1 <= n588;
-        q_written1 <= n591;
-        dq_entry1 <= n606;
-        dq_word1 <= n599;
-        dq_reset_word1 <= n601;
-        dq_written1 <= n604;
-        q_entry2 <= n627;
-        q_word2 <= n620;
-        q_reset_word2 <= n622;
-        q_written2 <= n625;
-        dq_entry2 <= n640;
-        dq_word2 <= n633;
-        dq_reset_word2 <= n635;
-        dq_written2 <= n638;
-        q_entry3 <= n661;
-        q_word3 <= n654;
-        q_reset_word3 <= n656;
-        q_written3 <= n659;
-        dq_entry3 <= n674;
-        dq_word3 <= n667;
-        dq_reset_word3 <= n669;
-        dq_written3 <= n672;
-        q_entry4 <= n695;
-        q_word4 <= n688;
-        q_reset_word4 <= n690;
-        q_written4 <= n693;
-        dq_entry4 <= n708;
-        dq_word4 <= n701;
-        dq_reset_word4 <= n703;
-        dq_written4 <= n706;
-        q_entry5 <= n729;
-        q_word5 <= n722;
-        q_reset_word5 <= n724;
-        q_written5 <= n727;
-        dq_entry5 <= n742;
-        dq_word5 <= n735;
-        dq_reset_word5 <= n737;
-        dq_written5 <= n740;
-        q_entry6 <= n763;
-        q_word6 <= n756;
-        q_reset_word6 <= n758;
-        q_written6 <= n761;
-        dq_entry6 <= n776;
-        dq_word6 <= n769;
-        dq_reset_word6 <= n771;
-        dq_written6 <= n774;
-        q_entry7 <= n796;
-        q_word7 <= n789;
-        q_reset_word7 <= n791;
-        q_written7 <= n794;
-        dq_entry7 <= n809;
-        dq_word7 <= n802;
-        dq_reset_word7 <= n804;
-        dq_written7 <= n807;
+        q_entry0 <= n558;
+        q_word0 <= n550;
+        q_reset_word0 <= n552;
+        q_written0 <= n555;
+        dq_entry0 <= n573;
+        dq_word0 <= n565;
+        dq_reset_word0 <= n567;
+        dq_written0 <= n570;
+        q_entry1 <= n594;
+        q_word1 <= n587;
+        q_reset_word1 <= n589;
+        q_written1 <= n592;
+        dq_entry1 <= n607;
+        dq_word1 <= n600;
+        dq_reset_word1 <= n602;
+        dq_written1 <= n605;
+        q_entry2 <= n628;
+        q_word2 <= n621;
+        q_reset_word2 <= n623;
+        q_written2 <= n626;
+        dq_entry2 <= n641;
+        dq_word2 <= n634;
+        dq_reset_word2 <= n636;
+        dq_written2 <= n639;
+        q_entry3 <= n662;
+        q_word3 <= n655;
+        q_reset_word3 <= n657;
+        q_written3 <= n660;
+        dq_entry3 <= n675;
+        dq_word3 <= n668;
+        dq_reset_word3 <= n670;
+        dq_written3 <= n673;
+        q_entry4 <= n696;
+        q_word4 <= n689;
+        q_reset_word4 <= n691;
+        q_written4 <= n694;
+        dq_entry4 <= n709;
+        dq_word4 <= n702;
+        dq_reset_word4 <= n704;
+        dq_written4 <= n707;
+        q_entry5 <= n730;
+        q_word5 <= n723;
+        q_reset_word5 <= n725;
+        q_written5 <= n728;
+        dq_entry5 <= n743;
+        dq_word5 <= n736;
+        dq_reset_word5 <= n738;
+        dq_written5 <= n741;
+        q_entry6 <= n764;
+        q_word6 <= n757;
+        q_reset_word6 <= n759;
+        q_written6 <= n762;
+        dq_entry6 <= n777;
+        dq_word6 <= n770;
+        dq_reset_word6 <= n772;
+        dq_written6 <= n775;
+        q_entry7 <= n797;
+        q_word7 <= n790;
+        q_reset_word7 <= n792;
+        q_written7 <= n795;
+        dq_entry7 <= n810;
+        dq_word7 <= n803;
+        dq_reset_word7 <= n805;
+        dq_written7 <= n808;
         b_coefficient0_d1 <= b_column0;
         b_coefficient0_d2 <= b_coefficient0_d1;
         b_coefficient1_d1 <= b_column1;
@@ -2121,14 +2133,14 @@ module fxc_core_x8 (
         b_coefficient6_d2 <= b_coefficient6_d1;
         b_coefficient7_d1 <= b_column7;
         b_coefficient7_d2 <= b_coefficient7_d1;
-        c_row0 <= n977;
-        c_row1 <= n978;
-        c_row2 <= n979;
-        c_row3 <= n980;
-        c_row4 <= n981;
-        c_row5 <= n982;
-        c_row6 <= n983;
-        c_row7 <= n984;
+        c_row0 <= n978;
+        c_row1 <= n979;
+        c_row2 <= n980;
+        c_row3 <= n981;
+        c_row4 <= n982;
+        c_row5 <= n983;
+        c_row6 <= n984;
+        c_row7 <= n985;
     end
 
     always @(posedge aclk)
@@ -2159,85 +2171,85 @@ module fxc_core_x8 (
         if (a_out_valid) a_buffer_side[a_buffer_write_at] <= n163;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane0[b_buffer_write_at] <= n949;
+        if (b_out_valid) b_buffer_lane0[b_buffer_write_at] <= n950;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane1[b_buffer_write_at] <= n951;
+        if (b_out_valid) b_buffer_lane1[b_buffer_write_at] <= n952;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane2[b_buffer_write_at] <= n953;
+        if (b_out_valid) b_buffer_lane2[b_buffer_write_at] <= n954;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane3[b_buffer_write_at] <= n956;
+        if (b_out_valid) b_buffer_lane3[b_buffer_write_at] <= n957;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane4[b_buffer_write_at] <= n959;
+        if (b_out_valid) b_buffer_lane4[b_buffer_write_at] <= n960;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane5[b_buffer_write_at] <= n961;
+        if (b_out_valid) b_buffer_lane5[b_buffer_write_at] <= n962;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane6[b_buffer_write_at] <= n963;
+        if (b_out_valid) b_buffer_lane6[b_buffer_write_at] <= n964;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane7[b_buffer_write_at] <= n966;
+        if (b_out_valid) b_buffer_lane7[b_buffer_write_at] <= n967;
 
     always @(posedge aclk)
         if (b_out_valid) b_buffer_side[b_buffer_write_at] <= n168;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane0[c_buffer_write_at] <= n1090;
+        if (c_out_valid) c_buffer_lane0[c_buffer_write_at] <= n1092;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane1[c_buffer_write_at] <= n1094;
+        if (c_out_valid) c_buffer_lane1[c_buffer_write_at] <= n1096;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane2[c_buffer_write_at] <= n1098;
+        if (c_out_valid) c_buffer_lane2[c_buffer_write_at] <= n1100;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane3[c_buffer_write_at] <= n1102;
+        if (c_out_valid) c_buffer_lane3[c_buffer_write_at] <= n1104;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane4[c_buffer_write_at] <= n1106;
+        if (c_out_valid) c_buffer_lane4[c_buffer_write_at] <= n1108;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane5[c_buffer_write_at] <= n1110;
+        if (c_out_valid) c_buffer_lane5[c_buffer_write_at] <= n1112;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane6[c_buffer_write_at] <= n1114;
+        if (c_out_valid) c_buffer_lane6[c_buffer_write_at] <= n1116;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane7[c_buffer_write_at] <= n1118;
+        if (c_out_valid) c_buffer_lane7[c_buffer_write_at] <= n1120;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1120;
+        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1122;
 
     always @(posedge aclk)
-        if (n532) entry0[n534] <= qt_data;
+        if (n533) entry0[n535] <= qt_data;
 
     always @(posedge aclk)
-        if (n576) entry1[n534] <= qt_data;
+        if (n577) entry1[n535] <= qt_data;
 
     always @(posedge aclk)
-        if (n610) entry2[n534] <= qt_data;
+        if (n611) entry2[n535] <= qt_data;
 
     always @(posedge aclk)
-        if (n644) entry3[n534] <= qt_data;
+        if (n645) entry3[n535] <= qt_data;
 
     always @(posedge aclk)
-        if (n678) entry4[n534] <= qt_data;
+        if (n679) entry4[n535] <= qt_data;
 
     always @(posedge aclk)
-        if (n712) entry5[n534] <= qt_data;
+        if (n713) entry5[n535] <= qt_data;
 
     always @(posedge aclk)
-        if (n746) entry6[n534] <= qt_data;
+        if (n747) entry6[n535] <= qt_data;
 
     always @(posedge aclk)
-        if (n779) entry7[n534] <= qt_data;
+        if (n780) entry7[n535] <= qt_data;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n167[2:0], n552[15:1], n567[15:1], n589[15:1], n602[15:1], n623[15:1], n636[15:1], n657[15:1], n670[15:1], n691[15:1], n704[15:1], n725[15:1], n738[15:1], n759[15:1], n772[15:1], n792[15:1], n805[15:1], 1'b0};
+    wire unused_bits = &{1'b0, n167[2:0], n553[15:1], n568[15:1], n590[15:1], n603[15:1], n624[15:1], n637[15:1], n658[15:1], n671[15:1], n692[15:1], n705[15:1], n726[15:1], n739[15:1], n760[15:1], n773[15:1], n793[15:1], n806[15:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

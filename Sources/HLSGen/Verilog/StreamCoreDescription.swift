@@ -101,7 +101,9 @@ struct SectionBuffer {
         head = (0..<count).map { b.register("\(prefix)_head\($0)", width: laneBits, reset: nil) }
         headSide = b.register("\(prefix)_head_side", width: sideBits, reset: nil)
         nonEmpty = b.register("\(prefix)_head_valid", width: 1, reset: 0)
-        room = b.name(reserved.lt(depth), "\(prefix)_room")
+        // depth is a power of two and reserved never passes it: there is room while its top bit is clear.
+        precondition(depth & (depth - 1) == 0)
+        room = b.name(~reserved[countBits - 1], "\(prefix)_room")
     }
 
     /// One clock: `admit` a beat into the section (it reserves a place), `push` the beat at the
@@ -128,7 +130,11 @@ struct SectionBuffer {
         let nextCount = step(count, push, refill)
         b.set(count, nextCount)
         b.set(stored, nextCount.ne(0))
-        b.set(reserved, step(reserved, admit, pop))
+        // A place is given back the clock after its beat leaves: the pop, decided late by the consumer,
+        // only sets a register here. `depth(forRanks:)` leaves the place this holds for a clock.
+        let popped = b.register("\(prefix)_popped", width: 1, reset: 0)
+        b.set(popped, pop)
+        b.set(reserved, step(reserved, admit, popped))
     }
 
     /// Places for a section whose beats spend `ranks` clocks in it: enough that it never waits at one beat a clock.
