@@ -15,38 +15,39 @@ public struct Register: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// configuration may change it.
     public struct Definition: Sendable {
         public let name: String
-        public let summary: String
         public let isUnsigned: Bool
         /// The format of a register the configuration cannot change; nil for a configurable one.
         public let fixed: RegisterSpec?
     }
 
+    /// In stream order; `Register(i)` below is entry i.
     public static let definitions: [Definition] = [
-        .init(name: "fdct_workspace", summary: "FDCT pass-1 (row) outputs, the 8×8 workspace between the passes",
-              isUnsigned: false, fixed: nil),
-        .init(name: "fdct_output", summary: "FDCT outputs: 8 × the orthonormal DCT coefficients, before quantization",
-              isUnsigned: false, fixed: nil),
-        .init(name: "quantized", summary: "quantized coefficients (what an entropy coder sees)",
-              isUnsigned: false, fixed: nil),
-        .init(name: "dequantized", summary: "dequantized coefficients: quantized × q", isUnsigned: false, fixed: nil),
-        .init(name: "idct_workspace", summary: "IDCT pass-1 (column) outputs, the workspace between the passes",
-              isUnsigned: false, fixed: nil),
-        .init(name: "idct_output", summary: "IDCT outputs before the level shift", isUnsigned: false, fixed: nil),
-        // libjpeg's range-limit table index: the IDCT output mod 1024 as a signed 10-bit value (used
-        // only with `RangeLimit.libjpegTable`).
-        .init(name: "range_index", summary: "the IDCT output mod 1024, libjpeg's range-limit table index",
-              isUnsigned: false, fixed: .wrap(10)),
-        .init(name: "sample", summary: "output samples, 0...255", isUnsigned: true, fixed: .saturate(8)),
+        .init(name: "fdct_workspace", isUnsigned: false, fixed: nil),
+        .init(name: "fdct_output", isUnsigned: false, fixed: nil),
+        .init(name: "quantized", isUnsigned: false, fixed: nil),
+        .init(name: "dequantized", isUnsigned: false, fixed: nil),
+        .init(name: "idct_workspace", isUnsigned: false, fixed: nil),
+        .init(name: "idct_output", isUnsigned: false, fixed: nil),
+        .init(name: "range_index", isUnsigned: false, fixed: .wrap(10)),
+        .init(name: "sample", isUnsigned: true, fixed: .saturate(8)),
     ]
 
-    // The registers by name, in the order of `definitions`.
+    /// FDCT pass-1 (row) outputs, the 8×8 workspace between the passes.
     public static let fdctWorkspace = Register(0)
+    /// FDCT outputs: 8 × the orthonormal DCT coefficients, before quantization.
     public static let fdctOutput = Register(1)
+    /// Quantized coefficients (what an entropy coder sees).
     public static let quantized = Register(2)
+    /// Dequantized coefficients: quantized × q.
     public static let dequantized = Register(3)
+    /// IDCT pass-1 (column) outputs, the workspace between the passes.
     public static let idctWorkspace = Register(4)
+    /// IDCT outputs before the level shift (libjpeg indexes its range-limit table with these mod 1024).
     public static let idctOutput = Register(5)
+    /// libjpeg's range-limit table index: the IDCT output mod 1024 as a signed 10-bit value (used
+    /// only with `RangeLimit.libjpegTable`; always 10 bits, wrapping).
     public static let rangeIndex = Register(6)
+    /// Output samples, 0...255 (unsigned, saturating).
     public static let sample = Register(7)
 
     /// Every register, in the order of `definitions`.

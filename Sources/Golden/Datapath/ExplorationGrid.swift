@@ -63,11 +63,10 @@ public struct ExplorationGrid: Sendable {
     public static let topKeys = ["base", "lanes", "clock_mhz", "axes"]
     static let integerFields = ["dct_constant_bits", "fdct_pass1_bits", "idct_pass1_bits", "quantizer_reciprocal_bits",
                                 "quant_table_bits", "color_bits"]
-    static let configurable = Register.configurable
 
     /// Every key an axis may name.
     public static var axisKeys: [String] {
-        integerFields + ["range_limit"] + configurable.flatMap { ["registers.\($0).bits", "registers.\($0).overflow"] }
+        integerFields + ["range_limit"] + Register.configurable.flatMap { ["registers.\($0).bits", "registers.\($0).overflow"] }
             + ["lanes", "clock_mhz"]
     }
 

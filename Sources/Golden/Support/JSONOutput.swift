@@ -10,16 +10,17 @@ import Foundation
 /// output beat came out; `quality` null = explicit tables were used.
 public enum JSONOutput {
     public static func text<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .custom { path in SnakeKey(path.last!.stringValue) }
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try encode(value, [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
     /// The same style on one line (JSON Lines: one record per line, for batch runs).
     public static func line<T: Encodable>(_ value: T) throws -> String {
+        try encode(value, [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    static func encode<T: Encodable>(_ value: T, _ formatting: JSONEncoder.OutputFormatting) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = formatting
         encoder.keyEncodingStrategy = .custom { path in SnakeKey(path.last!.stringValue) }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }

@@ -345,10 +345,11 @@ struct KernelModule {
         // when it is not negative and a bit of x[W−2:k] is set, and below it when it is negative and
         // (signed format) a bit of x[W−2:k] is clear, or (unsigned) at all.
         let w = a.width, k = register.isUnsigned ? bits : bits - 1
+        let byComparison = !a.signed || w - 2 < k   // no bits above the format to test
         var value = low
         if range.lowerBound < bounds.lowerBound {
             let below: String
-            if !a.signed || w - 2 < k {
+            if byComparison {
                 below = "\(use.whole(a)) < \(Verilog.signedLiteral(bounds.lowerBound, width: w))"
             } else if register.isUnsigned {
                 below = use.sign(a)
@@ -358,7 +359,7 @@ struct KernelModule {
             value = "(\(below)) ? \(constant(bounds.lowerBound)) : \(value)"
         }
         if range.upperBound > bounds.upperBound {
-            let above = !a.signed || w - 2 < k
+            let above = byComparison
                 ? "\(use.whole(a)) > \(Verilog.signedLiteral(bounds.upperBound, width: w))"
                 : "~\(use.sign(a)) & (|\(use.bits(a, w - 2, k)))"
             value = "(\(above)) ? \(constant(bounds.upperBound)) : \(value)"

@@ -49,7 +49,9 @@ struct StreamCore {
     var coefficientBits: Int { kernel("dequantize").inputs[0].port.width }
 
     /// The kernel named `name` in the datapath ("fdct_row", …).
-    func kernel(_ name: String) -> KernelModule {
+    func kernel(_ name: String) -> KernelModule { Self.kernel(name, in: kernels) }
+
+    static func kernel(_ name: String, in kernels: [KernelModule]) -> KernelModule {
         guard let k = kernels.first(where: { $0.kernel == name }) else { preconditionFailure("the core has no kernel \(name)") }
         return k
     }
@@ -71,7 +73,7 @@ struct StreamCore {
         self.layout = layout
         self.resetTables = resetTables
         self.tableDescription = tableDescription
-        func kernel(_ name: String) -> KernelModule { kernels.first { $0.kernel == name }! }
+        func kernel(_ name: String) -> KernelModule { Self.kernel(name, in: kernels) }
         let quantizer = kernel("quantize").outputs[0].width, dequantizer = kernel("dequantize").inputs[0].port.width
         laneBits = max(16, (max(quantizer, dequantizer) + 7) / 8 * 8)
         t1Bits = max(kernel("fdct_column").inputs.map(\.port.width).max()!, dequantizer)

@@ -146,10 +146,11 @@ struct SectionBuffer {
 }
 
 extension StreamCore {
-    /// A kernel placed in a description: `en`, `valid` and its inputs connected; its outputs as lanes.
-    func place(_ kernel: KernelModule, _ b: ModuleBuilder, name: String, en: Signal, valid: Signal,
+    /// A kernel placed in a description (an instance named after the kernel, or `instance`): `en`,
+    /// `valid` and its inputs connected; its outputs as lanes.
+    func place(_ kernel: KernelModule, _ b: ModuleBuilder, instance name: String? = nil, en: Signal, valid: Signal,
                inputs: [Signal]) -> [Lane] {
-        let instance = b.instance(kernel.block, name: name)
+        let instance = b.instance(kernel.block, name: name ?? kernel.kernel)
         instance.connect("en", en)
         instance.connect("valid", valid)
         for (port, value) in zip(kernel.inputs, inputs) { instance.connect(port.port.name, value) }
@@ -157,21 +158,21 @@ extension StreamCore {
     }
 
     /// A 1-D kernel fed with eight lanes, each read at its input port's width.
-    func placeOctet(_ kernel: KernelModule, _ b: ModuleBuilder, name: String, en: Signal, valid: Signal,
+    func placeOctet(_ kernel: KernelModule, _ b: ModuleBuilder, en: Signal, valid: Signal,
                     lanes: [Lane]) -> [Lane] {
-        place(kernel, b, name: name, en: en, valid: valid,
+        place(kernel, b, en: en, valid: valid,
               inputs: kernel.inputs.indices.map { lanes[$0].at(kernel.inputs[$0].port.width) })
     }
 
-    /// A scalar kernel on each of the 8 lanes: 8 instances `<name><k>`, or one module holding the 8
+    /// A scalar kernel on each of the 8 lanes: 8 instances `<kernel><k>`, or one module holding the 8
     /// lanes (a folded kernel). `value(k, port)` is lane k's value for a port of the scalar kernel.
-    func placeLanes(_ kernel: KernelModule, _ b: ModuleBuilder, name: String, en: Signal, valid: Signal,
+    func placeLanes(_ kernel: KernelModule, _ b: ModuleBuilder, en: Signal, valid: Signal,
                     value: (Int, VerilogSignal) -> Signal) -> [Lane] {
         let ports = kernel.laneInputs
         guard kernel.copies == 8 else {
-            return (0..<8).map { k in place(kernel, b, name: "\(name)\(k)", en: en, valid: valid, inputs: ports.map { value(k, $0) })[0] }
+            return (0..<8).map { k in place(kernel, b, instance: "\(kernel.kernel)\(k)", en: en, valid: valid, inputs: ports.map { value(k, $0) })[0] }
         }
-        return place(kernel, b, name: name, en: en, valid: valid, inputs: (0..<8).flatMap { k in ports.map { value(k, $0) } })
+        return place(kernel, b, en: en, valid: valid, inputs: (0..<8).flatMap { k in ports.map { value(k, $0) } })
     }
 
     /// A transpose between two sections and the first register of the section that reads it: the
@@ -262,7 +263,7 @@ extension StreamCore {
         a.advance(b, en: on, validIn: accept, sideIn: sUser, tap: aTap)
         let aIn = aRow.map { Lane(value: $0, signed: false) }
         let samplePort = fdctRow.inputs[0].port.width
-        let fr = place(fdctRow, b, name: "fdct_row", en: on, valid: a.ranks(b, from: 0, count: la, unless: decoding),
+        let fr = place(fdctRow, b, en: on, valid: a.ranks(b, from: 0, count: la, unless: decoding),
                        inputs: aIn.map { $0.low(8, signed: false, at: samplePort) })
         let aOut = (0..<8).map { k in
             b.select(decoding, aIn[k].low(coefficientBits, signed: true, at: t1Bits), fr[k].at(t1Bits))
@@ -272,7 +273,7 @@ extension StreamCore {
         let (bIn, bTakes, t1Writes) = transpose(t1, b, bits: t1Bits, from: aBuffer, room: bBuffer.room, register: "b_column",
                                                 ranks: bRanks, tap: bTap)
         aBuffer.update(b, admit: accept, push: aOutValid, data: aOut, side: aOutTag, pop: t1Writes)
-        let fc = placeOctet(fdctColumn, b, name: "fdct_column", en: on,
+        let fc = placeOctet(fdctColumn, b, en: on,
                             valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding), lanes: bIn)
 
         // Quantization tables: table 0 luminance, 1 chrominance (tuser[1] of a block's first beat picks
@@ -322,7 +323,7 @@ extension StreamCore {
             qEntry.append(read("q", at: qAt, valid: qValid))
             dqEntry.append(read("dq", at: dqAt, valid: dqValid))
         }
-        let qz = placeLanes(quantize, b, name: "quantize", en: on,
+        let qz = placeLanes(quantize, b, en: on,
                             valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding)) { k, port in
             layout.fields.contains { $0.name == port.name } ? field(qEntry[k], port.name, width: port.width) : fc[k].at(port.width)
         }
@@ -341,17 +342,17 @@ extension StreamCore {
                 return r
             }
         }
-        let dq = placeLanes(dequantize, b, name: "dequantize", en: on, valid: fromQuantizer(0, ldq)) { k, port in
+        let dq = placeLanes(dequantize, b, en: on, valid: fromQuantizer(0, ldq)) { k, port in
             port.name == "divisor" ? field(dqEntry[k], "divisor", width: port.width) : b.select(decoding, coefficients[k], qz[k].at(dqPort))
         }
-        let ic = placeOctet(idctColumn, b, name: "idct_column", en: on, valid: fromQuantizer(ldq, lic), lanes: dq)
+        let ic = placeOctet(idctColumn, b, en: on, valid: fromQuantizer(ldq, lic), lanes: dq)
         let bOut = (0..<8).map { k in b.select(encoding, qz[k].at(t2Bits), ic[k].at(t2Bits)) }
 
         // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
         let (cIn, cTakes, t2Writes) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
                                                 ranks: c, tap: cTap)
         bBuffer.update(b, admit: bTakes, push: bOutValid, data: bOut, side: bOutTag, pop: t2Writes)
-        let ir = placeOctet(idctRow, b, name: "idct_row", en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
+        let ir = placeOctet(idctRow, b, en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
                             lanes: cIn)
         let mOut = (0..<8).map { k in
             b.select(encoding, cIn[k].low(quantize.outputs[0].width, signed: true, at: cw), ir[k].at(cw))
