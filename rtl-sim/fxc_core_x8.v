@@ -313,7 +313,41 @@ module fxc_core_x8 (
     reg [15:0] b_column5 = 16'h0;
     reg [15:0] b_column6 = 16'h0;
     reg [15:0] b_column7 = 16'h0;
+    reg [3:0] a_buffer_write_at_copy0 = 4'h0;
+    reg [3:0] a_buffer_write_at_copy1 = 4'h0;
+    reg [3:0] a_buffer_write_at_copy2 = 4'h0;
+    reg [3:0] a_buffer_write_at_copy3 = 4'h0;
+    reg [3:0] a_buffer_write_at_copy4 = 4'h0;
+    reg [3:0] a_buffer_write_at_copy5 = 4'h0;
+    reg [3:0] a_buffer_write_at_copy6 = 4'h0;
+    reg [3:0] a_buffer_write_at_copy7 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy0 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy1 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy2 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy3 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy4 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy5 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy6 = 4'h0;
+    reg [3:0] a_buffer_read_at_copy7 = 4'h0;
     reg a_buffer_popped = 1'h0;
+    reg [3:0] q_at = 4'h0;
+    reg [3:0] q_at_copy0 = 4'h0;
+    reg [3:0] q_at_copy1 = 4'h0;
+    reg [3:0] q_at_copy2 = 4'h0;
+    reg [3:0] q_at_copy3 = 4'h0;
+    reg [3:0] q_at_copy4 = 4'h0;
+    reg [3:0] q_at_copy5 = 4'h0;
+    reg [3:0] q_at_copy6 = 4'h0;
+    reg [3:0] q_at_copy7 = 4'h0;
+    reg [3:0] dq_at = 4'h0;
+    reg [3:0] dq_at_copy0 = 4'h0;
+    reg [3:0] dq_at_copy1 = 4'h0;
+    reg [3:0] dq_at_copy2 = 4'h0;
+    reg [3:0] dq_at_copy3 = 4'h0;
+    reg [3:0] dq_at_copy4 = 4'h0;
+    reg [3:0] dq_at_copy5 = 4'h0;
+    reg [3:0] dq_at_copy6 = 4'h0;
+    reg [3:0] dq_at_copy7 = 4'h0;
     reg [15:0] written0 = 16'h0;
     reg [38:0] q_entry0 = 39'h0;
     reg [38:0] q_word0 = 39'h0;
@@ -410,7 +444,39 @@ module fxc_core_x8 (
     reg [30:0] c_row5 = 31'h0;
     reg [30:0] c_row6 = 31'h0;
     reg [30:0] c_row7 = 31'h0;
+    reg [5:0] b_buffer_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_write_at_copy4 = 6'h0;
+    reg [5:0] b_buffer_write_at_copy5 = 6'h0;
+    reg [5:0] b_buffer_write_at_copy6 = 6'h0;
+    reg [5:0] b_buffer_write_at_copy7 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy4 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy5 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy6 = 6'h0;
+    reg [5:0] b_buffer_read_at_copy7 = 6'h0;
     reg b_buffer_popped = 1'h0;
+    reg [4:0] c_buffer_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_write_at_copy2 = 5'h0;
+    reg [4:0] c_buffer_write_at_copy3 = 5'h0;
+    reg [4:0] c_buffer_write_at_copy4 = 5'h0;
+    reg [4:0] c_buffer_write_at_copy5 = 5'h0;
+    reg [4:0] c_buffer_write_at_copy6 = 5'h0;
+    reg [4:0] c_buffer_write_at_copy7 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy2 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy3 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy4 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy5 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy6 = 5'h0;
+    reg [4:0] c_buffer_read_at_copy7 = 5'h0;
     reg c_buffer_popped = 1'h0;
     // a_buffer_lane0: RAM, 16 × 16 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [15:0] a_buffer_lane0 [0:15];
@@ -742,749 +808,725 @@ module fxc_core_x8 (
     wire n221 = c_buffer_reserved[5];
     wire c_buffer_room = ~n221;
     wire accept = s_axis_tvalid & a_buffer_room;
-    wire [15:0] n234 = accept ? s_axis_tdata_0 : a_row0;
-    wire [15:0] n235 = accept ? s_axis_tdata_1 : a_row1;
-    wire [15:0] n236 = accept ? s_axis_tdata_2 : a_row2;
-    wire [15:0] n237 = accept ? s_axis_tdata_3 : a_row3;
-    wire [15:0] n238 = accept ? s_axis_tdata_4 : a_row4;
-    wire [15:0] n239 = accept ? s_axis_tdata_5 : a_row5;
-    wire [15:0] n240 = accept ? s_axis_tdata_6 : a_row6;
-    wire [15:0] n241 = accept ? s_axis_tdata_7 : a_row7;
-    wire [2:0] n243 = in_row + 3'h1;
-    wire [2:0] n244 = accept ? n243 : in_row;
-    wire n246 = in_row == 3'h7;
-    wire n247 = s_axis_tlast != n246;
-    wire n248 = accept & n247;
-    wire n249 = n248 ? 1'h1 : framing;
-    wire n252 = ~accept;
-    wire n253 = 1'h1 ? accept : a_valid0;
-    wire [1:0] n254 = 1'h1 ? s_axis_tuser : a_side0;
-    wire n256 = decoding ? 1'h0 : 1'h1;
-    wire n257 = encoding ? 1'h1 : n256;
-    wire n258 = a_valid0 & n257;
-    wire n259 = 1'h1 ? n258 : a_valid1;
-    wire [1:0] n260 = 1'h1 ? a_side0 : a_side1;
-    wire n261 = a_valid1 & n257;
-    wire n262 = 1'h1 ? n261 : a_valid2;
-    wire [1:0] n263 = 1'h1 ? a_side1 : a_side2;
-    wire n264 = a_valid2 & n257;
-    wire n265 = 1'h1 ? n264 : a_valid3;
-    wire [1:0] n266 = 1'h1 ? a_side2 : a_side3;
-    wire n267 = a_valid3 & n257;
-    wire n268 = 1'h1 ? n267 : a_valid4;
-    wire [1:0] n269 = 1'h1 ? a_side3 : a_side4;
-    wire n270 = a_valid4 & n257;
-    wire n271 = 1'h1 ? n270 : a_valid5;
-    wire [1:0] n272 = 1'h1 ? a_side4 : a_side5;
-    wire n273 = a_valid5 & n257;
-    wire n274 = 1'h1 ? n273 : a_valid6;
-    wire [1:0] n275 = 1'h1 ? a_side5 : a_side6;
-    wire n276 = a_valid6 & n257;
-    wire n277 = 1'h1 ? n276 : a_valid7;
-    wire [1:0] n278 = 1'h1 ? a_side6 : a_side7;
-    wire n279 = a_valid7 & n257;
-    wire n280 = 1'h1 ? n279 : a_valid8;
-    wire [1:0] n281 = 1'h1 ? a_side7 : a_side8;
-    wire n282 = a_valid8 & n257;
-    wire n283 = 1'h1 ? n282 : a_valid9;
-    wire [1:0] n284 = 1'h1 ? a_side8 : a_side9;
-    wire [8:0] n286 = {a_valid8, a_valid7, a_valid6, a_valid5, a_valid4, a_valid3, a_valid2, a_valid1, a_valid0};
-    wire [8:0] n289 = decoding ? 9'h0 : 9'h1ff;
-    wire [8:0] n290 = n286 & n289;
-    wire [7:0] n291 = a_row0[7:0];
+    wire [2:0] n235 = in_row + 3'h1;
+    wire [2:0] n236 = accept ? n235 : in_row;
+    wire n238 = in_row == 3'h7;
+    wire n239 = s_axis_tlast != n238;
+    wire n240 = accept & n239;
+    wire n241 = n240 ? 1'h1 : framing;
+    wire n244 = ~accept;
+    wire n245 = 1'h1 ? accept : a_valid0;
+    wire [1:0] n246 = 1'h1 ? s_axis_tuser : a_side0;
+    wire n248 = decoding ? 1'h0 : 1'h1;
+    wire n249 = encoding ? 1'h1 : n248;
+    wire n250 = a_valid0 & n249;
+    wire n251 = 1'h1 ? n250 : a_valid1;
+    wire [1:0] n252 = 1'h1 ? a_side0 : a_side1;
+    wire n253 = a_valid1 & n249;
+    wire n254 = 1'h1 ? n253 : a_valid2;
+    wire [1:0] n255 = 1'h1 ? a_side1 : a_side2;
+    wire n256 = a_valid2 & n249;
+    wire n257 = 1'h1 ? n256 : a_valid3;
+    wire [1:0] n258 = 1'h1 ? a_side2 : a_side3;
+    wire n259 = a_valid3 & n249;
+    wire n260 = 1'h1 ? n259 : a_valid4;
+    wire [1:0] n261 = 1'h1 ? a_side3 : a_side4;
+    wire n262 = a_valid4 & n249;
+    wire n263 = 1'h1 ? n262 : a_valid5;
+    wire [1:0] n264 = 1'h1 ? a_side4 : a_side5;
+    wire n265 = a_valid5 & n249;
+    wire n266 = 1'h1 ? n265 : a_valid6;
+    wire [1:0] n267 = 1'h1 ? a_side5 : a_side6;
+    wire n268 = a_valid6 & n249;
+    wire n269 = 1'h1 ? n268 : a_valid7;
+    wire [1:0] n270 = 1'h1 ? a_side6 : a_side7;
+    wire n271 = a_valid7 & n249;
+    wire n272 = 1'h1 ? n271 : a_valid8;
+    wire [1:0] n273 = 1'h1 ? a_side7 : a_side8;
+    wire n274 = a_valid8 & n249;
+    wire n275 = 1'h1 ? n274 : a_valid9;
+    wire [1:0] n276 = 1'h1 ? a_side8 : a_side9;
+    wire [8:0] n278 = {a_valid8, a_valid7, a_valid6, a_valid5, a_valid4, a_valid3, a_valid2, a_valid1, a_valid0};
+    wire [8:0] n281 = decoding ? 9'h0 : 9'h1ff;
+    wire [8:0] n282 = n278 & n281;
+    wire [7:0] n283 = a_row0[7:0];
+    wire [8:0] n284 = {1'h0, n283};
+    wire [7:0] n285 = a_row1[7:0];
+    wire [8:0] n286 = {1'h0, n285};
+    wire [7:0] n287 = a_row2[7:0];
+    wire [8:0] n288 = {1'h0, n287};
+    wire [7:0] n289 = a_row3[7:0];
+    wire [8:0] n290 = {1'h0, n289};
+    wire [7:0] n291 = a_row4[7:0];
     wire [8:0] n292 = {1'h0, n291};
-    wire [7:0] n293 = a_row1[7:0];
+    wire [7:0] n293 = a_row5[7:0];
     wire [8:0] n294 = {1'h0, n293};
-    wire [7:0] n295 = a_row2[7:0];
+    wire [7:0] n295 = a_row6[7:0];
     wire [8:0] n296 = {1'h0, n295};
-    wire [7:0] n297 = a_row3[7:0];
+    wire [7:0] n297 = a_row7[7:0];
     wire [8:0] n298 = {1'h0, n297};
-    wire [7:0] n299 = a_row4[7:0];
-    wire [8:0] n300 = {1'h0, n299};
-    wire [7:0] n301 = a_row5[7:0];
-    wire [8:0] n302 = {1'h0, n301};
-    wire [7:0] n303 = a_row6[7:0];
-    wire [8:0] n304 = {1'h0, n303};
-    wire [7:0] n305 = a_row7[7:0];
-    wire [8:0] n306 = {1'h0, n305};
-    wire [15:0] n315 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
-    wire [15:0] n316 = decoding ? a_row0 : n315;
-    wire [15:0] n317 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
-    wire [15:0] n318 = decoding ? a_row1 : n317;
-    wire [15:0] n319 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
-    wire [15:0] n320 = decoding ? a_row2 : n319;
-    wire [15:0] n321 = decoding ? a_row3 : fdct_row_w3;
-    wire [15:0] n322 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
-    wire [15:0] n323 = decoding ? a_row4 : n322;
-    wire [15:0] n324 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
-    wire [15:0] n325 = decoding ? a_row5 : n324;
-    wire [15:0] n326 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
-    wire [15:0] n327 = decoding ? a_row6 : n326;
-    wire [15:0] n328 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
-    wire [15:0] n329 = decoding ? a_row7 : n328;
+    wire [15:0] n307 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
+    wire [15:0] n308 = decoding ? a_row0 : n307;
+    wire [15:0] n309 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
+    wire [15:0] n310 = decoding ? a_row1 : n309;
+    wire [15:0] n311 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
+    wire [15:0] n312 = decoding ? a_row2 : n311;
+    wire [15:0] n313 = decoding ? a_row3 : fdct_row_w3;
+    wire [15:0] n314 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
+    wire [15:0] n315 = decoding ? a_row4 : n314;
+    wire [15:0] n316 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
+    wire [15:0] n317 = decoding ? a_row5 : n316;
+    wire [15:0] n318 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
+    wire [15:0] n319 = decoding ? a_row6 : n318;
+    wire [15:0] n320 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
+    wire [15:0] n321 = decoding ? a_row7 : n320;
     wire b_column_writes = a_buffer_head_valid & t1_can_write;
     wire b_column_takes = t1_rd_valid & b_buffer_room;
-    wire [15:0] n340 = b_column_takes ? t1_rd_data_0 : b_column0;
-    wire [15:0] n341 = b_column_takes ? t1_rd_data_1 : b_column1;
-    wire [15:0] n342 = b_column_takes ? t1_rd_data_2 : b_column2;
-    wire [15:0] n343 = b_column_takes ? t1_rd_data_3 : b_column3;
-    wire [15:0] n344 = b_column_takes ? t1_rd_data_4 : b_column4;
-    wire [15:0] n345 = b_column_takes ? t1_rd_data_5 : b_column5;
-    wire [15:0] n346 = b_column_takes ? t1_rd_data_6 : b_column6;
-    wire [15:0] n347 = b_column_takes ? t1_rd_data_7 : b_column7;
-    wire n348 = ~b_column_takes;
-    wire [4:0] n349 = {t1_rd_tag, t1_rd_index};
-    wire n350 = 1'h1 ? b_column_takes : b_valid0;
-    wire [4:0] n351 = 1'h1 ? n349 : b_side0;
-    wire n352 = decoding ? 1'h1 : 1'h1;
-    wire n353 = encoding ? 1'h1 : n352;
-    wire n354 = b_valid0 & n353;
-    wire n355 = 1'h1 ? n354 : b_valid1;
-    wire [4:0] n356 = 1'h1 ? b_side0 : b_side1;
-    wire n357 = b_valid1 & n353;
-    wire n358 = 1'h1 ? n357 : b_valid2;
-    wire [4:0] n359 = 1'h1 ? b_side1 : b_side2;
-    wire n360 = b_valid2 & n353;
-    wire n361 = 1'h1 ? n360 : b_valid3;
-    wire [4:0] n362 = 1'h1 ? b_side2 : b_side3;
-    wire n363 = b_valid3 & n353;
-    wire n364 = 1'h1 ? n363 : b_valid4;
-    wire [4:0] n365 = 1'h1 ? b_side3 : b_side4;
-    wire n366 = b_valid4 & n353;
-    wire n367 = 1'h1 ? n366 : b_valid5;
-    wire [4:0] n368 = 1'h1 ? b_side4 : b_side5;
-    wire n369 = b_valid5 & n353;
-    wire n370 = 1'h1 ? n369 : b_valid6;
-    wire [4:0] n371 = 1'h1 ? b_side5 : b_side6;
-    wire n372 = b_valid6 & n353;
-    wire n373 = 1'h1 ? n372 : b_valid7;
-    wire [4:0] n374 = 1'h1 ? b_side6 : b_side7;
-    wire n375 = b_valid7 & n353;
-    wire n376 = 1'h1 ? n375 : b_valid8;
-    wire [4:0] n377 = 1'h1 ? b_side7 : b_side8;
-    wire n378 = b_valid8 & n353;
-    wire n379 = 1'h1 ? n378 : b_valid9;
-    wire [4:0] n380 = 1'h1 ? b_side8 : b_side9;
-    wire n381 = b_valid9 & n353;
-    wire n382 = 1'h1 ? n381 : b_valid10;
-    wire [4:0] n383 = 1'h1 ? b_side9 : b_side10;
-    wire n384 = b_valid10 & n353;
-    wire n385 = 1'h1 ? n384 : b_valid11;
-    wire [4:0] n386 = 1'h1 ? b_side10 : b_side11;
-    wire n387 = b_valid11 & n353;
-    wire n388 = 1'h1 ? n387 : b_valid12;
-    wire [4:0] n389 = 1'h1 ? b_side11 : b_side12;
-    wire n390 = b_valid12 & n353;
-    wire n391 = 1'h1 ? n390 : b_valid13;
-    wire [4:0] n392 = 1'h1 ? b_side12 : b_side13;
-    wire n393 = b_valid13 & n353;
-    wire n394 = 1'h1 ? n393 : b_valid14;
-    wire [4:0] n395 = 1'h1 ? b_side13 : b_side14;
-    wire n396 = b_valid14 & n353;
-    wire n397 = 1'h1 ? n396 : b_valid15;
-    wire [4:0] n398 = 1'h1 ? b_side14 : b_side15;
-    wire n399 = b_valid15 & n353;
-    wire n400 = 1'h1 ? n399 : b_valid16;
-    wire [4:0] n401 = 1'h1 ? b_side15 : b_side16;
-    wire n402 = b_valid16 & n257;
-    wire n403 = 1'h1 ? n402 : b_valid17;
-    wire [4:0] n404 = 1'h1 ? b_side16 : b_side17;
-    wire n405 = b_valid17 & n257;
-    wire n406 = 1'h1 ? n405 : b_valid18;
-    wire [4:0] n407 = 1'h1 ? b_side17 : b_side18;
-    wire n408 = encoding ? 1'h0 : n256;
-    wire n409 = b_valid18 & n408;
-    wire n410 = 1'h1 ? n409 : b_valid19;
-    wire [4:0] n411 = 1'h1 ? b_side18 : b_side19;
-    wire n412 = b_valid19 & n408;
-    wire n413 = 1'h1 ? n412 : b_valid20;
-    wire [4:0] n414 = 1'h1 ? b_side19 : b_side20;
-    wire n415 = b_valid20 & n408;
-    wire n416 = 1'h1 ? n415 : b_valid21;
-    wire [4:0] n417 = 1'h1 ? b_side20 : b_side21;
-    wire n418 = b_valid21 & n408;
-    wire n419 = 1'h1 ? n418 : b_valid22;
-    wire [4:0] n420 = 1'h1 ? b_side21 : b_side22;
-    wire n421 = b_valid22 & n408;
-    wire n422 = 1'h1 ? n421 : b_valid23;
-    wire [4:0] n423 = 1'h1 ? b_side22 : b_side23;
-    wire n424 = b_valid23 & n408;
-    wire n425 = 1'h1 ? n424 : b_valid24;
-    wire [4:0] n426 = 1'h1 ? b_side23 : b_side24;
-    wire n427 = b_valid24 & n408;
-    wire n428 = 1'h1 ? n427 : b_valid25;
-    wire [4:0] n429 = 1'h1 ? b_side24 : b_side25;
-    wire n430 = b_valid25 & n408;
-    wire n431 = 1'h1 ? n430 : b_valid26;
-    wire [4:0] n432 = 1'h1 ? b_side25 : b_side26;
-    wire n433 = b_valid26 & n408;
-    wire n434 = 1'h1 ? n433 : b_valid27;
-    wire [4:0] n435 = 1'h1 ? b_side26 : b_side27;
-    wire n436 = b_valid27 & n408;
-    wire n437 = 1'h1 ? n436 : b_valid28;
-    wire [4:0] n438 = 1'h1 ? b_side27 : b_side28;
-    wire n439 = b_valid28 & n408;
-    wire n440 = 1'h1 ? n439 : b_valid29;
-    wire [4:0] n441 = 1'h1 ? b_side28 : b_side29;
-    wire n442 = b_valid29 & n408;
-    wire n443 = 1'h1 ? n442 : b_valid30;
-    wire [4:0] n444 = 1'h1 ? b_side29 : b_side30;
-    wire n445 = b_valid30 & n408;
-    wire n446 = 1'h1 ? n445 : b_valid31;
-    wire [4:0] n447 = 1'h1 ? b_side30 : b_side31;
-    wire n448 = b_valid31 & n408;
-    wire n449 = 1'h1 ? n448 : b_valid32;
-    wire [4:0] n450 = 1'h1 ? b_side31 : b_side32;
-    wire [3:0] n453 = a_buffer_write_at + 4'h1;
-    wire [3:0] n454 = a_out_valid ? n453 : a_buffer_write_at;
-    wire n455 = ~a_out_valid;
-    wire n456 = ~a_buffer_head_valid;
-    wire n457 = n456 | b_column_writes;
-    wire a_buffer_refill = n457 & a_buffer_stored;
-    wire n459 = n457 ? a_buffer_stored : a_buffer_head_valid;
-    wire [15:0] a_buffer_lane0_rd = a_buffer_lane0[a_buffer_read_at];
-    wire [15:0] n462 = a_buffer_refill ? a_buffer_lane0_rd : a_buffer_head0;
-    wire [15:0] a_buffer_lane1_rd = a_buffer_lane1[a_buffer_read_at];
-    wire [15:0] n464 = a_buffer_refill ? a_buffer_lane1_rd : a_buffer_head1;
-    wire [15:0] a_buffer_lane2_rd = a_buffer_lane2[a_buffer_read_at];
-    wire [15:0] n466 = a_buffer_refill ? a_buffer_lane2_rd : a_buffer_head2;
-    wire [15:0] a_buffer_lane3_rd = a_buffer_lane3[a_buffer_read_at];
-    wire [15:0] n468 = a_buffer_refill ? a_buffer_lane3_rd : a_buffer_head3;
-    wire [15:0] a_buffer_lane4_rd = a_buffer_lane4[a_buffer_read_at];
-    wire [15:0] n470 = a_buffer_refill ? a_buffer_lane4_rd : a_buffer_head4;
-    wire [15:0] a_buffer_lane5_rd = a_buffer_lane5[a_buffer_read_at];
-    wire [15:0] n472 = a_buffer_refill ? a_buffer_lane5_rd : a_buffer_head5;
-    wire [15:0] a_buffer_lane6_rd = a_buffer_lane6[a_buffer_read_at];
-    wire [15:0] n474 = a_buffer_refill ? a_buffer_lane6_rd : a_buffer_head6;
-    wire [15:0] a_buffer_lane7_rd = a_buffer_lane7[a_buffer_read_at];
-    wire [15:0] n476 = a_buffer_refill ? a_buffer_lane7_rd : a_buffer_head7;
+    wire [4:0] n332 = {t1_rd_tag, t1_rd_index};
+    wire n333 = 1'h1 ? b_column_takes : b_valid0;
+    wire [4:0] n334 = 1'h1 ? n332 : b_side0;
+    wire n335 = decoding ? 1'h1 : 1'h1;
+    wire n336 = encoding ? 1'h1 : n335;
+    wire n337 = b_valid0 & n336;
+    wire n338 = 1'h1 ? n337 : b_valid1;
+    wire [4:0] n339 = 1'h1 ? b_side0 : b_side1;
+    wire n340 = b_valid1 & n336;
+    wire n341 = 1'h1 ? n340 : b_valid2;
+    wire [4:0] n342 = 1'h1 ? b_side1 : b_side2;
+    wire n343 = b_valid2 & n336;
+    wire n344 = 1'h1 ? n343 : b_valid3;
+    wire [4:0] n345 = 1'h1 ? b_side2 : b_side3;
+    wire n346 = b_valid3 & n336;
+    wire n347 = 1'h1 ? n346 : b_valid4;
+    wire [4:0] n348 = 1'h1 ? b_side3 : b_side4;
+    wire n349 = b_valid4 & n336;
+    wire n350 = 1'h1 ? n349 : b_valid5;
+    wire [4:0] n351 = 1'h1 ? b_side4 : b_side5;
+    wire n352 = b_valid5 & n336;
+    wire n353 = 1'h1 ? n352 : b_valid6;
+    wire [4:0] n354 = 1'h1 ? b_side5 : b_side6;
+    wire n355 = b_valid6 & n336;
+    wire n356 = 1'h1 ? n355 : b_valid7;
+    wire [4:0] n357 = 1'h1 ? b_side6 : b_side7;
+    wire n358 = b_valid7 & n336;
+    wire n359 = 1'h1 ? n358 : b_valid8;
+    wire [4:0] n360 = 1'h1 ? b_side7 : b_side8;
+    wire n361 = b_valid8 & n336;
+    wire n362 = 1'h1 ? n361 : b_valid9;
+    wire [4:0] n363 = 1'h1 ? b_side8 : b_side9;
+    wire n364 = b_valid9 & n336;
+    wire n365 = 1'h1 ? n364 : b_valid10;
+    wire [4:0] n366 = 1'h1 ? b_side9 : b_side10;
+    wire n367 = b_valid10 & n336;
+    wire n368 = 1'h1 ? n367 : b_valid11;
+    wire [4:0] n369 = 1'h1 ? b_side10 : b_side11;
+    wire n370 = b_valid11 & n336;
+    wire n371 = 1'h1 ? n370 : b_valid12;
+    wire [4:0] n372 = 1'h1 ? b_side11 : b_side12;
+    wire n373 = b_valid12 & n336;
+    wire n374 = 1'h1 ? n373 : b_valid13;
+    wire [4:0] n375 = 1'h1 ? b_side12 : b_side13;
+    wire n376 = b_valid13 & n336;
+    wire n377 = 1'h1 ? n376 : b_valid14;
+    wire [4:0] n378 = 1'h1 ? b_side13 : b_side14;
+    wire n379 = b_valid14 & n336;
+    wire n380 = 1'h1 ? n379 : b_valid15;
+    wire [4:0] n381 = 1'h1 ? b_side14 : b_side15;
+    wire n382 = b_valid15 & n336;
+    wire n383 = 1'h1 ? n382 : b_valid16;
+    wire [4:0] n384 = 1'h1 ? b_side15 : b_side16;
+    wire n385 = b_valid16 & n249;
+    wire n386 = 1'h1 ? n385 : b_valid17;
+    wire [4:0] n387 = 1'h1 ? b_side16 : b_side17;
+    wire n388 = b_valid17 & n249;
+    wire n389 = 1'h1 ? n388 : b_valid18;
+    wire [4:0] n390 = 1'h1 ? b_side17 : b_side18;
+    wire n391 = encoding ? 1'h0 : n248;
+    wire n392 = b_valid18 & n391;
+    wire n393 = 1'h1 ? n392 : b_valid19;
+    wire [4:0] n394 = 1'h1 ? b_side18 : b_side19;
+    wire n395 = b_valid19 & n391;
+    wire n396 = 1'h1 ? n395 : b_valid20;
+    wire [4:0] n397 = 1'h1 ? b_side19 : b_side20;
+    wire n398 = b_valid20 & n391;
+    wire n399 = 1'h1 ? n398 : b_valid21;
+    wire [4:0] n400 = 1'h1 ? b_side20 : b_side21;
+    wire n401 = b_valid21 & n391;
+    wire n402 = 1'h1 ? n401 : b_valid22;
+    wire [4:0] n403 = 1'h1 ? b_side21 : b_side22;
+    wire n404 = b_valid22 & n391;
+    wire n405 = 1'h1 ? n404 : b_valid23;
+    wire [4:0] n406 = 1'h1 ? b_side22 : b_side23;
+    wire n407 = b_valid23 & n391;
+    wire n408 = 1'h1 ? n407 : b_valid24;
+    wire [4:0] n409 = 1'h1 ? b_side23 : b_side24;
+    wire n410 = b_valid24 & n391;
+    wire n411 = 1'h1 ? n410 : b_valid25;
+    wire [4:0] n412 = 1'h1 ? b_side24 : b_side25;
+    wire n413 = b_valid25 & n391;
+    wire n414 = 1'h1 ? n413 : b_valid26;
+    wire [4:0] n415 = 1'h1 ? b_side25 : b_side26;
+    wire n416 = b_valid26 & n391;
+    wire n417 = 1'h1 ? n416 : b_valid27;
+    wire [4:0] n418 = 1'h1 ? b_side26 : b_side27;
+    wire n419 = b_valid27 & n391;
+    wire n420 = 1'h1 ? n419 : b_valid28;
+    wire [4:0] n421 = 1'h1 ? b_side27 : b_side28;
+    wire n422 = b_valid28 & n391;
+    wire n423 = 1'h1 ? n422 : b_valid29;
+    wire [4:0] n424 = 1'h1 ? b_side28 : b_side29;
+    wire n425 = b_valid29 & n391;
+    wire n426 = 1'h1 ? n425 : b_valid30;
+    wire [4:0] n427 = 1'h1 ? b_side29 : b_side30;
+    wire n428 = b_valid30 & n391;
+    wire n429 = 1'h1 ? n428 : b_valid31;
+    wire [4:0] n430 = 1'h1 ? b_side30 : b_side31;
+    wire n431 = b_valid31 & n391;
+    wire n432 = 1'h1 ? n431 : b_valid32;
+    wire [4:0] n433 = 1'h1 ? b_side31 : b_side32;
+    wire [3:0] n452 = a_buffer_write_at + 4'h1;
+    wire [3:0] n453 = a_out_valid ? n452 : a_buffer_write_at;
+    wire n454 = ~a_out_valid;
+    wire n455 = ~a_buffer_head_valid;
+    wire n456 = n455 | b_column_writes;
+    wire a_buffer_refill = n456 & a_buffer_stored;
+    wire n458 = n456 ? a_buffer_stored : a_buffer_head_valid;
+    wire [15:0] a_buffer_lane0_rd = a_buffer_lane0[a_buffer_read_at_copy0];
+    wire [15:0] n461 = a_buffer_refill ? a_buffer_lane0_rd : a_buffer_head0;
+    wire [15:0] a_buffer_lane1_rd = a_buffer_lane1[a_buffer_read_at_copy1];
+    wire [15:0] n463 = a_buffer_refill ? a_buffer_lane1_rd : a_buffer_head1;
+    wire [15:0] a_buffer_lane2_rd = a_buffer_lane2[a_buffer_read_at_copy2];
+    wire [15:0] n465 = a_buffer_refill ? a_buffer_lane2_rd : a_buffer_head2;
+    wire [15:0] a_buffer_lane3_rd = a_buffer_lane3[a_buffer_read_at_copy3];
+    wire [15:0] n467 = a_buffer_refill ? a_buffer_lane3_rd : a_buffer_head3;
+    wire [15:0] a_buffer_lane4_rd = a_buffer_lane4[a_buffer_read_at_copy4];
+    wire [15:0] n469 = a_buffer_refill ? a_buffer_lane4_rd : a_buffer_head4;
+    wire [15:0] a_buffer_lane5_rd = a_buffer_lane5[a_buffer_read_at_copy5];
+    wire [15:0] n471 = a_buffer_refill ? a_buffer_lane5_rd : a_buffer_head5;
+    wire [15:0] a_buffer_lane6_rd = a_buffer_lane6[a_buffer_read_at_copy6];
+    wire [15:0] n473 = a_buffer_refill ? a_buffer_lane6_rd : a_buffer_head6;
+    wire [15:0] a_buffer_lane7_rd = a_buffer_lane7[a_buffer_read_at_copy7];
+    wire [15:0] n475 = a_buffer_refill ? a_buffer_lane7_rd : a_buffer_head7;
     wire [1:0] a_buffer_side_rd = a_buffer_side[a_buffer_read_at];
-    wire [1:0] n478 = a_buffer_refill ? a_buffer_side_rd : a_buffer_head_side;
-    wire [3:0] n479 = a_buffer_read_at + 4'h1;
-    wire [3:0] n480 = a_buffer_refill ? n479 : a_buffer_read_at;
-    wire n481 = ~a_buffer_refill;
-    wire n482 = a_out_valid & n481;
-    wire [4:0] n483 = a_buffer_count + 5'h1;
-    wire n484 = a_buffer_refill & n455;
-    wire [4:0] n485 = a_buffer_count - 5'h1;
-    wire [4:0] n486 = n484 ? n485 : a_buffer_count;
-    wire [4:0] n487 = n482 ? n483 : n486;
-    wire n489 = n487 != 5'h0;
-    wire n491 = ~a_buffer_popped;
-    wire n492 = accept & n491;
-    wire [4:0] n493 = a_buffer_reserved + 5'h1;
-    wire n494 = a_buffer_popped & n252;
-    wire [4:0] n495 = a_buffer_reserved - 5'h1;
-    wire [4:0] n496 = n494 ? n495 : a_buffer_reserved;
-    wire [4:0] n497 = n492 ? n493 : n496;
-    wire [10:0] n498 = {b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
-    wire [10:0] n501 = decoding ? 11'h0 : 11'h7ff;
-    wire [10:0] n502 = n498 & n501;
-    wire n511 = b_side9[4];
-    wire [2:0] n512 = b_side9[2:0];
-    wire [3:0] n513 = {n511, n512};
-    wire n514 = ~decoding;
-    wire n515 = n514 & b_valid10;
-    wire n516 = n514 & b_valid9;
-    wire n517 = b_side0[4];
-    wire [2:0] n518 = b_side0[2:0];
-    wire [3:0] n519 = {n517, n518};
-    wire n520 = b_side16[4];
-    wire [2:0] n521 = b_side16[2:0];
-    wire [3:0] n522 = {n520, n521};
-    wire [3:0] n523 = decoding ? n519 : n522;
-    wire n524 = ~encoding;
-    wire n525 = decoding ? b_valid1 : b_valid17;
-    wire n526 = n524 & n525;
-    wire n527 = decoding ? b_valid0 : b_valid16;
-    wire n528 = n524 & n527;
-    wire [2:0] n530 = qt_addr[5:3];
-    wire n532 = n530 == 3'h0;
-    wire n533 = qt_we & n532;
-    wire [2:0] n534 = qt_addr[2:0];
-    wire [3:0] n535 = {qt_table, n534};
-    wire [15:0] n537 = 16'h1 << n535;
-    wire [15:0] n538 = {15'h0, 1'h1};
-    wire [15:0] n539 = n538 << n535;
-    wire [15:0] n540 = ~n537;
-    wire [15:0] n541 = written0 & n540;
-    wire [15:0] n542 = n541 | n539;
-    wire [15:0] n543 = n533 ? n542 : written0;
-    wire [38:0] entry0_rd = entry0[n513];
-    wire [38:0] n550 = n516 ? entry0_rd : q_word0;
-    wire [38:0] reset_entry0_rd = reset_entry0[n513];
-    wire [38:0] n552 = n516 ? reset_entry0_rd : q_reset_word0;
-    wire [15:0] n553 = written0 >> n513;
-    wire n554 = n553[0];
-    wire n555 = n516 ? n554 : q_written0;
-    wire [38:0] n557 = q_written0 ? q_word0 : q_reset_word0;
-    wire [38:0] n558 = n515 ? n557 : q_entry0;
-    wire [38:0] entry0_rd_1 = entry0[n523];
-    wire [38:0] n565 = n528 ? entry0_rd_1 : dq_word0;
-    wire [38:0] reset_entry0_rd_1 = reset_entry0[n523];
-    wire [38:0] n567 = n528 ? reset_entry0_rd_1 : dq_reset_word0;
-    wire [15:0] n568 = written0 >> n523;
-    wire n569 = n568[0];
-    wire n570 = n528 ? n569 : dq_written0;
-    wire [38:0] n572 = dq_written0 ? dq_word0 : dq_reset_word0;
-    wire [38:0] n573 = n526 ? n572 : dq_entry0;
-    wire n576 = n530 == 3'h1;
-    wire n577 = qt_we & n576;
-    wire [15:0] n578 = written1 & n540;
-    wire [15:0] n579 = n578 | n539;
-    wire [15:0] n580 = n577 ? n579 : written1;
-    wire [38:0] entry1_rd = entry1[n513];
-    wire [38:0] n587 = n516 ? entry1_rd : q_word1;
-    wire [38:0] reset_entry1_rd = reset_entry1[n513];
-    wire [38:0] n589 = n516 ? reset_entry1_rd : q_reset_word1;
-    wire [15:0] n590 = written1 >> n513;
-    wire n591 = n590[0];
-    wire n592 = n516 ? n591 : q_written1;
-    wire [38:0] n593 = q_written1 ? q_word1 : q_reset_word1;
-    wire [38:0] n594 = n515 ? n593 : q_entry1;
-    wire [38:0] entry1_rd_1 = entry1[n523];
-    wire [38:0] n600 = n528 ? entry1_rd_1 : dq_word1;
-    wire [38:0] reset_entry1_rd_1 = reset_entry1[n523];
-    wire [38:0] n602 = n528 ? reset_entry1_rd_1 : dq_reset_word1;
-    wire [15:0] n603 = written1 >> n523;
-    wire n604 = n603[0];
-    wire n605 = n528 ? n604 : dq_written1;
-    wire [38:0] n606 = dq_written1 ? dq_word1 : dq_reset_word1;
-    wire [38:0] n607 = n526 ? n606 : dq_entry1;
-    wire n610 = n530 == 3'h2;
-    wire n611 = qt_we & n610;
-    wire [15:0] n612 = written2 & n540;
-    wire [15:0] n613 = n612 | n539;
-    wire [15:0] n614 = n611 ? n613 : written2;
-    wire [38:0] entry2_rd = entry2[n513];
-    wire [38:0] n621 = n516 ? entry2_rd : q_word2;
-    wire [38:0] reset_entry2_rd = reset_entry2[n513];
-    wire [38:0] n623 = n516 ? reset_entry2_rd : q_reset_word2;
-    wire [15:0] n624 = written2 >> n513;
-    wire n625 = n624[0];
-    wire n626 = n516 ? n625 : q_written2;
-    wire [38:0] n627 = q_written2 ? q_word2 : q_reset_word2;
-    wire [38:0] n628 = n515 ? n627 : q_entry2;
-    wire [38:0] entry2_rd_1 = entry2[n523];
-    wire [38:0] n634 = n528 ? entry2_rd_1 : dq_word2;
-    wire [38:0] reset_entry2_rd_1 = reset_entry2[n523];
-    wire [38:0] n636 = n528 ? reset_entry2_rd_1 : dq_reset_word2;
-    wire [15:0] n637 = written2 >> n523;
-    wire n638 = n637[0];
-    wire n639 = n528 ? n638 : dq_written2;
-    wire [38:0] n640 = dq_written2 ? dq_word2 : dq_reset_word2;
-    wire [38:0] n641 = n526 ? n640 : dq_entry2;
-    wire n644 = n530 == 3'h3;
-    wire n645 = qt_we & n644;
-    wire [15:0] n646 = written3 & n540;
-    wire [15:0] n647 = n646 | n539;
-    wire [15:0] n648 = n645 ? n647 : written3;
-    wire [38:0] entry3_rd = entry3[n513];
-    wire [38:0] n655 = n516 ? entry3_rd : q_word3;
-    wire [38:0] reset_entry3_rd = reset_entry3[n513];
-    wire [38:0] n657 = n516 ? reset_entry3_rd : q_reset_word3;
-    wire [15:0] n658 = written3 >> n513;
-    wire n659 = n658[0];
-    wire n660 = n516 ? n659 : q_written3;
-    wire [38:0] n661 = q_written3 ? q_word3 : q_reset_word3;
-    wire [38:0] n662 = n515 ? n661 : q_entry3;
-    wire [38:0] entry3_rd_1 = entry3[n523];
-    wire [38:0] n668 = n528 ? entry3_rd_1 : dq_word3;
-    wire [38:0] reset_entry3_rd_1 = reset_entry3[n523];
-    wire [38:0] n670 = n528 ? reset_entry3_rd_1 : dq_reset_word3;
-    wire [15:0] n671 = written3 >> n523;
-    wire n672 = n671[0];
-    wire n673 = n528 ? n672 : dq_written3;
-    wire [38:0] n674 = dq_written3 ? dq_word3 : dq_reset_word3;
-    wire [38:0] n675 = n526 ? n674 : dq_entry3;
-    wire n678 = n530 == 3'h4;
-    wire n679 = qt_we & n678;
-    wire [15:0] n680 = written4 & n540;
-    wire [15:0] n681 = n680 | n539;
-    wire [15:0] n682 = n679 ? n681 : written4;
-    wire [38:0] entry4_rd = entry4[n513];
-    wire [38:0] n689 = n516 ? entry4_rd : q_word4;
-    wire [38:0] reset_entry4_rd = reset_entry4[n513];
-    wire [38:0] n691 = n516 ? reset_entry4_rd : q_reset_word4;
-    wire [15:0] n692 = written4 >> n513;
-    wire n693 = n692[0];
-    wire n694 = n516 ? n693 : q_written4;
-    wire [38:0] n695 = q_written4 ? q_word4 : q_reset_word4;
-    wire [38:0] n696 = n515 ? n695 : q_entry4;
-    wire [38:0] entry4_rd_1 = entry4[n523];
-    wire [38:0] n702 = n528 ? entry4_rd_1 : dq_word4;
-    wire [38:0] reset_entry4_rd_1 = reset_entry4[n523];
-    wire [38:0] n704 = n528 ? reset_entry4_rd_1 : dq_reset_word4;
-    wire [15:0] n705 = written4 >> n523;
-    wire n706 = n705[0];
-    wire n707 = n528 ? n706 : dq_written4;
-    wire [38:0] n708 = dq_written4 ? dq_word4 : dq_reset_word4;
-    wire [38:0] n709 = n526 ? n708 : dq_entry4;
-    wire n712 = n530 == 3'h5;
-    wire n713 = qt_we & n712;
-    wire [15:0] n714 = written5 & n540;
-    wire [15:0] n715 = n714 | n539;
-    wire [15:0] n716 = n713 ? n715 : written5;
-    wire [38:0] entry5_rd = entry5[n513];
-    wire [38:0] n723 = n516 ? entry5_rd : q_word5;
-    wire [38:0] reset_entry5_rd = reset_entry5[n513];
-    wire [38:0] n725 = n516 ? reset_entry5_rd : q_reset_word5;
-    wire [15:0] n726 = written5 >> n513;
-    wire n727 = n726[0];
-    wire n728 = n516 ? n727 : q_written5;
-    wire [38:0] n729 = q_written5 ? q_word5 : q_reset_word5;
-    wire [38:0] n730 = n515 ? n729 : q_entry5;
-    wire [38:0] entry5_rd_1 = entry5[n523];
-    wire [38:0] n736 = n528 ? entry5_rd_1 : dq_word5;
-    wire [38:0] reset_entry5_rd_1 = reset_entry5[n523];
-    wire [38:0] n738 = n528 ? reset_entry5_rd_1 : dq_reset_word5;
-    wire [15:0] n739 = written5 >> n523;
-    wire n740 = n739[0];
-    wire n741 = n528 ? n740 : dq_written5;
-    wire [38:0] n742 = dq_written5 ? dq_word5 : dq_reset_word5;
-    wire [38:0] n743 = n526 ? n742 : dq_entry5;
-    wire n746 = n530 == 3'h6;
-    wire n747 = qt_we & n746;
-    wire [15:0] n748 = written6 & n540;
-    wire [15:0] n749 = n748 | n539;
-    wire [15:0] n750 = n747 ? n749 : written6;
-    wire [38:0] entry6_rd = entry6[n513];
-    wire [38:0] n757 = n516 ? entry6_rd : q_word6;
-    wire [38:0] reset_entry6_rd = reset_entry6[n513];
-    wire [38:0] n759 = n516 ? reset_entry6_rd : q_reset_word6;
-    wire [15:0] n760 = written6 >> n513;
-    wire n761 = n760[0];
-    wire n762 = n516 ? n761 : q_written6;
-    wire [38:0] n763 = q_written6 ? q_word6 : q_reset_word6;
-    wire [38:0] n764 = n515 ? n763 : q_entry6;
-    wire [38:0] entry6_rd_1 = entry6[n523];
-    wire [38:0] n770 = n528 ? entry6_rd_1 : dq_word6;
-    wire [38:0] reset_entry6_rd_1 = reset_entry6[n523];
-    wire [38:0] n772 = n528 ? reset_entry6_rd_1 : dq_reset_word6;
-    wire [15:0] n773 = written6 >> n523;
-    wire n774 = n773[0];
-    wire n775 = n528 ? n774 : dq_written6;
-    wire [38:0] n776 = dq_written6 ? dq_word6 : dq_reset_word6;
-    wire [38:0] n777 = n526 ? n776 : dq_entry6;
-    wire n779 = n530 == 3'h7;
-    wire n780 = qt_we & n779;
-    wire [15:0] n781 = written7 & n540;
-    wire [15:0] n782 = n781 | n539;
-    wire [15:0] n783 = n780 ? n782 : written7;
-    wire [38:0] entry7_rd = entry7[n513];
-    wire [38:0] n790 = n516 ? entry7_rd : q_word7;
-    wire [38:0] reset_entry7_rd = reset_entry7[n513];
-    wire [38:0] n792 = n516 ? reset_entry7_rd : q_reset_word7;
-    wire [15:0] n793 = written7 >> n513;
-    wire n794 = n793[0];
-    wire n795 = n516 ? n794 : q_written7;
-    wire [38:0] n796 = q_written7 ? q_word7 : q_reset_word7;
-    wire [38:0] n797 = n515 ? n796 : q_entry7;
-    wire [38:0] entry7_rd_1 = entry7[n523];
-    wire [38:0] n803 = n528 ? entry7_rd_1 : dq_word7;
-    wire [38:0] reset_entry7_rd_1 = reset_entry7[n523];
-    wire [38:0] n805 = n528 ? reset_entry7_rd_1 : dq_reset_word7;
-    wire [15:0] n806 = written7 >> n523;
-    wire n807 = n806[0];
-    wire n808 = n528 ? n807 : dq_written7;
-    wire [38:0] n809 = dq_written7 ? dq_word7 : dq_reset_word7;
-    wire [38:0] n810 = n526 ? n809 : dq_entry7;
-    wire [6:0] n811 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
-    wire [6:0] n814 = decoding ? 7'h0 : 7'h7f;
-    wire [6:0] n815 = n811 & n814;
-    wire [15:0] n816 = q_entry0[23:8];
-    wire [16:0] n817 = {1'h0, n816};
-    wire [9:0] n818 = q_entry0[33:24];
-    wire [10:0] n819 = {1'h0, n818};
-    wire [4:0] n820 = q_entry0[38:34];
-    wire [5:0] n821 = {1'h0, n820};
-    wire [15:0] n823 = q_entry1[23:8];
-    wire [16:0] n824 = {1'h0, n823};
-    wire [9:0] n825 = q_entry1[33:24];
-    wire [10:0] n826 = {1'h0, n825};
-    wire [4:0] n827 = q_entry1[38:34];
-    wire [5:0] n828 = {1'h0, n827};
-    wire [15:0] n830 = q_entry2[23:8];
-    wire [16:0] n831 = {1'h0, n830};
-    wire [9:0] n832 = q_entry2[33:24];
-    wire [10:0] n833 = {1'h0, n832};
-    wire [4:0] n834 = q_entry2[38:34];
-    wire [5:0] n835 = {1'h0, n834};
-    wire [15:0] n837 = q_entry3[23:8];
-    wire [16:0] n838 = {1'h0, n837};
-    wire [9:0] n839 = q_entry3[33:24];
-    wire [10:0] n840 = {1'h0, n839};
-    wire [4:0] n841 = q_entry3[38:34];
-    wire [5:0] n842 = {1'h0, n841};
-    wire [15:0] n844 = q_entry4[23:8];
-    wire [16:0] n845 = {1'h0, n844};
-    wire [9:0] n846 = q_entry4[33:24];
-    wire [10:0] n847 = {1'h0, n846};
-    wire [4:0] n848 = q_entry4[38:34];
-    wire [5:0] n849 = {1'h0, n848};
-    wire [15:0] n851 = q_entry5[23:8];
-    wire [16:0] n852 = {1'h0, n851};
-    wire [9:0] n853 = q_entry5[33:24];
-    wire [10:0] n854 = {1'h0, n853};
-    wire [4:0] n855 = q_entry5[38:34];
-    wire [5:0] n856 = {1'h0, n855};
-    wire [15:0] n858 = q_entry6[23:8];
-    wire [16:0] n859 = {1'h0, n858};
-    wire [9:0] n860 = q_entry6[33:24];
-    wire [10:0] n861 = {1'h0, n860};
-    wire [4:0] n862 = q_entry6[38:34];
-    wire [5:0] n863 = {1'h0, n862};
-    wire [15:0] n865 = q_entry7[23:8];
-    wire [16:0] n866 = {1'h0, n865};
-    wire [9:0] n867 = q_entry7[33:24];
-    wire [10:0] n868 = {1'h0, n867};
-    wire [4:0] n869 = q_entry7[38:34];
-    wire [5:0] n870 = {1'h0, n869};
-    wire [2:0] n888 = {b_valid4, b_valid3, b_valid2};
-    wire [2:0] n889 = encoding ? 3'h0 : 3'h7;
-    wire [2:0] n890 = n888 & n889;
-    wire [2:0] n891 = {b_valid20, b_valid19, b_valid18};
-    wire [2:0] n892 = n891 & n889;
-    wire [2:0] n893 = decoding ? n890 : n892;
-    wire [15:0] n894 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [15:0] n895 = decoding ? b_coefficient0_d2 : n894;
-    wire [7:0] n896 = dq_entry0[7:0];
-    wire [8:0] n897 = {1'h0, n896};
-    wire [15:0] n899 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [15:0] n900 = decoding ? b_coefficient1_d2 : n899;
-    wire [7:0] n901 = dq_entry1[7:0];
-    wire [8:0] n902 = {1'h0, n901};
-    wire [15:0] n904 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [15:0] n905 = decoding ? b_coefficient2_d2 : n904;
-    wire [7:0] n906 = dq_entry2[7:0];
-    wire [8:0] n907 = {1'h0, n906};
-    wire [15:0] n909 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [15:0] n910 = decoding ? b_coefficient3_d2 : n909;
-    wire [7:0] n911 = dq_entry3[7:0];
-    wire [8:0] n912 = {1'h0, n911};
-    wire [15:0] n914 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [15:0] n915 = decoding ? b_coefficient4_d2 : n914;
-    wire [7:0] n916 = dq_entry4[7:0];
-    wire [8:0] n917 = {1'h0, n916};
-    wire [15:0] n919 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [15:0] n920 = decoding ? b_coefficient5_d2 : n919;
-    wire [7:0] n921 = dq_entry5[7:0];
-    wire [8:0] n922 = {1'h0, n921};
-    wire [15:0] n924 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [15:0] n925 = decoding ? b_coefficient6_d2 : n924;
-    wire [7:0] n926 = dq_entry6[7:0];
-    wire [8:0] n927 = {1'h0, n926};
-    wire [15:0] n929 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [15:0] n930 = decoding ? b_coefficient7_d2 : n929;
-    wire [7:0] n931 = dq_entry7[7:0];
-    wire [8:0] n932 = {1'h0, n931};
-    wire [10:0] n934 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
-    wire [10:0] n935 = encoding ? 11'h0 : 11'h7ff;
-    wire [10:0] n936 = n934 & n935;
-    wire [10:0] n937 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
-    wire [10:0] n938 = n937 & n935;
-    wire [10:0] n939 = decoding ? n936 : n938;
-    wire [30:0] n948 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [30:0] n949 = {{1{idct_column_w0[29]}}, idct_column_w0};
-    wire [30:0] n950 = encoding ? n948 : n949;
-    wire [30:0] n951 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [30:0] n952 = encoding ? n951 : idct_column_w1;
-    wire [30:0] n953 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [30:0] n954 = encoding ? n953 : idct_column_w2;
-    wire [30:0] n955 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [30:0] n956 = {{1{idct_column_w3[29]}}, idct_column_w3};
-    wire [30:0] n957 = encoding ? n955 : n956;
-    wire [30:0] n958 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [30:0] n959 = {{1{idct_column_w4[29]}}, idct_column_w4};
-    wire [30:0] n960 = encoding ? n958 : n959;
-    wire [30:0] n961 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [30:0] n962 = encoding ? n961 : idct_column_w5;
-    wire [30:0] n963 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [30:0] n964 = encoding ? n963 : idct_column_w6;
-    wire [30:0] n965 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [30:0] n966 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [1:0] n477 = a_buffer_refill ? a_buffer_side_rd : a_buffer_head_side;
+    wire [3:0] n478 = a_buffer_read_at + 4'h1;
+    wire [3:0] n479 = a_buffer_refill ? n478 : a_buffer_read_at;
+    wire n480 = ~a_buffer_refill;
+    wire n481 = a_out_valid & n480;
+    wire [4:0] n482 = a_buffer_count + 5'h1;
+    wire n483 = a_buffer_refill & n454;
+    wire [4:0] n484 = a_buffer_count - 5'h1;
+    wire [4:0] n485 = n483 ? n484 : a_buffer_count;
+    wire [4:0] n486 = n481 ? n482 : n485;
+    wire n488 = n486 != 5'h0;
+    wire n490 = ~a_buffer_popped;
+    wire n491 = accept & n490;
+    wire [4:0] n492 = a_buffer_reserved + 5'h1;
+    wire n493 = a_buffer_popped & n244;
+    wire [4:0] n494 = a_buffer_reserved - 5'h1;
+    wire [4:0] n495 = n493 ? n494 : a_buffer_reserved;
+    wire [4:0] n496 = n491 ? n492 : n495;
+    wire [10:0] n497 = {b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
+    wire [10:0] n500 = decoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n501 = n497 & n500;
+    wire n510 = ~decoding;
+    wire n511 = n510 & b_valid10;
+    wire n512 = n510 & b_valid9;
+    wire n513 = ~encoding;
+    wire n514 = decoding ? b_valid1 : b_valid17;
+    wire n515 = n513 & n514;
+    wire n516 = decoding ? b_valid0 : b_valid16;
+    wire n517 = n513 & n516;
+    wire n518 = b_side8[4];
+    wire [2:0] n519 = b_side8[2:0];
+    wire [3:0] n520 = {n518, n519};
+    wire n530 = n332[4];
+    wire [2:0] n531 = n332[2:0];
+    wire [3:0] n532 = {n530, n531};
+    wire n533 = b_side15[4];
+    wire [2:0] n534 = b_side15[2:0];
+    wire [3:0] n535 = {n533, n534};
+    wire [3:0] n536 = decoding ? n532 : n535;
+    wire [2:0] n547 = qt_addr[5:3];
+    wire n549 = n547 == 3'h0;
+    wire n550 = qt_we & n549;
+    wire [2:0] n551 = qt_addr[2:0];
+    wire [3:0] n552 = {qt_table, n551};
+    wire [15:0] n554 = 16'h1 << n552;
+    wire [15:0] n555 = {15'h0, 1'h1};
+    wire [15:0] n556 = n555 << n552;
+    wire [15:0] n557 = ~n554;
+    wire [15:0] n558 = written0 & n557;
+    wire [15:0] n559 = n558 | n556;
+    wire [15:0] n560 = n550 ? n559 : written0;
+    wire [38:0] entry0_rd = entry0[q_at_copy0];
+    wire [38:0] n567 = n512 ? entry0_rd : q_word0;
+    wire [38:0] reset_entry0_rd = reset_entry0[q_at_copy0];
+    wire [38:0] n569 = n512 ? reset_entry0_rd : q_reset_word0;
+    wire [15:0] n570 = written0 >> q_at_copy0;
+    wire n571 = n570[0];
+    wire n572 = n512 ? n571 : q_written0;
+    wire [38:0] n574 = q_written0 ? q_word0 : q_reset_word0;
+    wire [38:0] n575 = n511 ? n574 : q_entry0;
+    wire [38:0] entry0_rd_1 = entry0[dq_at_copy0];
+    wire [38:0] n582 = n517 ? entry0_rd_1 : dq_word0;
+    wire [38:0] reset_entry0_rd_1 = reset_entry0[dq_at_copy0];
+    wire [38:0] n584 = n517 ? reset_entry0_rd_1 : dq_reset_word0;
+    wire [15:0] n585 = written0 >> dq_at_copy0;
+    wire n586 = n585[0];
+    wire n587 = n517 ? n586 : dq_written0;
+    wire [38:0] n589 = dq_written0 ? dq_word0 : dq_reset_word0;
+    wire [38:0] n590 = n515 ? n589 : dq_entry0;
+    wire n593 = n547 == 3'h1;
+    wire n594 = qt_we & n593;
+    wire [15:0] n595 = written1 & n557;
+    wire [15:0] n596 = n595 | n556;
+    wire [15:0] n597 = n594 ? n596 : written1;
+    wire [38:0] entry1_rd = entry1[q_at_copy1];
+    wire [38:0] n604 = n512 ? entry1_rd : q_word1;
+    wire [38:0] reset_entry1_rd = reset_entry1[q_at_copy1];
+    wire [38:0] n606 = n512 ? reset_entry1_rd : q_reset_word1;
+    wire [15:0] n607 = written1 >> q_at_copy1;
+    wire n608 = n607[0];
+    wire n609 = n512 ? n608 : q_written1;
+    wire [38:0] n610 = q_written1 ? q_word1 : q_reset_word1;
+    wire [38:0] n611 = n511 ? n610 : q_entry1;
+    wire [38:0] entry1_rd_1 = entry1[dq_at_copy1];
+    wire [38:0] n617 = n517 ? entry1_rd_1 : dq_word1;
+    wire [38:0] reset_entry1_rd_1 = reset_entry1[dq_at_copy1];
+    wire [38:0] n619 = n517 ? reset_entry1_rd_1 : dq_reset_word1;
+    wire [15:0] n620 = written1 >> dq_at_copy1;
+    wire n621 = n620[0];
+    wire n622 = n517 ? n621 : dq_written1;
+    wire [38:0] n623 = dq_written1 ? dq_word1 : dq_reset_word1;
+    wire [38:0] n624 = n515 ? n623 : dq_entry1;
+    wire n627 = n547 == 3'h2;
+    wire n628 = qt_we & n627;
+    wire [15:0] n629 = written2 & n557;
+    wire [15:0] n630 = n629 | n556;
+    wire [15:0] n631 = n628 ? n630 : written2;
+    wire [38:0] entry2_rd = entry2[q_at_copy2];
+    wire [38:0] n638 = n512 ? entry2_rd : q_word2;
+    wire [38:0] reset_entry2_rd = reset_entry2[q_at_copy2];
+    wire [38:0] n640 = n512 ? reset_entry2_rd : q_reset_word2;
+    wire [15:0] n641 = written2 >> q_at_copy2;
+    wire n642 = n641[0];
+    wire n643 = n512 ? n642 : q_written2;
+    wire [38:0] n644 = q_written2 ? q_word2 : q_reset_word2;
+    wire [38:0] n645 = n511 ? n644 : q_entry2;
+    wire [38:0] entry2_rd_1 = entry2[dq_at_copy2];
+    wire [38:0] n651 = n517 ? entry2_rd_1 : dq_word2;
+    wire [38:0] reset_entry2_rd_1 = reset_entry2[dq_at_copy2];
+    wire [38:0] n653 = n517 ? reset_entry2_rd_1 : dq_reset_word2;
+    wire [15:0] n654 = written2 >> dq_at_copy2;
+    wire n655 = n654[0];
+    wire n656 = n517 ? n655 : dq_written2;
+    wire [38:0] n657 = dq_written2 ? dq_word2 : dq_reset_word2;
+    wire [38:0] n658 = n515 ? n657 : dq_entry2;
+    wire n661 = n547 == 3'h3;
+    wire n662 = qt_we & n661;
+    wire [15:0] n663 = written3 & n557;
+    wire [15:0] n664 = n663 | n556;
+    wire [15:0] n665 = n662 ? n664 : written3;
+    wire [38:0] entry3_rd = entry3[q_at_copy3];
+    wire [38:0] n672 = n512 ? entry3_rd : q_word3;
+    wire [38:0] reset_entry3_rd = reset_entry3[q_at_copy3];
+    wire [38:0] n674 = n512 ? reset_entry3_rd : q_reset_word3;
+    wire [15:0] n675 = written3 >> q_at_copy3;
+    wire n676 = n675[0];
+    wire n677 = n512 ? n676 : q_written3;
+    wire [38:0] n678 = q_written3 ? q_word3 : q_reset_word3;
+    wire [38:0] n679 = n511 ? n678 : q_entry3;
+    wire [38:0] entry3_rd_1 = entry3[dq_at_copy3];
+    wire [38:0] n685 = n517 ? entry3_rd_1 : dq_word3;
+    wire [38:0] reset_entry3_rd_1 = reset_entry3[dq_at_copy3];
+    wire [38:0] n687 = n517 ? reset_entry3_rd_1 : dq_reset_word3;
+    wire [15:0] n688 = written3 >> dq_at_copy3;
+    wire n689 = n688[0];
+    wire n690 = n517 ? n689 : dq_written3;
+    wire [38:0] n691 = dq_written3 ? dq_word3 : dq_reset_word3;
+    wire [38:0] n692 = n515 ? n691 : dq_entry3;
+    wire n695 = n547 == 3'h4;
+    wire n696 = qt_we & n695;
+    wire [15:0] n697 = written4 & n557;
+    wire [15:0] n698 = n697 | n556;
+    wire [15:0] n699 = n696 ? n698 : written4;
+    wire [38:0] entry4_rd = entry4[q_at_copy4];
+    wire [38:0] n706 = n512 ? entry4_rd : q_word4;
+    wire [38:0] reset_entry4_rd = reset_entry4[q_at_copy4];
+    wire [38:0] n708 = n512 ? reset_entry4_rd : q_reset_word4;
+    wire [15:0] n709 = written4 >> q_at_copy4;
+    wire n710 = n709[0];
+    wire n711 = n512 ? n710 : q_written4;
+    wire [38:0] n712 = q_written4 ? q_word4 : q_reset_word4;
+    wire [38:0] n713 = n511 ? n712 : q_entry4;
+    wire [38:0] entry4_rd_1 = entry4[dq_at_copy4];
+    wire [38:0] n719 = n517 ? entry4_rd_1 : dq_word4;
+    wire [38:0] reset_entry4_rd_1 = reset_entry4[dq_at_copy4];
+    wire [38:0] n721 = n517 ? reset_entry4_rd_1 : dq_reset_word4;
+    wire [15:0] n722 = written4 >> dq_at_copy4;
+    wire n723 = n722[0];
+    wire n724 = n517 ? n723 : dq_written4;
+    wire [38:0] n725 = dq_written4 ? dq_word4 : dq_reset_word4;
+    wire [38:0] n726 = n515 ? n725 : dq_entry4;
+    wire n729 = n547 == 3'h5;
+    wire n730 = qt_we & n729;
+    wire [15:0] n731 = written5 & n557;
+    wire [15:0] n732 = n731 | n556;
+    wire [15:0] n733 = n730 ? n732 : written5;
+    wire [38:0] entry5_rd = entry5[q_at_copy5];
+    wire [38:0] n740 = n512 ? entry5_rd : q_word5;
+    wire [38:0] reset_entry5_rd = reset_entry5[q_at_copy5];
+    wire [38:0] n742 = n512 ? reset_entry5_rd : q_reset_word5;
+    wire [15:0] n743 = written5 >> q_at_copy5;
+    wire n744 = n743[0];
+    wire n745 = n512 ? n744 : q_written5;
+    wire [38:0] n746 = q_written5 ? q_word5 : q_reset_word5;
+    wire [38:0] n747 = n511 ? n746 : q_entry5;
+    wire [38:0] entry5_rd_1 = entry5[dq_at_copy5];
+    wire [38:0] n753 = n517 ? entry5_rd_1 : dq_word5;
+    wire [38:0] reset_entry5_rd_1 = reset_entry5[dq_at_copy5];
+    wire [38:0] n755 = n517 ? reset_entry5_rd_1 : dq_reset_word5;
+    wire [15:0] n756 = written5 >> dq_at_copy5;
+    wire n757 = n756[0];
+    wire n758 = n517 ? n757 : dq_written5;
+    wire [38:0] n759 = dq_written5 ? dq_word5 : dq_reset_word5;
+    wire [38:0] n760 = n515 ? n759 : dq_entry5;
+    wire n763 = n547 == 3'h6;
+    wire n764 = qt_we & n763;
+    wire [15:0] n765 = written6 & n557;
+    wire [15:0] n766 = n765 | n556;
+    wire [15:0] n767 = n764 ? n766 : written6;
+    wire [38:0] entry6_rd = entry6[q_at_copy6];
+    wire [38:0] n774 = n512 ? entry6_rd : q_word6;
+    wire [38:0] reset_entry6_rd = reset_entry6[q_at_copy6];
+    wire [38:0] n776 = n512 ? reset_entry6_rd : q_reset_word6;
+    wire [15:0] n777 = written6 >> q_at_copy6;
+    wire n778 = n777[0];
+    wire n779 = n512 ? n778 : q_written6;
+    wire [38:0] n780 = q_written6 ? q_word6 : q_reset_word6;
+    wire [38:0] n781 = n511 ? n780 : q_entry6;
+    wire [38:0] entry6_rd_1 = entry6[dq_at_copy6];
+    wire [38:0] n787 = n517 ? entry6_rd_1 : dq_word6;
+    wire [38:0] reset_entry6_rd_1 = reset_entry6[dq_at_copy6];
+    wire [38:0] n789 = n517 ? reset_entry6_rd_1 : dq_reset_word6;
+    wire [15:0] n790 = written6 >> dq_at_copy6;
+    wire n791 = n790[0];
+    wire n792 = n517 ? n791 : dq_written6;
+    wire [38:0] n793 = dq_written6 ? dq_word6 : dq_reset_word6;
+    wire [38:0] n794 = n515 ? n793 : dq_entry6;
+    wire n796 = n547 == 3'h7;
+    wire n797 = qt_we & n796;
+    wire [15:0] n798 = written7 & n557;
+    wire [15:0] n799 = n798 | n556;
+    wire [15:0] n800 = n797 ? n799 : written7;
+    wire [38:0] entry7_rd = entry7[q_at_copy7];
+    wire [38:0] n807 = n512 ? entry7_rd : q_word7;
+    wire [38:0] reset_entry7_rd = reset_entry7[q_at_copy7];
+    wire [38:0] n809 = n512 ? reset_entry7_rd : q_reset_word7;
+    wire [15:0] n810 = written7 >> q_at_copy7;
+    wire n811 = n810[0];
+    wire n812 = n512 ? n811 : q_written7;
+    wire [38:0] n813 = q_written7 ? q_word7 : q_reset_word7;
+    wire [38:0] n814 = n511 ? n813 : q_entry7;
+    wire [38:0] entry7_rd_1 = entry7[dq_at_copy7];
+    wire [38:0] n820 = n517 ? entry7_rd_1 : dq_word7;
+    wire [38:0] reset_entry7_rd_1 = reset_entry7[dq_at_copy7];
+    wire [38:0] n822 = n517 ? reset_entry7_rd_1 : dq_reset_word7;
+    wire [15:0] n823 = written7 >> dq_at_copy7;
+    wire n824 = n823[0];
+    wire n825 = n517 ? n824 : dq_written7;
+    wire [38:0] n826 = dq_written7 ? dq_word7 : dq_reset_word7;
+    wire [38:0] n827 = n515 ? n826 : dq_entry7;
+    wire [6:0] n828 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
+    wire [6:0] n831 = decoding ? 7'h0 : 7'h7f;
+    wire [6:0] n832 = n828 & n831;
+    wire [15:0] n833 = q_entry0[23:8];
+    wire [16:0] n834 = {1'h0, n833};
+    wire [9:0] n835 = q_entry0[33:24];
+    wire [10:0] n836 = {1'h0, n835};
+    wire [4:0] n837 = q_entry0[38:34];
+    wire [5:0] n838 = {1'h0, n837};
+    wire [15:0] n840 = q_entry1[23:8];
+    wire [16:0] n841 = {1'h0, n840};
+    wire [9:0] n842 = q_entry1[33:24];
+    wire [10:0] n843 = {1'h0, n842};
+    wire [4:0] n844 = q_entry1[38:34];
+    wire [5:0] n845 = {1'h0, n844};
+    wire [15:0] n847 = q_entry2[23:8];
+    wire [16:0] n848 = {1'h0, n847};
+    wire [9:0] n849 = q_entry2[33:24];
+    wire [10:0] n850 = {1'h0, n849};
+    wire [4:0] n851 = q_entry2[38:34];
+    wire [5:0] n852 = {1'h0, n851};
+    wire [15:0] n854 = q_entry3[23:8];
+    wire [16:0] n855 = {1'h0, n854};
+    wire [9:0] n856 = q_entry3[33:24];
+    wire [10:0] n857 = {1'h0, n856};
+    wire [4:0] n858 = q_entry3[38:34];
+    wire [5:0] n859 = {1'h0, n858};
+    wire [15:0] n861 = q_entry4[23:8];
+    wire [16:0] n862 = {1'h0, n861};
+    wire [9:0] n863 = q_entry4[33:24];
+    wire [10:0] n864 = {1'h0, n863};
+    wire [4:0] n865 = q_entry4[38:34];
+    wire [5:0] n866 = {1'h0, n865};
+    wire [15:0] n868 = q_entry5[23:8];
+    wire [16:0] n869 = {1'h0, n868};
+    wire [9:0] n870 = q_entry5[33:24];
+    wire [10:0] n871 = {1'h0, n870};
+    wire [4:0] n872 = q_entry5[38:34];
+    wire [5:0] n873 = {1'h0, n872};
+    wire [15:0] n875 = q_entry6[23:8];
+    wire [16:0] n876 = {1'h0, n875};
+    wire [9:0] n877 = q_entry6[33:24];
+    wire [10:0] n878 = {1'h0, n877};
+    wire [4:0] n879 = q_entry6[38:34];
+    wire [5:0] n880 = {1'h0, n879};
+    wire [15:0] n882 = q_entry7[23:8];
+    wire [16:0] n883 = {1'h0, n882};
+    wire [9:0] n884 = q_entry7[33:24];
+    wire [10:0] n885 = {1'h0, n884};
+    wire [4:0] n886 = q_entry7[38:34];
+    wire [5:0] n887 = {1'h0, n886};
+    wire [2:0] n905 = {b_valid4, b_valid3, b_valid2};
+    wire [2:0] n906 = encoding ? 3'h0 : 3'h7;
+    wire [2:0] n907 = n905 & n906;
+    wire [2:0] n908 = {b_valid20, b_valid19, b_valid18};
+    wire [2:0] n909 = n908 & n906;
+    wire [2:0] n910 = decoding ? n907 : n909;
+    wire [15:0] n911 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [15:0] n912 = decoding ? b_coefficient0_d2 : n911;
+    wire [7:0] n913 = dq_entry0[7:0];
+    wire [8:0] n914 = {1'h0, n913};
+    wire [15:0] n916 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [15:0] n917 = decoding ? b_coefficient1_d2 : n916;
+    wire [7:0] n918 = dq_entry1[7:0];
+    wire [8:0] n919 = {1'h0, n918};
+    wire [15:0] n921 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [15:0] n922 = decoding ? b_coefficient2_d2 : n921;
+    wire [7:0] n923 = dq_entry2[7:0];
+    wire [8:0] n924 = {1'h0, n923};
+    wire [15:0] n926 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [15:0] n927 = decoding ? b_coefficient3_d2 : n926;
+    wire [7:0] n928 = dq_entry3[7:0];
+    wire [8:0] n929 = {1'h0, n928};
+    wire [15:0] n931 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [15:0] n932 = decoding ? b_coefficient4_d2 : n931;
+    wire [7:0] n933 = dq_entry4[7:0];
+    wire [8:0] n934 = {1'h0, n933};
+    wire [15:0] n936 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [15:0] n937 = decoding ? b_coefficient5_d2 : n936;
+    wire [7:0] n938 = dq_entry5[7:0];
+    wire [8:0] n939 = {1'h0, n938};
+    wire [15:0] n941 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [15:0] n942 = decoding ? b_coefficient6_d2 : n941;
+    wire [7:0] n943 = dq_entry6[7:0];
+    wire [8:0] n944 = {1'h0, n943};
+    wire [15:0] n946 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [15:0] n947 = decoding ? b_coefficient7_d2 : n946;
+    wire [7:0] n948 = dq_entry7[7:0];
+    wire [8:0] n949 = {1'h0, n948};
+    wire [10:0] n951 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
+    wire [10:0] n952 = encoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n953 = n951 & n952;
+    wire [10:0] n954 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
+    wire [10:0] n955 = n954 & n952;
+    wire [10:0] n956 = decoding ? n953 : n955;
+    wire [30:0] n965 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [30:0] n966 = {{1{idct_column_w0[29]}}, idct_column_w0};
     wire [30:0] n967 = encoding ? n965 : n966;
+    wire [30:0] n968 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [30:0] n969 = encoding ? n968 : idct_column_w1;
+    wire [30:0] n970 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [30:0] n971 = encoding ? n970 : idct_column_w2;
+    wire [30:0] n972 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [30:0] n973 = {{1{idct_column_w3[29]}}, idct_column_w3};
+    wire [30:0] n974 = encoding ? n972 : n973;
+    wire [30:0] n975 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [30:0] n976 = {{1{idct_column_w4[29]}}, idct_column_w4};
+    wire [30:0] n977 = encoding ? n975 : n976;
+    wire [30:0] n978 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [30:0] n979 = encoding ? n978 : idct_column_w5;
+    wire [30:0] n980 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [30:0] n981 = encoding ? n980 : idct_column_w6;
+    wire [30:0] n982 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [30:0] n983 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [30:0] n984 = encoding ? n982 : n983;
     wire c_row_writes = b_buffer_head_valid & t2_can_write;
     wire c_row_takes = t2_rd_valid & c_buffer_room;
-    wire [30:0] n978 = c_row_takes ? t2_rd_data_0 : c_row0;
-    wire [30:0] n979 = c_row_takes ? t2_rd_data_1 : c_row1;
-    wire [30:0] n980 = c_row_takes ? t2_rd_data_2 : c_row2;
-    wire [30:0] n981 = c_row_takes ? t2_rd_data_3 : c_row3;
-    wire [30:0] n982 = c_row_takes ? t2_rd_data_4 : c_row4;
-    wire [30:0] n983 = c_row_takes ? t2_rd_data_5 : c_row5;
-    wire [30:0] n984 = c_row_takes ? t2_rd_data_6 : c_row6;
-    wire [30:0] n985 = c_row_takes ? t2_rd_data_7 : c_row7;
-    wire n986 = ~c_row_takes;
-    wire [4:0] n987 = {t2_rd_tag, t2_rd_index};
-    wire n988 = 1'h1 ? c_row_takes : c_valid0;
-    wire [4:0] n989 = 1'h1 ? n987 : c_side0;
-    wire n990 = encoding ? 1'h0 : n352;
-    wire n991 = c_valid0 & n990;
-    wire n992 = 1'h1 ? n991 : c_valid1;
-    wire [4:0] n993 = 1'h1 ? c_side0 : c_side1;
-    wire n994 = c_valid1 & n990;
-    wire n995 = 1'h1 ? n994 : c_valid2;
-    wire [4:0] n996 = 1'h1 ? c_side1 : c_side2;
-    wire n997 = c_valid2 & n990;
-    wire n998 = 1'h1 ? n997 : c_valid3;
-    wire [4:0] n999 = 1'h1 ? c_side2 : c_side3;
-    wire n1000 = c_valid3 & n990;
-    wire n1001 = 1'h1 ? n1000 : c_valid4;
-    wire [4:0] n1002 = 1'h1 ? c_side3 : c_side4;
-    wire n1003 = c_valid4 & n990;
-    wire n1004 = 1'h1 ? n1003 : c_valid5;
-    wire [4:0] n1005 = 1'h1 ? c_side4 : c_side5;
-    wire n1006 = c_valid5 & n990;
-    wire n1007 = 1'h1 ? n1006 : c_valid6;
-    wire [4:0] n1008 = 1'h1 ? c_side5 : c_side6;
-    wire n1009 = c_valid6 & n990;
-    wire n1010 = 1'h1 ? n1009 : c_valid7;
-    wire [4:0] n1011 = 1'h1 ? c_side6 : c_side7;
-    wire n1012 = c_valid7 & n990;
-    wire n1013 = 1'h1 ? n1012 : c_valid8;
-    wire [4:0] n1014 = 1'h1 ? c_side7 : c_side8;
-    wire n1015 = c_valid8 & n990;
-    wire n1016 = 1'h1 ? n1015 : c_valid9;
-    wire [4:0] n1017 = 1'h1 ? c_side8 : c_side9;
-    wire n1018 = c_valid9 & n990;
-    wire n1019 = 1'h1 ? n1018 : c_valid10;
-    wire [4:0] n1020 = 1'h1 ? c_side9 : c_side10;
-    wire n1021 = c_valid10 & n990;
-    wire n1022 = 1'h1 ? n1021 : c_valid11;
-    wire [4:0] n1023 = 1'h1 ? c_side10 : c_side11;
-    wire n1024 = c_valid11 & n990;
-    wire n1025 = 1'h1 ? n1024 : c_valid12;
-    wire [4:0] n1026 = 1'h1 ? c_side11 : c_side12;
-    wire n1027 = c_valid12 & n990;
-    wire n1028 = 1'h1 ? n1027 : c_valid13;
-    wire [4:0] n1029 = 1'h1 ? c_side12 : c_side13;
-    wire [5:0] n1032 = b_buffer_write_at + 6'h1;
-    wire [5:0] n1033 = b_out_valid ? n1032 : b_buffer_write_at;
-    wire n1034 = ~b_out_valid;
-    wire n1035 = ~b_buffer_head_valid;
-    wire n1036 = n1035 | c_row_writes;
-    wire b_buffer_refill = n1036 & b_buffer_stored;
-    wire n1038 = n1036 ? b_buffer_stored : b_buffer_head_valid;
-    wire [30:0] b_buffer_lane0_rd = b_buffer_lane0[b_buffer_read_at];
-    wire [30:0] n1041 = b_buffer_refill ? b_buffer_lane0_rd : b_buffer_head0;
-    wire [30:0] b_buffer_lane1_rd = b_buffer_lane1[b_buffer_read_at];
-    wire [30:0] n1043 = b_buffer_refill ? b_buffer_lane1_rd : b_buffer_head1;
-    wire [30:0] b_buffer_lane2_rd = b_buffer_lane2[b_buffer_read_at];
-    wire [30:0] n1045 = b_buffer_refill ? b_buffer_lane2_rd : b_buffer_head2;
-    wire [30:0] b_buffer_lane3_rd = b_buffer_lane3[b_buffer_read_at];
-    wire [30:0] n1047 = b_buffer_refill ? b_buffer_lane3_rd : b_buffer_head3;
-    wire [30:0] b_buffer_lane4_rd = b_buffer_lane4[b_buffer_read_at];
-    wire [30:0] n1049 = b_buffer_refill ? b_buffer_lane4_rd : b_buffer_head4;
-    wire [30:0] b_buffer_lane5_rd = b_buffer_lane5[b_buffer_read_at];
-    wire [30:0] n1051 = b_buffer_refill ? b_buffer_lane5_rd : b_buffer_head5;
-    wire [30:0] b_buffer_lane6_rd = b_buffer_lane6[b_buffer_read_at];
-    wire [30:0] n1053 = b_buffer_refill ? b_buffer_lane6_rd : b_buffer_head6;
-    wire [30:0] b_buffer_lane7_rd = b_buffer_lane7[b_buffer_read_at];
-    wire [30:0] n1055 = b_buffer_refill ? b_buffer_lane7_rd : b_buffer_head7;
+    wire [4:0] n995 = {t2_rd_tag, t2_rd_index};
+    wire n996 = 1'h1 ? c_row_takes : c_valid0;
+    wire [4:0] n997 = 1'h1 ? n995 : c_side0;
+    wire n998 = encoding ? 1'h0 : n335;
+    wire n999 = c_valid0 & n998;
+    wire n1000 = 1'h1 ? n999 : c_valid1;
+    wire [4:0] n1001 = 1'h1 ? c_side0 : c_side1;
+    wire n1002 = c_valid1 & n998;
+    wire n1003 = 1'h1 ? n1002 : c_valid2;
+    wire [4:0] n1004 = 1'h1 ? c_side1 : c_side2;
+    wire n1005 = c_valid2 & n998;
+    wire n1006 = 1'h1 ? n1005 : c_valid3;
+    wire [4:0] n1007 = 1'h1 ? c_side2 : c_side3;
+    wire n1008 = c_valid3 & n998;
+    wire n1009 = 1'h1 ? n1008 : c_valid4;
+    wire [4:0] n1010 = 1'h1 ? c_side3 : c_side4;
+    wire n1011 = c_valid4 & n998;
+    wire n1012 = 1'h1 ? n1011 : c_valid5;
+    wire [4:0] n1013 = 1'h1 ? c_side4 : c_side5;
+    wire n1014 = c_valid5 & n998;
+    wire n1015 = 1'h1 ? n1014 : c_valid6;
+    wire [4:0] n1016 = 1'h1 ? c_side5 : c_side6;
+    wire n1017 = c_valid6 & n998;
+    wire n1018 = 1'h1 ? n1017 : c_valid7;
+    wire [4:0] n1019 = 1'h1 ? c_side6 : c_side7;
+    wire n1020 = c_valid7 & n998;
+    wire n1021 = 1'h1 ? n1020 : c_valid8;
+    wire [4:0] n1022 = 1'h1 ? c_side7 : c_side8;
+    wire n1023 = c_valid8 & n998;
+    wire n1024 = 1'h1 ? n1023 : c_valid9;
+    wire [4:0] n1025 = 1'h1 ? c_side8 : c_side9;
+    wire n1026 = c_valid9 & n998;
+    wire n1027 = 1'h1 ? n1026 : c_valid10;
+    wire [4:0] n1028 = 1'h1 ? c_side9 : c_side10;
+    wire n1029 = c_valid10 & n998;
+    wire n1030 = 1'h1 ? n1029 : c_valid11;
+    wire [4:0] n1031 = 1'h1 ? c_side10 : c_side11;
+    wire n1032 = c_valid11 & n998;
+    wire n1033 = 1'h1 ? n1032 : c_valid12;
+    wire [4:0] n1034 = 1'h1 ? c_side11 : c_side12;
+    wire n1035 = c_valid12 & n998;
+    wire n1036 = 1'h1 ? n1035 : c_valid13;
+    wire [4:0] n1037 = 1'h1 ? c_side12 : c_side13;
+    wire [5:0] n1056 = b_buffer_write_at + 6'h1;
+    wire [5:0] n1057 = b_out_valid ? n1056 : b_buffer_write_at;
+    wire n1058 = ~b_out_valid;
+    wire n1059 = ~b_buffer_head_valid;
+    wire n1060 = n1059 | c_row_writes;
+    wire b_buffer_refill = n1060 & b_buffer_stored;
+    wire n1062 = n1060 ? b_buffer_stored : b_buffer_head_valid;
+    wire [30:0] b_buffer_lane0_rd = b_buffer_lane0[b_buffer_read_at_copy0];
+    wire [30:0] n1065 = b_buffer_refill ? b_buffer_lane0_rd : b_buffer_head0;
+    wire [30:0] b_buffer_lane1_rd = b_buffer_lane1[b_buffer_read_at_copy1];
+    wire [30:0] n1067 = b_buffer_refill ? b_buffer_lane1_rd : b_buffer_head1;
+    wire [30:0] b_buffer_lane2_rd = b_buffer_lane2[b_buffer_read_at_copy2];
+    wire [30:0] n1069 = b_buffer_refill ? b_buffer_lane2_rd : b_buffer_head2;
+    wire [30:0] b_buffer_lane3_rd = b_buffer_lane3[b_buffer_read_at_copy3];
+    wire [30:0] n1071 = b_buffer_refill ? b_buffer_lane3_rd : b_buffer_head3;
+    wire [30:0] b_buffer_lane4_rd = b_buffer_lane4[b_buffer_read_at_copy4];
+    wire [30:0] n1073 = b_buffer_refill ? b_buffer_lane4_rd : b_buffer_head4;
+    wire [30:0] b_buffer_lane5_rd = b_buffer_lane5[b_buffer_read_at_copy5];
+    wire [30:0] n1075 = b_buffer_refill ? b_buffer_lane5_rd : b_buffer_head5;
+    wire [30:0] b_buffer_lane6_rd = b_buffer_lane6[b_buffer_read_at_copy6];
+    wire [30:0] n1077 = b_buffer_refill ? b_buffer_lane6_rd : b_buffer_head6;
+    wire [30:0] b_buffer_lane7_rd = b_buffer_lane7[b_buffer_read_at_copy7];
+    wire [30:0] n1079 = b_buffer_refill ? b_buffer_lane7_rd : b_buffer_head7;
     wire [1:0] b_buffer_side_rd = b_buffer_side[b_buffer_read_at];
-    wire [1:0] n1057 = b_buffer_refill ? b_buffer_side_rd : b_buffer_head_side;
-    wire [5:0] n1058 = b_buffer_read_at + 6'h1;
-    wire [5:0] n1059 = b_buffer_refill ? n1058 : b_buffer_read_at;
-    wire n1060 = ~b_buffer_refill;
-    wire n1061 = b_out_valid & n1060;
-    wire [6:0] n1062 = b_buffer_count + 7'h1;
-    wire n1063 = b_buffer_refill & n1034;
-    wire [6:0] n1064 = b_buffer_count - 7'h1;
-    wire [6:0] n1065 = n1063 ? n1064 : b_buffer_count;
-    wire [6:0] n1066 = n1061 ? n1062 : n1065;
-    wire n1067 = n1066 != 7'h0;
-    wire n1069 = ~b_buffer_popped;
-    wire n1070 = b_column_takes & n1069;
-    wire [6:0] n1071 = b_buffer_reserved + 7'h1;
-    wire n1072 = b_buffer_popped & n348;
-    wire [6:0] n1073 = b_buffer_reserved - 7'h1;
-    wire [6:0] n1074 = n1072 ? n1073 : b_buffer_reserved;
-    wire [6:0] n1075 = n1070 ? n1071 : n1074;
-    wire [12:0] n1076 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
-    wire [12:0] n1079 = encoding ? 13'h0 : 13'h1fff;
-    wire [12:0] n1080 = n1076 & n1079;
-    wire [14:0] n1089 = c_row0[14:0];
-    wire [15:0] n1090 = {{1{n1089[14]}}, n1089};
-    wire [15:0] n1091 = {8'h0, idct_row_s0};
-    wire [15:0] n1092 = encoding ? n1090 : n1091;
-    wire [14:0] n1093 = c_row1[14:0];
-    wire [15:0] n1094 = {{1{n1093[14]}}, n1093};
-    wire [15:0] n1095 = {8'h0, idct_row_s1};
-    wire [15:0] n1096 = encoding ? n1094 : n1095;
-    wire [14:0] n1097 = c_row2[14:0];
-    wire [15:0] n1098 = {{1{n1097[14]}}, n1097};
-    wire [15:0] n1099 = {8'h0, idct_row_s2};
-    wire [15:0] n1100 = encoding ? n1098 : n1099;
-    wire [14:0] n1101 = c_row3[14:0];
-    wire [15:0] n1102 = {{1{n1101[14]}}, n1101};
-    wire [15:0] n1103 = {8'h0, idct_row_s3};
-    wire [15:0] n1104 = encoding ? n1102 : n1103;
-    wire [14:0] n1105 = c_row4[14:0];
-    wire [15:0] n1106 = {{1{n1105[14]}}, n1105};
-    wire [15:0] n1107 = {8'h0, idct_row_s4};
-    wire [15:0] n1108 = encoding ? n1106 : n1107;
-    wire [14:0] n1109 = c_row5[14:0];
-    wire [15:0] n1110 = {{1{n1109[14]}}, n1109};
-    wire [15:0] n1111 = {8'h0, idct_row_s5};
-    wire [15:0] n1112 = encoding ? n1110 : n1111;
-    wire [14:0] n1113 = c_row6[14:0];
-    wire [15:0] n1114 = {{1{n1113[14]}}, n1113};
-    wire [15:0] n1115 = {8'h0, idct_row_s6};
-    wire [15:0] n1116 = encoding ? n1114 : n1115;
-    wire [14:0] n1117 = c_row7[14:0];
-    wire [15:0] n1118 = {{1{n1117[14]}}, n1117};
-    wire [15:0] n1119 = {8'h0, idct_row_s7};
-    wire [15:0] n1120 = encoding ? n1118 : n1119;
-    wire [4:0] n1121 = decoding ? c_side13 : c_side13;
-    wire [4:0] n1122 = encoding ? c_side0 : n1121;
+    wire [1:0] n1081 = b_buffer_refill ? b_buffer_side_rd : b_buffer_head_side;
+    wire [5:0] n1082 = b_buffer_read_at + 6'h1;
+    wire [5:0] n1083 = b_buffer_refill ? n1082 : b_buffer_read_at;
+    wire n1084 = ~b_buffer_refill;
+    wire n1085 = b_out_valid & n1084;
+    wire [6:0] n1086 = b_buffer_count + 7'h1;
+    wire n1087 = b_buffer_refill & n1058;
+    wire [6:0] n1088 = b_buffer_count - 7'h1;
+    wire [6:0] n1089 = n1087 ? n1088 : b_buffer_count;
+    wire [6:0] n1090 = n1085 ? n1086 : n1089;
+    wire n1091 = n1090 != 7'h0;
+    wire n1093 = ~b_buffer_popped;
+    wire n1094 = b_column_takes & n1093;
+    wire [6:0] n1095 = b_buffer_reserved + 7'h1;
+    wire n1096 = ~b_column_takes;
+    wire n1097 = b_buffer_popped & n1096;
+    wire [6:0] n1098 = b_buffer_reserved - 7'h1;
+    wire [6:0] n1099 = n1097 ? n1098 : b_buffer_reserved;
+    wire [6:0] n1100 = n1094 ? n1095 : n1099;
+    wire [12:0] n1101 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
+    wire [12:0] n1104 = encoding ? 13'h0 : 13'h1fff;
+    wire [12:0] n1105 = n1101 & n1104;
+    wire [14:0] n1114 = c_row0[14:0];
+    wire [15:0] n1115 = {{1{n1114[14]}}, n1114};
+    wire [15:0] n1116 = {8'h0, idct_row_s0};
+    wire [15:0] n1117 = encoding ? n1115 : n1116;
+    wire [14:0] n1118 = c_row1[14:0];
+    wire [15:0] n1119 = {{1{n1118[14]}}, n1118};
+    wire [15:0] n1120 = {8'h0, idct_row_s1};
+    wire [15:0] n1121 = encoding ? n1119 : n1120;
+    wire [14:0] n1122 = c_row2[14:0];
+    wire [15:0] n1123 = {{1{n1122[14]}}, n1122};
+    wire [15:0] n1124 = {8'h0, idct_row_s2};
+    wire [15:0] n1125 = encoding ? n1123 : n1124;
+    wire [14:0] n1126 = c_row3[14:0];
+    wire [15:0] n1127 = {{1{n1126[14]}}, n1126};
+    wire [15:0] n1128 = {8'h0, idct_row_s3};
+    wire [15:0] n1129 = encoding ? n1127 : n1128;
+    wire [14:0] n1130 = c_row4[14:0];
+    wire [15:0] n1131 = {{1{n1130[14]}}, n1130};
+    wire [15:0] n1132 = {8'h0, idct_row_s4};
+    wire [15:0] n1133 = encoding ? n1131 : n1132;
+    wire [14:0] n1134 = c_row5[14:0];
+    wire [15:0] n1135 = {{1{n1134[14]}}, n1134};
+    wire [15:0] n1136 = {8'h0, idct_row_s5};
+    wire [15:0] n1137 = encoding ? n1135 : n1136;
+    wire [14:0] n1138 = c_row6[14:0];
+    wire [15:0] n1139 = {{1{n1138[14]}}, n1138};
+    wire [15:0] n1140 = {8'h0, idct_row_s6};
+    wire [15:0] n1141 = encoding ? n1139 : n1140;
+    wire [14:0] n1142 = c_row7[14:0];
+    wire [15:0] n1143 = {{1{n1142[14]}}, n1142};
+    wire [15:0] n1144 = {8'h0, idct_row_s7};
+    wire [15:0] n1145 = encoding ? n1143 : n1144;
+    wire [4:0] n1146 = decoding ? c_side13 : c_side13;
+    wire [4:0] n1147 = encoding ? c_side0 : n1146;
     wire leaves = c_buffer_head_valid & m_axis_tready;
-    wire [4:0] n1124 = c_buffer_write_at + 5'h1;
-    wire [4:0] n1125 = c_out_valid ? n1124 : c_buffer_write_at;
-    wire n1126 = ~c_out_valid;
-    wire n1127 = ~c_buffer_head_valid;
-    wire n1128 = n1127 | leaves;
-    wire c_buffer_refill = n1128 & c_buffer_stored;
-    wire n1130 = n1128 ? c_buffer_stored : c_buffer_head_valid;
-    wire [15:0] c_buffer_lane0_rd = c_buffer_lane0[c_buffer_read_at];
-    wire [15:0] n1133 = c_buffer_refill ? c_buffer_lane0_rd : c_buffer_head0;
-    wire [15:0] c_buffer_lane1_rd = c_buffer_lane1[c_buffer_read_at];
-    wire [15:0] n1135 = c_buffer_refill ? c_buffer_lane1_rd : c_buffer_head1;
-    wire [15:0] c_buffer_lane2_rd = c_buffer_lane2[c_buffer_read_at];
-    wire [15:0] n1137 = c_buffer_refill ? c_buffer_lane2_rd : c_buffer_head2;
-    wire [15:0] c_buffer_lane3_rd = c_buffer_lane3[c_buffer_read_at];
-    wire [15:0] n1139 = c_buffer_refill ? c_buffer_lane3_rd : c_buffer_head3;
-    wire [15:0] c_buffer_lane4_rd = c_buffer_lane4[c_buffer_read_at];
-    wire [15:0] n1141 = c_buffer_refill ? c_buffer_lane4_rd : c_buffer_head4;
-    wire [15:0] c_buffer_lane5_rd = c_buffer_lane5[c_buffer_read_at];
-    wire [15:0] n1143 = c_buffer_refill ? c_buffer_lane5_rd : c_buffer_head5;
-    wire [15:0] c_buffer_lane6_rd = c_buffer_lane6[c_buffer_read_at];
-    wire [15:0] n1145 = c_buffer_refill ? c_buffer_lane6_rd : c_buffer_head6;
-    wire [15:0] c_buffer_lane7_rd = c_buffer_lane7[c_buffer_read_at];
-    wire [15:0] n1147 = c_buffer_refill ? c_buffer_lane7_rd : c_buffer_head7;
+    wire [4:0] n1165 = c_buffer_write_at + 5'h1;
+    wire [4:0] n1166 = c_out_valid ? n1165 : c_buffer_write_at;
+    wire n1167 = ~c_out_valid;
+    wire n1168 = ~c_buffer_head_valid;
+    wire n1169 = n1168 | leaves;
+    wire c_buffer_refill = n1169 & c_buffer_stored;
+    wire n1171 = n1169 ? c_buffer_stored : c_buffer_head_valid;
+    wire [15:0] c_buffer_lane0_rd = c_buffer_lane0[c_buffer_read_at_copy0];
+    wire [15:0] n1174 = c_buffer_refill ? c_buffer_lane0_rd : c_buffer_head0;
+    wire [15:0] c_buffer_lane1_rd = c_buffer_lane1[c_buffer_read_at_copy1];
+    wire [15:0] n1176 = c_buffer_refill ? c_buffer_lane1_rd : c_buffer_head1;
+    wire [15:0] c_buffer_lane2_rd = c_buffer_lane2[c_buffer_read_at_copy2];
+    wire [15:0] n1178 = c_buffer_refill ? c_buffer_lane2_rd : c_buffer_head2;
+    wire [15:0] c_buffer_lane3_rd = c_buffer_lane3[c_buffer_read_at_copy3];
+    wire [15:0] n1180 = c_buffer_refill ? c_buffer_lane3_rd : c_buffer_head3;
+    wire [15:0] c_buffer_lane4_rd = c_buffer_lane4[c_buffer_read_at_copy4];
+    wire [15:0] n1182 = c_buffer_refill ? c_buffer_lane4_rd : c_buffer_head4;
+    wire [15:0] c_buffer_lane5_rd = c_buffer_lane5[c_buffer_read_at_copy5];
+    wire [15:0] n1184 = c_buffer_refill ? c_buffer_lane5_rd : c_buffer_head5;
+    wire [15:0] c_buffer_lane6_rd = c_buffer_lane6[c_buffer_read_at_copy6];
+    wire [15:0] n1186 = c_buffer_refill ? c_buffer_lane6_rd : c_buffer_head6;
+    wire [15:0] c_buffer_lane7_rd = c_buffer_lane7[c_buffer_read_at_copy7];
+    wire [15:0] n1188 = c_buffer_refill ? c_buffer_lane7_rd : c_buffer_head7;
     wire [4:0] c_buffer_side_rd = c_buffer_side[c_buffer_read_at];
-    wire [4:0] n1149 = c_buffer_refill ? c_buffer_side_rd : c_buffer_head_side;
-    wire [4:0] n1150 = c_buffer_read_at + 5'h1;
-    wire [4:0] n1151 = c_buffer_refill ? n1150 : c_buffer_read_at;
-    wire n1152 = ~c_buffer_refill;
-    wire n1153 = c_out_valid & n1152;
-    wire [5:0] n1154 = c_buffer_count + 6'h1;
-    wire n1155 = c_buffer_refill & n1126;
-    wire [5:0] n1156 = c_buffer_count - 6'h1;
-    wire [5:0] n1157 = n1155 ? n1156 : c_buffer_count;
-    wire [5:0] n1158 = n1153 ? n1154 : n1157;
-    wire n1160 = n1158 != 6'h0;
-    wire n1162 = ~c_buffer_popped;
-    wire n1163 = c_row_takes & n1162;
-    wire [5:0] n1164 = c_buffer_reserved + 6'h1;
-    wire n1165 = c_buffer_popped & n986;
-    wire [5:0] n1166 = c_buffer_reserved - 6'h1;
-    wire [5:0] n1167 = n1165 ? n1166 : c_buffer_reserved;
-    wire [5:0] n1168 = n1163 ? n1164 : n1167;
-    wire [2:0] n1169 = c_buffer_head_side[2:0];
-    wire n1170 = n1169 == 3'h7;
-    wire n1171 = n1169 == 3'h0;
-    wire [1:0] n1172 = c_buffer_head_side[4:3];
-    wire [1:0] n1173 = n1171 ? n1172 : 2'h0;
+    wire [4:0] n1190 = c_buffer_refill ? c_buffer_side_rd : c_buffer_head_side;
+    wire [4:0] n1191 = c_buffer_read_at + 5'h1;
+    wire [4:0] n1192 = c_buffer_refill ? n1191 : c_buffer_read_at;
+    wire n1193 = ~c_buffer_refill;
+    wire n1194 = c_out_valid & n1193;
+    wire [5:0] n1195 = c_buffer_count + 6'h1;
+    wire n1196 = c_buffer_refill & n1167;
+    wire [5:0] n1197 = c_buffer_count - 6'h1;
+    wire [5:0] n1198 = n1196 ? n1197 : c_buffer_count;
+    wire [5:0] n1199 = n1194 ? n1195 : n1198;
+    wire n1201 = n1199 != 6'h0;
+    wire n1203 = ~c_buffer_popped;
+    wire n1204 = c_row_takes & n1203;
+    wire [5:0] n1205 = c_buffer_reserved + 6'h1;
+    wire n1206 = ~c_row_takes;
+    wire n1207 = c_buffer_popped & n1206;
+    wire [5:0] n1208 = c_buffer_reserved - 6'h1;
+    wire [5:0] n1209 = n1207 ? n1208 : c_buffer_reserved;
+    wire [5:0] n1210 = n1204 ? n1205 : n1209;
+    wire [2:0] n1211 = c_buffer_head_side[2:0];
+    wire n1212 = n1211 == 3'h7;
+    wire n1213 = n1211 == 3'h0;
+    wire [1:0] n1214 = c_buffer_head_side[4:3];
+    wire [1:0] n1215 = n1213 ? n1214 : 2'h0;
 
     fxc_transpose_w16 t1 (
         .aclk(aclk),
@@ -1517,15 +1559,15 @@ module fxc_core_x8 (
     fxc_fdct_row fdct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n290),
-        .s0(n292),
-        .s1(n294),
-        .s2(n296),
-        .s3(n298),
-        .s4(n300),
-        .s5(n302),
-        .s6(n304),
-        .s7(n306),
+        .valid(n282),
+        .s0(n284),
+        .s1(n286),
+        .s2(n288),
+        .s3(n290),
+        .s4(n292),
+        .s5(n294),
+        .s6(n296),
+        .s7(n298),
         .w0(fdct_row_w0),
         .w1(fdct_row_w1),
         .w2(fdct_row_w2),
@@ -1539,7 +1581,7 @@ module fxc_core_x8 (
     fxc_fdct_column fdct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n502),
+        .valid(n501),
         .w0(b_column0),
         .w1(b_column1),
         .w2(b_column2),
@@ -1561,167 +1603,167 @@ module fxc_core_x8 (
     fxc_quantize quantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c0),
-        .reciprocal(n817),
-        .correction(n819),
-        .shift(n821),
+        .reciprocal(n834),
+        .correction(n836),
+        .shift(n838),
         .quantized(quantize0_quantized)
     );
 
     fxc_quantize quantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c1),
-        .reciprocal(n824),
-        .correction(n826),
-        .shift(n828),
+        .reciprocal(n841),
+        .correction(n843),
+        .shift(n845),
         .quantized(quantize1_quantized)
     );
 
     fxc_quantize quantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c2),
-        .reciprocal(n831),
-        .correction(n833),
-        .shift(n835),
+        .reciprocal(n848),
+        .correction(n850),
+        .shift(n852),
         .quantized(quantize2_quantized)
     );
 
     fxc_quantize quantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c3),
-        .reciprocal(n838),
-        .correction(n840),
-        .shift(n842),
+        .reciprocal(n855),
+        .correction(n857),
+        .shift(n859),
         .quantized(quantize3_quantized)
     );
 
     fxc_quantize quantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c4),
-        .reciprocal(n845),
-        .correction(n847),
-        .shift(n849),
+        .reciprocal(n862),
+        .correction(n864),
+        .shift(n866),
         .quantized(quantize4_quantized)
     );
 
     fxc_quantize quantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c5),
-        .reciprocal(n852),
-        .correction(n854),
-        .shift(n856),
+        .reciprocal(n869),
+        .correction(n871),
+        .shift(n873),
         .quantized(quantize5_quantized)
     );
 
     fxc_quantize quantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c6),
-        .reciprocal(n859),
-        .correction(n861),
-        .shift(n863),
+        .reciprocal(n876),
+        .correction(n878),
+        .shift(n880),
         .quantized(quantize6_quantized)
     );
 
     fxc_quantize quantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n815),
+        .valid(n832),
         .x(fdct_column_c7),
-        .reciprocal(n866),
-        .correction(n868),
-        .shift(n870),
+        .reciprocal(n883),
+        .correction(n885),
+        .shift(n887),
         .quantized(quantize7_quantized)
     );
 
     fxc_dequantize dequantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n895),
-        .divisor(n897),
+        .valid(n910),
+        .quantized(n912),
+        .divisor(n914),
         .dequantized(dequantize0_dequantized)
     );
 
     fxc_dequantize dequantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n900),
-        .divisor(n902),
+        .valid(n910),
+        .quantized(n917),
+        .divisor(n919),
         .dequantized(dequantize1_dequantized)
     );
 
     fxc_dequantize dequantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n905),
-        .divisor(n907),
+        .valid(n910),
+        .quantized(n922),
+        .divisor(n924),
         .dequantized(dequantize2_dequantized)
     );
 
     fxc_dequantize dequantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n910),
-        .divisor(n912),
+        .valid(n910),
+        .quantized(n927),
+        .divisor(n929),
         .dequantized(dequantize3_dequantized)
     );
 
     fxc_dequantize dequantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n915),
-        .divisor(n917),
+        .valid(n910),
+        .quantized(n932),
+        .divisor(n934),
         .dequantized(dequantize4_dequantized)
     );
 
     fxc_dequantize dequantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n920),
-        .divisor(n922),
+        .valid(n910),
+        .quantized(n937),
+        .divisor(n939),
         .dequantized(dequantize5_dequantized)
     );
 
     fxc_dequantize dequantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n925),
-        .divisor(n927),
+        .valid(n910),
+        .quantized(n942),
+        .divisor(n944),
         .dequantized(dequantize6_dequantized)
     );
 
     fxc_dequantize dequantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n893),
-        .quantized(n930),
-        .divisor(n932),
+        .valid(n910),
+        .quantized(n947),
+        .divisor(n949),
         .dequantized(dequantize7_dequantized)
     );
 
     fxc_idct_column idct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n939),
+        .valid(n956),
         .d0(dequantize0_dequantized),
         .d1(dequantize1_dequantized),
         .d2(dequantize2_dequantized),
@@ -1743,7 +1785,7 @@ module fxc_core_x8 (
     fxc_idct_row idct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1080),
+        .valid(n1105),
         .w0(c_row0),
         .w1(c_row1),
         .w2(c_row2),
@@ -1764,8 +1806,8 @@ module fxc_core_x8 (
     assign s_axis_tready = a_buffer_room;
     assign m_axis_tdata = {c_buffer_head7, c_buffer_head6, c_buffer_head5, c_buffer_head4, c_buffer_head3, c_buffer_head2, c_buffer_head1, c_buffer_head0};
     assign m_axis_tvalid = c_buffer_head_valid;
-    assign m_axis_tlast = n1170;
-    assign m_axis_tuser = n1173;
+    assign m_axis_tlast = n1212;
+    assign m_axis_tuser = n1215;
     assign framing_error = framing;
 
     // The edge: registers with a reset value.
@@ -1860,92 +1902,92 @@ module fxc_core_x8 (
             b_buffer_popped <= 1'h0;
             c_buffer_popped <= 1'h0;
         end else begin
-            a_valid0 <= n253;
-            a_valid1 <= n259;
-            a_valid2 <= n262;
-            a_valid3 <= n265;
-            a_valid4 <= n268;
-            a_valid5 <= n271;
-            a_valid6 <= n274;
-            a_valid7 <= n277;
-            a_valid8 <= n280;
-            a_valid9 <= n283;
-            b_valid0 <= n350;
-            b_valid1 <= n355;
-            b_valid2 <= n358;
-            b_valid3 <= n361;
-            b_valid4 <= n364;
-            b_valid5 <= n367;
-            b_valid6 <= n370;
-            b_valid7 <= n373;
-            b_valid8 <= n376;
-            b_valid9 <= n379;
-            b_valid10 <= n382;
-            b_valid11 <= n385;
-            b_valid12 <= n388;
-            b_valid13 <= n391;
-            b_valid14 <= n394;
-            b_valid15 <= n397;
-            b_valid16 <= n400;
-            b_valid17 <= n403;
-            b_valid18 <= n406;
-            b_valid19 <= n410;
-            b_valid20 <= n413;
-            b_valid21 <= n416;
-            b_valid22 <= n419;
-            b_valid23 <= n422;
-            b_valid24 <= n425;
-            b_valid25 <= n428;
-            b_valid26 <= n431;
-            b_valid27 <= n434;
-            b_valid28 <= n437;
-            b_valid29 <= n440;
-            b_valid30 <= n443;
-            b_valid31 <= n446;
-            b_valid32 <= n449;
-            c_valid0 <= n988;
-            c_valid1 <= n992;
-            c_valid2 <= n995;
-            c_valid3 <= n998;
-            c_valid4 <= n1001;
-            c_valid5 <= n1004;
-            c_valid6 <= n1007;
-            c_valid7 <= n1010;
-            c_valid8 <= n1013;
-            c_valid9 <= n1016;
-            c_valid10 <= n1019;
-            c_valid11 <= n1022;
-            c_valid12 <= n1025;
-            c_valid13 <= n1028;
-            a_buffer_write_at <= n454;
-            a_buffer_read_at <= n480;
-            a_buffer_count <= n487;
-            a_buffer_stored <= n489;
-            a_buffer_reserved <= n497;
-            a_buffer_head_valid <= n459;
-            b_buffer_write_at <= n1033;
-            b_buffer_read_at <= n1059;
-            b_buffer_count <= n1066;
-            b_buffer_stored <= n1067;
-            b_buffer_reserved <= n1075;
-            b_buffer_head_valid <= n1038;
-            c_buffer_write_at <= n1125;
-            c_buffer_read_at <= n1151;
-            c_buffer_count <= n1158;
-            c_buffer_stored <= n1160;
-            c_buffer_reserved <= n1168;
-            c_buffer_head_valid <= n1130;
-            in_row <= n244;
-            framing <= n249;
+            a_valid0 <= n245;
+            a_valid1 <= n251;
+            a_valid2 <= n254;
+            a_valid3 <= n257;
+            a_valid4 <= n260;
+            a_valid5 <= n263;
+            a_valid6 <= n266;
+            a_valid7 <= n269;
+            a_valid8 <= n272;
+            a_valid9 <= n275;
+            b_valid0 <= n333;
+            b_valid1 <= n338;
+            b_valid2 <= n341;
+            b_valid3 <= n344;
+            b_valid4 <= n347;
+            b_valid5 <= n350;
+            b_valid6 <= n353;
+            b_valid7 <= n356;
+            b_valid8 <= n359;
+            b_valid9 <= n362;
+            b_valid10 <= n365;
+            b_valid11 <= n368;
+            b_valid12 <= n371;
+            b_valid13 <= n374;
+            b_valid14 <= n377;
+            b_valid15 <= n380;
+            b_valid16 <= n383;
+            b_valid17 <= n386;
+            b_valid18 <= n389;
+            b_valid19 <= n393;
+            b_valid20 <= n396;
+            b_valid21 <= n399;
+            b_valid22 <= n402;
+            b_valid23 <= n405;
+            b_valid24 <= n408;
+            b_valid25 <= n411;
+            b_valid26 <= n414;
+            b_valid27 <= n417;
+            b_valid28 <= n420;
+            b_valid29 <= n423;
+            b_valid30 <= n426;
+            b_valid31 <= n429;
+            b_valid32 <= n432;
+            c_valid0 <= n996;
+            c_valid1 <= n1000;
+            c_valid2 <= n1003;
+            c_valid3 <= n1006;
+            c_valid4 <= n1009;
+            c_valid5 <= n1012;
+            c_valid6 <= n1015;
+            c_valid7 <= n1018;
+            c_valid8 <= n1021;
+            c_valid9 <= n1024;
+            c_valid10 <= n1027;
+            c_valid11 <= n1030;
+            c_valid12 <= n1033;
+            c_valid13 <= n1036;
+            a_buffer_write_at <= n453;
+            a_buffer_read_at <= n479;
+            a_buffer_count <= n486;
+            a_buffer_stored <= n488;
+            a_buffer_reserved <= n496;
+            a_buffer_head_valid <= n458;
+            b_buffer_write_at <= n1057;
+            b_buffer_read_at <= n1083;
+            b_buffer_count <= n1090;
+            b_buffer_stored <= n1091;
+            b_buffer_reserved <= n1100;
+            b_buffer_head_valid <= n1062;
+            c_buffer_write_at <= n1166;
+            c_buffer_read_at <= n1192;
+            c_buffer_count <= n1199;
+            c_buffer_stored <= n1201;
+            c_buffer_reserved <= n1210;
+            c_buffer_head_valid <= n1171;
+            in_row <= n236;
+            framing <= n241;
             a_buffer_popped <= b_column_writes;
-            written0 <= n543;
-            written1 <= n580;
-            written2 <= n614;
-            written3 <= n648;
-            written4 <= n682;
-            written5 <= n716;
-            written6 <= n750;
-            written7 <= n783;
+            written0 <= n560;
+            written1 <= n597;
+            written2 <= n631;
+            written3 <= n665;
+            written4 <= n699;
+            written5 <= n733;
+            written6 <= n767;
+            written7 <= n800;
             b_buffer_popped <= c_row_writes;
             c_buffer_popped <= leaves;
         end
@@ -1953,170 +1995,172 @@ module fxc_core_x8 (
 
     // The edge: registers without reset.
     always @(posedge aclk) begin
-        a_side0 <= n254;
-        a_side1 <= n260;
-        a_side2 <= n263;
-        a_side3 <= n266;
-        a_side4 <= n269;
-        a_side5 <= n272;
-        a_side6 <= n275;
-        a_side7 <= n278;
-        a_side8 <= n281;
-        a_side9 <= n284;
-        b_side0 <= n351;
-        b_side1 <= n356;
-        b_side2 <= n359;
-        b_side3 <= n362;
-        b_side4 <= n365;
-        b_side5 <= n368;
-        b_side6 <= n371;
-        b_side7 <= n374;
-        b_side8 <= n377;
-        b_side9 <= n380;
-        b_side10 <= n383;
-        b_side11 <= n386;
-        b_side12 <= n389;
-        b_side13 <= n392;
-        b_side14 <= n395;
-        b_side15 <= n398;
-        b_side16 <= n401;
-        b_side17 <= n404;
-        b_side18 <= n407;
-        b_side19 <= n411;
-        b_side20 <= n414;
-        b_side21 <= n417;
-        b_side22 <= n420;
-        b_side23 <= n423;
-        b_side24 <= n426;
-        b_side25 <= n429;
-        b_side26 <= n432;
-        b_side27 <= n435;
-        b_side28 <= n438;
-        b_side29 <= n441;
-        b_side30 <= n444;
-        b_side31 <= n447;
-        b_side32 <= n450;
-        c_side0 <= n989;
-        c_side1 <= n993;
-        c_side2 <= n996;
-        c_side3 <= n999;
-        c_side4 <= n1002;
-        c_side5 <= n1005;
-        c_side6 <= n1008;
-        c_side7 <= n1011;
-        c_side8 <= n1014;
-        c_side9 <= n1017;
-        c_side10 <= n1020;
-        c_side11 <= n1023;
-        c_side12 <= n1026;
-        c_side13 <= n1029;
-        a_buffer_head0 <= n462;
-        a_buffer_head1 <= n464;
-        a_buffer_head2 <= n466;
-        a_buffer_head3 <= n468;
-        a_buffer_head4 <= n470;
-        a_buffer_head5 <= n472;
-        a_buffer_head6 <= n474;
-        a_buffer_head7 <= n476;
-        a_buffer_head_side <= n478;
-        b_buffer_head0 <= n1041;
-        b_buffer_head1 <= n1043;
-        b_buffer_head2 <= n1045;
-        b_buffer_head3 <= n1047;
-        b_buffer_head4 <= n1049;
-        b_buffer_head5 <= n1051;
-        b_buffer_head6 <= n1053;
-        b_buffer_head7 <= n1055;
-        b_buffer_head_side <= n1057;
-        c_buffer_head0 <= n1133;
-        c_buffer_head1 <= n1135;
-        c_buffer_head2 <= n1137;
-        c_buffer_head3 <= n1139;
-        c_buffer_head4 <= n1141;
-        c_buffer_head5 <= n1143;
-        c_buffer_head6 <= n1145;
-        c_buffer_head7 <= n1147;
-        c_buffer_head_side <= n1149;
-        a_row0 <= n234;
-        a_row1 <= n235;
-        a_row2 <= n236;
-        a_row3 <= n237;
-        a_row4 <= n238;
-        a_row5 <= n239;
-        a_row6 <= n240;
-        a_row7 <= n241;
-        b_column0 <= n340;
-        b_column1 <= n341;
-        b_column2 <= n342;
-        b_column3 <= n343;
-        b_column4 <= n344;
-        b_column5 <= n345;
-        b_column6 <= n346;
-        b_column7 <= n347;
-        q_entry0 <= n558;
-        q_word0 <= n550;
-        q_reset_word0 <= n552;
-        q_written0 <= n555;
-        dq_entry0 <= n573;
-        dq_word0 <= n565;
-        dq_reset_word0 <= n567;
-        dq_written0 <= n570;
-        q_entry1 <= n594;
-        q_word1 <= n587;
-        q_reset_word1 <= n589;
-        q_written1 <= n592;
-        dq_entry1 <= n607;
-        dq_word1 <= n600;
-        dq_reset_word1 <= n602;
-        dq_written1 <= n605;
-        q_entry2 <= n628;
-        q_word2 <= n621;
-        q_reset_word2 <= n623;
-        q_written2 <= n626;
-        dq_entry2 <= n641;
-        dq_word2 <= n634;
-        dq_reset_word2 <= n636;
-        dq_written2 <= n639;
-        q_entry3 <= n662;
-        q_word3 <= n655;
-        q_reset_word3 <= n657;
-        q_written3 <= n660;
-        dq_entry3 <= n675;
-        dq_word3 <= n668;
-        dq_reset_word3 <= n670;
-        dq_written3 <= n673;
-        q_entry4 <= n696;
-        q_word4 <= n689;
-        q_reset_word4 <= n691;
-        q_written4 <= n694;
-        dq_entry4 <= n709;
-        dq_word4 <= n702;
-        dq_reset_word4 <= n704;
-        dq_written4 <= n707;
-        q_entry5 <= n730;
-        q_word5 <= n723;
-        q_reset_word5 <= n725;
-        q_written5 <= n728;
-        dq_entry5 <= n743;
-        dq_word5 <= n736;
-        dq_reset_word5 <= n738;
-        dq_written5 <= n741;
-        q_entry6 <= n764;
-        q_word6 <= n757;
-        q_reset_word6 <= n759;
-        q_written6 <= n762;
-        dq_entry6 <= n777;
-        dq_word6 <= n770;
-        dq_reset_word6 <= n772;
-        dq_written6 <= n775;
-        q_entry7 <= n797;
-        q_word7 <= n790;
-        q_reset_word7 <= n792;
-        q_written7 <= n795;
-        dq_entry7 <= n810;
-        dq_word7 <= n803;
-        dq_reset_word7 <= n805;
-        dq_written7 <= n808;
+        a_side0 <= n246;
+        a_side1 <= n252;
+        a_side2 <= n255;
+        a_side3 <= n258;
+        a_side4 <= n261;
+        a_side5 <= n264;
+        a_side6 <= n267;
+        a_side7 <= n270;
+        a_side8 <= n273;
+        a_side9 <= n276;
+        b_side0 <= n334;
+        b_side1 <= n339;
+        b_side2 <= n342;
+        b_side3 <= n345;
+        b_side4 <= n348;
+        b_side5 <= n351;
+        b_side6 <= n354;
+        b_side7 <= n357;
+        b_side8 <= n360;
+        b_side9 <= n363;
+        b_side10 <= n366;
+        b_side11 <= n369;
+        b_side12 <= n372;
+        b_side13 <= n375;
+        b_side14 <= n378;
+        b_side15 <= n381;
+        b_side16 <= n384;
+        b_side17 <= n387;
+        b_side18 <= n390;
+        b_side19 <= n394;
+        b_side20 <= n397;
+        b_side21 <= n400;
+        b_side22 <= n403;
+        b_side23 <= n406;
+        b_side24 <= n409;
+        b_side25 <= n412;
+        b_side26 <= n415;
+        b_side27 <= n418;
+        b_side28 <= n421;
+        b_side29 <= n424;
+        b_side30 <= n427;
+        b_side31 <= n430;
+        b_side32 <= n433;
+        c_side0 <= n997;
+        c_side1 <= n1001;
+        c_side2 <= n1004;
+        c_side3 <= n1007;
+        c_side4 <= n1010;
+        c_side5 <= n1013;
+        c_side6 <= n1016;
+        c_side7 <= n1019;
+        c_side8 <= n1022;
+        c_side9 <= n1025;
+        c_side10 <= n1028;
+        c_side11 <= n1031;
+        c_side12 <= n1034;
+        c_side13 <= n1037;
+        a_buffer_head0 <= n461;
+        a_buffer_head1 <= n463;
+        a_buffer_head2 <= n465;
+        a_buffer_head3 <= n467;
+        a_buffer_head4 <= n469;
+        a_buffer_head5 <= n471;
+        a_buffer_head6 <= n473;
+        a_buffer_head7 <= n475;
+        a_buffer_head_side <= n477;
+        b_buffer_head0 <= n1065;
+        b_buffer_head1 <= n1067;
+        b_buffer_head2 <= n1069;
+        b_buffer_head3 <= n1071;
+        b_buffer_head4 <= n1073;
+        b_buffer_head5 <= n1075;
+        b_buffer_head6 <= n1077;
+        b_buffer_head7 <= n1079;
+        b_buffer_head_side <= n1081;
+        c_buffer_head0 <= n1174;
+        c_buffer_head1 <= n1176;
+        c_buffer_head2 <= n1178;
+        c_buffer_head3 <= n1180;
+        c_buffer_head4 <= n1182;
+        c_buffer_head5 <= n1184;
+        c_buffer_head6 <= n1186;
+        c_buffer_head7 <= n1188;
+        c_buffer_head_side <= n1190;
+        a_row0 <= s_axis_tdata_0;
+        a_row1 <= s_axis_tdata_1;
+        a_row2 <= s_axis_tdata_2;
+        a_row3 <= s_axis_tdata_3;
+        a_row4 <= s_axis_tdata_4;
+        a_row5 <= s_axis_tdata_5;
+        a_row6 <= s_axis_tdata_6;
+        a_row7 <= s_axis_tdata_7;
+        b_column0 <= t1_rd_data_0;
+        b_column1 <= t1_rd_data_1;
+        b_column2 <= t1_rd_data_2;
+        b_column3 <= t1_rd_data_3;
+        b_column4 <= t1_rd_data_4;
+        b_column5 <= t1_rd_data_5;
+        b_column6 <= t1_rd_data_6;
+        b_column7 <= t1_rd_data_7;
+        q_at <= n520;
+        dq_at <= n536;
+        q_entry0 <= n575;
+        q_word0 <= n567;
+        q_reset_word0 <= n569;
+        q_written0 <= n572;
+        dq_entry0 <= n590;
+        dq_word0 <= n582;
+        dq_reset_word0 <= n584;
+        dq_written0 <= n587;
+        q_entry1 <= n611;
+        q_word1 <= n604;
+        q_reset_word1 <= n606;
+        q_written1 <= n609;
+        dq_entry1 <= n624;
+        dq_word1 <= n617;
+        dq_reset_word1 <= n619;
+        dq_written1 <= n622;
+        q_entry2 <= n645;
+        q_word2 <= n638;
+        q_reset_word2 <= n640;
+        q_written2 <= n643;
+        dq_entry2 <= n658;
+        dq_word2 <= n651;
+        dq_reset_word2 <= n653;
+        dq_written2 <= n656;
+        q_entry3 <= n679;
+        q_word3 <= n672;
+        q_reset_word3 <= n674;
+        q_written3 <= n677;
+        dq_entry3 <= n692;
+        dq_word3 <= n685;
+        dq_reset_word3 <= n687;
+        dq_written3 <= n690;
+        q_entry4 <= n713;
+        q_word4 <= n706;
+        q_reset_word4 <= n708;
+        q_written4 <= n711;
+        dq_entry4 <= n726;
+        dq_word4 <= n719;
+        dq_reset_word4 <= n721;
+        dq_written4 <= n724;
+        q_entry5 <= n747;
+        q_word5 <= n740;
+        q_reset_word5 <= n742;
+        q_written5 <= n745;
+        dq_entry5 <= n760;
+        dq_word5 <= n753;
+        dq_reset_word5 <= n755;
+        dq_written5 <= n758;
+        q_entry6 <= n781;
+        q_word6 <= n774;
+        q_reset_word6 <= n776;
+        q_written6 <= n779;
+        dq_entry6 <= n794;
+        dq_word6 <= n787;
+        dq_reset_word6 <= n789;
+        dq_written6 <= n792;
+        q_entry7 <= n814;
+        q_word7 <= n807;
+        q_reset_word7 <= n809;
+        q_written7 <= n812;
+        dq_entry7 <= n827;
+        dq_word7 <= n820;
+        dq_reset_word7 <= n822;
+        dq_written7 <= n825;
         b_coefficient0_d1 <= b_column0;
         b_coefficient0_d2 <= b_coefficient0_d1;
         b_coefficient1_d1 <= b_column1;
@@ -2133,123 +2177,248 @@ module fxc_core_x8 (
         b_coefficient6_d2 <= b_coefficient6_d1;
         b_coefficient7_d1 <= b_column7;
         b_coefficient7_d2 <= b_coefficient7_d1;
-        c_row0 <= n978;
-        c_row1 <= n979;
-        c_row2 <= n980;
-        c_row3 <= n981;
-        c_row4 <= n982;
-        c_row5 <= n983;
-        c_row6 <= n984;
-        c_row7 <= n985;
+        c_row0 <= t2_rd_data_0;
+        c_row1 <= t2_rd_data_1;
+        c_row2 <= t2_rd_data_2;
+        c_row3 <= t2_rd_data_3;
+        c_row4 <= t2_rd_data_4;
+        c_row5 <= t2_rd_data_5;
+        c_row6 <= t2_rd_data_6;
+        c_row7 <= t2_rd_data_7;
+    end
+
+    // The edge: copies of registers, each driving a share of its register's loads with a reset value.
+    (* keep *)
+    always @(posedge aclk) begin
+        if (!aresetn) begin
+            a_buffer_write_at_copy0 <= 4'h0;
+            a_buffer_write_at_copy1 <= 4'h0;
+            a_buffer_write_at_copy2 <= 4'h0;
+            a_buffer_write_at_copy3 <= 4'h0;
+            a_buffer_write_at_copy4 <= 4'h0;
+            a_buffer_write_at_copy5 <= 4'h0;
+            a_buffer_write_at_copy6 <= 4'h0;
+            a_buffer_write_at_copy7 <= 4'h0;
+            a_buffer_read_at_copy0 <= 4'h0;
+            a_buffer_read_at_copy1 <= 4'h0;
+            a_buffer_read_at_copy2 <= 4'h0;
+            a_buffer_read_at_copy3 <= 4'h0;
+            a_buffer_read_at_copy4 <= 4'h0;
+            a_buffer_read_at_copy5 <= 4'h0;
+            a_buffer_read_at_copy6 <= 4'h0;
+            a_buffer_read_at_copy7 <= 4'h0;
+            b_buffer_write_at_copy0 <= 6'h0;
+            b_buffer_write_at_copy1 <= 6'h0;
+            b_buffer_write_at_copy2 <= 6'h0;
+            b_buffer_write_at_copy3 <= 6'h0;
+            b_buffer_write_at_copy4 <= 6'h0;
+            b_buffer_write_at_copy5 <= 6'h0;
+            b_buffer_write_at_copy6 <= 6'h0;
+            b_buffer_write_at_copy7 <= 6'h0;
+            b_buffer_read_at_copy0 <= 6'h0;
+            b_buffer_read_at_copy1 <= 6'h0;
+            b_buffer_read_at_copy2 <= 6'h0;
+            b_buffer_read_at_copy3 <= 6'h0;
+            b_buffer_read_at_copy4 <= 6'h0;
+            b_buffer_read_at_copy5 <= 6'h0;
+            b_buffer_read_at_copy6 <= 6'h0;
+            b_buffer_read_at_copy7 <= 6'h0;
+            c_buffer_write_at_copy0 <= 5'h0;
+            c_buffer_write_at_copy1 <= 5'h0;
+            c_buffer_write_at_copy2 <= 5'h0;
+            c_buffer_write_at_copy3 <= 5'h0;
+            c_buffer_write_at_copy4 <= 5'h0;
+            c_buffer_write_at_copy5 <= 5'h0;
+            c_buffer_write_at_copy6 <= 5'h0;
+            c_buffer_write_at_copy7 <= 5'h0;
+            c_buffer_read_at_copy0 <= 5'h0;
+            c_buffer_read_at_copy1 <= 5'h0;
+            c_buffer_read_at_copy2 <= 5'h0;
+            c_buffer_read_at_copy3 <= 5'h0;
+            c_buffer_read_at_copy4 <= 5'h0;
+            c_buffer_read_at_copy5 <= 5'h0;
+            c_buffer_read_at_copy6 <= 5'h0;
+            c_buffer_read_at_copy7 <= 5'h0;
+        end else begin
+            a_buffer_write_at_copy0 <= n453;
+            a_buffer_write_at_copy1 <= n453;
+            a_buffer_write_at_copy2 <= n453;
+            a_buffer_write_at_copy3 <= n453;
+            a_buffer_write_at_copy4 <= n453;
+            a_buffer_write_at_copy5 <= n453;
+            a_buffer_write_at_copy6 <= n453;
+            a_buffer_write_at_copy7 <= n453;
+            a_buffer_read_at_copy0 <= n479;
+            a_buffer_read_at_copy1 <= n479;
+            a_buffer_read_at_copy2 <= n479;
+            a_buffer_read_at_copy3 <= n479;
+            a_buffer_read_at_copy4 <= n479;
+            a_buffer_read_at_copy5 <= n479;
+            a_buffer_read_at_copy6 <= n479;
+            a_buffer_read_at_copy7 <= n479;
+            b_buffer_write_at_copy0 <= n1057;
+            b_buffer_write_at_copy1 <= n1057;
+            b_buffer_write_at_copy2 <= n1057;
+            b_buffer_write_at_copy3 <= n1057;
+            b_buffer_write_at_copy4 <= n1057;
+            b_buffer_write_at_copy5 <= n1057;
+            b_buffer_write_at_copy6 <= n1057;
+            b_buffer_write_at_copy7 <= n1057;
+            b_buffer_read_at_copy0 <= n1083;
+            b_buffer_read_at_copy1 <= n1083;
+            b_buffer_read_at_copy2 <= n1083;
+            b_buffer_read_at_copy3 <= n1083;
+            b_buffer_read_at_copy4 <= n1083;
+            b_buffer_read_at_copy5 <= n1083;
+            b_buffer_read_at_copy6 <= n1083;
+            b_buffer_read_at_copy7 <= n1083;
+            c_buffer_write_at_copy0 <= n1166;
+            c_buffer_write_at_copy1 <= n1166;
+            c_buffer_write_at_copy2 <= n1166;
+            c_buffer_write_at_copy3 <= n1166;
+            c_buffer_write_at_copy4 <= n1166;
+            c_buffer_write_at_copy5 <= n1166;
+            c_buffer_write_at_copy6 <= n1166;
+            c_buffer_write_at_copy7 <= n1166;
+            c_buffer_read_at_copy0 <= n1192;
+            c_buffer_read_at_copy1 <= n1192;
+            c_buffer_read_at_copy2 <= n1192;
+            c_buffer_read_at_copy3 <= n1192;
+            c_buffer_read_at_copy4 <= n1192;
+            c_buffer_read_at_copy5 <= n1192;
+            c_buffer_read_at_copy6 <= n1192;
+            c_buffer_read_at_copy7 <= n1192;
+        end
+    end
+
+    // The edge: copies of registers, each driving a share of its register's loads without reset.
+    (* keep *)
+    always @(posedge aclk) begin
+        q_at_copy0 <= n520;
+        q_at_copy1 <= n520;
+        q_at_copy2 <= n520;
+        q_at_copy3 <= n520;
+        q_at_copy4 <= n520;
+        q_at_copy5 <= n520;
+        q_at_copy6 <= n520;
+        q_at_copy7 <= n520;
+        dq_at_copy0 <= n536;
+        dq_at_copy1 <= n536;
+        dq_at_copy2 <= n536;
+        dq_at_copy3 <= n536;
+        dq_at_copy4 <= n536;
+        dq_at_copy5 <= n536;
+        dq_at_copy6 <= n536;
+        dq_at_copy7 <= n536;
     end
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane0[a_buffer_write_at] <= n316;
+        if (a_out_valid) a_buffer_lane0[a_buffer_write_at_copy0] <= n308;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane1[a_buffer_write_at] <= n318;
+        if (a_out_valid) a_buffer_lane1[a_buffer_write_at_copy1] <= n310;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane2[a_buffer_write_at] <= n320;
+        if (a_out_valid) a_buffer_lane2[a_buffer_write_at_copy2] <= n312;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane3[a_buffer_write_at] <= n321;
+        if (a_out_valid) a_buffer_lane3[a_buffer_write_at_copy3] <= n313;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane4[a_buffer_write_at] <= n323;
+        if (a_out_valid) a_buffer_lane4[a_buffer_write_at_copy4] <= n315;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane5[a_buffer_write_at] <= n325;
+        if (a_out_valid) a_buffer_lane5[a_buffer_write_at_copy5] <= n317;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane6[a_buffer_write_at] <= n327;
+        if (a_out_valid) a_buffer_lane6[a_buffer_write_at_copy6] <= n319;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane7[a_buffer_write_at] <= n329;
+        if (a_out_valid) a_buffer_lane7[a_buffer_write_at_copy7] <= n321;
 
     always @(posedge aclk)
         if (a_out_valid) a_buffer_side[a_buffer_write_at] <= n163;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane0[b_buffer_write_at] <= n950;
+        if (b_out_valid) b_buffer_lane0[b_buffer_write_at_copy0] <= n967;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane1[b_buffer_write_at] <= n952;
+        if (b_out_valid) b_buffer_lane1[b_buffer_write_at_copy1] <= n969;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane2[b_buffer_write_at] <= n954;
+        if (b_out_valid) b_buffer_lane2[b_buffer_write_at_copy2] <= n971;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane3[b_buffer_write_at] <= n957;
+        if (b_out_valid) b_buffer_lane3[b_buffer_write_at_copy3] <= n974;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane4[b_buffer_write_at] <= n960;
+        if (b_out_valid) b_buffer_lane4[b_buffer_write_at_copy4] <= n977;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane5[b_buffer_write_at] <= n962;
+        if (b_out_valid) b_buffer_lane5[b_buffer_write_at_copy5] <= n979;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane6[b_buffer_write_at] <= n964;
+        if (b_out_valid) b_buffer_lane6[b_buffer_write_at_copy6] <= n981;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane7[b_buffer_write_at] <= n967;
+        if (b_out_valid) b_buffer_lane7[b_buffer_write_at_copy7] <= n984;
 
     always @(posedge aclk)
         if (b_out_valid) b_buffer_side[b_buffer_write_at] <= n168;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane0[c_buffer_write_at] <= n1092;
+        if (c_out_valid) c_buffer_lane0[c_buffer_write_at_copy0] <= n1117;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane1[c_buffer_write_at] <= n1096;
+        if (c_out_valid) c_buffer_lane1[c_buffer_write_at_copy1] <= n1121;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane2[c_buffer_write_at] <= n1100;
+        if (c_out_valid) c_buffer_lane2[c_buffer_write_at_copy2] <= n1125;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane3[c_buffer_write_at] <= n1104;
+        if (c_out_valid) c_buffer_lane3[c_buffer_write_at_copy3] <= n1129;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane4[c_buffer_write_at] <= n1108;
+        if (c_out_valid) c_buffer_lane4[c_buffer_write_at_copy4] <= n1133;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane5[c_buffer_write_at] <= n1112;
+        if (c_out_valid) c_buffer_lane5[c_buffer_write_at_copy5] <= n1137;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane6[c_buffer_write_at] <= n1116;
+        if (c_out_valid) c_buffer_lane6[c_buffer_write_at_copy6] <= n1141;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane7[c_buffer_write_at] <= n1120;
+        if (c_out_valid) c_buffer_lane7[c_buffer_write_at_copy7] <= n1145;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1122;
+        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1147;
 
     always @(posedge aclk)
-        if (n533) entry0[n535] <= qt_data;
+        if (n550) entry0[n552] <= qt_data;
 
     always @(posedge aclk)
-        if (n577) entry1[n535] <= qt_data;
+        if (n594) entry1[n552] <= qt_data;
 
     always @(posedge aclk)
-        if (n611) entry2[n535] <= qt_data;
+        if (n628) entry2[n552] <= qt_data;
 
     always @(posedge aclk)
-        if (n645) entry3[n535] <= qt_data;
+        if (n662) entry3[n552] <= qt_data;
 
     always @(posedge aclk)
-        if (n679) entry4[n535] <= qt_data;
+        if (n696) entry4[n552] <= qt_data;
 
     always @(posedge aclk)
-        if (n713) entry5[n535] <= qt_data;
+        if (n730) entry5[n552] <= qt_data;
 
     always @(posedge aclk)
-        if (n747) entry6[n535] <= qt_data;
+        if (n764) entry6[n552] <= qt_data;
 
     always @(posedge aclk)
-        if (n780) entry7[n535] <= qt_data;
+        if (n797) entry7[n552] <= qt_data;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n167[2:0], n553[15:1], n568[15:1], n590[15:1], n603[15:1], n624[15:1], n637[15:1], n658[15:1], n671[15:1], n692[15:1], n705[15:1], n726[15:1], n739[15:1], n760[15:1], n773[15:1], n793[15:1], n806[15:1], 1'b0};
+    wire unused_bits = &{1'b0, n167[2:0], q_at, dq_at, n570[15:1], n585[15:1], n607[15:1], n620[15:1], n641[15:1], n654[15:1], n675[15:1], n688[15:1], n709[15:1], n722[15:1], n743[15:1], n756[15:1], n777[15:1], n790[15:1], n810[15:1], n823[15:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -29,6 +29,23 @@ import Testing
         #expect(again == first, "the cached report is the one made")
     }
 
+    /// Copies of a register (`ModuleBuilder.copies(of:count:)`) stay apart through yosys, which merges
+    /// equal flip-flops unless told to keep them: three 8-bit copies (the register itself, kept by
+    /// nothing, may be merged into one of them), not one register.
+    @Test func copiesOfARegisterAreKeptApart() throws {
+        let tools = try ECP5PlaceAndRoute.tools(searchFrom: [Paths.repository])
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("fxc-ecp5-copies-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let b = ModuleBuilder("fxh_copies")
+        let count = b.register("count", width: 8, reset: 0)
+        b.when(b.input("step", width: 1)) { b.set(count, count + 1) }
+        for (k, r) in ([count] + b.copies(of: count, count: 3)).enumerated() { b.output("out\(k)", r) }
+        let module = try b.build()
+        let report = try ECP5PlaceAndRoute.run(files: [GeneratedFile(path: "fxh_copies.v", text: VerilogPrinter.text(module))],
+                                               top: module.name, requestedMHz: 200, tools: tools, cache: cache)
+        #expect(report.flipFlops >= 24, "\(report.flipFlops) flip-flops")
+    }
+
     /// A multiplier cell as the kernels place it: on ECP5 its product comes from MULT18X18D blocks
     /// (two for a 24-bit operand), with the registers inside them, and the flow says so.
     @Test func aMultiplierCellTakesItsBlocksWithTheirRegisters() throws {

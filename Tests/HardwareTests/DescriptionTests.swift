@@ -26,6 +26,35 @@ import Testing
         #expect(seen["m_count"] == [0] && seen["m_valid"] == [0] && seen["s_ready"] == [1])
     }
 
+    /// Copies of a register take every update the register takes, set before or after they were made,
+    /// and the printed Verilog asks synthesis to keep them apart.
+    static func countWithCopies() throws -> Module {
+        let b = ModuleBuilder("fxh_copies")
+        let step = b.input("step", width: 1), load = b.input("load", width: 1), value = b.input("value", width: 8)
+        let count = b.register("count", width: 8, reset: 5)
+        b.when(step) { b.set(count, count + 1) }
+        let copies = b.copies(of: count, count: 3)
+        b.when(load) { b.set(count, value) }
+        for (k, r) in ([count] + copies).enumerated() { b.output("out\(k)", r) }
+        return try b.build()
+    }
+
+    @Test func copiesOfARegisterHoldWhatItHolds() throws {
+        let module = try Self.countWithCopies()
+        let simulator = CycleSimulator(module)
+        var expected: UInt64 = 5
+        _ = simulator.step(["aresetn": [0], "step": [0], "load": [0], "value": [0]])
+        for clock in 0..<40 {
+            let step = UInt64(clock % 3 == 0 ? 0 : 1), load = UInt64(clock % 7 == 3 ? 1 : 0), value = UInt64(clock * 11 % 256)
+            let out = simulator.step(["aresetn": [1], "step": [step], "load": [load], "value": [value]])
+            for k in 0..<4 { #expect(out["out\(k)"] == [expected], "clock \(clock), copy \(k)") }
+            expected = load == 1 ? value : (expected + step) % 256
+        }
+        let text = VerilogPrinter.text(module)
+        #expect(text.contains("(* keep *)\n    always @(posedge aclk) begin\n        if (!aresetn) begin\n            count_copy0 <= 8'h5;"))
+        #expect(module.registers.filter(\.isCopy).map(\.name) == ["count_copy0", "count_copy1", "count_copy2"])
+    }
+
     /// Each operation on values where width and sign matter.
     @Test func operationsMeanWhatTheySay() throws {
         let b = ModuleBuilder("ops")

@@ -111,15 +111,18 @@ struct SectionBuffer {
     func update(_ b: ModuleBuilder, admit: Signal, push: Signal, data: [Signal], side: Signal, pop: Signal) {
         let countBits = count.width
         let one = b.constant(1, width: countBits)
+        // Each lane's memory is addressed by a copy of the pointers of its own (one register would drive
+        // every lane's memory cells).
+        let (writeAts, readAts) = (b.copies(of: writeAt, count: lanes.count), b.copies(of: readAt, count: lanes.count))
         b.when(push) {
-            for (memory, value) in zip(lanes, data) { b.write(memory, at: writeAt, value) }
+            for (k, memory) in lanes.enumerated() { b.write(memory, at: writeAts[k], data[k]) }
             b.write(sideMemory, at: writeAt, side)
             b.set(writeAt, writeAt + 1)
         }
         let refill = b.name((~nonEmpty | pop) & stored, "\(prefix)_refill")
         b.when(~nonEmpty | pop) { b.set(nonEmpty, stored) }
         b.when(refill) {
-            for (register, memory) in zip(head, lanes) { b.set(register, b.read(memory, at: readAt)) }
+            for (k, memory) in lanes.enumerated() { b.set(head[k], b.read(memory, at: readAts[k])) }
             b.set(headSide, b.read(sideMemory, at: readAt))
             b.set(readAt, readAt + 1)
         }
@@ -179,9 +182,11 @@ extension StreamCore {
     /// writer's buffer empties into it while it can write; the reader takes a cross-line whenever one
     /// is there and its own buffer has `room` (folded: and `fold` clocks have passed since the last
     /// one), into its register and ranks ({tag, line index}).
-    /// Returns the register's lanes and the clocks where a cross-line is taken.
+    /// Returns the register's lanes, the clocks where a cross-line is taken, the clocks where a line
+    /// is written, and the sideband entering rank 0.
     func transpose(_ t: InstanceHandle, _ b: ModuleBuilder, bits: Int, from buffer: SectionBuffer, room: Signal,
-                   register: String, ranks: SectionRanks, tap: SectionRanks.Tap) -> (lanes: [Lane], take: Signal, written: Signal) {
+                   register: String, ranks: SectionRanks, tap: SectionRanks.Tap)
+        -> (lanes: [Lane], take: Signal, written: Signal, side: Signal) {
         let written = b.name(buffer.nonEmpty & t.output("can_write"), "\(register)_writes")
         t.connect("wr_en", written)
         t.connect("wr_data", buffer.head)
@@ -198,9 +203,10 @@ extension StreamCore {
         t.connect("rd_en", take)
         let row = (0..<8).map { b.register("\(register)\($0)", width: bits, reset: nil) }
         let crossLine = t.outputs("rd_data")
-        b.when(take) { for k in 0..<8 { b.set(row[k], crossLine[k]) } }
-        ranks.advance(b, en: b.one, validIn: take, sideIn: b.concat(t.output("rd_tag"), t.output("rd_index")), tap: tap)
-        return (row.map { Lane(value: $0, signed: true) }, take, written)
+        for k in 0..<8 { b.set(row[k], crossLine[k]) }   // every clock; the ranks' valid bit says when it is a cross-line
+        let side = b.concat(t.output("rd_tag"), t.output("rd_index"))
+        ranks.advance(b, en: b.one, validIn: take, sideIn: side, tap: tap)
+        return (row.map { Lane(value: $0, signed: true) }, take, written, side)
     }
 
     /// A field of a table entry, zero-extended (or cut) to a kernel port's width.
@@ -255,8 +261,10 @@ extension StreamCore {
         let aRow = (0..<8).map { b.register("a_row\($0)", width: cw, reset: nil) }
         let inRow = b.register("in_row", width: 3, reset: 0)   // row of the next input beat in its block
         let framing = b.register("framing", width: 1, reset: 0)
+        // The row register loads every clock: a beat's valid bit, not an enable over 8 lanes, says
+        // whether it holds one (the section never holds), so `accept` drives only the control.
+        for k in 0..<8 { b.set(aRow[k], sData[k]) }
         b.when(accept) {
-            for k in 0..<8 { b.set(aRow[k], sData[k]) }
             b.set(inRow, inRow + 1)
             b.when(sLast.ne(inRow.eq(7))) { b.set(framing, b.one) }
         }
@@ -270,7 +278,7 @@ extension StreamCore {
         }
 
         // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column] -> T2
-        let (bIn, bTakes, t1Writes) = transpose(t1, b, bits: t1Bits, from: aBuffer, room: bBuffer.room, register: "b_column",
+        let (bIn, bTakes, t1Writes, bSideIn) = transpose(t1, b, bits: t1Bits, from: aBuffer, room: bBuffer.room, register: "b_column",
                                                 ranks: bRanks, tap: bTap)
         aBuffer.update(b, admit: accept, push: aOutValid, data: aOut, side: aOutTag, pop: t1Writes)
         let fc = placeOctet(fdctColumn, b, en: on,
@@ -287,10 +295,20 @@ extension StreamCore {
         let quantizeAt = fdctColumn.latency
         let qAhead = min(2, quantizeAt)
         let tableAddress = { (side: Signal) in b.concat(side[4], side[2, 0]) }
-        let qAt = tableAddress(bRanks.side[quantizeAt - qAhead])
+        // What a rank's sideband will be next clock: its address is loaded beside the rank, one copy per row.
+        let entering = { (rank: Int) in rank == 0 ? bSideIn : bRanks.side[rank - 1] }
         let qValid = (1...qAhead).map { ~decoding & bRanks.valid[quantizeAt - $0] }
-        let dqAt = b.select(decoding, tableAddress(bRanks.side[0]), tableAddress(bRanks.side[rq - 2]))
+        precondition(rq >= 3, "the dequantizers' entries are read two ranks before them")
         let dqValid = [1, 2].map { ~encoding & b.select(decoding, bRanks.valid[2 - $0], bRanks.valid[rq - $0]) }
+        // The address a rank's entries are read at, loaded beside the rank: a copy for each row's
+        // memories (one register would drive all 8 rows').
+        func address(_ name: String, _ value: Signal) -> [Signal] {
+            let at = b.register("\(name)_at", width: 4, reset: nil)
+            b.set(at, value)
+            return b.copies(of: at, count: 8)
+        }
+        let qAt = address("q", tableAddress(entering(quantizeAt - qAhead)))
+        let dqAt = address("dq", b.select(decoding, tableAddress(entering(0)), tableAddress(entering(rq - 2))))
         var qEntry: [Signal] = [], dqEntry: [Signal] = []
         for row in 0..<8 {
             let resetWords = (0..<16).map { resetTables[$0 / 8][row * 8 + $0 % 8] }
@@ -320,8 +338,8 @@ extension StreamCore {
                 b.when(valid[0]) { b.set(entry, b.select(isWritten, word, resetWord)) }
                 return entry
             }
-            qEntry.append(read("q", at: qAt, valid: qValid))
-            dqEntry.append(read("dq", at: dqAt, valid: dqValid))
+            qEntry.append(read("q", at: qAt[row], valid: qValid))
+            dqEntry.append(read("dq", at: dqAt[row], valid: dqValid))
         }
         let qz = placeLanes(quantize, b, en: on,
                             valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding)) { k, port in
@@ -349,7 +367,7 @@ extension StreamCore {
         let bOut = (0..<8).map { k in b.select(encoding, qz[k].at(t2Bits), ic[k].at(t2Bits)) }
 
         // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
-        let (cIn, cTakes, t2Writes) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
+        let (cIn, cTakes, t2Writes, _) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
                                                 ranks: c, tap: cTap)
         bBuffer.update(b, admit: bTakes, push: bOutValid, data: bOut, side: bOutTag, pop: t2Writes)
         let ir = placeOctet(idctRow, b, en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding),

@@ -42,7 +42,7 @@ extension Module {
                 for (e, n) in port.enumerated() { alias[n] = base + child.outputs[p].elements[e] }
             }
             registers += child.registers.map { r in
-                StateRegister(name: prefix + r.name, width: r.width, reset: r.reset, value: base + r.value, next: base + r.next)
+                StateRegister(name: prefix + r.name, width: r.width, reset: r.reset, value: base + r.value, next: base + r.next, isCopy: r.isCopy)
             }
             memories += child.memories.map { m in
                 var copy = m
@@ -116,7 +116,8 @@ extension Module {
         flat.inputs = try inputs.map { p in var c = p; c.elements = try p.elements.map(renumber); return c }
         flat.outputs = try outputs.map { p in var c = p; c.elements = try p.elements.map(renumber); return c }
         flat.registers = try registers.map { r in
-            StateRegister(name: r.name, width: r.width, reset: r.reset, value: try renumber(r.value), next: try renumber(r.next))
+            StateRegister(name: r.name, width: r.width, reset: r.reset, value: try renumber(r.value), next: try renumber(r.next),
+                          isCopy: r.isCopy)
         }
         flat.memories = try memories.map { m in
             var c = m

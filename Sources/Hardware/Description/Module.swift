@@ -143,6 +143,8 @@ public struct StateRegister: Sendable, Equatable {
     public var reset: UInt64?
     public var value: Int
     public var next: Int
+    /// A copy of another register, kept apart in synthesis (`ModuleBuilder.copies(of:count:)`).
+    public var isCopy = false
 }
 
 /// A RAM or ROM. A ROM has contents and no write port.

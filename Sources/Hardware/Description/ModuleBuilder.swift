@@ -15,6 +15,8 @@ public final class ModuleBuilder {
     var problems: [String] = []
     /// The register of each `.register` node.
     var registerOfNode: [Int: Int] = [:]
+    /// Registers made by `copies(of:count:)`, and the register each copies.
+    var copiesOf: [(copy: Int, of: Int)] = []
     /// Conditions of the enclosing `when`s, innermost last, each already combined with the outer ones.
     var conditions: [Signal] = []
     /// Every node made so far (without its name), to find it again.
@@ -150,6 +152,23 @@ public final class ModuleBuilder {
         registers.append(StateRegister(name: name, width: value.width, reset: reset, value: value.node, next: value.node))
         registerOfNode[value.node] = index
         return value
+    }
+
+    /// `count` copies of a register: each takes what the register takes (its reset and every `set`,
+    /// before or after this call), so each always holds the same value. They split a wide fanout: each
+    /// copy drives a share of the loads, placed near them. Printed Verilog asks synthesis to keep them
+    /// (equal registers are otherwise merged back into one).
+    public func copies(of register: Signal, count: Int) -> [Signal] {
+        guard let index = registerOfNode[register.node] else {
+            problem("copies: node \(register.node) is not a register")
+            return []
+        }
+        let original = registers[index]
+        return (0..<count).map { k in
+            let copy = self.register("\(original.name)_copy\(k)", width: original.width, reset: original.reset)
+            copiesOf.append((copy: registerOfNode[copy.node]!, of: index))
+            return copy
+        }
     }
 
     /// The register whose value is `register` takes `value` at the next edge (if the enclosing `when`s
@@ -305,6 +324,11 @@ public final class ModuleBuilder {
         }
         if !Identifiers.isValidModuleName(name) { problems.append("module name \(name) is not usable as a Verilog and C++ name") }
         guard problems.isEmpty else { throw DescriptionError(module: name, problems: problems) }
+        var registers = self.registers
+        for (copy, original) in copiesOf {
+            registers[copy].next = registers[original].next
+            registers[copy].isCopy = true
+        }
         var module = Module(name: name, nodes: nodes, inputs: inputs, outputs: outputs, registers: registers,
                             memories: memories, channels: channels, summary: summary)
         module.instances = instances

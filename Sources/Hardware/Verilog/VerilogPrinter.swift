@@ -245,26 +245,10 @@ private struct Printer {
     }
 
     mutating func edge() {
-        let resettable = module.registers.filter { $0.reset != nil }
-        let free = module.registers.filter { $0.reset == nil }
-        if !resettable.isEmpty {
-            lines.append("")
-            lines.append("    // The edge: registers with a reset value.")
-            lines.append("    always @(posedge aclk) begin")
-            lines.append("        if (!\(read(0))) begin")
-            for r in resettable { lines.append("            \(r.name) <= \(Self.literal(r.reset!, r.width));") }
-            lines.append("        end else begin")
-            for r in resettable where r.next != r.value { lines.append("            \(r.name) <= \(read(r.next));") }
-            lines.append("        end")
-            lines.append("    end")
-        }
-        if !free.isEmpty {
-            lines.append("")
-            lines.append("    // The edge: registers without reset.")
-            lines.append("    always @(posedge aclk) begin")
-            for r in free { lines.append("        \(r.name) <= \(read(r.next));") }
-            lines.append("    end")
-        }
+        let originals = module.registers.filter { !$0.isCopy }, copies = module.registers.filter(\.isCopy)
+        always(originals, comment: "registers")
+        // keep (on the block, so on every flip-flop it makes): yosys would merge equal registers back into one.
+        always(copies, comment: "copies of registers, each driving a share of its register's loads", attribute: "(* keep *)")
         for memory in module.memories {
             if let w = memory.write {
                 lines.append("")
@@ -287,6 +271,32 @@ private struct Printer {
                     }
                 }
             }
+        }
+    }
+
+    /// The always blocks of `registers`: those with a reset value, then those without.
+    mutating func always(_ registers: [StateRegister], comment: String, attribute: String? = nil) {
+        let resettable = registers.filter { $0.reset != nil }
+        let free = registers.filter { $0.reset == nil }
+        if !resettable.isEmpty {
+            lines.append("")
+            lines.append("    // The edge: \(comment) with a reset value.")
+            if let attribute { lines.append("    \(attribute)") }
+            lines.append("    always @(posedge aclk) begin")
+            lines.append("        if (!\(read(0))) begin")
+            for r in resettable { lines.append("            \(r.name) <= \(Self.literal(r.reset!, r.width));") }
+            lines.append("        end else begin")
+            for r in resettable where r.next != r.value { lines.append("            \(r.name) <= \(read(r.next));") }
+            lines.append("        end")
+            lines.append("    end")
+        }
+        if !free.isEmpty {
+            lines.append("")
+            lines.append("    // The edge: \(comment) without reset.")
+            if let attribute { lines.append("    \(attribute)") }
+            lines.append("    always @(posedge aclk) begin")
+            for r in free { lines.append("        \(r.name) <= \(read(r.next));") }
+            lines.append("    end")
         }
     }
 
