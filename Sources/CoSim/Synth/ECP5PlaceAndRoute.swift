@@ -67,16 +67,18 @@ public enum ECP5PlaceAndRoute {
         }
     }
 
-    /// yosys's `synth_ecp5` with one step changed: LUTs are mapped by `abc -lut 4` instead of `abc9`,
+    /// yosys's `synth_ecp5` with one step changed: LUTs are mapped by `abc -lut 4:7` instead of `abc9`,
     /// which in this WebAssembly build stops without a message on designs where an instantiated
-    /// MULT18X18D feeds logic. FXC_ECP5 selects the multiplier cells' MULT18X18D rendering.
+    /// MULT18X18D feeds logic. 4:7 lets a function of 5 to 7 inputs be one slice's LUTs and its wide
+    /// multiplexers (PFUMX, L6MUX), as synth_ecp5 does by default, rather than a tree of LUT4s with
+    /// routing between them. FXC_ECP5 selects the multiplier cells' MULT18X18D rendering.
     static func synthesisScript(files: [GeneratedFile], top: String) -> String {
         """
         read_verilog -DFXC_ECP5 \(files.map(\.path).joined(separator: " "))
         synth_ecp5 -top \(top) -run begin:map_luts
         check -latchonly -assert
         techmap -map +/lattice/latches_map.v
-        abc -lut 4 -dress
+        abc -lut 4:7 -dress
         clean
         synth_ecp5 -top \(top) -run map_cells: -json \(top).json
 
