@@ -119,13 +119,17 @@ struct SectionBuffer {
             b.write(sideMemory, at: writeAt, side)
             b.set(writeAt, writeAt + 1)
         }
-        let refill = b.name((~nonEmpty | pop) & stored, "\(prefix)_refill")
-        b.when(~nonEmpty | pop) { b.set(nonEmpty, stored) }
-        b.when(refill) {
+        // The head is free (empty or taken) or it is refilled; it loads whenever it is free, stored
+        // beat or not (`head_valid` says which), so the wide enable of its lanes leaves `stored` out and
+        // the refill that moves the pointer and the count drives only them.
+        let free = b.name(~nonEmpty | pop, "\(prefix)_head_free")
+        let refill = b.name(free & stored, "\(prefix)_refill")
+        b.when(free) {
+            b.set(nonEmpty, stored)
             for (k, memory) in lanes.enumerated() { b.set(head[k], b.read(memory, at: readAts[k])) }
             b.set(headSide, b.read(sideMemory, at: readAt))
-            b.set(readAt, readAt + 1)
         }
+        b.when(refill) { b.set(readAt, readAt + 1) }
         // count ± 1 are ready before the late push/refill and admit/pop decide which is kept.
         let step = { (value: Signal, up: Signal, down: Signal) in
             b.select(up & ~down, value + one, b.select(down & ~up, value - one, value))
