@@ -12,6 +12,9 @@ public struct ECP5Report: Sendable, Codable, Hashable {
     public var device: String
     /// The clock nextpnr was asked for (`--freq`); the achieved figure does not depend on it much.
     public var requestedMHz: Double
+    /// nextpnr's placement seed (nil in older cached results, which used 1). Runs of one design with
+    /// different seeds differ by several MHz.
+    public var seed: Int?
     /// Post-route maximum frequency of `aclk`.
     public var fmaxMHz: Double
     public var lut4: Int, flipFlops: Int, mult18: Int, dp16kd: Int
@@ -37,8 +40,10 @@ public struct CriticalPath: Sendable, Codable, Hashable {
 
 public enum ECP5PlaceAndRoute {
     public static let device = "LFE5U-85F-6 CABGA756"
-    static let nextpnrOptions = ["--85k", "--package", "CABGA756", "--speed", "6", "--seed", "1",
+    static let nextpnrOptions = ["--85k", "--package", "CABGA756", "--speed", "6",
                                  "--timing-allow-fail", "--lpf-allow-unconstrained"]
+    /// The placement seed unless one is asked for.
+    public static let standardSeed = 1
 
     /// Where scripts/setup put the tools: `$FXCODEC_ECP5`, else `.deps/ecp5` beside the working
     /// folder or the executable, or in one of their parents.
@@ -85,22 +90,22 @@ public enum ECP5PlaceAndRoute {
         """
     }
 
-    static func placeAndRouteArguments(_ requestedMHz: Double) -> [String] {
-        nextpnrOptions + ["--freq", String(format: "%g", requestedMHz)]
+    static func placeAndRouteArguments(_ requestedMHz: Double, seed: Int) -> [String] {
+        nextpnrOptions + ["--seed", String(seed), "--freq", String(format: "%g", requestedMHz)]
     }
 
     /// The cache key: the tools' versions, the top, the flow's options and every file.
-    static func key(files: [GeneratedFile], top: String, requestedMHz: Double, tools: Tools) -> String {
-        var hashed = tools.versions + "\n" + top + "\n" + placeAndRouteArguments(requestedMHz).joined(separator: " ") + "\n"
+    static func key(files: [GeneratedFile], top: String, requestedMHz: Double, seed: Int, tools: Tools) -> String {
+        var hashed = tools.versions + "\n" + top + "\n" + placeAndRouteArguments(requestedMHz, seed: seed).joined(separator: " ") + "\n"
             + synthesisScript(files: files, top: top)
         for f in files.sorted(by: { $0.path < $1.path }) { hashed += f.path + "\n" + String(decoding: f.contents, as: UTF8.self) }
         return SHA256.hex(hashed)
     }
 
     /// The result an earlier run left in the cache for this design, without running anything long.
-    public static func cachedReport(files: [GeneratedFile], top: String, requestedMHz: Double = 100, tools: URL,
-                                    cache: URL) throws -> ECP5Report? {
-        let key = key(files: files, top: top, requestedMHz: requestedMHz, tools: try Tools(tools))
+    public static func cachedReport(files: [GeneratedFile], top: String, requestedMHz: Double = 100, seed: Int = standardSeed,
+                                    tools: URL, cache: URL) throws -> ECP5Report? {
+        let key = key(files: files, top: top, requestedMHz: requestedMHz, seed: seed, tools: try Tools(tools))
         return load(cache.appendingPathComponent("ecp5-\(key).json"))
     }
 
@@ -112,12 +117,12 @@ public enum ECP5PlaceAndRoute {
 
     /// Synthesises, places and routes `files` with `top` as the top, or returns the cached result.
     /// `progress` hears a short line before each long step.
-    public static func run(files: [GeneratedFile], top: String, requestedMHz: Double = 100, tools root: URL, cache: URL,
-                           progress: (String) -> Void = { _ in }) throws -> ECP5Report {
+    public static func run(files: [GeneratedFile], top: String, requestedMHz: Double = 100, seed: Int = standardSeed,
+                           tools root: URL, cache: URL, progress: (String) -> Void = { _ in }) throws -> ECP5Report {
         let tools = try Tools(root)
         let (environment, yosys, nextpnr) = (tools.environment, tools.yosys, tools.nextpnr)
-        let pnrArguments = placeAndRouteArguments(requestedMHz)
-        let key = key(files: files, top: top, requestedMHz: requestedMHz, tools: tools)
+        let pnrArguments = placeAndRouteArguments(requestedMHz, seed: seed)
+        let key = key(files: files, top: top, requestedMHz: requestedMHz, seed: seed, tools: tools)
         let cached = cache.appendingPathComponent("ecp5-\(key).json")
         if let report = load(cached) { return report }
 
@@ -139,6 +144,7 @@ public enum ECP5PlaceAndRoute {
         }
         var report = try parse(try Data(contentsOf: folder.appendingPathComponent("report.json")), top: top,
                                requestedMHz: requestedMHz, key: key)
+        report.seed = seed
         report.synthesisSeconds = synthesis.seconds
         report.placeAndRouteSeconds = pnr.seconds
         try fm.createDirectory(at: cache, withIntermediateDirectories: true)
@@ -168,7 +174,7 @@ public enum ECP5PlaceAndRoute {
                                     logicNs: delays.filter { $0.0 != "routing" }.reduce(0) { $0 + $1.1 },
                                     routingNs: delays.filter { $0.0 == "routing" }.reduce(0) { $0 + $1.1 })
         }
-        return ECP5Report(top: top, device: device, requestedMHz: requestedMHz, fmaxMHz: achieved,
+        return ECP5Report(top: top, device: device, requestedMHz: requestedMHz, seed: nil, fmaxMHz: achieved,
                           lut4: used("TRELLIS_COMB"), flipFlops: used("TRELLIS_FF"), mult18: used("MULT18X18D"),
                           dp16kd: used("DP16KD"), lutRAM: used("TRELLIS_RAMW"), ioPins: used("TRELLIS_IO"),
                           synthesisSeconds: 0, placeAndRouteSeconds: 0, criticalPath: critical, key: key)
