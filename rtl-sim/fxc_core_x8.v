@@ -1029,504 +1029,432 @@ module fxc_core_x8 (
     wire [10:0] n497 = {b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
     wire [10:0] n500 = decoding ? 11'h0 : 11'h7ff;
     wire [10:0] n501 = n497 & n500;
-    wire n510 = ~decoding;
-    wire n511 = n510 & b_valid10;
-    wire n512 = n510 & b_valid9;
-    wire n513 = ~encoding;
-    wire n514 = decoding ? b_valid1 : b_valid17;
-    wire n515 = n513 & n514;
-    wire n516 = decoding ? b_valid0 : b_valid16;
-    wire n517 = n513 & n516;
-    wire n518 = b_side8[4];
-    wire [2:0] n519 = b_side8[2:0];
-    wire [3:0] n520 = {n518, n519};
-    wire n530 = n332[4];
-    wire [2:0] n531 = n332[2:0];
-    wire [3:0] n532 = {n530, n531};
-    wire n533 = b_side15[4];
-    wire [2:0] n534 = b_side15[2:0];
-    wire [3:0] n535 = {n533, n534};
-    wire [3:0] n536 = decoding ? n532 : n535;
-    wire [2:0] n547 = qt_addr[5:3];
-    wire n549 = n547 == 3'h0;
-    wire n550 = qt_we & n549;
-    wire [2:0] n551 = qt_addr[2:0];
-    wire [3:0] n552 = {qt_table, n551};
-    wire [15:0] n554 = 16'h1 << n552;
-    wire [15:0] n555 = {15'h0, 1'h1};
-    wire [15:0] n556 = n555 << n552;
-    wire [15:0] n557 = ~n554;
-    wire [15:0] n558 = written0 & n557;
-    wire [15:0] n559 = n558 | n556;
-    wire [15:0] n560 = n550 ? n559 : written0;
+    wire n510 = b_side8[4];
+    wire [2:0] n511 = b_side8[2:0];
+    wire [3:0] n512 = {n510, n511};
+    wire n522 = n332[4];
+    wire [2:0] n523 = n332[2:0];
+    wire [3:0] n524 = {n522, n523};
+    wire n525 = b_side15[4];
+    wire [2:0] n526 = b_side15[2:0];
+    wire [3:0] n527 = {n525, n526};
+    wire [3:0] n528 = decoding ? n524 : n527;
+    wire [2:0] n539 = qt_addr[5:3];
+    wire n541 = n539 == 3'h0;
+    wire n542 = qt_we & n541;
+    wire [2:0] n543 = qt_addr[2:0];
+    wire [3:0] n544 = {qt_table, n543};
+    wire [15:0] n546 = 16'h1 << n544;
+    wire [15:0] n547 = {15'h0, 1'h1};
+    wire [15:0] n548 = n547 << n544;
+    wire [15:0] n549 = ~n546;
+    wire [15:0] n550 = written0 & n549;
+    wire [15:0] n551 = n550 | n548;
+    wire [15:0] n552 = n542 ? n551 : written0;
     wire [38:0] entry0_rd = entry0[q_at_copy0];
-    wire [38:0] n567 = n512 ? entry0_rd : q_word0;
     wire [38:0] reset_entry0_rd = reset_entry0[q_at_copy0];
-    wire [38:0] n569 = n512 ? reset_entry0_rd : q_reset_word0;
-    wire [15:0] n570 = written0 >> q_at_copy0;
-    wire n571 = n570[0];
-    wire n572 = n512 ? n571 : q_written0;
-    wire [38:0] n574 = q_written0 ? q_word0 : q_reset_word0;
-    wire [38:0] n575 = n511 ? n574 : q_entry0;
+    wire [15:0] n560 = written0 >> q_at_copy0;
+    wire n561 = n560[0];
+    wire [38:0] n562 = q_written0 ? q_word0 : q_reset_word0;
     wire [38:0] entry0_rd_1 = entry0[dq_at_copy0];
-    wire [38:0] n582 = n517 ? entry0_rd_1 : dq_word0;
     wire [38:0] reset_entry0_rd_1 = reset_entry0[dq_at_copy0];
-    wire [38:0] n584 = n517 ? reset_entry0_rd_1 : dq_reset_word0;
-    wire [15:0] n585 = written0 >> dq_at_copy0;
-    wire n586 = n585[0];
-    wire n587 = n517 ? n586 : dq_written0;
-    wire [38:0] n589 = dq_written0 ? dq_word0 : dq_reset_word0;
-    wire [38:0] n590 = n515 ? n589 : dq_entry0;
-    wire n593 = n547 == 3'h1;
-    wire n594 = qt_we & n593;
-    wire [15:0] n595 = written1 & n557;
-    wire [15:0] n596 = n595 | n556;
-    wire [15:0] n597 = n594 ? n596 : written1;
+    wire [15:0] n569 = written0 >> dq_at_copy0;
+    wire n570 = n569[0];
+    wire [38:0] n571 = dq_written0 ? dq_word0 : dq_reset_word0;
+    wire n573 = n539 == 3'h1;
+    wire n574 = qt_we & n573;
+    wire [15:0] n575 = written1 & n549;
+    wire [15:0] n576 = n575 | n548;
+    wire [15:0] n577 = n574 ? n576 : written1;
     wire [38:0] entry1_rd = entry1[q_at_copy1];
-    wire [38:0] n604 = n512 ? entry1_rd : q_word1;
     wire [38:0] reset_entry1_rd = reset_entry1[q_at_copy1];
-    wire [38:0] n606 = n512 ? reset_entry1_rd : q_reset_word1;
-    wire [15:0] n607 = written1 >> q_at_copy1;
-    wire n608 = n607[0];
-    wire n609 = n512 ? n608 : q_written1;
-    wire [38:0] n610 = q_written1 ? q_word1 : q_reset_word1;
-    wire [38:0] n611 = n511 ? n610 : q_entry1;
+    wire [15:0] n585 = written1 >> q_at_copy1;
+    wire n586 = n585[0];
+    wire [38:0] n587 = q_written1 ? q_word1 : q_reset_word1;
     wire [38:0] entry1_rd_1 = entry1[dq_at_copy1];
-    wire [38:0] n617 = n517 ? entry1_rd_1 : dq_word1;
     wire [38:0] reset_entry1_rd_1 = reset_entry1[dq_at_copy1];
-    wire [38:0] n619 = n517 ? reset_entry1_rd_1 : dq_reset_word1;
-    wire [15:0] n620 = written1 >> dq_at_copy1;
-    wire n621 = n620[0];
-    wire n622 = n517 ? n621 : dq_written1;
-    wire [38:0] n623 = dq_written1 ? dq_word1 : dq_reset_word1;
-    wire [38:0] n624 = n515 ? n623 : dq_entry1;
-    wire n627 = n547 == 3'h2;
-    wire n628 = qt_we & n627;
-    wire [15:0] n629 = written2 & n557;
-    wire [15:0] n630 = n629 | n556;
-    wire [15:0] n631 = n628 ? n630 : written2;
+    wire [15:0] n594 = written1 >> dq_at_copy1;
+    wire n595 = n594[0];
+    wire [38:0] n596 = dq_written1 ? dq_word1 : dq_reset_word1;
+    wire n599 = n539 == 3'h2;
+    wire n600 = qt_we & n599;
+    wire [15:0] n601 = written2 & n549;
+    wire [15:0] n602 = n601 | n548;
+    wire [15:0] n603 = n600 ? n602 : written2;
     wire [38:0] entry2_rd = entry2[q_at_copy2];
-    wire [38:0] n638 = n512 ? entry2_rd : q_word2;
     wire [38:0] reset_entry2_rd = reset_entry2[q_at_copy2];
-    wire [38:0] n640 = n512 ? reset_entry2_rd : q_reset_word2;
-    wire [15:0] n641 = written2 >> q_at_copy2;
-    wire n642 = n641[0];
-    wire n643 = n512 ? n642 : q_written2;
-    wire [38:0] n644 = q_written2 ? q_word2 : q_reset_word2;
-    wire [38:0] n645 = n511 ? n644 : q_entry2;
+    wire [15:0] n611 = written2 >> q_at_copy2;
+    wire n612 = n611[0];
+    wire [38:0] n613 = q_written2 ? q_word2 : q_reset_word2;
     wire [38:0] entry2_rd_1 = entry2[dq_at_copy2];
-    wire [38:0] n651 = n517 ? entry2_rd_1 : dq_word2;
     wire [38:0] reset_entry2_rd_1 = reset_entry2[dq_at_copy2];
-    wire [38:0] n653 = n517 ? reset_entry2_rd_1 : dq_reset_word2;
-    wire [15:0] n654 = written2 >> dq_at_copy2;
-    wire n655 = n654[0];
-    wire n656 = n517 ? n655 : dq_written2;
-    wire [38:0] n657 = dq_written2 ? dq_word2 : dq_reset_word2;
-    wire [38:0] n658 = n515 ? n657 : dq_entry2;
-    wire n661 = n547 == 3'h3;
-    wire n662 = qt_we & n661;
-    wire [15:0] n663 = written3 & n557;
-    wire [15:0] n664 = n663 | n556;
-    wire [15:0] n665 = n662 ? n664 : written3;
+    wire [15:0] n620 = written2 >> dq_at_copy2;
+    wire n621 = n620[0];
+    wire [38:0] n622 = dq_written2 ? dq_word2 : dq_reset_word2;
+    wire n625 = n539 == 3'h3;
+    wire n626 = qt_we & n625;
+    wire [15:0] n627 = written3 & n549;
+    wire [15:0] n628 = n627 | n548;
+    wire [15:0] n629 = n626 ? n628 : written3;
     wire [38:0] entry3_rd = entry3[q_at_copy3];
-    wire [38:0] n672 = n512 ? entry3_rd : q_word3;
     wire [38:0] reset_entry3_rd = reset_entry3[q_at_copy3];
-    wire [38:0] n674 = n512 ? reset_entry3_rd : q_reset_word3;
-    wire [15:0] n675 = written3 >> q_at_copy3;
-    wire n676 = n675[0];
-    wire n677 = n512 ? n676 : q_written3;
-    wire [38:0] n678 = q_written3 ? q_word3 : q_reset_word3;
-    wire [38:0] n679 = n511 ? n678 : q_entry3;
+    wire [15:0] n637 = written3 >> q_at_copy3;
+    wire n638 = n637[0];
+    wire [38:0] n639 = q_written3 ? q_word3 : q_reset_word3;
     wire [38:0] entry3_rd_1 = entry3[dq_at_copy3];
-    wire [38:0] n685 = n517 ? entry3_rd_1 : dq_word3;
     wire [38:0] reset_entry3_rd_1 = reset_entry3[dq_at_copy3];
-    wire [38:0] n687 = n517 ? reset_entry3_rd_1 : dq_reset_word3;
-    wire [15:0] n688 = written3 >> dq_at_copy3;
-    wire n689 = n688[0];
-    wire n690 = n517 ? n689 : dq_written3;
-    wire [38:0] n691 = dq_written3 ? dq_word3 : dq_reset_word3;
-    wire [38:0] n692 = n515 ? n691 : dq_entry3;
-    wire n695 = n547 == 3'h4;
-    wire n696 = qt_we & n695;
-    wire [15:0] n697 = written4 & n557;
-    wire [15:0] n698 = n697 | n556;
-    wire [15:0] n699 = n696 ? n698 : written4;
+    wire [15:0] n646 = written3 >> dq_at_copy3;
+    wire n647 = n646[0];
+    wire [38:0] n648 = dq_written3 ? dq_word3 : dq_reset_word3;
+    wire n651 = n539 == 3'h4;
+    wire n652 = qt_we & n651;
+    wire [15:0] n653 = written4 & n549;
+    wire [15:0] n654 = n653 | n548;
+    wire [15:0] n655 = n652 ? n654 : written4;
     wire [38:0] entry4_rd = entry4[q_at_copy4];
-    wire [38:0] n706 = n512 ? entry4_rd : q_word4;
     wire [38:0] reset_entry4_rd = reset_entry4[q_at_copy4];
-    wire [38:0] n708 = n512 ? reset_entry4_rd : q_reset_word4;
-    wire [15:0] n709 = written4 >> q_at_copy4;
-    wire n710 = n709[0];
-    wire n711 = n512 ? n710 : q_written4;
-    wire [38:0] n712 = q_written4 ? q_word4 : q_reset_word4;
-    wire [38:0] n713 = n511 ? n712 : q_entry4;
+    wire [15:0] n663 = written4 >> q_at_copy4;
+    wire n664 = n663[0];
+    wire [38:0] n665 = q_written4 ? q_word4 : q_reset_word4;
     wire [38:0] entry4_rd_1 = entry4[dq_at_copy4];
-    wire [38:0] n719 = n517 ? entry4_rd_1 : dq_word4;
     wire [38:0] reset_entry4_rd_1 = reset_entry4[dq_at_copy4];
-    wire [38:0] n721 = n517 ? reset_entry4_rd_1 : dq_reset_word4;
-    wire [15:0] n722 = written4 >> dq_at_copy4;
-    wire n723 = n722[0];
-    wire n724 = n517 ? n723 : dq_written4;
-    wire [38:0] n725 = dq_written4 ? dq_word4 : dq_reset_word4;
-    wire [38:0] n726 = n515 ? n725 : dq_entry4;
-    wire n729 = n547 == 3'h5;
-    wire n730 = qt_we & n729;
-    wire [15:0] n731 = written5 & n557;
-    wire [15:0] n732 = n731 | n556;
-    wire [15:0] n733 = n730 ? n732 : written5;
+    wire [15:0] n672 = written4 >> dq_at_copy4;
+    wire n673 = n672[0];
+    wire [38:0] n674 = dq_written4 ? dq_word4 : dq_reset_word4;
+    wire n677 = n539 == 3'h5;
+    wire n678 = qt_we & n677;
+    wire [15:0] n679 = written5 & n549;
+    wire [15:0] n680 = n679 | n548;
+    wire [15:0] n681 = n678 ? n680 : written5;
     wire [38:0] entry5_rd = entry5[q_at_copy5];
-    wire [38:0] n740 = n512 ? entry5_rd : q_word5;
     wire [38:0] reset_entry5_rd = reset_entry5[q_at_copy5];
-    wire [38:0] n742 = n512 ? reset_entry5_rd : q_reset_word5;
-    wire [15:0] n743 = written5 >> q_at_copy5;
-    wire n744 = n743[0];
-    wire n745 = n512 ? n744 : q_written5;
-    wire [38:0] n746 = q_written5 ? q_word5 : q_reset_word5;
-    wire [38:0] n747 = n511 ? n746 : q_entry5;
+    wire [15:0] n689 = written5 >> q_at_copy5;
+    wire n690 = n689[0];
+    wire [38:0] n691 = q_written5 ? q_word5 : q_reset_word5;
     wire [38:0] entry5_rd_1 = entry5[dq_at_copy5];
-    wire [38:0] n753 = n517 ? entry5_rd_1 : dq_word5;
     wire [38:0] reset_entry5_rd_1 = reset_entry5[dq_at_copy5];
-    wire [38:0] n755 = n517 ? reset_entry5_rd_1 : dq_reset_word5;
-    wire [15:0] n756 = written5 >> dq_at_copy5;
-    wire n757 = n756[0];
-    wire n758 = n517 ? n757 : dq_written5;
-    wire [38:0] n759 = dq_written5 ? dq_word5 : dq_reset_word5;
-    wire [38:0] n760 = n515 ? n759 : dq_entry5;
-    wire n763 = n547 == 3'h6;
-    wire n764 = qt_we & n763;
-    wire [15:0] n765 = written6 & n557;
-    wire [15:0] n766 = n765 | n556;
-    wire [15:0] n767 = n764 ? n766 : written6;
+    wire [15:0] n698 = written5 >> dq_at_copy5;
+    wire n699 = n698[0];
+    wire [38:0] n700 = dq_written5 ? dq_word5 : dq_reset_word5;
+    wire n703 = n539 == 3'h6;
+    wire n704 = qt_we & n703;
+    wire [15:0] n705 = written6 & n549;
+    wire [15:0] n706 = n705 | n548;
+    wire [15:0] n707 = n704 ? n706 : written6;
     wire [38:0] entry6_rd = entry6[q_at_copy6];
-    wire [38:0] n774 = n512 ? entry6_rd : q_word6;
     wire [38:0] reset_entry6_rd = reset_entry6[q_at_copy6];
-    wire [38:0] n776 = n512 ? reset_entry6_rd : q_reset_word6;
-    wire [15:0] n777 = written6 >> q_at_copy6;
-    wire n778 = n777[0];
-    wire n779 = n512 ? n778 : q_written6;
-    wire [38:0] n780 = q_written6 ? q_word6 : q_reset_word6;
-    wire [38:0] n781 = n511 ? n780 : q_entry6;
+    wire [15:0] n715 = written6 >> q_at_copy6;
+    wire n716 = n715[0];
+    wire [38:0] n717 = q_written6 ? q_word6 : q_reset_word6;
     wire [38:0] entry6_rd_1 = entry6[dq_at_copy6];
-    wire [38:0] n787 = n517 ? entry6_rd_1 : dq_word6;
     wire [38:0] reset_entry6_rd_1 = reset_entry6[dq_at_copy6];
-    wire [38:0] n789 = n517 ? reset_entry6_rd_1 : dq_reset_word6;
-    wire [15:0] n790 = written6 >> dq_at_copy6;
-    wire n791 = n790[0];
-    wire n792 = n517 ? n791 : dq_written6;
-    wire [38:0] n793 = dq_written6 ? dq_word6 : dq_reset_word6;
-    wire [38:0] n794 = n515 ? n793 : dq_entry6;
-    wire n796 = n547 == 3'h7;
-    wire n797 = qt_we & n796;
-    wire [15:0] n798 = written7 & n557;
-    wire [15:0] n799 = n798 | n556;
-    wire [15:0] n800 = n797 ? n799 : written7;
+    wire [15:0] n724 = written6 >> dq_at_copy6;
+    wire n725 = n724[0];
+    wire [38:0] n726 = dq_written6 ? dq_word6 : dq_reset_word6;
+    wire n728 = n539 == 3'h7;
+    wire n729 = qt_we & n728;
+    wire [15:0] n730 = written7 & n549;
+    wire [15:0] n731 = n730 | n548;
+    wire [15:0] n732 = n729 ? n731 : written7;
     wire [38:0] entry7_rd = entry7[q_at_copy7];
-    wire [38:0] n807 = n512 ? entry7_rd : q_word7;
     wire [38:0] reset_entry7_rd = reset_entry7[q_at_copy7];
-    wire [38:0] n809 = n512 ? reset_entry7_rd : q_reset_word7;
-    wire [15:0] n810 = written7 >> q_at_copy7;
-    wire n811 = n810[0];
-    wire n812 = n512 ? n811 : q_written7;
-    wire [38:0] n813 = q_written7 ? q_word7 : q_reset_word7;
-    wire [38:0] n814 = n511 ? n813 : q_entry7;
+    wire [15:0] n740 = written7 >> q_at_copy7;
+    wire n741 = n740[0];
+    wire [38:0] n742 = q_written7 ? q_word7 : q_reset_word7;
     wire [38:0] entry7_rd_1 = entry7[dq_at_copy7];
-    wire [38:0] n820 = n517 ? entry7_rd_1 : dq_word7;
     wire [38:0] reset_entry7_rd_1 = reset_entry7[dq_at_copy7];
-    wire [38:0] n822 = n517 ? reset_entry7_rd_1 : dq_reset_word7;
-    wire [15:0] n823 = written7 >> dq_at_copy7;
-    wire n824 = n823[0];
-    wire n825 = n517 ? n824 : dq_written7;
-    wire [38:0] n826 = dq_written7 ? dq_word7 : dq_reset_word7;
-    wire [38:0] n827 = n515 ? n826 : dq_entry7;
-    wire [6:0] n828 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
-    wire [6:0] n831 = decoding ? 7'h0 : 7'h7f;
-    wire [6:0] n832 = n828 & n831;
-    wire [15:0] n833 = q_entry0[23:8];
-    wire [16:0] n834 = {1'h0, n833};
-    wire [9:0] n835 = q_entry0[33:24];
-    wire [10:0] n836 = {1'h0, n835};
-    wire [4:0] n837 = q_entry0[38:34];
-    wire [5:0] n838 = {1'h0, n837};
-    wire [15:0] n840 = q_entry1[23:8];
-    wire [16:0] n841 = {1'h0, n840};
-    wire [9:0] n842 = q_entry1[33:24];
-    wire [10:0] n843 = {1'h0, n842};
-    wire [4:0] n844 = q_entry1[38:34];
-    wire [5:0] n845 = {1'h0, n844};
-    wire [15:0] n847 = q_entry2[23:8];
-    wire [16:0] n848 = {1'h0, n847};
-    wire [9:0] n849 = q_entry2[33:24];
-    wire [10:0] n850 = {1'h0, n849};
-    wire [4:0] n851 = q_entry2[38:34];
-    wire [5:0] n852 = {1'h0, n851};
-    wire [15:0] n854 = q_entry3[23:8];
-    wire [16:0] n855 = {1'h0, n854};
-    wire [9:0] n856 = q_entry3[33:24];
-    wire [10:0] n857 = {1'h0, n856};
-    wire [4:0] n858 = q_entry3[38:34];
-    wire [5:0] n859 = {1'h0, n858};
-    wire [15:0] n861 = q_entry4[23:8];
-    wire [16:0] n862 = {1'h0, n861};
-    wire [9:0] n863 = q_entry4[33:24];
-    wire [10:0] n864 = {1'h0, n863};
-    wire [4:0] n865 = q_entry4[38:34];
-    wire [5:0] n866 = {1'h0, n865};
-    wire [15:0] n868 = q_entry5[23:8];
-    wire [16:0] n869 = {1'h0, n868};
-    wire [9:0] n870 = q_entry5[33:24];
-    wire [10:0] n871 = {1'h0, n870};
-    wire [4:0] n872 = q_entry5[38:34];
-    wire [5:0] n873 = {1'h0, n872};
-    wire [15:0] n875 = q_entry6[23:8];
-    wire [16:0] n876 = {1'h0, n875};
-    wire [9:0] n877 = q_entry6[33:24];
-    wire [10:0] n878 = {1'h0, n877};
-    wire [4:0] n879 = q_entry6[38:34];
-    wire [5:0] n880 = {1'h0, n879};
-    wire [15:0] n882 = q_entry7[23:8];
-    wire [16:0] n883 = {1'h0, n882};
-    wire [9:0] n884 = q_entry7[33:24];
-    wire [10:0] n885 = {1'h0, n884};
-    wire [4:0] n886 = q_entry7[38:34];
-    wire [5:0] n887 = {1'h0, n886};
-    wire [2:0] n905 = {b_valid4, b_valid3, b_valid2};
-    wire [2:0] n906 = encoding ? 3'h0 : 3'h7;
-    wire [2:0] n907 = n905 & n906;
-    wire [2:0] n908 = {b_valid20, b_valid19, b_valid18};
-    wire [2:0] n909 = n908 & n906;
-    wire [2:0] n910 = decoding ? n907 : n909;
-    wire [15:0] n911 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [15:0] n912 = decoding ? b_coefficient0_d2 : n911;
-    wire [7:0] n913 = dq_entry0[7:0];
-    wire [8:0] n914 = {1'h0, n913};
-    wire [15:0] n916 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [15:0] n917 = decoding ? b_coefficient1_d2 : n916;
-    wire [7:0] n918 = dq_entry1[7:0];
-    wire [8:0] n919 = {1'h0, n918};
-    wire [15:0] n921 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [15:0] n922 = decoding ? b_coefficient2_d2 : n921;
-    wire [7:0] n923 = dq_entry2[7:0];
-    wire [8:0] n924 = {1'h0, n923};
-    wire [15:0] n926 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [15:0] n927 = decoding ? b_coefficient3_d2 : n926;
-    wire [7:0] n928 = dq_entry3[7:0];
-    wire [8:0] n929 = {1'h0, n928};
-    wire [15:0] n931 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [15:0] n932 = decoding ? b_coefficient4_d2 : n931;
-    wire [7:0] n933 = dq_entry4[7:0];
-    wire [8:0] n934 = {1'h0, n933};
-    wire [15:0] n936 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [15:0] n937 = decoding ? b_coefficient5_d2 : n936;
-    wire [7:0] n938 = dq_entry5[7:0];
-    wire [8:0] n939 = {1'h0, n938};
-    wire [15:0] n941 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [15:0] n942 = decoding ? b_coefficient6_d2 : n941;
-    wire [7:0] n943 = dq_entry6[7:0];
-    wire [8:0] n944 = {1'h0, n943};
-    wire [15:0] n946 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [15:0] n947 = decoding ? b_coefficient7_d2 : n946;
-    wire [7:0] n948 = dq_entry7[7:0];
-    wire [8:0] n949 = {1'h0, n948};
-    wire [10:0] n951 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
-    wire [10:0] n952 = encoding ? 11'h0 : 11'h7ff;
-    wire [10:0] n953 = n951 & n952;
-    wire [10:0] n954 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
-    wire [10:0] n955 = n954 & n952;
-    wire [10:0] n956 = decoding ? n953 : n955;
-    wire [30:0] n965 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [30:0] n966 = {{1{idct_column_w0[29]}}, idct_column_w0};
-    wire [30:0] n967 = encoding ? n965 : n966;
-    wire [30:0] n968 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [30:0] n969 = encoding ? n968 : idct_column_w1;
-    wire [30:0] n970 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [30:0] n971 = encoding ? n970 : idct_column_w2;
-    wire [30:0] n972 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [30:0] n973 = {{1{idct_column_w3[29]}}, idct_column_w3};
-    wire [30:0] n974 = encoding ? n972 : n973;
-    wire [30:0] n975 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [30:0] n976 = {{1{idct_column_w4[29]}}, idct_column_w4};
-    wire [30:0] n977 = encoding ? n975 : n976;
-    wire [30:0] n978 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [30:0] n979 = encoding ? n978 : idct_column_w5;
-    wire [30:0] n980 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [30:0] n981 = encoding ? n980 : idct_column_w6;
-    wire [30:0] n982 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [30:0] n983 = {{1{idct_column_w7[29]}}, idct_column_w7};
-    wire [30:0] n984 = encoding ? n982 : n983;
+    wire [15:0] n749 = written7 >> dq_at_copy7;
+    wire n750 = n749[0];
+    wire [38:0] n751 = dq_written7 ? dq_word7 : dq_reset_word7;
+    wire [6:0] n752 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
+    wire [6:0] n755 = decoding ? 7'h0 : 7'h7f;
+    wire [6:0] n756 = n752 & n755;
+    wire [15:0] n757 = q_entry0[23:8];
+    wire [16:0] n758 = {1'h0, n757};
+    wire [9:0] n759 = q_entry0[33:24];
+    wire [10:0] n760 = {1'h0, n759};
+    wire [4:0] n761 = q_entry0[38:34];
+    wire [5:0] n762 = {1'h0, n761};
+    wire [15:0] n764 = q_entry1[23:8];
+    wire [16:0] n765 = {1'h0, n764};
+    wire [9:0] n766 = q_entry1[33:24];
+    wire [10:0] n767 = {1'h0, n766};
+    wire [4:0] n768 = q_entry1[38:34];
+    wire [5:0] n769 = {1'h0, n768};
+    wire [15:0] n771 = q_entry2[23:8];
+    wire [16:0] n772 = {1'h0, n771};
+    wire [9:0] n773 = q_entry2[33:24];
+    wire [10:0] n774 = {1'h0, n773};
+    wire [4:0] n775 = q_entry2[38:34];
+    wire [5:0] n776 = {1'h0, n775};
+    wire [15:0] n778 = q_entry3[23:8];
+    wire [16:0] n779 = {1'h0, n778};
+    wire [9:0] n780 = q_entry3[33:24];
+    wire [10:0] n781 = {1'h0, n780};
+    wire [4:0] n782 = q_entry3[38:34];
+    wire [5:0] n783 = {1'h0, n782};
+    wire [15:0] n785 = q_entry4[23:8];
+    wire [16:0] n786 = {1'h0, n785};
+    wire [9:0] n787 = q_entry4[33:24];
+    wire [10:0] n788 = {1'h0, n787};
+    wire [4:0] n789 = q_entry4[38:34];
+    wire [5:0] n790 = {1'h0, n789};
+    wire [15:0] n792 = q_entry5[23:8];
+    wire [16:0] n793 = {1'h0, n792};
+    wire [9:0] n794 = q_entry5[33:24];
+    wire [10:0] n795 = {1'h0, n794};
+    wire [4:0] n796 = q_entry5[38:34];
+    wire [5:0] n797 = {1'h0, n796};
+    wire [15:0] n799 = q_entry6[23:8];
+    wire [16:0] n800 = {1'h0, n799};
+    wire [9:0] n801 = q_entry6[33:24];
+    wire [10:0] n802 = {1'h0, n801};
+    wire [4:0] n803 = q_entry6[38:34];
+    wire [5:0] n804 = {1'h0, n803};
+    wire [15:0] n806 = q_entry7[23:8];
+    wire [16:0] n807 = {1'h0, n806};
+    wire [9:0] n808 = q_entry7[33:24];
+    wire [10:0] n809 = {1'h0, n808};
+    wire [4:0] n810 = q_entry7[38:34];
+    wire [5:0] n811 = {1'h0, n810};
+    wire [2:0] n829 = {b_valid4, b_valid3, b_valid2};
+    wire [2:0] n830 = encoding ? 3'h0 : 3'h7;
+    wire [2:0] n831 = n829 & n830;
+    wire [2:0] n832 = {b_valid20, b_valid19, b_valid18};
+    wire [2:0] n833 = n832 & n830;
+    wire [2:0] n834 = decoding ? n831 : n833;
+    wire [15:0] n835 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [15:0] n836 = decoding ? b_coefficient0_d2 : n835;
+    wire [7:0] n837 = dq_entry0[7:0];
+    wire [8:0] n838 = {1'h0, n837};
+    wire [15:0] n840 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [15:0] n841 = decoding ? b_coefficient1_d2 : n840;
+    wire [7:0] n842 = dq_entry1[7:0];
+    wire [8:0] n843 = {1'h0, n842};
+    wire [15:0] n845 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [15:0] n846 = decoding ? b_coefficient2_d2 : n845;
+    wire [7:0] n847 = dq_entry2[7:0];
+    wire [8:0] n848 = {1'h0, n847};
+    wire [15:0] n850 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [15:0] n851 = decoding ? b_coefficient3_d2 : n850;
+    wire [7:0] n852 = dq_entry3[7:0];
+    wire [8:0] n853 = {1'h0, n852};
+    wire [15:0] n855 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [15:0] n856 = decoding ? b_coefficient4_d2 : n855;
+    wire [7:0] n857 = dq_entry4[7:0];
+    wire [8:0] n858 = {1'h0, n857};
+    wire [15:0] n860 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [15:0] n861 = decoding ? b_coefficient5_d2 : n860;
+    wire [7:0] n862 = dq_entry5[7:0];
+    wire [8:0] n863 = {1'h0, n862};
+    wire [15:0] n865 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [15:0] n866 = decoding ? b_coefficient6_d2 : n865;
+    wire [7:0] n867 = dq_entry6[7:0];
+    wire [8:0] n868 = {1'h0, n867};
+    wire [15:0] n870 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [15:0] n871 = decoding ? b_coefficient7_d2 : n870;
+    wire [7:0] n872 = dq_entry7[7:0];
+    wire [8:0] n873 = {1'h0, n872};
+    wire [10:0] n875 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
+    wire [10:0] n876 = encoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n877 = n875 & n876;
+    wire [10:0] n878 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
+    wire [10:0] n879 = n878 & n876;
+    wire [10:0] n880 = decoding ? n877 : n879;
+    wire [30:0] n889 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [30:0] n890 = {{1{idct_column_w0[29]}}, idct_column_w0};
+    wire [30:0] n891 = encoding ? n889 : n890;
+    wire [30:0] n892 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [30:0] n893 = encoding ? n892 : idct_column_w1;
+    wire [30:0] n894 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [30:0] n895 = encoding ? n894 : idct_column_w2;
+    wire [30:0] n896 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [30:0] n897 = {{1{idct_column_w3[29]}}, idct_column_w3};
+    wire [30:0] n898 = encoding ? n896 : n897;
+    wire [30:0] n899 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [30:0] n900 = {{1{idct_column_w4[29]}}, idct_column_w4};
+    wire [30:0] n901 = encoding ? n899 : n900;
+    wire [30:0] n902 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [30:0] n903 = encoding ? n902 : idct_column_w5;
+    wire [30:0] n904 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [30:0] n905 = encoding ? n904 : idct_column_w6;
+    wire [30:0] n906 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [30:0] n907 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [30:0] n908 = encoding ? n906 : n907;
     wire c_row_writes = b_buffer_head_valid & t2_can_write;
     wire c_row_takes = t2_rd_valid & c_buffer_room;
-    wire [4:0] n995 = {t2_rd_tag, t2_rd_index};
-    wire n996 = 1'h1 ? c_row_takes : c_valid0;
-    wire [4:0] n997 = 1'h1 ? n995 : c_side0;
-    wire n998 = encoding ? 1'h0 : n335;
-    wire n999 = c_valid0 & n998;
-    wire n1000 = 1'h1 ? n999 : c_valid1;
-    wire [4:0] n1001 = 1'h1 ? c_side0 : c_side1;
-    wire n1002 = c_valid1 & n998;
-    wire n1003 = 1'h1 ? n1002 : c_valid2;
-    wire [4:0] n1004 = 1'h1 ? c_side1 : c_side2;
-    wire n1005 = c_valid2 & n998;
-    wire n1006 = 1'h1 ? n1005 : c_valid3;
-    wire [4:0] n1007 = 1'h1 ? c_side2 : c_side3;
-    wire n1008 = c_valid3 & n998;
-    wire n1009 = 1'h1 ? n1008 : c_valid4;
-    wire [4:0] n1010 = 1'h1 ? c_side3 : c_side4;
-    wire n1011 = c_valid4 & n998;
-    wire n1012 = 1'h1 ? n1011 : c_valid5;
-    wire [4:0] n1013 = 1'h1 ? c_side4 : c_side5;
-    wire n1014 = c_valid5 & n998;
-    wire n1015 = 1'h1 ? n1014 : c_valid6;
-    wire [4:0] n1016 = 1'h1 ? c_side5 : c_side6;
-    wire n1017 = c_valid6 & n998;
-    wire n1018 = 1'h1 ? n1017 : c_valid7;
-    wire [4:0] n1019 = 1'h1 ? c_side6 : c_side7;
-    wire n1020 = c_valid7 & n998;
-    wire n1021 = 1'h1 ? n1020 : c_valid8;
-    wire [4:0] n1022 = 1'h1 ? c_side7 : c_side8;
-    wire n1023 = c_valid8 & n998;
-    wire n1024 = 1'h1 ? n1023 : c_valid9;
-    wire [4:0] n1025 = 1'h1 ? c_side8 : c_side9;
-    wire n1026 = c_valid9 & n998;
-    wire n1027 = 1'h1 ? n1026 : c_valid10;
-    wire [4:0] n1028 = 1'h1 ? c_side9 : c_side10;
-    wire n1029 = c_valid10 & n998;
-    wire n1030 = 1'h1 ? n1029 : c_valid11;
-    wire [4:0] n1031 = 1'h1 ? c_side10 : c_side11;
-    wire n1032 = c_valid11 & n998;
-    wire n1033 = 1'h1 ? n1032 : c_valid12;
-    wire [4:0] n1034 = 1'h1 ? c_side11 : c_side12;
-    wire n1035 = c_valid12 & n998;
-    wire n1036 = 1'h1 ? n1035 : c_valid13;
-    wire [4:0] n1037 = 1'h1 ? c_side12 : c_side13;
-    wire [5:0] n1056 = b_buffer_write_at + 6'h1;
-    wire [5:0] n1057 = b_out_valid ? n1056 : b_buffer_write_at;
-    wire n1058 = ~b_out_valid;
-    wire n1059 = ~b_buffer_head_valid;
-    wire b_buffer_head_free = n1059 | c_row_writes;
+    wire [4:0] n919 = {t2_rd_tag, t2_rd_index};
+    wire n920 = 1'h1 ? c_row_takes : c_valid0;
+    wire [4:0] n921 = 1'h1 ? n919 : c_side0;
+    wire n922 = encoding ? 1'h0 : n335;
+    wire n923 = c_valid0 & n922;
+    wire n924 = 1'h1 ? n923 : c_valid1;
+    wire [4:0] n925 = 1'h1 ? c_side0 : c_side1;
+    wire n926 = c_valid1 & n922;
+    wire n927 = 1'h1 ? n926 : c_valid2;
+    wire [4:0] n928 = 1'h1 ? c_side1 : c_side2;
+    wire n929 = c_valid2 & n922;
+    wire n930 = 1'h1 ? n929 : c_valid3;
+    wire [4:0] n931 = 1'h1 ? c_side2 : c_side3;
+    wire n932 = c_valid3 & n922;
+    wire n933 = 1'h1 ? n932 : c_valid4;
+    wire [4:0] n934 = 1'h1 ? c_side3 : c_side4;
+    wire n935 = c_valid4 & n922;
+    wire n936 = 1'h1 ? n935 : c_valid5;
+    wire [4:0] n937 = 1'h1 ? c_side4 : c_side5;
+    wire n938 = c_valid5 & n922;
+    wire n939 = 1'h1 ? n938 : c_valid6;
+    wire [4:0] n940 = 1'h1 ? c_side5 : c_side6;
+    wire n941 = c_valid6 & n922;
+    wire n942 = 1'h1 ? n941 : c_valid7;
+    wire [4:0] n943 = 1'h1 ? c_side6 : c_side7;
+    wire n944 = c_valid7 & n922;
+    wire n945 = 1'h1 ? n944 : c_valid8;
+    wire [4:0] n946 = 1'h1 ? c_side7 : c_side8;
+    wire n947 = c_valid8 & n922;
+    wire n948 = 1'h1 ? n947 : c_valid9;
+    wire [4:0] n949 = 1'h1 ? c_side8 : c_side9;
+    wire n950 = c_valid9 & n922;
+    wire n951 = 1'h1 ? n950 : c_valid10;
+    wire [4:0] n952 = 1'h1 ? c_side9 : c_side10;
+    wire n953 = c_valid10 & n922;
+    wire n954 = 1'h1 ? n953 : c_valid11;
+    wire [4:0] n955 = 1'h1 ? c_side10 : c_side11;
+    wire n956 = c_valid11 & n922;
+    wire n957 = 1'h1 ? n956 : c_valid12;
+    wire [4:0] n958 = 1'h1 ? c_side11 : c_side12;
+    wire n959 = c_valid12 & n922;
+    wire n960 = 1'h1 ? n959 : c_valid13;
+    wire [4:0] n961 = 1'h1 ? c_side12 : c_side13;
+    wire [5:0] n980 = b_buffer_write_at + 6'h1;
+    wire [5:0] n981 = b_out_valid ? n980 : b_buffer_write_at;
+    wire n982 = ~b_out_valid;
+    wire n983 = ~b_buffer_head_valid;
+    wire b_buffer_head_free = n983 | c_row_writes;
     wire b_buffer_refill = b_buffer_head_free & b_buffer_stored;
-    wire n1062 = b_buffer_head_free ? b_buffer_stored : b_buffer_head_valid;
+    wire n986 = b_buffer_head_free ? b_buffer_stored : b_buffer_head_valid;
     wire [30:0] b_buffer_lane0_rd = b_buffer_lane0[b_buffer_read_at_copy0];
-    wire [30:0] n1064 = b_buffer_head_free ? b_buffer_lane0_rd : b_buffer_head0;
+    wire [30:0] n988 = b_buffer_head_free ? b_buffer_lane0_rd : b_buffer_head0;
     wire [30:0] b_buffer_lane1_rd = b_buffer_lane1[b_buffer_read_at_copy1];
-    wire [30:0] n1066 = b_buffer_head_free ? b_buffer_lane1_rd : b_buffer_head1;
+    wire [30:0] n990 = b_buffer_head_free ? b_buffer_lane1_rd : b_buffer_head1;
     wire [30:0] b_buffer_lane2_rd = b_buffer_lane2[b_buffer_read_at_copy2];
-    wire [30:0] n1068 = b_buffer_head_free ? b_buffer_lane2_rd : b_buffer_head2;
+    wire [30:0] n992 = b_buffer_head_free ? b_buffer_lane2_rd : b_buffer_head2;
     wire [30:0] b_buffer_lane3_rd = b_buffer_lane3[b_buffer_read_at_copy3];
-    wire [30:0] n1070 = b_buffer_head_free ? b_buffer_lane3_rd : b_buffer_head3;
+    wire [30:0] n994 = b_buffer_head_free ? b_buffer_lane3_rd : b_buffer_head3;
     wire [30:0] b_buffer_lane4_rd = b_buffer_lane4[b_buffer_read_at_copy4];
-    wire [30:0] n1072 = b_buffer_head_free ? b_buffer_lane4_rd : b_buffer_head4;
+    wire [30:0] n996 = b_buffer_head_free ? b_buffer_lane4_rd : b_buffer_head4;
     wire [30:0] b_buffer_lane5_rd = b_buffer_lane5[b_buffer_read_at_copy5];
-    wire [30:0] n1074 = b_buffer_head_free ? b_buffer_lane5_rd : b_buffer_head5;
+    wire [30:0] n998 = b_buffer_head_free ? b_buffer_lane5_rd : b_buffer_head5;
     wire [30:0] b_buffer_lane6_rd = b_buffer_lane6[b_buffer_read_at_copy6];
-    wire [30:0] n1076 = b_buffer_head_free ? b_buffer_lane6_rd : b_buffer_head6;
+    wire [30:0] n1000 = b_buffer_head_free ? b_buffer_lane6_rd : b_buffer_head6;
     wire [30:0] b_buffer_lane7_rd = b_buffer_lane7[b_buffer_read_at_copy7];
-    wire [30:0] n1078 = b_buffer_head_free ? b_buffer_lane7_rd : b_buffer_head7;
+    wire [30:0] n1002 = b_buffer_head_free ? b_buffer_lane7_rd : b_buffer_head7;
     wire [1:0] b_buffer_side_rd = b_buffer_side[b_buffer_read_at];
-    wire [1:0] n1080 = b_buffer_head_free ? b_buffer_side_rd : b_buffer_head_side;
-    wire [5:0] n1082 = b_buffer_read_at + 6'h1;
-    wire [5:0] n1083 = b_buffer_refill ? n1082 : b_buffer_read_at;
-    wire n1084 = ~b_buffer_refill;
-    wire n1085 = b_out_valid & n1084;
-    wire [6:0] n1086 = b_buffer_count + 7'h1;
-    wire n1087 = b_buffer_refill & n1058;
-    wire [6:0] n1088 = b_buffer_count - 7'h1;
-    wire [6:0] n1089 = n1087 ? n1088 : b_buffer_count;
-    wire [6:0] n1090 = n1085 ? n1086 : n1089;
-    wire n1091 = n1090 != 7'h0;
-    wire n1093 = ~b_buffer_popped;
-    wire n1094 = b_column_takes & n1093;
-    wire [6:0] n1095 = b_buffer_reserved + 7'h1;
-    wire n1096 = ~b_column_takes;
-    wire n1097 = b_buffer_popped & n1096;
-    wire [6:0] n1098 = b_buffer_reserved - 7'h1;
-    wire [6:0] n1099 = n1097 ? n1098 : b_buffer_reserved;
-    wire [6:0] n1100 = n1094 ? n1095 : n1099;
-    wire [12:0] n1101 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
-    wire [12:0] n1104 = encoding ? 13'h0 : 13'h1fff;
-    wire [12:0] n1105 = n1101 & n1104;
-    wire [14:0] n1114 = c_row0[14:0];
-    wire [15:0] n1115 = {{1{n1114[14]}}, n1114};
-    wire [15:0] n1116 = {8'h0, idct_row_s0};
-    wire [15:0] n1117 = encoding ? n1115 : n1116;
-    wire [14:0] n1118 = c_row1[14:0];
-    wire [15:0] n1119 = {{1{n1118[14]}}, n1118};
-    wire [15:0] n1120 = {8'h0, idct_row_s1};
-    wire [15:0] n1121 = encoding ? n1119 : n1120;
-    wire [14:0] n1122 = c_row2[14:0];
-    wire [15:0] n1123 = {{1{n1122[14]}}, n1122};
-    wire [15:0] n1124 = {8'h0, idct_row_s2};
-    wire [15:0] n1125 = encoding ? n1123 : n1124;
-    wire [14:0] n1126 = c_row3[14:0];
-    wire [15:0] n1127 = {{1{n1126[14]}}, n1126};
-    wire [15:0] n1128 = {8'h0, idct_row_s3};
-    wire [15:0] n1129 = encoding ? n1127 : n1128;
-    wire [14:0] n1130 = c_row4[14:0];
-    wire [15:0] n1131 = {{1{n1130[14]}}, n1130};
-    wire [15:0] n1132 = {8'h0, idct_row_s4};
-    wire [15:0] n1133 = encoding ? n1131 : n1132;
-    wire [14:0] n1134 = c_row5[14:0];
-    wire [15:0] n1135 = {{1{n1134[14]}}, n1134};
-    wire [15:0] n1136 = {8'h0, idct_row_s5};
-    wire [15:0] n1137 = encoding ? n1135 : n1136;
-    wire [14:0] n1138 = c_row6[14:0];
-    wire [15:0] n1139 = {{1{n1138[14]}}, n1138};
-    wire [15:0] n1140 = {8'h0, idct_row_s6};
-    wire [15:0] n1141 = encoding ? n1139 : n1140;
-    wire [14:0] n1142 = c_row7[14:0];
-    wire [15:0] n1143 = {{1{n1142[14]}}, n1142};
-    wire [15:0] n1144 = {8'h0, idct_row_s7};
-    wire [15:0] n1145 = encoding ? n1143 : n1144;
-    wire [4:0] n1146 = decoding ? c_side13 : c_side13;
-    wire [4:0] n1147 = encoding ? c_side0 : n1146;
+    wire [1:0] n1004 = b_buffer_head_free ? b_buffer_side_rd : b_buffer_head_side;
+    wire [5:0] n1006 = b_buffer_read_at + 6'h1;
+    wire [5:0] n1007 = b_buffer_refill ? n1006 : b_buffer_read_at;
+    wire n1008 = ~b_buffer_refill;
+    wire n1009 = b_out_valid & n1008;
+    wire [6:0] n1010 = b_buffer_count + 7'h1;
+    wire n1011 = b_buffer_refill & n982;
+    wire [6:0] n1012 = b_buffer_count - 7'h1;
+    wire [6:0] n1013 = n1011 ? n1012 : b_buffer_count;
+    wire [6:0] n1014 = n1009 ? n1010 : n1013;
+    wire n1015 = n1014 != 7'h0;
+    wire n1017 = ~b_buffer_popped;
+    wire n1018 = b_column_takes & n1017;
+    wire [6:0] n1019 = b_buffer_reserved + 7'h1;
+    wire n1020 = ~b_column_takes;
+    wire n1021 = b_buffer_popped & n1020;
+    wire [6:0] n1022 = b_buffer_reserved - 7'h1;
+    wire [6:0] n1023 = n1021 ? n1022 : b_buffer_reserved;
+    wire [6:0] n1024 = n1018 ? n1019 : n1023;
+    wire [12:0] n1025 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
+    wire [12:0] n1028 = encoding ? 13'h0 : 13'h1fff;
+    wire [12:0] n1029 = n1025 & n1028;
+    wire [14:0] n1038 = c_row0[14:0];
+    wire [15:0] n1039 = {{1{n1038[14]}}, n1038};
+    wire [15:0] n1040 = {8'h0, idct_row_s0};
+    wire [15:0] n1041 = encoding ? n1039 : n1040;
+    wire [14:0] n1042 = c_row1[14:0];
+    wire [15:0] n1043 = {{1{n1042[14]}}, n1042};
+    wire [15:0] n1044 = {8'h0, idct_row_s1};
+    wire [15:0] n1045 = encoding ? n1043 : n1044;
+    wire [14:0] n1046 = c_row2[14:0];
+    wire [15:0] n1047 = {{1{n1046[14]}}, n1046};
+    wire [15:0] n1048 = {8'h0, idct_row_s2};
+    wire [15:0] n1049 = encoding ? n1047 : n1048;
+    wire [14:0] n1050 = c_row3[14:0];
+    wire [15:0] n1051 = {{1{n1050[14]}}, n1050};
+    wire [15:0] n1052 = {8'h0, idct_row_s3};
+    wire [15:0] n1053 = encoding ? n1051 : n1052;
+    wire [14:0] n1054 = c_row4[14:0];
+    wire [15:0] n1055 = {{1{n1054[14]}}, n1054};
+    wire [15:0] n1056 = {8'h0, idct_row_s4};
+    wire [15:0] n1057 = encoding ? n1055 : n1056;
+    wire [14:0] n1058 = c_row5[14:0];
+    wire [15:0] n1059 = {{1{n1058[14]}}, n1058};
+    wire [15:0] n1060 = {8'h0, idct_row_s5};
+    wire [15:0] n1061 = encoding ? n1059 : n1060;
+    wire [14:0] n1062 = c_row6[14:0];
+    wire [15:0] n1063 = {{1{n1062[14]}}, n1062};
+    wire [15:0] n1064 = {8'h0, idct_row_s6};
+    wire [15:0] n1065 = encoding ? n1063 : n1064;
+    wire [14:0] n1066 = c_row7[14:0];
+    wire [15:0] n1067 = {{1{n1066[14]}}, n1066};
+    wire [15:0] n1068 = {8'h0, idct_row_s7};
+    wire [15:0] n1069 = encoding ? n1067 : n1068;
+    wire [4:0] n1070 = decoding ? c_side13 : c_side13;
+    wire [4:0] n1071 = encoding ? c_side0 : n1070;
     wire leaves = c_buffer_head_valid & m_axis_tready;
-    wire [4:0] n1165 = c_buffer_write_at + 5'h1;
-    wire [4:0] n1166 = c_out_valid ? n1165 : c_buffer_write_at;
-    wire n1167 = ~c_out_valid;
-    wire n1168 = ~c_buffer_head_valid;
-    wire c_buffer_head_free = n1168 | leaves;
+    wire [4:0] n1089 = c_buffer_write_at + 5'h1;
+    wire [4:0] n1090 = c_out_valid ? n1089 : c_buffer_write_at;
+    wire n1091 = ~c_out_valid;
+    wire n1092 = ~c_buffer_head_valid;
+    wire c_buffer_head_free = n1092 | leaves;
     wire c_buffer_refill = c_buffer_head_free & c_buffer_stored;
-    wire n1171 = c_buffer_head_free ? c_buffer_stored : c_buffer_head_valid;
+    wire n1095 = c_buffer_head_free ? c_buffer_stored : c_buffer_head_valid;
     wire [15:0] c_buffer_lane0_rd = c_buffer_lane0[c_buffer_read_at_copy0];
-    wire [15:0] n1173 = c_buffer_head_free ? c_buffer_lane0_rd : c_buffer_head0;
+    wire [15:0] n1097 = c_buffer_head_free ? c_buffer_lane0_rd : c_buffer_head0;
     wire [15:0] c_buffer_lane1_rd = c_buffer_lane1[c_buffer_read_at_copy1];
-    wire [15:0] n1175 = c_buffer_head_free ? c_buffer_lane1_rd : c_buffer_head1;
+    wire [15:0] n1099 = c_buffer_head_free ? c_buffer_lane1_rd : c_buffer_head1;
     wire [15:0] c_buffer_lane2_rd = c_buffer_lane2[c_buffer_read_at_copy2];
-    wire [15:0] n1177 = c_buffer_head_free ? c_buffer_lane2_rd : c_buffer_head2;
+    wire [15:0] n1101 = c_buffer_head_free ? c_buffer_lane2_rd : c_buffer_head2;
     wire [15:0] c_buffer_lane3_rd = c_buffer_lane3[c_buffer_read_at_copy3];
-    wire [15:0] n1179 = c_buffer_head_free ? c_buffer_lane3_rd : c_buffer_head3;
+    wire [15:0] n1103 = c_buffer_head_free ? c_buffer_lane3_rd : c_buffer_head3;
     wire [15:0] c_buffer_lane4_rd = c_buffer_lane4[c_buffer_read_at_copy4];
-    wire [15:0] n1181 = c_buffer_head_free ? c_buffer_lane4_rd : c_buffer_head4;
+    wire [15:0] n1105 = c_buffer_head_free ? c_buffer_lane4_rd : c_buffer_head4;
     wire [15:0] c_buffer_lane5_rd = c_buffer_lane5[c_buffer_read_at_copy5];
-    wire [15:0] n1183 = c_buffer_head_free ? c_buffer_lane5_rd : c_buffer_head5;
+    wire [15:0] n1107 = c_buffer_head_free ? c_buffer_lane5_rd : c_buffer_head5;
     wire [15:0] c_buffer_lane6_rd = c_buffer_lane6[c_buffer_read_at_copy6];
-    wire [15:0] n1185 = c_buffer_head_free ? c_buffer_lane6_rd : c_buffer_head6;
+    wire [15:0] n1109 = c_buffer_head_free ? c_buffer_lane6_rd : c_buffer_head6;
     wire [15:0] c_buffer_lane7_rd = c_buffer_lane7[c_buffer_read_at_copy7];
-    wire [15:0] n1187 = c_buffer_head_free ? c_buffer_lane7_rd : c_buffer_head7;
+    wire [15:0] n1111 = c_buffer_head_free ? c_buffer_lane7_rd : c_buffer_head7;
     wire [4:0] c_buffer_side_rd = c_buffer_side[c_buffer_read_at];
-    wire [4:0] n1189 = c_buffer_head_free ? c_buffer_side_rd : c_buffer_head_side;
-    wire [4:0] n1191 = c_buffer_read_at + 5'h1;
-    wire [4:0] n1192 = c_buffer_refill ? n1191 : c_buffer_read_at;
-    wire n1193 = ~c_buffer_refill;
-    wire n1194 = c_out_valid & n1193;
-    wire [5:0] n1195 = c_buffer_count + 6'h1;
-    wire n1196 = c_buffer_refill & n1167;
-    wire [5:0] n1197 = c_buffer_count - 6'h1;
-    wire [5:0] n1198 = n1196 ? n1197 : c_buffer_count;
-    wire [5:0] n1199 = n1194 ? n1195 : n1198;
-    wire n1201 = n1199 != 6'h0;
-    wire n1203 = ~c_buffer_popped;
-    wire n1204 = c_row_takes & n1203;
-    wire [5:0] n1205 = c_buffer_reserved + 6'h1;
-    wire n1206 = ~c_row_takes;
-    wire n1207 = c_buffer_popped & n1206;
-    wire [5:0] n1208 = c_buffer_reserved - 6'h1;
-    wire [5:0] n1209 = n1207 ? n1208 : c_buffer_reserved;
-    wire [5:0] n1210 = n1204 ? n1205 : n1209;
-    wire [2:0] n1211 = c_buffer_head_side[2:0];
-    wire n1212 = n1211 == 3'h7;
-    wire n1213 = n1211 == 3'h0;
-    wire [1:0] n1214 = c_buffer_head_side[4:3];
-    wire [1:0] n1215 = n1213 ? n1214 : 2'h0;
+    wire [4:0] n1113 = c_buffer_head_free ? c_buffer_side_rd : c_buffer_head_side;
+    wire [4:0] n1115 = c_buffer_read_at + 5'h1;
+    wire [4:0] n1116 = c_buffer_refill ? n1115 : c_buffer_read_at;
+    wire n1117 = ~c_buffer_refill;
+    wire n1118 = c_out_valid & n1117;
+    wire [5:0] n1119 = c_buffer_count + 6'h1;
+    wire n1120 = c_buffer_refill & n1091;
+    wire [5:0] n1121 = c_buffer_count - 6'h1;
+    wire [5:0] n1122 = n1120 ? n1121 : c_buffer_count;
+    wire [5:0] n1123 = n1118 ? n1119 : n1122;
+    wire n1125 = n1123 != 6'h0;
+    wire n1127 = ~c_buffer_popped;
+    wire n1128 = c_row_takes & n1127;
+    wire [5:0] n1129 = c_buffer_reserved + 6'h1;
+    wire n1130 = ~c_row_takes;
+    wire n1131 = c_buffer_popped & n1130;
+    wire [5:0] n1132 = c_buffer_reserved - 6'h1;
+    wire [5:0] n1133 = n1131 ? n1132 : c_buffer_reserved;
+    wire [5:0] n1134 = n1128 ? n1129 : n1133;
+    wire [2:0] n1135 = c_buffer_head_side[2:0];
+    wire n1136 = n1135 == 3'h7;
+    wire n1137 = n1135 == 3'h0;
+    wire [1:0] n1138 = c_buffer_head_side[4:3];
+    wire [1:0] n1139 = n1137 ? n1138 : 2'h0;
 
     fxc_transpose_w16 t1 (
         .aclk(aclk),
@@ -1603,167 +1531,167 @@ module fxc_core_x8 (
     fxc_quantize quantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c0),
-        .reciprocal(n834),
-        .correction(n836),
-        .shift(n838),
+        .reciprocal(n758),
+        .correction(n760),
+        .shift(n762),
         .quantized(quantize0_quantized)
     );
 
     fxc_quantize quantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c1),
-        .reciprocal(n841),
-        .correction(n843),
-        .shift(n845),
+        .reciprocal(n765),
+        .correction(n767),
+        .shift(n769),
         .quantized(quantize1_quantized)
     );
 
     fxc_quantize quantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c2),
-        .reciprocal(n848),
-        .correction(n850),
-        .shift(n852),
+        .reciprocal(n772),
+        .correction(n774),
+        .shift(n776),
         .quantized(quantize2_quantized)
     );
 
     fxc_quantize quantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c3),
-        .reciprocal(n855),
-        .correction(n857),
-        .shift(n859),
+        .reciprocal(n779),
+        .correction(n781),
+        .shift(n783),
         .quantized(quantize3_quantized)
     );
 
     fxc_quantize quantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c4),
-        .reciprocal(n862),
-        .correction(n864),
-        .shift(n866),
+        .reciprocal(n786),
+        .correction(n788),
+        .shift(n790),
         .quantized(quantize4_quantized)
     );
 
     fxc_quantize quantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c5),
-        .reciprocal(n869),
-        .correction(n871),
-        .shift(n873),
+        .reciprocal(n793),
+        .correction(n795),
+        .shift(n797),
         .quantized(quantize5_quantized)
     );
 
     fxc_quantize quantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c6),
-        .reciprocal(n876),
-        .correction(n878),
-        .shift(n880),
+        .reciprocal(n800),
+        .correction(n802),
+        .shift(n804),
         .quantized(quantize6_quantized)
     );
 
     fxc_quantize quantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n832),
+        .valid(n756),
         .x(fdct_column_c7),
-        .reciprocal(n883),
-        .correction(n885),
-        .shift(n887),
+        .reciprocal(n807),
+        .correction(n809),
+        .shift(n811),
         .quantized(quantize7_quantized)
     );
 
     fxc_dequantize dequantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n912),
-        .divisor(n914),
+        .valid(n834),
+        .quantized(n836),
+        .divisor(n838),
         .dequantized(dequantize0_dequantized)
     );
 
     fxc_dequantize dequantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n917),
-        .divisor(n919),
+        .valid(n834),
+        .quantized(n841),
+        .divisor(n843),
         .dequantized(dequantize1_dequantized)
     );
 
     fxc_dequantize dequantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n922),
-        .divisor(n924),
+        .valid(n834),
+        .quantized(n846),
+        .divisor(n848),
         .dequantized(dequantize2_dequantized)
     );
 
     fxc_dequantize dequantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n927),
-        .divisor(n929),
+        .valid(n834),
+        .quantized(n851),
+        .divisor(n853),
         .dequantized(dequantize3_dequantized)
     );
 
     fxc_dequantize dequantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n932),
-        .divisor(n934),
+        .valid(n834),
+        .quantized(n856),
+        .divisor(n858),
         .dequantized(dequantize4_dequantized)
     );
 
     fxc_dequantize dequantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n937),
-        .divisor(n939),
+        .valid(n834),
+        .quantized(n861),
+        .divisor(n863),
         .dequantized(dequantize5_dequantized)
     );
 
     fxc_dequantize dequantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n942),
-        .divisor(n944),
+        .valid(n834),
+        .quantized(n866),
+        .divisor(n868),
         .dequantized(dequantize6_dequantized)
     );
 
     fxc_dequantize dequantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n910),
-        .quantized(n947),
-        .divisor(n949),
+        .valid(n834),
+        .quantized(n871),
+        .divisor(n873),
         .dequantized(dequantize7_dequantized)
     );
 
     fxc_idct_column idct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n956),
+        .valid(n880),
         .d0(dequantize0_dequantized),
         .d1(dequantize1_dequantized),
         .d2(dequantize2_dequantized),
@@ -1785,7 +1713,7 @@ module fxc_core_x8 (
     fxc_idct_row idct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1105),
+        .valid(n1029),
         .w0(c_row0),
         .w1(c_row1),
         .w2(c_row2),
@@ -1806,8 +1734,8 @@ module fxc_core_x8 (
     assign s_axis_tready = a_buffer_room;
     assign m_axis_tdata = {c_buffer_head7, c_buffer_head6, c_buffer_head5, c_buffer_head4, c_buffer_head3, c_buffer_head2, c_buffer_head1, c_buffer_head0};
     assign m_axis_tvalid = c_buffer_head_valid;
-    assign m_axis_tlast = n1212;
-    assign m_axis_tuser = n1215;
+    assign m_axis_tlast = n1136;
+    assign m_axis_tuser = n1139;
     assign framing_error = framing;
 
     // The edge: registers with a reset value.
@@ -1945,49 +1873,49 @@ module fxc_core_x8 (
             b_valid30 <= n426;
             b_valid31 <= n429;
             b_valid32 <= n432;
-            c_valid0 <= n996;
-            c_valid1 <= n1000;
-            c_valid2 <= n1003;
-            c_valid3 <= n1006;
-            c_valid4 <= n1009;
-            c_valid5 <= n1012;
-            c_valid6 <= n1015;
-            c_valid7 <= n1018;
-            c_valid8 <= n1021;
-            c_valid9 <= n1024;
-            c_valid10 <= n1027;
-            c_valid11 <= n1030;
-            c_valid12 <= n1033;
-            c_valid13 <= n1036;
+            c_valid0 <= n920;
+            c_valid1 <= n924;
+            c_valid2 <= n927;
+            c_valid3 <= n930;
+            c_valid4 <= n933;
+            c_valid5 <= n936;
+            c_valid6 <= n939;
+            c_valid7 <= n942;
+            c_valid8 <= n945;
+            c_valid9 <= n948;
+            c_valid10 <= n951;
+            c_valid11 <= n954;
+            c_valid12 <= n957;
+            c_valid13 <= n960;
             a_buffer_write_at <= n453;
             a_buffer_read_at <= n479;
             a_buffer_count <= n486;
             a_buffer_stored <= n488;
             a_buffer_reserved <= n496;
             a_buffer_head_valid <= n458;
-            b_buffer_write_at <= n1057;
-            b_buffer_read_at <= n1083;
-            b_buffer_count <= n1090;
-            b_buffer_stored <= n1091;
-            b_buffer_reserved <= n1100;
-            b_buffer_head_valid <= n1062;
-            c_buffer_write_at <= n1166;
-            c_buffer_read_at <= n1192;
-            c_buffer_count <= n1199;
-            c_buffer_stored <= n1201;
-            c_buffer_reserved <= n1210;
-            c_buffer_head_valid <= n1171;
+            b_buffer_write_at <= n981;
+            b_buffer_read_at <= n1007;
+            b_buffer_count <= n1014;
+            b_buffer_stored <= n1015;
+            b_buffer_reserved <= n1024;
+            b_buffer_head_valid <= n986;
+            c_buffer_write_at <= n1090;
+            c_buffer_read_at <= n1116;
+            c_buffer_count <= n1123;
+            c_buffer_stored <= n1125;
+            c_buffer_reserved <= n1134;
+            c_buffer_head_valid <= n1095;
             in_row <= n236;
             framing <= n241;
             a_buffer_popped <= b_column_writes;
-            written0 <= n560;
-            written1 <= n597;
-            written2 <= n631;
-            written3 <= n665;
-            written4 <= n699;
-            written5 <= n733;
-            written6 <= n767;
-            written7 <= n800;
+            written0 <= n552;
+            written1 <= n577;
+            written2 <= n603;
+            written3 <= n629;
+            written4 <= n655;
+            written5 <= n681;
+            written6 <= n707;
+            written7 <= n732;
             b_buffer_popped <= c_row_writes;
             c_buffer_popped <= leaves;
         end
@@ -2038,20 +1966,20 @@ module fxc_core_x8 (
         b_side30 <= n427;
         b_side31 <= n430;
         b_side32 <= n433;
-        c_side0 <= n997;
-        c_side1 <= n1001;
-        c_side2 <= n1004;
-        c_side3 <= n1007;
-        c_side4 <= n1010;
-        c_side5 <= n1013;
-        c_side6 <= n1016;
-        c_side7 <= n1019;
-        c_side8 <= n1022;
-        c_side9 <= n1025;
-        c_side10 <= n1028;
-        c_side11 <= n1031;
-        c_side12 <= n1034;
-        c_side13 <= n1037;
+        c_side0 <= n921;
+        c_side1 <= n925;
+        c_side2 <= n928;
+        c_side3 <= n931;
+        c_side4 <= n934;
+        c_side5 <= n937;
+        c_side6 <= n940;
+        c_side7 <= n943;
+        c_side8 <= n946;
+        c_side9 <= n949;
+        c_side10 <= n952;
+        c_side11 <= n955;
+        c_side12 <= n958;
+        c_side13 <= n961;
         a_buffer_head0 <= n460;
         a_buffer_head1 <= n462;
         a_buffer_head2 <= n464;
@@ -2061,24 +1989,24 @@ module fxc_core_x8 (
         a_buffer_head6 <= n472;
         a_buffer_head7 <= n474;
         a_buffer_head_side <= n476;
-        b_buffer_head0 <= n1064;
-        b_buffer_head1 <= n1066;
-        b_buffer_head2 <= n1068;
-        b_buffer_head3 <= n1070;
-        b_buffer_head4 <= n1072;
-        b_buffer_head5 <= n1074;
-        b_buffer_head6 <= n1076;
-        b_buffer_head7 <= n1078;
-        b_buffer_head_side <= n1080;
-        c_buffer_head0 <= n1173;
-        c_buffer_head1 <= n1175;
-        c_buffer_head2 <= n1177;
-        c_buffer_head3 <= n1179;
-        c_buffer_head4 <= n1181;
-        c_buffer_head5 <= n1183;
-        c_buffer_head6 <= n1185;
-        c_buffer_head7 <= n1187;
-        c_buffer_head_side <= n1189;
+        b_buffer_head0 <= n988;
+        b_buffer_head1 <= n990;
+        b_buffer_head2 <= n992;
+        b_buffer_head3 <= n994;
+        b_buffer_head4 <= n996;
+        b_buffer_head5 <= n998;
+        b_buffer_head6 <= n1000;
+        b_buffer_head7 <= n1002;
+        b_buffer_head_side <= n1004;
+        c_buffer_head0 <= n1097;
+        c_buffer_head1 <= n1099;
+        c_buffer_head2 <= n1101;
+        c_buffer_head3 <= n1103;
+        c_buffer_head4 <= n1105;
+        c_buffer_head5 <= n1107;
+        c_buffer_head6 <= n1109;
+        c_buffer_head7 <= n1111;
+        c_buffer_head_side <= n1113;
         a_row0 <= s_axis_tdata_0;
         a_row1 <= s_axis_tdata_1;
         a_row2 <= s_axis_tdata_2;
@@ -2095,72 +2023,72 @@ module fxc_core_x8 (
         b_column5 <= t1_rd_data_5;
         b_column6 <= t1_rd_data_6;
         b_column7 <= t1_rd_data_7;
-        q_at <= n520;
-        dq_at <= n536;
-        q_entry0 <= n575;
-        q_word0 <= n567;
-        q_reset_word0 <= n569;
-        q_written0 <= n572;
-        dq_entry0 <= n590;
-        dq_word0 <= n582;
-        dq_reset_word0 <= n584;
-        dq_written0 <= n587;
-        q_entry1 <= n611;
-        q_word1 <= n604;
-        q_reset_word1 <= n606;
-        q_written1 <= n609;
-        dq_entry1 <= n624;
-        dq_word1 <= n617;
-        dq_reset_word1 <= n619;
-        dq_written1 <= n622;
-        q_entry2 <= n645;
-        q_word2 <= n638;
-        q_reset_word2 <= n640;
-        q_written2 <= n643;
-        dq_entry2 <= n658;
-        dq_word2 <= n651;
-        dq_reset_word2 <= n653;
-        dq_written2 <= n656;
-        q_entry3 <= n679;
-        q_word3 <= n672;
-        q_reset_word3 <= n674;
-        q_written3 <= n677;
-        dq_entry3 <= n692;
-        dq_word3 <= n685;
-        dq_reset_word3 <= n687;
-        dq_written3 <= n690;
-        q_entry4 <= n713;
-        q_word4 <= n706;
-        q_reset_word4 <= n708;
-        q_written4 <= n711;
-        dq_entry4 <= n726;
-        dq_word4 <= n719;
-        dq_reset_word4 <= n721;
-        dq_written4 <= n724;
-        q_entry5 <= n747;
-        q_word5 <= n740;
-        q_reset_word5 <= n742;
-        q_written5 <= n745;
-        dq_entry5 <= n760;
-        dq_word5 <= n753;
-        dq_reset_word5 <= n755;
-        dq_written5 <= n758;
-        q_entry6 <= n781;
-        q_word6 <= n774;
-        q_reset_word6 <= n776;
-        q_written6 <= n779;
-        dq_entry6 <= n794;
-        dq_word6 <= n787;
-        dq_reset_word6 <= n789;
-        dq_written6 <= n792;
-        q_entry7 <= n814;
-        q_word7 <= n807;
-        q_reset_word7 <= n809;
-        q_written7 <= n812;
-        dq_entry7 <= n827;
-        dq_word7 <= n820;
-        dq_reset_word7 <= n822;
-        dq_written7 <= n825;
+        q_at <= n512;
+        dq_at <= n528;
+        q_entry0 <= n562;
+        q_word0 <= entry0_rd;
+        q_reset_word0 <= reset_entry0_rd;
+        q_written0 <= n561;
+        dq_entry0 <= n571;
+        dq_word0 <= entry0_rd_1;
+        dq_reset_word0 <= reset_entry0_rd_1;
+        dq_written0 <= n570;
+        q_entry1 <= n587;
+        q_word1 <= entry1_rd;
+        q_reset_word1 <= reset_entry1_rd;
+        q_written1 <= n586;
+        dq_entry1 <= n596;
+        dq_word1 <= entry1_rd_1;
+        dq_reset_word1 <= reset_entry1_rd_1;
+        dq_written1 <= n595;
+        q_entry2 <= n613;
+        q_word2 <= entry2_rd;
+        q_reset_word2 <= reset_entry2_rd;
+        q_written2 <= n612;
+        dq_entry2 <= n622;
+        dq_word2 <= entry2_rd_1;
+        dq_reset_word2 <= reset_entry2_rd_1;
+        dq_written2 <= n621;
+        q_entry3 <= n639;
+        q_word3 <= entry3_rd;
+        q_reset_word3 <= reset_entry3_rd;
+        q_written3 <= n638;
+        dq_entry3 <= n648;
+        dq_word3 <= entry3_rd_1;
+        dq_reset_word3 <= reset_entry3_rd_1;
+        dq_written3 <= n647;
+        q_entry4 <= n665;
+        q_word4 <= entry4_rd;
+        q_reset_word4 <= reset_entry4_rd;
+        q_written4 <= n664;
+        dq_entry4 <= n674;
+        dq_word4 <= entry4_rd_1;
+        dq_reset_word4 <= reset_entry4_rd_1;
+        dq_written4 <= n673;
+        q_entry5 <= n691;
+        q_word5 <= entry5_rd;
+        q_reset_word5 <= reset_entry5_rd;
+        q_written5 <= n690;
+        dq_entry5 <= n700;
+        dq_word5 <= entry5_rd_1;
+        dq_reset_word5 <= reset_entry5_rd_1;
+        dq_written5 <= n699;
+        q_entry6 <= n717;
+        q_word6 <= entry6_rd;
+        q_reset_word6 <= reset_entry6_rd;
+        q_written6 <= n716;
+        dq_entry6 <= n726;
+        dq_word6 <= entry6_rd_1;
+        dq_reset_word6 <= reset_entry6_rd_1;
+        dq_written6 <= n725;
+        q_entry7 <= n742;
+        q_word7 <= entry7_rd;
+        q_reset_word7 <= reset_entry7_rd;
+        q_written7 <= n741;
+        dq_entry7 <= n751;
+        dq_word7 <= entry7_rd_1;
+        dq_reset_word7 <= reset_entry7_rd_1;
+        dq_written7 <= n750;
         b_coefficient0_d1 <= b_column0;
         b_coefficient0_d2 <= b_coefficient0_d1;
         b_coefficient1_d1 <= b_column1;
@@ -2256,60 +2184,60 @@ module fxc_core_x8 (
             a_buffer_read_at_copy5 <= n479;
             a_buffer_read_at_copy6 <= n479;
             a_buffer_read_at_copy7 <= n479;
-            b_buffer_write_at_copy0 <= n1057;
-            b_buffer_write_at_copy1 <= n1057;
-            b_buffer_write_at_copy2 <= n1057;
-            b_buffer_write_at_copy3 <= n1057;
-            b_buffer_write_at_copy4 <= n1057;
-            b_buffer_write_at_copy5 <= n1057;
-            b_buffer_write_at_copy6 <= n1057;
-            b_buffer_write_at_copy7 <= n1057;
-            b_buffer_read_at_copy0 <= n1083;
-            b_buffer_read_at_copy1 <= n1083;
-            b_buffer_read_at_copy2 <= n1083;
-            b_buffer_read_at_copy3 <= n1083;
-            b_buffer_read_at_copy4 <= n1083;
-            b_buffer_read_at_copy5 <= n1083;
-            b_buffer_read_at_copy6 <= n1083;
-            b_buffer_read_at_copy7 <= n1083;
-            c_buffer_write_at_copy0 <= n1166;
-            c_buffer_write_at_copy1 <= n1166;
-            c_buffer_write_at_copy2 <= n1166;
-            c_buffer_write_at_copy3 <= n1166;
-            c_buffer_write_at_copy4 <= n1166;
-            c_buffer_write_at_copy5 <= n1166;
-            c_buffer_write_at_copy6 <= n1166;
-            c_buffer_write_at_copy7 <= n1166;
-            c_buffer_read_at_copy0 <= n1192;
-            c_buffer_read_at_copy1 <= n1192;
-            c_buffer_read_at_copy2 <= n1192;
-            c_buffer_read_at_copy3 <= n1192;
-            c_buffer_read_at_copy4 <= n1192;
-            c_buffer_read_at_copy5 <= n1192;
-            c_buffer_read_at_copy6 <= n1192;
-            c_buffer_read_at_copy7 <= n1192;
+            b_buffer_write_at_copy0 <= n981;
+            b_buffer_write_at_copy1 <= n981;
+            b_buffer_write_at_copy2 <= n981;
+            b_buffer_write_at_copy3 <= n981;
+            b_buffer_write_at_copy4 <= n981;
+            b_buffer_write_at_copy5 <= n981;
+            b_buffer_write_at_copy6 <= n981;
+            b_buffer_write_at_copy7 <= n981;
+            b_buffer_read_at_copy0 <= n1007;
+            b_buffer_read_at_copy1 <= n1007;
+            b_buffer_read_at_copy2 <= n1007;
+            b_buffer_read_at_copy3 <= n1007;
+            b_buffer_read_at_copy4 <= n1007;
+            b_buffer_read_at_copy5 <= n1007;
+            b_buffer_read_at_copy6 <= n1007;
+            b_buffer_read_at_copy7 <= n1007;
+            c_buffer_write_at_copy0 <= n1090;
+            c_buffer_write_at_copy1 <= n1090;
+            c_buffer_write_at_copy2 <= n1090;
+            c_buffer_write_at_copy3 <= n1090;
+            c_buffer_write_at_copy4 <= n1090;
+            c_buffer_write_at_copy5 <= n1090;
+            c_buffer_write_at_copy6 <= n1090;
+            c_buffer_write_at_copy7 <= n1090;
+            c_buffer_read_at_copy0 <= n1116;
+            c_buffer_read_at_copy1 <= n1116;
+            c_buffer_read_at_copy2 <= n1116;
+            c_buffer_read_at_copy3 <= n1116;
+            c_buffer_read_at_copy4 <= n1116;
+            c_buffer_read_at_copy5 <= n1116;
+            c_buffer_read_at_copy6 <= n1116;
+            c_buffer_read_at_copy7 <= n1116;
         end
     end
 
     // The edge: copies of registers, each driving a share of its register's loads without reset.
     (* keep *)
     always @(posedge aclk) begin
-        q_at_copy0 <= n520;
-        q_at_copy1 <= n520;
-        q_at_copy2 <= n520;
-        q_at_copy3 <= n520;
-        q_at_copy4 <= n520;
-        q_at_copy5 <= n520;
-        q_at_copy6 <= n520;
-        q_at_copy7 <= n520;
-        dq_at_copy0 <= n536;
-        dq_at_copy1 <= n536;
-        dq_at_copy2 <= n536;
-        dq_at_copy3 <= n536;
-        dq_at_copy4 <= n536;
-        dq_at_copy5 <= n536;
-        dq_at_copy6 <= n536;
-        dq_at_copy7 <= n536;
+        q_at_copy0 <= n512;
+        q_at_copy1 <= n512;
+        q_at_copy2 <= n512;
+        q_at_copy3 <= n512;
+        q_at_copy4 <= n512;
+        q_at_copy5 <= n512;
+        q_at_copy6 <= n512;
+        q_at_copy7 <= n512;
+        dq_at_copy0 <= n528;
+        dq_at_copy1 <= n528;
+        dq_at_copy2 <= n528;
+        dq_at_copy3 <= n528;
+        dq_at_copy4 <= n528;
+        dq_at_copy5 <= n528;
+        dq_at_copy6 <= n528;
+        dq_at_copy7 <= n528;
     end
 
     always @(posedge aclk)
@@ -2340,85 +2268,85 @@ module fxc_core_x8 (
         if (a_out_valid) a_buffer_side[a_buffer_write_at] <= n163;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane0[b_buffer_write_at_copy0] <= n967;
+        if (b_out_valid) b_buffer_lane0[b_buffer_write_at_copy0] <= n891;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane1[b_buffer_write_at_copy1] <= n969;
+        if (b_out_valid) b_buffer_lane1[b_buffer_write_at_copy1] <= n893;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane2[b_buffer_write_at_copy2] <= n971;
+        if (b_out_valid) b_buffer_lane2[b_buffer_write_at_copy2] <= n895;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane3[b_buffer_write_at_copy3] <= n974;
+        if (b_out_valid) b_buffer_lane3[b_buffer_write_at_copy3] <= n898;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane4[b_buffer_write_at_copy4] <= n977;
+        if (b_out_valid) b_buffer_lane4[b_buffer_write_at_copy4] <= n901;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane5[b_buffer_write_at_copy5] <= n979;
+        if (b_out_valid) b_buffer_lane5[b_buffer_write_at_copy5] <= n903;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane6[b_buffer_write_at_copy6] <= n981;
+        if (b_out_valid) b_buffer_lane6[b_buffer_write_at_copy6] <= n905;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane7[b_buffer_write_at_copy7] <= n984;
+        if (b_out_valid) b_buffer_lane7[b_buffer_write_at_copy7] <= n908;
 
     always @(posedge aclk)
         if (b_out_valid) b_buffer_side[b_buffer_write_at] <= n168;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane0[c_buffer_write_at_copy0] <= n1117;
+        if (c_out_valid) c_buffer_lane0[c_buffer_write_at_copy0] <= n1041;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane1[c_buffer_write_at_copy1] <= n1121;
+        if (c_out_valid) c_buffer_lane1[c_buffer_write_at_copy1] <= n1045;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane2[c_buffer_write_at_copy2] <= n1125;
+        if (c_out_valid) c_buffer_lane2[c_buffer_write_at_copy2] <= n1049;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane3[c_buffer_write_at_copy3] <= n1129;
+        if (c_out_valid) c_buffer_lane3[c_buffer_write_at_copy3] <= n1053;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane4[c_buffer_write_at_copy4] <= n1133;
+        if (c_out_valid) c_buffer_lane4[c_buffer_write_at_copy4] <= n1057;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane5[c_buffer_write_at_copy5] <= n1137;
+        if (c_out_valid) c_buffer_lane5[c_buffer_write_at_copy5] <= n1061;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane6[c_buffer_write_at_copy6] <= n1141;
+        if (c_out_valid) c_buffer_lane6[c_buffer_write_at_copy6] <= n1065;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane7[c_buffer_write_at_copy7] <= n1145;
+        if (c_out_valid) c_buffer_lane7[c_buffer_write_at_copy7] <= n1069;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1147;
+        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1071;
 
     always @(posedge aclk)
-        if (n550) entry0[n552] <= qt_data;
+        if (n542) entry0[n544] <= qt_data;
 
     always @(posedge aclk)
-        if (n594) entry1[n552] <= qt_data;
+        if (n574) entry1[n544] <= qt_data;
 
     always @(posedge aclk)
-        if (n628) entry2[n552] <= qt_data;
+        if (n600) entry2[n544] <= qt_data;
 
     always @(posedge aclk)
-        if (n662) entry3[n552] <= qt_data;
+        if (n626) entry3[n544] <= qt_data;
 
     always @(posedge aclk)
-        if (n696) entry4[n552] <= qt_data;
+        if (n652) entry4[n544] <= qt_data;
 
     always @(posedge aclk)
-        if (n730) entry5[n552] <= qt_data;
+        if (n678) entry5[n544] <= qt_data;
 
     always @(posedge aclk)
-        if (n764) entry6[n552] <= qt_data;
+        if (n704) entry6[n544] <= qt_data;
 
     always @(posedge aclk)
-        if (n797) entry7[n552] <= qt_data;
+        if (n729) entry7[n544] <= qt_data;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n167[2:0], q_at, dq_at, n570[15:1], n585[15:1], n607[15:1], n620[15:1], n641[15:1], n654[15:1], n675[15:1], n688[15:1], n709[15:1], n722[15:1], n743[15:1], n756[15:1], n777[15:1], n790[15:1], n810[15:1], n823[15:1], 1'b0};
+    wire unused_bits = &{1'b0, n167[2:0], q_at, dq_at, q_entry0[7:0], n560[15:1], dq_entry0[38:8], n569[15:1], q_entry1[7:0], n585[15:1], dq_entry1[38:8], n594[15:1], q_entry2[7:0], n611[15:1], dq_entry2[38:8], n620[15:1], q_entry3[7:0], n637[15:1], dq_entry3[38:8], n646[15:1], q_entry4[7:0], n663[15:1], dq_entry4[38:8], n672[15:1], q_entry5[7:0], n689[15:1], dq_entry5[38:8], n698[15:1], q_entry6[7:0], n715[15:1], dq_entry6[38:8], n724[15:1], q_entry7[7:0], n740[15:1], dq_entry7[38:8], n749[15:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -1150,517 +1150,445 @@ module fxc_core_x8_f8 (
     wire [13:0] n630 = {b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
     wire [13:0] n633 = decoding ? 14'h0 : 14'h3fff;
     wire [13:0] n634 = n630 & n633;
-    wire n643 = ~decoding;
-    wire n644 = n643 & b_valid13;
-    wire n645 = n643 & b_valid12;
-    wire n646 = ~encoding;
-    wire n647 = decoding ? b_valid1 : b_valid27;
-    wire n648 = n646 & n647;
-    wire n649 = decoding ? b_valid0 : b_valid26;
-    wire n650 = n646 & n649;
-    wire n651 = b_side11[4];
-    wire [2:0] n652 = b_side11[2:0];
-    wire [3:0] n653 = {n651, n652};
-    wire n663 = n405[4];
-    wire [2:0] n664 = n405[2:0];
-    wire [3:0] n665 = {n663, n664};
-    wire n666 = b_side25[4];
-    wire [2:0] n667 = b_side25[2:0];
-    wire [3:0] n668 = {n666, n667};
-    wire [3:0] n669 = decoding ? n665 : n668;
-    wire [2:0] n680 = qt_addr[5:3];
-    wire n681 = n680 == 3'h0;
-    wire n682 = qt_we & n681;
-    wire [2:0] n683 = qt_addr[2:0];
-    wire [3:0] n684 = {qt_table, n683};
-    wire [15:0] n686 = 16'h1 << n684;
-    wire [15:0] n687 = {15'h0, 1'h1};
-    wire [15:0] n688 = n687 << n684;
-    wire [15:0] n689 = ~n686;
-    wire [15:0] n690 = written0 & n689;
-    wire [15:0] n691 = n690 | n688;
-    wire [15:0] n692 = n682 ? n691 : written0;
+    wire n643 = b_side11[4];
+    wire [2:0] n644 = b_side11[2:0];
+    wire [3:0] n645 = {n643, n644};
+    wire n655 = n405[4];
+    wire [2:0] n656 = n405[2:0];
+    wire [3:0] n657 = {n655, n656};
+    wire n658 = b_side25[4];
+    wire [2:0] n659 = b_side25[2:0];
+    wire [3:0] n660 = {n658, n659};
+    wire [3:0] n661 = decoding ? n657 : n660;
+    wire [2:0] n672 = qt_addr[5:3];
+    wire n673 = n672 == 3'h0;
+    wire n674 = qt_we & n673;
+    wire [2:0] n675 = qt_addr[2:0];
+    wire [3:0] n676 = {qt_table, n675};
+    wire [15:0] n678 = 16'h1 << n676;
+    wire [15:0] n679 = {15'h0, 1'h1};
+    wire [15:0] n680 = n679 << n676;
+    wire [15:0] n681 = ~n678;
+    wire [15:0] n682 = written0 & n681;
+    wire [15:0] n683 = n682 | n680;
+    wire [15:0] n684 = n674 ? n683 : written0;
     wire [38:0] entry0_rd = entry0[q_at_copy0];
-    wire [38:0] n699 = n645 ? entry0_rd : q_word0;
     wire [38:0] reset_entry0_rd = reset_entry0[q_at_copy0];
-    wire [38:0] n701 = n645 ? reset_entry0_rd : q_reset_word0;
-    wire [15:0] n702 = written0 >> q_at_copy0;
-    wire n703 = n702[0];
-    wire n704 = n645 ? n703 : q_written0;
-    wire [38:0] n706 = q_written0 ? q_word0 : q_reset_word0;
-    wire [38:0] n707 = n644 ? n706 : q_entry0;
+    wire [15:0] n692 = written0 >> q_at_copy0;
+    wire n693 = n692[0];
+    wire [38:0] n694 = q_written0 ? q_word0 : q_reset_word0;
     wire [38:0] entry0_rd_1 = entry0[dq_at_copy0];
-    wire [38:0] n714 = n650 ? entry0_rd_1 : dq_word0;
     wire [38:0] reset_entry0_rd_1 = reset_entry0[dq_at_copy0];
-    wire [38:0] n716 = n650 ? reset_entry0_rd_1 : dq_reset_word0;
-    wire [15:0] n717 = written0 >> dq_at_copy0;
-    wire n718 = n717[0];
-    wire n719 = n650 ? n718 : dq_written0;
-    wire [38:0] n721 = dq_written0 ? dq_word0 : dq_reset_word0;
-    wire [38:0] n722 = n648 ? n721 : dq_entry0;
-    wire n725 = n680 == 3'h1;
-    wire n726 = qt_we & n725;
-    wire [15:0] n727 = written1 & n689;
-    wire [15:0] n728 = n727 | n688;
-    wire [15:0] n729 = n726 ? n728 : written1;
+    wire [15:0] n701 = written0 >> dq_at_copy0;
+    wire n702 = n701[0];
+    wire [38:0] n703 = dq_written0 ? dq_word0 : dq_reset_word0;
+    wire n705 = n672 == 3'h1;
+    wire n706 = qt_we & n705;
+    wire [15:0] n707 = written1 & n681;
+    wire [15:0] n708 = n707 | n680;
+    wire [15:0] n709 = n706 ? n708 : written1;
     wire [38:0] entry1_rd = entry1[q_at_copy1];
-    wire [38:0] n736 = n645 ? entry1_rd : q_word1;
     wire [38:0] reset_entry1_rd = reset_entry1[q_at_copy1];
-    wire [38:0] n738 = n645 ? reset_entry1_rd : q_reset_word1;
-    wire [15:0] n739 = written1 >> q_at_copy1;
-    wire n740 = n739[0];
-    wire n741 = n645 ? n740 : q_written1;
-    wire [38:0] n742 = q_written1 ? q_word1 : q_reset_word1;
-    wire [38:0] n743 = n644 ? n742 : q_entry1;
+    wire [15:0] n717 = written1 >> q_at_copy1;
+    wire n718 = n717[0];
+    wire [38:0] n719 = q_written1 ? q_word1 : q_reset_word1;
     wire [38:0] entry1_rd_1 = entry1[dq_at_copy1];
-    wire [38:0] n749 = n650 ? entry1_rd_1 : dq_word1;
     wire [38:0] reset_entry1_rd_1 = reset_entry1[dq_at_copy1];
-    wire [38:0] n751 = n650 ? reset_entry1_rd_1 : dq_reset_word1;
-    wire [15:0] n752 = written1 >> dq_at_copy1;
-    wire n753 = n752[0];
-    wire n754 = n650 ? n753 : dq_written1;
-    wire [38:0] n755 = dq_written1 ? dq_word1 : dq_reset_word1;
-    wire [38:0] n756 = n648 ? n755 : dq_entry1;
-    wire n759 = n680 == 3'h2;
-    wire n760 = qt_we & n759;
-    wire [15:0] n761 = written2 & n689;
-    wire [15:0] n762 = n761 | n688;
-    wire [15:0] n763 = n760 ? n762 : written2;
+    wire [15:0] n726 = written1 >> dq_at_copy1;
+    wire n727 = n726[0];
+    wire [38:0] n728 = dq_written1 ? dq_word1 : dq_reset_word1;
+    wire n731 = n672 == 3'h2;
+    wire n732 = qt_we & n731;
+    wire [15:0] n733 = written2 & n681;
+    wire [15:0] n734 = n733 | n680;
+    wire [15:0] n735 = n732 ? n734 : written2;
     wire [38:0] entry2_rd = entry2[q_at_copy2];
-    wire [38:0] n770 = n645 ? entry2_rd : q_word2;
     wire [38:0] reset_entry2_rd = reset_entry2[q_at_copy2];
-    wire [38:0] n772 = n645 ? reset_entry2_rd : q_reset_word2;
-    wire [15:0] n773 = written2 >> q_at_copy2;
-    wire n774 = n773[0];
-    wire n775 = n645 ? n774 : q_written2;
-    wire [38:0] n776 = q_written2 ? q_word2 : q_reset_word2;
-    wire [38:0] n777 = n644 ? n776 : q_entry2;
+    wire [15:0] n743 = written2 >> q_at_copy2;
+    wire n744 = n743[0];
+    wire [38:0] n745 = q_written2 ? q_word2 : q_reset_word2;
     wire [38:0] entry2_rd_1 = entry2[dq_at_copy2];
-    wire [38:0] n783 = n650 ? entry2_rd_1 : dq_word2;
     wire [38:0] reset_entry2_rd_1 = reset_entry2[dq_at_copy2];
-    wire [38:0] n785 = n650 ? reset_entry2_rd_1 : dq_reset_word2;
-    wire [15:0] n786 = written2 >> dq_at_copy2;
-    wire n787 = n786[0];
-    wire n788 = n650 ? n787 : dq_written2;
-    wire [38:0] n789 = dq_written2 ? dq_word2 : dq_reset_word2;
-    wire [38:0] n790 = n648 ? n789 : dq_entry2;
-    wire n793 = n680 == 3'h3;
-    wire n794 = qt_we & n793;
-    wire [15:0] n795 = written3 & n689;
-    wire [15:0] n796 = n795 | n688;
-    wire [15:0] n797 = n794 ? n796 : written3;
+    wire [15:0] n752 = written2 >> dq_at_copy2;
+    wire n753 = n752[0];
+    wire [38:0] n754 = dq_written2 ? dq_word2 : dq_reset_word2;
+    wire n757 = n672 == 3'h3;
+    wire n758 = qt_we & n757;
+    wire [15:0] n759 = written3 & n681;
+    wire [15:0] n760 = n759 | n680;
+    wire [15:0] n761 = n758 ? n760 : written3;
     wire [38:0] entry3_rd = entry3[q_at_copy3];
-    wire [38:0] n804 = n645 ? entry3_rd : q_word3;
     wire [38:0] reset_entry3_rd = reset_entry3[q_at_copy3];
-    wire [38:0] n806 = n645 ? reset_entry3_rd : q_reset_word3;
-    wire [15:0] n807 = written3 >> q_at_copy3;
-    wire n808 = n807[0];
-    wire n809 = n645 ? n808 : q_written3;
-    wire [38:0] n810 = q_written3 ? q_word3 : q_reset_word3;
-    wire [38:0] n811 = n644 ? n810 : q_entry3;
+    wire [15:0] n769 = written3 >> q_at_copy3;
+    wire n770 = n769[0];
+    wire [38:0] n771 = q_written3 ? q_word3 : q_reset_word3;
     wire [38:0] entry3_rd_1 = entry3[dq_at_copy3];
-    wire [38:0] n817 = n650 ? entry3_rd_1 : dq_word3;
     wire [38:0] reset_entry3_rd_1 = reset_entry3[dq_at_copy3];
-    wire [38:0] n819 = n650 ? reset_entry3_rd_1 : dq_reset_word3;
-    wire [15:0] n820 = written3 >> dq_at_copy3;
-    wire n821 = n820[0];
-    wire n822 = n650 ? n821 : dq_written3;
-    wire [38:0] n823 = dq_written3 ? dq_word3 : dq_reset_word3;
-    wire [38:0] n824 = n648 ? n823 : dq_entry3;
-    wire n827 = n680 == 3'h4;
-    wire n828 = qt_we & n827;
-    wire [15:0] n829 = written4 & n689;
-    wire [15:0] n830 = n829 | n688;
-    wire [15:0] n831 = n828 ? n830 : written4;
+    wire [15:0] n778 = written3 >> dq_at_copy3;
+    wire n779 = n778[0];
+    wire [38:0] n780 = dq_written3 ? dq_word3 : dq_reset_word3;
+    wire n783 = n672 == 3'h4;
+    wire n784 = qt_we & n783;
+    wire [15:0] n785 = written4 & n681;
+    wire [15:0] n786 = n785 | n680;
+    wire [15:0] n787 = n784 ? n786 : written4;
     wire [38:0] entry4_rd = entry4[q_at_copy4];
-    wire [38:0] n838 = n645 ? entry4_rd : q_word4;
     wire [38:0] reset_entry4_rd = reset_entry4[q_at_copy4];
-    wire [38:0] n840 = n645 ? reset_entry4_rd : q_reset_word4;
-    wire [15:0] n841 = written4 >> q_at_copy4;
-    wire n842 = n841[0];
-    wire n843 = n645 ? n842 : q_written4;
-    wire [38:0] n844 = q_written4 ? q_word4 : q_reset_word4;
-    wire [38:0] n845 = n644 ? n844 : q_entry4;
+    wire [15:0] n795 = written4 >> q_at_copy4;
+    wire n796 = n795[0];
+    wire [38:0] n797 = q_written4 ? q_word4 : q_reset_word4;
     wire [38:0] entry4_rd_1 = entry4[dq_at_copy4];
-    wire [38:0] n851 = n650 ? entry4_rd_1 : dq_word4;
     wire [38:0] reset_entry4_rd_1 = reset_entry4[dq_at_copy4];
-    wire [38:0] n853 = n650 ? reset_entry4_rd_1 : dq_reset_word4;
-    wire [15:0] n854 = written4 >> dq_at_copy4;
-    wire n855 = n854[0];
-    wire n856 = n650 ? n855 : dq_written4;
-    wire [38:0] n857 = dq_written4 ? dq_word4 : dq_reset_word4;
-    wire [38:0] n858 = n648 ? n857 : dq_entry4;
-    wire n861 = n680 == 3'h5;
-    wire n862 = qt_we & n861;
-    wire [15:0] n863 = written5 & n689;
-    wire [15:0] n864 = n863 | n688;
-    wire [15:0] n865 = n862 ? n864 : written5;
+    wire [15:0] n804 = written4 >> dq_at_copy4;
+    wire n805 = n804[0];
+    wire [38:0] n806 = dq_written4 ? dq_word4 : dq_reset_word4;
+    wire n809 = n672 == 3'h5;
+    wire n810 = qt_we & n809;
+    wire [15:0] n811 = written5 & n681;
+    wire [15:0] n812 = n811 | n680;
+    wire [15:0] n813 = n810 ? n812 : written5;
     wire [38:0] entry5_rd = entry5[q_at_copy5];
-    wire [38:0] n872 = n645 ? entry5_rd : q_word5;
     wire [38:0] reset_entry5_rd = reset_entry5[q_at_copy5];
-    wire [38:0] n874 = n645 ? reset_entry5_rd : q_reset_word5;
-    wire [15:0] n875 = written5 >> q_at_copy5;
-    wire n876 = n875[0];
-    wire n877 = n645 ? n876 : q_written5;
-    wire [38:0] n878 = q_written5 ? q_word5 : q_reset_word5;
-    wire [38:0] n879 = n644 ? n878 : q_entry5;
+    wire [15:0] n821 = written5 >> q_at_copy5;
+    wire n822 = n821[0];
+    wire [38:0] n823 = q_written5 ? q_word5 : q_reset_word5;
     wire [38:0] entry5_rd_1 = entry5[dq_at_copy5];
-    wire [38:0] n885 = n650 ? entry5_rd_1 : dq_word5;
     wire [38:0] reset_entry5_rd_1 = reset_entry5[dq_at_copy5];
-    wire [38:0] n887 = n650 ? reset_entry5_rd_1 : dq_reset_word5;
-    wire [15:0] n888 = written5 >> dq_at_copy5;
-    wire n889 = n888[0];
-    wire n890 = n650 ? n889 : dq_written5;
-    wire [38:0] n891 = dq_written5 ? dq_word5 : dq_reset_word5;
-    wire [38:0] n892 = n648 ? n891 : dq_entry5;
-    wire n895 = n680 == 3'h6;
-    wire n896 = qt_we & n895;
-    wire [15:0] n897 = written6 & n689;
-    wire [15:0] n898 = n897 | n688;
-    wire [15:0] n899 = n896 ? n898 : written6;
+    wire [15:0] n830 = written5 >> dq_at_copy5;
+    wire n831 = n830[0];
+    wire [38:0] n832 = dq_written5 ? dq_word5 : dq_reset_word5;
+    wire n835 = n672 == 3'h6;
+    wire n836 = qt_we & n835;
+    wire [15:0] n837 = written6 & n681;
+    wire [15:0] n838 = n837 | n680;
+    wire [15:0] n839 = n836 ? n838 : written6;
     wire [38:0] entry6_rd = entry6[q_at_copy6];
-    wire [38:0] n906 = n645 ? entry6_rd : q_word6;
     wire [38:0] reset_entry6_rd = reset_entry6[q_at_copy6];
-    wire [38:0] n908 = n645 ? reset_entry6_rd : q_reset_word6;
-    wire [15:0] n909 = written6 >> q_at_copy6;
-    wire n910 = n909[0];
-    wire n911 = n645 ? n910 : q_written6;
-    wire [38:0] n912 = q_written6 ? q_word6 : q_reset_word6;
-    wire [38:0] n913 = n644 ? n912 : q_entry6;
+    wire [15:0] n847 = written6 >> q_at_copy6;
+    wire n848 = n847[0];
+    wire [38:0] n849 = q_written6 ? q_word6 : q_reset_word6;
     wire [38:0] entry6_rd_1 = entry6[dq_at_copy6];
-    wire [38:0] n919 = n650 ? entry6_rd_1 : dq_word6;
     wire [38:0] reset_entry6_rd_1 = reset_entry6[dq_at_copy6];
-    wire [38:0] n921 = n650 ? reset_entry6_rd_1 : dq_reset_word6;
-    wire [15:0] n922 = written6 >> dq_at_copy6;
-    wire n923 = n922[0];
-    wire n924 = n650 ? n923 : dq_written6;
-    wire [38:0] n925 = dq_written6 ? dq_word6 : dq_reset_word6;
-    wire [38:0] n926 = n648 ? n925 : dq_entry6;
-    wire n928 = n680 == 3'h7;
-    wire n929 = qt_we & n928;
-    wire [15:0] n930 = written7 & n689;
-    wire [15:0] n931 = n930 | n688;
-    wire [15:0] n932 = n929 ? n931 : written7;
+    wire [15:0] n856 = written6 >> dq_at_copy6;
+    wire n857 = n856[0];
+    wire [38:0] n858 = dq_written6 ? dq_word6 : dq_reset_word6;
+    wire n860 = n672 == 3'h7;
+    wire n861 = qt_we & n860;
+    wire [15:0] n862 = written7 & n681;
+    wire [15:0] n863 = n862 | n680;
+    wire [15:0] n864 = n861 ? n863 : written7;
     wire [38:0] entry7_rd = entry7[q_at_copy7];
-    wire [38:0] n939 = n645 ? entry7_rd : q_word7;
     wire [38:0] reset_entry7_rd = reset_entry7[q_at_copy7];
-    wire [38:0] n941 = n645 ? reset_entry7_rd : q_reset_word7;
-    wire [15:0] n942 = written7 >> q_at_copy7;
-    wire n943 = n942[0];
-    wire n944 = n645 ? n943 : q_written7;
-    wire [38:0] n945 = q_written7 ? q_word7 : q_reset_word7;
-    wire [38:0] n946 = n644 ? n945 : q_entry7;
+    wire [15:0] n872 = written7 >> q_at_copy7;
+    wire n873 = n872[0];
+    wire [38:0] n874 = q_written7 ? q_word7 : q_reset_word7;
     wire [38:0] entry7_rd_1 = entry7[dq_at_copy7];
-    wire [38:0] n952 = n650 ? entry7_rd_1 : dq_word7;
     wire [38:0] reset_entry7_rd_1 = reset_entry7[dq_at_copy7];
-    wire [38:0] n954 = n650 ? reset_entry7_rd_1 : dq_reset_word7;
-    wire [15:0] n955 = written7 >> dq_at_copy7;
-    wire n956 = n955[0];
-    wire n957 = n650 ? n956 : dq_written7;
-    wire [38:0] n958 = dq_written7 ? dq_word7 : dq_reset_word7;
-    wire [38:0] n959 = n648 ? n958 : dq_entry7;
-    wire [13:0] n960 = {b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21, b_valid20, b_valid19, b_valid18, b_valid17, b_valid16, b_valid15, b_valid14};
-    wire [13:0] n961 = n960 & n633;
-    wire [15:0] n962 = q_entry0[23:8];
-    wire [16:0] n963 = {1'h0, n962};
-    wire [9:0] n964 = q_entry0[33:24];
-    wire [10:0] n965 = {1'h0, n964};
-    wire [4:0] n966 = q_entry0[38:34];
-    wire [5:0] n967 = {1'h0, n966};
-    wire [15:0] n968 = q_entry1[23:8];
-    wire [16:0] n969 = {1'h0, n968};
-    wire [9:0] n970 = q_entry1[33:24];
-    wire [10:0] n971 = {1'h0, n970};
-    wire [4:0] n972 = q_entry1[38:34];
-    wire [5:0] n973 = {1'h0, n972};
-    wire [15:0] n974 = q_entry2[23:8];
-    wire [16:0] n975 = {1'h0, n974};
-    wire [9:0] n976 = q_entry2[33:24];
-    wire [10:0] n977 = {1'h0, n976};
-    wire [4:0] n978 = q_entry2[38:34];
-    wire [5:0] n979 = {1'h0, n978};
-    wire [15:0] n980 = q_entry3[23:8];
-    wire [16:0] n981 = {1'h0, n980};
-    wire [9:0] n982 = q_entry3[33:24];
-    wire [10:0] n983 = {1'h0, n982};
-    wire [4:0] n984 = q_entry3[38:34];
-    wire [5:0] n985 = {1'h0, n984};
-    wire [15:0] n986 = q_entry4[23:8];
-    wire [16:0] n987 = {1'h0, n986};
-    wire [9:0] n988 = q_entry4[33:24];
-    wire [10:0] n989 = {1'h0, n988};
-    wire [4:0] n990 = q_entry4[38:34];
-    wire [5:0] n991 = {1'h0, n990};
-    wire [15:0] n992 = q_entry5[23:8];
-    wire [16:0] n993 = {1'h0, n992};
-    wire [9:0] n994 = q_entry5[33:24];
-    wire [10:0] n995 = {1'h0, n994};
-    wire [4:0] n996 = q_entry5[38:34];
-    wire [5:0] n997 = {1'h0, n996};
-    wire [15:0] n998 = q_entry6[23:8];
-    wire [16:0] n999 = {1'h0, n998};
-    wire [9:0] n1000 = q_entry6[33:24];
-    wire [10:0] n1001 = {1'h0, n1000};
-    wire [4:0] n1002 = q_entry6[38:34];
-    wire [5:0] n1003 = {1'h0, n1002};
-    wire [15:0] n1004 = q_entry7[23:8];
-    wire [16:0] n1005 = {1'h0, n1004};
-    wire [9:0] n1006 = q_entry7[33:24];
-    wire [10:0] n1007 = {1'h0, n1006};
-    wire [4:0] n1008 = q_entry7[38:34];
-    wire [5:0] n1009 = {1'h0, n1008};
-    wire [9:0] n1034 = {b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2};
-    wire [9:0] n1037 = encoding ? 10'h0 : 10'h3ff;
-    wire [9:0] n1038 = n1034 & n1037;
-    wire [9:0] n1039 = {b_valid37, b_valid36, b_valid35, b_valid34, b_valid33, b_valid32, b_valid31, b_valid30, b_valid29, b_valid28};
-    wire [9:0] n1040 = n1039 & n1037;
-    wire [9:0] n1041 = decoding ? n1038 : n1040;
-    wire [15:0] n1042 = {{1{quantize_quantized_0[14]}}, quantize_quantized_0};
-    wire [15:0] n1043 = decoding ? b_coefficient0_d2 : n1042;
-    wire [7:0] n1044 = dq_entry0[7:0];
-    wire [8:0] n1045 = {1'h0, n1044};
-    wire [15:0] n1046 = {{1{quantize_quantized_1[14]}}, quantize_quantized_1};
-    wire [15:0] n1047 = decoding ? b_coefficient1_d2 : n1046;
-    wire [7:0] n1048 = dq_entry1[7:0];
-    wire [8:0] n1049 = {1'h0, n1048};
-    wire [15:0] n1050 = {{1{quantize_quantized_2[14]}}, quantize_quantized_2};
-    wire [15:0] n1051 = decoding ? b_coefficient2_d2 : n1050;
-    wire [7:0] n1052 = dq_entry2[7:0];
-    wire [8:0] n1053 = {1'h0, n1052};
-    wire [15:0] n1054 = {{1{quantize_quantized_3[14]}}, quantize_quantized_3};
-    wire [15:0] n1055 = decoding ? b_coefficient3_d2 : n1054;
-    wire [7:0] n1056 = dq_entry3[7:0];
-    wire [8:0] n1057 = {1'h0, n1056};
-    wire [15:0] n1058 = {{1{quantize_quantized_4[14]}}, quantize_quantized_4};
-    wire [15:0] n1059 = decoding ? b_coefficient4_d2 : n1058;
-    wire [7:0] n1060 = dq_entry4[7:0];
-    wire [8:0] n1061 = {1'h0, n1060};
-    wire [15:0] n1062 = {{1{quantize_quantized_5[14]}}, quantize_quantized_5};
-    wire [15:0] n1063 = decoding ? b_coefficient5_d2 : n1062;
-    wire [7:0] n1064 = dq_entry5[7:0];
-    wire [8:0] n1065 = {1'h0, n1064};
-    wire [15:0] n1066 = {{1{quantize_quantized_6[14]}}, quantize_quantized_6};
-    wire [15:0] n1067 = decoding ? b_coefficient6_d2 : n1066;
-    wire [7:0] n1068 = dq_entry6[7:0];
-    wire [8:0] n1069 = {1'h0, n1068};
-    wire [15:0] n1070 = {{1{quantize_quantized_7[14]}}, quantize_quantized_7};
-    wire [15:0] n1071 = decoding ? b_coefficient7_d2 : n1070;
-    wire [7:0] n1072 = dq_entry7[7:0];
-    wire [8:0] n1073 = {1'h0, n1072};
-    wire [13:0] n1082 = {b_valid25, b_valid24, b_valid23, b_valid22, b_valid21, b_valid20, b_valid19, b_valid18, b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12};
-    wire [13:0] n1083 = encoding ? 14'h0 : 14'h3fff;
-    wire [13:0] n1084 = n1082 & n1083;
-    wire [13:0] n1085 = {b_valid51, b_valid50, b_valid49, b_valid48, b_valid47, b_valid46, b_valid45, b_valid44, b_valid43, b_valid42, b_valid41, b_valid40, b_valid39, b_valid38};
-    wire [13:0] n1086 = n1085 & n1083;
-    wire [13:0] n1087 = decoding ? n1084 : n1086;
-    wire [30:0] n1096 = {{16{quantize_quantized_0[14]}}, quantize_quantized_0};
-    wire [30:0] n1097 = {{1{idct_column_w0[29]}}, idct_column_w0};
-    wire [30:0] n1098 = encoding ? n1096 : n1097;
-    wire [30:0] n1099 = {{16{quantize_quantized_1[14]}}, quantize_quantized_1};
-    wire [30:0] n1100 = encoding ? n1099 : idct_column_w1;
-    wire [30:0] n1101 = {{16{quantize_quantized_2[14]}}, quantize_quantized_2};
-    wire [30:0] n1102 = encoding ? n1101 : idct_column_w2;
-    wire [30:0] n1103 = {{16{quantize_quantized_3[14]}}, quantize_quantized_3};
-    wire [30:0] n1104 = {{1{idct_column_w3[29]}}, idct_column_w3};
-    wire [30:0] n1105 = encoding ? n1103 : n1104;
-    wire [30:0] n1106 = {{16{quantize_quantized_4[14]}}, quantize_quantized_4};
-    wire [30:0] n1107 = {{1{idct_column_w4[29]}}, idct_column_w4};
-    wire [30:0] n1108 = encoding ? n1106 : n1107;
-    wire [30:0] n1109 = {{16{quantize_quantized_5[14]}}, quantize_quantized_5};
-    wire [30:0] n1110 = encoding ? n1109 : idct_column_w5;
-    wire [30:0] n1111 = {{16{quantize_quantized_6[14]}}, quantize_quantized_6};
-    wire [30:0] n1112 = encoding ? n1111 : idct_column_w6;
-    wire [30:0] n1113 = {{16{quantize_quantized_7[14]}}, quantize_quantized_7};
-    wire [30:0] n1114 = {{1{idct_column_w7[29]}}, idct_column_w7};
-    wire [30:0] n1115 = encoding ? n1113 : n1114;
+    wire [15:0] n881 = written7 >> dq_at_copy7;
+    wire n882 = n881[0];
+    wire [38:0] n883 = dq_written7 ? dq_word7 : dq_reset_word7;
+    wire [13:0] n884 = {b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21, b_valid20, b_valid19, b_valid18, b_valid17, b_valid16, b_valid15, b_valid14};
+    wire [13:0] n885 = n884 & n633;
+    wire [15:0] n886 = q_entry0[23:8];
+    wire [16:0] n887 = {1'h0, n886};
+    wire [9:0] n888 = q_entry0[33:24];
+    wire [10:0] n889 = {1'h0, n888};
+    wire [4:0] n890 = q_entry0[38:34];
+    wire [5:0] n891 = {1'h0, n890};
+    wire [15:0] n892 = q_entry1[23:8];
+    wire [16:0] n893 = {1'h0, n892};
+    wire [9:0] n894 = q_entry1[33:24];
+    wire [10:0] n895 = {1'h0, n894};
+    wire [4:0] n896 = q_entry1[38:34];
+    wire [5:0] n897 = {1'h0, n896};
+    wire [15:0] n898 = q_entry2[23:8];
+    wire [16:0] n899 = {1'h0, n898};
+    wire [9:0] n900 = q_entry2[33:24];
+    wire [10:0] n901 = {1'h0, n900};
+    wire [4:0] n902 = q_entry2[38:34];
+    wire [5:0] n903 = {1'h0, n902};
+    wire [15:0] n904 = q_entry3[23:8];
+    wire [16:0] n905 = {1'h0, n904};
+    wire [9:0] n906 = q_entry3[33:24];
+    wire [10:0] n907 = {1'h0, n906};
+    wire [4:0] n908 = q_entry3[38:34];
+    wire [5:0] n909 = {1'h0, n908};
+    wire [15:0] n910 = q_entry4[23:8];
+    wire [16:0] n911 = {1'h0, n910};
+    wire [9:0] n912 = q_entry4[33:24];
+    wire [10:0] n913 = {1'h0, n912};
+    wire [4:0] n914 = q_entry4[38:34];
+    wire [5:0] n915 = {1'h0, n914};
+    wire [15:0] n916 = q_entry5[23:8];
+    wire [16:0] n917 = {1'h0, n916};
+    wire [9:0] n918 = q_entry5[33:24];
+    wire [10:0] n919 = {1'h0, n918};
+    wire [4:0] n920 = q_entry5[38:34];
+    wire [5:0] n921 = {1'h0, n920};
+    wire [15:0] n922 = q_entry6[23:8];
+    wire [16:0] n923 = {1'h0, n922};
+    wire [9:0] n924 = q_entry6[33:24];
+    wire [10:0] n925 = {1'h0, n924};
+    wire [4:0] n926 = q_entry6[38:34];
+    wire [5:0] n927 = {1'h0, n926};
+    wire [15:0] n928 = q_entry7[23:8];
+    wire [16:0] n929 = {1'h0, n928};
+    wire [9:0] n930 = q_entry7[33:24];
+    wire [10:0] n931 = {1'h0, n930};
+    wire [4:0] n932 = q_entry7[38:34];
+    wire [5:0] n933 = {1'h0, n932};
+    wire [9:0] n958 = {b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2};
+    wire [9:0] n961 = encoding ? 10'h0 : 10'h3ff;
+    wire [9:0] n962 = n958 & n961;
+    wire [9:0] n963 = {b_valid37, b_valid36, b_valid35, b_valid34, b_valid33, b_valid32, b_valid31, b_valid30, b_valid29, b_valid28};
+    wire [9:0] n964 = n963 & n961;
+    wire [9:0] n965 = decoding ? n962 : n964;
+    wire [15:0] n966 = {{1{quantize_quantized_0[14]}}, quantize_quantized_0};
+    wire [15:0] n967 = decoding ? b_coefficient0_d2 : n966;
+    wire [7:0] n968 = dq_entry0[7:0];
+    wire [8:0] n969 = {1'h0, n968};
+    wire [15:0] n970 = {{1{quantize_quantized_1[14]}}, quantize_quantized_1};
+    wire [15:0] n971 = decoding ? b_coefficient1_d2 : n970;
+    wire [7:0] n972 = dq_entry1[7:0];
+    wire [8:0] n973 = {1'h0, n972};
+    wire [15:0] n974 = {{1{quantize_quantized_2[14]}}, quantize_quantized_2};
+    wire [15:0] n975 = decoding ? b_coefficient2_d2 : n974;
+    wire [7:0] n976 = dq_entry2[7:0];
+    wire [8:0] n977 = {1'h0, n976};
+    wire [15:0] n978 = {{1{quantize_quantized_3[14]}}, quantize_quantized_3};
+    wire [15:0] n979 = decoding ? b_coefficient3_d2 : n978;
+    wire [7:0] n980 = dq_entry3[7:0];
+    wire [8:0] n981 = {1'h0, n980};
+    wire [15:0] n982 = {{1{quantize_quantized_4[14]}}, quantize_quantized_4};
+    wire [15:0] n983 = decoding ? b_coefficient4_d2 : n982;
+    wire [7:0] n984 = dq_entry4[7:0];
+    wire [8:0] n985 = {1'h0, n984};
+    wire [15:0] n986 = {{1{quantize_quantized_5[14]}}, quantize_quantized_5};
+    wire [15:0] n987 = decoding ? b_coefficient5_d2 : n986;
+    wire [7:0] n988 = dq_entry5[7:0];
+    wire [8:0] n989 = {1'h0, n988};
+    wire [15:0] n990 = {{1{quantize_quantized_6[14]}}, quantize_quantized_6};
+    wire [15:0] n991 = decoding ? b_coefficient6_d2 : n990;
+    wire [7:0] n992 = dq_entry6[7:0];
+    wire [8:0] n993 = {1'h0, n992};
+    wire [15:0] n994 = {{1{quantize_quantized_7[14]}}, quantize_quantized_7};
+    wire [15:0] n995 = decoding ? b_coefficient7_d2 : n994;
+    wire [7:0] n996 = dq_entry7[7:0];
+    wire [8:0] n997 = {1'h0, n996};
+    wire [13:0] n1006 = {b_valid25, b_valid24, b_valid23, b_valid22, b_valid21, b_valid20, b_valid19, b_valid18, b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12};
+    wire [13:0] n1007 = encoding ? 14'h0 : 14'h3fff;
+    wire [13:0] n1008 = n1006 & n1007;
+    wire [13:0] n1009 = {b_valid51, b_valid50, b_valid49, b_valid48, b_valid47, b_valid46, b_valid45, b_valid44, b_valid43, b_valid42, b_valid41, b_valid40, b_valid39, b_valid38};
+    wire [13:0] n1010 = n1009 & n1007;
+    wire [13:0] n1011 = decoding ? n1008 : n1010;
+    wire [30:0] n1020 = {{16{quantize_quantized_0[14]}}, quantize_quantized_0};
+    wire [30:0] n1021 = {{1{idct_column_w0[29]}}, idct_column_w0};
+    wire [30:0] n1022 = encoding ? n1020 : n1021;
+    wire [30:0] n1023 = {{16{quantize_quantized_1[14]}}, quantize_quantized_1};
+    wire [30:0] n1024 = encoding ? n1023 : idct_column_w1;
+    wire [30:0] n1025 = {{16{quantize_quantized_2[14]}}, quantize_quantized_2};
+    wire [30:0] n1026 = encoding ? n1025 : idct_column_w2;
+    wire [30:0] n1027 = {{16{quantize_quantized_3[14]}}, quantize_quantized_3};
+    wire [30:0] n1028 = {{1{idct_column_w3[29]}}, idct_column_w3};
+    wire [30:0] n1029 = encoding ? n1027 : n1028;
+    wire [30:0] n1030 = {{16{quantize_quantized_4[14]}}, quantize_quantized_4};
+    wire [30:0] n1031 = {{1{idct_column_w4[29]}}, idct_column_w4};
+    wire [30:0] n1032 = encoding ? n1030 : n1031;
+    wire [30:0] n1033 = {{16{quantize_quantized_5[14]}}, quantize_quantized_5};
+    wire [30:0] n1034 = encoding ? n1033 : idct_column_w5;
+    wire [30:0] n1035 = {{16{quantize_quantized_6[14]}}, quantize_quantized_6};
+    wire [30:0] n1036 = encoding ? n1035 : idct_column_w6;
+    wire [30:0] n1037 = {{16{quantize_quantized_7[14]}}, quantize_quantized_7};
+    wire [30:0] n1038 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [30:0] n1039 = encoding ? n1037 : n1038;
     wire c_row_writes = b_buffer_head_valid & t2_can_write;
-    wire n1117 = t2_rd_valid & c_buffer_room;
-    wire n1119 = c_row_wait == 3'h0;
-    wire [2:0] n1120 = c_row_wait - 3'h1;
-    wire [2:0] n1121 = n1119 ? c_row_wait : n1120;
-    wire c_row_takes = n1117 & n1119;
-    wire [2:0] n1123 = c_row_takes ? 3'h7 : n1121;
-    wire [4:0] n1132 = {t2_rd_tag, t2_rd_index};
-    wire n1133 = 1'h1 ? c_row_takes : c_valid0;
-    wire [4:0] n1134 = 1'h1 ? n1132 : c_side0;
-    wire n1135 = encoding ? 1'h0 : n408;
-    wire n1136 = c_valid0 & n1135;
-    wire n1137 = 1'h1 ? n1136 : c_valid1;
-    wire [4:0] n1138 = 1'h1 ? c_side0 : c_side1;
-    wire n1139 = c_valid1 & n1135;
-    wire n1140 = 1'h1 ? n1139 : c_valid2;
-    wire [4:0] n1141 = 1'h1 ? c_side1 : c_side2;
-    wire n1142 = c_valid2 & n1135;
-    wire n1143 = 1'h1 ? n1142 : c_valid3;
-    wire [4:0] n1144 = 1'h1 ? c_side2 : c_side3;
-    wire n1145 = c_valid3 & n1135;
-    wire n1146 = 1'h1 ? n1145 : c_valid4;
-    wire [4:0] n1147 = 1'h1 ? c_side3 : c_side4;
-    wire n1148 = c_valid4 & n1135;
-    wire n1149 = 1'h1 ? n1148 : c_valid5;
-    wire [4:0] n1150 = 1'h1 ? c_side4 : c_side5;
-    wire n1151 = c_valid5 & n1135;
-    wire n1152 = 1'h1 ? n1151 : c_valid6;
-    wire [4:0] n1153 = 1'h1 ? c_side5 : c_side6;
-    wire n1154 = c_valid6 & n1135;
-    wire n1155 = 1'h1 ? n1154 : c_valid7;
-    wire [4:0] n1156 = 1'h1 ? c_side6 : c_side7;
-    wire n1157 = c_valid7 & n1135;
-    wire n1158 = 1'h1 ? n1157 : c_valid8;
-    wire [4:0] n1159 = 1'h1 ? c_side7 : c_side8;
-    wire n1160 = c_valid8 & n1135;
-    wire n1161 = 1'h1 ? n1160 : c_valid9;
-    wire [4:0] n1162 = 1'h1 ? c_side8 : c_side9;
-    wire n1163 = c_valid9 & n1135;
-    wire n1164 = 1'h1 ? n1163 : c_valid10;
-    wire [4:0] n1165 = 1'h1 ? c_side9 : c_side10;
-    wire n1166 = c_valid10 & n1135;
-    wire n1167 = 1'h1 ? n1166 : c_valid11;
-    wire [4:0] n1168 = 1'h1 ? c_side10 : c_side11;
-    wire n1169 = c_valid11 & n1135;
-    wire n1170 = 1'h1 ? n1169 : c_valid12;
-    wire [4:0] n1171 = 1'h1 ? c_side11 : c_side12;
-    wire n1172 = c_valid12 & n1135;
-    wire n1173 = 1'h1 ? n1172 : c_valid13;
-    wire [4:0] n1174 = 1'h1 ? c_side12 : c_side13;
-    wire n1175 = c_valid13 & n1135;
-    wire n1176 = 1'h1 ? n1175 : c_valid14;
-    wire [4:0] n1177 = 1'h1 ? c_side13 : c_side14;
-    wire n1178 = c_valid14 & n1135;
-    wire n1179 = 1'h1 ? n1178 : c_valid15;
-    wire [4:0] n1180 = 1'h1 ? c_side14 : c_side15;
-    wire n1181 = c_valid15 & n1135;
-    wire n1182 = 1'h1 ? n1181 : c_valid16;
-    wire [4:0] n1183 = 1'h1 ? c_side15 : c_side16;
-    wire [5:0] n1201 = b_buffer_write_at + 6'h1;
-    wire [5:0] n1202 = b_out_valid ? n1201 : b_buffer_write_at;
-    wire n1203 = ~b_out_valid;
-    wire n1204 = ~b_buffer_head_valid;
-    wire b_buffer_head_free = n1204 | c_row_writes;
+    wire n1041 = t2_rd_valid & c_buffer_room;
+    wire n1043 = c_row_wait == 3'h0;
+    wire [2:0] n1044 = c_row_wait - 3'h1;
+    wire [2:0] n1045 = n1043 ? c_row_wait : n1044;
+    wire c_row_takes = n1041 & n1043;
+    wire [2:0] n1047 = c_row_takes ? 3'h7 : n1045;
+    wire [4:0] n1056 = {t2_rd_tag, t2_rd_index};
+    wire n1057 = 1'h1 ? c_row_takes : c_valid0;
+    wire [4:0] n1058 = 1'h1 ? n1056 : c_side0;
+    wire n1059 = encoding ? 1'h0 : n408;
+    wire n1060 = c_valid0 & n1059;
+    wire n1061 = 1'h1 ? n1060 : c_valid1;
+    wire [4:0] n1062 = 1'h1 ? c_side0 : c_side1;
+    wire n1063 = c_valid1 & n1059;
+    wire n1064 = 1'h1 ? n1063 : c_valid2;
+    wire [4:0] n1065 = 1'h1 ? c_side1 : c_side2;
+    wire n1066 = c_valid2 & n1059;
+    wire n1067 = 1'h1 ? n1066 : c_valid3;
+    wire [4:0] n1068 = 1'h1 ? c_side2 : c_side3;
+    wire n1069 = c_valid3 & n1059;
+    wire n1070 = 1'h1 ? n1069 : c_valid4;
+    wire [4:0] n1071 = 1'h1 ? c_side3 : c_side4;
+    wire n1072 = c_valid4 & n1059;
+    wire n1073 = 1'h1 ? n1072 : c_valid5;
+    wire [4:0] n1074 = 1'h1 ? c_side4 : c_side5;
+    wire n1075 = c_valid5 & n1059;
+    wire n1076 = 1'h1 ? n1075 : c_valid6;
+    wire [4:0] n1077 = 1'h1 ? c_side5 : c_side6;
+    wire n1078 = c_valid6 & n1059;
+    wire n1079 = 1'h1 ? n1078 : c_valid7;
+    wire [4:0] n1080 = 1'h1 ? c_side6 : c_side7;
+    wire n1081 = c_valid7 & n1059;
+    wire n1082 = 1'h1 ? n1081 : c_valid8;
+    wire [4:0] n1083 = 1'h1 ? c_side7 : c_side8;
+    wire n1084 = c_valid8 & n1059;
+    wire n1085 = 1'h1 ? n1084 : c_valid9;
+    wire [4:0] n1086 = 1'h1 ? c_side8 : c_side9;
+    wire n1087 = c_valid9 & n1059;
+    wire n1088 = 1'h1 ? n1087 : c_valid10;
+    wire [4:0] n1089 = 1'h1 ? c_side9 : c_side10;
+    wire n1090 = c_valid10 & n1059;
+    wire n1091 = 1'h1 ? n1090 : c_valid11;
+    wire [4:0] n1092 = 1'h1 ? c_side10 : c_side11;
+    wire n1093 = c_valid11 & n1059;
+    wire n1094 = 1'h1 ? n1093 : c_valid12;
+    wire [4:0] n1095 = 1'h1 ? c_side11 : c_side12;
+    wire n1096 = c_valid12 & n1059;
+    wire n1097 = 1'h1 ? n1096 : c_valid13;
+    wire [4:0] n1098 = 1'h1 ? c_side12 : c_side13;
+    wire n1099 = c_valid13 & n1059;
+    wire n1100 = 1'h1 ? n1099 : c_valid14;
+    wire [4:0] n1101 = 1'h1 ? c_side13 : c_side14;
+    wire n1102 = c_valid14 & n1059;
+    wire n1103 = 1'h1 ? n1102 : c_valid15;
+    wire [4:0] n1104 = 1'h1 ? c_side14 : c_side15;
+    wire n1105 = c_valid15 & n1059;
+    wire n1106 = 1'h1 ? n1105 : c_valid16;
+    wire [4:0] n1107 = 1'h1 ? c_side15 : c_side16;
+    wire [5:0] n1125 = b_buffer_write_at + 6'h1;
+    wire [5:0] n1126 = b_out_valid ? n1125 : b_buffer_write_at;
+    wire n1127 = ~b_out_valid;
+    wire n1128 = ~b_buffer_head_valid;
+    wire b_buffer_head_free = n1128 | c_row_writes;
     wire b_buffer_refill = b_buffer_head_free & b_buffer_stored;
-    wire n1207 = b_buffer_head_free ? b_buffer_stored : b_buffer_head_valid;
+    wire n1131 = b_buffer_head_free ? b_buffer_stored : b_buffer_head_valid;
     wire [30:0] b_buffer_lane0_rd = b_buffer_lane0[b_buffer_read_at_copy0];
-    wire [30:0] n1209 = b_buffer_head_free ? b_buffer_lane0_rd : b_buffer_head0;
+    wire [30:0] n1133 = b_buffer_head_free ? b_buffer_lane0_rd : b_buffer_head0;
     wire [30:0] b_buffer_lane1_rd = b_buffer_lane1[b_buffer_read_at_copy1];
-    wire [30:0] n1211 = b_buffer_head_free ? b_buffer_lane1_rd : b_buffer_head1;
+    wire [30:0] n1135 = b_buffer_head_free ? b_buffer_lane1_rd : b_buffer_head1;
     wire [30:0] b_buffer_lane2_rd = b_buffer_lane2[b_buffer_read_at_copy2];
-    wire [30:0] n1213 = b_buffer_head_free ? b_buffer_lane2_rd : b_buffer_head2;
+    wire [30:0] n1137 = b_buffer_head_free ? b_buffer_lane2_rd : b_buffer_head2;
     wire [30:0] b_buffer_lane3_rd = b_buffer_lane3[b_buffer_read_at_copy3];
-    wire [30:0] n1215 = b_buffer_head_free ? b_buffer_lane3_rd : b_buffer_head3;
+    wire [30:0] n1139 = b_buffer_head_free ? b_buffer_lane3_rd : b_buffer_head3;
     wire [30:0] b_buffer_lane4_rd = b_buffer_lane4[b_buffer_read_at_copy4];
-    wire [30:0] n1217 = b_buffer_head_free ? b_buffer_lane4_rd : b_buffer_head4;
+    wire [30:0] n1141 = b_buffer_head_free ? b_buffer_lane4_rd : b_buffer_head4;
     wire [30:0] b_buffer_lane5_rd = b_buffer_lane5[b_buffer_read_at_copy5];
-    wire [30:0] n1219 = b_buffer_head_free ? b_buffer_lane5_rd : b_buffer_head5;
+    wire [30:0] n1143 = b_buffer_head_free ? b_buffer_lane5_rd : b_buffer_head5;
     wire [30:0] b_buffer_lane6_rd = b_buffer_lane6[b_buffer_read_at_copy6];
-    wire [30:0] n1221 = b_buffer_head_free ? b_buffer_lane6_rd : b_buffer_head6;
+    wire [30:0] n1145 = b_buffer_head_free ? b_buffer_lane6_rd : b_buffer_head6;
     wire [30:0] b_buffer_lane7_rd = b_buffer_lane7[b_buffer_read_at_copy7];
-    wire [30:0] n1223 = b_buffer_head_free ? b_buffer_lane7_rd : b_buffer_head7;
+    wire [30:0] n1147 = b_buffer_head_free ? b_buffer_lane7_rd : b_buffer_head7;
     wire [1:0] b_buffer_side_rd = b_buffer_side[b_buffer_read_at];
-    wire [1:0] n1225 = b_buffer_head_free ? b_buffer_side_rd : b_buffer_head_side;
-    wire [5:0] n1227 = b_buffer_read_at + 6'h1;
-    wire [5:0] n1228 = b_buffer_refill ? n1227 : b_buffer_read_at;
-    wire n1229 = ~b_buffer_refill;
-    wire n1230 = b_out_valid & n1229;
-    wire [6:0] n1231 = b_buffer_count + 7'h1;
-    wire n1232 = b_buffer_refill & n1203;
-    wire [6:0] n1233 = b_buffer_count - 7'h1;
-    wire [6:0] n1234 = n1232 ? n1233 : b_buffer_count;
-    wire [6:0] n1235 = n1230 ? n1231 : n1234;
-    wire n1237 = n1235 != 7'h0;
-    wire n1239 = ~b_buffer_popped;
-    wire n1240 = b_column_takes & n1239;
-    wire [6:0] n1241 = b_buffer_reserved + 7'h1;
-    wire n1242 = ~b_column_takes;
-    wire n1243 = b_buffer_popped & n1242;
-    wire [6:0] n1244 = b_buffer_reserved - 7'h1;
-    wire [6:0] n1245 = n1243 ? n1244 : b_buffer_reserved;
-    wire [6:0] n1246 = n1240 ? n1241 : n1245;
-    wire [15:0] n1247 = {c_valid15, c_valid14, c_valid13, c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
-    wire [15:0] n1250 = encoding ? 16'h0 : 16'hffff;
-    wire [15:0] n1251 = n1247 & n1250;
-    wire [14:0] n1260 = c_row0[14:0];
-    wire [15:0] n1261 = {{1{n1260[14]}}, n1260};
-    wire [15:0] n1262 = {8'h0, idct_row_s0};
-    wire [15:0] n1263 = encoding ? n1261 : n1262;
-    wire [14:0] n1264 = c_row1[14:0];
-    wire [15:0] n1265 = {{1{n1264[14]}}, n1264};
-    wire [15:0] n1266 = {8'h0, idct_row_s1};
-    wire [15:0] n1267 = encoding ? n1265 : n1266;
-    wire [14:0] n1268 = c_row2[14:0];
-    wire [15:0] n1269 = {{1{n1268[14]}}, n1268};
-    wire [15:0] n1270 = {8'h0, idct_row_s2};
-    wire [15:0] n1271 = encoding ? n1269 : n1270;
-    wire [14:0] n1272 = c_row3[14:0];
-    wire [15:0] n1273 = {{1{n1272[14]}}, n1272};
-    wire [15:0] n1274 = {8'h0, idct_row_s3};
-    wire [15:0] n1275 = encoding ? n1273 : n1274;
-    wire [14:0] n1276 = c_row4[14:0];
-    wire [15:0] n1277 = {{1{n1276[14]}}, n1276};
-    wire [15:0] n1278 = {8'h0, idct_row_s4};
-    wire [15:0] n1279 = encoding ? n1277 : n1278;
-    wire [14:0] n1280 = c_row5[14:0];
-    wire [15:0] n1281 = {{1{n1280[14]}}, n1280};
-    wire [15:0] n1282 = {8'h0, idct_row_s5};
-    wire [15:0] n1283 = encoding ? n1281 : n1282;
-    wire [14:0] n1284 = c_row6[14:0];
-    wire [15:0] n1285 = {{1{n1284[14]}}, n1284};
-    wire [15:0] n1286 = {8'h0, idct_row_s6};
-    wire [15:0] n1287 = encoding ? n1285 : n1286;
-    wire [14:0] n1288 = c_row7[14:0];
-    wire [15:0] n1289 = {{1{n1288[14]}}, n1288};
-    wire [15:0] n1290 = {8'h0, idct_row_s7};
-    wire [15:0] n1291 = encoding ? n1289 : n1290;
-    wire [4:0] n1292 = decoding ? c_side16 : c_side16;
-    wire [4:0] n1293 = encoding ? c_side0 : n1292;
+    wire [1:0] n1149 = b_buffer_head_free ? b_buffer_side_rd : b_buffer_head_side;
+    wire [5:0] n1151 = b_buffer_read_at + 6'h1;
+    wire [5:0] n1152 = b_buffer_refill ? n1151 : b_buffer_read_at;
+    wire n1153 = ~b_buffer_refill;
+    wire n1154 = b_out_valid & n1153;
+    wire [6:0] n1155 = b_buffer_count + 7'h1;
+    wire n1156 = b_buffer_refill & n1127;
+    wire [6:0] n1157 = b_buffer_count - 7'h1;
+    wire [6:0] n1158 = n1156 ? n1157 : b_buffer_count;
+    wire [6:0] n1159 = n1154 ? n1155 : n1158;
+    wire n1161 = n1159 != 7'h0;
+    wire n1163 = ~b_buffer_popped;
+    wire n1164 = b_column_takes & n1163;
+    wire [6:0] n1165 = b_buffer_reserved + 7'h1;
+    wire n1166 = ~b_column_takes;
+    wire n1167 = b_buffer_popped & n1166;
+    wire [6:0] n1168 = b_buffer_reserved - 7'h1;
+    wire [6:0] n1169 = n1167 ? n1168 : b_buffer_reserved;
+    wire [6:0] n1170 = n1164 ? n1165 : n1169;
+    wire [15:0] n1171 = {c_valid15, c_valid14, c_valid13, c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
+    wire [15:0] n1174 = encoding ? 16'h0 : 16'hffff;
+    wire [15:0] n1175 = n1171 & n1174;
+    wire [14:0] n1184 = c_row0[14:0];
+    wire [15:0] n1185 = {{1{n1184[14]}}, n1184};
+    wire [15:0] n1186 = {8'h0, idct_row_s0};
+    wire [15:0] n1187 = encoding ? n1185 : n1186;
+    wire [14:0] n1188 = c_row1[14:0];
+    wire [15:0] n1189 = {{1{n1188[14]}}, n1188};
+    wire [15:0] n1190 = {8'h0, idct_row_s1};
+    wire [15:0] n1191 = encoding ? n1189 : n1190;
+    wire [14:0] n1192 = c_row2[14:0];
+    wire [15:0] n1193 = {{1{n1192[14]}}, n1192};
+    wire [15:0] n1194 = {8'h0, idct_row_s2};
+    wire [15:0] n1195 = encoding ? n1193 : n1194;
+    wire [14:0] n1196 = c_row3[14:0];
+    wire [15:0] n1197 = {{1{n1196[14]}}, n1196};
+    wire [15:0] n1198 = {8'h0, idct_row_s3};
+    wire [15:0] n1199 = encoding ? n1197 : n1198;
+    wire [14:0] n1200 = c_row4[14:0];
+    wire [15:0] n1201 = {{1{n1200[14]}}, n1200};
+    wire [15:0] n1202 = {8'h0, idct_row_s4};
+    wire [15:0] n1203 = encoding ? n1201 : n1202;
+    wire [14:0] n1204 = c_row5[14:0];
+    wire [15:0] n1205 = {{1{n1204[14]}}, n1204};
+    wire [15:0] n1206 = {8'h0, idct_row_s5};
+    wire [15:0] n1207 = encoding ? n1205 : n1206;
+    wire [14:0] n1208 = c_row6[14:0];
+    wire [15:0] n1209 = {{1{n1208[14]}}, n1208};
+    wire [15:0] n1210 = {8'h0, idct_row_s6};
+    wire [15:0] n1211 = encoding ? n1209 : n1210;
+    wire [14:0] n1212 = c_row7[14:0];
+    wire [15:0] n1213 = {{1{n1212[14]}}, n1212};
+    wire [15:0] n1214 = {8'h0, idct_row_s7};
+    wire [15:0] n1215 = encoding ? n1213 : n1214;
+    wire [4:0] n1216 = decoding ? c_side16 : c_side16;
+    wire [4:0] n1217 = encoding ? c_side0 : n1216;
     wire leaves = c_buffer_head_valid & m_axis_tready;
-    wire [4:0] n1311 = c_buffer_write_at + 5'h1;
-    wire [4:0] n1312 = c_out_valid ? n1311 : c_buffer_write_at;
-    wire n1313 = ~c_out_valid;
-    wire n1314 = ~c_buffer_head_valid;
-    wire c_buffer_head_free = n1314 | leaves;
+    wire [4:0] n1235 = c_buffer_write_at + 5'h1;
+    wire [4:0] n1236 = c_out_valid ? n1235 : c_buffer_write_at;
+    wire n1237 = ~c_out_valid;
+    wire n1238 = ~c_buffer_head_valid;
+    wire c_buffer_head_free = n1238 | leaves;
     wire c_buffer_refill = c_buffer_head_free & c_buffer_stored;
-    wire n1317 = c_buffer_head_free ? c_buffer_stored : c_buffer_head_valid;
+    wire n1241 = c_buffer_head_free ? c_buffer_stored : c_buffer_head_valid;
     wire [15:0] c_buffer_lane0_rd = c_buffer_lane0[c_buffer_read_at_copy0];
-    wire [15:0] n1319 = c_buffer_head_free ? c_buffer_lane0_rd : c_buffer_head0;
+    wire [15:0] n1243 = c_buffer_head_free ? c_buffer_lane0_rd : c_buffer_head0;
     wire [15:0] c_buffer_lane1_rd = c_buffer_lane1[c_buffer_read_at_copy1];
-    wire [15:0] n1321 = c_buffer_head_free ? c_buffer_lane1_rd : c_buffer_head1;
+    wire [15:0] n1245 = c_buffer_head_free ? c_buffer_lane1_rd : c_buffer_head1;
     wire [15:0] c_buffer_lane2_rd = c_buffer_lane2[c_buffer_read_at_copy2];
-    wire [15:0] n1323 = c_buffer_head_free ? c_buffer_lane2_rd : c_buffer_head2;
+    wire [15:0] n1247 = c_buffer_head_free ? c_buffer_lane2_rd : c_buffer_head2;
     wire [15:0] c_buffer_lane3_rd = c_buffer_lane3[c_buffer_read_at_copy3];
-    wire [15:0] n1325 = c_buffer_head_free ? c_buffer_lane3_rd : c_buffer_head3;
+    wire [15:0] n1249 = c_buffer_head_free ? c_buffer_lane3_rd : c_buffer_head3;
     wire [15:0] c_buffer_lane4_rd = c_buffer_lane4[c_buffer_read_at_copy4];
-    wire [15:0] n1327 = c_buffer_head_free ? c_buffer_lane4_rd : c_buffer_head4;
+    wire [15:0] n1251 = c_buffer_head_free ? c_buffer_lane4_rd : c_buffer_head4;
     wire [15:0] c_buffer_lane5_rd = c_buffer_lane5[c_buffer_read_at_copy5];
-    wire [15:0] n1329 = c_buffer_head_free ? c_buffer_lane5_rd : c_buffer_head5;
+    wire [15:0] n1253 = c_buffer_head_free ? c_buffer_lane5_rd : c_buffer_head5;
     wire [15:0] c_buffer_lane6_rd = c_buffer_lane6[c_buffer_read_at_copy6];
-    wire [15:0] n1331 = c_buffer_head_free ? c_buffer_lane6_rd : c_buffer_head6;
+    wire [15:0] n1255 = c_buffer_head_free ? c_buffer_lane6_rd : c_buffer_head6;
     wire [15:0] c_buffer_lane7_rd = c_buffer_lane7[c_buffer_read_at_copy7];
-    wire [15:0] n1333 = c_buffer_head_free ? c_buffer_lane7_rd : c_buffer_head7;
+    wire [15:0] n1257 = c_buffer_head_free ? c_buffer_lane7_rd : c_buffer_head7;
     wire [4:0] c_buffer_side_rd = c_buffer_side[c_buffer_read_at];
-    wire [4:0] n1335 = c_buffer_head_free ? c_buffer_side_rd : c_buffer_head_side;
-    wire [4:0] n1337 = c_buffer_read_at + 5'h1;
-    wire [4:0] n1338 = c_buffer_refill ? n1337 : c_buffer_read_at;
-    wire n1339 = ~c_buffer_refill;
-    wire n1340 = c_out_valid & n1339;
-    wire [5:0] n1341 = c_buffer_count + 6'h1;
-    wire n1342 = c_buffer_refill & n1313;
-    wire [5:0] n1343 = c_buffer_count - 6'h1;
-    wire [5:0] n1344 = n1342 ? n1343 : c_buffer_count;
-    wire [5:0] n1345 = n1340 ? n1341 : n1344;
-    wire n1346 = n1345 != 6'h0;
-    wire n1348 = ~c_buffer_popped;
-    wire n1349 = c_row_takes & n1348;
-    wire [5:0] n1350 = c_buffer_reserved + 6'h1;
-    wire n1351 = ~c_row_takes;
-    wire n1352 = c_buffer_popped & n1351;
-    wire [5:0] n1353 = c_buffer_reserved - 6'h1;
-    wire [5:0] n1354 = n1352 ? n1353 : c_buffer_reserved;
-    wire [5:0] n1355 = n1349 ? n1350 : n1354;
-    wire [2:0] n1356 = c_buffer_head_side[2:0];
-    wire n1357 = n1356 == 3'h7;
-    wire n1358 = n1356 == 3'h0;
-    wire [1:0] n1359 = c_buffer_head_side[4:3];
-    wire [1:0] n1360 = n1358 ? n1359 : 2'h0;
+    wire [4:0] n1259 = c_buffer_head_free ? c_buffer_side_rd : c_buffer_head_side;
+    wire [4:0] n1261 = c_buffer_read_at + 5'h1;
+    wire [4:0] n1262 = c_buffer_refill ? n1261 : c_buffer_read_at;
+    wire n1263 = ~c_buffer_refill;
+    wire n1264 = c_out_valid & n1263;
+    wire [5:0] n1265 = c_buffer_count + 6'h1;
+    wire n1266 = c_buffer_refill & n1237;
+    wire [5:0] n1267 = c_buffer_count - 6'h1;
+    wire [5:0] n1268 = n1266 ? n1267 : c_buffer_count;
+    wire [5:0] n1269 = n1264 ? n1265 : n1268;
+    wire n1270 = n1269 != 6'h0;
+    wire n1272 = ~c_buffer_popped;
+    wire n1273 = c_row_takes & n1272;
+    wire [5:0] n1274 = c_buffer_reserved + 6'h1;
+    wire n1275 = ~c_row_takes;
+    wire n1276 = c_buffer_popped & n1275;
+    wire [5:0] n1277 = c_buffer_reserved - 6'h1;
+    wire [5:0] n1278 = n1276 ? n1277 : c_buffer_reserved;
+    wire [5:0] n1279 = n1273 ? n1274 : n1278;
+    wire [2:0] n1280 = c_buffer_head_side[2:0];
+    wire n1281 = n1280 == 3'h7;
+    wire n1282 = n1280 == 3'h0;
+    wire [1:0] n1283 = c_buffer_head_side[4:3];
+    wire [1:0] n1284 = n1282 ? n1283 : 2'h0;
 
     fxc_transpose_w16 t1 (
         .aclk(aclk),
@@ -1737,39 +1665,39 @@ module fxc_core_x8_f8 (
     fxc_quantize_f8 quantize (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n961),
+        .valid(n885),
         .x_0(fdct_column_c0),
-        .reciprocal_0(n963),
-        .correction_0(n965),
-        .shift_0(n967),
+        .reciprocal_0(n887),
+        .correction_0(n889),
+        .shift_0(n891),
         .x_1(fdct_column_c1),
-        .reciprocal_1(n969),
-        .correction_1(n971),
-        .shift_1(n973),
+        .reciprocal_1(n893),
+        .correction_1(n895),
+        .shift_1(n897),
         .x_2(fdct_column_c2),
-        .reciprocal_2(n975),
-        .correction_2(n977),
-        .shift_2(n979),
+        .reciprocal_2(n899),
+        .correction_2(n901),
+        .shift_2(n903),
         .x_3(fdct_column_c3),
-        .reciprocal_3(n981),
-        .correction_3(n983),
-        .shift_3(n985),
+        .reciprocal_3(n905),
+        .correction_3(n907),
+        .shift_3(n909),
         .x_4(fdct_column_c4),
-        .reciprocal_4(n987),
-        .correction_4(n989),
-        .shift_4(n991),
+        .reciprocal_4(n911),
+        .correction_4(n913),
+        .shift_4(n915),
         .x_5(fdct_column_c5),
-        .reciprocal_5(n993),
-        .correction_5(n995),
-        .shift_5(n997),
+        .reciprocal_5(n917),
+        .correction_5(n919),
+        .shift_5(n921),
         .x_6(fdct_column_c6),
-        .reciprocal_6(n999),
-        .correction_6(n1001),
-        .shift_6(n1003),
+        .reciprocal_6(n923),
+        .correction_6(n925),
+        .shift_6(n927),
         .x_7(fdct_column_c7),
-        .reciprocal_7(n1005),
-        .correction_7(n1007),
-        .shift_7(n1009),
+        .reciprocal_7(n929),
+        .correction_7(n931),
+        .shift_7(n933),
         .quantized_0(quantize_quantized_0),
         .quantized_1(quantize_quantized_1),
         .quantized_2(quantize_quantized_2),
@@ -1783,23 +1711,23 @@ module fxc_core_x8_f8 (
     fxc_dequantize_f8 dequantize (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1041),
-        .quantized_0(n1043),
-        .divisor_0(n1045),
-        .quantized_1(n1047),
-        .divisor_1(n1049),
-        .quantized_2(n1051),
-        .divisor_2(n1053),
-        .quantized_3(n1055),
-        .divisor_3(n1057),
-        .quantized_4(n1059),
-        .divisor_4(n1061),
-        .quantized_5(n1063),
-        .divisor_5(n1065),
-        .quantized_6(n1067),
-        .divisor_6(n1069),
-        .quantized_7(n1071),
-        .divisor_7(n1073),
+        .valid(n965),
+        .quantized_0(n967),
+        .divisor_0(n969),
+        .quantized_1(n971),
+        .divisor_1(n973),
+        .quantized_2(n975),
+        .divisor_2(n977),
+        .quantized_3(n979),
+        .divisor_3(n981),
+        .quantized_4(n983),
+        .divisor_4(n985),
+        .quantized_5(n987),
+        .divisor_5(n989),
+        .quantized_6(n991),
+        .divisor_6(n993),
+        .quantized_7(n995),
+        .divisor_7(n997),
         .dequantized_0(dequantize_dequantized_0),
         .dequantized_1(dequantize_dequantized_1),
         .dequantized_2(dequantize_dequantized_2),
@@ -1813,7 +1741,7 @@ module fxc_core_x8_f8 (
     fxc_idct_column_f8 idct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1087),
+        .valid(n1011),
         .d0(dequantize_dequantized_0),
         .d1(dequantize_dequantized_1),
         .d2(dequantize_dequantized_2),
@@ -1835,7 +1763,7 @@ module fxc_core_x8_f8 (
     fxc_idct_row_f8 idct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1251),
+        .valid(n1175),
         .w0(c_row0),
         .w1(c_row1),
         .w2(c_row2),
@@ -1856,8 +1784,8 @@ module fxc_core_x8_f8 (
     assign s_axis_tready = a_buffer_room;
     assign m_axis_tdata = {c_buffer_head7, c_buffer_head6, c_buffer_head5, c_buffer_head4, c_buffer_head3, c_buffer_head2, c_buffer_head1, c_buffer_head0};
     assign m_axis_tvalid = c_buffer_head_valid;
-    assign m_axis_tlast = n1357;
-    assign m_axis_tuser = n1360;
+    assign m_axis_tlast = n1281;
+    assign m_axis_tuser = n1284;
     assign framing_error = framing;
 
     // The edge: registers with a reset value.
@@ -2048,54 +1976,54 @@ module fxc_core_x8_f8 (
             b_valid50 <= n559;
             b_valid51 <= n562;
             b_valid52 <= n565;
-            c_valid0 <= n1133;
-            c_valid1 <= n1137;
-            c_valid2 <= n1140;
-            c_valid3 <= n1143;
-            c_valid4 <= n1146;
-            c_valid5 <= n1149;
-            c_valid6 <= n1152;
-            c_valid7 <= n1155;
-            c_valid8 <= n1158;
-            c_valid9 <= n1161;
-            c_valid10 <= n1164;
-            c_valid11 <= n1167;
-            c_valid12 <= n1170;
-            c_valid13 <= n1173;
-            c_valid14 <= n1176;
-            c_valid15 <= n1179;
-            c_valid16 <= n1182;
+            c_valid0 <= n1057;
+            c_valid1 <= n1061;
+            c_valid2 <= n1064;
+            c_valid3 <= n1067;
+            c_valid4 <= n1070;
+            c_valid5 <= n1073;
+            c_valid6 <= n1076;
+            c_valid7 <= n1079;
+            c_valid8 <= n1082;
+            c_valid9 <= n1085;
+            c_valid10 <= n1088;
+            c_valid11 <= n1091;
+            c_valid12 <= n1094;
+            c_valid13 <= n1097;
+            c_valid14 <= n1100;
+            c_valid15 <= n1103;
+            c_valid16 <= n1106;
             a_buffer_write_at <= n586;
             a_buffer_read_at <= n612;
             a_buffer_count <= n619;
             a_buffer_stored <= n621;
             a_buffer_reserved <= n629;
             a_buffer_head_valid <= n591;
-            b_buffer_write_at <= n1202;
-            b_buffer_read_at <= n1228;
-            b_buffer_count <= n1235;
-            b_buffer_stored <= n1237;
-            b_buffer_reserved <= n1246;
-            b_buffer_head_valid <= n1207;
-            c_buffer_write_at <= n1312;
-            c_buffer_read_at <= n1338;
-            c_buffer_count <= n1345;
-            c_buffer_stored <= n1346;
-            c_buffer_reserved <= n1355;
-            c_buffer_head_valid <= n1317;
+            b_buffer_write_at <= n1126;
+            b_buffer_read_at <= n1152;
+            b_buffer_count <= n1159;
+            b_buffer_stored <= n1161;
+            b_buffer_reserved <= n1170;
+            b_buffer_head_valid <= n1131;
+            c_buffer_write_at <= n1236;
+            c_buffer_read_at <= n1262;
+            c_buffer_count <= n1269;
+            c_buffer_stored <= n1270;
+            c_buffer_reserved <= n1279;
+            c_buffer_head_valid <= n1241;
             in_row <= n290;
             framing <= n295;
             b_column_wait <= n396;
             a_buffer_popped <= b_column_writes;
-            written0 <= n692;
-            written1 <= n729;
-            written2 <= n763;
-            written3 <= n797;
-            written4 <= n831;
-            written5 <= n865;
-            written6 <= n899;
-            written7 <= n932;
-            c_row_wait <= n1123;
+            written0 <= n684;
+            written1 <= n709;
+            written2 <= n735;
+            written3 <= n761;
+            written4 <= n787;
+            written5 <= n813;
+            written6 <= n839;
+            written7 <= n864;
+            c_row_wait <= n1047;
             b_buffer_popped <= c_row_writes;
             c_buffer_popped <= leaves;
         end
@@ -2170,23 +2098,23 @@ module fxc_core_x8_f8 (
         b_side50 <= n560;
         b_side51 <= n563;
         b_side52 <= n566;
-        c_side0 <= n1134;
-        c_side1 <= n1138;
-        c_side2 <= n1141;
-        c_side3 <= n1144;
-        c_side4 <= n1147;
-        c_side5 <= n1150;
-        c_side6 <= n1153;
-        c_side7 <= n1156;
-        c_side8 <= n1159;
-        c_side9 <= n1162;
-        c_side10 <= n1165;
-        c_side11 <= n1168;
-        c_side12 <= n1171;
-        c_side13 <= n1174;
-        c_side14 <= n1177;
-        c_side15 <= n1180;
-        c_side16 <= n1183;
+        c_side0 <= n1058;
+        c_side1 <= n1062;
+        c_side2 <= n1065;
+        c_side3 <= n1068;
+        c_side4 <= n1071;
+        c_side5 <= n1074;
+        c_side6 <= n1077;
+        c_side7 <= n1080;
+        c_side8 <= n1083;
+        c_side9 <= n1086;
+        c_side10 <= n1089;
+        c_side11 <= n1092;
+        c_side12 <= n1095;
+        c_side13 <= n1098;
+        c_side14 <= n1101;
+        c_side15 <= n1104;
+        c_side16 <= n1107;
         a_buffer_head0 <= n593;
         a_buffer_head1 <= n595;
         a_buffer_head2 <= n597;
@@ -2196,24 +2124,24 @@ module fxc_core_x8_f8 (
         a_buffer_head6 <= n605;
         a_buffer_head7 <= n607;
         a_buffer_head_side <= n609;
-        b_buffer_head0 <= n1209;
-        b_buffer_head1 <= n1211;
-        b_buffer_head2 <= n1213;
-        b_buffer_head3 <= n1215;
-        b_buffer_head4 <= n1217;
-        b_buffer_head5 <= n1219;
-        b_buffer_head6 <= n1221;
-        b_buffer_head7 <= n1223;
-        b_buffer_head_side <= n1225;
-        c_buffer_head0 <= n1319;
-        c_buffer_head1 <= n1321;
-        c_buffer_head2 <= n1323;
-        c_buffer_head3 <= n1325;
-        c_buffer_head4 <= n1327;
-        c_buffer_head5 <= n1329;
-        c_buffer_head6 <= n1331;
-        c_buffer_head7 <= n1333;
-        c_buffer_head_side <= n1335;
+        b_buffer_head0 <= n1133;
+        b_buffer_head1 <= n1135;
+        b_buffer_head2 <= n1137;
+        b_buffer_head3 <= n1139;
+        b_buffer_head4 <= n1141;
+        b_buffer_head5 <= n1143;
+        b_buffer_head6 <= n1145;
+        b_buffer_head7 <= n1147;
+        b_buffer_head_side <= n1149;
+        c_buffer_head0 <= n1243;
+        c_buffer_head1 <= n1245;
+        c_buffer_head2 <= n1247;
+        c_buffer_head3 <= n1249;
+        c_buffer_head4 <= n1251;
+        c_buffer_head5 <= n1253;
+        c_buffer_head6 <= n1255;
+        c_buffer_head7 <= n1257;
+        c_buffer_head_side <= n1259;
         a_row0 <= s_axis_tdata_0;
         a_row1 <= s_axis_tdata_1;
         a_row2 <= s_axis_tdata_2;
@@ -2230,72 +2158,72 @@ module fxc_core_x8_f8 (
         b_column5 <= t1_rd_data_5;
         b_column6 <= t1_rd_data_6;
         b_column7 <= t1_rd_data_7;
-        q_at <= n653;
-        dq_at <= n669;
-        q_entry0 <= n707;
-        q_word0 <= n699;
-        q_reset_word0 <= n701;
-        q_written0 <= n704;
-        dq_entry0 <= n722;
-        dq_word0 <= n714;
-        dq_reset_word0 <= n716;
-        dq_written0 <= n719;
-        q_entry1 <= n743;
-        q_word1 <= n736;
-        q_reset_word1 <= n738;
-        q_written1 <= n741;
-        dq_entry1 <= n756;
-        dq_word1 <= n749;
-        dq_reset_word1 <= n751;
-        dq_written1 <= n754;
-        q_entry2 <= n777;
-        q_word2 <= n770;
-        q_reset_word2 <= n772;
-        q_written2 <= n775;
-        dq_entry2 <= n790;
-        dq_word2 <= n783;
-        dq_reset_word2 <= n785;
-        dq_written2 <= n788;
-        q_entry3 <= n811;
-        q_word3 <= n804;
-        q_reset_word3 <= n806;
-        q_written3 <= n809;
-        dq_entry3 <= n824;
-        dq_word3 <= n817;
-        dq_reset_word3 <= n819;
-        dq_written3 <= n822;
-        q_entry4 <= n845;
-        q_word4 <= n838;
-        q_reset_word4 <= n840;
-        q_written4 <= n843;
-        dq_entry4 <= n858;
-        dq_word4 <= n851;
-        dq_reset_word4 <= n853;
-        dq_written4 <= n856;
-        q_entry5 <= n879;
-        q_word5 <= n872;
-        q_reset_word5 <= n874;
-        q_written5 <= n877;
-        dq_entry5 <= n892;
-        dq_word5 <= n885;
-        dq_reset_word5 <= n887;
-        dq_written5 <= n890;
-        q_entry6 <= n913;
-        q_word6 <= n906;
-        q_reset_word6 <= n908;
-        q_written6 <= n911;
-        dq_entry6 <= n926;
-        dq_word6 <= n919;
-        dq_reset_word6 <= n921;
-        dq_written6 <= n924;
-        q_entry7 <= n946;
-        q_word7 <= n939;
-        q_reset_word7 <= n941;
-        q_written7 <= n944;
-        dq_entry7 <= n959;
-        dq_word7 <= n952;
-        dq_reset_word7 <= n954;
-        dq_written7 <= n957;
+        q_at <= n645;
+        dq_at <= n661;
+        q_entry0 <= n694;
+        q_word0 <= entry0_rd;
+        q_reset_word0 <= reset_entry0_rd;
+        q_written0 <= n693;
+        dq_entry0 <= n703;
+        dq_word0 <= entry0_rd_1;
+        dq_reset_word0 <= reset_entry0_rd_1;
+        dq_written0 <= n702;
+        q_entry1 <= n719;
+        q_word1 <= entry1_rd;
+        q_reset_word1 <= reset_entry1_rd;
+        q_written1 <= n718;
+        dq_entry1 <= n728;
+        dq_word1 <= entry1_rd_1;
+        dq_reset_word1 <= reset_entry1_rd_1;
+        dq_written1 <= n727;
+        q_entry2 <= n745;
+        q_word2 <= entry2_rd;
+        q_reset_word2 <= reset_entry2_rd;
+        q_written2 <= n744;
+        dq_entry2 <= n754;
+        dq_word2 <= entry2_rd_1;
+        dq_reset_word2 <= reset_entry2_rd_1;
+        dq_written2 <= n753;
+        q_entry3 <= n771;
+        q_word3 <= entry3_rd;
+        q_reset_word3 <= reset_entry3_rd;
+        q_written3 <= n770;
+        dq_entry3 <= n780;
+        dq_word3 <= entry3_rd_1;
+        dq_reset_word3 <= reset_entry3_rd_1;
+        dq_written3 <= n779;
+        q_entry4 <= n797;
+        q_word4 <= entry4_rd;
+        q_reset_word4 <= reset_entry4_rd;
+        q_written4 <= n796;
+        dq_entry4 <= n806;
+        dq_word4 <= entry4_rd_1;
+        dq_reset_word4 <= reset_entry4_rd_1;
+        dq_written4 <= n805;
+        q_entry5 <= n823;
+        q_word5 <= entry5_rd;
+        q_reset_word5 <= reset_entry5_rd;
+        q_written5 <= n822;
+        dq_entry5 <= n832;
+        dq_word5 <= entry5_rd_1;
+        dq_reset_word5 <= reset_entry5_rd_1;
+        dq_written5 <= n831;
+        q_entry6 <= n849;
+        q_word6 <= entry6_rd;
+        q_reset_word6 <= reset_entry6_rd;
+        q_written6 <= n848;
+        dq_entry6 <= n858;
+        dq_word6 <= entry6_rd_1;
+        dq_reset_word6 <= reset_entry6_rd_1;
+        dq_written6 <= n857;
+        q_entry7 <= n874;
+        q_word7 <= entry7_rd;
+        q_reset_word7 <= reset_entry7_rd;
+        q_written7 <= n873;
+        dq_entry7 <= n883;
+        dq_word7 <= entry7_rd_1;
+        dq_reset_word7 <= reset_entry7_rd_1;
+        dq_written7 <= n882;
         b_coefficient0_d1 <= b_column0;
         b_coefficient0_d2 <= b_coefficient0_d1;
         b_coefficient1_d1 <= b_column1;
@@ -2391,60 +2319,60 @@ module fxc_core_x8_f8 (
             a_buffer_read_at_copy5 <= n612;
             a_buffer_read_at_copy6 <= n612;
             a_buffer_read_at_copy7 <= n612;
-            b_buffer_write_at_copy0 <= n1202;
-            b_buffer_write_at_copy1 <= n1202;
-            b_buffer_write_at_copy2 <= n1202;
-            b_buffer_write_at_copy3 <= n1202;
-            b_buffer_write_at_copy4 <= n1202;
-            b_buffer_write_at_copy5 <= n1202;
-            b_buffer_write_at_copy6 <= n1202;
-            b_buffer_write_at_copy7 <= n1202;
-            b_buffer_read_at_copy0 <= n1228;
-            b_buffer_read_at_copy1 <= n1228;
-            b_buffer_read_at_copy2 <= n1228;
-            b_buffer_read_at_copy3 <= n1228;
-            b_buffer_read_at_copy4 <= n1228;
-            b_buffer_read_at_copy5 <= n1228;
-            b_buffer_read_at_copy6 <= n1228;
-            b_buffer_read_at_copy7 <= n1228;
-            c_buffer_write_at_copy0 <= n1312;
-            c_buffer_write_at_copy1 <= n1312;
-            c_buffer_write_at_copy2 <= n1312;
-            c_buffer_write_at_copy3 <= n1312;
-            c_buffer_write_at_copy4 <= n1312;
-            c_buffer_write_at_copy5 <= n1312;
-            c_buffer_write_at_copy6 <= n1312;
-            c_buffer_write_at_copy7 <= n1312;
-            c_buffer_read_at_copy0 <= n1338;
-            c_buffer_read_at_copy1 <= n1338;
-            c_buffer_read_at_copy2 <= n1338;
-            c_buffer_read_at_copy3 <= n1338;
-            c_buffer_read_at_copy4 <= n1338;
-            c_buffer_read_at_copy5 <= n1338;
-            c_buffer_read_at_copy6 <= n1338;
-            c_buffer_read_at_copy7 <= n1338;
+            b_buffer_write_at_copy0 <= n1126;
+            b_buffer_write_at_copy1 <= n1126;
+            b_buffer_write_at_copy2 <= n1126;
+            b_buffer_write_at_copy3 <= n1126;
+            b_buffer_write_at_copy4 <= n1126;
+            b_buffer_write_at_copy5 <= n1126;
+            b_buffer_write_at_copy6 <= n1126;
+            b_buffer_write_at_copy7 <= n1126;
+            b_buffer_read_at_copy0 <= n1152;
+            b_buffer_read_at_copy1 <= n1152;
+            b_buffer_read_at_copy2 <= n1152;
+            b_buffer_read_at_copy3 <= n1152;
+            b_buffer_read_at_copy4 <= n1152;
+            b_buffer_read_at_copy5 <= n1152;
+            b_buffer_read_at_copy6 <= n1152;
+            b_buffer_read_at_copy7 <= n1152;
+            c_buffer_write_at_copy0 <= n1236;
+            c_buffer_write_at_copy1 <= n1236;
+            c_buffer_write_at_copy2 <= n1236;
+            c_buffer_write_at_copy3 <= n1236;
+            c_buffer_write_at_copy4 <= n1236;
+            c_buffer_write_at_copy5 <= n1236;
+            c_buffer_write_at_copy6 <= n1236;
+            c_buffer_write_at_copy7 <= n1236;
+            c_buffer_read_at_copy0 <= n1262;
+            c_buffer_read_at_copy1 <= n1262;
+            c_buffer_read_at_copy2 <= n1262;
+            c_buffer_read_at_copy3 <= n1262;
+            c_buffer_read_at_copy4 <= n1262;
+            c_buffer_read_at_copy5 <= n1262;
+            c_buffer_read_at_copy6 <= n1262;
+            c_buffer_read_at_copy7 <= n1262;
         end
     end
 
     // The edge: copies of registers, each driving a share of its register's loads without reset.
     (* keep *)
     always @(posedge aclk) begin
-        q_at_copy0 <= n653;
-        q_at_copy1 <= n653;
-        q_at_copy2 <= n653;
-        q_at_copy3 <= n653;
-        q_at_copy4 <= n653;
-        q_at_copy5 <= n653;
-        q_at_copy6 <= n653;
-        q_at_copy7 <= n653;
-        dq_at_copy0 <= n669;
-        dq_at_copy1 <= n669;
-        dq_at_copy2 <= n669;
-        dq_at_copy3 <= n669;
-        dq_at_copy4 <= n669;
-        dq_at_copy5 <= n669;
-        dq_at_copy6 <= n669;
-        dq_at_copy7 <= n669;
+        q_at_copy0 <= n645;
+        q_at_copy1 <= n645;
+        q_at_copy2 <= n645;
+        q_at_copy3 <= n645;
+        q_at_copy4 <= n645;
+        q_at_copy5 <= n645;
+        q_at_copy6 <= n645;
+        q_at_copy7 <= n645;
+        dq_at_copy0 <= n661;
+        dq_at_copy1 <= n661;
+        dq_at_copy2 <= n661;
+        dq_at_copy3 <= n661;
+        dq_at_copy4 <= n661;
+        dq_at_copy5 <= n661;
+        dq_at_copy6 <= n661;
+        dq_at_copy7 <= n661;
     end
 
     always @(posedge aclk)
@@ -2475,85 +2403,85 @@ module fxc_core_x8_f8 (
         if (a_out_valid) a_buffer_side[a_buffer_write_at] <= n217;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane0[b_buffer_write_at_copy0] <= n1098;
+        if (b_out_valid) b_buffer_lane0[b_buffer_write_at_copy0] <= n1022;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane1[b_buffer_write_at_copy1] <= n1100;
+        if (b_out_valid) b_buffer_lane1[b_buffer_write_at_copy1] <= n1024;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane2[b_buffer_write_at_copy2] <= n1102;
+        if (b_out_valid) b_buffer_lane2[b_buffer_write_at_copy2] <= n1026;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane3[b_buffer_write_at_copy3] <= n1105;
+        if (b_out_valid) b_buffer_lane3[b_buffer_write_at_copy3] <= n1029;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane4[b_buffer_write_at_copy4] <= n1108;
+        if (b_out_valid) b_buffer_lane4[b_buffer_write_at_copy4] <= n1032;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane5[b_buffer_write_at_copy5] <= n1110;
+        if (b_out_valid) b_buffer_lane5[b_buffer_write_at_copy5] <= n1034;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane6[b_buffer_write_at_copy6] <= n1112;
+        if (b_out_valid) b_buffer_lane6[b_buffer_write_at_copy6] <= n1036;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane7[b_buffer_write_at_copy7] <= n1115;
+        if (b_out_valid) b_buffer_lane7[b_buffer_write_at_copy7] <= n1039;
 
     always @(posedge aclk)
         if (b_out_valid) b_buffer_side[b_buffer_write_at] <= n222;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane0[c_buffer_write_at_copy0] <= n1263;
+        if (c_out_valid) c_buffer_lane0[c_buffer_write_at_copy0] <= n1187;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane1[c_buffer_write_at_copy1] <= n1267;
+        if (c_out_valid) c_buffer_lane1[c_buffer_write_at_copy1] <= n1191;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane2[c_buffer_write_at_copy2] <= n1271;
+        if (c_out_valid) c_buffer_lane2[c_buffer_write_at_copy2] <= n1195;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane3[c_buffer_write_at_copy3] <= n1275;
+        if (c_out_valid) c_buffer_lane3[c_buffer_write_at_copy3] <= n1199;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane4[c_buffer_write_at_copy4] <= n1279;
+        if (c_out_valid) c_buffer_lane4[c_buffer_write_at_copy4] <= n1203;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane5[c_buffer_write_at_copy5] <= n1283;
+        if (c_out_valid) c_buffer_lane5[c_buffer_write_at_copy5] <= n1207;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane6[c_buffer_write_at_copy6] <= n1287;
+        if (c_out_valid) c_buffer_lane6[c_buffer_write_at_copy6] <= n1211;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane7[c_buffer_write_at_copy7] <= n1291;
+        if (c_out_valid) c_buffer_lane7[c_buffer_write_at_copy7] <= n1215;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1293;
+        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1217;
 
     always @(posedge aclk)
-        if (n682) entry0[n684] <= qt_data;
+        if (n674) entry0[n676] <= qt_data;
 
     always @(posedge aclk)
-        if (n726) entry1[n684] <= qt_data;
+        if (n706) entry1[n676] <= qt_data;
 
     always @(posedge aclk)
-        if (n760) entry2[n684] <= qt_data;
+        if (n732) entry2[n676] <= qt_data;
 
     always @(posedge aclk)
-        if (n794) entry3[n684] <= qt_data;
+        if (n758) entry3[n676] <= qt_data;
 
     always @(posedge aclk)
-        if (n828) entry4[n684] <= qt_data;
+        if (n784) entry4[n676] <= qt_data;
 
     always @(posedge aclk)
-        if (n862) entry5[n684] <= qt_data;
+        if (n810) entry5[n676] <= qt_data;
 
     always @(posedge aclk)
-        if (n896) entry6[n684] <= qt_data;
+        if (n836) entry6[n676] <= qt_data;
 
     always @(posedge aclk)
-        if (n929) entry7[n684] <= qt_data;
+        if (n861) entry7[n676] <= qt_data;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n221[2:0], q_at, dq_at, n702[15:1], n717[15:1], n739[15:1], n752[15:1], n773[15:1], n786[15:1], n807[15:1], n820[15:1], n841[15:1], n854[15:1], n875[15:1], n888[15:1], n909[15:1], n922[15:1], n942[15:1], n955[15:1], 1'b0};
+    wire unused_bits = &{1'b0, n221[2:0], q_at, dq_at, q_entry0[7:0], n692[15:1], dq_entry0[38:8], n701[15:1], q_entry1[7:0], n717[15:1], dq_entry1[38:8], n726[15:1], q_entry2[7:0], n743[15:1], dq_entry2[38:8], n752[15:1], q_entry3[7:0], n769[15:1], dq_entry3[38:8], n778[15:1], q_entry4[7:0], n795[15:1], dq_entry4[38:8], n804[15:1], q_entry5[7:0], n821[15:1], dq_entry5[38:8], n830[15:1], q_entry6[7:0], n847[15:1], dq_entry6[38:8], n856[15:1], q_entry7[7:0], n872[15:1], dq_entry7[38:8], n881[15:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

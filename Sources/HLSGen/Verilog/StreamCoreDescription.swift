@@ -301,9 +301,7 @@ extension StreamCore {
         let tableAddress = { (side: Signal) in b.concat(side[4], side[2, 0]) }
         // What a rank's sideband will be next clock: its address is loaded beside the rank, one copy per row.
         let entering = { (rank: Int) in rank == 0 ? bSideIn : bRanks.side[rank - 1] }
-        let qValid = (1...qAhead).map { ~decoding & bRanks.valid[quantizeAt - $0] }
         precondition(rq >= 3, "the dequantizers' entries are read two ranks before them")
-        let dqValid = [1, 2].map { ~encoding & b.select(decoding, bRanks.valid[2 - $0], bRanks.valid[rq - $0]) }
         // The address a rank's entries are read at, loaded beside the rank: a copy for each row's
         // memories (one register would drive all 8 rows').
         func address(_ name: String, _ value: Signal) -> [Signal] {
@@ -324,26 +322,26 @@ extension StreamCore {
                 b.write(entries, at: address, qtData)
                 b.set(written, bit: address, to: b.one)
             }
-            // An entry read `ahead` clocks before it is used: in two clocks, or in one.
-            func read(_ name: String, at: Signal, valid: [Signal]) -> Signal {
+            // An entry read `ahead` clocks before it is used: in two clocks, or in one. The registers load
+            // every clock, whatever the ranks hold: the kernel takes the entry in the clock its beat
+            // arrives, and no enable has to reach the 8 rows' words from a valid bit.
+            func read(_ name: String, at: Signal, ahead: Int) -> Signal {
                 let entry = b.register("\(name)_entry\(row)", width: ew, reset: nil)
-                guard valid.count == 2 else {
-                    b.when(valid[0]) { b.set(entry, b.select(written.bit(at), b.read(entries, at: at), b.read(resetEntries, at: at))) }
+                guard ahead == 2 else {
+                    b.set(entry, b.select(written.bit(at), b.read(entries, at: at), b.read(resetEntries, at: at)))
                     return entry
                 }
                 let word = b.register("\(name)_word\(row)", width: ew, reset: nil)
                 let resetWord = b.register("\(name)_reset_word\(row)", width: ew, reset: nil)
                 let isWritten = b.register("\(name)_written\(row)", width: 1, reset: nil)
-                b.when(valid[1]) {
-                    b.set(word, b.read(entries, at: at))
-                    b.set(resetWord, b.read(resetEntries, at: at))
-                    b.set(isWritten, written.bit(at))
-                }
-                b.when(valid[0]) { b.set(entry, b.select(isWritten, word, resetWord)) }
+                b.set(word, b.read(entries, at: at))
+                b.set(resetWord, b.read(resetEntries, at: at))
+                b.set(isWritten, written.bit(at))
+                b.set(entry, b.select(isWritten, word, resetWord))
                 return entry
             }
-            qEntry.append(read("q", at: qAt[row], valid: qValid))
-            dqEntry.append(read("dq", at: dqAt[row], valid: dqValid))
+            qEntry.append(read("q", at: qAt[row], ahead: qAhead))
+            dqEntry.append(read("dq", at: dqAt[row], ahead: 2))
         }
         let qz = placeLanes(quantize, b, en: on,
                             valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding)) { k, port in
