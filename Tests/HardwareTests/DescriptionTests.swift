@@ -28,7 +28,7 @@ import Testing
 
     /// Copies of a register take every update the register takes, set before or after they were made,
     /// and the printed Verilog asks synthesis to keep them apart.
-    static func countWithCopies() throws -> Module {
+    @Test func copiesOfARegisterHoldWhatItHolds() throws {
         let b = ModuleBuilder("fxh_copies")
         let step = b.input("step", width: 1), load = b.input("load", width: 1), value = b.input("value", width: 8)
         let count = b.register("count", width: 8, reset: 5)
@@ -36,11 +36,7 @@ import Testing
         let copies = b.copies(of: count, count: 3)
         b.when(load) { b.set(count, value) }
         for (k, r) in ([count] + copies).enumerated() { b.output("out\(k)", r) }
-        return try b.build()
-    }
-
-    @Test func copiesOfARegisterHoldWhatItHolds() throws {
-        let module = try Self.countWithCopies()
+        let module = try b.build()
         let simulator = CycleSimulator(module)
         var expected: UInt64 = 5
         _ = simulator.step(["aresetn": [0], "step": [0], "load": [0], "value": [0]])

@@ -299,9 +299,8 @@ extension StreamCore {
         let quantizeAt = fdctColumn.latency
         let qAhead = min(2, quantizeAt)
         let tableAddress = { (side: Signal) in b.concat(side[4], side[2, 0]) }
-        // What a rank's sideband will be next clock: its address is loaded beside the rank, one copy per row.
+        // What a rank's sideband will be next clock.
         let entering = { (rank: Int) in rank == 0 ? bSideIn : bRanks.side[rank - 1] }
-        precondition(rq >= 3, "the dequantizers' entries are read two ranks before them")
         // The address a rank's entries are read at, loaded beside the rank: a copy for each row's
         // memories (one register would drive all 8 rows').
         func address(_ name: String, _ value: Signal) -> [Signal] {
