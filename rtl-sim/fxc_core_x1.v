@@ -9,7 +9,7 @@
 // The 1-lane streaming core: one value per beat (lane format, tuser and modes as fxc_core_x8), built
 // as the 8-lane core fxc_core_x8_f8 between a serial-to-row gatherer and a row-to-serial spreader, so it
 // sustains 1 value per clock; that core takes a row every 8 clocks at most, its kernels folded to share multipliers. tlast on the 64th beat of every block; anywhere else sets framing_error.
-// Latency (no stalls, first input beat accepted -> first output beat valid): encode 173, decode 174, roundtrip 213.
+// Latency (no stalls, first input beat accepted -> first output beat valid): encode 177, decode 178, roundtrip 219.
 // Synchronous active-low reset aresetn; memories and registers without a reset value ignore it.
 module fxc_core_x1 (
     input  wire aclk,

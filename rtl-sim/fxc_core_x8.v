@@ -16,7 +16,7 @@
 // tuser[1]: quantization table of the block (0 luminance, 1 chrominance), on the block's first beat.
 // tlast on the last (8th) beat of every block; an input tlast anywhere else, or missing there, sets
 // framing_error (sticky until reset). Full AXI4-Stream backpressure; tready does not depend on tvalid.
-// Latency (no stalls, first input beat accepted -> first output beat valid): encode 52, decode 54, roundtrip 79.
+// Latency (no stalls, first input beat accepted -> first output beat valid): encode 57, decode 58, roundtrip 86.
 // Sections A (rows), B (columns), C (rows) joined by the transposes t1 and t2; each advances every
 // clock and ends in a buffer, and takes a beat only while that buffer has room for every beat on its
 // way, so it never holds. Tables after reset: IJG quality 75.
@@ -146,6 +146,8 @@ module fxc_core_x8 (
     reg a_valid7 = 1'h0;
     reg a_valid8 = 1'h0;
     reg a_valid9 = 1'h0;
+    reg a_valid10 = 1'h0;
+    reg a_valid11 = 1'h0;
     reg [1:0] a_side0 = 2'h0;
     reg [1:0] a_side1 = 2'h0;
     reg [1:0] a_side2 = 2'h0;
@@ -156,6 +158,8 @@ module fxc_core_x8 (
     reg [1:0] a_side7 = 2'h0;
     reg [1:0] a_side8 = 2'h0;
     reg [1:0] a_side9 = 2'h0;
+    reg [1:0] a_side10 = 2'h0;
+    reg [1:0] a_side11 = 2'h0;
     reg b_valid0 = 1'h0;
     reg b_valid1 = 1'h0;
     reg b_valid2 = 1'h0;
@@ -189,6 +193,8 @@ module fxc_core_x8 (
     reg b_valid30 = 1'h0;
     reg b_valid31 = 1'h0;
     reg b_valid32 = 1'h0;
+    reg b_valid33 = 1'h0;
+    reg b_valid34 = 1'h0;
     reg [4:0] b_side0 = 5'h0;
     reg [4:0] b_side1 = 5'h0;
     reg [4:0] b_side2 = 5'h0;
@@ -222,6 +228,8 @@ module fxc_core_x8 (
     reg [4:0] b_side30 = 5'h0;
     reg [4:0] b_side31 = 5'h0;
     reg [4:0] b_side32 = 5'h0;
+    reg [4:0] b_side33 = 5'h0;
+    reg [4:0] b_side34 = 5'h0;
     reg c_valid0 = 1'h0;
     reg c_valid1 = 1'h0;
     reg c_valid2 = 1'h0;
@@ -236,6 +244,7 @@ module fxc_core_x8 (
     reg c_valid11 = 1'h0;
     reg c_valid12 = 1'h0;
     reg c_valid13 = 1'h0;
+    reg c_valid14 = 1'h0;
     reg [4:0] c_side0 = 5'h0;
     reg [4:0] c_side1 = 5'h0;
     reg [4:0] c_side2 = 5'h0;
@@ -250,11 +259,53 @@ module fxc_core_x8 (
     reg [4:0] c_side11 = 5'h0;
     reg [4:0] c_side12 = 5'h0;
     reg [4:0] c_side13 = 5'h0;
-    reg [3:0] a_buffer_write_at = 4'h0;
-    reg [3:0] a_buffer_read_at = 4'h0;
-    reg [4:0] a_buffer_count = 5'h0;
-    reg a_buffer_stored = 1'h0;
-    reg [4:0] a_buffer_reserved = 5'h0;
+    reg [4:0] c_side14 = 5'h0;
+    reg [4:0] a_buffer_lane0_write_at = 5'h0;
+    reg [4:0] a_buffer_lane0_read_at = 5'h0;
+    reg [5:0] a_buffer_lane0_count = 6'h0;
+    reg a_buffer_lane0_stored = 1'h0;
+    reg a_buffer_lane0_head_valid = 1'h0;
+    reg [4:0] a_buffer_lane1_write_at = 5'h0;
+    reg [4:0] a_buffer_lane1_read_at = 5'h0;
+    reg [5:0] a_buffer_lane1_count = 6'h0;
+    reg a_buffer_lane1_stored = 1'h0;
+    reg a_buffer_lane1_head_valid = 1'h0;
+    reg [4:0] a_buffer_lane2_write_at = 5'h0;
+    reg [4:0] a_buffer_lane2_read_at = 5'h0;
+    reg [5:0] a_buffer_lane2_count = 6'h0;
+    reg a_buffer_lane2_stored = 1'h0;
+    reg a_buffer_lane2_head_valid = 1'h0;
+    reg [4:0] a_buffer_lane3_write_at = 5'h0;
+    reg [4:0] a_buffer_lane3_read_at = 5'h0;
+    reg [5:0] a_buffer_lane3_count = 6'h0;
+    reg a_buffer_lane3_stored = 1'h0;
+    reg a_buffer_lane3_head_valid = 1'h0;
+    reg [4:0] a_buffer_lane4_write_at = 5'h0;
+    reg [4:0] a_buffer_lane4_read_at = 5'h0;
+    reg [5:0] a_buffer_lane4_count = 6'h0;
+    reg a_buffer_lane4_stored = 1'h0;
+    reg a_buffer_lane4_head_valid = 1'h0;
+    reg [4:0] a_buffer_lane5_write_at = 5'h0;
+    reg [4:0] a_buffer_lane5_read_at = 5'h0;
+    reg [5:0] a_buffer_lane5_count = 6'h0;
+    reg a_buffer_lane5_stored = 1'h0;
+    reg a_buffer_lane5_head_valid = 1'h0;
+    reg [4:0] a_buffer_lane6_write_at = 5'h0;
+    reg [4:0] a_buffer_lane6_read_at = 5'h0;
+    reg [5:0] a_buffer_lane6_count = 6'h0;
+    reg a_buffer_lane6_stored = 1'h0;
+    reg a_buffer_lane6_head_valid = 1'h0;
+    reg [4:0] a_buffer_lane7_write_at = 5'h0;
+    reg [4:0] a_buffer_lane7_read_at = 5'h0;
+    reg [5:0] a_buffer_lane7_count = 6'h0;
+    reg a_buffer_lane7_stored = 1'h0;
+    reg a_buffer_lane7_head_valid = 1'h0;
+    reg [4:0] a_buffer_side_write_at = 5'h0;
+    reg [4:0] a_buffer_side_read_at = 5'h0;
+    reg [5:0] a_buffer_side_count = 6'h0;
+    reg a_buffer_side_stored = 1'h0;
+    reg a_buffer_side_head_valid = 1'h0;
+    reg [5:0] a_buffer_reserved = 6'h0;
     reg [15:0] a_buffer_head0 = 16'h0;
     reg [15:0] a_buffer_head1 = 16'h0;
     reg [15:0] a_buffer_head2 = 16'h0;
@@ -264,11 +315,51 @@ module fxc_core_x8 (
     reg [15:0] a_buffer_head6 = 16'h0;
     reg [15:0] a_buffer_head7 = 16'h0;
     reg [1:0] a_buffer_head_side = 2'h0;
-    reg a_buffer_head_valid = 1'h0;
-    reg [5:0] b_buffer_write_at = 6'h0;
-    reg [5:0] b_buffer_read_at = 6'h0;
-    reg [6:0] b_buffer_count = 7'h0;
-    reg b_buffer_stored = 1'h0;
+    reg [5:0] b_buffer_lane0_write_at = 6'h0;
+    reg [5:0] b_buffer_lane0_read_at = 6'h0;
+    reg [6:0] b_buffer_lane0_count = 7'h0;
+    reg b_buffer_lane0_stored = 1'h0;
+    reg b_buffer_lane0_head_valid = 1'h0;
+    reg [5:0] b_buffer_lane1_write_at = 6'h0;
+    reg [5:0] b_buffer_lane1_read_at = 6'h0;
+    reg [6:0] b_buffer_lane1_count = 7'h0;
+    reg b_buffer_lane1_stored = 1'h0;
+    reg b_buffer_lane1_head_valid = 1'h0;
+    reg [5:0] b_buffer_lane2_write_at = 6'h0;
+    reg [5:0] b_buffer_lane2_read_at = 6'h0;
+    reg [6:0] b_buffer_lane2_count = 7'h0;
+    reg b_buffer_lane2_stored = 1'h0;
+    reg b_buffer_lane2_head_valid = 1'h0;
+    reg [5:0] b_buffer_lane3_write_at = 6'h0;
+    reg [5:0] b_buffer_lane3_read_at = 6'h0;
+    reg [6:0] b_buffer_lane3_count = 7'h0;
+    reg b_buffer_lane3_stored = 1'h0;
+    reg b_buffer_lane3_head_valid = 1'h0;
+    reg [5:0] b_buffer_lane4_write_at = 6'h0;
+    reg [5:0] b_buffer_lane4_read_at = 6'h0;
+    reg [6:0] b_buffer_lane4_count = 7'h0;
+    reg b_buffer_lane4_stored = 1'h0;
+    reg b_buffer_lane4_head_valid = 1'h0;
+    reg [5:0] b_buffer_lane5_write_at = 6'h0;
+    reg [5:0] b_buffer_lane5_read_at = 6'h0;
+    reg [6:0] b_buffer_lane5_count = 7'h0;
+    reg b_buffer_lane5_stored = 1'h0;
+    reg b_buffer_lane5_head_valid = 1'h0;
+    reg [5:0] b_buffer_lane6_write_at = 6'h0;
+    reg [5:0] b_buffer_lane6_read_at = 6'h0;
+    reg [6:0] b_buffer_lane6_count = 7'h0;
+    reg b_buffer_lane6_stored = 1'h0;
+    reg b_buffer_lane6_head_valid = 1'h0;
+    reg [5:0] b_buffer_lane7_write_at = 6'h0;
+    reg [5:0] b_buffer_lane7_read_at = 6'h0;
+    reg [6:0] b_buffer_lane7_count = 7'h0;
+    reg b_buffer_lane7_stored = 1'h0;
+    reg b_buffer_lane7_head_valid = 1'h0;
+    reg [5:0] b_buffer_side_write_at = 6'h0;
+    reg [5:0] b_buffer_side_read_at = 6'h0;
+    reg [6:0] b_buffer_side_count = 7'h0;
+    reg b_buffer_side_stored = 1'h0;
+    reg b_buffer_side_head_valid = 1'h0;
     reg [6:0] b_buffer_reserved = 7'h0;
     reg [30:0] b_buffer_head0 = 31'h0;
     reg [30:0] b_buffer_head1 = 31'h0;
@@ -279,11 +370,51 @@ module fxc_core_x8 (
     reg [30:0] b_buffer_head6 = 31'h0;
     reg [30:0] b_buffer_head7 = 31'h0;
     reg [1:0] b_buffer_head_side = 2'h0;
-    reg b_buffer_head_valid = 1'h0;
-    reg [4:0] c_buffer_write_at = 5'h0;
-    reg [4:0] c_buffer_read_at = 5'h0;
-    reg [5:0] c_buffer_count = 6'h0;
-    reg c_buffer_stored = 1'h0;
+    reg [4:0] c_buffer_lane0_write_at = 5'h0;
+    reg [4:0] c_buffer_lane0_read_at = 5'h0;
+    reg [5:0] c_buffer_lane0_count = 6'h0;
+    reg c_buffer_lane0_stored = 1'h0;
+    reg c_buffer_lane0_head_valid = 1'h0;
+    reg [4:0] c_buffer_lane1_write_at = 5'h0;
+    reg [4:0] c_buffer_lane1_read_at = 5'h0;
+    reg [5:0] c_buffer_lane1_count = 6'h0;
+    reg c_buffer_lane1_stored = 1'h0;
+    reg c_buffer_lane1_head_valid = 1'h0;
+    reg [4:0] c_buffer_lane2_write_at = 5'h0;
+    reg [4:0] c_buffer_lane2_read_at = 5'h0;
+    reg [5:0] c_buffer_lane2_count = 6'h0;
+    reg c_buffer_lane2_stored = 1'h0;
+    reg c_buffer_lane2_head_valid = 1'h0;
+    reg [4:0] c_buffer_lane3_write_at = 5'h0;
+    reg [4:0] c_buffer_lane3_read_at = 5'h0;
+    reg [5:0] c_buffer_lane3_count = 6'h0;
+    reg c_buffer_lane3_stored = 1'h0;
+    reg c_buffer_lane3_head_valid = 1'h0;
+    reg [4:0] c_buffer_lane4_write_at = 5'h0;
+    reg [4:0] c_buffer_lane4_read_at = 5'h0;
+    reg [5:0] c_buffer_lane4_count = 6'h0;
+    reg c_buffer_lane4_stored = 1'h0;
+    reg c_buffer_lane4_head_valid = 1'h0;
+    reg [4:0] c_buffer_lane5_write_at = 5'h0;
+    reg [4:0] c_buffer_lane5_read_at = 5'h0;
+    reg [5:0] c_buffer_lane5_count = 6'h0;
+    reg c_buffer_lane5_stored = 1'h0;
+    reg c_buffer_lane5_head_valid = 1'h0;
+    reg [4:0] c_buffer_lane6_write_at = 5'h0;
+    reg [4:0] c_buffer_lane6_read_at = 5'h0;
+    reg [5:0] c_buffer_lane6_count = 6'h0;
+    reg c_buffer_lane6_stored = 1'h0;
+    reg c_buffer_lane6_head_valid = 1'h0;
+    reg [4:0] c_buffer_lane7_write_at = 5'h0;
+    reg [4:0] c_buffer_lane7_read_at = 5'h0;
+    reg [5:0] c_buffer_lane7_count = 6'h0;
+    reg c_buffer_lane7_stored = 1'h0;
+    reg c_buffer_lane7_head_valid = 1'h0;
+    reg [4:0] c_buffer_side_write_at = 5'h0;
+    reg [4:0] c_buffer_side_read_at = 5'h0;
+    reg [5:0] c_buffer_side_count = 6'h0;
+    reg c_buffer_side_stored = 1'h0;
+    reg c_buffer_side_head_valid = 1'h0;
     reg [5:0] c_buffer_reserved = 6'h0;
     reg [15:0] c_buffer_head0 = 16'h0;
     reg [15:0] c_buffer_head1 = 16'h0;
@@ -294,7 +425,6 @@ module fxc_core_x8 (
     reg [15:0] c_buffer_head6 = 16'h0;
     reg [15:0] c_buffer_head7 = 16'h0;
     reg [4:0] c_buffer_head_side = 5'h0;
-    reg c_buffer_head_valid = 1'h0;
     reg [15:0] a_row0 = 16'h0;
     reg [15:0] a_row1 = 16'h0;
     reg [15:0] a_row2 = 16'h0;
@@ -313,23 +443,60 @@ module fxc_core_x8 (
     reg [15:0] b_column5 = 16'h0;
     reg [15:0] b_column6 = 16'h0;
     reg [15:0] b_column7 = 16'h0;
-    reg [3:0] a_buffer_write_at_copy0 = 4'h0;
-    reg [3:0] a_buffer_write_at_copy1 = 4'h0;
-    reg [3:0] a_buffer_write_at_copy2 = 4'h0;
-    reg [3:0] a_buffer_write_at_copy3 = 4'h0;
-    reg [3:0] a_buffer_write_at_copy4 = 4'h0;
-    reg [3:0] a_buffer_write_at_copy5 = 4'h0;
-    reg [3:0] a_buffer_write_at_copy6 = 4'h0;
-    reg [3:0] a_buffer_write_at_copy7 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy0 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy1 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy2 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy3 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy4 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy5 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy6 = 4'h0;
-    reg [3:0] a_buffer_read_at_copy7 = 4'h0;
+    reg b_column_taken = 1'h0;
+    reg [4:0] b_column_taken_side = 5'h0;
+    reg a_valid0_copy0 = 1'h0;
+    reg a_valid0_copy1 = 1'h0;
+    reg a_valid0_copy2 = 1'h0;
+    reg a_valid0_copy3 = 1'h0;
+    reg a_valid0_copy4 = 1'h0;
+    reg a_valid0_copy5 = 1'h0;
+    reg a_valid0_copy6 = 1'h0;
+    reg a_valid0_copy7 = 1'h0;
+    reg a_valid0_copy8 = 1'h0;
+    reg a_valid11_copy0 = 1'h0;
+    reg a_valid11_copy1 = 1'h0;
+    reg a_valid11_copy2 = 1'h0;
+    reg a_valid11_copy3 = 1'h0;
+    reg a_valid11_copy4 = 1'h0;
+    reg a_valid11_copy5 = 1'h0;
+    reg a_valid11_copy6 = 1'h0;
+    reg a_valid11_copy7 = 1'h0;
+    reg a_valid11_copy8 = 1'h0;
+    reg [4:0] a_buffer_lane0_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane0_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane0_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane0_read_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane1_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane1_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane1_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane1_read_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane2_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane2_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane2_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane2_read_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane3_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane3_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane3_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane3_read_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane4_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane4_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane4_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane4_read_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane5_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane5_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane5_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane5_read_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane6_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane6_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane6_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane6_read_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane7_write_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane7_write_at_copy1 = 5'h0;
+    reg [4:0] a_buffer_lane7_read_at_copy0 = 5'h0;
+    reg [4:0] a_buffer_lane7_read_at_copy1 = 5'h0;
     reg a_buffer_popped = 1'h0;
+    reg a_buffer_given_back = 1'h0;
     reg [3:0] q_at = 4'h0;
     reg [3:0] q_at_copy0 = 4'h0;
     reg [3:0] q_at_copy1 = 4'h0;
@@ -444,152 +611,425 @@ module fxc_core_x8 (
     reg [30:0] c_row5 = 31'h0;
     reg [30:0] c_row6 = 31'h0;
     reg [30:0] c_row7 = 31'h0;
-    reg [5:0] b_buffer_write_at_copy0 = 6'h0;
-    reg [5:0] b_buffer_write_at_copy1 = 6'h0;
-    reg [5:0] b_buffer_write_at_copy2 = 6'h0;
-    reg [5:0] b_buffer_write_at_copy3 = 6'h0;
-    reg [5:0] b_buffer_write_at_copy4 = 6'h0;
-    reg [5:0] b_buffer_write_at_copy5 = 6'h0;
-    reg [5:0] b_buffer_write_at_copy6 = 6'h0;
-    reg [5:0] b_buffer_write_at_copy7 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy0 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy1 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy2 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy3 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy4 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy5 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy6 = 6'h0;
-    reg [5:0] b_buffer_read_at_copy7 = 6'h0;
+    reg c_row_taken = 1'h0;
+    reg [4:0] c_row_taken_side = 5'h0;
+    reg b_valid17_copy0 = 1'h0;
+    reg b_valid17_copy1 = 1'h0;
+    reg b_valid17_copy2 = 1'h0;
+    reg b_valid17_copy3 = 1'h0;
+    reg b_valid17_copy4 = 1'h0;
+    reg b_valid17_copy5 = 1'h0;
+    reg b_valid17_copy6 = 1'h0;
+    reg b_valid17_copy7 = 1'h0;
+    reg b_valid17_copy8 = 1'h0;
+    reg b_valid19_copy0 = 1'h0;
+    reg b_valid19_copy1 = 1'h0;
+    reg b_valid19_copy2 = 1'h0;
+    reg b_valid19_copy3 = 1'h0;
+    reg b_valid19_copy4 = 1'h0;
+    reg b_valid19_copy5 = 1'h0;
+    reg b_valid19_copy6 = 1'h0;
+    reg b_valid19_copy7 = 1'h0;
+    reg b_valid19_copy8 = 1'h0;
+    reg b_valid34_copy0 = 1'h0;
+    reg b_valid34_copy1 = 1'h0;
+    reg b_valid34_copy2 = 1'h0;
+    reg b_valid34_copy3 = 1'h0;
+    reg b_valid34_copy4 = 1'h0;
+    reg b_valid34_copy5 = 1'h0;
+    reg b_valid34_copy6 = 1'h0;
+    reg b_valid34_copy7 = 1'h0;
+    reg b_valid34_copy8 = 1'h0;
+    reg [5:0] b_buffer_lane0_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane0_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane0_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane0_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane0_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane0_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane0_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane0_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane1_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane1_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane1_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane1_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane1_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane1_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane1_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane1_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane2_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane2_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane2_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane2_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane2_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane2_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane2_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane2_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane3_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane3_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane3_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane3_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane3_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane3_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane3_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane3_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane4_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane4_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane4_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane4_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane4_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane4_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane4_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane4_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane5_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane5_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane5_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane5_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane5_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane5_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane5_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane5_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane6_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane6_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane6_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane6_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane6_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane6_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane6_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane6_read_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane7_write_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane7_write_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane7_write_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane7_write_at_copy3 = 6'h0;
+    reg [5:0] b_buffer_lane7_read_at_copy0 = 6'h0;
+    reg [5:0] b_buffer_lane7_read_at_copy1 = 6'h0;
+    reg [5:0] b_buffer_lane7_read_at_copy2 = 6'h0;
+    reg [5:0] b_buffer_lane7_read_at_copy3 = 6'h0;
     reg b_buffer_popped = 1'h0;
-    reg [4:0] c_buffer_write_at_copy0 = 5'h0;
-    reg [4:0] c_buffer_write_at_copy1 = 5'h0;
-    reg [4:0] c_buffer_write_at_copy2 = 5'h0;
-    reg [4:0] c_buffer_write_at_copy3 = 5'h0;
-    reg [4:0] c_buffer_write_at_copy4 = 5'h0;
-    reg [4:0] c_buffer_write_at_copy5 = 5'h0;
-    reg [4:0] c_buffer_write_at_copy6 = 5'h0;
-    reg [4:0] c_buffer_write_at_copy7 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy0 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy1 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy2 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy3 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy4 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy5 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy6 = 5'h0;
-    reg [4:0] c_buffer_read_at_copy7 = 5'h0;
+    reg b_buffer_given_back = 1'h0;
+    reg c_valid0_copy0 = 1'h0;
+    reg c_valid0_copy1 = 1'h0;
+    reg c_valid0_copy2 = 1'h0;
+    reg c_valid0_copy3 = 1'h0;
+    reg c_valid0_copy4 = 1'h0;
+    reg c_valid0_copy5 = 1'h0;
+    reg c_valid0_copy6 = 1'h0;
+    reg c_valid0_copy7 = 1'h0;
+    reg c_valid0_copy8 = 1'h0;
+    reg c_valid14_copy0 = 1'h0;
+    reg c_valid14_copy1 = 1'h0;
+    reg c_valid14_copy2 = 1'h0;
+    reg c_valid14_copy3 = 1'h0;
+    reg c_valid14_copy4 = 1'h0;
+    reg c_valid14_copy5 = 1'h0;
+    reg c_valid14_copy6 = 1'h0;
+    reg c_valid14_copy7 = 1'h0;
+    reg c_valid14_copy8 = 1'h0;
+    reg [4:0] c_buffer_lane0_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane0_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane0_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane0_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane1_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane1_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane1_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane1_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane2_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane2_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane2_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane2_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane3_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane3_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane3_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane3_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane4_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane4_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane4_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane4_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane5_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane5_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane5_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane5_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane6_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane6_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane6_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane6_read_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane7_write_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane7_write_at_copy1 = 5'h0;
+    reg [4:0] c_buffer_lane7_read_at_copy0 = 5'h0;
+    reg [4:0] c_buffer_lane7_read_at_copy1 = 5'h0;
     reg c_buffer_popped = 1'h0;
-    // a_buffer_lane0: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane0 [0:15];
+    reg c_buffer_given_back = 1'h0;
+    // a_buffer_lane0_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane0_s0 [0:15];
     integer fxc_i0;
-    initial for (fxc_i0 = 0; fxc_i0 < 16; fxc_i0 = fxc_i0 + 1) a_buffer_lane0[fxc_i0] = 16'h0;
-    // a_buffer_lane1: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane1 [0:15];
+    initial for (fxc_i0 = 0; fxc_i0 < 16; fxc_i0 = fxc_i0 + 1) a_buffer_lane0_s0[fxc_i0] = 16'h0;
+    // a_buffer_lane0_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane0_s1 [0:15];
     integer fxc_i1;
-    initial for (fxc_i1 = 0; fxc_i1 < 16; fxc_i1 = fxc_i1 + 1) a_buffer_lane1[fxc_i1] = 16'h0;
-    // a_buffer_lane2: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane2 [0:15];
+    initial for (fxc_i1 = 0; fxc_i1 < 16; fxc_i1 = fxc_i1 + 1) a_buffer_lane0_s1[fxc_i1] = 16'h0;
+    // a_buffer_lane1_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane1_s0 [0:15];
     integer fxc_i2;
-    initial for (fxc_i2 = 0; fxc_i2 < 16; fxc_i2 = fxc_i2 + 1) a_buffer_lane2[fxc_i2] = 16'h0;
-    // a_buffer_lane3: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane3 [0:15];
+    initial for (fxc_i2 = 0; fxc_i2 < 16; fxc_i2 = fxc_i2 + 1) a_buffer_lane1_s0[fxc_i2] = 16'h0;
+    // a_buffer_lane1_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane1_s1 [0:15];
     integer fxc_i3;
-    initial for (fxc_i3 = 0; fxc_i3 < 16; fxc_i3 = fxc_i3 + 1) a_buffer_lane3[fxc_i3] = 16'h0;
-    // a_buffer_lane4: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane4 [0:15];
+    initial for (fxc_i3 = 0; fxc_i3 < 16; fxc_i3 = fxc_i3 + 1) a_buffer_lane1_s1[fxc_i3] = 16'h0;
+    // a_buffer_lane2_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane2_s0 [0:15];
     integer fxc_i4;
-    initial for (fxc_i4 = 0; fxc_i4 < 16; fxc_i4 = fxc_i4 + 1) a_buffer_lane4[fxc_i4] = 16'h0;
-    // a_buffer_lane5: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane5 [0:15];
+    initial for (fxc_i4 = 0; fxc_i4 < 16; fxc_i4 = fxc_i4 + 1) a_buffer_lane2_s0[fxc_i4] = 16'h0;
+    // a_buffer_lane2_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane2_s1 [0:15];
     integer fxc_i5;
-    initial for (fxc_i5 = 0; fxc_i5 < 16; fxc_i5 = fxc_i5 + 1) a_buffer_lane5[fxc_i5] = 16'h0;
-    // a_buffer_lane6: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane6 [0:15];
+    initial for (fxc_i5 = 0; fxc_i5 < 16; fxc_i5 = fxc_i5 + 1) a_buffer_lane2_s1[fxc_i5] = 16'h0;
+    // a_buffer_lane3_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane3_s0 [0:15];
     integer fxc_i6;
-    initial for (fxc_i6 = 0; fxc_i6 < 16; fxc_i6 = fxc_i6 + 1) a_buffer_lane6[fxc_i6] = 16'h0;
-    // a_buffer_lane7: RAM, 16 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane7 [0:15];
+    initial for (fxc_i6 = 0; fxc_i6 < 16; fxc_i6 = fxc_i6 + 1) a_buffer_lane3_s0[fxc_i6] = 16'h0;
+    // a_buffer_lane3_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane3_s1 [0:15];
     integer fxc_i7;
-    initial for (fxc_i7 = 0; fxc_i7 < 16; fxc_i7 = fxc_i7 + 1) a_buffer_lane7[fxc_i7] = 16'h0;
-    // a_buffer_side: RAM, 16 × 2 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [1:0] a_buffer_side [0:15];
+    initial for (fxc_i7 = 0; fxc_i7 < 16; fxc_i7 = fxc_i7 + 1) a_buffer_lane3_s1[fxc_i7] = 16'h0;
+    // a_buffer_lane4_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane4_s0 [0:15];
     integer fxc_i8;
-    initial for (fxc_i8 = 0; fxc_i8 < 16; fxc_i8 = fxc_i8 + 1) a_buffer_side[fxc_i8] = 2'h0;
-    // b_buffer_lane0: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane0 [0:63];
+    initial for (fxc_i8 = 0; fxc_i8 < 16; fxc_i8 = fxc_i8 + 1) a_buffer_lane4_s0[fxc_i8] = 16'h0;
+    // a_buffer_lane4_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane4_s1 [0:15];
     integer fxc_i9;
-    initial for (fxc_i9 = 0; fxc_i9 < 64; fxc_i9 = fxc_i9 + 1) b_buffer_lane0[fxc_i9] = 31'h0;
-    // b_buffer_lane1: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane1 [0:63];
+    initial for (fxc_i9 = 0; fxc_i9 < 16; fxc_i9 = fxc_i9 + 1) a_buffer_lane4_s1[fxc_i9] = 16'h0;
+    // a_buffer_lane5_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane5_s0 [0:15];
     integer fxc_i10;
-    initial for (fxc_i10 = 0; fxc_i10 < 64; fxc_i10 = fxc_i10 + 1) b_buffer_lane1[fxc_i10] = 31'h0;
-    // b_buffer_lane2: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane2 [0:63];
+    initial for (fxc_i10 = 0; fxc_i10 < 16; fxc_i10 = fxc_i10 + 1) a_buffer_lane5_s0[fxc_i10] = 16'h0;
+    // a_buffer_lane5_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane5_s1 [0:15];
     integer fxc_i11;
-    initial for (fxc_i11 = 0; fxc_i11 < 64; fxc_i11 = fxc_i11 + 1) b_buffer_lane2[fxc_i11] = 31'h0;
-    // b_buffer_lane3: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane3 [0:63];
+    initial for (fxc_i11 = 0; fxc_i11 < 16; fxc_i11 = fxc_i11 + 1) a_buffer_lane5_s1[fxc_i11] = 16'h0;
+    // a_buffer_lane6_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane6_s0 [0:15];
     integer fxc_i12;
-    initial for (fxc_i12 = 0; fxc_i12 < 64; fxc_i12 = fxc_i12 + 1) b_buffer_lane3[fxc_i12] = 31'h0;
-    // b_buffer_lane4: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane4 [0:63];
+    initial for (fxc_i12 = 0; fxc_i12 < 16; fxc_i12 = fxc_i12 + 1) a_buffer_lane6_s0[fxc_i12] = 16'h0;
+    // a_buffer_lane6_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane6_s1 [0:15];
     integer fxc_i13;
-    initial for (fxc_i13 = 0; fxc_i13 < 64; fxc_i13 = fxc_i13 + 1) b_buffer_lane4[fxc_i13] = 31'h0;
-    // b_buffer_lane5: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane5 [0:63];
+    initial for (fxc_i13 = 0; fxc_i13 < 16; fxc_i13 = fxc_i13 + 1) a_buffer_lane6_s1[fxc_i13] = 16'h0;
+    // a_buffer_lane7_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane7_s0 [0:15];
     integer fxc_i14;
-    initial for (fxc_i14 = 0; fxc_i14 < 64; fxc_i14 = fxc_i14 + 1) b_buffer_lane5[fxc_i14] = 31'h0;
-    // b_buffer_lane6: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane6 [0:63];
+    initial for (fxc_i14 = 0; fxc_i14 < 16; fxc_i14 = fxc_i14 + 1) a_buffer_lane7_s0[fxc_i14] = 16'h0;
+    // a_buffer_lane7_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] a_buffer_lane7_s1 [0:15];
     integer fxc_i15;
-    initial for (fxc_i15 = 0; fxc_i15 < 64; fxc_i15 = fxc_i15 + 1) b_buffer_lane6[fxc_i15] = 31'h0;
-    // b_buffer_lane7: RAM, 64 × 31 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane7 [0:63];
+    initial for (fxc_i15 = 0; fxc_i15 < 16; fxc_i15 = fxc_i15 + 1) a_buffer_lane7_s1[fxc_i15] = 16'h0;
+    // a_buffer_side: RAM, 32 × 2 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [1:0] a_buffer_side [0:31];
     integer fxc_i16;
-    initial for (fxc_i16 = 0; fxc_i16 < 64; fxc_i16 = fxc_i16 + 1) b_buffer_lane7[fxc_i16] = 31'h0;
+    initial for (fxc_i16 = 0; fxc_i16 < 32; fxc_i16 = fxc_i16 + 1) a_buffer_side[fxc_i16] = 2'h0;
+    // b_buffer_lane0_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane0_s0 [0:15];
+    integer fxc_i17;
+    initial for (fxc_i17 = 0; fxc_i17 < 16; fxc_i17 = fxc_i17 + 1) b_buffer_lane0_s0[fxc_i17] = 31'h0;
+    // b_buffer_lane0_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane0_s1 [0:15];
+    integer fxc_i18;
+    initial for (fxc_i18 = 0; fxc_i18 < 16; fxc_i18 = fxc_i18 + 1) b_buffer_lane0_s1[fxc_i18] = 31'h0;
+    // b_buffer_lane0_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane0_s2 [0:15];
+    integer fxc_i19;
+    initial for (fxc_i19 = 0; fxc_i19 < 16; fxc_i19 = fxc_i19 + 1) b_buffer_lane0_s2[fxc_i19] = 31'h0;
+    // b_buffer_lane0_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane0_s3 [0:15];
+    integer fxc_i20;
+    initial for (fxc_i20 = 0; fxc_i20 < 16; fxc_i20 = fxc_i20 + 1) b_buffer_lane0_s3[fxc_i20] = 31'h0;
+    // b_buffer_lane1_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane1_s0 [0:15];
+    integer fxc_i21;
+    initial for (fxc_i21 = 0; fxc_i21 < 16; fxc_i21 = fxc_i21 + 1) b_buffer_lane1_s0[fxc_i21] = 31'h0;
+    // b_buffer_lane1_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane1_s1 [0:15];
+    integer fxc_i22;
+    initial for (fxc_i22 = 0; fxc_i22 < 16; fxc_i22 = fxc_i22 + 1) b_buffer_lane1_s1[fxc_i22] = 31'h0;
+    // b_buffer_lane1_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane1_s2 [0:15];
+    integer fxc_i23;
+    initial for (fxc_i23 = 0; fxc_i23 < 16; fxc_i23 = fxc_i23 + 1) b_buffer_lane1_s2[fxc_i23] = 31'h0;
+    // b_buffer_lane1_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane1_s3 [0:15];
+    integer fxc_i24;
+    initial for (fxc_i24 = 0; fxc_i24 < 16; fxc_i24 = fxc_i24 + 1) b_buffer_lane1_s3[fxc_i24] = 31'h0;
+    // b_buffer_lane2_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane2_s0 [0:15];
+    integer fxc_i25;
+    initial for (fxc_i25 = 0; fxc_i25 < 16; fxc_i25 = fxc_i25 + 1) b_buffer_lane2_s0[fxc_i25] = 31'h0;
+    // b_buffer_lane2_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane2_s1 [0:15];
+    integer fxc_i26;
+    initial for (fxc_i26 = 0; fxc_i26 < 16; fxc_i26 = fxc_i26 + 1) b_buffer_lane2_s1[fxc_i26] = 31'h0;
+    // b_buffer_lane2_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane2_s2 [0:15];
+    integer fxc_i27;
+    initial for (fxc_i27 = 0; fxc_i27 < 16; fxc_i27 = fxc_i27 + 1) b_buffer_lane2_s2[fxc_i27] = 31'h0;
+    // b_buffer_lane2_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane2_s3 [0:15];
+    integer fxc_i28;
+    initial for (fxc_i28 = 0; fxc_i28 < 16; fxc_i28 = fxc_i28 + 1) b_buffer_lane2_s3[fxc_i28] = 31'h0;
+    // b_buffer_lane3_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane3_s0 [0:15];
+    integer fxc_i29;
+    initial for (fxc_i29 = 0; fxc_i29 < 16; fxc_i29 = fxc_i29 + 1) b_buffer_lane3_s0[fxc_i29] = 31'h0;
+    // b_buffer_lane3_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane3_s1 [0:15];
+    integer fxc_i30;
+    initial for (fxc_i30 = 0; fxc_i30 < 16; fxc_i30 = fxc_i30 + 1) b_buffer_lane3_s1[fxc_i30] = 31'h0;
+    // b_buffer_lane3_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane3_s2 [0:15];
+    integer fxc_i31;
+    initial for (fxc_i31 = 0; fxc_i31 < 16; fxc_i31 = fxc_i31 + 1) b_buffer_lane3_s2[fxc_i31] = 31'h0;
+    // b_buffer_lane3_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane3_s3 [0:15];
+    integer fxc_i32;
+    initial for (fxc_i32 = 0; fxc_i32 < 16; fxc_i32 = fxc_i32 + 1) b_buffer_lane3_s3[fxc_i32] = 31'h0;
+    // b_buffer_lane4_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane4_s0 [0:15];
+    integer fxc_i33;
+    initial for (fxc_i33 = 0; fxc_i33 < 16; fxc_i33 = fxc_i33 + 1) b_buffer_lane4_s0[fxc_i33] = 31'h0;
+    // b_buffer_lane4_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane4_s1 [0:15];
+    integer fxc_i34;
+    initial for (fxc_i34 = 0; fxc_i34 < 16; fxc_i34 = fxc_i34 + 1) b_buffer_lane4_s1[fxc_i34] = 31'h0;
+    // b_buffer_lane4_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane4_s2 [0:15];
+    integer fxc_i35;
+    initial for (fxc_i35 = 0; fxc_i35 < 16; fxc_i35 = fxc_i35 + 1) b_buffer_lane4_s2[fxc_i35] = 31'h0;
+    // b_buffer_lane4_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane4_s3 [0:15];
+    integer fxc_i36;
+    initial for (fxc_i36 = 0; fxc_i36 < 16; fxc_i36 = fxc_i36 + 1) b_buffer_lane4_s3[fxc_i36] = 31'h0;
+    // b_buffer_lane5_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane5_s0 [0:15];
+    integer fxc_i37;
+    initial for (fxc_i37 = 0; fxc_i37 < 16; fxc_i37 = fxc_i37 + 1) b_buffer_lane5_s0[fxc_i37] = 31'h0;
+    // b_buffer_lane5_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane5_s1 [0:15];
+    integer fxc_i38;
+    initial for (fxc_i38 = 0; fxc_i38 < 16; fxc_i38 = fxc_i38 + 1) b_buffer_lane5_s1[fxc_i38] = 31'h0;
+    // b_buffer_lane5_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane5_s2 [0:15];
+    integer fxc_i39;
+    initial for (fxc_i39 = 0; fxc_i39 < 16; fxc_i39 = fxc_i39 + 1) b_buffer_lane5_s2[fxc_i39] = 31'h0;
+    // b_buffer_lane5_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane5_s3 [0:15];
+    integer fxc_i40;
+    initial for (fxc_i40 = 0; fxc_i40 < 16; fxc_i40 = fxc_i40 + 1) b_buffer_lane5_s3[fxc_i40] = 31'h0;
+    // b_buffer_lane6_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane6_s0 [0:15];
+    integer fxc_i41;
+    initial for (fxc_i41 = 0; fxc_i41 < 16; fxc_i41 = fxc_i41 + 1) b_buffer_lane6_s0[fxc_i41] = 31'h0;
+    // b_buffer_lane6_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane6_s1 [0:15];
+    integer fxc_i42;
+    initial for (fxc_i42 = 0; fxc_i42 < 16; fxc_i42 = fxc_i42 + 1) b_buffer_lane6_s1[fxc_i42] = 31'h0;
+    // b_buffer_lane6_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane6_s2 [0:15];
+    integer fxc_i43;
+    initial for (fxc_i43 = 0; fxc_i43 < 16; fxc_i43 = fxc_i43 + 1) b_buffer_lane6_s2[fxc_i43] = 31'h0;
+    // b_buffer_lane6_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane6_s3 [0:15];
+    integer fxc_i44;
+    initial for (fxc_i44 = 0; fxc_i44 < 16; fxc_i44 = fxc_i44 + 1) b_buffer_lane6_s3[fxc_i44] = 31'h0;
+    // b_buffer_lane7_s0: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane7_s0 [0:15];
+    integer fxc_i45;
+    initial for (fxc_i45 = 0; fxc_i45 < 16; fxc_i45 = fxc_i45 + 1) b_buffer_lane7_s0[fxc_i45] = 31'h0;
+    // b_buffer_lane7_s1: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane7_s1 [0:15];
+    integer fxc_i46;
+    initial for (fxc_i46 = 0; fxc_i46 < 16; fxc_i46 = fxc_i46 + 1) b_buffer_lane7_s1[fxc_i46] = 31'h0;
+    // b_buffer_lane7_s2: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane7_s2 [0:15];
+    integer fxc_i47;
+    initial for (fxc_i47 = 0; fxc_i47 < 16; fxc_i47 = fxc_i47 + 1) b_buffer_lane7_s2[fxc_i47] = 31'h0;
+    // b_buffer_lane7_s3: RAM, 16 × 31 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [30:0] b_buffer_lane7_s3 [0:15];
+    integer fxc_i48;
+    initial for (fxc_i48 = 0; fxc_i48 < 16; fxc_i48 = fxc_i48 + 1) b_buffer_lane7_s3[fxc_i48] = 31'h0;
     // b_buffer_side: RAM, 64 × 2 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [1:0] b_buffer_side [0:63];
-    integer fxc_i17;
-    initial for (fxc_i17 = 0; fxc_i17 < 64; fxc_i17 = fxc_i17 + 1) b_buffer_side[fxc_i17] = 2'h0;
-    // c_buffer_lane0: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane0 [0:31];
-    integer fxc_i18;
-    initial for (fxc_i18 = 0; fxc_i18 < 32; fxc_i18 = fxc_i18 + 1) c_buffer_lane0[fxc_i18] = 16'h0;
-    // c_buffer_lane1: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane1 [0:31];
-    integer fxc_i19;
-    initial for (fxc_i19 = 0; fxc_i19 < 32; fxc_i19 = fxc_i19 + 1) c_buffer_lane1[fxc_i19] = 16'h0;
-    // c_buffer_lane2: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane2 [0:31];
-    integer fxc_i20;
-    initial for (fxc_i20 = 0; fxc_i20 < 32; fxc_i20 = fxc_i20 + 1) c_buffer_lane2[fxc_i20] = 16'h0;
-    // c_buffer_lane3: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane3 [0:31];
-    integer fxc_i21;
-    initial for (fxc_i21 = 0; fxc_i21 < 32; fxc_i21 = fxc_i21 + 1) c_buffer_lane3[fxc_i21] = 16'h0;
-    // c_buffer_lane4: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane4 [0:31];
-    integer fxc_i22;
-    initial for (fxc_i22 = 0; fxc_i22 < 32; fxc_i22 = fxc_i22 + 1) c_buffer_lane4[fxc_i22] = 16'h0;
-    // c_buffer_lane5: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane5 [0:31];
-    integer fxc_i23;
-    initial for (fxc_i23 = 0; fxc_i23 < 32; fxc_i23 = fxc_i23 + 1) c_buffer_lane5[fxc_i23] = 16'h0;
-    // c_buffer_lane6: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane6 [0:31];
-    integer fxc_i24;
-    initial for (fxc_i24 = 0; fxc_i24 < 32; fxc_i24 = fxc_i24 + 1) c_buffer_lane6[fxc_i24] = 16'h0;
-    // c_buffer_lane7: RAM, 32 × 16 bits, asynchronous read.
-    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane7 [0:31];
-    integer fxc_i25;
-    initial for (fxc_i25 = 0; fxc_i25 < 32; fxc_i25 = fxc_i25 + 1) c_buffer_lane7[fxc_i25] = 16'h0;
+    integer fxc_i49;
+    initial for (fxc_i49 = 0; fxc_i49 < 64; fxc_i49 = fxc_i49 + 1) b_buffer_side[fxc_i49] = 2'h0;
+    // c_buffer_lane0_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane0_s0 [0:15];
+    integer fxc_i50;
+    initial for (fxc_i50 = 0; fxc_i50 < 16; fxc_i50 = fxc_i50 + 1) c_buffer_lane0_s0[fxc_i50] = 16'h0;
+    // c_buffer_lane0_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane0_s1 [0:15];
+    integer fxc_i51;
+    initial for (fxc_i51 = 0; fxc_i51 < 16; fxc_i51 = fxc_i51 + 1) c_buffer_lane0_s1[fxc_i51] = 16'h0;
+    // c_buffer_lane1_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane1_s0 [0:15];
+    integer fxc_i52;
+    initial for (fxc_i52 = 0; fxc_i52 < 16; fxc_i52 = fxc_i52 + 1) c_buffer_lane1_s0[fxc_i52] = 16'h0;
+    // c_buffer_lane1_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane1_s1 [0:15];
+    integer fxc_i53;
+    initial for (fxc_i53 = 0; fxc_i53 < 16; fxc_i53 = fxc_i53 + 1) c_buffer_lane1_s1[fxc_i53] = 16'h0;
+    // c_buffer_lane2_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane2_s0 [0:15];
+    integer fxc_i54;
+    initial for (fxc_i54 = 0; fxc_i54 < 16; fxc_i54 = fxc_i54 + 1) c_buffer_lane2_s0[fxc_i54] = 16'h0;
+    // c_buffer_lane2_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane2_s1 [0:15];
+    integer fxc_i55;
+    initial for (fxc_i55 = 0; fxc_i55 < 16; fxc_i55 = fxc_i55 + 1) c_buffer_lane2_s1[fxc_i55] = 16'h0;
+    // c_buffer_lane3_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane3_s0 [0:15];
+    integer fxc_i56;
+    initial for (fxc_i56 = 0; fxc_i56 < 16; fxc_i56 = fxc_i56 + 1) c_buffer_lane3_s0[fxc_i56] = 16'h0;
+    // c_buffer_lane3_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane3_s1 [0:15];
+    integer fxc_i57;
+    initial for (fxc_i57 = 0; fxc_i57 < 16; fxc_i57 = fxc_i57 + 1) c_buffer_lane3_s1[fxc_i57] = 16'h0;
+    // c_buffer_lane4_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane4_s0 [0:15];
+    integer fxc_i58;
+    initial for (fxc_i58 = 0; fxc_i58 < 16; fxc_i58 = fxc_i58 + 1) c_buffer_lane4_s0[fxc_i58] = 16'h0;
+    // c_buffer_lane4_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane4_s1 [0:15];
+    integer fxc_i59;
+    initial for (fxc_i59 = 0; fxc_i59 < 16; fxc_i59 = fxc_i59 + 1) c_buffer_lane4_s1[fxc_i59] = 16'h0;
+    // c_buffer_lane5_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane5_s0 [0:15];
+    integer fxc_i60;
+    initial for (fxc_i60 = 0; fxc_i60 < 16; fxc_i60 = fxc_i60 + 1) c_buffer_lane5_s0[fxc_i60] = 16'h0;
+    // c_buffer_lane5_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane5_s1 [0:15];
+    integer fxc_i61;
+    initial for (fxc_i61 = 0; fxc_i61 < 16; fxc_i61 = fxc_i61 + 1) c_buffer_lane5_s1[fxc_i61] = 16'h0;
+    // c_buffer_lane6_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane6_s0 [0:15];
+    integer fxc_i62;
+    initial for (fxc_i62 = 0; fxc_i62 < 16; fxc_i62 = fxc_i62 + 1) c_buffer_lane6_s0[fxc_i62] = 16'h0;
+    // c_buffer_lane6_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane6_s1 [0:15];
+    integer fxc_i63;
+    initial for (fxc_i63 = 0; fxc_i63 < 16; fxc_i63 = fxc_i63 + 1) c_buffer_lane6_s1[fxc_i63] = 16'h0;
+    // c_buffer_lane7_s0: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane7_s0 [0:15];
+    integer fxc_i64;
+    initial for (fxc_i64 = 0; fxc_i64 < 16; fxc_i64 = fxc_i64 + 1) c_buffer_lane7_s0[fxc_i64] = 16'h0;
+    // c_buffer_lane7_s1: RAM, 16 × 16 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [15:0] c_buffer_lane7_s1 [0:15];
+    integer fxc_i65;
+    initial for (fxc_i65 = 0; fxc_i65 < 16; fxc_i65 = fxc_i65 + 1) c_buffer_lane7_s1[fxc_i65] = 16'h0;
     // c_buffer_side: RAM, 32 × 5 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [4:0] c_buffer_side [0:31];
-    integer fxc_i26;
-    initial for (fxc_i26 = 0; fxc_i26 < 32; fxc_i26 = fxc_i26 + 1) c_buffer_side[fxc_i26] = 5'h0;
+    integer fxc_i66;
+    initial for (fxc_i66 = 0; fxc_i66 < 32; fxc_i66 = fxc_i66 + 1) c_buffer_side[fxc_i66] = 5'h0;
     // entry0: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry0 [0:15];
-    integer fxc_i27;
-    initial for (fxc_i27 = 0; fxc_i27 < 16; fxc_i27 = fxc_i27 + 1) entry0[fxc_i27] = 39'h0;
+    integer fxc_i67;
+    initial for (fxc_i67 = 0; fxc_i67 < 16; fxc_i67 = fxc_i67 + 1) entry0[fxc_i67] = 39'h0;
     // reset_entry0: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry0 [0:15];
     initial begin
@@ -612,8 +1052,8 @@ module fxc_core_x8 (
     end
     // entry1: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry1 [0:15];
-    integer fxc_i29;
-    initial for (fxc_i29 = 0; fxc_i29 < 16; fxc_i29 = fxc_i29 + 1) entry1[fxc_i29] = 39'h0;
+    integer fxc_i69;
+    initial for (fxc_i69 = 0; fxc_i69 < 16; fxc_i69 = fxc_i69 + 1) entry1[fxc_i69] = 39'h0;
     // reset_entry1: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry1 [0:15];
     initial begin
@@ -636,8 +1076,8 @@ module fxc_core_x8 (
     end
     // entry2: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry2 [0:15];
-    integer fxc_i31;
-    initial for (fxc_i31 = 0; fxc_i31 < 16; fxc_i31 = fxc_i31 + 1) entry2[fxc_i31] = 39'h0;
+    integer fxc_i71;
+    initial for (fxc_i71 = 0; fxc_i71 < 16; fxc_i71 = fxc_i71 + 1) entry2[fxc_i71] = 39'h0;
     // reset_entry2: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry2 [0:15];
     initial begin
@@ -660,8 +1100,8 @@ module fxc_core_x8 (
     end
     // entry3: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry3 [0:15];
-    integer fxc_i33;
-    initial for (fxc_i33 = 0; fxc_i33 < 16; fxc_i33 = fxc_i33 + 1) entry3[fxc_i33] = 39'h0;
+    integer fxc_i73;
+    initial for (fxc_i73 = 0; fxc_i73 < 16; fxc_i73 = fxc_i73 + 1) entry3[fxc_i73] = 39'h0;
     // reset_entry3: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry3 [0:15];
     initial begin
@@ -684,8 +1124,8 @@ module fxc_core_x8 (
     end
     // entry4: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry4 [0:15];
-    integer fxc_i35;
-    initial for (fxc_i35 = 0; fxc_i35 < 16; fxc_i35 = fxc_i35 + 1) entry4[fxc_i35] = 39'h0;
+    integer fxc_i75;
+    initial for (fxc_i75 = 0; fxc_i75 < 16; fxc_i75 = fxc_i75 + 1) entry4[fxc_i75] = 39'h0;
     // reset_entry4: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry4 [0:15];
     initial begin
@@ -708,8 +1148,8 @@ module fxc_core_x8 (
     end
     // entry5: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry5 [0:15];
-    integer fxc_i37;
-    initial for (fxc_i37 = 0; fxc_i37 < 16; fxc_i37 = fxc_i37 + 1) entry5[fxc_i37] = 39'h0;
+    integer fxc_i77;
+    initial for (fxc_i77 = 0; fxc_i77 < 16; fxc_i77 = fxc_i77 + 1) entry5[fxc_i77] = 39'h0;
     // reset_entry5: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry5 [0:15];
     initial begin
@@ -732,8 +1172,8 @@ module fxc_core_x8 (
     end
     // entry6: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry6 [0:15];
-    integer fxc_i39;
-    initial for (fxc_i39 = 0; fxc_i39 < 16; fxc_i39 = fxc_i39 + 1) entry6[fxc_i39] = 39'h0;
+    integer fxc_i79;
+    initial for (fxc_i79 = 0; fxc_i79 < 16; fxc_i79 = fxc_i79 + 1) entry6[fxc_i79] = 39'h0;
     // reset_entry6: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry6 [0:15];
     initial begin
@@ -756,8 +1196,8 @@ module fxc_core_x8 (
     end
     // entry7: RAM, 16 × 39 bits, asynchronous read.
     (* ram_style = "distributed" *) reg [38:0] entry7 [0:15];
-    integer fxc_i41;
-    initial for (fxc_i41 = 0; fxc_i41 < 16; fxc_i41 = fxc_i41 + 1) entry7[fxc_i41] = 39'h0;
+    integer fxc_i81;
+    initial for (fxc_i81 = 0; fxc_i81 < 16; fxc_i81 = fxc_i81 + 1) entry7[fxc_i81] = 39'h0;
     // reset_entry7: ROM, 16 × 39 bits, asynchronous read.
     reg [38:0] reset_entry7 [0:15];
     initial begin
@@ -790,676 +1230,1722 @@ module fxc_core_x8 (
     wire [15:0] s_axis_tdata_5 = s_axis_tdata[95:80];
     wire [15:0] s_axis_tdata_6 = s_axis_tdata[111:96];
     wire [15:0] s_axis_tdata_7 = s_axis_tdata[127:112];
-    wire n160 = decoding ? a_valid0 : a_valid9;
-    wire a_out_valid = encoding ? a_valid9 : n160;
-    wire [1:0] n162 = decoding ? a_side0 : a_side9;
-    wire [1:0] n163 = encoding ? a_side9 : n162;
-    wire n164 = decoding ? b_valid16 : b_valid32;
-    wire b_out_valid = encoding ? b_valid18 : n164;
-    wire [4:0] n166 = decoding ? b_side16 : b_side32;
-    wire [4:0] n167 = encoding ? b_side18 : n166;
-    wire [1:0] n168 = n167[4:3];
-    wire n169 = decoding ? c_valid13 : c_valid13;
-    wire c_out_valid = encoding ? c_valid0 : n169;
-    wire n187 = a_buffer_reserved[4];
-    wire a_buffer_room = ~n187;
-    wire n204 = b_buffer_reserved[6];
-    wire b_buffer_room = ~n204;
-    wire n221 = c_buffer_reserved[5];
-    wire c_buffer_room = ~n221;
+    wire [1:0] n170 = decoding ? a_side0 : a_side11;
+    wire [1:0] n171 = encoding ? a_side11 : n170;
+    wire [4:0] n172 = decoding ? b_side17 : b_side34;
+    wire [4:0] n173 = encoding ? b_side19 : n172;
+    wire [1:0] n174 = n173[4:3];
+    wire n231 = a_buffer_reserved[5];
+    wire a_buffer_room = ~n231;
+    wire n288 = b_buffer_reserved[6];
+    wire b_buffer_room = ~n288;
+    wire n345 = c_buffer_reserved[5];
+    wire c_buffer_room = ~n345;
     wire accept = s_axis_tvalid & a_buffer_room;
-    wire [2:0] n235 = in_row + 3'h1;
-    wire [2:0] n236 = accept ? n235 : in_row;
-    wire n238 = in_row == 3'h7;
-    wire n239 = s_axis_tlast != n238;
-    wire n240 = accept & n239;
-    wire n241 = n240 ? 1'h1 : framing;
-    wire n244 = ~accept;
-    wire n245 = 1'h1 ? accept : a_valid0;
-    wire [1:0] n246 = 1'h1 ? s_axis_tuser : a_side0;
-    wire n248 = decoding ? 1'h0 : 1'h1;
-    wire n249 = encoding ? 1'h1 : n248;
-    wire n250 = a_valid0 & n249;
-    wire n251 = 1'h1 ? n250 : a_valid1;
-    wire [1:0] n252 = 1'h1 ? a_side0 : a_side1;
-    wire n253 = a_valid1 & n249;
-    wire n254 = 1'h1 ? n253 : a_valid2;
-    wire [1:0] n255 = 1'h1 ? a_side1 : a_side2;
-    wire n256 = a_valid2 & n249;
-    wire n257 = 1'h1 ? n256 : a_valid3;
-    wire [1:0] n258 = 1'h1 ? a_side2 : a_side3;
-    wire n259 = a_valid3 & n249;
-    wire n260 = 1'h1 ? n259 : a_valid4;
-    wire [1:0] n261 = 1'h1 ? a_side3 : a_side4;
-    wire n262 = a_valid4 & n249;
-    wire n263 = 1'h1 ? n262 : a_valid5;
-    wire [1:0] n264 = 1'h1 ? a_side4 : a_side5;
-    wire n265 = a_valid5 & n249;
-    wire n266 = 1'h1 ? n265 : a_valid6;
-    wire [1:0] n267 = 1'h1 ? a_side5 : a_side6;
-    wire n268 = a_valid6 & n249;
-    wire n269 = 1'h1 ? n268 : a_valid7;
-    wire [1:0] n270 = 1'h1 ? a_side6 : a_side7;
-    wire n271 = a_valid7 & n249;
-    wire n272 = 1'h1 ? n271 : a_valid8;
-    wire [1:0] n273 = 1'h1 ? a_side7 : a_side8;
-    wire n274 = a_valid8 & n249;
-    wire n275 = 1'h1 ? n274 : a_valid9;
-    wire [1:0] n276 = 1'h1 ? a_side8 : a_side9;
-    wire [8:0] n278 = {a_valid8, a_valid7, a_valid6, a_valid5, a_valid4, a_valid3, a_valid2, a_valid1, a_valid0};
-    wire [8:0] n281 = decoding ? 9'h0 : 9'h1ff;
-    wire [8:0] n282 = n278 & n281;
-    wire [7:0] n283 = a_row0[7:0];
-    wire [8:0] n284 = {1'h0, n283};
-    wire [7:0] n285 = a_row1[7:0];
-    wire [8:0] n286 = {1'h0, n285};
-    wire [7:0] n287 = a_row2[7:0];
-    wire [8:0] n288 = {1'h0, n287};
-    wire [7:0] n289 = a_row3[7:0];
-    wire [8:0] n290 = {1'h0, n289};
-    wire [7:0] n291 = a_row4[7:0];
-    wire [8:0] n292 = {1'h0, n291};
-    wire [7:0] n293 = a_row5[7:0];
-    wire [8:0] n294 = {1'h0, n293};
-    wire [7:0] n295 = a_row6[7:0];
-    wire [8:0] n296 = {1'h0, n295};
-    wire [7:0] n297 = a_row7[7:0];
-    wire [8:0] n298 = {1'h0, n297};
-    wire [15:0] n307 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
-    wire [15:0] n308 = decoding ? a_row0 : n307;
-    wire [15:0] n309 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
-    wire [15:0] n310 = decoding ? a_row1 : n309;
-    wire [15:0] n311 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
-    wire [15:0] n312 = decoding ? a_row2 : n311;
-    wire [15:0] n313 = decoding ? a_row3 : fdct_row_w3;
-    wire [15:0] n314 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
-    wire [15:0] n315 = decoding ? a_row4 : n314;
-    wire [15:0] n316 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
-    wire [15:0] n317 = decoding ? a_row5 : n316;
-    wire [15:0] n318 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
-    wire [15:0] n319 = decoding ? a_row6 : n318;
-    wire [15:0] n320 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
-    wire [15:0] n321 = decoding ? a_row7 : n320;
-    wire b_column_writes = a_buffer_head_valid & t1_can_write;
+    wire [2:0] n359 = in_row + 3'h1;
+    wire [2:0] n360 = accept ? n359 : in_row;
+    wire n362 = in_row == 3'h7;
+    wire n363 = s_axis_tlast != n362;
+    wire n364 = accept & n363;
+    wire n365 = n364 ? 1'h1 : framing;
+    wire n368 = ~accept;
+    wire n369 = 1'h1 ? accept : a_valid0;
+    wire [1:0] n370 = 1'h1 ? s_axis_tuser : a_side0;
+    wire n372 = decoding ? 1'h0 : 1'h1;
+    wire n373 = encoding ? 1'h1 : n372;
+    wire n374 = a_valid0 & n373;
+    wire n375 = 1'h1 ? n374 : a_valid1;
+    wire [1:0] n376 = 1'h1 ? a_side0 : a_side1;
+    wire n377 = a_valid1 & n373;
+    wire n378 = 1'h1 ? n377 : a_valid2;
+    wire [1:0] n379 = 1'h1 ? a_side1 : a_side2;
+    wire n380 = a_valid2 & n373;
+    wire n381 = 1'h1 ? n380 : a_valid3;
+    wire [1:0] n382 = 1'h1 ? a_side2 : a_side3;
+    wire n383 = a_valid3 & n373;
+    wire n384 = 1'h1 ? n383 : a_valid4;
+    wire [1:0] n385 = 1'h1 ? a_side3 : a_side4;
+    wire n386 = a_valid4 & n373;
+    wire n387 = 1'h1 ? n386 : a_valid5;
+    wire [1:0] n388 = 1'h1 ? a_side4 : a_side5;
+    wire n389 = a_valid5 & n373;
+    wire n390 = 1'h1 ? n389 : a_valid6;
+    wire [1:0] n391 = 1'h1 ? a_side5 : a_side6;
+    wire n392 = a_valid6 & n373;
+    wire n393 = 1'h1 ? n392 : a_valid7;
+    wire [1:0] n394 = 1'h1 ? a_side6 : a_side7;
+    wire n395 = a_valid7 & n373;
+    wire n396 = 1'h1 ? n395 : a_valid8;
+    wire [1:0] n397 = 1'h1 ? a_side7 : a_side8;
+    wire n398 = a_valid8 & n373;
+    wire n399 = 1'h1 ? n398 : a_valid9;
+    wire [1:0] n400 = 1'h1 ? a_side8 : a_side9;
+    wire n401 = a_valid9 & n373;
+    wire n402 = 1'h1 ? n401 : a_valid10;
+    wire [1:0] n403 = 1'h1 ? a_side9 : a_side10;
+    wire n404 = a_valid10 & n373;
+    wire n405 = 1'h1 ? n404 : a_valid11;
+    wire [1:0] n406 = 1'h1 ? a_side10 : a_side11;
+    wire [10:0] n408 = {a_valid10, a_valid9, a_valid8, a_valid7, a_valid6, a_valid5, a_valid4, a_valid3, a_valid2, a_valid1, a_valid0};
+    wire [10:0] n411 = decoding ? 11'h0 : 11'h7ff;
+    wire [10:0] n412 = n408 & n411;
+    wire [7:0] n413 = a_row0[7:0];
+    wire [8:0] n414 = {1'h0, n413};
+    wire [7:0] n415 = a_row1[7:0];
+    wire [8:0] n416 = {1'h0, n415};
+    wire [7:0] n417 = a_row2[7:0];
+    wire [8:0] n418 = {1'h0, n417};
+    wire [7:0] n419 = a_row3[7:0];
+    wire [8:0] n420 = {1'h0, n419};
+    wire [7:0] n421 = a_row4[7:0];
+    wire [8:0] n422 = {1'h0, n421};
+    wire [7:0] n423 = a_row5[7:0];
+    wire [8:0] n424 = {1'h0, n423};
+    wire [7:0] n425 = a_row6[7:0];
+    wire [8:0] n426 = {1'h0, n425};
+    wire [7:0] n427 = a_row7[7:0];
+    wire [8:0] n428 = {1'h0, n427};
+    wire [15:0] n437 = {{3{fdct_row_w0[12]}}, fdct_row_w0};
+    wire [15:0] n438 = decoding ? a_row0 : n437;
+    wire [15:0] n439 = {{1{fdct_row_w1[14]}}, fdct_row_w1};
+    wire [15:0] n440 = decoding ? a_row1 : n439;
+    wire [15:0] n441 = {{3{fdct_row_w2[12]}}, fdct_row_w2};
+    wire [15:0] n442 = decoding ? a_row2 : n441;
+    wire [15:0] n443 = decoding ? a_row3 : fdct_row_w3;
+    wire [15:0] n444 = {{3{fdct_row_w4[12]}}, fdct_row_w4};
+    wire [15:0] n445 = decoding ? a_row4 : n444;
+    wire [15:0] n446 = {{1{fdct_row_w5[14]}}, fdct_row_w5};
+    wire [15:0] n447 = decoding ? a_row5 : n446;
+    wire [15:0] n448 = {{2{fdct_row_w6[13]}}, fdct_row_w6};
+    wire [15:0] n449 = decoding ? a_row6 : n448;
+    wire [15:0] n450 = {{1{fdct_row_w7[14]}}, fdct_row_w7};
+    wire [15:0] n451 = decoding ? a_row7 : n450;
+    wire a_buffer_pop = a_buffer_side_head_valid & t1_can_write;
     wire b_column_takes = t1_rd_valid & b_buffer_room;
-    wire [4:0] n332 = {t1_rd_tag, t1_rd_index};
-    wire n333 = 1'h1 ? b_column_takes : b_valid0;
-    wire [4:0] n334 = 1'h1 ? n332 : b_side0;
-    wire n335 = decoding ? 1'h1 : 1'h1;
-    wire n336 = encoding ? 1'h1 : n335;
-    wire n337 = b_valid0 & n336;
-    wire n338 = 1'h1 ? n337 : b_valid1;
-    wire [4:0] n339 = 1'h1 ? b_side0 : b_side1;
-    wire n340 = b_valid1 & n336;
-    wire n341 = 1'h1 ? n340 : b_valid2;
-    wire [4:0] n342 = 1'h1 ? b_side1 : b_side2;
-    wire n343 = b_valid2 & n336;
-    wire n344 = 1'h1 ? n343 : b_valid3;
-    wire [4:0] n345 = 1'h1 ? b_side2 : b_side3;
-    wire n346 = b_valid3 & n336;
-    wire n347 = 1'h1 ? n346 : b_valid4;
-    wire [4:0] n348 = 1'h1 ? b_side3 : b_side4;
-    wire n349 = b_valid4 & n336;
-    wire n350 = 1'h1 ? n349 : b_valid5;
-    wire [4:0] n351 = 1'h1 ? b_side4 : b_side5;
-    wire n352 = b_valid5 & n336;
-    wire n353 = 1'h1 ? n352 : b_valid6;
-    wire [4:0] n354 = 1'h1 ? b_side5 : b_side6;
-    wire n355 = b_valid6 & n336;
-    wire n356 = 1'h1 ? n355 : b_valid7;
-    wire [4:0] n357 = 1'h1 ? b_side6 : b_side7;
-    wire n358 = b_valid7 & n336;
-    wire n359 = 1'h1 ? n358 : b_valid8;
-    wire [4:0] n360 = 1'h1 ? b_side7 : b_side8;
-    wire n361 = b_valid8 & n336;
-    wire n362 = 1'h1 ? n361 : b_valid9;
-    wire [4:0] n363 = 1'h1 ? b_side8 : b_side9;
-    wire n364 = b_valid9 & n336;
-    wire n365 = 1'h1 ? n364 : b_valid10;
-    wire [4:0] n366 = 1'h1 ? b_side9 : b_side10;
-    wire n367 = b_valid10 & n336;
-    wire n368 = 1'h1 ? n367 : b_valid11;
-    wire [4:0] n369 = 1'h1 ? b_side10 : b_side11;
-    wire n370 = b_valid11 & n336;
-    wire n371 = 1'h1 ? n370 : b_valid12;
-    wire [4:0] n372 = 1'h1 ? b_side11 : b_side12;
-    wire n373 = b_valid12 & n336;
-    wire n374 = 1'h1 ? n373 : b_valid13;
-    wire [4:0] n375 = 1'h1 ? b_side12 : b_side13;
-    wire n376 = b_valid13 & n336;
-    wire n377 = 1'h1 ? n376 : b_valid14;
-    wire [4:0] n378 = 1'h1 ? b_side13 : b_side14;
-    wire n379 = b_valid14 & n336;
-    wire n380 = 1'h1 ? n379 : b_valid15;
-    wire [4:0] n381 = 1'h1 ? b_side14 : b_side15;
-    wire n382 = b_valid15 & n336;
-    wire n383 = 1'h1 ? n382 : b_valid16;
-    wire [4:0] n384 = 1'h1 ? b_side15 : b_side16;
-    wire n385 = b_valid16 & n249;
-    wire n386 = 1'h1 ? n385 : b_valid17;
-    wire [4:0] n387 = 1'h1 ? b_side16 : b_side17;
-    wire n388 = b_valid17 & n249;
-    wire n389 = 1'h1 ? n388 : b_valid18;
-    wire [4:0] n390 = 1'h1 ? b_side17 : b_side18;
-    wire n391 = encoding ? 1'h0 : n248;
-    wire n392 = b_valid18 & n391;
-    wire n393 = 1'h1 ? n392 : b_valid19;
-    wire [4:0] n394 = 1'h1 ? b_side18 : b_side19;
-    wire n395 = b_valid19 & n391;
-    wire n396 = 1'h1 ? n395 : b_valid20;
-    wire [4:0] n397 = 1'h1 ? b_side19 : b_side20;
-    wire n398 = b_valid20 & n391;
-    wire n399 = 1'h1 ? n398 : b_valid21;
-    wire [4:0] n400 = 1'h1 ? b_side20 : b_side21;
-    wire n401 = b_valid21 & n391;
-    wire n402 = 1'h1 ? n401 : b_valid22;
-    wire [4:0] n403 = 1'h1 ? b_side21 : b_side22;
-    wire n404 = b_valid22 & n391;
-    wire n405 = 1'h1 ? n404 : b_valid23;
-    wire [4:0] n406 = 1'h1 ? b_side22 : b_side23;
-    wire n407 = b_valid23 & n391;
-    wire n408 = 1'h1 ? n407 : b_valid24;
-    wire [4:0] n409 = 1'h1 ? b_side23 : b_side24;
-    wire n410 = b_valid24 & n391;
-    wire n411 = 1'h1 ? n410 : b_valid25;
-    wire [4:0] n412 = 1'h1 ? b_side24 : b_side25;
-    wire n413 = b_valid25 & n391;
-    wire n414 = 1'h1 ? n413 : b_valid26;
-    wire [4:0] n415 = 1'h1 ? b_side25 : b_side26;
-    wire n416 = b_valid26 & n391;
-    wire n417 = 1'h1 ? n416 : b_valid27;
-    wire [4:0] n418 = 1'h1 ? b_side26 : b_side27;
-    wire n419 = b_valid27 & n391;
-    wire n420 = 1'h1 ? n419 : b_valid28;
-    wire [4:0] n421 = 1'h1 ? b_side27 : b_side28;
-    wire n422 = b_valid28 & n391;
-    wire n423 = 1'h1 ? n422 : b_valid29;
-    wire [4:0] n424 = 1'h1 ? b_side28 : b_side29;
-    wire n425 = b_valid29 & n391;
-    wire n426 = 1'h1 ? n425 : b_valid30;
-    wire [4:0] n427 = 1'h1 ? b_side29 : b_side30;
-    wire n428 = b_valid30 & n391;
-    wire n429 = 1'h1 ? n428 : b_valid31;
-    wire [4:0] n430 = 1'h1 ? b_side30 : b_side31;
-    wire n431 = b_valid31 & n391;
-    wire n432 = 1'h1 ? n431 : b_valid32;
-    wire [4:0] n433 = 1'h1 ? b_side31 : b_side32;
-    wire [3:0] n452 = a_buffer_write_at + 4'h1;
-    wire [3:0] n453 = a_out_valid ? n452 : a_buffer_write_at;
-    wire n454 = ~a_out_valid;
-    wire n455 = ~a_buffer_head_valid;
-    wire a_buffer_head_free = n455 | b_column_writes;
-    wire a_buffer_refill = a_buffer_head_free & a_buffer_stored;
-    wire n458 = a_buffer_head_free ? a_buffer_stored : a_buffer_head_valid;
-    wire [15:0] a_buffer_lane0_rd = a_buffer_lane0[a_buffer_read_at_copy0];
-    wire [15:0] n460 = a_buffer_head_free ? a_buffer_lane0_rd : a_buffer_head0;
-    wire [15:0] a_buffer_lane1_rd = a_buffer_lane1[a_buffer_read_at_copy1];
-    wire [15:0] n462 = a_buffer_head_free ? a_buffer_lane1_rd : a_buffer_head1;
-    wire [15:0] a_buffer_lane2_rd = a_buffer_lane2[a_buffer_read_at_copy2];
-    wire [15:0] n464 = a_buffer_head_free ? a_buffer_lane2_rd : a_buffer_head2;
-    wire [15:0] a_buffer_lane3_rd = a_buffer_lane3[a_buffer_read_at_copy3];
-    wire [15:0] n466 = a_buffer_head_free ? a_buffer_lane3_rd : a_buffer_head3;
-    wire [15:0] a_buffer_lane4_rd = a_buffer_lane4[a_buffer_read_at_copy4];
-    wire [15:0] n468 = a_buffer_head_free ? a_buffer_lane4_rd : a_buffer_head4;
-    wire [15:0] a_buffer_lane5_rd = a_buffer_lane5[a_buffer_read_at_copy5];
-    wire [15:0] n470 = a_buffer_head_free ? a_buffer_lane5_rd : a_buffer_head5;
-    wire [15:0] a_buffer_lane6_rd = a_buffer_lane6[a_buffer_read_at_copy6];
-    wire [15:0] n472 = a_buffer_head_free ? a_buffer_lane6_rd : a_buffer_head6;
-    wire [15:0] a_buffer_lane7_rd = a_buffer_lane7[a_buffer_read_at_copy7];
-    wire [15:0] n474 = a_buffer_head_free ? a_buffer_lane7_rd : a_buffer_head7;
-    wire [1:0] a_buffer_side_rd = a_buffer_side[a_buffer_read_at];
-    wire [1:0] n476 = a_buffer_head_free ? a_buffer_side_rd : a_buffer_head_side;
-    wire [3:0] n478 = a_buffer_read_at + 4'h1;
-    wire [3:0] n479 = a_buffer_refill ? n478 : a_buffer_read_at;
-    wire n480 = ~a_buffer_refill;
-    wire n481 = a_out_valid & n480;
-    wire [4:0] n482 = a_buffer_count + 5'h1;
-    wire n483 = a_buffer_refill & n454;
-    wire [4:0] n484 = a_buffer_count - 5'h1;
-    wire [4:0] n485 = n483 ? n484 : a_buffer_count;
-    wire [4:0] n486 = n481 ? n482 : n485;
-    wire n488 = n486 != 5'h0;
-    wire n490 = ~a_buffer_popped;
-    wire n491 = accept & n490;
-    wire [4:0] n492 = a_buffer_reserved + 5'h1;
-    wire n493 = a_buffer_popped & n244;
-    wire [4:0] n494 = a_buffer_reserved - 5'h1;
-    wire [4:0] n495 = n493 ? n494 : a_buffer_reserved;
-    wire [4:0] n496 = n491 ? n492 : n495;
-    wire [10:0] n497 = {b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
-    wire [10:0] n500 = decoding ? 11'h0 : 11'h7ff;
-    wire [10:0] n501 = n497 & n500;
-    wire n510 = b_side8[4];
-    wire [2:0] n511 = b_side8[2:0];
-    wire [3:0] n512 = {n510, n511};
-    wire n522 = n332[4];
-    wire [2:0] n523 = n332[2:0];
-    wire [3:0] n524 = {n522, n523};
-    wire n525 = b_side15[4];
-    wire [2:0] n526 = b_side15[2:0];
-    wire [3:0] n527 = {n525, n526};
-    wire [3:0] n528 = decoding ? n524 : n527;
-    wire [2:0] n539 = qt_addr[5:3];
-    wire n541 = n539 == 3'h0;
-    wire n542 = qt_we & n541;
-    wire [2:0] n543 = qt_addr[2:0];
-    wire [3:0] n544 = {qt_table, n543};
-    wire [15:0] n546 = 16'h1 << n544;
-    wire [15:0] n547 = {15'h0, 1'h1};
-    wire [15:0] n548 = n547 << n544;
-    wire [15:0] n549 = ~n546;
-    wire [15:0] n550 = written0 & n549;
-    wire [15:0] n551 = n550 | n548;
-    wire [15:0] n552 = n542 ? n551 : written0;
+    wire [4:0] n464 = {t1_rd_tag, t1_rd_index};
+    wire n465 = 1'h1 ? b_column_taken : b_valid0;
+    wire [4:0] n466 = 1'h1 ? b_column_taken_side : b_side0;
+    wire n467 = decoding ? 1'h1 : 1'h1;
+    wire n468 = encoding ? 1'h1 : n467;
+    wire n469 = b_valid0 & n468;
+    wire n470 = 1'h1 ? n469 : b_valid1;
+    wire [4:0] n471 = 1'h1 ? b_side0 : b_side1;
+    wire n472 = b_valid1 & n468;
+    wire n473 = 1'h1 ? n472 : b_valid2;
+    wire [4:0] n474 = 1'h1 ? b_side1 : b_side2;
+    wire n475 = b_valid2 & n468;
+    wire n476 = 1'h1 ? n475 : b_valid3;
+    wire [4:0] n477 = 1'h1 ? b_side2 : b_side3;
+    wire n478 = b_valid3 & n468;
+    wire n479 = 1'h1 ? n478 : b_valid4;
+    wire [4:0] n480 = 1'h1 ? b_side3 : b_side4;
+    wire n481 = b_valid4 & n468;
+    wire n482 = 1'h1 ? n481 : b_valid5;
+    wire [4:0] n483 = 1'h1 ? b_side4 : b_side5;
+    wire n484 = b_valid5 & n468;
+    wire n485 = 1'h1 ? n484 : b_valid6;
+    wire [4:0] n486 = 1'h1 ? b_side5 : b_side6;
+    wire n487 = b_valid6 & n468;
+    wire n488 = 1'h1 ? n487 : b_valid7;
+    wire [4:0] n489 = 1'h1 ? b_side6 : b_side7;
+    wire n490 = b_valid7 & n468;
+    wire n491 = 1'h1 ? n490 : b_valid8;
+    wire [4:0] n492 = 1'h1 ? b_side7 : b_side8;
+    wire n493 = b_valid8 & n468;
+    wire n494 = 1'h1 ? n493 : b_valid9;
+    wire [4:0] n495 = 1'h1 ? b_side8 : b_side9;
+    wire n496 = b_valid9 & n468;
+    wire n497 = 1'h1 ? n496 : b_valid10;
+    wire [4:0] n498 = 1'h1 ? b_side9 : b_side10;
+    wire n499 = b_valid10 & n468;
+    wire n500 = 1'h1 ? n499 : b_valid11;
+    wire [4:0] n501 = 1'h1 ? b_side10 : b_side11;
+    wire n502 = b_valid11 & n468;
+    wire n503 = 1'h1 ? n502 : b_valid12;
+    wire [4:0] n504 = 1'h1 ? b_side11 : b_side12;
+    wire n505 = b_valid12 & n468;
+    wire n506 = 1'h1 ? n505 : b_valid13;
+    wire [4:0] n507 = 1'h1 ? b_side12 : b_side13;
+    wire n508 = b_valid13 & n468;
+    wire n509 = 1'h1 ? n508 : b_valid14;
+    wire [4:0] n510 = 1'h1 ? b_side13 : b_side14;
+    wire n511 = b_valid14 & n468;
+    wire n512 = 1'h1 ? n511 : b_valid15;
+    wire [4:0] n513 = 1'h1 ? b_side14 : b_side15;
+    wire n514 = b_valid15 & n468;
+    wire n515 = 1'h1 ? n514 : b_valid16;
+    wire [4:0] n516 = 1'h1 ? b_side15 : b_side16;
+    wire n517 = b_valid16 & n468;
+    wire n518 = 1'h1 ? n517 : b_valid17;
+    wire [4:0] n519 = 1'h1 ? b_side16 : b_side17;
+    wire n520 = b_valid17 & n373;
+    wire n521 = 1'h1 ? n520 : b_valid18;
+    wire [4:0] n522 = 1'h1 ? b_side17 : b_side18;
+    wire n523 = b_valid18 & n373;
+    wire n524 = 1'h1 ? n523 : b_valid19;
+    wire [4:0] n525 = 1'h1 ? b_side18 : b_side19;
+    wire n526 = encoding ? 1'h0 : n372;
+    wire n527 = b_valid19 & n526;
+    wire n528 = 1'h1 ? n527 : b_valid20;
+    wire [4:0] n529 = 1'h1 ? b_side19 : b_side20;
+    wire n530 = b_valid20 & n526;
+    wire n531 = 1'h1 ? n530 : b_valid21;
+    wire [4:0] n532 = 1'h1 ? b_side20 : b_side21;
+    wire n533 = b_valid21 & n526;
+    wire n534 = 1'h1 ? n533 : b_valid22;
+    wire [4:0] n535 = 1'h1 ? b_side21 : b_side22;
+    wire n536 = b_valid22 & n526;
+    wire n537 = 1'h1 ? n536 : b_valid23;
+    wire [4:0] n538 = 1'h1 ? b_side22 : b_side23;
+    wire n539 = b_valid23 & n526;
+    wire n540 = 1'h1 ? n539 : b_valid24;
+    wire [4:0] n541 = 1'h1 ? b_side23 : b_side24;
+    wire n542 = b_valid24 & n526;
+    wire n543 = 1'h1 ? n542 : b_valid25;
+    wire [4:0] n544 = 1'h1 ? b_side24 : b_side25;
+    wire n545 = b_valid25 & n526;
+    wire n546 = 1'h1 ? n545 : b_valid26;
+    wire [4:0] n547 = 1'h1 ? b_side25 : b_side26;
+    wire n548 = b_valid26 & n526;
+    wire n549 = 1'h1 ? n548 : b_valid27;
+    wire [4:0] n550 = 1'h1 ? b_side26 : b_side27;
+    wire n551 = b_valid27 & n526;
+    wire n552 = 1'h1 ? n551 : b_valid28;
+    wire [4:0] n553 = 1'h1 ? b_side27 : b_side28;
+    wire n554 = b_valid28 & n526;
+    wire n555 = 1'h1 ? n554 : b_valid29;
+    wire [4:0] n556 = 1'h1 ? b_side28 : b_side29;
+    wire n557 = b_valid29 & n526;
+    wire n558 = 1'h1 ? n557 : b_valid30;
+    wire [4:0] n559 = 1'h1 ? b_side29 : b_side30;
+    wire n560 = b_valid30 & n526;
+    wire n561 = 1'h1 ? n560 : b_valid31;
+    wire [4:0] n562 = 1'h1 ? b_side30 : b_side31;
+    wire n563 = b_valid31 & n526;
+    wire n564 = 1'h1 ? n563 : b_valid32;
+    wire [4:0] n565 = 1'h1 ? b_side31 : b_side32;
+    wire n566 = b_valid32 & n526;
+    wire n567 = 1'h1 ? n566 : b_valid33;
+    wire [4:0] n568 = 1'h1 ? b_side32 : b_side33;
+    wire n569 = b_valid33 & n526;
+    wire n570 = 1'h1 ? n569 : b_valid34;
+    wire [4:0] n571 = 1'h1 ? b_side33 : b_side34;
+    wire n590 = decoding ? a_valid0_copy0 : a_valid11_copy0;
+    wire n591 = encoding ? a_valid11_copy0 : n590;
+    wire n592 = decoding ? a_valid0_copy1 : a_valid11_copy1;
+    wire n593 = encoding ? a_valid11_copy1 : n592;
+    wire n594 = decoding ? a_valid0_copy2 : a_valid11_copy2;
+    wire n595 = encoding ? a_valid11_copy2 : n594;
+    wire n596 = decoding ? a_valid0_copy3 : a_valid11_copy3;
+    wire n597 = encoding ? a_valid11_copy3 : n596;
+    wire n598 = decoding ? a_valid0_copy4 : a_valid11_copy4;
+    wire n599 = encoding ? a_valid11_copy4 : n598;
+    wire n600 = decoding ? a_valid0_copy5 : a_valid11_copy5;
+    wire n601 = encoding ? a_valid11_copy5 : n600;
+    wire n602 = decoding ? a_valid0_copy6 : a_valid11_copy6;
+    wire n603 = encoding ? a_valid11_copy6 : n602;
+    wire n604 = decoding ? a_valid0_copy7 : a_valid11_copy7;
+    wire n605 = encoding ? a_valid11_copy7 : n604;
+    wire n606 = decoding ? a_valid0_copy8 : a_valid11_copy8;
+    wire n607 = encoding ? a_valid11_copy8 : n606;
+    wire n613 = a_buffer_lane0_write_at_copy0[4];
+    wire n614 = n613 == 1'h0;
+    wire n615 = n591 & n614;
+    wire [3:0] n616 = a_buffer_lane0_write_at_copy0[3:0];
+    wire n619 = a_buffer_lane0_write_at_copy1[4];
+    wire n620 = n619 == 1'h1;
+    wire n621 = n591 & n620;
+    wire [3:0] n622 = a_buffer_lane0_write_at_copy1[3:0];
+    wire [4:0] n626 = a_buffer_lane0_write_at + 5'h1;
+    wire [4:0] n627 = n591 ? n626 : a_buffer_lane0_write_at;
+    wire n628 = ~n591;
+    wire n629 = ~a_buffer_lane0_head_valid;
+    wire a_buffer_lane0_head_free = n629 | t1_can_write;
+    wire n631 = a_buffer_lane0_head_free & a_buffer_lane0_stored;
+    wire n632 = a_buffer_lane0_head_free ? a_buffer_lane0_stored : a_buffer_lane0_head_valid;
+    wire [3:0] n633 = a_buffer_lane0_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane0_s0_rd = a_buffer_lane0_s0[n633];
+    wire [3:0] n635 = a_buffer_lane0_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane0_s1_rd = a_buffer_lane0_s1[n635];
+    wire n637 = a_buffer_lane0_read_at_copy0[4];
+    wire [15:0] n638 = n637 ? a_buffer_lane0_s1_rd : a_buffer_lane0_s0_rd;
+    wire [15:0] n639 = a_buffer_lane0_head_free ? n638 : a_buffer_head0;
+    wire n640 = ~a_buffer_lane0_head_free;
+    wire [4:0] n641 = a_buffer_lane0_read_at + 5'h1;
+    wire [4:0] n642 = n631 ? n641 : a_buffer_lane0_read_at;
+    wire n643 = ~n631;
+    wire n644 = n591 & n643;
+    wire [5:0] n645 = a_buffer_lane0_count + 6'h1;
+    wire n646 = n631 & n628;
+    wire [5:0] n647 = a_buffer_lane0_count - 6'h1;
+    wire [5:0] n648 = n646 ? n647 : a_buffer_lane0_count;
+    wire [5:0] n649 = n644 ? n645 : n648;
+    wire [4:0] n650 = a_buffer_lane0_count[5:1];
+    wire n652 = n650 != 5'h0;
+    wire n653 = n591 | n652;
+    wire n654 = a_buffer_lane0_stored & n640;
+    wire n655 = n653 | n654;
+    wire n660 = a_buffer_lane1_write_at_copy0[4];
+    wire n661 = n660 == 1'h0;
+    wire n662 = n593 & n661;
+    wire [3:0] n663 = a_buffer_lane1_write_at_copy0[3:0];
+    wire n666 = a_buffer_lane1_write_at_copy1[4];
+    wire n667 = n666 == 1'h1;
+    wire n668 = n593 & n667;
+    wire [3:0] n669 = a_buffer_lane1_write_at_copy1[3:0];
+    wire [4:0] n672 = a_buffer_lane1_write_at + 5'h1;
+    wire [4:0] n673 = n593 ? n672 : a_buffer_lane1_write_at;
+    wire n674 = ~n593;
+    wire n675 = ~a_buffer_lane1_head_valid;
+    wire a_buffer_lane1_head_free = n675 | t1_can_write;
+    wire n677 = a_buffer_lane1_head_free & a_buffer_lane1_stored;
+    wire n678 = a_buffer_lane1_head_free ? a_buffer_lane1_stored : a_buffer_lane1_head_valid;
+    wire [3:0] n679 = a_buffer_lane1_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane1_s0_rd = a_buffer_lane1_s0[n679];
+    wire [3:0] n681 = a_buffer_lane1_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane1_s1_rd = a_buffer_lane1_s1[n681];
+    wire n683 = a_buffer_lane1_read_at_copy0[4];
+    wire [15:0] n684 = n683 ? a_buffer_lane1_s1_rd : a_buffer_lane1_s0_rd;
+    wire [15:0] n685 = a_buffer_lane1_head_free ? n684 : a_buffer_head1;
+    wire n686 = ~a_buffer_lane1_head_free;
+    wire [4:0] n687 = a_buffer_lane1_read_at + 5'h1;
+    wire [4:0] n688 = n677 ? n687 : a_buffer_lane1_read_at;
+    wire n689 = ~n677;
+    wire n690 = n593 & n689;
+    wire [5:0] n691 = a_buffer_lane1_count + 6'h1;
+    wire n692 = n677 & n674;
+    wire [5:0] n693 = a_buffer_lane1_count - 6'h1;
+    wire [5:0] n694 = n692 ? n693 : a_buffer_lane1_count;
+    wire [5:0] n695 = n690 ? n691 : n694;
+    wire [4:0] n696 = a_buffer_lane1_count[5:1];
+    wire n697 = n696 != 5'h0;
+    wire n698 = n593 | n697;
+    wire n699 = a_buffer_lane1_stored & n686;
+    wire n700 = n698 | n699;
+    wire n705 = a_buffer_lane2_write_at_copy0[4];
+    wire n706 = n705 == 1'h0;
+    wire n707 = n595 & n706;
+    wire [3:0] n708 = a_buffer_lane2_write_at_copy0[3:0];
+    wire n711 = a_buffer_lane2_write_at_copy1[4];
+    wire n712 = n711 == 1'h1;
+    wire n713 = n595 & n712;
+    wire [3:0] n714 = a_buffer_lane2_write_at_copy1[3:0];
+    wire [4:0] n717 = a_buffer_lane2_write_at + 5'h1;
+    wire [4:0] n718 = n595 ? n717 : a_buffer_lane2_write_at;
+    wire n719 = ~n595;
+    wire n720 = ~a_buffer_lane2_head_valid;
+    wire a_buffer_lane2_head_free = n720 | t1_can_write;
+    wire n722 = a_buffer_lane2_head_free & a_buffer_lane2_stored;
+    wire n723 = a_buffer_lane2_head_free ? a_buffer_lane2_stored : a_buffer_lane2_head_valid;
+    wire [3:0] n724 = a_buffer_lane2_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane2_s0_rd = a_buffer_lane2_s0[n724];
+    wire [3:0] n726 = a_buffer_lane2_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane2_s1_rd = a_buffer_lane2_s1[n726];
+    wire n728 = a_buffer_lane2_read_at_copy0[4];
+    wire [15:0] n729 = n728 ? a_buffer_lane2_s1_rd : a_buffer_lane2_s0_rd;
+    wire [15:0] n730 = a_buffer_lane2_head_free ? n729 : a_buffer_head2;
+    wire n731 = ~a_buffer_lane2_head_free;
+    wire [4:0] n732 = a_buffer_lane2_read_at + 5'h1;
+    wire [4:0] n733 = n722 ? n732 : a_buffer_lane2_read_at;
+    wire n734 = ~n722;
+    wire n735 = n595 & n734;
+    wire [5:0] n736 = a_buffer_lane2_count + 6'h1;
+    wire n737 = n722 & n719;
+    wire [5:0] n738 = a_buffer_lane2_count - 6'h1;
+    wire [5:0] n739 = n737 ? n738 : a_buffer_lane2_count;
+    wire [5:0] n740 = n735 ? n736 : n739;
+    wire [4:0] n741 = a_buffer_lane2_count[5:1];
+    wire n742 = n741 != 5'h0;
+    wire n743 = n595 | n742;
+    wire n744 = a_buffer_lane2_stored & n731;
+    wire n745 = n743 | n744;
+    wire n750 = a_buffer_lane3_write_at_copy0[4];
+    wire n751 = n750 == 1'h0;
+    wire n752 = n597 & n751;
+    wire [3:0] n753 = a_buffer_lane3_write_at_copy0[3:0];
+    wire n756 = a_buffer_lane3_write_at_copy1[4];
+    wire n757 = n756 == 1'h1;
+    wire n758 = n597 & n757;
+    wire [3:0] n759 = a_buffer_lane3_write_at_copy1[3:0];
+    wire [4:0] n762 = a_buffer_lane3_write_at + 5'h1;
+    wire [4:0] n763 = n597 ? n762 : a_buffer_lane3_write_at;
+    wire n764 = ~n597;
+    wire n765 = ~a_buffer_lane3_head_valid;
+    wire a_buffer_lane3_head_free = n765 | t1_can_write;
+    wire n767 = a_buffer_lane3_head_free & a_buffer_lane3_stored;
+    wire n768 = a_buffer_lane3_head_free ? a_buffer_lane3_stored : a_buffer_lane3_head_valid;
+    wire [3:0] n769 = a_buffer_lane3_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane3_s0_rd = a_buffer_lane3_s0[n769];
+    wire [3:0] n771 = a_buffer_lane3_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane3_s1_rd = a_buffer_lane3_s1[n771];
+    wire n773 = a_buffer_lane3_read_at_copy0[4];
+    wire [15:0] n774 = n773 ? a_buffer_lane3_s1_rd : a_buffer_lane3_s0_rd;
+    wire [15:0] n775 = a_buffer_lane3_head_free ? n774 : a_buffer_head3;
+    wire n776 = ~a_buffer_lane3_head_free;
+    wire [4:0] n777 = a_buffer_lane3_read_at + 5'h1;
+    wire [4:0] n778 = n767 ? n777 : a_buffer_lane3_read_at;
+    wire n779 = ~n767;
+    wire n780 = n597 & n779;
+    wire [5:0] n781 = a_buffer_lane3_count + 6'h1;
+    wire n782 = n767 & n764;
+    wire [5:0] n783 = a_buffer_lane3_count - 6'h1;
+    wire [5:0] n784 = n782 ? n783 : a_buffer_lane3_count;
+    wire [5:0] n785 = n780 ? n781 : n784;
+    wire [4:0] n786 = a_buffer_lane3_count[5:1];
+    wire n787 = n786 != 5'h0;
+    wire n788 = n597 | n787;
+    wire n789 = a_buffer_lane3_stored & n776;
+    wire n790 = n788 | n789;
+    wire n795 = a_buffer_lane4_write_at_copy0[4];
+    wire n796 = n795 == 1'h0;
+    wire n797 = n599 & n796;
+    wire [3:0] n798 = a_buffer_lane4_write_at_copy0[3:0];
+    wire n801 = a_buffer_lane4_write_at_copy1[4];
+    wire n802 = n801 == 1'h1;
+    wire n803 = n599 & n802;
+    wire [3:0] n804 = a_buffer_lane4_write_at_copy1[3:0];
+    wire [4:0] n807 = a_buffer_lane4_write_at + 5'h1;
+    wire [4:0] n808 = n599 ? n807 : a_buffer_lane4_write_at;
+    wire n809 = ~n599;
+    wire n810 = ~a_buffer_lane4_head_valid;
+    wire a_buffer_lane4_head_free = n810 | t1_can_write;
+    wire n812 = a_buffer_lane4_head_free & a_buffer_lane4_stored;
+    wire n813 = a_buffer_lane4_head_free ? a_buffer_lane4_stored : a_buffer_lane4_head_valid;
+    wire [3:0] n814 = a_buffer_lane4_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane4_s0_rd = a_buffer_lane4_s0[n814];
+    wire [3:0] n816 = a_buffer_lane4_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane4_s1_rd = a_buffer_lane4_s1[n816];
+    wire n818 = a_buffer_lane4_read_at_copy0[4];
+    wire [15:0] n819 = n818 ? a_buffer_lane4_s1_rd : a_buffer_lane4_s0_rd;
+    wire [15:0] n820 = a_buffer_lane4_head_free ? n819 : a_buffer_head4;
+    wire n821 = ~a_buffer_lane4_head_free;
+    wire [4:0] n822 = a_buffer_lane4_read_at + 5'h1;
+    wire [4:0] n823 = n812 ? n822 : a_buffer_lane4_read_at;
+    wire n824 = ~n812;
+    wire n825 = n599 & n824;
+    wire [5:0] n826 = a_buffer_lane4_count + 6'h1;
+    wire n827 = n812 & n809;
+    wire [5:0] n828 = a_buffer_lane4_count - 6'h1;
+    wire [5:0] n829 = n827 ? n828 : a_buffer_lane4_count;
+    wire [5:0] n830 = n825 ? n826 : n829;
+    wire [4:0] n831 = a_buffer_lane4_count[5:1];
+    wire n832 = n831 != 5'h0;
+    wire n833 = n599 | n832;
+    wire n834 = a_buffer_lane4_stored & n821;
+    wire n835 = n833 | n834;
+    wire n840 = a_buffer_lane5_write_at_copy0[4];
+    wire n841 = n840 == 1'h0;
+    wire n842 = n601 & n841;
+    wire [3:0] n843 = a_buffer_lane5_write_at_copy0[3:0];
+    wire n846 = a_buffer_lane5_write_at_copy1[4];
+    wire n847 = n846 == 1'h1;
+    wire n848 = n601 & n847;
+    wire [3:0] n849 = a_buffer_lane5_write_at_copy1[3:0];
+    wire [4:0] n852 = a_buffer_lane5_write_at + 5'h1;
+    wire [4:0] n853 = n601 ? n852 : a_buffer_lane5_write_at;
+    wire n854 = ~n601;
+    wire n855 = ~a_buffer_lane5_head_valid;
+    wire a_buffer_lane5_head_free = n855 | t1_can_write;
+    wire n857 = a_buffer_lane5_head_free & a_buffer_lane5_stored;
+    wire n858 = a_buffer_lane5_head_free ? a_buffer_lane5_stored : a_buffer_lane5_head_valid;
+    wire [3:0] n859 = a_buffer_lane5_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane5_s0_rd = a_buffer_lane5_s0[n859];
+    wire [3:0] n861 = a_buffer_lane5_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane5_s1_rd = a_buffer_lane5_s1[n861];
+    wire n863 = a_buffer_lane5_read_at_copy0[4];
+    wire [15:0] n864 = n863 ? a_buffer_lane5_s1_rd : a_buffer_lane5_s0_rd;
+    wire [15:0] n865 = a_buffer_lane5_head_free ? n864 : a_buffer_head5;
+    wire n866 = ~a_buffer_lane5_head_free;
+    wire [4:0] n867 = a_buffer_lane5_read_at + 5'h1;
+    wire [4:0] n868 = n857 ? n867 : a_buffer_lane5_read_at;
+    wire n869 = ~n857;
+    wire n870 = n601 & n869;
+    wire [5:0] n871 = a_buffer_lane5_count + 6'h1;
+    wire n872 = n857 & n854;
+    wire [5:0] n873 = a_buffer_lane5_count - 6'h1;
+    wire [5:0] n874 = n872 ? n873 : a_buffer_lane5_count;
+    wire [5:0] n875 = n870 ? n871 : n874;
+    wire [4:0] n876 = a_buffer_lane5_count[5:1];
+    wire n877 = n876 != 5'h0;
+    wire n878 = n601 | n877;
+    wire n879 = a_buffer_lane5_stored & n866;
+    wire n880 = n878 | n879;
+    wire n885 = a_buffer_lane6_write_at_copy0[4];
+    wire n886 = n885 == 1'h0;
+    wire n887 = n603 & n886;
+    wire [3:0] n888 = a_buffer_lane6_write_at_copy0[3:0];
+    wire n891 = a_buffer_lane6_write_at_copy1[4];
+    wire n892 = n891 == 1'h1;
+    wire n893 = n603 & n892;
+    wire [3:0] n894 = a_buffer_lane6_write_at_copy1[3:0];
+    wire [4:0] n897 = a_buffer_lane6_write_at + 5'h1;
+    wire [4:0] n898 = n603 ? n897 : a_buffer_lane6_write_at;
+    wire n899 = ~n603;
+    wire n900 = ~a_buffer_lane6_head_valid;
+    wire a_buffer_lane6_head_free = n900 | t1_can_write;
+    wire n902 = a_buffer_lane6_head_free & a_buffer_lane6_stored;
+    wire n903 = a_buffer_lane6_head_free ? a_buffer_lane6_stored : a_buffer_lane6_head_valid;
+    wire [3:0] n904 = a_buffer_lane6_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane6_s0_rd = a_buffer_lane6_s0[n904];
+    wire [3:0] n906 = a_buffer_lane6_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane6_s1_rd = a_buffer_lane6_s1[n906];
+    wire n908 = a_buffer_lane6_read_at_copy0[4];
+    wire [15:0] n909 = n908 ? a_buffer_lane6_s1_rd : a_buffer_lane6_s0_rd;
+    wire [15:0] n910 = a_buffer_lane6_head_free ? n909 : a_buffer_head6;
+    wire n911 = ~a_buffer_lane6_head_free;
+    wire [4:0] n912 = a_buffer_lane6_read_at + 5'h1;
+    wire [4:0] n913 = n902 ? n912 : a_buffer_lane6_read_at;
+    wire n914 = ~n902;
+    wire n915 = n603 & n914;
+    wire [5:0] n916 = a_buffer_lane6_count + 6'h1;
+    wire n917 = n902 & n899;
+    wire [5:0] n918 = a_buffer_lane6_count - 6'h1;
+    wire [5:0] n919 = n917 ? n918 : a_buffer_lane6_count;
+    wire [5:0] n920 = n915 ? n916 : n919;
+    wire [4:0] n921 = a_buffer_lane6_count[5:1];
+    wire n922 = n921 != 5'h0;
+    wire n923 = n603 | n922;
+    wire n924 = a_buffer_lane6_stored & n911;
+    wire n925 = n923 | n924;
+    wire n930 = a_buffer_lane7_write_at_copy0[4];
+    wire n931 = n930 == 1'h0;
+    wire n932 = n605 & n931;
+    wire [3:0] n933 = a_buffer_lane7_write_at_copy0[3:0];
+    wire n936 = a_buffer_lane7_write_at_copy1[4];
+    wire n937 = n936 == 1'h1;
+    wire n938 = n605 & n937;
+    wire [3:0] n939 = a_buffer_lane7_write_at_copy1[3:0];
+    wire [4:0] n942 = a_buffer_lane7_write_at + 5'h1;
+    wire [4:0] n943 = n605 ? n942 : a_buffer_lane7_write_at;
+    wire n944 = ~n605;
+    wire n945 = ~a_buffer_lane7_head_valid;
+    wire a_buffer_lane7_head_free = n945 | t1_can_write;
+    wire n947 = a_buffer_lane7_head_free & a_buffer_lane7_stored;
+    wire n948 = a_buffer_lane7_head_free ? a_buffer_lane7_stored : a_buffer_lane7_head_valid;
+    wire [3:0] n949 = a_buffer_lane7_read_at_copy0[3:0];
+    wire [15:0] a_buffer_lane7_s0_rd = a_buffer_lane7_s0[n949];
+    wire [3:0] n951 = a_buffer_lane7_read_at_copy1[3:0];
+    wire [15:0] a_buffer_lane7_s1_rd = a_buffer_lane7_s1[n951];
+    wire n953 = a_buffer_lane7_read_at_copy0[4];
+    wire [15:0] n954 = n953 ? a_buffer_lane7_s1_rd : a_buffer_lane7_s0_rd;
+    wire [15:0] n955 = a_buffer_lane7_head_free ? n954 : a_buffer_head7;
+    wire n956 = ~a_buffer_lane7_head_free;
+    wire [4:0] n957 = a_buffer_lane7_read_at + 5'h1;
+    wire [4:0] n958 = n947 ? n957 : a_buffer_lane7_read_at;
+    wire n959 = ~n947;
+    wire n960 = n605 & n959;
+    wire [5:0] n961 = a_buffer_lane7_count + 6'h1;
+    wire n962 = n947 & n944;
+    wire [5:0] n963 = a_buffer_lane7_count - 6'h1;
+    wire [5:0] n964 = n962 ? n963 : a_buffer_lane7_count;
+    wire [5:0] n965 = n960 ? n961 : n964;
+    wire [4:0] n966 = a_buffer_lane7_count[5:1];
+    wire n967 = n966 != 5'h0;
+    wire n968 = n605 | n967;
+    wire n969 = a_buffer_lane7_stored & n956;
+    wire n970 = n968 | n969;
+    wire [4:0] n971 = a_buffer_side_write_at + 5'h1;
+    wire [4:0] n972 = n607 ? n971 : a_buffer_side_write_at;
+    wire n973 = ~n607;
+    wire n974 = ~a_buffer_side_head_valid;
+    wire a_buffer_side_head_free = n974 | t1_can_write;
+    wire n976 = a_buffer_side_head_free & a_buffer_side_stored;
+    wire n977 = a_buffer_side_head_free ? a_buffer_side_stored : a_buffer_side_head_valid;
+    wire [1:0] a_buffer_side_rd = a_buffer_side[a_buffer_side_read_at];
+    wire [1:0] n979 = a_buffer_side_head_free ? a_buffer_side_rd : a_buffer_head_side;
+    wire n980 = ~a_buffer_side_head_free;
+    wire [4:0] n981 = a_buffer_side_read_at + 5'h1;
+    wire [4:0] n982 = n976 ? n981 : a_buffer_side_read_at;
+    wire n983 = ~n976;
+    wire n984 = n607 & n983;
+    wire [5:0] n985 = a_buffer_side_count + 6'h1;
+    wire n986 = n976 & n973;
+    wire [5:0] n987 = a_buffer_side_count - 6'h1;
+    wire [5:0] n988 = n986 ? n987 : a_buffer_side_count;
+    wire [5:0] n989 = n984 ? n985 : n988;
+    wire [4:0] n990 = a_buffer_side_count[5:1];
+    wire n991 = n990 != 5'h0;
+    wire n992 = n607 | n991;
+    wire n993 = a_buffer_side_stored & n980;
+    wire n994 = n992 | n993;
+    wire n997 = ~a_buffer_given_back;
+    wire n998 = accept & n997;
+    wire [5:0] n999 = a_buffer_reserved + 6'h1;
+    wire n1000 = a_buffer_given_back & n368;
+    wire [5:0] n1001 = a_buffer_reserved - 6'h1;
+    wire [5:0] n1002 = n1000 ? n1001 : a_buffer_reserved;
+    wire [5:0] n1003 = n998 ? n999 : n1002;
+    wire [11:0] n1004 = {b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5, b_valid4, b_valid3, b_valid2, b_valid1, b_valid0};
+    wire [11:0] n1007 = decoding ? 12'h0 : 12'hfff;
+    wire [11:0] n1008 = n1004 & n1007;
+    wire n1017 = b_side9[4];
+    wire [2:0] n1018 = b_side9[2:0];
+    wire [3:0] n1019 = {n1017, n1018};
+    wire n1029 = b_column_taken_side[4];
+    wire [2:0] n1030 = b_column_taken_side[2:0];
+    wire [3:0] n1031 = {n1029, n1030};
+    wire n1032 = b_side16[4];
+    wire [2:0] n1033 = b_side16[2:0];
+    wire [3:0] n1034 = {n1032, n1033};
+    wire [3:0] n1035 = decoding ? n1031 : n1034;
+    wire [2:0] n1046 = qt_addr[5:3];
+    wire n1048 = n1046 == 3'h0;
+    wire n1049 = qt_we & n1048;
+    wire [2:0] n1050 = qt_addr[2:0];
+    wire [3:0] n1051 = {qt_table, n1050};
+    wire [15:0] n1053 = 16'h1 << n1051;
+    wire [15:0] n1054 = {15'h0, 1'h1};
+    wire [15:0] n1055 = n1054 << n1051;
+    wire [15:0] n1056 = ~n1053;
+    wire [15:0] n1057 = written0 & n1056;
+    wire [15:0] n1058 = n1057 | n1055;
+    wire [15:0] n1059 = n1049 ? n1058 : written0;
     wire [38:0] entry0_rd = entry0[q_at_copy0];
     wire [38:0] reset_entry0_rd = reset_entry0[q_at_copy0];
-    wire [15:0] n560 = written0 >> q_at_copy0;
-    wire n561 = n560[0];
-    wire [38:0] n562 = q_written0 ? q_word0 : q_reset_word0;
+    wire [15:0] n1067 = written0 >> q_at_copy0;
+    wire n1068 = n1067[0];
+    wire [38:0] n1069 = q_written0 ? q_word0 : q_reset_word0;
     wire [38:0] entry0_rd_1 = entry0[dq_at_copy0];
     wire [38:0] reset_entry0_rd_1 = reset_entry0[dq_at_copy0];
-    wire [15:0] n569 = written0 >> dq_at_copy0;
-    wire n570 = n569[0];
-    wire [38:0] n571 = dq_written0 ? dq_word0 : dq_reset_word0;
-    wire n573 = n539 == 3'h1;
-    wire n574 = qt_we & n573;
-    wire [15:0] n575 = written1 & n549;
-    wire [15:0] n576 = n575 | n548;
-    wire [15:0] n577 = n574 ? n576 : written1;
+    wire [15:0] n1076 = written0 >> dq_at_copy0;
+    wire n1077 = n1076[0];
+    wire [38:0] n1078 = dq_written0 ? dq_word0 : dq_reset_word0;
+    wire n1080 = n1046 == 3'h1;
+    wire n1081 = qt_we & n1080;
+    wire [15:0] n1082 = written1 & n1056;
+    wire [15:0] n1083 = n1082 | n1055;
+    wire [15:0] n1084 = n1081 ? n1083 : written1;
     wire [38:0] entry1_rd = entry1[q_at_copy1];
     wire [38:0] reset_entry1_rd = reset_entry1[q_at_copy1];
-    wire [15:0] n585 = written1 >> q_at_copy1;
-    wire n586 = n585[0];
-    wire [38:0] n587 = q_written1 ? q_word1 : q_reset_word1;
+    wire [15:0] n1092 = written1 >> q_at_copy1;
+    wire n1093 = n1092[0];
+    wire [38:0] n1094 = q_written1 ? q_word1 : q_reset_word1;
     wire [38:0] entry1_rd_1 = entry1[dq_at_copy1];
     wire [38:0] reset_entry1_rd_1 = reset_entry1[dq_at_copy1];
-    wire [15:0] n594 = written1 >> dq_at_copy1;
-    wire n595 = n594[0];
-    wire [38:0] n596 = dq_written1 ? dq_word1 : dq_reset_word1;
-    wire n599 = n539 == 3'h2;
-    wire n600 = qt_we & n599;
-    wire [15:0] n601 = written2 & n549;
-    wire [15:0] n602 = n601 | n548;
-    wire [15:0] n603 = n600 ? n602 : written2;
+    wire [15:0] n1101 = written1 >> dq_at_copy1;
+    wire n1102 = n1101[0];
+    wire [38:0] n1103 = dq_written1 ? dq_word1 : dq_reset_word1;
+    wire n1106 = n1046 == 3'h2;
+    wire n1107 = qt_we & n1106;
+    wire [15:0] n1108 = written2 & n1056;
+    wire [15:0] n1109 = n1108 | n1055;
+    wire [15:0] n1110 = n1107 ? n1109 : written2;
     wire [38:0] entry2_rd = entry2[q_at_copy2];
     wire [38:0] reset_entry2_rd = reset_entry2[q_at_copy2];
-    wire [15:0] n611 = written2 >> q_at_copy2;
-    wire n612 = n611[0];
-    wire [38:0] n613 = q_written2 ? q_word2 : q_reset_word2;
+    wire [15:0] n1118 = written2 >> q_at_copy2;
+    wire n1119 = n1118[0];
+    wire [38:0] n1120 = q_written2 ? q_word2 : q_reset_word2;
     wire [38:0] entry2_rd_1 = entry2[dq_at_copy2];
     wire [38:0] reset_entry2_rd_1 = reset_entry2[dq_at_copy2];
-    wire [15:0] n620 = written2 >> dq_at_copy2;
-    wire n621 = n620[0];
-    wire [38:0] n622 = dq_written2 ? dq_word2 : dq_reset_word2;
-    wire n625 = n539 == 3'h3;
-    wire n626 = qt_we & n625;
-    wire [15:0] n627 = written3 & n549;
-    wire [15:0] n628 = n627 | n548;
-    wire [15:0] n629 = n626 ? n628 : written3;
+    wire [15:0] n1127 = written2 >> dq_at_copy2;
+    wire n1128 = n1127[0];
+    wire [38:0] n1129 = dq_written2 ? dq_word2 : dq_reset_word2;
+    wire n1132 = n1046 == 3'h3;
+    wire n1133 = qt_we & n1132;
+    wire [15:0] n1134 = written3 & n1056;
+    wire [15:0] n1135 = n1134 | n1055;
+    wire [15:0] n1136 = n1133 ? n1135 : written3;
     wire [38:0] entry3_rd = entry3[q_at_copy3];
     wire [38:0] reset_entry3_rd = reset_entry3[q_at_copy3];
-    wire [15:0] n637 = written3 >> q_at_copy3;
-    wire n638 = n637[0];
-    wire [38:0] n639 = q_written3 ? q_word3 : q_reset_word3;
+    wire [15:0] n1144 = written3 >> q_at_copy3;
+    wire n1145 = n1144[0];
+    wire [38:0] n1146 = q_written3 ? q_word3 : q_reset_word3;
     wire [38:0] entry3_rd_1 = entry3[dq_at_copy3];
     wire [38:0] reset_entry3_rd_1 = reset_entry3[dq_at_copy3];
-    wire [15:0] n646 = written3 >> dq_at_copy3;
-    wire n647 = n646[0];
-    wire [38:0] n648 = dq_written3 ? dq_word3 : dq_reset_word3;
-    wire n651 = n539 == 3'h4;
-    wire n652 = qt_we & n651;
-    wire [15:0] n653 = written4 & n549;
-    wire [15:0] n654 = n653 | n548;
-    wire [15:0] n655 = n652 ? n654 : written4;
+    wire [15:0] n1153 = written3 >> dq_at_copy3;
+    wire n1154 = n1153[0];
+    wire [38:0] n1155 = dq_written3 ? dq_word3 : dq_reset_word3;
+    wire n1158 = n1046 == 3'h4;
+    wire n1159 = qt_we & n1158;
+    wire [15:0] n1160 = written4 & n1056;
+    wire [15:0] n1161 = n1160 | n1055;
+    wire [15:0] n1162 = n1159 ? n1161 : written4;
     wire [38:0] entry4_rd = entry4[q_at_copy4];
     wire [38:0] reset_entry4_rd = reset_entry4[q_at_copy4];
-    wire [15:0] n663 = written4 >> q_at_copy4;
-    wire n664 = n663[0];
-    wire [38:0] n665 = q_written4 ? q_word4 : q_reset_word4;
+    wire [15:0] n1170 = written4 >> q_at_copy4;
+    wire n1171 = n1170[0];
+    wire [38:0] n1172 = q_written4 ? q_word4 : q_reset_word4;
     wire [38:0] entry4_rd_1 = entry4[dq_at_copy4];
     wire [38:0] reset_entry4_rd_1 = reset_entry4[dq_at_copy4];
-    wire [15:0] n672 = written4 >> dq_at_copy4;
-    wire n673 = n672[0];
-    wire [38:0] n674 = dq_written4 ? dq_word4 : dq_reset_word4;
-    wire n677 = n539 == 3'h5;
-    wire n678 = qt_we & n677;
-    wire [15:0] n679 = written5 & n549;
-    wire [15:0] n680 = n679 | n548;
-    wire [15:0] n681 = n678 ? n680 : written5;
+    wire [15:0] n1179 = written4 >> dq_at_copy4;
+    wire n1180 = n1179[0];
+    wire [38:0] n1181 = dq_written4 ? dq_word4 : dq_reset_word4;
+    wire n1184 = n1046 == 3'h5;
+    wire n1185 = qt_we & n1184;
+    wire [15:0] n1186 = written5 & n1056;
+    wire [15:0] n1187 = n1186 | n1055;
+    wire [15:0] n1188 = n1185 ? n1187 : written5;
     wire [38:0] entry5_rd = entry5[q_at_copy5];
     wire [38:0] reset_entry5_rd = reset_entry5[q_at_copy5];
-    wire [15:0] n689 = written5 >> q_at_copy5;
-    wire n690 = n689[0];
-    wire [38:0] n691 = q_written5 ? q_word5 : q_reset_word5;
+    wire [15:0] n1196 = written5 >> q_at_copy5;
+    wire n1197 = n1196[0];
+    wire [38:0] n1198 = q_written5 ? q_word5 : q_reset_word5;
     wire [38:0] entry5_rd_1 = entry5[dq_at_copy5];
     wire [38:0] reset_entry5_rd_1 = reset_entry5[dq_at_copy5];
-    wire [15:0] n698 = written5 >> dq_at_copy5;
-    wire n699 = n698[0];
-    wire [38:0] n700 = dq_written5 ? dq_word5 : dq_reset_word5;
-    wire n703 = n539 == 3'h6;
-    wire n704 = qt_we & n703;
-    wire [15:0] n705 = written6 & n549;
-    wire [15:0] n706 = n705 | n548;
-    wire [15:0] n707 = n704 ? n706 : written6;
+    wire [15:0] n1205 = written5 >> dq_at_copy5;
+    wire n1206 = n1205[0];
+    wire [38:0] n1207 = dq_written5 ? dq_word5 : dq_reset_word5;
+    wire n1210 = n1046 == 3'h6;
+    wire n1211 = qt_we & n1210;
+    wire [15:0] n1212 = written6 & n1056;
+    wire [15:0] n1213 = n1212 | n1055;
+    wire [15:0] n1214 = n1211 ? n1213 : written6;
     wire [38:0] entry6_rd = entry6[q_at_copy6];
     wire [38:0] reset_entry6_rd = reset_entry6[q_at_copy6];
-    wire [15:0] n715 = written6 >> q_at_copy6;
-    wire n716 = n715[0];
-    wire [38:0] n717 = q_written6 ? q_word6 : q_reset_word6;
+    wire [15:0] n1222 = written6 >> q_at_copy6;
+    wire n1223 = n1222[0];
+    wire [38:0] n1224 = q_written6 ? q_word6 : q_reset_word6;
     wire [38:0] entry6_rd_1 = entry6[dq_at_copy6];
     wire [38:0] reset_entry6_rd_1 = reset_entry6[dq_at_copy6];
-    wire [15:0] n724 = written6 >> dq_at_copy6;
-    wire n725 = n724[0];
-    wire [38:0] n726 = dq_written6 ? dq_word6 : dq_reset_word6;
-    wire n728 = n539 == 3'h7;
-    wire n729 = qt_we & n728;
-    wire [15:0] n730 = written7 & n549;
-    wire [15:0] n731 = n730 | n548;
-    wire [15:0] n732 = n729 ? n731 : written7;
+    wire [15:0] n1231 = written6 >> dq_at_copy6;
+    wire n1232 = n1231[0];
+    wire [38:0] n1233 = dq_written6 ? dq_word6 : dq_reset_word6;
+    wire n1235 = n1046 == 3'h7;
+    wire n1236 = qt_we & n1235;
+    wire [15:0] n1237 = written7 & n1056;
+    wire [15:0] n1238 = n1237 | n1055;
+    wire [15:0] n1239 = n1236 ? n1238 : written7;
     wire [38:0] entry7_rd = entry7[q_at_copy7];
     wire [38:0] reset_entry7_rd = reset_entry7[q_at_copy7];
-    wire [15:0] n740 = written7 >> q_at_copy7;
-    wire n741 = n740[0];
-    wire [38:0] n742 = q_written7 ? q_word7 : q_reset_word7;
+    wire [15:0] n1247 = written7 >> q_at_copy7;
+    wire n1248 = n1247[0];
+    wire [38:0] n1249 = q_written7 ? q_word7 : q_reset_word7;
     wire [38:0] entry7_rd_1 = entry7[dq_at_copy7];
     wire [38:0] reset_entry7_rd_1 = reset_entry7[dq_at_copy7];
-    wire [15:0] n749 = written7 >> dq_at_copy7;
-    wire n750 = n749[0];
-    wire [38:0] n751 = dq_written7 ? dq_word7 : dq_reset_word7;
-    wire [6:0] n752 = {b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11};
-    wire [6:0] n755 = decoding ? 7'h0 : 7'h7f;
-    wire [6:0] n756 = n752 & n755;
-    wire [15:0] n757 = q_entry0[23:8];
-    wire [16:0] n758 = {1'h0, n757};
-    wire [9:0] n759 = q_entry0[33:24];
-    wire [10:0] n760 = {1'h0, n759};
-    wire [4:0] n761 = q_entry0[38:34];
-    wire [5:0] n762 = {1'h0, n761};
-    wire [15:0] n764 = q_entry1[23:8];
-    wire [16:0] n765 = {1'h0, n764};
-    wire [9:0] n766 = q_entry1[33:24];
-    wire [10:0] n767 = {1'h0, n766};
-    wire [4:0] n768 = q_entry1[38:34];
-    wire [5:0] n769 = {1'h0, n768};
-    wire [15:0] n771 = q_entry2[23:8];
-    wire [16:0] n772 = {1'h0, n771};
-    wire [9:0] n773 = q_entry2[33:24];
-    wire [10:0] n774 = {1'h0, n773};
-    wire [4:0] n775 = q_entry2[38:34];
-    wire [5:0] n776 = {1'h0, n775};
-    wire [15:0] n778 = q_entry3[23:8];
-    wire [16:0] n779 = {1'h0, n778};
-    wire [9:0] n780 = q_entry3[33:24];
-    wire [10:0] n781 = {1'h0, n780};
-    wire [4:0] n782 = q_entry3[38:34];
-    wire [5:0] n783 = {1'h0, n782};
-    wire [15:0] n785 = q_entry4[23:8];
-    wire [16:0] n786 = {1'h0, n785};
-    wire [9:0] n787 = q_entry4[33:24];
-    wire [10:0] n788 = {1'h0, n787};
-    wire [4:0] n789 = q_entry4[38:34];
-    wire [5:0] n790 = {1'h0, n789};
-    wire [15:0] n792 = q_entry5[23:8];
-    wire [16:0] n793 = {1'h0, n792};
-    wire [9:0] n794 = q_entry5[33:24];
-    wire [10:0] n795 = {1'h0, n794};
-    wire [4:0] n796 = q_entry5[38:34];
-    wire [5:0] n797 = {1'h0, n796};
-    wire [15:0] n799 = q_entry6[23:8];
-    wire [16:0] n800 = {1'h0, n799};
-    wire [9:0] n801 = q_entry6[33:24];
-    wire [10:0] n802 = {1'h0, n801};
-    wire [4:0] n803 = q_entry6[38:34];
-    wire [5:0] n804 = {1'h0, n803};
-    wire [15:0] n806 = q_entry7[23:8];
-    wire [16:0] n807 = {1'h0, n806};
-    wire [9:0] n808 = q_entry7[33:24];
-    wire [10:0] n809 = {1'h0, n808};
-    wire [4:0] n810 = q_entry7[38:34];
-    wire [5:0] n811 = {1'h0, n810};
-    wire [2:0] n829 = {b_valid4, b_valid3, b_valid2};
-    wire [2:0] n830 = encoding ? 3'h0 : 3'h7;
-    wire [2:0] n831 = n829 & n830;
-    wire [2:0] n832 = {b_valid20, b_valid19, b_valid18};
-    wire [2:0] n833 = n832 & n830;
-    wire [2:0] n834 = decoding ? n831 : n833;
-    wire [15:0] n835 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [15:0] n836 = decoding ? b_coefficient0_d2 : n835;
-    wire [7:0] n837 = dq_entry0[7:0];
-    wire [8:0] n838 = {1'h0, n837};
-    wire [15:0] n840 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [15:0] n841 = decoding ? b_coefficient1_d2 : n840;
-    wire [7:0] n842 = dq_entry1[7:0];
-    wire [8:0] n843 = {1'h0, n842};
-    wire [15:0] n845 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [15:0] n846 = decoding ? b_coefficient2_d2 : n845;
-    wire [7:0] n847 = dq_entry2[7:0];
-    wire [8:0] n848 = {1'h0, n847};
-    wire [15:0] n850 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [15:0] n851 = decoding ? b_coefficient3_d2 : n850;
-    wire [7:0] n852 = dq_entry3[7:0];
-    wire [8:0] n853 = {1'h0, n852};
-    wire [15:0] n855 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [15:0] n856 = decoding ? b_coefficient4_d2 : n855;
-    wire [7:0] n857 = dq_entry4[7:0];
-    wire [8:0] n858 = {1'h0, n857};
-    wire [15:0] n860 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [15:0] n861 = decoding ? b_coefficient5_d2 : n860;
-    wire [7:0] n862 = dq_entry5[7:0];
-    wire [8:0] n863 = {1'h0, n862};
-    wire [15:0] n865 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [15:0] n866 = decoding ? b_coefficient6_d2 : n865;
-    wire [7:0] n867 = dq_entry6[7:0];
-    wire [8:0] n868 = {1'h0, n867};
-    wire [15:0] n870 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [15:0] n871 = decoding ? b_coefficient7_d2 : n870;
-    wire [7:0] n872 = dq_entry7[7:0];
-    wire [8:0] n873 = {1'h0, n872};
-    wire [10:0] n875 = {b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
-    wire [10:0] n876 = encoding ? 11'h0 : 11'h7ff;
-    wire [10:0] n877 = n875 & n876;
-    wire [10:0] n878 = {b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22, b_valid21};
-    wire [10:0] n879 = n878 & n876;
-    wire [10:0] n880 = decoding ? n877 : n879;
-    wire [30:0] n889 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
-    wire [30:0] n890 = {{1{idct_column_w0[29]}}, idct_column_w0};
-    wire [30:0] n891 = encoding ? n889 : n890;
-    wire [30:0] n892 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
-    wire [30:0] n893 = encoding ? n892 : idct_column_w1;
-    wire [30:0] n894 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
-    wire [30:0] n895 = encoding ? n894 : idct_column_w2;
-    wire [30:0] n896 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
-    wire [30:0] n897 = {{1{idct_column_w3[29]}}, idct_column_w3};
-    wire [30:0] n898 = encoding ? n896 : n897;
-    wire [30:0] n899 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
-    wire [30:0] n900 = {{1{idct_column_w4[29]}}, idct_column_w4};
-    wire [30:0] n901 = encoding ? n899 : n900;
-    wire [30:0] n902 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
-    wire [30:0] n903 = encoding ? n902 : idct_column_w5;
-    wire [30:0] n904 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
-    wire [30:0] n905 = encoding ? n904 : idct_column_w6;
-    wire [30:0] n906 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
-    wire [30:0] n907 = {{1{idct_column_w7[29]}}, idct_column_w7};
-    wire [30:0] n908 = encoding ? n906 : n907;
-    wire c_row_writes = b_buffer_head_valid & t2_can_write;
+    wire [15:0] n1256 = written7 >> dq_at_copy7;
+    wire n1257 = n1256[0];
+    wire [38:0] n1258 = dq_written7 ? dq_word7 : dq_reset_word7;
+    wire [6:0] n1259 = {b_valid18, b_valid17, b_valid16, b_valid15, b_valid14, b_valid13, b_valid12};
+    wire [6:0] n1262 = decoding ? 7'h0 : 7'h7f;
+    wire [6:0] n1263 = n1259 & n1262;
+    wire [15:0] n1264 = q_entry0[23:8];
+    wire [16:0] n1265 = {1'h0, n1264};
+    wire [9:0] n1266 = q_entry0[33:24];
+    wire [10:0] n1267 = {1'h0, n1266};
+    wire [4:0] n1268 = q_entry0[38:34];
+    wire [5:0] n1269 = {1'h0, n1268};
+    wire [15:0] n1271 = q_entry1[23:8];
+    wire [16:0] n1272 = {1'h0, n1271};
+    wire [9:0] n1273 = q_entry1[33:24];
+    wire [10:0] n1274 = {1'h0, n1273};
+    wire [4:0] n1275 = q_entry1[38:34];
+    wire [5:0] n1276 = {1'h0, n1275};
+    wire [15:0] n1278 = q_entry2[23:8];
+    wire [16:0] n1279 = {1'h0, n1278};
+    wire [9:0] n1280 = q_entry2[33:24];
+    wire [10:0] n1281 = {1'h0, n1280};
+    wire [4:0] n1282 = q_entry2[38:34];
+    wire [5:0] n1283 = {1'h0, n1282};
+    wire [15:0] n1285 = q_entry3[23:8];
+    wire [16:0] n1286 = {1'h0, n1285};
+    wire [9:0] n1287 = q_entry3[33:24];
+    wire [10:0] n1288 = {1'h0, n1287};
+    wire [4:0] n1289 = q_entry3[38:34];
+    wire [5:0] n1290 = {1'h0, n1289};
+    wire [15:0] n1292 = q_entry4[23:8];
+    wire [16:0] n1293 = {1'h0, n1292};
+    wire [9:0] n1294 = q_entry4[33:24];
+    wire [10:0] n1295 = {1'h0, n1294};
+    wire [4:0] n1296 = q_entry4[38:34];
+    wire [5:0] n1297 = {1'h0, n1296};
+    wire [15:0] n1299 = q_entry5[23:8];
+    wire [16:0] n1300 = {1'h0, n1299};
+    wire [9:0] n1301 = q_entry5[33:24];
+    wire [10:0] n1302 = {1'h0, n1301};
+    wire [4:0] n1303 = q_entry5[38:34];
+    wire [5:0] n1304 = {1'h0, n1303};
+    wire [15:0] n1306 = q_entry6[23:8];
+    wire [16:0] n1307 = {1'h0, n1306};
+    wire [9:0] n1308 = q_entry6[33:24];
+    wire [10:0] n1309 = {1'h0, n1308};
+    wire [4:0] n1310 = q_entry6[38:34];
+    wire [5:0] n1311 = {1'h0, n1310};
+    wire [15:0] n1313 = q_entry7[23:8];
+    wire [16:0] n1314 = {1'h0, n1313};
+    wire [9:0] n1315 = q_entry7[33:24];
+    wire [10:0] n1316 = {1'h0, n1315};
+    wire [4:0] n1317 = q_entry7[38:34];
+    wire [5:0] n1318 = {1'h0, n1317};
+    wire [2:0] n1336 = {b_valid4, b_valid3, b_valid2};
+    wire [2:0] n1337 = encoding ? 3'h0 : 3'h7;
+    wire [2:0] n1338 = n1336 & n1337;
+    wire [2:0] n1339 = {b_valid21, b_valid20, b_valid19};
+    wire [2:0] n1340 = n1339 & n1337;
+    wire [2:0] n1341 = decoding ? n1338 : n1340;
+    wire [15:0] n1342 = {{1{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [15:0] n1343 = decoding ? b_coefficient0_d2 : n1342;
+    wire [7:0] n1344 = dq_entry0[7:0];
+    wire [8:0] n1345 = {1'h0, n1344};
+    wire [15:0] n1347 = {{1{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [15:0] n1348 = decoding ? b_coefficient1_d2 : n1347;
+    wire [7:0] n1349 = dq_entry1[7:0];
+    wire [8:0] n1350 = {1'h0, n1349};
+    wire [15:0] n1352 = {{1{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [15:0] n1353 = decoding ? b_coefficient2_d2 : n1352;
+    wire [7:0] n1354 = dq_entry2[7:0];
+    wire [8:0] n1355 = {1'h0, n1354};
+    wire [15:0] n1357 = {{1{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [15:0] n1358 = decoding ? b_coefficient3_d2 : n1357;
+    wire [7:0] n1359 = dq_entry3[7:0];
+    wire [8:0] n1360 = {1'h0, n1359};
+    wire [15:0] n1362 = {{1{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [15:0] n1363 = decoding ? b_coefficient4_d2 : n1362;
+    wire [7:0] n1364 = dq_entry4[7:0];
+    wire [8:0] n1365 = {1'h0, n1364};
+    wire [15:0] n1367 = {{1{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [15:0] n1368 = decoding ? b_coefficient5_d2 : n1367;
+    wire [7:0] n1369 = dq_entry5[7:0];
+    wire [8:0] n1370 = {1'h0, n1369};
+    wire [15:0] n1372 = {{1{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [15:0] n1373 = decoding ? b_coefficient6_d2 : n1372;
+    wire [7:0] n1374 = dq_entry6[7:0];
+    wire [8:0] n1375 = {1'h0, n1374};
+    wire [15:0] n1377 = {{1{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [15:0] n1378 = decoding ? b_coefficient7_d2 : n1377;
+    wire [7:0] n1379 = dq_entry7[7:0];
+    wire [8:0] n1380 = {1'h0, n1379};
+    wire [11:0] n1382 = {b_valid16, b_valid15, b_valid14, b_valid13, b_valid12, b_valid11, b_valid10, b_valid9, b_valid8, b_valid7, b_valid6, b_valid5};
+    wire [11:0] n1383 = encoding ? 12'h0 : 12'hfff;
+    wire [11:0] n1384 = n1382 & n1383;
+    wire [11:0] n1385 = {b_valid33, b_valid32, b_valid31, b_valid30, b_valid29, b_valid28, b_valid27, b_valid26, b_valid25, b_valid24, b_valid23, b_valid22};
+    wire [11:0] n1386 = n1385 & n1383;
+    wire [11:0] n1387 = decoding ? n1384 : n1386;
+    wire [30:0] n1396 = {{16{quantize0_quantized[14]}}, quantize0_quantized};
+    wire [30:0] n1397 = {{1{idct_column_w0[29]}}, idct_column_w0};
+    wire [30:0] n1398 = encoding ? n1396 : n1397;
+    wire [30:0] n1399 = {{16{quantize1_quantized[14]}}, quantize1_quantized};
+    wire [30:0] n1400 = encoding ? n1399 : idct_column_w1;
+    wire [30:0] n1401 = {{16{quantize2_quantized[14]}}, quantize2_quantized};
+    wire [30:0] n1402 = encoding ? n1401 : idct_column_w2;
+    wire [30:0] n1403 = {{16{quantize3_quantized[14]}}, quantize3_quantized};
+    wire [30:0] n1404 = {{1{idct_column_w3[29]}}, idct_column_w3};
+    wire [30:0] n1405 = encoding ? n1403 : n1404;
+    wire [30:0] n1406 = {{16{quantize4_quantized[14]}}, quantize4_quantized};
+    wire [30:0] n1407 = {{1{idct_column_w4[29]}}, idct_column_w4};
+    wire [30:0] n1408 = encoding ? n1406 : n1407;
+    wire [30:0] n1409 = {{16{quantize5_quantized[14]}}, quantize5_quantized};
+    wire [30:0] n1410 = encoding ? n1409 : idct_column_w5;
+    wire [30:0] n1411 = {{16{quantize6_quantized[14]}}, quantize6_quantized};
+    wire [30:0] n1412 = encoding ? n1411 : idct_column_w6;
+    wire [30:0] n1413 = {{16{quantize7_quantized[14]}}, quantize7_quantized};
+    wire [30:0] n1414 = {{1{idct_column_w7[29]}}, idct_column_w7};
+    wire [30:0] n1415 = encoding ? n1413 : n1414;
+    wire b_buffer_pop = b_buffer_side_head_valid & t2_can_write;
     wire c_row_takes = t2_rd_valid & c_buffer_room;
-    wire [4:0] n919 = {t2_rd_tag, t2_rd_index};
-    wire n920 = 1'h1 ? c_row_takes : c_valid0;
-    wire [4:0] n921 = 1'h1 ? n919 : c_side0;
-    wire n922 = encoding ? 1'h0 : n335;
-    wire n923 = c_valid0 & n922;
-    wire n924 = 1'h1 ? n923 : c_valid1;
-    wire [4:0] n925 = 1'h1 ? c_side0 : c_side1;
-    wire n926 = c_valid1 & n922;
-    wire n927 = 1'h1 ? n926 : c_valid2;
-    wire [4:0] n928 = 1'h1 ? c_side1 : c_side2;
-    wire n929 = c_valid2 & n922;
-    wire n930 = 1'h1 ? n929 : c_valid3;
-    wire [4:0] n931 = 1'h1 ? c_side2 : c_side3;
-    wire n932 = c_valid3 & n922;
-    wire n933 = 1'h1 ? n932 : c_valid4;
-    wire [4:0] n934 = 1'h1 ? c_side3 : c_side4;
-    wire n935 = c_valid4 & n922;
-    wire n936 = 1'h1 ? n935 : c_valid5;
-    wire [4:0] n937 = 1'h1 ? c_side4 : c_side5;
-    wire n938 = c_valid5 & n922;
-    wire n939 = 1'h1 ? n938 : c_valid6;
-    wire [4:0] n940 = 1'h1 ? c_side5 : c_side6;
-    wire n941 = c_valid6 & n922;
-    wire n942 = 1'h1 ? n941 : c_valid7;
-    wire [4:0] n943 = 1'h1 ? c_side6 : c_side7;
-    wire n944 = c_valid7 & n922;
-    wire n945 = 1'h1 ? n944 : c_valid8;
-    wire [4:0] n946 = 1'h1 ? c_side7 : c_side8;
-    wire n947 = c_valid8 & n922;
-    wire n948 = 1'h1 ? n947 : c_valid9;
-    wire [4:0] n949 = 1'h1 ? c_side8 : c_side9;
-    wire n950 = c_valid9 & n922;
-    wire n951 = 1'h1 ? n950 : c_valid10;
-    wire [4:0] n952 = 1'h1 ? c_side9 : c_side10;
-    wire n953 = c_valid10 & n922;
-    wire n954 = 1'h1 ? n953 : c_valid11;
-    wire [4:0] n955 = 1'h1 ? c_side10 : c_side11;
-    wire n956 = c_valid11 & n922;
-    wire n957 = 1'h1 ? n956 : c_valid12;
-    wire [4:0] n958 = 1'h1 ? c_side11 : c_side12;
-    wire n959 = c_valid12 & n922;
-    wire n960 = 1'h1 ? n959 : c_valid13;
-    wire [4:0] n961 = 1'h1 ? c_side12 : c_side13;
-    wire [5:0] n980 = b_buffer_write_at + 6'h1;
-    wire [5:0] n981 = b_out_valid ? n980 : b_buffer_write_at;
-    wire n982 = ~b_out_valid;
-    wire n983 = ~b_buffer_head_valid;
-    wire b_buffer_head_free = n983 | c_row_writes;
-    wire b_buffer_refill = b_buffer_head_free & b_buffer_stored;
-    wire n986 = b_buffer_head_free ? b_buffer_stored : b_buffer_head_valid;
-    wire [30:0] b_buffer_lane0_rd = b_buffer_lane0[b_buffer_read_at_copy0];
-    wire [30:0] n988 = b_buffer_head_free ? b_buffer_lane0_rd : b_buffer_head0;
-    wire [30:0] b_buffer_lane1_rd = b_buffer_lane1[b_buffer_read_at_copy1];
-    wire [30:0] n990 = b_buffer_head_free ? b_buffer_lane1_rd : b_buffer_head1;
-    wire [30:0] b_buffer_lane2_rd = b_buffer_lane2[b_buffer_read_at_copy2];
-    wire [30:0] n992 = b_buffer_head_free ? b_buffer_lane2_rd : b_buffer_head2;
-    wire [30:0] b_buffer_lane3_rd = b_buffer_lane3[b_buffer_read_at_copy3];
-    wire [30:0] n994 = b_buffer_head_free ? b_buffer_lane3_rd : b_buffer_head3;
-    wire [30:0] b_buffer_lane4_rd = b_buffer_lane4[b_buffer_read_at_copy4];
-    wire [30:0] n996 = b_buffer_head_free ? b_buffer_lane4_rd : b_buffer_head4;
-    wire [30:0] b_buffer_lane5_rd = b_buffer_lane5[b_buffer_read_at_copy5];
-    wire [30:0] n998 = b_buffer_head_free ? b_buffer_lane5_rd : b_buffer_head5;
-    wire [30:0] b_buffer_lane6_rd = b_buffer_lane6[b_buffer_read_at_copy6];
-    wire [30:0] n1000 = b_buffer_head_free ? b_buffer_lane6_rd : b_buffer_head6;
-    wire [30:0] b_buffer_lane7_rd = b_buffer_lane7[b_buffer_read_at_copy7];
-    wire [30:0] n1002 = b_buffer_head_free ? b_buffer_lane7_rd : b_buffer_head7;
-    wire [1:0] b_buffer_side_rd = b_buffer_side[b_buffer_read_at];
-    wire [1:0] n1004 = b_buffer_head_free ? b_buffer_side_rd : b_buffer_head_side;
-    wire [5:0] n1006 = b_buffer_read_at + 6'h1;
-    wire [5:0] n1007 = b_buffer_refill ? n1006 : b_buffer_read_at;
-    wire n1008 = ~b_buffer_refill;
-    wire n1009 = b_out_valid & n1008;
-    wire [6:0] n1010 = b_buffer_count + 7'h1;
-    wire n1011 = b_buffer_refill & n982;
-    wire [6:0] n1012 = b_buffer_count - 7'h1;
-    wire [6:0] n1013 = n1011 ? n1012 : b_buffer_count;
-    wire [6:0] n1014 = n1009 ? n1010 : n1013;
-    wire n1015 = n1014 != 7'h0;
-    wire n1017 = ~b_buffer_popped;
-    wire n1018 = b_column_takes & n1017;
-    wire [6:0] n1019 = b_buffer_reserved + 7'h1;
-    wire n1020 = ~b_column_takes;
-    wire n1021 = b_buffer_popped & n1020;
-    wire [6:0] n1022 = b_buffer_reserved - 7'h1;
-    wire [6:0] n1023 = n1021 ? n1022 : b_buffer_reserved;
-    wire [6:0] n1024 = n1018 ? n1019 : n1023;
-    wire [12:0] n1025 = {c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
-    wire [12:0] n1028 = encoding ? 13'h0 : 13'h1fff;
-    wire [12:0] n1029 = n1025 & n1028;
-    wire [14:0] n1038 = c_row0[14:0];
-    wire [15:0] n1039 = {{1{n1038[14]}}, n1038};
-    wire [15:0] n1040 = {8'h0, idct_row_s0};
-    wire [15:0] n1041 = encoding ? n1039 : n1040;
-    wire [14:0] n1042 = c_row1[14:0];
-    wire [15:0] n1043 = {{1{n1042[14]}}, n1042};
-    wire [15:0] n1044 = {8'h0, idct_row_s1};
-    wire [15:0] n1045 = encoding ? n1043 : n1044;
-    wire [14:0] n1046 = c_row2[14:0];
-    wire [15:0] n1047 = {{1{n1046[14]}}, n1046};
-    wire [15:0] n1048 = {8'h0, idct_row_s2};
-    wire [15:0] n1049 = encoding ? n1047 : n1048;
-    wire [14:0] n1050 = c_row3[14:0];
-    wire [15:0] n1051 = {{1{n1050[14]}}, n1050};
-    wire [15:0] n1052 = {8'h0, idct_row_s3};
-    wire [15:0] n1053 = encoding ? n1051 : n1052;
-    wire [14:0] n1054 = c_row4[14:0];
-    wire [15:0] n1055 = {{1{n1054[14]}}, n1054};
-    wire [15:0] n1056 = {8'h0, idct_row_s4};
-    wire [15:0] n1057 = encoding ? n1055 : n1056;
-    wire [14:0] n1058 = c_row5[14:0];
-    wire [15:0] n1059 = {{1{n1058[14]}}, n1058};
-    wire [15:0] n1060 = {8'h0, idct_row_s5};
-    wire [15:0] n1061 = encoding ? n1059 : n1060;
-    wire [14:0] n1062 = c_row6[14:0];
-    wire [15:0] n1063 = {{1{n1062[14]}}, n1062};
-    wire [15:0] n1064 = {8'h0, idct_row_s6};
-    wire [15:0] n1065 = encoding ? n1063 : n1064;
-    wire [14:0] n1066 = c_row7[14:0];
-    wire [15:0] n1067 = {{1{n1066[14]}}, n1066};
-    wire [15:0] n1068 = {8'h0, idct_row_s7};
-    wire [15:0] n1069 = encoding ? n1067 : n1068;
-    wire [4:0] n1070 = decoding ? c_side13 : c_side13;
-    wire [4:0] n1071 = encoding ? c_side0 : n1070;
-    wire leaves = c_buffer_head_valid & m_axis_tready;
-    wire [4:0] n1089 = c_buffer_write_at + 5'h1;
-    wire [4:0] n1090 = c_out_valid ? n1089 : c_buffer_write_at;
-    wire n1091 = ~c_out_valid;
-    wire n1092 = ~c_buffer_head_valid;
-    wire c_buffer_head_free = n1092 | leaves;
-    wire c_buffer_refill = c_buffer_head_free & c_buffer_stored;
-    wire n1095 = c_buffer_head_free ? c_buffer_stored : c_buffer_head_valid;
-    wire [15:0] c_buffer_lane0_rd = c_buffer_lane0[c_buffer_read_at_copy0];
-    wire [15:0] n1097 = c_buffer_head_free ? c_buffer_lane0_rd : c_buffer_head0;
-    wire [15:0] c_buffer_lane1_rd = c_buffer_lane1[c_buffer_read_at_copy1];
-    wire [15:0] n1099 = c_buffer_head_free ? c_buffer_lane1_rd : c_buffer_head1;
-    wire [15:0] c_buffer_lane2_rd = c_buffer_lane2[c_buffer_read_at_copy2];
-    wire [15:0] n1101 = c_buffer_head_free ? c_buffer_lane2_rd : c_buffer_head2;
-    wire [15:0] c_buffer_lane3_rd = c_buffer_lane3[c_buffer_read_at_copy3];
-    wire [15:0] n1103 = c_buffer_head_free ? c_buffer_lane3_rd : c_buffer_head3;
-    wire [15:0] c_buffer_lane4_rd = c_buffer_lane4[c_buffer_read_at_copy4];
-    wire [15:0] n1105 = c_buffer_head_free ? c_buffer_lane4_rd : c_buffer_head4;
-    wire [15:0] c_buffer_lane5_rd = c_buffer_lane5[c_buffer_read_at_copy5];
-    wire [15:0] n1107 = c_buffer_head_free ? c_buffer_lane5_rd : c_buffer_head5;
-    wire [15:0] c_buffer_lane6_rd = c_buffer_lane6[c_buffer_read_at_copy6];
-    wire [15:0] n1109 = c_buffer_head_free ? c_buffer_lane6_rd : c_buffer_head6;
-    wire [15:0] c_buffer_lane7_rd = c_buffer_lane7[c_buffer_read_at_copy7];
-    wire [15:0] n1111 = c_buffer_head_free ? c_buffer_lane7_rd : c_buffer_head7;
-    wire [4:0] c_buffer_side_rd = c_buffer_side[c_buffer_read_at];
-    wire [4:0] n1113 = c_buffer_head_free ? c_buffer_side_rd : c_buffer_head_side;
-    wire [4:0] n1115 = c_buffer_read_at + 5'h1;
-    wire [4:0] n1116 = c_buffer_refill ? n1115 : c_buffer_read_at;
-    wire n1117 = ~c_buffer_refill;
-    wire n1118 = c_out_valid & n1117;
-    wire [5:0] n1119 = c_buffer_count + 6'h1;
-    wire n1120 = c_buffer_refill & n1091;
-    wire [5:0] n1121 = c_buffer_count - 6'h1;
-    wire [5:0] n1122 = n1120 ? n1121 : c_buffer_count;
-    wire [5:0] n1123 = n1118 ? n1119 : n1122;
-    wire n1125 = n1123 != 6'h0;
-    wire n1127 = ~c_buffer_popped;
-    wire n1128 = c_row_takes & n1127;
-    wire [5:0] n1129 = c_buffer_reserved + 6'h1;
-    wire n1130 = ~c_row_takes;
-    wire n1131 = c_buffer_popped & n1130;
-    wire [5:0] n1132 = c_buffer_reserved - 6'h1;
-    wire [5:0] n1133 = n1131 ? n1132 : c_buffer_reserved;
-    wire [5:0] n1134 = n1128 ? n1129 : n1133;
-    wire [2:0] n1135 = c_buffer_head_side[2:0];
-    wire n1136 = n1135 == 3'h7;
-    wire n1137 = n1135 == 3'h0;
-    wire [1:0] n1138 = c_buffer_head_side[4:3];
-    wire [1:0] n1139 = n1137 ? n1138 : 2'h0;
+    wire [4:0] n1428 = {t2_rd_tag, t2_rd_index};
+    wire n1429 = 1'h1 ? c_row_taken : c_valid0;
+    wire [4:0] n1430 = 1'h1 ? c_row_taken_side : c_side0;
+    wire n1431 = encoding ? 1'h0 : n467;
+    wire n1432 = c_valid0 & n1431;
+    wire n1433 = 1'h1 ? n1432 : c_valid1;
+    wire [4:0] n1434 = 1'h1 ? c_side0 : c_side1;
+    wire n1435 = c_valid1 & n1431;
+    wire n1436 = 1'h1 ? n1435 : c_valid2;
+    wire [4:0] n1437 = 1'h1 ? c_side1 : c_side2;
+    wire n1438 = c_valid2 & n1431;
+    wire n1439 = 1'h1 ? n1438 : c_valid3;
+    wire [4:0] n1440 = 1'h1 ? c_side2 : c_side3;
+    wire n1441 = c_valid3 & n1431;
+    wire n1442 = 1'h1 ? n1441 : c_valid4;
+    wire [4:0] n1443 = 1'h1 ? c_side3 : c_side4;
+    wire n1444 = c_valid4 & n1431;
+    wire n1445 = 1'h1 ? n1444 : c_valid5;
+    wire [4:0] n1446 = 1'h1 ? c_side4 : c_side5;
+    wire n1447 = c_valid5 & n1431;
+    wire n1448 = 1'h1 ? n1447 : c_valid6;
+    wire [4:0] n1449 = 1'h1 ? c_side5 : c_side6;
+    wire n1450 = c_valid6 & n1431;
+    wire n1451 = 1'h1 ? n1450 : c_valid7;
+    wire [4:0] n1452 = 1'h1 ? c_side6 : c_side7;
+    wire n1453 = c_valid7 & n1431;
+    wire n1454 = 1'h1 ? n1453 : c_valid8;
+    wire [4:0] n1455 = 1'h1 ? c_side7 : c_side8;
+    wire n1456 = c_valid8 & n1431;
+    wire n1457 = 1'h1 ? n1456 : c_valid9;
+    wire [4:0] n1458 = 1'h1 ? c_side8 : c_side9;
+    wire n1459 = c_valid9 & n1431;
+    wire n1460 = 1'h1 ? n1459 : c_valid10;
+    wire [4:0] n1461 = 1'h1 ? c_side9 : c_side10;
+    wire n1462 = c_valid10 & n1431;
+    wire n1463 = 1'h1 ? n1462 : c_valid11;
+    wire [4:0] n1464 = 1'h1 ? c_side10 : c_side11;
+    wire n1465 = c_valid11 & n1431;
+    wire n1466 = 1'h1 ? n1465 : c_valid12;
+    wire [4:0] n1467 = 1'h1 ? c_side11 : c_side12;
+    wire n1468 = c_valid12 & n1431;
+    wire n1469 = 1'h1 ? n1468 : c_valid13;
+    wire [4:0] n1470 = 1'h1 ? c_side12 : c_side13;
+    wire n1471 = c_valid13 & n1431;
+    wire n1472 = 1'h1 ? n1471 : c_valid14;
+    wire [4:0] n1473 = 1'h1 ? c_side13 : c_side14;
+    wire n1501 = decoding ? b_valid17_copy0 : b_valid34_copy0;
+    wire n1502 = encoding ? b_valid19_copy0 : n1501;
+    wire n1503 = decoding ? b_valid17_copy1 : b_valid34_copy1;
+    wire n1504 = encoding ? b_valid19_copy1 : n1503;
+    wire n1505 = decoding ? b_valid17_copy2 : b_valid34_copy2;
+    wire n1506 = encoding ? b_valid19_copy2 : n1505;
+    wire n1507 = decoding ? b_valid17_copy3 : b_valid34_copy3;
+    wire n1508 = encoding ? b_valid19_copy3 : n1507;
+    wire n1509 = decoding ? b_valid17_copy4 : b_valid34_copy4;
+    wire n1510 = encoding ? b_valid19_copy4 : n1509;
+    wire n1511 = decoding ? b_valid17_copy5 : b_valid34_copy5;
+    wire n1512 = encoding ? b_valid19_copy5 : n1511;
+    wire n1513 = decoding ? b_valid17_copy6 : b_valid34_copy6;
+    wire n1514 = encoding ? b_valid19_copy6 : n1513;
+    wire n1515 = decoding ? b_valid17_copy7 : b_valid34_copy7;
+    wire n1516 = encoding ? b_valid19_copy7 : n1515;
+    wire n1517 = decoding ? b_valid17_copy8 : b_valid34_copy8;
+    wire n1518 = encoding ? b_valid19_copy8 : n1517;
+    wire [1:0] n1528 = b_buffer_lane0_write_at_copy0[5:4];
+    wire n1529 = n1528 == 2'h0;
+    wire n1530 = n1502 & n1529;
+    wire [3:0] n1531 = b_buffer_lane0_write_at_copy0[3:0];
+    wire [1:0] n1534 = b_buffer_lane0_write_at_copy1[5:4];
+    wire n1535 = n1534 == 2'h1;
+    wire n1536 = n1502 & n1535;
+    wire [3:0] n1537 = b_buffer_lane0_write_at_copy1[3:0];
+    wire [1:0] n1540 = b_buffer_lane0_write_at_copy2[5:4];
+    wire n1542 = n1540 == 2'h2;
+    wire n1543 = n1502 & n1542;
+    wire [3:0] n1544 = b_buffer_lane0_write_at_copy2[3:0];
+    wire [1:0] n1547 = b_buffer_lane0_write_at_copy3[5:4];
+    wire n1549 = n1547 == 2'h3;
+    wire n1550 = n1502 & n1549;
+    wire [3:0] n1551 = b_buffer_lane0_write_at_copy3[3:0];
+    wire [5:0] n1554 = b_buffer_lane0_write_at + 6'h1;
+    wire [5:0] n1555 = n1502 ? n1554 : b_buffer_lane0_write_at;
+    wire n1556 = ~n1502;
+    wire n1557 = ~b_buffer_lane0_head_valid;
+    wire b_buffer_lane0_head_free = n1557 | t2_can_write;
+    wire n1559 = b_buffer_lane0_head_free & b_buffer_lane0_stored;
+    wire n1560 = b_buffer_lane0_head_free ? b_buffer_lane0_stored : b_buffer_lane0_head_valid;
+    wire [3:0] n1561 = b_buffer_lane0_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane0_s0_rd = b_buffer_lane0_s0[n1561];
+    wire [3:0] n1563 = b_buffer_lane0_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane0_s1_rd = b_buffer_lane0_s1[n1563];
+    wire [3:0] n1565 = b_buffer_lane0_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane0_s2_rd = b_buffer_lane0_s2[n1565];
+    wire [3:0] n1567 = b_buffer_lane0_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane0_s3_rd = b_buffer_lane0_s3[n1567];
+    wire [1:0] n1569 = b_buffer_lane0_read_at_copy0[5:4];
+    wire n1570 = n1569[0];
+    wire [30:0] n1571 = n1570 ? b_buffer_lane0_s1_rd : b_buffer_lane0_s0_rd;
+    wire [30:0] n1572 = n1570 ? b_buffer_lane0_s3_rd : b_buffer_lane0_s2_rd;
+    wire n1573 = n1569[1];
+    wire [30:0] n1574 = n1573 ? n1572 : n1571;
+    wire [30:0] n1575 = b_buffer_lane0_head_free ? n1574 : b_buffer_head0;
+    wire n1576 = ~b_buffer_lane0_head_free;
+    wire [5:0] n1577 = b_buffer_lane0_read_at + 6'h1;
+    wire [5:0] n1578 = n1559 ? n1577 : b_buffer_lane0_read_at;
+    wire n1579 = ~n1559;
+    wire n1580 = n1502 & n1579;
+    wire [6:0] n1581 = b_buffer_lane0_count + 7'h1;
+    wire n1582 = n1559 & n1556;
+    wire [6:0] n1583 = b_buffer_lane0_count - 7'h1;
+    wire [6:0] n1584 = n1582 ? n1583 : b_buffer_lane0_count;
+    wire [6:0] n1585 = n1580 ? n1581 : n1584;
+    wire [5:0] n1586 = b_buffer_lane0_count[6:1];
+    wire n1588 = n1586 != 6'h0;
+    wire n1589 = n1502 | n1588;
+    wire n1590 = b_buffer_lane0_stored & n1576;
+    wire n1591 = n1589 | n1590;
+    wire [1:0] n1600 = b_buffer_lane1_write_at_copy0[5:4];
+    wire n1601 = n1600 == 2'h0;
+    wire n1602 = n1504 & n1601;
+    wire [3:0] n1603 = b_buffer_lane1_write_at_copy0[3:0];
+    wire [1:0] n1606 = b_buffer_lane1_write_at_copy1[5:4];
+    wire n1607 = n1606 == 2'h1;
+    wire n1608 = n1504 & n1607;
+    wire [3:0] n1609 = b_buffer_lane1_write_at_copy1[3:0];
+    wire [1:0] n1612 = b_buffer_lane1_write_at_copy2[5:4];
+    wire n1613 = n1612 == 2'h2;
+    wire n1614 = n1504 & n1613;
+    wire [3:0] n1615 = b_buffer_lane1_write_at_copy2[3:0];
+    wire [1:0] n1618 = b_buffer_lane1_write_at_copy3[5:4];
+    wire n1619 = n1618 == 2'h3;
+    wire n1620 = n1504 & n1619;
+    wire [3:0] n1621 = b_buffer_lane1_write_at_copy3[3:0];
+    wire [5:0] n1624 = b_buffer_lane1_write_at + 6'h1;
+    wire [5:0] n1625 = n1504 ? n1624 : b_buffer_lane1_write_at;
+    wire n1626 = ~n1504;
+    wire n1627 = ~b_buffer_lane1_head_valid;
+    wire b_buffer_lane1_head_free = n1627 | t2_can_write;
+    wire n1629 = b_buffer_lane1_head_free & b_buffer_lane1_stored;
+    wire n1630 = b_buffer_lane1_head_free ? b_buffer_lane1_stored : b_buffer_lane1_head_valid;
+    wire [3:0] n1631 = b_buffer_lane1_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane1_s0_rd = b_buffer_lane1_s0[n1631];
+    wire [3:0] n1633 = b_buffer_lane1_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane1_s1_rd = b_buffer_lane1_s1[n1633];
+    wire [3:0] n1635 = b_buffer_lane1_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane1_s2_rd = b_buffer_lane1_s2[n1635];
+    wire [3:0] n1637 = b_buffer_lane1_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane1_s3_rd = b_buffer_lane1_s3[n1637];
+    wire [1:0] n1639 = b_buffer_lane1_read_at_copy0[5:4];
+    wire n1640 = n1639[0];
+    wire [30:0] n1641 = n1640 ? b_buffer_lane1_s1_rd : b_buffer_lane1_s0_rd;
+    wire [30:0] n1642 = n1640 ? b_buffer_lane1_s3_rd : b_buffer_lane1_s2_rd;
+    wire n1643 = n1639[1];
+    wire [30:0] n1644 = n1643 ? n1642 : n1641;
+    wire [30:0] n1645 = b_buffer_lane1_head_free ? n1644 : b_buffer_head1;
+    wire n1646 = ~b_buffer_lane1_head_free;
+    wire [5:0] n1647 = b_buffer_lane1_read_at + 6'h1;
+    wire [5:0] n1648 = n1629 ? n1647 : b_buffer_lane1_read_at;
+    wire n1649 = ~n1629;
+    wire n1650 = n1504 & n1649;
+    wire [6:0] n1651 = b_buffer_lane1_count + 7'h1;
+    wire n1652 = n1629 & n1626;
+    wire [6:0] n1653 = b_buffer_lane1_count - 7'h1;
+    wire [6:0] n1654 = n1652 ? n1653 : b_buffer_lane1_count;
+    wire [6:0] n1655 = n1650 ? n1651 : n1654;
+    wire [5:0] n1656 = b_buffer_lane1_count[6:1];
+    wire n1657 = n1656 != 6'h0;
+    wire n1658 = n1504 | n1657;
+    wire n1659 = b_buffer_lane1_stored & n1646;
+    wire n1660 = n1658 | n1659;
+    wire [1:0] n1669 = b_buffer_lane2_write_at_copy0[5:4];
+    wire n1670 = n1669 == 2'h0;
+    wire n1671 = n1506 & n1670;
+    wire [3:0] n1672 = b_buffer_lane2_write_at_copy0[3:0];
+    wire [1:0] n1675 = b_buffer_lane2_write_at_copy1[5:4];
+    wire n1676 = n1675 == 2'h1;
+    wire n1677 = n1506 & n1676;
+    wire [3:0] n1678 = b_buffer_lane2_write_at_copy1[3:0];
+    wire [1:0] n1681 = b_buffer_lane2_write_at_copy2[5:4];
+    wire n1682 = n1681 == 2'h2;
+    wire n1683 = n1506 & n1682;
+    wire [3:0] n1684 = b_buffer_lane2_write_at_copy2[3:0];
+    wire [1:0] n1687 = b_buffer_lane2_write_at_copy3[5:4];
+    wire n1688 = n1687 == 2'h3;
+    wire n1689 = n1506 & n1688;
+    wire [3:0] n1690 = b_buffer_lane2_write_at_copy3[3:0];
+    wire [5:0] n1693 = b_buffer_lane2_write_at + 6'h1;
+    wire [5:0] n1694 = n1506 ? n1693 : b_buffer_lane2_write_at;
+    wire n1695 = ~n1506;
+    wire n1696 = ~b_buffer_lane2_head_valid;
+    wire b_buffer_lane2_head_free = n1696 | t2_can_write;
+    wire n1698 = b_buffer_lane2_head_free & b_buffer_lane2_stored;
+    wire n1699 = b_buffer_lane2_head_free ? b_buffer_lane2_stored : b_buffer_lane2_head_valid;
+    wire [3:0] n1700 = b_buffer_lane2_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane2_s0_rd = b_buffer_lane2_s0[n1700];
+    wire [3:0] n1702 = b_buffer_lane2_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane2_s1_rd = b_buffer_lane2_s1[n1702];
+    wire [3:0] n1704 = b_buffer_lane2_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane2_s2_rd = b_buffer_lane2_s2[n1704];
+    wire [3:0] n1706 = b_buffer_lane2_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane2_s3_rd = b_buffer_lane2_s3[n1706];
+    wire [1:0] n1708 = b_buffer_lane2_read_at_copy0[5:4];
+    wire n1709 = n1708[0];
+    wire [30:0] n1710 = n1709 ? b_buffer_lane2_s1_rd : b_buffer_lane2_s0_rd;
+    wire [30:0] n1711 = n1709 ? b_buffer_lane2_s3_rd : b_buffer_lane2_s2_rd;
+    wire n1712 = n1708[1];
+    wire [30:0] n1713 = n1712 ? n1711 : n1710;
+    wire [30:0] n1714 = b_buffer_lane2_head_free ? n1713 : b_buffer_head2;
+    wire n1715 = ~b_buffer_lane2_head_free;
+    wire [5:0] n1716 = b_buffer_lane2_read_at + 6'h1;
+    wire [5:0] n1717 = n1698 ? n1716 : b_buffer_lane2_read_at;
+    wire n1718 = ~n1698;
+    wire n1719 = n1506 & n1718;
+    wire [6:0] n1720 = b_buffer_lane2_count + 7'h1;
+    wire n1721 = n1698 & n1695;
+    wire [6:0] n1722 = b_buffer_lane2_count - 7'h1;
+    wire [6:0] n1723 = n1721 ? n1722 : b_buffer_lane2_count;
+    wire [6:0] n1724 = n1719 ? n1720 : n1723;
+    wire [5:0] n1725 = b_buffer_lane2_count[6:1];
+    wire n1726 = n1725 != 6'h0;
+    wire n1727 = n1506 | n1726;
+    wire n1728 = b_buffer_lane2_stored & n1715;
+    wire n1729 = n1727 | n1728;
+    wire [1:0] n1738 = b_buffer_lane3_write_at_copy0[5:4];
+    wire n1739 = n1738 == 2'h0;
+    wire n1740 = n1508 & n1739;
+    wire [3:0] n1741 = b_buffer_lane3_write_at_copy0[3:0];
+    wire [1:0] n1744 = b_buffer_lane3_write_at_copy1[5:4];
+    wire n1745 = n1744 == 2'h1;
+    wire n1746 = n1508 & n1745;
+    wire [3:0] n1747 = b_buffer_lane3_write_at_copy1[3:0];
+    wire [1:0] n1750 = b_buffer_lane3_write_at_copy2[5:4];
+    wire n1751 = n1750 == 2'h2;
+    wire n1752 = n1508 & n1751;
+    wire [3:0] n1753 = b_buffer_lane3_write_at_copy2[3:0];
+    wire [1:0] n1756 = b_buffer_lane3_write_at_copy3[5:4];
+    wire n1757 = n1756 == 2'h3;
+    wire n1758 = n1508 & n1757;
+    wire [3:0] n1759 = b_buffer_lane3_write_at_copy3[3:0];
+    wire [5:0] n1762 = b_buffer_lane3_write_at + 6'h1;
+    wire [5:0] n1763 = n1508 ? n1762 : b_buffer_lane3_write_at;
+    wire n1764 = ~n1508;
+    wire n1765 = ~b_buffer_lane3_head_valid;
+    wire b_buffer_lane3_head_free = n1765 | t2_can_write;
+    wire n1767 = b_buffer_lane3_head_free & b_buffer_lane3_stored;
+    wire n1768 = b_buffer_lane3_head_free ? b_buffer_lane3_stored : b_buffer_lane3_head_valid;
+    wire [3:0] n1769 = b_buffer_lane3_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane3_s0_rd = b_buffer_lane3_s0[n1769];
+    wire [3:0] n1771 = b_buffer_lane3_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane3_s1_rd = b_buffer_lane3_s1[n1771];
+    wire [3:0] n1773 = b_buffer_lane3_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane3_s2_rd = b_buffer_lane3_s2[n1773];
+    wire [3:0] n1775 = b_buffer_lane3_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane3_s3_rd = b_buffer_lane3_s3[n1775];
+    wire [1:0] n1777 = b_buffer_lane3_read_at_copy0[5:4];
+    wire n1778 = n1777[0];
+    wire [30:0] n1779 = n1778 ? b_buffer_lane3_s1_rd : b_buffer_lane3_s0_rd;
+    wire [30:0] n1780 = n1778 ? b_buffer_lane3_s3_rd : b_buffer_lane3_s2_rd;
+    wire n1781 = n1777[1];
+    wire [30:0] n1782 = n1781 ? n1780 : n1779;
+    wire [30:0] n1783 = b_buffer_lane3_head_free ? n1782 : b_buffer_head3;
+    wire n1784 = ~b_buffer_lane3_head_free;
+    wire [5:0] n1785 = b_buffer_lane3_read_at + 6'h1;
+    wire [5:0] n1786 = n1767 ? n1785 : b_buffer_lane3_read_at;
+    wire n1787 = ~n1767;
+    wire n1788 = n1508 & n1787;
+    wire [6:0] n1789 = b_buffer_lane3_count + 7'h1;
+    wire n1790 = n1767 & n1764;
+    wire [6:0] n1791 = b_buffer_lane3_count - 7'h1;
+    wire [6:0] n1792 = n1790 ? n1791 : b_buffer_lane3_count;
+    wire [6:0] n1793 = n1788 ? n1789 : n1792;
+    wire [5:0] n1794 = b_buffer_lane3_count[6:1];
+    wire n1795 = n1794 != 6'h0;
+    wire n1796 = n1508 | n1795;
+    wire n1797 = b_buffer_lane3_stored & n1784;
+    wire n1798 = n1796 | n1797;
+    wire [1:0] n1807 = b_buffer_lane4_write_at_copy0[5:4];
+    wire n1808 = n1807 == 2'h0;
+    wire n1809 = n1510 & n1808;
+    wire [3:0] n1810 = b_buffer_lane4_write_at_copy0[3:0];
+    wire [1:0] n1813 = b_buffer_lane4_write_at_copy1[5:4];
+    wire n1814 = n1813 == 2'h1;
+    wire n1815 = n1510 & n1814;
+    wire [3:0] n1816 = b_buffer_lane4_write_at_copy1[3:0];
+    wire [1:0] n1819 = b_buffer_lane4_write_at_copy2[5:4];
+    wire n1820 = n1819 == 2'h2;
+    wire n1821 = n1510 & n1820;
+    wire [3:0] n1822 = b_buffer_lane4_write_at_copy2[3:0];
+    wire [1:0] n1825 = b_buffer_lane4_write_at_copy3[5:4];
+    wire n1826 = n1825 == 2'h3;
+    wire n1827 = n1510 & n1826;
+    wire [3:0] n1828 = b_buffer_lane4_write_at_copy3[3:0];
+    wire [5:0] n1831 = b_buffer_lane4_write_at + 6'h1;
+    wire [5:0] n1832 = n1510 ? n1831 : b_buffer_lane4_write_at;
+    wire n1833 = ~n1510;
+    wire n1834 = ~b_buffer_lane4_head_valid;
+    wire b_buffer_lane4_head_free = n1834 | t2_can_write;
+    wire n1836 = b_buffer_lane4_head_free & b_buffer_lane4_stored;
+    wire n1837 = b_buffer_lane4_head_free ? b_buffer_lane4_stored : b_buffer_lane4_head_valid;
+    wire [3:0] n1838 = b_buffer_lane4_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane4_s0_rd = b_buffer_lane4_s0[n1838];
+    wire [3:0] n1840 = b_buffer_lane4_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane4_s1_rd = b_buffer_lane4_s1[n1840];
+    wire [3:0] n1842 = b_buffer_lane4_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane4_s2_rd = b_buffer_lane4_s2[n1842];
+    wire [3:0] n1844 = b_buffer_lane4_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane4_s3_rd = b_buffer_lane4_s3[n1844];
+    wire [1:0] n1846 = b_buffer_lane4_read_at_copy0[5:4];
+    wire n1847 = n1846[0];
+    wire [30:0] n1848 = n1847 ? b_buffer_lane4_s1_rd : b_buffer_lane4_s0_rd;
+    wire [30:0] n1849 = n1847 ? b_buffer_lane4_s3_rd : b_buffer_lane4_s2_rd;
+    wire n1850 = n1846[1];
+    wire [30:0] n1851 = n1850 ? n1849 : n1848;
+    wire [30:0] n1852 = b_buffer_lane4_head_free ? n1851 : b_buffer_head4;
+    wire n1853 = ~b_buffer_lane4_head_free;
+    wire [5:0] n1854 = b_buffer_lane4_read_at + 6'h1;
+    wire [5:0] n1855 = n1836 ? n1854 : b_buffer_lane4_read_at;
+    wire n1856 = ~n1836;
+    wire n1857 = n1510 & n1856;
+    wire [6:0] n1858 = b_buffer_lane4_count + 7'h1;
+    wire n1859 = n1836 & n1833;
+    wire [6:0] n1860 = b_buffer_lane4_count - 7'h1;
+    wire [6:0] n1861 = n1859 ? n1860 : b_buffer_lane4_count;
+    wire [6:0] n1862 = n1857 ? n1858 : n1861;
+    wire [5:0] n1863 = b_buffer_lane4_count[6:1];
+    wire n1864 = n1863 != 6'h0;
+    wire n1865 = n1510 | n1864;
+    wire n1866 = b_buffer_lane4_stored & n1853;
+    wire n1867 = n1865 | n1866;
+    wire [1:0] n1876 = b_buffer_lane5_write_at_copy0[5:4];
+    wire n1877 = n1876 == 2'h0;
+    wire n1878 = n1512 & n1877;
+    wire [3:0] n1879 = b_buffer_lane5_write_at_copy0[3:0];
+    wire [1:0] n1882 = b_buffer_lane5_write_at_copy1[5:4];
+    wire n1883 = n1882 == 2'h1;
+    wire n1884 = n1512 & n1883;
+    wire [3:0] n1885 = b_buffer_lane5_write_at_copy1[3:0];
+    wire [1:0] n1888 = b_buffer_lane5_write_at_copy2[5:4];
+    wire n1889 = n1888 == 2'h2;
+    wire n1890 = n1512 & n1889;
+    wire [3:0] n1891 = b_buffer_lane5_write_at_copy2[3:0];
+    wire [1:0] n1894 = b_buffer_lane5_write_at_copy3[5:4];
+    wire n1895 = n1894 == 2'h3;
+    wire n1896 = n1512 & n1895;
+    wire [3:0] n1897 = b_buffer_lane5_write_at_copy3[3:0];
+    wire [5:0] n1900 = b_buffer_lane5_write_at + 6'h1;
+    wire [5:0] n1901 = n1512 ? n1900 : b_buffer_lane5_write_at;
+    wire n1902 = ~n1512;
+    wire n1903 = ~b_buffer_lane5_head_valid;
+    wire b_buffer_lane5_head_free = n1903 | t2_can_write;
+    wire n1905 = b_buffer_lane5_head_free & b_buffer_lane5_stored;
+    wire n1906 = b_buffer_lane5_head_free ? b_buffer_lane5_stored : b_buffer_lane5_head_valid;
+    wire [3:0] n1907 = b_buffer_lane5_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane5_s0_rd = b_buffer_lane5_s0[n1907];
+    wire [3:0] n1909 = b_buffer_lane5_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane5_s1_rd = b_buffer_lane5_s1[n1909];
+    wire [3:0] n1911 = b_buffer_lane5_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane5_s2_rd = b_buffer_lane5_s2[n1911];
+    wire [3:0] n1913 = b_buffer_lane5_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane5_s3_rd = b_buffer_lane5_s3[n1913];
+    wire [1:0] n1915 = b_buffer_lane5_read_at_copy0[5:4];
+    wire n1916 = n1915[0];
+    wire [30:0] n1917 = n1916 ? b_buffer_lane5_s1_rd : b_buffer_lane5_s0_rd;
+    wire [30:0] n1918 = n1916 ? b_buffer_lane5_s3_rd : b_buffer_lane5_s2_rd;
+    wire n1919 = n1915[1];
+    wire [30:0] n1920 = n1919 ? n1918 : n1917;
+    wire [30:0] n1921 = b_buffer_lane5_head_free ? n1920 : b_buffer_head5;
+    wire n1922 = ~b_buffer_lane5_head_free;
+    wire [5:0] n1923 = b_buffer_lane5_read_at + 6'h1;
+    wire [5:0] n1924 = n1905 ? n1923 : b_buffer_lane5_read_at;
+    wire n1925 = ~n1905;
+    wire n1926 = n1512 & n1925;
+    wire [6:0] n1927 = b_buffer_lane5_count + 7'h1;
+    wire n1928 = n1905 & n1902;
+    wire [6:0] n1929 = b_buffer_lane5_count - 7'h1;
+    wire [6:0] n1930 = n1928 ? n1929 : b_buffer_lane5_count;
+    wire [6:0] n1931 = n1926 ? n1927 : n1930;
+    wire [5:0] n1932 = b_buffer_lane5_count[6:1];
+    wire n1933 = n1932 != 6'h0;
+    wire n1934 = n1512 | n1933;
+    wire n1935 = b_buffer_lane5_stored & n1922;
+    wire n1936 = n1934 | n1935;
+    wire [1:0] n1945 = b_buffer_lane6_write_at_copy0[5:4];
+    wire n1946 = n1945 == 2'h0;
+    wire n1947 = n1514 & n1946;
+    wire [3:0] n1948 = b_buffer_lane6_write_at_copy0[3:0];
+    wire [1:0] n1951 = b_buffer_lane6_write_at_copy1[5:4];
+    wire n1952 = n1951 == 2'h1;
+    wire n1953 = n1514 & n1952;
+    wire [3:0] n1954 = b_buffer_lane6_write_at_copy1[3:0];
+    wire [1:0] n1957 = b_buffer_lane6_write_at_copy2[5:4];
+    wire n1958 = n1957 == 2'h2;
+    wire n1959 = n1514 & n1958;
+    wire [3:0] n1960 = b_buffer_lane6_write_at_copy2[3:0];
+    wire [1:0] n1963 = b_buffer_lane6_write_at_copy3[5:4];
+    wire n1964 = n1963 == 2'h3;
+    wire n1965 = n1514 & n1964;
+    wire [3:0] n1966 = b_buffer_lane6_write_at_copy3[3:0];
+    wire [5:0] n1969 = b_buffer_lane6_write_at + 6'h1;
+    wire [5:0] n1970 = n1514 ? n1969 : b_buffer_lane6_write_at;
+    wire n1971 = ~n1514;
+    wire n1972 = ~b_buffer_lane6_head_valid;
+    wire b_buffer_lane6_head_free = n1972 | t2_can_write;
+    wire n1974 = b_buffer_lane6_head_free & b_buffer_lane6_stored;
+    wire n1975 = b_buffer_lane6_head_free ? b_buffer_lane6_stored : b_buffer_lane6_head_valid;
+    wire [3:0] n1976 = b_buffer_lane6_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane6_s0_rd = b_buffer_lane6_s0[n1976];
+    wire [3:0] n1978 = b_buffer_lane6_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane6_s1_rd = b_buffer_lane6_s1[n1978];
+    wire [3:0] n1980 = b_buffer_lane6_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane6_s2_rd = b_buffer_lane6_s2[n1980];
+    wire [3:0] n1982 = b_buffer_lane6_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane6_s3_rd = b_buffer_lane6_s3[n1982];
+    wire [1:0] n1984 = b_buffer_lane6_read_at_copy0[5:4];
+    wire n1985 = n1984[0];
+    wire [30:0] n1986 = n1985 ? b_buffer_lane6_s1_rd : b_buffer_lane6_s0_rd;
+    wire [30:0] n1987 = n1985 ? b_buffer_lane6_s3_rd : b_buffer_lane6_s2_rd;
+    wire n1988 = n1984[1];
+    wire [30:0] n1989 = n1988 ? n1987 : n1986;
+    wire [30:0] n1990 = b_buffer_lane6_head_free ? n1989 : b_buffer_head6;
+    wire n1991 = ~b_buffer_lane6_head_free;
+    wire [5:0] n1992 = b_buffer_lane6_read_at + 6'h1;
+    wire [5:0] n1993 = n1974 ? n1992 : b_buffer_lane6_read_at;
+    wire n1994 = ~n1974;
+    wire n1995 = n1514 & n1994;
+    wire [6:0] n1996 = b_buffer_lane6_count + 7'h1;
+    wire n1997 = n1974 & n1971;
+    wire [6:0] n1998 = b_buffer_lane6_count - 7'h1;
+    wire [6:0] n1999 = n1997 ? n1998 : b_buffer_lane6_count;
+    wire [6:0] n2000 = n1995 ? n1996 : n1999;
+    wire [5:0] n2001 = b_buffer_lane6_count[6:1];
+    wire n2002 = n2001 != 6'h0;
+    wire n2003 = n1514 | n2002;
+    wire n2004 = b_buffer_lane6_stored & n1991;
+    wire n2005 = n2003 | n2004;
+    wire [1:0] n2014 = b_buffer_lane7_write_at_copy0[5:4];
+    wire n2015 = n2014 == 2'h0;
+    wire n2016 = n1516 & n2015;
+    wire [3:0] n2017 = b_buffer_lane7_write_at_copy0[3:0];
+    wire [1:0] n2020 = b_buffer_lane7_write_at_copy1[5:4];
+    wire n2021 = n2020 == 2'h1;
+    wire n2022 = n1516 & n2021;
+    wire [3:0] n2023 = b_buffer_lane7_write_at_copy1[3:0];
+    wire [1:0] n2026 = b_buffer_lane7_write_at_copy2[5:4];
+    wire n2027 = n2026 == 2'h2;
+    wire n2028 = n1516 & n2027;
+    wire [3:0] n2029 = b_buffer_lane7_write_at_copy2[3:0];
+    wire [1:0] n2032 = b_buffer_lane7_write_at_copy3[5:4];
+    wire n2033 = n2032 == 2'h3;
+    wire n2034 = n1516 & n2033;
+    wire [3:0] n2035 = b_buffer_lane7_write_at_copy3[3:0];
+    wire [5:0] n2038 = b_buffer_lane7_write_at + 6'h1;
+    wire [5:0] n2039 = n1516 ? n2038 : b_buffer_lane7_write_at;
+    wire n2040 = ~n1516;
+    wire n2041 = ~b_buffer_lane7_head_valid;
+    wire b_buffer_lane7_head_free = n2041 | t2_can_write;
+    wire n2043 = b_buffer_lane7_head_free & b_buffer_lane7_stored;
+    wire n2044 = b_buffer_lane7_head_free ? b_buffer_lane7_stored : b_buffer_lane7_head_valid;
+    wire [3:0] n2045 = b_buffer_lane7_read_at_copy0[3:0];
+    wire [30:0] b_buffer_lane7_s0_rd = b_buffer_lane7_s0[n2045];
+    wire [3:0] n2047 = b_buffer_lane7_read_at_copy1[3:0];
+    wire [30:0] b_buffer_lane7_s1_rd = b_buffer_lane7_s1[n2047];
+    wire [3:0] n2049 = b_buffer_lane7_read_at_copy2[3:0];
+    wire [30:0] b_buffer_lane7_s2_rd = b_buffer_lane7_s2[n2049];
+    wire [3:0] n2051 = b_buffer_lane7_read_at_copy3[3:0];
+    wire [30:0] b_buffer_lane7_s3_rd = b_buffer_lane7_s3[n2051];
+    wire [1:0] n2053 = b_buffer_lane7_read_at_copy0[5:4];
+    wire n2054 = n2053[0];
+    wire [30:0] n2055 = n2054 ? b_buffer_lane7_s1_rd : b_buffer_lane7_s0_rd;
+    wire [30:0] n2056 = n2054 ? b_buffer_lane7_s3_rd : b_buffer_lane7_s2_rd;
+    wire n2057 = n2053[1];
+    wire [30:0] n2058 = n2057 ? n2056 : n2055;
+    wire [30:0] n2059 = b_buffer_lane7_head_free ? n2058 : b_buffer_head7;
+    wire n2060 = ~b_buffer_lane7_head_free;
+    wire [5:0] n2061 = b_buffer_lane7_read_at + 6'h1;
+    wire [5:0] n2062 = n2043 ? n2061 : b_buffer_lane7_read_at;
+    wire n2063 = ~n2043;
+    wire n2064 = n1516 & n2063;
+    wire [6:0] n2065 = b_buffer_lane7_count + 7'h1;
+    wire n2066 = n2043 & n2040;
+    wire [6:0] n2067 = b_buffer_lane7_count - 7'h1;
+    wire [6:0] n2068 = n2066 ? n2067 : b_buffer_lane7_count;
+    wire [6:0] n2069 = n2064 ? n2065 : n2068;
+    wire [5:0] n2070 = b_buffer_lane7_count[6:1];
+    wire n2071 = n2070 != 6'h0;
+    wire n2072 = n1516 | n2071;
+    wire n2073 = b_buffer_lane7_stored & n2060;
+    wire n2074 = n2072 | n2073;
+    wire [5:0] n2075 = b_buffer_side_write_at + 6'h1;
+    wire [5:0] n2076 = n1518 ? n2075 : b_buffer_side_write_at;
+    wire n2077 = ~n1518;
+    wire n2078 = ~b_buffer_side_head_valid;
+    wire b_buffer_side_head_free = n2078 | t2_can_write;
+    wire n2080 = b_buffer_side_head_free & b_buffer_side_stored;
+    wire n2081 = b_buffer_side_head_free ? b_buffer_side_stored : b_buffer_side_head_valid;
+    wire [1:0] b_buffer_side_rd = b_buffer_side[b_buffer_side_read_at];
+    wire [1:0] n2083 = b_buffer_side_head_free ? b_buffer_side_rd : b_buffer_head_side;
+    wire n2084 = ~b_buffer_side_head_free;
+    wire [5:0] n2085 = b_buffer_side_read_at + 6'h1;
+    wire [5:0] n2086 = n2080 ? n2085 : b_buffer_side_read_at;
+    wire n2087 = ~n2080;
+    wire n2088 = n1518 & n2087;
+    wire [6:0] n2089 = b_buffer_side_count + 7'h1;
+    wire n2090 = n2080 & n2077;
+    wire [6:0] n2091 = b_buffer_side_count - 7'h1;
+    wire [6:0] n2092 = n2090 ? n2091 : b_buffer_side_count;
+    wire [6:0] n2093 = n2088 ? n2089 : n2092;
+    wire [5:0] n2094 = b_buffer_side_count[6:1];
+    wire n2095 = n2094 != 6'h0;
+    wire n2096 = n1518 | n2095;
+    wire n2097 = b_buffer_side_stored & n2084;
+    wire n2098 = n2096 | n2097;
+    wire n2101 = ~b_buffer_given_back;
+    wire n2102 = b_column_takes & n2101;
+    wire [6:0] n2103 = b_buffer_reserved + 7'h1;
+    wire n2104 = ~b_column_takes;
+    wire n2105 = b_buffer_given_back & n2104;
+    wire [6:0] n2106 = b_buffer_reserved - 7'h1;
+    wire [6:0] n2107 = n2105 ? n2106 : b_buffer_reserved;
+    wire [6:0] n2108 = n2102 ? n2103 : n2107;
+    wire [13:0] n2109 = {c_valid13, c_valid12, c_valid11, c_valid10, c_valid9, c_valid8, c_valid7, c_valid6, c_valid5, c_valid4, c_valid3, c_valid2, c_valid1, c_valid0};
+    wire [13:0] n2112 = encoding ? 14'h0 : 14'h3fff;
+    wire [13:0] n2113 = n2109 & n2112;
+    wire [14:0] n2122 = c_row0[14:0];
+    wire [15:0] n2123 = {{1{n2122[14]}}, n2122};
+    wire [15:0] n2124 = {8'h0, idct_row_s0};
+    wire [15:0] n2125 = encoding ? n2123 : n2124;
+    wire [14:0] n2126 = c_row1[14:0];
+    wire [15:0] n2127 = {{1{n2126[14]}}, n2126};
+    wire [15:0] n2128 = {8'h0, idct_row_s1};
+    wire [15:0] n2129 = encoding ? n2127 : n2128;
+    wire [14:0] n2130 = c_row2[14:0];
+    wire [15:0] n2131 = {{1{n2130[14]}}, n2130};
+    wire [15:0] n2132 = {8'h0, idct_row_s2};
+    wire [15:0] n2133 = encoding ? n2131 : n2132;
+    wire [14:0] n2134 = c_row3[14:0];
+    wire [15:0] n2135 = {{1{n2134[14]}}, n2134};
+    wire [15:0] n2136 = {8'h0, idct_row_s3};
+    wire [15:0] n2137 = encoding ? n2135 : n2136;
+    wire [14:0] n2138 = c_row4[14:0];
+    wire [15:0] n2139 = {{1{n2138[14]}}, n2138};
+    wire [15:0] n2140 = {8'h0, idct_row_s4};
+    wire [15:0] n2141 = encoding ? n2139 : n2140;
+    wire [14:0] n2142 = c_row5[14:0];
+    wire [15:0] n2143 = {{1{n2142[14]}}, n2142};
+    wire [15:0] n2144 = {8'h0, idct_row_s5};
+    wire [15:0] n2145 = encoding ? n2143 : n2144;
+    wire [14:0] n2146 = c_row6[14:0];
+    wire [15:0] n2147 = {{1{n2146[14]}}, n2146};
+    wire [15:0] n2148 = {8'h0, idct_row_s6};
+    wire [15:0] n2149 = encoding ? n2147 : n2148;
+    wire [14:0] n2150 = c_row7[14:0];
+    wire [15:0] n2151 = {{1{n2150[14]}}, n2150};
+    wire [15:0] n2152 = {8'h0, idct_row_s7};
+    wire [15:0] n2153 = encoding ? n2151 : n2152;
+    wire [4:0] n2154 = decoding ? c_side14 : c_side14;
+    wire [4:0] n2155 = encoding ? c_side0 : n2154;
+    wire n2174 = decoding ? c_valid14_copy0 : c_valid14_copy0;
+    wire n2175 = encoding ? c_valid0_copy0 : n2174;
+    wire n2176 = decoding ? c_valid14_copy1 : c_valid14_copy1;
+    wire n2177 = encoding ? c_valid0_copy1 : n2176;
+    wire n2178 = decoding ? c_valid14_copy2 : c_valid14_copy2;
+    wire n2179 = encoding ? c_valid0_copy2 : n2178;
+    wire n2180 = decoding ? c_valid14_copy3 : c_valid14_copy3;
+    wire n2181 = encoding ? c_valid0_copy3 : n2180;
+    wire n2182 = decoding ? c_valid14_copy4 : c_valid14_copy4;
+    wire n2183 = encoding ? c_valid0_copy4 : n2182;
+    wire n2184 = decoding ? c_valid14_copy5 : c_valid14_copy5;
+    wire n2185 = encoding ? c_valid0_copy5 : n2184;
+    wire n2186 = decoding ? c_valid14_copy6 : c_valid14_copy6;
+    wire n2187 = encoding ? c_valid0_copy6 : n2186;
+    wire n2188 = decoding ? c_valid14_copy7 : c_valid14_copy7;
+    wire n2189 = encoding ? c_valid0_copy7 : n2188;
+    wire n2190 = decoding ? c_valid14_copy8 : c_valid14_copy8;
+    wire n2191 = encoding ? c_valid0_copy8 : n2190;
+    wire n2196 = c_buffer_lane0_write_at_copy0[4];
+    wire n2197 = n2196 == 1'h0;
+    wire n2198 = n2175 & n2197;
+    wire [3:0] n2199 = c_buffer_lane0_write_at_copy0[3:0];
+    wire n2202 = c_buffer_lane0_write_at_copy1[4];
+    wire n2203 = n2202 == 1'h1;
+    wire n2204 = n2175 & n2203;
+    wire [3:0] n2205 = c_buffer_lane0_write_at_copy1[3:0];
+    wire [4:0] n2208 = c_buffer_lane0_write_at + 5'h1;
+    wire [4:0] n2209 = n2175 ? n2208 : c_buffer_lane0_write_at;
+    wire n2210 = ~n2175;
+    wire n2211 = ~c_buffer_lane0_head_valid;
+    wire c_buffer_lane0_head_free = n2211 | m_axis_tready;
+    wire n2213 = c_buffer_lane0_head_free & c_buffer_lane0_stored;
+    wire n2214 = c_buffer_lane0_head_free ? c_buffer_lane0_stored : c_buffer_lane0_head_valid;
+    wire [3:0] n2215 = c_buffer_lane0_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane0_s0_rd = c_buffer_lane0_s0[n2215];
+    wire [3:0] n2217 = c_buffer_lane0_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane0_s1_rd = c_buffer_lane0_s1[n2217];
+    wire n2219 = c_buffer_lane0_read_at_copy0[4];
+    wire [15:0] n2220 = n2219 ? c_buffer_lane0_s1_rd : c_buffer_lane0_s0_rd;
+    wire [15:0] n2221 = c_buffer_lane0_head_free ? n2220 : c_buffer_head0;
+    wire n2222 = ~c_buffer_lane0_head_free;
+    wire [4:0] n2223 = c_buffer_lane0_read_at + 5'h1;
+    wire [4:0] n2224 = n2213 ? n2223 : c_buffer_lane0_read_at;
+    wire n2225 = ~n2213;
+    wire n2226 = n2175 & n2225;
+    wire [5:0] n2227 = c_buffer_lane0_count + 6'h1;
+    wire n2228 = n2213 & n2210;
+    wire [5:0] n2229 = c_buffer_lane0_count - 6'h1;
+    wire [5:0] n2230 = n2228 ? n2229 : c_buffer_lane0_count;
+    wire [5:0] n2231 = n2226 ? n2227 : n2230;
+    wire [4:0] n2232 = c_buffer_lane0_count[5:1];
+    wire n2233 = n2232 != 5'h0;
+    wire n2234 = n2175 | n2233;
+    wire n2235 = c_buffer_lane0_stored & n2222;
+    wire n2236 = n2234 | n2235;
+    wire n2241 = c_buffer_lane1_write_at_copy0[4];
+    wire n2242 = n2241 == 1'h0;
+    wire n2243 = n2177 & n2242;
+    wire [3:0] n2244 = c_buffer_lane1_write_at_copy0[3:0];
+    wire n2247 = c_buffer_lane1_write_at_copy1[4];
+    wire n2248 = n2247 == 1'h1;
+    wire n2249 = n2177 & n2248;
+    wire [3:0] n2250 = c_buffer_lane1_write_at_copy1[3:0];
+    wire [4:0] n2253 = c_buffer_lane1_write_at + 5'h1;
+    wire [4:0] n2254 = n2177 ? n2253 : c_buffer_lane1_write_at;
+    wire n2255 = ~n2177;
+    wire n2256 = ~c_buffer_lane1_head_valid;
+    wire c_buffer_lane1_head_free = n2256 | m_axis_tready;
+    wire n2258 = c_buffer_lane1_head_free & c_buffer_lane1_stored;
+    wire n2259 = c_buffer_lane1_head_free ? c_buffer_lane1_stored : c_buffer_lane1_head_valid;
+    wire [3:0] n2260 = c_buffer_lane1_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane1_s0_rd = c_buffer_lane1_s0[n2260];
+    wire [3:0] n2262 = c_buffer_lane1_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane1_s1_rd = c_buffer_lane1_s1[n2262];
+    wire n2264 = c_buffer_lane1_read_at_copy0[4];
+    wire [15:0] n2265 = n2264 ? c_buffer_lane1_s1_rd : c_buffer_lane1_s0_rd;
+    wire [15:0] n2266 = c_buffer_lane1_head_free ? n2265 : c_buffer_head1;
+    wire n2267 = ~c_buffer_lane1_head_free;
+    wire [4:0] n2268 = c_buffer_lane1_read_at + 5'h1;
+    wire [4:0] n2269 = n2258 ? n2268 : c_buffer_lane1_read_at;
+    wire n2270 = ~n2258;
+    wire n2271 = n2177 & n2270;
+    wire [5:0] n2272 = c_buffer_lane1_count + 6'h1;
+    wire n2273 = n2258 & n2255;
+    wire [5:0] n2274 = c_buffer_lane1_count - 6'h1;
+    wire [5:0] n2275 = n2273 ? n2274 : c_buffer_lane1_count;
+    wire [5:0] n2276 = n2271 ? n2272 : n2275;
+    wire [4:0] n2277 = c_buffer_lane1_count[5:1];
+    wire n2278 = n2277 != 5'h0;
+    wire n2279 = n2177 | n2278;
+    wire n2280 = c_buffer_lane1_stored & n2267;
+    wire n2281 = n2279 | n2280;
+    wire n2286 = c_buffer_lane2_write_at_copy0[4];
+    wire n2287 = n2286 == 1'h0;
+    wire n2288 = n2179 & n2287;
+    wire [3:0] n2289 = c_buffer_lane2_write_at_copy0[3:0];
+    wire n2292 = c_buffer_lane2_write_at_copy1[4];
+    wire n2293 = n2292 == 1'h1;
+    wire n2294 = n2179 & n2293;
+    wire [3:0] n2295 = c_buffer_lane2_write_at_copy1[3:0];
+    wire [4:0] n2298 = c_buffer_lane2_write_at + 5'h1;
+    wire [4:0] n2299 = n2179 ? n2298 : c_buffer_lane2_write_at;
+    wire n2300 = ~n2179;
+    wire n2301 = ~c_buffer_lane2_head_valid;
+    wire c_buffer_lane2_head_free = n2301 | m_axis_tready;
+    wire n2303 = c_buffer_lane2_head_free & c_buffer_lane2_stored;
+    wire n2304 = c_buffer_lane2_head_free ? c_buffer_lane2_stored : c_buffer_lane2_head_valid;
+    wire [3:0] n2305 = c_buffer_lane2_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane2_s0_rd = c_buffer_lane2_s0[n2305];
+    wire [3:0] n2307 = c_buffer_lane2_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane2_s1_rd = c_buffer_lane2_s1[n2307];
+    wire n2309 = c_buffer_lane2_read_at_copy0[4];
+    wire [15:0] n2310 = n2309 ? c_buffer_lane2_s1_rd : c_buffer_lane2_s0_rd;
+    wire [15:0] n2311 = c_buffer_lane2_head_free ? n2310 : c_buffer_head2;
+    wire n2312 = ~c_buffer_lane2_head_free;
+    wire [4:0] n2313 = c_buffer_lane2_read_at + 5'h1;
+    wire [4:0] n2314 = n2303 ? n2313 : c_buffer_lane2_read_at;
+    wire n2315 = ~n2303;
+    wire n2316 = n2179 & n2315;
+    wire [5:0] n2317 = c_buffer_lane2_count + 6'h1;
+    wire n2318 = n2303 & n2300;
+    wire [5:0] n2319 = c_buffer_lane2_count - 6'h1;
+    wire [5:0] n2320 = n2318 ? n2319 : c_buffer_lane2_count;
+    wire [5:0] n2321 = n2316 ? n2317 : n2320;
+    wire [4:0] n2322 = c_buffer_lane2_count[5:1];
+    wire n2323 = n2322 != 5'h0;
+    wire n2324 = n2179 | n2323;
+    wire n2325 = c_buffer_lane2_stored & n2312;
+    wire n2326 = n2324 | n2325;
+    wire n2331 = c_buffer_lane3_write_at_copy0[4];
+    wire n2332 = n2331 == 1'h0;
+    wire n2333 = n2181 & n2332;
+    wire [3:0] n2334 = c_buffer_lane3_write_at_copy0[3:0];
+    wire n2337 = c_buffer_lane3_write_at_copy1[4];
+    wire n2338 = n2337 == 1'h1;
+    wire n2339 = n2181 & n2338;
+    wire [3:0] n2340 = c_buffer_lane3_write_at_copy1[3:0];
+    wire [4:0] n2343 = c_buffer_lane3_write_at + 5'h1;
+    wire [4:0] n2344 = n2181 ? n2343 : c_buffer_lane3_write_at;
+    wire n2345 = ~n2181;
+    wire n2346 = ~c_buffer_lane3_head_valid;
+    wire c_buffer_lane3_head_free = n2346 | m_axis_tready;
+    wire n2348 = c_buffer_lane3_head_free & c_buffer_lane3_stored;
+    wire n2349 = c_buffer_lane3_head_free ? c_buffer_lane3_stored : c_buffer_lane3_head_valid;
+    wire [3:0] n2350 = c_buffer_lane3_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane3_s0_rd = c_buffer_lane3_s0[n2350];
+    wire [3:0] n2352 = c_buffer_lane3_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane3_s1_rd = c_buffer_lane3_s1[n2352];
+    wire n2354 = c_buffer_lane3_read_at_copy0[4];
+    wire [15:0] n2355 = n2354 ? c_buffer_lane3_s1_rd : c_buffer_lane3_s0_rd;
+    wire [15:0] n2356 = c_buffer_lane3_head_free ? n2355 : c_buffer_head3;
+    wire n2357 = ~c_buffer_lane3_head_free;
+    wire [4:0] n2358 = c_buffer_lane3_read_at + 5'h1;
+    wire [4:0] n2359 = n2348 ? n2358 : c_buffer_lane3_read_at;
+    wire n2360 = ~n2348;
+    wire n2361 = n2181 & n2360;
+    wire [5:0] n2362 = c_buffer_lane3_count + 6'h1;
+    wire n2363 = n2348 & n2345;
+    wire [5:0] n2364 = c_buffer_lane3_count - 6'h1;
+    wire [5:0] n2365 = n2363 ? n2364 : c_buffer_lane3_count;
+    wire [5:0] n2366 = n2361 ? n2362 : n2365;
+    wire [4:0] n2367 = c_buffer_lane3_count[5:1];
+    wire n2368 = n2367 != 5'h0;
+    wire n2369 = n2181 | n2368;
+    wire n2370 = c_buffer_lane3_stored & n2357;
+    wire n2371 = n2369 | n2370;
+    wire n2376 = c_buffer_lane4_write_at_copy0[4];
+    wire n2377 = n2376 == 1'h0;
+    wire n2378 = n2183 & n2377;
+    wire [3:0] n2379 = c_buffer_lane4_write_at_copy0[3:0];
+    wire n2382 = c_buffer_lane4_write_at_copy1[4];
+    wire n2383 = n2382 == 1'h1;
+    wire n2384 = n2183 & n2383;
+    wire [3:0] n2385 = c_buffer_lane4_write_at_copy1[3:0];
+    wire [4:0] n2388 = c_buffer_lane4_write_at + 5'h1;
+    wire [4:0] n2389 = n2183 ? n2388 : c_buffer_lane4_write_at;
+    wire n2390 = ~n2183;
+    wire n2391 = ~c_buffer_lane4_head_valid;
+    wire c_buffer_lane4_head_free = n2391 | m_axis_tready;
+    wire n2393 = c_buffer_lane4_head_free & c_buffer_lane4_stored;
+    wire n2394 = c_buffer_lane4_head_free ? c_buffer_lane4_stored : c_buffer_lane4_head_valid;
+    wire [3:0] n2395 = c_buffer_lane4_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane4_s0_rd = c_buffer_lane4_s0[n2395];
+    wire [3:0] n2397 = c_buffer_lane4_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane4_s1_rd = c_buffer_lane4_s1[n2397];
+    wire n2399 = c_buffer_lane4_read_at_copy0[4];
+    wire [15:0] n2400 = n2399 ? c_buffer_lane4_s1_rd : c_buffer_lane4_s0_rd;
+    wire [15:0] n2401 = c_buffer_lane4_head_free ? n2400 : c_buffer_head4;
+    wire n2402 = ~c_buffer_lane4_head_free;
+    wire [4:0] n2403 = c_buffer_lane4_read_at + 5'h1;
+    wire [4:0] n2404 = n2393 ? n2403 : c_buffer_lane4_read_at;
+    wire n2405 = ~n2393;
+    wire n2406 = n2183 & n2405;
+    wire [5:0] n2407 = c_buffer_lane4_count + 6'h1;
+    wire n2408 = n2393 & n2390;
+    wire [5:0] n2409 = c_buffer_lane4_count - 6'h1;
+    wire [5:0] n2410 = n2408 ? n2409 : c_buffer_lane4_count;
+    wire [5:0] n2411 = n2406 ? n2407 : n2410;
+    wire [4:0] n2412 = c_buffer_lane4_count[5:1];
+    wire n2413 = n2412 != 5'h0;
+    wire n2414 = n2183 | n2413;
+    wire n2415 = c_buffer_lane4_stored & n2402;
+    wire n2416 = n2414 | n2415;
+    wire n2421 = c_buffer_lane5_write_at_copy0[4];
+    wire n2422 = n2421 == 1'h0;
+    wire n2423 = n2185 & n2422;
+    wire [3:0] n2424 = c_buffer_lane5_write_at_copy0[3:0];
+    wire n2427 = c_buffer_lane5_write_at_copy1[4];
+    wire n2428 = n2427 == 1'h1;
+    wire n2429 = n2185 & n2428;
+    wire [3:0] n2430 = c_buffer_lane5_write_at_copy1[3:0];
+    wire [4:0] n2433 = c_buffer_lane5_write_at + 5'h1;
+    wire [4:0] n2434 = n2185 ? n2433 : c_buffer_lane5_write_at;
+    wire n2435 = ~n2185;
+    wire n2436 = ~c_buffer_lane5_head_valid;
+    wire c_buffer_lane5_head_free = n2436 | m_axis_tready;
+    wire n2438 = c_buffer_lane5_head_free & c_buffer_lane5_stored;
+    wire n2439 = c_buffer_lane5_head_free ? c_buffer_lane5_stored : c_buffer_lane5_head_valid;
+    wire [3:0] n2440 = c_buffer_lane5_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane5_s0_rd = c_buffer_lane5_s0[n2440];
+    wire [3:0] n2442 = c_buffer_lane5_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane5_s1_rd = c_buffer_lane5_s1[n2442];
+    wire n2444 = c_buffer_lane5_read_at_copy0[4];
+    wire [15:0] n2445 = n2444 ? c_buffer_lane5_s1_rd : c_buffer_lane5_s0_rd;
+    wire [15:0] n2446 = c_buffer_lane5_head_free ? n2445 : c_buffer_head5;
+    wire n2447 = ~c_buffer_lane5_head_free;
+    wire [4:0] n2448 = c_buffer_lane5_read_at + 5'h1;
+    wire [4:0] n2449 = n2438 ? n2448 : c_buffer_lane5_read_at;
+    wire n2450 = ~n2438;
+    wire n2451 = n2185 & n2450;
+    wire [5:0] n2452 = c_buffer_lane5_count + 6'h1;
+    wire n2453 = n2438 & n2435;
+    wire [5:0] n2454 = c_buffer_lane5_count - 6'h1;
+    wire [5:0] n2455 = n2453 ? n2454 : c_buffer_lane5_count;
+    wire [5:0] n2456 = n2451 ? n2452 : n2455;
+    wire [4:0] n2457 = c_buffer_lane5_count[5:1];
+    wire n2458 = n2457 != 5'h0;
+    wire n2459 = n2185 | n2458;
+    wire n2460 = c_buffer_lane5_stored & n2447;
+    wire n2461 = n2459 | n2460;
+    wire n2466 = c_buffer_lane6_write_at_copy0[4];
+    wire n2467 = n2466 == 1'h0;
+    wire n2468 = n2187 & n2467;
+    wire [3:0] n2469 = c_buffer_lane6_write_at_copy0[3:0];
+    wire n2472 = c_buffer_lane6_write_at_copy1[4];
+    wire n2473 = n2472 == 1'h1;
+    wire n2474 = n2187 & n2473;
+    wire [3:0] n2475 = c_buffer_lane6_write_at_copy1[3:0];
+    wire [4:0] n2478 = c_buffer_lane6_write_at + 5'h1;
+    wire [4:0] n2479 = n2187 ? n2478 : c_buffer_lane6_write_at;
+    wire n2480 = ~n2187;
+    wire n2481 = ~c_buffer_lane6_head_valid;
+    wire c_buffer_lane6_head_free = n2481 | m_axis_tready;
+    wire n2483 = c_buffer_lane6_head_free & c_buffer_lane6_stored;
+    wire n2484 = c_buffer_lane6_head_free ? c_buffer_lane6_stored : c_buffer_lane6_head_valid;
+    wire [3:0] n2485 = c_buffer_lane6_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane6_s0_rd = c_buffer_lane6_s0[n2485];
+    wire [3:0] n2487 = c_buffer_lane6_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane6_s1_rd = c_buffer_lane6_s1[n2487];
+    wire n2489 = c_buffer_lane6_read_at_copy0[4];
+    wire [15:0] n2490 = n2489 ? c_buffer_lane6_s1_rd : c_buffer_lane6_s0_rd;
+    wire [15:0] n2491 = c_buffer_lane6_head_free ? n2490 : c_buffer_head6;
+    wire n2492 = ~c_buffer_lane6_head_free;
+    wire [4:0] n2493 = c_buffer_lane6_read_at + 5'h1;
+    wire [4:0] n2494 = n2483 ? n2493 : c_buffer_lane6_read_at;
+    wire n2495 = ~n2483;
+    wire n2496 = n2187 & n2495;
+    wire [5:0] n2497 = c_buffer_lane6_count + 6'h1;
+    wire n2498 = n2483 & n2480;
+    wire [5:0] n2499 = c_buffer_lane6_count - 6'h1;
+    wire [5:0] n2500 = n2498 ? n2499 : c_buffer_lane6_count;
+    wire [5:0] n2501 = n2496 ? n2497 : n2500;
+    wire [4:0] n2502 = c_buffer_lane6_count[5:1];
+    wire n2503 = n2502 != 5'h0;
+    wire n2504 = n2187 | n2503;
+    wire n2505 = c_buffer_lane6_stored & n2492;
+    wire n2506 = n2504 | n2505;
+    wire n2511 = c_buffer_lane7_write_at_copy0[4];
+    wire n2512 = n2511 == 1'h0;
+    wire n2513 = n2189 & n2512;
+    wire [3:0] n2514 = c_buffer_lane7_write_at_copy0[3:0];
+    wire n2517 = c_buffer_lane7_write_at_copy1[4];
+    wire n2518 = n2517 == 1'h1;
+    wire n2519 = n2189 & n2518;
+    wire [3:0] n2520 = c_buffer_lane7_write_at_copy1[3:0];
+    wire [4:0] n2523 = c_buffer_lane7_write_at + 5'h1;
+    wire [4:0] n2524 = n2189 ? n2523 : c_buffer_lane7_write_at;
+    wire n2525 = ~n2189;
+    wire n2526 = ~c_buffer_lane7_head_valid;
+    wire c_buffer_lane7_head_free = n2526 | m_axis_tready;
+    wire n2528 = c_buffer_lane7_head_free & c_buffer_lane7_stored;
+    wire n2529 = c_buffer_lane7_head_free ? c_buffer_lane7_stored : c_buffer_lane7_head_valid;
+    wire [3:0] n2530 = c_buffer_lane7_read_at_copy0[3:0];
+    wire [15:0] c_buffer_lane7_s0_rd = c_buffer_lane7_s0[n2530];
+    wire [3:0] n2532 = c_buffer_lane7_read_at_copy1[3:0];
+    wire [15:0] c_buffer_lane7_s1_rd = c_buffer_lane7_s1[n2532];
+    wire n2534 = c_buffer_lane7_read_at_copy0[4];
+    wire [15:0] n2535 = n2534 ? c_buffer_lane7_s1_rd : c_buffer_lane7_s0_rd;
+    wire [15:0] n2536 = c_buffer_lane7_head_free ? n2535 : c_buffer_head7;
+    wire n2537 = ~c_buffer_lane7_head_free;
+    wire [4:0] n2538 = c_buffer_lane7_read_at + 5'h1;
+    wire [4:0] n2539 = n2528 ? n2538 : c_buffer_lane7_read_at;
+    wire n2540 = ~n2528;
+    wire n2541 = n2189 & n2540;
+    wire [5:0] n2542 = c_buffer_lane7_count + 6'h1;
+    wire n2543 = n2528 & n2525;
+    wire [5:0] n2544 = c_buffer_lane7_count - 6'h1;
+    wire [5:0] n2545 = n2543 ? n2544 : c_buffer_lane7_count;
+    wire [5:0] n2546 = n2541 ? n2542 : n2545;
+    wire [4:0] n2547 = c_buffer_lane7_count[5:1];
+    wire n2548 = n2547 != 5'h0;
+    wire n2549 = n2189 | n2548;
+    wire n2550 = c_buffer_lane7_stored & n2537;
+    wire n2551 = n2549 | n2550;
+    wire [4:0] n2552 = c_buffer_side_write_at + 5'h1;
+    wire [4:0] n2553 = n2191 ? n2552 : c_buffer_side_write_at;
+    wire n2554 = ~n2191;
+    wire n2555 = ~c_buffer_side_head_valid;
+    wire c_buffer_side_head_free = n2555 | m_axis_tready;
+    wire n2557 = c_buffer_side_head_free & c_buffer_side_stored;
+    wire n2558 = c_buffer_side_head_free ? c_buffer_side_stored : c_buffer_side_head_valid;
+    wire [4:0] c_buffer_side_rd = c_buffer_side[c_buffer_side_read_at];
+    wire [4:0] n2560 = c_buffer_side_head_free ? c_buffer_side_rd : c_buffer_head_side;
+    wire n2561 = ~c_buffer_side_head_free;
+    wire [4:0] n2562 = c_buffer_side_read_at + 5'h1;
+    wire [4:0] n2563 = n2557 ? n2562 : c_buffer_side_read_at;
+    wire n2564 = ~n2557;
+    wire n2565 = n2191 & n2564;
+    wire [5:0] n2566 = c_buffer_side_count + 6'h1;
+    wire n2567 = n2557 & n2554;
+    wire [5:0] n2568 = c_buffer_side_count - 6'h1;
+    wire [5:0] n2569 = n2567 ? n2568 : c_buffer_side_count;
+    wire [5:0] n2570 = n2565 ? n2566 : n2569;
+    wire [4:0] n2571 = c_buffer_side_count[5:1];
+    wire n2572 = n2571 != 5'h0;
+    wire n2573 = n2191 | n2572;
+    wire n2574 = c_buffer_side_stored & n2561;
+    wire n2575 = n2573 | n2574;
+    wire c_buffer_pop = c_buffer_side_head_valid & m_axis_tready;
+    wire n2579 = ~c_buffer_given_back;
+    wire n2580 = c_row_takes & n2579;
+    wire [5:0] n2581 = c_buffer_reserved + 6'h1;
+    wire n2582 = ~c_row_takes;
+    wire n2583 = c_buffer_given_back & n2582;
+    wire [5:0] n2584 = c_buffer_reserved - 6'h1;
+    wire [5:0] n2585 = n2583 ? n2584 : c_buffer_reserved;
+    wire [5:0] n2586 = n2580 ? n2581 : n2585;
+    wire [2:0] n2587 = c_buffer_head_side[2:0];
+    wire n2588 = n2587 == 3'h7;
+    wire n2589 = n2587 == 3'h0;
+    wire [1:0] n2590 = c_buffer_head_side[4:3];
+    wire [1:0] n2591 = n2589 ? n2590 : 2'h0;
 
     fxc_transpose_w16 t1 (
         .aclk(aclk),
         .aresetn(aresetn),
-        .wr_en(b_column_writes),
+        .wr_en(a_buffer_pop),
         .wr_data({a_buffer_head7, a_buffer_head6, a_buffer_head5, a_buffer_head4, a_buffer_head3, a_buffer_head2, a_buffer_head1, a_buffer_head0}),
         .wr_tag(a_buffer_head_side),
         .rd_en(b_column_takes),
@@ -1473,7 +2959,7 @@ module fxc_core_x8 (
     fxc_transpose_w31 t2 (
         .aclk(aclk),
         .aresetn(aresetn),
-        .wr_en(c_row_writes),
+        .wr_en(b_buffer_pop),
         .wr_data({b_buffer_head7, b_buffer_head6, b_buffer_head5, b_buffer_head4, b_buffer_head3, b_buffer_head2, b_buffer_head1, b_buffer_head0}),
         .wr_tag(b_buffer_head_side),
         .rd_en(c_row_takes),
@@ -1487,15 +2973,15 @@ module fxc_core_x8 (
     fxc_fdct_row fdct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n282),
-        .s0(n284),
-        .s1(n286),
-        .s2(n288),
-        .s3(n290),
-        .s4(n292),
-        .s5(n294),
-        .s6(n296),
-        .s7(n298),
+        .valid(n412),
+        .s0(n414),
+        .s1(n416),
+        .s2(n418),
+        .s3(n420),
+        .s4(n422),
+        .s5(n424),
+        .s6(n426),
+        .s7(n428),
         .w0(fdct_row_w0),
         .w1(fdct_row_w1),
         .w2(fdct_row_w2),
@@ -1509,7 +2995,7 @@ module fxc_core_x8 (
     fxc_fdct_column fdct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n501),
+        .valid(n1008),
         .w0(b_column0),
         .w1(b_column1),
         .w2(b_column2),
@@ -1531,167 +3017,167 @@ module fxc_core_x8 (
     fxc_quantize quantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c0),
-        .reciprocal(n758),
-        .correction(n760),
-        .shift(n762),
+        .reciprocal(n1265),
+        .correction(n1267),
+        .shift(n1269),
         .quantized(quantize0_quantized)
     );
 
     fxc_quantize quantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c1),
-        .reciprocal(n765),
-        .correction(n767),
-        .shift(n769),
+        .reciprocal(n1272),
+        .correction(n1274),
+        .shift(n1276),
         .quantized(quantize1_quantized)
     );
 
     fxc_quantize quantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c2),
-        .reciprocal(n772),
-        .correction(n774),
-        .shift(n776),
+        .reciprocal(n1279),
+        .correction(n1281),
+        .shift(n1283),
         .quantized(quantize2_quantized)
     );
 
     fxc_quantize quantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c3),
-        .reciprocal(n779),
-        .correction(n781),
-        .shift(n783),
+        .reciprocal(n1286),
+        .correction(n1288),
+        .shift(n1290),
         .quantized(quantize3_quantized)
     );
 
     fxc_quantize quantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c4),
-        .reciprocal(n786),
-        .correction(n788),
-        .shift(n790),
+        .reciprocal(n1293),
+        .correction(n1295),
+        .shift(n1297),
         .quantized(quantize4_quantized)
     );
 
     fxc_quantize quantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c5),
-        .reciprocal(n793),
-        .correction(n795),
-        .shift(n797),
+        .reciprocal(n1300),
+        .correction(n1302),
+        .shift(n1304),
         .quantized(quantize5_quantized)
     );
 
     fxc_quantize quantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c6),
-        .reciprocal(n800),
-        .correction(n802),
-        .shift(n804),
+        .reciprocal(n1307),
+        .correction(n1309),
+        .shift(n1311),
         .quantized(quantize6_quantized)
     );
 
     fxc_quantize quantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n756),
+        .valid(n1263),
         .x(fdct_column_c7),
-        .reciprocal(n807),
-        .correction(n809),
-        .shift(n811),
+        .reciprocal(n1314),
+        .correction(n1316),
+        .shift(n1318),
         .quantized(quantize7_quantized)
     );
 
     fxc_dequantize dequantize0 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n836),
-        .divisor(n838),
+        .valid(n1341),
+        .quantized(n1343),
+        .divisor(n1345),
         .dequantized(dequantize0_dequantized)
     );
 
     fxc_dequantize dequantize1 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n841),
-        .divisor(n843),
+        .valid(n1341),
+        .quantized(n1348),
+        .divisor(n1350),
         .dequantized(dequantize1_dequantized)
     );
 
     fxc_dequantize dequantize2 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n846),
-        .divisor(n848),
+        .valid(n1341),
+        .quantized(n1353),
+        .divisor(n1355),
         .dequantized(dequantize2_dequantized)
     );
 
     fxc_dequantize dequantize3 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n851),
-        .divisor(n853),
+        .valid(n1341),
+        .quantized(n1358),
+        .divisor(n1360),
         .dequantized(dequantize3_dequantized)
     );
 
     fxc_dequantize dequantize4 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n856),
-        .divisor(n858),
+        .valid(n1341),
+        .quantized(n1363),
+        .divisor(n1365),
         .dequantized(dequantize4_dequantized)
     );
 
     fxc_dequantize dequantize5 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n861),
-        .divisor(n863),
+        .valid(n1341),
+        .quantized(n1368),
+        .divisor(n1370),
         .dequantized(dequantize5_dequantized)
     );
 
     fxc_dequantize dequantize6 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n866),
-        .divisor(n868),
+        .valid(n1341),
+        .quantized(n1373),
+        .divisor(n1375),
         .dequantized(dequantize6_dequantized)
     );
 
     fxc_dequantize dequantize7 (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n834),
-        .quantized(n871),
-        .divisor(n873),
+        .valid(n1341),
+        .quantized(n1378),
+        .divisor(n1380),
         .dequantized(dequantize7_dequantized)
     );
 
     fxc_idct_column idct_column (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n880),
+        .valid(n1387),
         .d0(dequantize0_dequantized),
         .d1(dequantize1_dequantized),
         .d2(dequantize2_dequantized),
@@ -1713,7 +3199,7 @@ module fxc_core_x8 (
     fxc_idct_row idct_row (
         .aclk(aclk),
         .en(1'h1),
-        .valid(n1029),
+        .valid(n2113),
         .w0(c_row0),
         .w1(c_row1),
         .w2(c_row2),
@@ -1733,9 +3219,9 @@ module fxc_core_x8 (
     );
     assign s_axis_tready = a_buffer_room;
     assign m_axis_tdata = {c_buffer_head7, c_buffer_head6, c_buffer_head5, c_buffer_head4, c_buffer_head3, c_buffer_head2, c_buffer_head1, c_buffer_head0};
-    assign m_axis_tvalid = c_buffer_head_valid;
-    assign m_axis_tlast = n1136;
-    assign m_axis_tuser = n1139;
+    assign m_axis_tvalid = c_buffer_side_head_valid;
+    assign m_axis_tlast = n2588;
+    assign m_axis_tuser = n2591;
     assign framing_error = framing;
 
     // The edge: registers with a reset value.
@@ -1751,6 +3237,8 @@ module fxc_core_x8 (
             a_valid7 <= 1'h0;
             a_valid8 <= 1'h0;
             a_valid9 <= 1'h0;
+            a_valid10 <= 1'h0;
+            a_valid11 <= 1'h0;
             b_valid0 <= 1'h0;
             b_valid1 <= 1'h0;
             b_valid2 <= 1'h0;
@@ -1784,6 +3272,8 @@ module fxc_core_x8 (
             b_valid30 <= 1'h0;
             b_valid31 <= 1'h0;
             b_valid32 <= 1'h0;
+            b_valid33 <= 1'h0;
+            b_valid34 <= 1'h0;
             c_valid0 <= 1'h0;
             c_valid1 <= 1'h0;
             c_valid2 <= 1'h0;
@@ -1798,27 +3288,150 @@ module fxc_core_x8 (
             c_valid11 <= 1'h0;
             c_valid12 <= 1'h0;
             c_valid13 <= 1'h0;
-            a_buffer_write_at <= 4'h0;
-            a_buffer_read_at <= 4'h0;
-            a_buffer_count <= 5'h0;
-            a_buffer_stored <= 1'h0;
-            a_buffer_reserved <= 5'h0;
-            a_buffer_head_valid <= 1'h0;
-            b_buffer_write_at <= 6'h0;
-            b_buffer_read_at <= 6'h0;
-            b_buffer_count <= 7'h0;
-            b_buffer_stored <= 1'h0;
+            c_valid14 <= 1'h0;
+            a_buffer_lane0_write_at <= 5'h0;
+            a_buffer_lane0_read_at <= 5'h0;
+            a_buffer_lane0_count <= 6'h0;
+            a_buffer_lane0_stored <= 1'h0;
+            a_buffer_lane0_head_valid <= 1'h0;
+            a_buffer_lane1_write_at <= 5'h0;
+            a_buffer_lane1_read_at <= 5'h0;
+            a_buffer_lane1_count <= 6'h0;
+            a_buffer_lane1_stored <= 1'h0;
+            a_buffer_lane1_head_valid <= 1'h0;
+            a_buffer_lane2_write_at <= 5'h0;
+            a_buffer_lane2_read_at <= 5'h0;
+            a_buffer_lane2_count <= 6'h0;
+            a_buffer_lane2_stored <= 1'h0;
+            a_buffer_lane2_head_valid <= 1'h0;
+            a_buffer_lane3_write_at <= 5'h0;
+            a_buffer_lane3_read_at <= 5'h0;
+            a_buffer_lane3_count <= 6'h0;
+            a_buffer_lane3_stored <= 1'h0;
+            a_buffer_lane3_head_valid <= 1'h0;
+            a_buffer_lane4_write_at <= 5'h0;
+            a_buffer_lane4_read_at <= 5'h0;
+            a_buffer_lane4_count <= 6'h0;
+            a_buffer_lane4_stored <= 1'h0;
+            a_buffer_lane4_head_valid <= 1'h0;
+            a_buffer_lane5_write_at <= 5'h0;
+            a_buffer_lane5_read_at <= 5'h0;
+            a_buffer_lane5_count <= 6'h0;
+            a_buffer_lane5_stored <= 1'h0;
+            a_buffer_lane5_head_valid <= 1'h0;
+            a_buffer_lane6_write_at <= 5'h0;
+            a_buffer_lane6_read_at <= 5'h0;
+            a_buffer_lane6_count <= 6'h0;
+            a_buffer_lane6_stored <= 1'h0;
+            a_buffer_lane6_head_valid <= 1'h0;
+            a_buffer_lane7_write_at <= 5'h0;
+            a_buffer_lane7_read_at <= 5'h0;
+            a_buffer_lane7_count <= 6'h0;
+            a_buffer_lane7_stored <= 1'h0;
+            a_buffer_lane7_head_valid <= 1'h0;
+            a_buffer_side_write_at <= 5'h0;
+            a_buffer_side_read_at <= 5'h0;
+            a_buffer_side_count <= 6'h0;
+            a_buffer_side_stored <= 1'h0;
+            a_buffer_side_head_valid <= 1'h0;
+            a_buffer_reserved <= 6'h0;
+            b_buffer_lane0_write_at <= 6'h0;
+            b_buffer_lane0_read_at <= 6'h0;
+            b_buffer_lane0_count <= 7'h0;
+            b_buffer_lane0_stored <= 1'h0;
+            b_buffer_lane0_head_valid <= 1'h0;
+            b_buffer_lane1_write_at <= 6'h0;
+            b_buffer_lane1_read_at <= 6'h0;
+            b_buffer_lane1_count <= 7'h0;
+            b_buffer_lane1_stored <= 1'h0;
+            b_buffer_lane1_head_valid <= 1'h0;
+            b_buffer_lane2_write_at <= 6'h0;
+            b_buffer_lane2_read_at <= 6'h0;
+            b_buffer_lane2_count <= 7'h0;
+            b_buffer_lane2_stored <= 1'h0;
+            b_buffer_lane2_head_valid <= 1'h0;
+            b_buffer_lane3_write_at <= 6'h0;
+            b_buffer_lane3_read_at <= 6'h0;
+            b_buffer_lane3_count <= 7'h0;
+            b_buffer_lane3_stored <= 1'h0;
+            b_buffer_lane3_head_valid <= 1'h0;
+            b_buffer_lane4_write_at <= 6'h0;
+            b_buffer_lane4_read_at <= 6'h0;
+            b_buffer_lane4_count <= 7'h0;
+            b_buffer_lane4_stored <= 1'h0;
+            b_buffer_lane4_head_valid <= 1'h0;
+            b_buffer_lane5_write_at <= 6'h0;
+            b_buffer_lane5_read_at <= 6'h0;
+            b_buffer_lane5_count <= 7'h0;
+            b_buffer_lane5_stored <= 1'h0;
+            b_buffer_lane5_head_valid <= 1'h0;
+            b_buffer_lane6_write_at <= 6'h0;
+            b_buffer_lane6_read_at <= 6'h0;
+            b_buffer_lane6_count <= 7'h0;
+            b_buffer_lane6_stored <= 1'h0;
+            b_buffer_lane6_head_valid <= 1'h0;
+            b_buffer_lane7_write_at <= 6'h0;
+            b_buffer_lane7_read_at <= 6'h0;
+            b_buffer_lane7_count <= 7'h0;
+            b_buffer_lane7_stored <= 1'h0;
+            b_buffer_lane7_head_valid <= 1'h0;
+            b_buffer_side_write_at <= 6'h0;
+            b_buffer_side_read_at <= 6'h0;
+            b_buffer_side_count <= 7'h0;
+            b_buffer_side_stored <= 1'h0;
+            b_buffer_side_head_valid <= 1'h0;
             b_buffer_reserved <= 7'h0;
-            b_buffer_head_valid <= 1'h0;
-            c_buffer_write_at <= 5'h0;
-            c_buffer_read_at <= 5'h0;
-            c_buffer_count <= 6'h0;
-            c_buffer_stored <= 1'h0;
+            c_buffer_lane0_write_at <= 5'h0;
+            c_buffer_lane0_read_at <= 5'h0;
+            c_buffer_lane0_count <= 6'h0;
+            c_buffer_lane0_stored <= 1'h0;
+            c_buffer_lane0_head_valid <= 1'h0;
+            c_buffer_lane1_write_at <= 5'h0;
+            c_buffer_lane1_read_at <= 5'h0;
+            c_buffer_lane1_count <= 6'h0;
+            c_buffer_lane1_stored <= 1'h0;
+            c_buffer_lane1_head_valid <= 1'h0;
+            c_buffer_lane2_write_at <= 5'h0;
+            c_buffer_lane2_read_at <= 5'h0;
+            c_buffer_lane2_count <= 6'h0;
+            c_buffer_lane2_stored <= 1'h0;
+            c_buffer_lane2_head_valid <= 1'h0;
+            c_buffer_lane3_write_at <= 5'h0;
+            c_buffer_lane3_read_at <= 5'h0;
+            c_buffer_lane3_count <= 6'h0;
+            c_buffer_lane3_stored <= 1'h0;
+            c_buffer_lane3_head_valid <= 1'h0;
+            c_buffer_lane4_write_at <= 5'h0;
+            c_buffer_lane4_read_at <= 5'h0;
+            c_buffer_lane4_count <= 6'h0;
+            c_buffer_lane4_stored <= 1'h0;
+            c_buffer_lane4_head_valid <= 1'h0;
+            c_buffer_lane5_write_at <= 5'h0;
+            c_buffer_lane5_read_at <= 5'h0;
+            c_buffer_lane5_count <= 6'h0;
+            c_buffer_lane5_stored <= 1'h0;
+            c_buffer_lane5_head_valid <= 1'h0;
+            c_buffer_lane6_write_at <= 5'h0;
+            c_buffer_lane6_read_at <= 5'h0;
+            c_buffer_lane6_count <= 6'h0;
+            c_buffer_lane6_stored <= 1'h0;
+            c_buffer_lane6_head_valid <= 1'h0;
+            c_buffer_lane7_write_at <= 5'h0;
+            c_buffer_lane7_read_at <= 5'h0;
+            c_buffer_lane7_count <= 6'h0;
+            c_buffer_lane7_stored <= 1'h0;
+            c_buffer_lane7_head_valid <= 1'h0;
+            c_buffer_side_write_at <= 5'h0;
+            c_buffer_side_read_at <= 5'h0;
+            c_buffer_side_count <= 6'h0;
+            c_buffer_side_stored <= 1'h0;
+            c_buffer_side_head_valid <= 1'h0;
             c_buffer_reserved <= 6'h0;
-            c_buffer_head_valid <= 1'h0;
             in_row <= 3'h0;
             framing <= 1'h0;
+            b_column_taken <= 1'h0;
             a_buffer_popped <= 1'h0;
+            a_buffer_given_back <= 1'h0;
             written0 <= 16'h0;
             written1 <= 16'h0;
             written2 <= 16'h0;
@@ -1827,186 +3440,324 @@ module fxc_core_x8 (
             written5 <= 16'h0;
             written6 <= 16'h0;
             written7 <= 16'h0;
+            c_row_taken <= 1'h0;
             b_buffer_popped <= 1'h0;
+            b_buffer_given_back <= 1'h0;
             c_buffer_popped <= 1'h0;
+            c_buffer_given_back <= 1'h0;
         end else begin
-            a_valid0 <= n245;
-            a_valid1 <= n251;
-            a_valid2 <= n254;
-            a_valid3 <= n257;
-            a_valid4 <= n260;
-            a_valid5 <= n263;
-            a_valid6 <= n266;
-            a_valid7 <= n269;
-            a_valid8 <= n272;
-            a_valid9 <= n275;
-            b_valid0 <= n333;
-            b_valid1 <= n338;
-            b_valid2 <= n341;
-            b_valid3 <= n344;
-            b_valid4 <= n347;
-            b_valid5 <= n350;
-            b_valid6 <= n353;
-            b_valid7 <= n356;
-            b_valid8 <= n359;
-            b_valid9 <= n362;
-            b_valid10 <= n365;
-            b_valid11 <= n368;
-            b_valid12 <= n371;
-            b_valid13 <= n374;
-            b_valid14 <= n377;
-            b_valid15 <= n380;
-            b_valid16 <= n383;
-            b_valid17 <= n386;
-            b_valid18 <= n389;
-            b_valid19 <= n393;
-            b_valid20 <= n396;
-            b_valid21 <= n399;
-            b_valid22 <= n402;
-            b_valid23 <= n405;
-            b_valid24 <= n408;
-            b_valid25 <= n411;
-            b_valid26 <= n414;
-            b_valid27 <= n417;
-            b_valid28 <= n420;
-            b_valid29 <= n423;
-            b_valid30 <= n426;
-            b_valid31 <= n429;
-            b_valid32 <= n432;
-            c_valid0 <= n920;
-            c_valid1 <= n924;
-            c_valid2 <= n927;
-            c_valid3 <= n930;
-            c_valid4 <= n933;
-            c_valid5 <= n936;
-            c_valid6 <= n939;
-            c_valid7 <= n942;
-            c_valid8 <= n945;
-            c_valid9 <= n948;
-            c_valid10 <= n951;
-            c_valid11 <= n954;
-            c_valid12 <= n957;
-            c_valid13 <= n960;
-            a_buffer_write_at <= n453;
-            a_buffer_read_at <= n479;
-            a_buffer_count <= n486;
-            a_buffer_stored <= n488;
-            a_buffer_reserved <= n496;
-            a_buffer_head_valid <= n458;
-            b_buffer_write_at <= n981;
-            b_buffer_read_at <= n1007;
-            b_buffer_count <= n1014;
-            b_buffer_stored <= n1015;
-            b_buffer_reserved <= n1024;
-            b_buffer_head_valid <= n986;
-            c_buffer_write_at <= n1090;
-            c_buffer_read_at <= n1116;
-            c_buffer_count <= n1123;
-            c_buffer_stored <= n1125;
-            c_buffer_reserved <= n1134;
-            c_buffer_head_valid <= n1095;
-            in_row <= n236;
-            framing <= n241;
-            a_buffer_popped <= b_column_writes;
-            written0 <= n552;
-            written1 <= n577;
-            written2 <= n603;
-            written3 <= n629;
-            written4 <= n655;
-            written5 <= n681;
-            written6 <= n707;
-            written7 <= n732;
-            b_buffer_popped <= c_row_writes;
-            c_buffer_popped <= leaves;
+            a_valid0 <= n369;
+            a_valid1 <= n375;
+            a_valid2 <= n378;
+            a_valid3 <= n381;
+            a_valid4 <= n384;
+            a_valid5 <= n387;
+            a_valid6 <= n390;
+            a_valid7 <= n393;
+            a_valid8 <= n396;
+            a_valid9 <= n399;
+            a_valid10 <= n402;
+            a_valid11 <= n405;
+            b_valid0 <= n465;
+            b_valid1 <= n470;
+            b_valid2 <= n473;
+            b_valid3 <= n476;
+            b_valid4 <= n479;
+            b_valid5 <= n482;
+            b_valid6 <= n485;
+            b_valid7 <= n488;
+            b_valid8 <= n491;
+            b_valid9 <= n494;
+            b_valid10 <= n497;
+            b_valid11 <= n500;
+            b_valid12 <= n503;
+            b_valid13 <= n506;
+            b_valid14 <= n509;
+            b_valid15 <= n512;
+            b_valid16 <= n515;
+            b_valid17 <= n518;
+            b_valid18 <= n521;
+            b_valid19 <= n524;
+            b_valid20 <= n528;
+            b_valid21 <= n531;
+            b_valid22 <= n534;
+            b_valid23 <= n537;
+            b_valid24 <= n540;
+            b_valid25 <= n543;
+            b_valid26 <= n546;
+            b_valid27 <= n549;
+            b_valid28 <= n552;
+            b_valid29 <= n555;
+            b_valid30 <= n558;
+            b_valid31 <= n561;
+            b_valid32 <= n564;
+            b_valid33 <= n567;
+            b_valid34 <= n570;
+            c_valid0 <= n1429;
+            c_valid1 <= n1433;
+            c_valid2 <= n1436;
+            c_valid3 <= n1439;
+            c_valid4 <= n1442;
+            c_valid5 <= n1445;
+            c_valid6 <= n1448;
+            c_valid7 <= n1451;
+            c_valid8 <= n1454;
+            c_valid9 <= n1457;
+            c_valid10 <= n1460;
+            c_valid11 <= n1463;
+            c_valid12 <= n1466;
+            c_valid13 <= n1469;
+            c_valid14 <= n1472;
+            a_buffer_lane0_write_at <= n627;
+            a_buffer_lane0_read_at <= n642;
+            a_buffer_lane0_count <= n649;
+            a_buffer_lane0_stored <= n655;
+            a_buffer_lane0_head_valid <= n632;
+            a_buffer_lane1_write_at <= n673;
+            a_buffer_lane1_read_at <= n688;
+            a_buffer_lane1_count <= n695;
+            a_buffer_lane1_stored <= n700;
+            a_buffer_lane1_head_valid <= n678;
+            a_buffer_lane2_write_at <= n718;
+            a_buffer_lane2_read_at <= n733;
+            a_buffer_lane2_count <= n740;
+            a_buffer_lane2_stored <= n745;
+            a_buffer_lane2_head_valid <= n723;
+            a_buffer_lane3_write_at <= n763;
+            a_buffer_lane3_read_at <= n778;
+            a_buffer_lane3_count <= n785;
+            a_buffer_lane3_stored <= n790;
+            a_buffer_lane3_head_valid <= n768;
+            a_buffer_lane4_write_at <= n808;
+            a_buffer_lane4_read_at <= n823;
+            a_buffer_lane4_count <= n830;
+            a_buffer_lane4_stored <= n835;
+            a_buffer_lane4_head_valid <= n813;
+            a_buffer_lane5_write_at <= n853;
+            a_buffer_lane5_read_at <= n868;
+            a_buffer_lane5_count <= n875;
+            a_buffer_lane5_stored <= n880;
+            a_buffer_lane5_head_valid <= n858;
+            a_buffer_lane6_write_at <= n898;
+            a_buffer_lane6_read_at <= n913;
+            a_buffer_lane6_count <= n920;
+            a_buffer_lane6_stored <= n925;
+            a_buffer_lane6_head_valid <= n903;
+            a_buffer_lane7_write_at <= n943;
+            a_buffer_lane7_read_at <= n958;
+            a_buffer_lane7_count <= n965;
+            a_buffer_lane7_stored <= n970;
+            a_buffer_lane7_head_valid <= n948;
+            a_buffer_side_write_at <= n972;
+            a_buffer_side_read_at <= n982;
+            a_buffer_side_count <= n989;
+            a_buffer_side_stored <= n994;
+            a_buffer_side_head_valid <= n977;
+            a_buffer_reserved <= n1003;
+            b_buffer_lane0_write_at <= n1555;
+            b_buffer_lane0_read_at <= n1578;
+            b_buffer_lane0_count <= n1585;
+            b_buffer_lane0_stored <= n1591;
+            b_buffer_lane0_head_valid <= n1560;
+            b_buffer_lane1_write_at <= n1625;
+            b_buffer_lane1_read_at <= n1648;
+            b_buffer_lane1_count <= n1655;
+            b_buffer_lane1_stored <= n1660;
+            b_buffer_lane1_head_valid <= n1630;
+            b_buffer_lane2_write_at <= n1694;
+            b_buffer_lane2_read_at <= n1717;
+            b_buffer_lane2_count <= n1724;
+            b_buffer_lane2_stored <= n1729;
+            b_buffer_lane2_head_valid <= n1699;
+            b_buffer_lane3_write_at <= n1763;
+            b_buffer_lane3_read_at <= n1786;
+            b_buffer_lane3_count <= n1793;
+            b_buffer_lane3_stored <= n1798;
+            b_buffer_lane3_head_valid <= n1768;
+            b_buffer_lane4_write_at <= n1832;
+            b_buffer_lane4_read_at <= n1855;
+            b_buffer_lane4_count <= n1862;
+            b_buffer_lane4_stored <= n1867;
+            b_buffer_lane4_head_valid <= n1837;
+            b_buffer_lane5_write_at <= n1901;
+            b_buffer_lane5_read_at <= n1924;
+            b_buffer_lane5_count <= n1931;
+            b_buffer_lane5_stored <= n1936;
+            b_buffer_lane5_head_valid <= n1906;
+            b_buffer_lane6_write_at <= n1970;
+            b_buffer_lane6_read_at <= n1993;
+            b_buffer_lane6_count <= n2000;
+            b_buffer_lane6_stored <= n2005;
+            b_buffer_lane6_head_valid <= n1975;
+            b_buffer_lane7_write_at <= n2039;
+            b_buffer_lane7_read_at <= n2062;
+            b_buffer_lane7_count <= n2069;
+            b_buffer_lane7_stored <= n2074;
+            b_buffer_lane7_head_valid <= n2044;
+            b_buffer_side_write_at <= n2076;
+            b_buffer_side_read_at <= n2086;
+            b_buffer_side_count <= n2093;
+            b_buffer_side_stored <= n2098;
+            b_buffer_side_head_valid <= n2081;
+            b_buffer_reserved <= n2108;
+            c_buffer_lane0_write_at <= n2209;
+            c_buffer_lane0_read_at <= n2224;
+            c_buffer_lane0_count <= n2231;
+            c_buffer_lane0_stored <= n2236;
+            c_buffer_lane0_head_valid <= n2214;
+            c_buffer_lane1_write_at <= n2254;
+            c_buffer_lane1_read_at <= n2269;
+            c_buffer_lane1_count <= n2276;
+            c_buffer_lane1_stored <= n2281;
+            c_buffer_lane1_head_valid <= n2259;
+            c_buffer_lane2_write_at <= n2299;
+            c_buffer_lane2_read_at <= n2314;
+            c_buffer_lane2_count <= n2321;
+            c_buffer_lane2_stored <= n2326;
+            c_buffer_lane2_head_valid <= n2304;
+            c_buffer_lane3_write_at <= n2344;
+            c_buffer_lane3_read_at <= n2359;
+            c_buffer_lane3_count <= n2366;
+            c_buffer_lane3_stored <= n2371;
+            c_buffer_lane3_head_valid <= n2349;
+            c_buffer_lane4_write_at <= n2389;
+            c_buffer_lane4_read_at <= n2404;
+            c_buffer_lane4_count <= n2411;
+            c_buffer_lane4_stored <= n2416;
+            c_buffer_lane4_head_valid <= n2394;
+            c_buffer_lane5_write_at <= n2434;
+            c_buffer_lane5_read_at <= n2449;
+            c_buffer_lane5_count <= n2456;
+            c_buffer_lane5_stored <= n2461;
+            c_buffer_lane5_head_valid <= n2439;
+            c_buffer_lane6_write_at <= n2479;
+            c_buffer_lane6_read_at <= n2494;
+            c_buffer_lane6_count <= n2501;
+            c_buffer_lane6_stored <= n2506;
+            c_buffer_lane6_head_valid <= n2484;
+            c_buffer_lane7_write_at <= n2524;
+            c_buffer_lane7_read_at <= n2539;
+            c_buffer_lane7_count <= n2546;
+            c_buffer_lane7_stored <= n2551;
+            c_buffer_lane7_head_valid <= n2529;
+            c_buffer_side_write_at <= n2553;
+            c_buffer_side_read_at <= n2563;
+            c_buffer_side_count <= n2570;
+            c_buffer_side_stored <= n2575;
+            c_buffer_side_head_valid <= n2558;
+            c_buffer_reserved <= n2586;
+            in_row <= n360;
+            framing <= n365;
+            b_column_taken <= b_column_takes;
+            a_buffer_popped <= a_buffer_pop;
+            a_buffer_given_back <= a_buffer_popped;
+            written0 <= n1059;
+            written1 <= n1084;
+            written2 <= n1110;
+            written3 <= n1136;
+            written4 <= n1162;
+            written5 <= n1188;
+            written6 <= n1214;
+            written7 <= n1239;
+            c_row_taken <= c_row_takes;
+            b_buffer_popped <= b_buffer_pop;
+            b_buffer_given_back <= b_buffer_popped;
+            c_buffer_popped <= c_buffer_pop;
+            c_buffer_given_back <= c_buffer_popped;
         end
     end
 
     // The edge: registers without reset.
     always @(posedge aclk) begin
-        a_side0 <= n246;
-        a_side1 <= n252;
-        a_side2 <= n255;
-        a_side3 <= n258;
-        a_side4 <= n261;
-        a_side5 <= n264;
-        a_side6 <= n267;
-        a_side7 <= n270;
-        a_side8 <= n273;
-        a_side9 <= n276;
-        b_side0 <= n334;
-        b_side1 <= n339;
-        b_side2 <= n342;
-        b_side3 <= n345;
-        b_side4 <= n348;
-        b_side5 <= n351;
-        b_side6 <= n354;
-        b_side7 <= n357;
-        b_side8 <= n360;
-        b_side9 <= n363;
-        b_side10 <= n366;
-        b_side11 <= n369;
-        b_side12 <= n372;
-        b_side13 <= n375;
-        b_side14 <= n378;
-        b_side15 <= n381;
-        b_side16 <= n384;
-        b_side17 <= n387;
-        b_side18 <= n390;
-        b_side19 <= n394;
-        b_side20 <= n397;
-        b_side21 <= n400;
-        b_side22 <= n403;
-        b_side23 <= n406;
-        b_side24 <= n409;
-        b_side25 <= n412;
-        b_side26 <= n415;
-        b_side27 <= n418;
-        b_side28 <= n421;
-        b_side29 <= n424;
-        b_side30 <= n427;
-        b_side31 <= n430;
-        b_side32 <= n433;
-        c_side0 <= n921;
-        c_side1 <= n925;
-        c_side2 <= n928;
-        c_side3 <= n931;
-        c_side4 <= n934;
-        c_side5 <= n937;
-        c_side6 <= n940;
-        c_side7 <= n943;
-        c_side8 <= n946;
-        c_side9 <= n949;
-        c_side10 <= n952;
-        c_side11 <= n955;
-        c_side12 <= n958;
-        c_side13 <= n961;
-        a_buffer_head0 <= n460;
-        a_buffer_head1 <= n462;
-        a_buffer_head2 <= n464;
-        a_buffer_head3 <= n466;
-        a_buffer_head4 <= n468;
-        a_buffer_head5 <= n470;
-        a_buffer_head6 <= n472;
-        a_buffer_head7 <= n474;
-        a_buffer_head_side <= n476;
-        b_buffer_head0 <= n988;
-        b_buffer_head1 <= n990;
-        b_buffer_head2 <= n992;
-        b_buffer_head3 <= n994;
-        b_buffer_head4 <= n996;
-        b_buffer_head5 <= n998;
-        b_buffer_head6 <= n1000;
-        b_buffer_head7 <= n1002;
-        b_buffer_head_side <= n1004;
-        c_buffer_head0 <= n1097;
-        c_buffer_head1 <= n1099;
-        c_buffer_head2 <= n1101;
-        c_buffer_head3 <= n1103;
-        c_buffer_head4 <= n1105;
-        c_buffer_head5 <= n1107;
-        c_buffer_head6 <= n1109;
-        c_buffer_head7 <= n1111;
-        c_buffer_head_side <= n1113;
+        a_side0 <= n370;
+        a_side1 <= n376;
+        a_side2 <= n379;
+        a_side3 <= n382;
+        a_side4 <= n385;
+        a_side5 <= n388;
+        a_side6 <= n391;
+        a_side7 <= n394;
+        a_side8 <= n397;
+        a_side9 <= n400;
+        a_side10 <= n403;
+        a_side11 <= n406;
+        b_side0 <= n466;
+        b_side1 <= n471;
+        b_side2 <= n474;
+        b_side3 <= n477;
+        b_side4 <= n480;
+        b_side5 <= n483;
+        b_side6 <= n486;
+        b_side7 <= n489;
+        b_side8 <= n492;
+        b_side9 <= n495;
+        b_side10 <= n498;
+        b_side11 <= n501;
+        b_side12 <= n504;
+        b_side13 <= n507;
+        b_side14 <= n510;
+        b_side15 <= n513;
+        b_side16 <= n516;
+        b_side17 <= n519;
+        b_side18 <= n522;
+        b_side19 <= n525;
+        b_side20 <= n529;
+        b_side21 <= n532;
+        b_side22 <= n535;
+        b_side23 <= n538;
+        b_side24 <= n541;
+        b_side25 <= n544;
+        b_side26 <= n547;
+        b_side27 <= n550;
+        b_side28 <= n553;
+        b_side29 <= n556;
+        b_side30 <= n559;
+        b_side31 <= n562;
+        b_side32 <= n565;
+        b_side33 <= n568;
+        b_side34 <= n571;
+        c_side0 <= n1430;
+        c_side1 <= n1434;
+        c_side2 <= n1437;
+        c_side3 <= n1440;
+        c_side4 <= n1443;
+        c_side5 <= n1446;
+        c_side6 <= n1449;
+        c_side7 <= n1452;
+        c_side8 <= n1455;
+        c_side9 <= n1458;
+        c_side10 <= n1461;
+        c_side11 <= n1464;
+        c_side12 <= n1467;
+        c_side13 <= n1470;
+        c_side14 <= n1473;
+        a_buffer_head0 <= n639;
+        a_buffer_head1 <= n685;
+        a_buffer_head2 <= n730;
+        a_buffer_head3 <= n775;
+        a_buffer_head4 <= n820;
+        a_buffer_head5 <= n865;
+        a_buffer_head6 <= n910;
+        a_buffer_head7 <= n955;
+        a_buffer_head_side <= n979;
+        b_buffer_head0 <= n1575;
+        b_buffer_head1 <= n1645;
+        b_buffer_head2 <= n1714;
+        b_buffer_head3 <= n1783;
+        b_buffer_head4 <= n1852;
+        b_buffer_head5 <= n1921;
+        b_buffer_head6 <= n1990;
+        b_buffer_head7 <= n2059;
+        b_buffer_head_side <= n2083;
+        c_buffer_head0 <= n2221;
+        c_buffer_head1 <= n2266;
+        c_buffer_head2 <= n2311;
+        c_buffer_head3 <= n2356;
+        c_buffer_head4 <= n2401;
+        c_buffer_head5 <= n2446;
+        c_buffer_head6 <= n2491;
+        c_buffer_head7 <= n2536;
+        c_buffer_head_side <= n2560;
         a_row0 <= s_axis_tdata_0;
         a_row1 <= s_axis_tdata_1;
         a_row2 <= s_axis_tdata_2;
@@ -2023,72 +3774,73 @@ module fxc_core_x8 (
         b_column5 <= t1_rd_data_5;
         b_column6 <= t1_rd_data_6;
         b_column7 <= t1_rd_data_7;
-        q_at <= n512;
-        dq_at <= n528;
-        q_entry0 <= n562;
+        b_column_taken_side <= n464;
+        q_at <= n1019;
+        dq_at <= n1035;
+        q_entry0 <= n1069;
         q_word0 <= entry0_rd;
         q_reset_word0 <= reset_entry0_rd;
-        q_written0 <= n561;
-        dq_entry0 <= n571;
+        q_written0 <= n1068;
+        dq_entry0 <= n1078;
         dq_word0 <= entry0_rd_1;
         dq_reset_word0 <= reset_entry0_rd_1;
-        dq_written0 <= n570;
-        q_entry1 <= n587;
+        dq_written0 <= n1077;
+        q_entry1 <= n1094;
         q_word1 <= entry1_rd;
         q_reset_word1 <= reset_entry1_rd;
-        q_written1 <= n586;
-        dq_entry1 <= n596;
+        q_written1 <= n1093;
+        dq_entry1 <= n1103;
         dq_word1 <= entry1_rd_1;
         dq_reset_word1 <= reset_entry1_rd_1;
-        dq_written1 <= n595;
-        q_entry2 <= n613;
+        dq_written1 <= n1102;
+        q_entry2 <= n1120;
         q_word2 <= entry2_rd;
         q_reset_word2 <= reset_entry2_rd;
-        q_written2 <= n612;
-        dq_entry2 <= n622;
+        q_written2 <= n1119;
+        dq_entry2 <= n1129;
         dq_word2 <= entry2_rd_1;
         dq_reset_word2 <= reset_entry2_rd_1;
-        dq_written2 <= n621;
-        q_entry3 <= n639;
+        dq_written2 <= n1128;
+        q_entry3 <= n1146;
         q_word3 <= entry3_rd;
         q_reset_word3 <= reset_entry3_rd;
-        q_written3 <= n638;
-        dq_entry3 <= n648;
+        q_written3 <= n1145;
+        dq_entry3 <= n1155;
         dq_word3 <= entry3_rd_1;
         dq_reset_word3 <= reset_entry3_rd_1;
-        dq_written3 <= n647;
-        q_entry4 <= n665;
+        dq_written3 <= n1154;
+        q_entry4 <= n1172;
         q_word4 <= entry4_rd;
         q_reset_word4 <= reset_entry4_rd;
-        q_written4 <= n664;
-        dq_entry4 <= n674;
+        q_written4 <= n1171;
+        dq_entry4 <= n1181;
         dq_word4 <= entry4_rd_1;
         dq_reset_word4 <= reset_entry4_rd_1;
-        dq_written4 <= n673;
-        q_entry5 <= n691;
+        dq_written4 <= n1180;
+        q_entry5 <= n1198;
         q_word5 <= entry5_rd;
         q_reset_word5 <= reset_entry5_rd;
-        q_written5 <= n690;
-        dq_entry5 <= n700;
+        q_written5 <= n1197;
+        dq_entry5 <= n1207;
         dq_word5 <= entry5_rd_1;
         dq_reset_word5 <= reset_entry5_rd_1;
-        dq_written5 <= n699;
-        q_entry6 <= n717;
+        dq_written5 <= n1206;
+        q_entry6 <= n1224;
         q_word6 <= entry6_rd;
         q_reset_word6 <= reset_entry6_rd;
-        q_written6 <= n716;
-        dq_entry6 <= n726;
+        q_written6 <= n1223;
+        dq_entry6 <= n1233;
         dq_word6 <= entry6_rd_1;
         dq_reset_word6 <= reset_entry6_rd_1;
-        dq_written6 <= n725;
-        q_entry7 <= n742;
+        dq_written6 <= n1232;
+        q_entry7 <= n1249;
         q_word7 <= entry7_rd;
         q_reset_word7 <= reset_entry7_rd;
-        q_written7 <= n741;
-        dq_entry7 <= n751;
+        q_written7 <= n1248;
+        dq_entry7 <= n1258;
         dq_word7 <= entry7_rd_1;
         dq_reset_word7 <= reset_entry7_rd_1;
-        dq_written7 <= n750;
+        dq_written7 <= n1257;
         b_coefficient0_d1 <= b_column0;
         b_coefficient0_d2 <= b_coefficient0_d1;
         b_coefficient1_d1 <= b_column1;
@@ -2113,240 +3865,647 @@ module fxc_core_x8 (
         c_row5 <= t2_rd_data_5;
         c_row6 <= t2_rd_data_6;
         c_row7 <= t2_rd_data_7;
+        c_row_taken_side <= n1428;
     end
 
     // The edge: copies of registers, each driving a share of its register's loads with a reset value.
     (* keep *)
     always @(posedge aclk) begin
         if (!aresetn) begin
-            a_buffer_write_at_copy0 <= 4'h0;
-            a_buffer_write_at_copy1 <= 4'h0;
-            a_buffer_write_at_copy2 <= 4'h0;
-            a_buffer_write_at_copy3 <= 4'h0;
-            a_buffer_write_at_copy4 <= 4'h0;
-            a_buffer_write_at_copy5 <= 4'h0;
-            a_buffer_write_at_copy6 <= 4'h0;
-            a_buffer_write_at_copy7 <= 4'h0;
-            a_buffer_read_at_copy0 <= 4'h0;
-            a_buffer_read_at_copy1 <= 4'h0;
-            a_buffer_read_at_copy2 <= 4'h0;
-            a_buffer_read_at_copy3 <= 4'h0;
-            a_buffer_read_at_copy4 <= 4'h0;
-            a_buffer_read_at_copy5 <= 4'h0;
-            a_buffer_read_at_copy6 <= 4'h0;
-            a_buffer_read_at_copy7 <= 4'h0;
-            b_buffer_write_at_copy0 <= 6'h0;
-            b_buffer_write_at_copy1 <= 6'h0;
-            b_buffer_write_at_copy2 <= 6'h0;
-            b_buffer_write_at_copy3 <= 6'h0;
-            b_buffer_write_at_copy4 <= 6'h0;
-            b_buffer_write_at_copy5 <= 6'h0;
-            b_buffer_write_at_copy6 <= 6'h0;
-            b_buffer_write_at_copy7 <= 6'h0;
-            b_buffer_read_at_copy0 <= 6'h0;
-            b_buffer_read_at_copy1 <= 6'h0;
-            b_buffer_read_at_copy2 <= 6'h0;
-            b_buffer_read_at_copy3 <= 6'h0;
-            b_buffer_read_at_copy4 <= 6'h0;
-            b_buffer_read_at_copy5 <= 6'h0;
-            b_buffer_read_at_copy6 <= 6'h0;
-            b_buffer_read_at_copy7 <= 6'h0;
-            c_buffer_write_at_copy0 <= 5'h0;
-            c_buffer_write_at_copy1 <= 5'h0;
-            c_buffer_write_at_copy2 <= 5'h0;
-            c_buffer_write_at_copy3 <= 5'h0;
-            c_buffer_write_at_copy4 <= 5'h0;
-            c_buffer_write_at_copy5 <= 5'h0;
-            c_buffer_write_at_copy6 <= 5'h0;
-            c_buffer_write_at_copy7 <= 5'h0;
-            c_buffer_read_at_copy0 <= 5'h0;
-            c_buffer_read_at_copy1 <= 5'h0;
-            c_buffer_read_at_copy2 <= 5'h0;
-            c_buffer_read_at_copy3 <= 5'h0;
-            c_buffer_read_at_copy4 <= 5'h0;
-            c_buffer_read_at_copy5 <= 5'h0;
-            c_buffer_read_at_copy6 <= 5'h0;
-            c_buffer_read_at_copy7 <= 5'h0;
+            a_valid0_copy0 <= 1'h0;
+            a_valid0_copy1 <= 1'h0;
+            a_valid0_copy2 <= 1'h0;
+            a_valid0_copy3 <= 1'h0;
+            a_valid0_copy4 <= 1'h0;
+            a_valid0_copy5 <= 1'h0;
+            a_valid0_copy6 <= 1'h0;
+            a_valid0_copy7 <= 1'h0;
+            a_valid0_copy8 <= 1'h0;
+            a_valid11_copy0 <= 1'h0;
+            a_valid11_copy1 <= 1'h0;
+            a_valid11_copy2 <= 1'h0;
+            a_valid11_copy3 <= 1'h0;
+            a_valid11_copy4 <= 1'h0;
+            a_valid11_copy5 <= 1'h0;
+            a_valid11_copy6 <= 1'h0;
+            a_valid11_copy7 <= 1'h0;
+            a_valid11_copy8 <= 1'h0;
+            a_buffer_lane0_write_at_copy0 <= 5'h0;
+            a_buffer_lane0_write_at_copy1 <= 5'h0;
+            a_buffer_lane0_read_at_copy0 <= 5'h0;
+            a_buffer_lane0_read_at_copy1 <= 5'h0;
+            a_buffer_lane1_write_at_copy0 <= 5'h0;
+            a_buffer_lane1_write_at_copy1 <= 5'h0;
+            a_buffer_lane1_read_at_copy0 <= 5'h0;
+            a_buffer_lane1_read_at_copy1 <= 5'h0;
+            a_buffer_lane2_write_at_copy0 <= 5'h0;
+            a_buffer_lane2_write_at_copy1 <= 5'h0;
+            a_buffer_lane2_read_at_copy0 <= 5'h0;
+            a_buffer_lane2_read_at_copy1 <= 5'h0;
+            a_buffer_lane3_write_at_copy0 <= 5'h0;
+            a_buffer_lane3_write_at_copy1 <= 5'h0;
+            a_buffer_lane3_read_at_copy0 <= 5'h0;
+            a_buffer_lane3_read_at_copy1 <= 5'h0;
+            a_buffer_lane4_write_at_copy0 <= 5'h0;
+            a_buffer_lane4_write_at_copy1 <= 5'h0;
+            a_buffer_lane4_read_at_copy0 <= 5'h0;
+            a_buffer_lane4_read_at_copy1 <= 5'h0;
+            a_buffer_lane5_write_at_copy0 <= 5'h0;
+            a_buffer_lane5_write_at_copy1 <= 5'h0;
+            a_buffer_lane5_read_at_copy0 <= 5'h0;
+            a_buffer_lane5_read_at_copy1 <= 5'h0;
+            a_buffer_lane6_write_at_copy0 <= 5'h0;
+            a_buffer_lane6_write_at_copy1 <= 5'h0;
+            a_buffer_lane6_read_at_copy0 <= 5'h0;
+            a_buffer_lane6_read_at_copy1 <= 5'h0;
+            a_buffer_lane7_write_at_copy0 <= 5'h0;
+            a_buffer_lane7_write_at_copy1 <= 5'h0;
+            a_buffer_lane7_read_at_copy0 <= 5'h0;
+            a_buffer_lane7_read_at_copy1 <= 5'h0;
+            b_valid17_copy0 <= 1'h0;
+            b_valid17_copy1 <= 1'h0;
+            b_valid17_copy2 <= 1'h0;
+            b_valid17_copy3 <= 1'h0;
+            b_valid17_copy4 <= 1'h0;
+            b_valid17_copy5 <= 1'h0;
+            b_valid17_copy6 <= 1'h0;
+            b_valid17_copy7 <= 1'h0;
+            b_valid17_copy8 <= 1'h0;
+            b_valid19_copy0 <= 1'h0;
+            b_valid19_copy1 <= 1'h0;
+            b_valid19_copy2 <= 1'h0;
+            b_valid19_copy3 <= 1'h0;
+            b_valid19_copy4 <= 1'h0;
+            b_valid19_copy5 <= 1'h0;
+            b_valid19_copy6 <= 1'h0;
+            b_valid19_copy7 <= 1'h0;
+            b_valid19_copy8 <= 1'h0;
+            b_valid34_copy0 <= 1'h0;
+            b_valid34_copy1 <= 1'h0;
+            b_valid34_copy2 <= 1'h0;
+            b_valid34_copy3 <= 1'h0;
+            b_valid34_copy4 <= 1'h0;
+            b_valid34_copy5 <= 1'h0;
+            b_valid34_copy6 <= 1'h0;
+            b_valid34_copy7 <= 1'h0;
+            b_valid34_copy8 <= 1'h0;
+            b_buffer_lane0_write_at_copy0 <= 6'h0;
+            b_buffer_lane0_write_at_copy1 <= 6'h0;
+            b_buffer_lane0_write_at_copy2 <= 6'h0;
+            b_buffer_lane0_write_at_copy3 <= 6'h0;
+            b_buffer_lane0_read_at_copy0 <= 6'h0;
+            b_buffer_lane0_read_at_copy1 <= 6'h0;
+            b_buffer_lane0_read_at_copy2 <= 6'h0;
+            b_buffer_lane0_read_at_copy3 <= 6'h0;
+            b_buffer_lane1_write_at_copy0 <= 6'h0;
+            b_buffer_lane1_write_at_copy1 <= 6'h0;
+            b_buffer_lane1_write_at_copy2 <= 6'h0;
+            b_buffer_lane1_write_at_copy3 <= 6'h0;
+            b_buffer_lane1_read_at_copy0 <= 6'h0;
+            b_buffer_lane1_read_at_copy1 <= 6'h0;
+            b_buffer_lane1_read_at_copy2 <= 6'h0;
+            b_buffer_lane1_read_at_copy3 <= 6'h0;
+            b_buffer_lane2_write_at_copy0 <= 6'h0;
+            b_buffer_lane2_write_at_copy1 <= 6'h0;
+            b_buffer_lane2_write_at_copy2 <= 6'h0;
+            b_buffer_lane2_write_at_copy3 <= 6'h0;
+            b_buffer_lane2_read_at_copy0 <= 6'h0;
+            b_buffer_lane2_read_at_copy1 <= 6'h0;
+            b_buffer_lane2_read_at_copy2 <= 6'h0;
+            b_buffer_lane2_read_at_copy3 <= 6'h0;
+            b_buffer_lane3_write_at_copy0 <= 6'h0;
+            b_buffer_lane3_write_at_copy1 <= 6'h0;
+            b_buffer_lane3_write_at_copy2 <= 6'h0;
+            b_buffer_lane3_write_at_copy3 <= 6'h0;
+            b_buffer_lane3_read_at_copy0 <= 6'h0;
+            b_buffer_lane3_read_at_copy1 <= 6'h0;
+            b_buffer_lane3_read_at_copy2 <= 6'h0;
+            b_buffer_lane3_read_at_copy3 <= 6'h0;
+            b_buffer_lane4_write_at_copy0 <= 6'h0;
+            b_buffer_lane4_write_at_copy1 <= 6'h0;
+            b_buffer_lane4_write_at_copy2 <= 6'h0;
+            b_buffer_lane4_write_at_copy3 <= 6'h0;
+            b_buffer_lane4_read_at_copy0 <= 6'h0;
+            b_buffer_lane4_read_at_copy1 <= 6'h0;
+            b_buffer_lane4_read_at_copy2 <= 6'h0;
+            b_buffer_lane4_read_at_copy3 <= 6'h0;
+            b_buffer_lane5_write_at_copy0 <= 6'h0;
+            b_buffer_lane5_write_at_copy1 <= 6'h0;
+            b_buffer_lane5_write_at_copy2 <= 6'h0;
+            b_buffer_lane5_write_at_copy3 <= 6'h0;
+            b_buffer_lane5_read_at_copy0 <= 6'h0;
+            b_buffer_lane5_read_at_copy1 <= 6'h0;
+            b_buffer_lane5_read_at_copy2 <= 6'h0;
+            b_buffer_lane5_read_at_copy3 <= 6'h0;
+            b_buffer_lane6_write_at_copy0 <= 6'h0;
+            b_buffer_lane6_write_at_copy1 <= 6'h0;
+            b_buffer_lane6_write_at_copy2 <= 6'h0;
+            b_buffer_lane6_write_at_copy3 <= 6'h0;
+            b_buffer_lane6_read_at_copy0 <= 6'h0;
+            b_buffer_lane6_read_at_copy1 <= 6'h0;
+            b_buffer_lane6_read_at_copy2 <= 6'h0;
+            b_buffer_lane6_read_at_copy3 <= 6'h0;
+            b_buffer_lane7_write_at_copy0 <= 6'h0;
+            b_buffer_lane7_write_at_copy1 <= 6'h0;
+            b_buffer_lane7_write_at_copy2 <= 6'h0;
+            b_buffer_lane7_write_at_copy3 <= 6'h0;
+            b_buffer_lane7_read_at_copy0 <= 6'h0;
+            b_buffer_lane7_read_at_copy1 <= 6'h0;
+            b_buffer_lane7_read_at_copy2 <= 6'h0;
+            b_buffer_lane7_read_at_copy3 <= 6'h0;
+            c_valid0_copy0 <= 1'h0;
+            c_valid0_copy1 <= 1'h0;
+            c_valid0_copy2 <= 1'h0;
+            c_valid0_copy3 <= 1'h0;
+            c_valid0_copy4 <= 1'h0;
+            c_valid0_copy5 <= 1'h0;
+            c_valid0_copy6 <= 1'h0;
+            c_valid0_copy7 <= 1'h0;
+            c_valid0_copy8 <= 1'h0;
+            c_valid14_copy0 <= 1'h0;
+            c_valid14_copy1 <= 1'h0;
+            c_valid14_copy2 <= 1'h0;
+            c_valid14_copy3 <= 1'h0;
+            c_valid14_copy4 <= 1'h0;
+            c_valid14_copy5 <= 1'h0;
+            c_valid14_copy6 <= 1'h0;
+            c_valid14_copy7 <= 1'h0;
+            c_valid14_copy8 <= 1'h0;
+            c_buffer_lane0_write_at_copy0 <= 5'h0;
+            c_buffer_lane0_write_at_copy1 <= 5'h0;
+            c_buffer_lane0_read_at_copy0 <= 5'h0;
+            c_buffer_lane0_read_at_copy1 <= 5'h0;
+            c_buffer_lane1_write_at_copy0 <= 5'h0;
+            c_buffer_lane1_write_at_copy1 <= 5'h0;
+            c_buffer_lane1_read_at_copy0 <= 5'h0;
+            c_buffer_lane1_read_at_copy1 <= 5'h0;
+            c_buffer_lane2_write_at_copy0 <= 5'h0;
+            c_buffer_lane2_write_at_copy1 <= 5'h0;
+            c_buffer_lane2_read_at_copy0 <= 5'h0;
+            c_buffer_lane2_read_at_copy1 <= 5'h0;
+            c_buffer_lane3_write_at_copy0 <= 5'h0;
+            c_buffer_lane3_write_at_copy1 <= 5'h0;
+            c_buffer_lane3_read_at_copy0 <= 5'h0;
+            c_buffer_lane3_read_at_copy1 <= 5'h0;
+            c_buffer_lane4_write_at_copy0 <= 5'h0;
+            c_buffer_lane4_write_at_copy1 <= 5'h0;
+            c_buffer_lane4_read_at_copy0 <= 5'h0;
+            c_buffer_lane4_read_at_copy1 <= 5'h0;
+            c_buffer_lane5_write_at_copy0 <= 5'h0;
+            c_buffer_lane5_write_at_copy1 <= 5'h0;
+            c_buffer_lane5_read_at_copy0 <= 5'h0;
+            c_buffer_lane5_read_at_copy1 <= 5'h0;
+            c_buffer_lane6_write_at_copy0 <= 5'h0;
+            c_buffer_lane6_write_at_copy1 <= 5'h0;
+            c_buffer_lane6_read_at_copy0 <= 5'h0;
+            c_buffer_lane6_read_at_copy1 <= 5'h0;
+            c_buffer_lane7_write_at_copy0 <= 5'h0;
+            c_buffer_lane7_write_at_copy1 <= 5'h0;
+            c_buffer_lane7_read_at_copy0 <= 5'h0;
+            c_buffer_lane7_read_at_copy1 <= 5'h0;
         end else begin
-            a_buffer_write_at_copy0 <= n453;
-            a_buffer_write_at_copy1 <= n453;
-            a_buffer_write_at_copy2 <= n453;
-            a_buffer_write_at_copy3 <= n453;
-            a_buffer_write_at_copy4 <= n453;
-            a_buffer_write_at_copy5 <= n453;
-            a_buffer_write_at_copy6 <= n453;
-            a_buffer_write_at_copy7 <= n453;
-            a_buffer_read_at_copy0 <= n479;
-            a_buffer_read_at_copy1 <= n479;
-            a_buffer_read_at_copy2 <= n479;
-            a_buffer_read_at_copy3 <= n479;
-            a_buffer_read_at_copy4 <= n479;
-            a_buffer_read_at_copy5 <= n479;
-            a_buffer_read_at_copy6 <= n479;
-            a_buffer_read_at_copy7 <= n479;
-            b_buffer_write_at_copy0 <= n981;
-            b_buffer_write_at_copy1 <= n981;
-            b_buffer_write_at_copy2 <= n981;
-            b_buffer_write_at_copy3 <= n981;
-            b_buffer_write_at_copy4 <= n981;
-            b_buffer_write_at_copy5 <= n981;
-            b_buffer_write_at_copy6 <= n981;
-            b_buffer_write_at_copy7 <= n981;
-            b_buffer_read_at_copy0 <= n1007;
-            b_buffer_read_at_copy1 <= n1007;
-            b_buffer_read_at_copy2 <= n1007;
-            b_buffer_read_at_copy3 <= n1007;
-            b_buffer_read_at_copy4 <= n1007;
-            b_buffer_read_at_copy5 <= n1007;
-            b_buffer_read_at_copy6 <= n1007;
-            b_buffer_read_at_copy7 <= n1007;
-            c_buffer_write_at_copy0 <= n1090;
-            c_buffer_write_at_copy1 <= n1090;
-            c_buffer_write_at_copy2 <= n1090;
-            c_buffer_write_at_copy3 <= n1090;
-            c_buffer_write_at_copy4 <= n1090;
-            c_buffer_write_at_copy5 <= n1090;
-            c_buffer_write_at_copy6 <= n1090;
-            c_buffer_write_at_copy7 <= n1090;
-            c_buffer_read_at_copy0 <= n1116;
-            c_buffer_read_at_copy1 <= n1116;
-            c_buffer_read_at_copy2 <= n1116;
-            c_buffer_read_at_copy3 <= n1116;
-            c_buffer_read_at_copy4 <= n1116;
-            c_buffer_read_at_copy5 <= n1116;
-            c_buffer_read_at_copy6 <= n1116;
-            c_buffer_read_at_copy7 <= n1116;
+            a_valid0_copy0 <= n369;
+            a_valid0_copy1 <= n369;
+            a_valid0_copy2 <= n369;
+            a_valid0_copy3 <= n369;
+            a_valid0_copy4 <= n369;
+            a_valid0_copy5 <= n369;
+            a_valid0_copy6 <= n369;
+            a_valid0_copy7 <= n369;
+            a_valid0_copy8 <= n369;
+            a_valid11_copy0 <= n405;
+            a_valid11_copy1 <= n405;
+            a_valid11_copy2 <= n405;
+            a_valid11_copy3 <= n405;
+            a_valid11_copy4 <= n405;
+            a_valid11_copy5 <= n405;
+            a_valid11_copy6 <= n405;
+            a_valid11_copy7 <= n405;
+            a_valid11_copy8 <= n405;
+            a_buffer_lane0_write_at_copy0 <= n627;
+            a_buffer_lane0_write_at_copy1 <= n627;
+            a_buffer_lane0_read_at_copy0 <= n642;
+            a_buffer_lane0_read_at_copy1 <= n642;
+            a_buffer_lane1_write_at_copy0 <= n673;
+            a_buffer_lane1_write_at_copy1 <= n673;
+            a_buffer_lane1_read_at_copy0 <= n688;
+            a_buffer_lane1_read_at_copy1 <= n688;
+            a_buffer_lane2_write_at_copy0 <= n718;
+            a_buffer_lane2_write_at_copy1 <= n718;
+            a_buffer_lane2_read_at_copy0 <= n733;
+            a_buffer_lane2_read_at_copy1 <= n733;
+            a_buffer_lane3_write_at_copy0 <= n763;
+            a_buffer_lane3_write_at_copy1 <= n763;
+            a_buffer_lane3_read_at_copy0 <= n778;
+            a_buffer_lane3_read_at_copy1 <= n778;
+            a_buffer_lane4_write_at_copy0 <= n808;
+            a_buffer_lane4_write_at_copy1 <= n808;
+            a_buffer_lane4_read_at_copy0 <= n823;
+            a_buffer_lane4_read_at_copy1 <= n823;
+            a_buffer_lane5_write_at_copy0 <= n853;
+            a_buffer_lane5_write_at_copy1 <= n853;
+            a_buffer_lane5_read_at_copy0 <= n868;
+            a_buffer_lane5_read_at_copy1 <= n868;
+            a_buffer_lane6_write_at_copy0 <= n898;
+            a_buffer_lane6_write_at_copy1 <= n898;
+            a_buffer_lane6_read_at_copy0 <= n913;
+            a_buffer_lane6_read_at_copy1 <= n913;
+            a_buffer_lane7_write_at_copy0 <= n943;
+            a_buffer_lane7_write_at_copy1 <= n943;
+            a_buffer_lane7_read_at_copy0 <= n958;
+            a_buffer_lane7_read_at_copy1 <= n958;
+            b_valid17_copy0 <= n518;
+            b_valid17_copy1 <= n518;
+            b_valid17_copy2 <= n518;
+            b_valid17_copy3 <= n518;
+            b_valid17_copy4 <= n518;
+            b_valid17_copy5 <= n518;
+            b_valid17_copy6 <= n518;
+            b_valid17_copy7 <= n518;
+            b_valid17_copy8 <= n518;
+            b_valid19_copy0 <= n524;
+            b_valid19_copy1 <= n524;
+            b_valid19_copy2 <= n524;
+            b_valid19_copy3 <= n524;
+            b_valid19_copy4 <= n524;
+            b_valid19_copy5 <= n524;
+            b_valid19_copy6 <= n524;
+            b_valid19_copy7 <= n524;
+            b_valid19_copy8 <= n524;
+            b_valid34_copy0 <= n570;
+            b_valid34_copy1 <= n570;
+            b_valid34_copy2 <= n570;
+            b_valid34_copy3 <= n570;
+            b_valid34_copy4 <= n570;
+            b_valid34_copy5 <= n570;
+            b_valid34_copy6 <= n570;
+            b_valid34_copy7 <= n570;
+            b_valid34_copy8 <= n570;
+            b_buffer_lane0_write_at_copy0 <= n1555;
+            b_buffer_lane0_write_at_copy1 <= n1555;
+            b_buffer_lane0_write_at_copy2 <= n1555;
+            b_buffer_lane0_write_at_copy3 <= n1555;
+            b_buffer_lane0_read_at_copy0 <= n1578;
+            b_buffer_lane0_read_at_copy1 <= n1578;
+            b_buffer_lane0_read_at_copy2 <= n1578;
+            b_buffer_lane0_read_at_copy3 <= n1578;
+            b_buffer_lane1_write_at_copy0 <= n1625;
+            b_buffer_lane1_write_at_copy1 <= n1625;
+            b_buffer_lane1_write_at_copy2 <= n1625;
+            b_buffer_lane1_write_at_copy3 <= n1625;
+            b_buffer_lane1_read_at_copy0 <= n1648;
+            b_buffer_lane1_read_at_copy1 <= n1648;
+            b_buffer_lane1_read_at_copy2 <= n1648;
+            b_buffer_lane1_read_at_copy3 <= n1648;
+            b_buffer_lane2_write_at_copy0 <= n1694;
+            b_buffer_lane2_write_at_copy1 <= n1694;
+            b_buffer_lane2_write_at_copy2 <= n1694;
+            b_buffer_lane2_write_at_copy3 <= n1694;
+            b_buffer_lane2_read_at_copy0 <= n1717;
+            b_buffer_lane2_read_at_copy1 <= n1717;
+            b_buffer_lane2_read_at_copy2 <= n1717;
+            b_buffer_lane2_read_at_copy3 <= n1717;
+            b_buffer_lane3_write_at_copy0 <= n1763;
+            b_buffer_lane3_write_at_copy1 <= n1763;
+            b_buffer_lane3_write_at_copy2 <= n1763;
+            b_buffer_lane3_write_at_copy3 <= n1763;
+            b_buffer_lane3_read_at_copy0 <= n1786;
+            b_buffer_lane3_read_at_copy1 <= n1786;
+            b_buffer_lane3_read_at_copy2 <= n1786;
+            b_buffer_lane3_read_at_copy3 <= n1786;
+            b_buffer_lane4_write_at_copy0 <= n1832;
+            b_buffer_lane4_write_at_copy1 <= n1832;
+            b_buffer_lane4_write_at_copy2 <= n1832;
+            b_buffer_lane4_write_at_copy3 <= n1832;
+            b_buffer_lane4_read_at_copy0 <= n1855;
+            b_buffer_lane4_read_at_copy1 <= n1855;
+            b_buffer_lane4_read_at_copy2 <= n1855;
+            b_buffer_lane4_read_at_copy3 <= n1855;
+            b_buffer_lane5_write_at_copy0 <= n1901;
+            b_buffer_lane5_write_at_copy1 <= n1901;
+            b_buffer_lane5_write_at_copy2 <= n1901;
+            b_buffer_lane5_write_at_copy3 <= n1901;
+            b_buffer_lane5_read_at_copy0 <= n1924;
+            b_buffer_lane5_read_at_copy1 <= n1924;
+            b_buffer_lane5_read_at_copy2 <= n1924;
+            b_buffer_lane5_read_at_copy3 <= n1924;
+            b_buffer_lane6_write_at_copy0 <= n1970;
+            b_buffer_lane6_write_at_copy1 <= n1970;
+            b_buffer_lane6_write_at_copy2 <= n1970;
+            b_buffer_lane6_write_at_copy3 <= n1970;
+            b_buffer_lane6_read_at_copy0 <= n1993;
+            b_buffer_lane6_read_at_copy1 <= n1993;
+            b_buffer_lane6_read_at_copy2 <= n1993;
+            b_buffer_lane6_read_at_copy3 <= n1993;
+            b_buffer_lane7_write_at_copy0 <= n2039;
+            b_buffer_lane7_write_at_copy1 <= n2039;
+            b_buffer_lane7_write_at_copy2 <= n2039;
+            b_buffer_lane7_write_at_copy3 <= n2039;
+            b_buffer_lane7_read_at_copy0 <= n2062;
+            b_buffer_lane7_read_at_copy1 <= n2062;
+            b_buffer_lane7_read_at_copy2 <= n2062;
+            b_buffer_lane7_read_at_copy3 <= n2062;
+            c_valid0_copy0 <= n1429;
+            c_valid0_copy1 <= n1429;
+            c_valid0_copy2 <= n1429;
+            c_valid0_copy3 <= n1429;
+            c_valid0_copy4 <= n1429;
+            c_valid0_copy5 <= n1429;
+            c_valid0_copy6 <= n1429;
+            c_valid0_copy7 <= n1429;
+            c_valid0_copy8 <= n1429;
+            c_valid14_copy0 <= n1472;
+            c_valid14_copy1 <= n1472;
+            c_valid14_copy2 <= n1472;
+            c_valid14_copy3 <= n1472;
+            c_valid14_copy4 <= n1472;
+            c_valid14_copy5 <= n1472;
+            c_valid14_copy6 <= n1472;
+            c_valid14_copy7 <= n1472;
+            c_valid14_copy8 <= n1472;
+            c_buffer_lane0_write_at_copy0 <= n2209;
+            c_buffer_lane0_write_at_copy1 <= n2209;
+            c_buffer_lane0_read_at_copy0 <= n2224;
+            c_buffer_lane0_read_at_copy1 <= n2224;
+            c_buffer_lane1_write_at_copy0 <= n2254;
+            c_buffer_lane1_write_at_copy1 <= n2254;
+            c_buffer_lane1_read_at_copy0 <= n2269;
+            c_buffer_lane1_read_at_copy1 <= n2269;
+            c_buffer_lane2_write_at_copy0 <= n2299;
+            c_buffer_lane2_write_at_copy1 <= n2299;
+            c_buffer_lane2_read_at_copy0 <= n2314;
+            c_buffer_lane2_read_at_copy1 <= n2314;
+            c_buffer_lane3_write_at_copy0 <= n2344;
+            c_buffer_lane3_write_at_copy1 <= n2344;
+            c_buffer_lane3_read_at_copy0 <= n2359;
+            c_buffer_lane3_read_at_copy1 <= n2359;
+            c_buffer_lane4_write_at_copy0 <= n2389;
+            c_buffer_lane4_write_at_copy1 <= n2389;
+            c_buffer_lane4_read_at_copy0 <= n2404;
+            c_buffer_lane4_read_at_copy1 <= n2404;
+            c_buffer_lane5_write_at_copy0 <= n2434;
+            c_buffer_lane5_write_at_copy1 <= n2434;
+            c_buffer_lane5_read_at_copy0 <= n2449;
+            c_buffer_lane5_read_at_copy1 <= n2449;
+            c_buffer_lane6_write_at_copy0 <= n2479;
+            c_buffer_lane6_write_at_copy1 <= n2479;
+            c_buffer_lane6_read_at_copy0 <= n2494;
+            c_buffer_lane6_read_at_copy1 <= n2494;
+            c_buffer_lane7_write_at_copy0 <= n2524;
+            c_buffer_lane7_write_at_copy1 <= n2524;
+            c_buffer_lane7_read_at_copy0 <= n2539;
+            c_buffer_lane7_read_at_copy1 <= n2539;
         end
     end
 
     // The edge: copies of registers, each driving a share of its register's loads without reset.
     (* keep *)
     always @(posedge aclk) begin
-        q_at_copy0 <= n512;
-        q_at_copy1 <= n512;
-        q_at_copy2 <= n512;
-        q_at_copy3 <= n512;
-        q_at_copy4 <= n512;
-        q_at_copy5 <= n512;
-        q_at_copy6 <= n512;
-        q_at_copy7 <= n512;
-        dq_at_copy0 <= n528;
-        dq_at_copy1 <= n528;
-        dq_at_copy2 <= n528;
-        dq_at_copy3 <= n528;
-        dq_at_copy4 <= n528;
-        dq_at_copy5 <= n528;
-        dq_at_copy6 <= n528;
-        dq_at_copy7 <= n528;
+        q_at_copy0 <= n1019;
+        q_at_copy1 <= n1019;
+        q_at_copy2 <= n1019;
+        q_at_copy3 <= n1019;
+        q_at_copy4 <= n1019;
+        q_at_copy5 <= n1019;
+        q_at_copy6 <= n1019;
+        q_at_copy7 <= n1019;
+        dq_at_copy0 <= n1035;
+        dq_at_copy1 <= n1035;
+        dq_at_copy2 <= n1035;
+        dq_at_copy3 <= n1035;
+        dq_at_copy4 <= n1035;
+        dq_at_copy5 <= n1035;
+        dq_at_copy6 <= n1035;
+        dq_at_copy7 <= n1035;
     end
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane0[a_buffer_write_at_copy0] <= n308;
+        if (n615) a_buffer_lane0_s0[n616] <= n438;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane1[a_buffer_write_at_copy1] <= n310;
+        if (n621) a_buffer_lane0_s1[n622] <= n438;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane2[a_buffer_write_at_copy2] <= n312;
+        if (n662) a_buffer_lane1_s0[n663] <= n440;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane3[a_buffer_write_at_copy3] <= n313;
+        if (n668) a_buffer_lane1_s1[n669] <= n440;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane4[a_buffer_write_at_copy4] <= n315;
+        if (n707) a_buffer_lane2_s0[n708] <= n442;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane5[a_buffer_write_at_copy5] <= n317;
+        if (n713) a_buffer_lane2_s1[n714] <= n442;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane6[a_buffer_write_at_copy6] <= n319;
+        if (n752) a_buffer_lane3_s0[n753] <= n443;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_lane7[a_buffer_write_at_copy7] <= n321;
+        if (n758) a_buffer_lane3_s1[n759] <= n443;
 
     always @(posedge aclk)
-        if (a_out_valid) a_buffer_side[a_buffer_write_at] <= n163;
+        if (n797) a_buffer_lane4_s0[n798] <= n445;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane0[b_buffer_write_at_copy0] <= n891;
+        if (n803) a_buffer_lane4_s1[n804] <= n445;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane1[b_buffer_write_at_copy1] <= n893;
+        if (n842) a_buffer_lane5_s0[n843] <= n447;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane2[b_buffer_write_at_copy2] <= n895;
+        if (n848) a_buffer_lane5_s1[n849] <= n447;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane3[b_buffer_write_at_copy3] <= n898;
+        if (n887) a_buffer_lane6_s0[n888] <= n449;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane4[b_buffer_write_at_copy4] <= n901;
+        if (n893) a_buffer_lane6_s1[n894] <= n449;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane5[b_buffer_write_at_copy5] <= n903;
+        if (n932) a_buffer_lane7_s0[n933] <= n451;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane6[b_buffer_write_at_copy6] <= n905;
+        if (n938) a_buffer_lane7_s1[n939] <= n451;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_lane7[b_buffer_write_at_copy7] <= n908;
+        if (n607) a_buffer_side[a_buffer_side_write_at] <= n171;
 
     always @(posedge aclk)
-        if (b_out_valid) b_buffer_side[b_buffer_write_at] <= n168;
+        if (n1530) b_buffer_lane0_s0[n1531] <= n1398;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane0[c_buffer_write_at_copy0] <= n1041;
+        if (n1536) b_buffer_lane0_s1[n1537] <= n1398;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane1[c_buffer_write_at_copy1] <= n1045;
+        if (n1543) b_buffer_lane0_s2[n1544] <= n1398;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane2[c_buffer_write_at_copy2] <= n1049;
+        if (n1550) b_buffer_lane0_s3[n1551] <= n1398;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane3[c_buffer_write_at_copy3] <= n1053;
+        if (n1602) b_buffer_lane1_s0[n1603] <= n1400;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane4[c_buffer_write_at_copy4] <= n1057;
+        if (n1608) b_buffer_lane1_s1[n1609] <= n1400;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane5[c_buffer_write_at_copy5] <= n1061;
+        if (n1614) b_buffer_lane1_s2[n1615] <= n1400;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane6[c_buffer_write_at_copy6] <= n1065;
+        if (n1620) b_buffer_lane1_s3[n1621] <= n1400;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_lane7[c_buffer_write_at_copy7] <= n1069;
+        if (n1671) b_buffer_lane2_s0[n1672] <= n1402;
 
     always @(posedge aclk)
-        if (c_out_valid) c_buffer_side[c_buffer_write_at] <= n1071;
+        if (n1677) b_buffer_lane2_s1[n1678] <= n1402;
 
     always @(posedge aclk)
-        if (n542) entry0[n544] <= qt_data;
+        if (n1683) b_buffer_lane2_s2[n1684] <= n1402;
 
     always @(posedge aclk)
-        if (n574) entry1[n544] <= qt_data;
+        if (n1689) b_buffer_lane2_s3[n1690] <= n1402;
 
     always @(posedge aclk)
-        if (n600) entry2[n544] <= qt_data;
+        if (n1740) b_buffer_lane3_s0[n1741] <= n1405;
 
     always @(posedge aclk)
-        if (n626) entry3[n544] <= qt_data;
+        if (n1746) b_buffer_lane3_s1[n1747] <= n1405;
 
     always @(posedge aclk)
-        if (n652) entry4[n544] <= qt_data;
+        if (n1752) b_buffer_lane3_s2[n1753] <= n1405;
 
     always @(posedge aclk)
-        if (n678) entry5[n544] <= qt_data;
+        if (n1758) b_buffer_lane3_s3[n1759] <= n1405;
 
     always @(posedge aclk)
-        if (n704) entry6[n544] <= qt_data;
+        if (n1809) b_buffer_lane4_s0[n1810] <= n1408;
 
     always @(posedge aclk)
-        if (n729) entry7[n544] <= qt_data;
+        if (n1815) b_buffer_lane4_s1[n1816] <= n1408;
+
+    always @(posedge aclk)
+        if (n1821) b_buffer_lane4_s2[n1822] <= n1408;
+
+    always @(posedge aclk)
+        if (n1827) b_buffer_lane4_s3[n1828] <= n1408;
+
+    always @(posedge aclk)
+        if (n1878) b_buffer_lane5_s0[n1879] <= n1410;
+
+    always @(posedge aclk)
+        if (n1884) b_buffer_lane5_s1[n1885] <= n1410;
+
+    always @(posedge aclk)
+        if (n1890) b_buffer_lane5_s2[n1891] <= n1410;
+
+    always @(posedge aclk)
+        if (n1896) b_buffer_lane5_s3[n1897] <= n1410;
+
+    always @(posedge aclk)
+        if (n1947) b_buffer_lane6_s0[n1948] <= n1412;
+
+    always @(posedge aclk)
+        if (n1953) b_buffer_lane6_s1[n1954] <= n1412;
+
+    always @(posedge aclk)
+        if (n1959) b_buffer_lane6_s2[n1960] <= n1412;
+
+    always @(posedge aclk)
+        if (n1965) b_buffer_lane6_s3[n1966] <= n1412;
+
+    always @(posedge aclk)
+        if (n2016) b_buffer_lane7_s0[n2017] <= n1415;
+
+    always @(posedge aclk)
+        if (n2022) b_buffer_lane7_s1[n2023] <= n1415;
+
+    always @(posedge aclk)
+        if (n2028) b_buffer_lane7_s2[n2029] <= n1415;
+
+    always @(posedge aclk)
+        if (n2034) b_buffer_lane7_s3[n2035] <= n1415;
+
+    always @(posedge aclk)
+        if (n1518) b_buffer_side[b_buffer_side_write_at] <= n174;
+
+    always @(posedge aclk)
+        if (n2198) c_buffer_lane0_s0[n2199] <= n2125;
+
+    always @(posedge aclk)
+        if (n2204) c_buffer_lane0_s1[n2205] <= n2125;
+
+    always @(posedge aclk)
+        if (n2243) c_buffer_lane1_s0[n2244] <= n2129;
+
+    always @(posedge aclk)
+        if (n2249) c_buffer_lane1_s1[n2250] <= n2129;
+
+    always @(posedge aclk)
+        if (n2288) c_buffer_lane2_s0[n2289] <= n2133;
+
+    always @(posedge aclk)
+        if (n2294) c_buffer_lane2_s1[n2295] <= n2133;
+
+    always @(posedge aclk)
+        if (n2333) c_buffer_lane3_s0[n2334] <= n2137;
+
+    always @(posedge aclk)
+        if (n2339) c_buffer_lane3_s1[n2340] <= n2137;
+
+    always @(posedge aclk)
+        if (n2378) c_buffer_lane4_s0[n2379] <= n2141;
+
+    always @(posedge aclk)
+        if (n2384) c_buffer_lane4_s1[n2385] <= n2141;
+
+    always @(posedge aclk)
+        if (n2423) c_buffer_lane5_s0[n2424] <= n2145;
+
+    always @(posedge aclk)
+        if (n2429) c_buffer_lane5_s1[n2430] <= n2145;
+
+    always @(posedge aclk)
+        if (n2468) c_buffer_lane6_s0[n2469] <= n2149;
+
+    always @(posedge aclk)
+        if (n2474) c_buffer_lane6_s1[n2475] <= n2149;
+
+    always @(posedge aclk)
+        if (n2513) c_buffer_lane7_s0[n2514] <= n2153;
+
+    always @(posedge aclk)
+        if (n2519) c_buffer_lane7_s1[n2520] <= n2153;
+
+    always @(posedge aclk)
+        if (n2191) c_buffer_side[c_buffer_side_write_at] <= n2155;
+
+    always @(posedge aclk)
+        if (n1049) entry0[n1051] <= qt_data;
+
+    always @(posedge aclk)
+        if (n1081) entry1[n1051] <= qt_data;
+
+    always @(posedge aclk)
+        if (n1107) entry2[n1051] <= qt_data;
+
+    always @(posedge aclk)
+        if (n1133) entry3[n1051] <= qt_data;
+
+    always @(posedge aclk)
+        if (n1159) entry4[n1051] <= qt_data;
+
+    always @(posedge aclk)
+        if (n1185) entry5[n1051] <= qt_data;
+
+    always @(posedge aclk)
+        if (n1211) entry6[n1051] <= qt_data;
+
+    always @(posedge aclk)
+        if (n1236) entry7[n1051] <= qt_data;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n167[2:0], q_at, dq_at, q_entry0[7:0], n560[15:1], dq_entry0[38:8], n569[15:1], q_entry1[7:0], n585[15:1], dq_entry1[38:8], n594[15:1], q_entry2[7:0], n611[15:1], dq_entry2[38:8], n620[15:1], q_entry3[7:0], n637[15:1], dq_entry3[38:8], n646[15:1], q_entry4[7:0], n663[15:1], dq_entry4[38:8], n672[15:1], q_entry5[7:0], n689[15:1], dq_entry5[38:8], n698[15:1], q_entry6[7:0], n715[15:1], dq_entry6[38:8], n724[15:1], q_entry7[7:0], n740[15:1], dq_entry7[38:8], n749[15:1], 1'b0};
+    wire unused_bits = &{1'b0, n173[2:0], a_buffer_lane0_read_at_copy1[4], a_buffer_lane1_read_at_copy1[4], a_buffer_lane2_read_at_copy1[4], a_buffer_lane3_read_at_copy1[4], a_buffer_lane4_read_at_copy1[4], a_buffer_lane5_read_at_copy1[4], a_buffer_lane6_read_at_copy1[4], a_buffer_lane7_read_at_copy1[4], q_at, dq_at, q_entry0[7:0], n1067[15:1], dq_entry0[38:8], n1076[15:1], q_entry1[7:0], n1092[15:1], dq_entry1[38:8], n1101[15:1], q_entry2[7:0], n1118[15:1], dq_entry2[38:8], n1127[15:1], q_entry3[7:0], n1144[15:1], dq_entry3[38:8], n1153[15:1], q_entry4[7:0], n1170[15:1], dq_entry4[38:8], n1179[15:1], q_entry5[7:0], n1196[15:1], dq_entry5[38:8], n1205[15:1], q_entry6[7:0], n1222[15:1], dq_entry6[38:8], n1231[15:1], q_entry7[7:0], n1247[15:1], dq_entry7[38:8], n1256[15:1], b_buffer_lane0_read_at_copy1[5:4], b_buffer_lane0_read_at_copy2[5:4], b_buffer_lane0_read_at_copy3[5:4], b_buffer_lane1_read_at_copy1[5:4], b_buffer_lane1_read_at_copy2[5:4], b_buffer_lane1_read_at_copy3[5:4], b_buffer_lane2_read_at_copy1[5:4], b_buffer_lane2_read_at_copy2[5:4], b_buffer_lane2_read_at_copy3[5:4], b_buffer_lane3_read_at_copy1[5:4], b_buffer_lane3_read_at_copy2[5:4], b_buffer_lane3_read_at_copy3[5:4], b_buffer_lane4_read_at_copy1[5:4], b_buffer_lane4_read_at_copy2[5:4], b_buffer_lane4_read_at_copy3[5:4], b_buffer_lane5_read_at_copy1[5:4], b_buffer_lane5_read_at_copy2[5:4], b_buffer_lane5_read_at_copy3[5:4], b_buffer_lane6_read_at_copy1[5:4], b_buffer_lane6_read_at_copy2[5:4], b_buffer_lane6_read_at_copy3[5:4], b_buffer_lane7_read_at_copy1[5:4], b_buffer_lane7_read_at_copy2[5:4], b_buffer_lane7_read_at_copy3[5:4], c_buffer_lane0_read_at_copy1[4], c_buffer_lane1_read_at_copy1[4], c_buffer_lane2_read_at_copy1[4], c_buffer_lane3_read_at_copy1[4], c_buffer_lane4_read_at_copy1[4], c_buffer_lane5_read_at_copy1[4], c_buffer_lane6_read_at_copy1[4], c_buffer_lane7_read_at_copy1[4], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

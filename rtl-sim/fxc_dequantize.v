@@ -6,7 +6,8 @@
 
 // Dequantize one coefficient: dequantized = quantized * q, narrowed to dequantized (full precision (24 bits from the value ranges))
 // Latency 3 clocks with en high. Stage s computes in one always block whose
-// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
+// registers load on every clock with en high (valid enables nothing: what a stage holds without a beat
+// is never read); stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_dequantize (
     input  wire aclk,
@@ -23,19 +24,19 @@ module fxc_dequantize (
 
     // multiplier cells: operands registered at the end of stage s, the product at the end of the cell's stage
     wire signed [24:0] n2_p;  // [-8355840, 8355585]
-    fxc_mul_16x9 n2_mul (.aclk(aclk), .ce({en && valid[1], en && valid[0]}), .a(quantized), .b(divisor), .p(n2_p));
+    fxc_mul_16x9 n2_mul (.aclk(aclk), .ce({en, en}), .a(quantized), .b(divisor), .p(n2_p));
     assign n2_d1 = $signed(n2_p[23:0]);
 
     always @(posedge aclk)
-        if (en && valid[0]) begin : stage0
+        if (en) begin : stage0
         end
 
     always @(posedge aclk)
-        if (en && valid[1]) begin : stage1
+        if (en) begin : stage1
         end
 
     always @(posedge aclk)
-        if (en && valid[2]) begin : stage2
+        if (en) begin : stage2
             reg signed [23:0] n3;
             n3 = n2_d1;  // dequantized: full precision  [-8355840, 8355585]
             n3_d1 <= n3;
@@ -44,4 +45,5 @@ module fxc_dequantize (
     assign dequantized = n3_d1;
     // bits no expression reads: descale fractions, copies of a known sign, unused fields
     wire _unused_ok = &{1'b0, n2_p[24], 1'b0};
+    wire _unused_valid = &{1'b0, valid, 1'b0};  // beats are told by the ranks that read the outputs
 endmodule

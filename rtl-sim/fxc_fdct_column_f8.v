@@ -8,7 +8,7 @@
 //   c0/c4 = DESCALE(tmp10 +/- tmp11, 2) = (tmp10 +/- tmp11 + 2^1) >> 2 (PASS1_BITS 2),
 //   the rest DESCALE(x, 15) = (x + 2^14) >> 15 (CONST_BITS 13 + PASS1_BITS 2);
 //   c = 8 x the orthonormal DCT, narrowed to fdct_output (16-bit signed, wraps)
-// Latency 14 clocks with en high. Stage s computes in one always block whose
+// Latency 15 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 // Folded (FoldPlan) for beats at least 8 clocks apart: every multiply is a cell, and multiplies
@@ -16,7 +16,7 @@
 module fxc_fdct_column_f8 (
     input  wire aclk,
     input  wire en,
-    input  wire [13:0] valid,
+    input  wire [14:0] valid,
     input  wire signed [15:0] w0,
     input  wire signed [15:0] w1,
     input  wire signed [15:0] w2,
@@ -118,19 +118,23 @@ module fxc_fdct_column_f8 (
     reg  signed [29:0] n46_d5;
     reg  signed [29:0] n46_d6;
     reg  signed [29:0] n46_d7;
+    reg  signed [29:0] n46_d8;
     wire signed [31:0] n47_d1;
     reg  signed [31:0] n47_d2;
     reg  signed [31:0] n47_d3;
     reg  signed [31:0] n47_d4;
     reg  signed [31:0] n47_d5;
     reg  signed [31:0] n47_d6;
+    reg  signed [31:0] n47_d7;
     wire signed [31:0] n48_d1;
     reg  signed [31:0] n48_d2;
     reg  signed [31:0] n48_d3;
     reg  signed [31:0] n48_d4;
+    reg  signed [31:0] n48_d5;
     wire signed [28:0] n49_d1;
     reg  signed [28:0] n49_d2;
     reg  signed [28:0] n49_d3;
+    reg  signed [28:0] n49_d4;
     reg  signed [32:0] n50_d1;
     reg  signed [31:0] n51_d1;
     reg  signed [32:0] n52_d1;
@@ -153,6 +157,7 @@ module fxc_fdct_column_f8 (
     reg  signed [15:0] n68_d9;
     reg  signed [15:0] n68_d10;
     reg  signed [15:0] n68_d11;
+    reg  signed [15:0] n68_d12;
     reg  signed [15:0] n69_d1;
     reg  signed [15:0] n70_d1;
     reg  signed [15:0] n70_d2;
@@ -173,6 +178,7 @@ module fxc_fdct_column_f8 (
     reg  signed [15:0] n72_d9;
     reg  signed [15:0] n72_d10;
     reg  signed [15:0] n72_d11;
+    reg  signed [15:0] n72_d12;
     reg  signed [15:0] n73_d1;
     reg  signed [15:0] n73_d2;
     reg  signed [15:0] n74_d1;
@@ -188,7 +194,7 @@ module fxc_fdct_column_f8 (
     wire signed [18:0] u0_a = valid[3] ? n26_d1 : valid[2] ? {n17_d1[17], n17_d1} : valid[4] ? {n19_d3[17], n19_d3} : valid[5] ? n40_d3 : valid[1] ? {{2{n15_d1[16]}}, n15_d1} : valid[6] ? {{2{n13_d6[16]}}, n13_d6} : valid[7] ? {{2{n11_d7[16]}}, n11_d7} : {{2{n9_d8[16]}}, n9_d8};
     wire signed [15:0] u0_b = valid[3] ? 16'sd4433 : valid[2] ? 16'sd6270 : valid[4] ? 16'sd15137 : valid[5] ? 16'sd9633 : valid[1] ? 16'sd2446 : valid[6] ? 16'sd16819 : valid[7] ? 16'sd25172 : 16'sd12299;
     wire signed [34:0] u0_p;
-    fxc_mul_19x16 u0_mul (.aclk(aclk), .ce({en && (valid[5] || valid[4] || valid[6] || valid[7] || valid[3] || valid[8] || valid[9] || valid[10]), en && (valid[4] || valid[3] || valid[5] || valid[6] || valid[2] || valid[7] || valid[8] || valid[9]), en && (valid[3] || valid[2] || valid[4] || valid[5] || valid[1] || valid[6] || valid[7] || valid[8])}), .a(u0_a), .b(u0_b), .p(u0_p));
+    fxc_mul_19x16 u0_mul (.aclk(aclk), .ce({en && (valid[6] || valid[5] || valid[7] || valid[8] || valid[4] || valid[9] || valid[10] || valid[11]), en && (valid[5] || valid[4] || valid[6] || valid[7] || valid[3] || valid[8] || valid[9] || valid[10]), en && (valid[4] || valid[3] || valid[5] || valid[6] || valid[2] || valid[7] || valid[8] || valid[9]), en && (valid[3] || valid[2] || valid[4] || valid[5] || valid[1] || valid[6] || valid[7] || valid[8])}), .a(u0_a), .b(u0_b), .p(u0_p));
     assign n27_d1 = $signed(u0_p[30:0]);  // [-608633168, 608633168]
     assign n28_d1 = $signed(u0_p[29:0]);  // [-430422960, 430422960]
     assign n32_d1 = $signed(u0_p[30:0]);  // [-1039124776, 1039124776]
@@ -323,7 +329,6 @@ module fxc_fdct_column_f8 (
             n13_d5 <= n13_d4;
             n39_d4 <= n39_d3;
             n40_d3 <= n40_d2;
-            n42_d2 <= n42_d1;
             n46_d2 <= n46_d1;
             n68_d2 <= n68_d1;
             n72_d2 <= n72_d1;
@@ -334,8 +339,7 @@ module fxc_fdct_column_f8 (
             n9_d6 <= n9_d5;
             n11_d6 <= n11_d5;
             n13_d6 <= n13_d5;
-            n28_d2 <= n28_d1;
-            n42_d3 <= n42_d2;
+            n42_d2 <= n42_d1;
             n46_d3 <= n46_d2;
             n47_d2 <= n47_d1;
             n68_d3 <= n68_d2;
@@ -346,9 +350,8 @@ module fxc_fdct_column_f8 (
         if (en && valid[6]) begin : stage6
             n9_d7 <= n9_d6;
             n11_d7 <= n11_d6;
-            n27_d2 <= n27_d1;
-            n28_d3 <= n28_d2;
-            n42_d4 <= n42_d3;
+            n28_d2 <= n28_d1;
+            n42_d3 <= n42_d2;
             n46_d4 <= n46_d3;
             n47_d3 <= n47_d2;
             n48_d2 <= n48_d1;
@@ -358,13 +361,10 @@ module fxc_fdct_column_f8 (
 
     always @(posedge aclk)
         if (en && valid[7]) begin : stage7
-            reg signed [30:0] n29;
-            n29 = n27_d2 + {n28_d3[29], n28_d3};  // [-1039056128, 1039056128]
             n9_d8 <= n9_d7;
-            n27_d3 <= n27_d2;
-            n29_d1 <= n29;
-            n32_d2 <= n32_d1;
-            n42_d5 <= n42_d4;
+            n27_d2 <= n27_d1;
+            n28_d3 <= n28_d2;
+            n42_d4 <= n42_d3;
             n46_d5 <= n46_d4;
             n47_d4 <= n47_d3;
             n48_d3 <= n48_d2;
@@ -375,6 +375,22 @@ module fxc_fdct_column_f8 (
 
     always @(posedge aclk)
         if (en && valid[8]) begin : stage8
+            reg signed [30:0] n29;
+            n29 = n27_d2 + {n28_d3[29], n28_d3};  // [-1039056128, 1039056128]
+            n27_d3 <= n27_d2;
+            n29_d1 <= n29;
+            n32_d2 <= n32_d1;
+            n42_d5 <= n42_d4;
+            n46_d6 <= n46_d5;
+            n47_d5 <= n47_d4;
+            n48_d4 <= n48_d3;
+            n49_d3 <= n49_d2;
+            n68_d6 <= n68_d5;
+            n72_d6 <= n72_d5;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[9]) begin : stage9
             reg signed [30:0] n30;
             reg signed [15:0] n31;
             reg signed [31:0] n33;
@@ -387,18 +403,18 @@ module fxc_fdct_column_f8 (
             n33_d1 <= n33;
             n41_d2 <= n41_d1;
             n42_d6 <= n42_d5;
-            n46_d6 <= n46_d5;
-            n47_d5 <= n47_d4;
-            n48_d4 <= n48_d3;
-            n49_d3 <= n49_d2;
-            n68_d6 <= n68_d5;
+            n46_d7 <= n46_d6;
+            n47_d6 <= n47_d5;
+            n48_d5 <= n48_d4;
+            n49_d4 <= n49_d3;
+            n68_d7 <= n68_d6;
             n70_d1 <= n70;
-            n72_d6 <= n72_d5;
+            n72_d7 <= n72_d6;
             _unused_ok = &{1'b0, n30[14:0], 1'b0};  // bits no expression reads
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en && valid[10]) begin : stage10
             reg signed [31:0] n34;
             reg signed [16:0] n35;
             reg signed [32:0] n50;
@@ -407,32 +423,32 @@ module fxc_fdct_column_f8 (
             reg _unused_ok;
             n34 = n33_d1 + 32'sd16384;  // [-1647741560, 1647774328]
             n35 = $signed(n34[31:15]);  // [-50286, 50286]  >>> 15
-            n50 = {n48_d4[31], n48_d4} + {n41_d2[31], n41_d2};  // [-2425677080, 2425677080]
-            n51 = {{3{n49_d3[28]}}, n49_d3} + n41_d2;  // [-1541971376, 1541971376]
+            n50 = {n48_d5[31], n48_d5} + {n41_d2[31], n41_d2};  // [-2425677080, 2425677080]
+            n51 = {{3{n49_d4[28]}}, n49_d4} + n41_d2;  // [-1541971376, 1541971376]
             n74 = $signed(n35[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
             n42_d7 <= n42_d6;
             n43_d2 <= n43_d1;
-            n46_d7 <= n46_d6;
-            n47_d6 <= n47_d5;
+            n46_d8 <= n46_d7;
+            n47_d7 <= n47_d6;
             n50_d1 <= n50;
             n51_d1 <= n51;
-            n68_d7 <= n68_d6;
+            n68_d8 <= n68_d7;
             n70_d2 <= n70_d1;
-            n72_d7 <= n72_d6;
+            n72_d8 <= n72_d7;
             n74_d1 <= n74;
             _unused_ok = &{1'b0, n34[14:0], n35[16], 1'b0};  // bits no expression reads
         end
 
     always @(posedge aclk)
-        if (en && valid[10]) begin : stage10
+        if (en && valid[11]) begin : stage11
             reg signed [32:0] n52;
             reg signed [32:0] n54;
             reg signed [32:0] n56;
             reg signed [31:0] n58;
-            n52 = {{3{n46_d7[29]}}, n46_d7} + n50_d1;  // [-2931818784, 2931818784]
-            n54 = {n47_d6[31], n47_d6} + {n51_d1[31], n51_d1};  // [-2983236136, 2983236136]
-            n56 = {n47_d6[31], n47_d6} + n50_d1;  // [-3866941840, 3866941840]
-            n58 = {{2{n46_d7[29]}}, n46_d7} + n51_d1;  // [-2048113080, 2048113080]
+            n52 = {{3{n46_d8[29]}}, n46_d8} + n50_d1;  // [-2931818784, 2931818784]
+            n54 = {n47_d7[31], n47_d7} + {n51_d1[31], n51_d1};  // [-2983236136, 2983236136]
+            n56 = {n47_d7[31], n47_d7} + n50_d1;  // [-3866941840, 3866941840]
+            n58 = {{2{n46_d8[29]}}, n46_d8} + n51_d1;  // [-2048113080, 2048113080]
             n42_d8 <= n42_d7;
             n43_d3 <= n43_d2;
             n44_d2 <= n44_d1;
@@ -440,14 +456,14 @@ module fxc_fdct_column_f8 (
             n54_d1 <= n54;
             n56_d1 <= n56;
             n58_d1 <= n58;
-            n68_d8 <= n68_d7;
+            n68_d9 <= n68_d8;
             n70_d3 <= n70_d2;
-            n72_d8 <= n72_d7;
+            n72_d9 <= n72_d8;
             n74_d2 <= n74_d1;
         end
 
     always @(posedge aclk)
-        if (en && valid[11]) begin : stage11
+        if (en && valid[12]) begin : stage12
             reg signed [32:0] n53;
             reg signed [32:0] n55;
             reg signed [33:0] n57;
@@ -459,14 +475,14 @@ module fxc_fdct_column_f8 (
             n55_d1 <= n55;
             n57_d1 <= n57;
             n58_d2 <= n58_d1;
-            n68_d9 <= n68_d8;
+            n68_d10 <= n68_d9;
             n70_d4 <= n70_d3;
-            n72_d9 <= n72_d8;
+            n72_d10 <= n72_d9;
             n74_d3 <= n74_d2;
         end
 
     always @(posedge aclk)
-        if (en && valid[12]) begin : stage12
+        if (en && valid[13]) begin : stage13
             reg signed [32:0] n59;
             reg signed [33:0] n62;
             reg signed [18:0] n63;
@@ -489,10 +505,10 @@ module fxc_fdct_column_f8 (
             n73 = $signed(n65[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
             n75 = $signed(n67[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
             n59_d1 <= n59;
-            n68_d10 <= n68_d9;
+            n68_d11 <= n68_d10;
             n70_d5 <= n70_d4;
             n71_d1 <= n71;
-            n72_d10 <= n72_d9;
+            n72_d11 <= n72_d10;
             n73_d1 <= n73;
             n74_d4 <= n74_d3;
             n75_d1 <= n75;
@@ -500,7 +516,7 @@ module fxc_fdct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[13]) begin : stage13
+        if (en && valid[14]) begin : stage14
             reg signed [32:0] n60;
             reg signed [17:0] n61;
             reg signed [15:0] n69;
@@ -508,22 +524,22 @@ module fxc_fdct_column_f8 (
             n60 = n59_d1 + 33'sd16384;  // [-2470247572, 2470280340]
             n61 = $signed(n60[32:15]);  // [-75386, 75386]  >>> 15
             n69 = $signed(n61[15:0]);  // fdct_output: 16-bit wrap  [-32768, 32767]
-            n68_d11 <= n68_d10;
+            n68_d12 <= n68_d11;
             n69_d1 <= n69;
             n70_d6 <= n70_d5;
             n71_d2 <= n71_d1;
-            n72_d11 <= n72_d10;
+            n72_d12 <= n72_d11;
             n73_d2 <= n73_d1;
             n74_d5 <= n74_d4;
             n75_d2 <= n75_d1;
             _unused_ok = &{1'b0, n60[14:0], n61[17:16], 1'b0};  // bits no expression reads
         end
 
-    assign c0 = n68_d11;
+    assign c0 = n68_d12;
     assign c1 = n69_d1;
     assign c2 = n70_d6;
     assign c3 = n71_d2;
-    assign c4 = n72_d11;
+    assign c4 = n72_d12;
     assign c5 = n73_d2;
     assign c6 = n74_d5;
     assign c7 = n75_d2;

@@ -14,7 +14,7 @@
 //       o(t2) = t2*FIX_3_072711026 + z2 + z3,  o(t3) = t3*FIX_1_501321110 + z1 + z4;  w7, w5, w3, w1 = o(t0..t3)
 //   w1, w2, w3, w5, w6, w7: DESCALE(x, 11) = (x + 2^10) >> 11  (CONST_BITS 13 - PASS1_BITS 2);
 //   all narrowed to fdct_workspace (16-bit signed, wraps)
-// Latency 13 clocks with en high. Stage s computes in one always block whose
+// Latency 14 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 // Folded (FoldPlan) for beats at least 8 clocks apart: every multiply is a cell, and multiplies
@@ -22,7 +22,7 @@
 module fxc_fdct_row_f8 (
     input  wire aclk,
     input  wire en,
-    input  wire [12:0] valid,
+    input  wire [13:0] valid,
     input  wire signed [8:0] s0,
     input  wire signed [8:0] s1,
     input  wire signed [8:0] s2,
@@ -42,6 +42,14 @@ module fxc_fdct_row_f8 (
 );
 
     // pipeline registers: nI_dK is node I's value K clocks after stage(I) computed it
+    reg  signed [7:0] n8_d1;
+    reg  signed [7:0] n9_d1;
+    reg  signed [7:0] n10_d1;
+    reg  signed [7:0] n11_d1;
+    reg  signed [7:0] n12_d1;
+    reg  signed [7:0] n13_d1;
+    reg  signed [7:0] n14_d1;
+    reg  signed [7:0] n15_d1;
     reg  signed [8:0] n16_d1;
     reg  signed [8:0] n17_d1;
     reg  signed [8:0] n17_d2;
@@ -68,8 +76,9 @@ module fxc_fdct_row_f8 (
     reg  signed [8:0] n21_d6;
     reg  signed [8:0] n22_d1;
     reg  signed [8:0] n23_d1;
+    reg  signed [9:0] n24_d1;
     reg  signed [9:0] n25_d1;
-    reg  signed [9:0] n25_d2;
+    reg  signed [9:0] n26_d1;
     reg  signed [9:0] n27_d1;
     reg  signed [9:0] n27_d2;
     reg  signed [9:0] n27_d3;
@@ -77,9 +86,9 @@ module fxc_fdct_row_f8 (
     wire signed [23:0] n33_d1;
     reg  signed [23:0] n33_d2;
     reg  signed [23:0] n33_d3;
-    reg  signed [23:0] n33_d4;
     wire signed [22:0] n34_d1;
     reg  signed [22:0] n34_d2;
+    reg  signed [22:0] n34_d3;
     reg  signed [23:0] n35_d1;
     wire signed [23:0] n38_d1;
     reg  signed [23:0] n38_d2;
@@ -97,7 +106,6 @@ module fxc_fdct_row_f8 (
     reg  signed [10:0] n46_d1;
     reg  signed [10:0] n46_d2;
     reg  signed [10:0] n46_d3;
-    reg  signed [10:0] n46_d4;
     wire signed [24:0] n47_d1;
     reg  signed [24:0] n47_d2;
     wire signed [20:0] n48_d1;
@@ -153,7 +161,6 @@ module fxc_fdct_row_f8 (
     reg  signed [12:0] n74_d9;
     reg  signed [12:0] n74_d10;
     reg  signed [12:0] n74_d11;
-    reg  signed [12:0] n74_d12;
     reg  signed [14:0] n75_d1;
     reg  signed [12:0] n76_d1;
     reg  signed [12:0] n76_d2;
@@ -174,7 +181,6 @@ module fxc_fdct_row_f8 (
     reg  signed [12:0] n78_d9;
     reg  signed [12:0] n78_d10;
     reg  signed [12:0] n78_d11;
-    reg  signed [12:0] n78_d12;
     reg  signed [14:0] n79_d1;
     reg  signed [14:0] n79_d2;
     reg  signed [13:0] n80_d1;
@@ -186,11 +192,11 @@ module fxc_fdct_row_f8 (
     reg  signed [14:0] n81_d2;
 
     // multiplier cells: operands registered at the end of stage s, the product at the end of the cell's stage
-    // unit 0: 8 multiplies, operands at stages 2, 3, 4, 5, 1, 6, 7, 8
-    wire signed [10:0] u0_a = valid[2] ? n32_d1 : valid[3] ? {n25_d2[9], n25_d2} : valid[4] ? {n27_d3[9], n27_d3} : valid[5] ? n46_d4 : valid[1] ? {{2{n23_d1[8]}}, n23_d1} : valid[6] ? {{2{n21_d6[8]}}, n21_d6} : valid[7] ? {{2{n19_d7[8]}}, n19_d7} : {{2{n17_d8[8]}}, n17_d8};
-    wire signed [15:0] u0_b = valid[2] ? 16'sd4433 : valid[3] ? 16'sd6270 : valid[4] ? 16'sd15137 : valid[5] ? 16'sd9633 : valid[1] ? 16'sd2446 : valid[6] ? 16'sd16819 : valid[7] ? 16'sd25172 : 16'sd12299;
+    // unit 0: 8 multiplies, operands at stages 4, 3, 5, 6, 2, 7, 8, 9
+    wire signed [10:0] u0_a = valid[4] ? n32_d1 : valid[3] ? {n25_d1[9], n25_d1} : valid[5] ? {n27_d3[9], n27_d3} : valid[6] ? n46_d3 : valid[2] ? {{2{n23_d1[8]}}, n23_d1} : valid[7] ? {{2{n21_d6[8]}}, n21_d6} : valid[8] ? {{2{n19_d7[8]}}, n19_d7} : {{2{n17_d8[8]}}, n17_d8};
+    wire signed [15:0] u0_b = valid[4] ? 16'sd4433 : valid[3] ? 16'sd6270 : valid[5] ? 16'sd15137 : valid[6] ? 16'sd9633 : valid[2] ? 16'sd2446 : valid[7] ? 16'sd16819 : valid[8] ? 16'sd25172 : 16'sd12299;
     wire signed [26:0] u0_p;
-    fxc_mul_11x16 u0_mul (.aclk(aclk), .ce({en && (valid[3] || valid[4] || valid[5] || valid[6] || valid[2] || valid[7] || valid[8] || valid[9]), en && (valid[2] || valid[3] || valid[4] || valid[5] || valid[1] || valid[6] || valid[7] || valid[8])}), .a(u0_a), .b(u0_b), .p(u0_p));
+    fxc_mul_11x16 u0_mul (.aclk(aclk), .ce({en && (valid[5] || valid[4] || valid[6] || valid[7] || valid[3] || valid[8] || valid[9] || valid[10]), en && (valid[4] || valid[3] || valid[5] || valid[6] || valid[2] || valid[7] || valid[8] || valid[9])}), .a(u0_a), .b(u0_b), .p(u0_p));
     assign n33_d1 = $signed(u0_p[23:0]);  // [-4521660, 4521660]
     assign n34_d1 = $signed(u0_p[22:0]);  // [-3197700, 3197700]
     assign n38_d1 = $signed(u0_p[23:0]);  // [-7719870, 7719870]
@@ -199,11 +205,11 @@ module fxc_fdct_row_f8 (
     assign n49_d1 = $signed(u0_p[23:0]);  // [-4288845, 4288845]
     assign n50_d1 = $signed(u0_p[23:0]);  // [-6418860, 6418860]
     assign n51_d1 = $signed(u0_p[22:0]);  // [-3136245, 3136245]
-    // unit 1: 4 multiplies, operands at stages 2, 3, 4, 5
-    wire signed [9:0] u1_a = valid[2] ? n42_d1 : valid[3] ? n43_d2 : valid[4] ? n44_d3 : n45_d4;
-    wire signed [15:0] u1_b = valid[2] ? -16'sd7373 : valid[3] ? -16'sd20995 : valid[4] ? -16'sd16069 : -16'sd3196;
+    // unit 1: 4 multiplies, operands at stages 3, 4, 5, 6
+    wire signed [9:0] u1_a = valid[3] ? n42_d1 : valid[4] ? n43_d2 : valid[5] ? n44_d3 : n45_d4;
+    wire signed [15:0] u1_b = valid[3] ? -16'sd7373 : valid[4] ? -16'sd20995 : valid[5] ? -16'sd16069 : -16'sd3196;
     wire signed [25:0] u1_p;
-    fxc_mul_10x16 u1_mul (.aclk(aclk), .ce({en && (valid[3] || valid[4] || valid[5] || valid[6]), en && (valid[2] || valid[3] || valid[4] || valid[5])}), .a(u1_a), .b(u1_b), .p(u1_p));
+    fxc_mul_10x16 u1_mul (.aclk(aclk), .ce({en && (valid[4] || valid[5] || valid[6] || valid[7]), en && (valid[3] || valid[4] || valid[5] || valid[6])}), .a(u1_a), .b(u1_b), .p(u1_p));
     assign n52_d1 = $signed(u1_p[22:0]);  // [-3760230, 3760230]
     assign n53_d1 = $signed(u1_p[24:0]);  // [-10707450, 10707450]
     assign n54_d1 = $signed(u1_p[23:0]);  // [-8195190, 8195190]
@@ -219,14 +225,6 @@ module fxc_fdct_row_f8 (
             reg signed [7:0] n13;
             reg signed [7:0] n14;
             reg signed [7:0] n15;
-            reg signed [8:0] n16;
-            reg signed [8:0] n17;
-            reg signed [8:0] n18;
-            reg signed [8:0] n19;
-            reg signed [8:0] n20;
-            reg signed [8:0] n21;
-            reg signed [8:0] n22;
-            reg signed [8:0] n23;
             n8 = s0[7:0] - 8'sd128;  // [-128, 127]
             n9 = s1[7:0] - 8'sd128;  // [-128, 127]
             n10 = s2[7:0] - 8'sd128;  // [-128, 127]
@@ -235,14 +233,34 @@ module fxc_fdct_row_f8 (
             n13 = s5[7:0] - 8'sd128;  // [-128, 127]
             n14 = s6[7:0] - 8'sd128;  // [-128, 127]
             n15 = s7[7:0] - 8'sd128;  // [-128, 127]
-            n16 = {n8[7], n8} + {n15[7], n15};  // [-256, 254]
-            n17 = {n8[7], n8} - {n15[7], n15};  // [-255, 255]
-            n18 = {n9[7], n9} + {n14[7], n14};  // [-256, 254]
-            n19 = {n9[7], n9} - {n14[7], n14};  // [-255, 255]
-            n20 = {n10[7], n10} + {n13[7], n13};  // [-256, 254]
-            n21 = {n10[7], n10} - {n13[7], n13};  // [-255, 255]
-            n22 = {n11[7], n11} + {n12[7], n12};  // [-256, 254]
-            n23 = {n11[7], n11} - {n12[7], n12};  // [-255, 255]
+            n8_d1 <= n8;
+            n9_d1 <= n9;
+            n10_d1 <= n10;
+            n11_d1 <= n11;
+            n12_d1 <= n12;
+            n13_d1 <= n13;
+            n14_d1 <= n14;
+            n15_d1 <= n15;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[1]) begin : stage1
+            reg signed [8:0] n16;
+            reg signed [8:0] n17;
+            reg signed [8:0] n18;
+            reg signed [8:0] n19;
+            reg signed [8:0] n20;
+            reg signed [8:0] n21;
+            reg signed [8:0] n22;
+            reg signed [8:0] n23;
+            n16 = {n8_d1[7], n8_d1} + {n15_d1[7], n15_d1};  // [-256, 254]
+            n17 = {n8_d1[7], n8_d1} - {n15_d1[7], n15_d1};  // [-255, 255]
+            n18 = {n9_d1[7], n9_d1} + {n14_d1[7], n14_d1};  // [-256, 254]
+            n19 = {n9_d1[7], n9_d1} - {n14_d1[7], n14_d1};  // [-255, 255]
+            n20 = {n10_d1[7], n10_d1} + {n13_d1[7], n13_d1};  // [-256, 254]
+            n21 = {n10_d1[7], n10_d1} - {n13_d1[7], n13_d1};  // [-255, 255]
+            n22 = {n11_d1[7], n11_d1} + {n12_d1[7], n12_d1};  // [-256, 254]
+            n23 = {n11_d1[7], n11_d1} - {n12_d1[7], n12_d1};  // [-255, 255]
             n16_d1 <= n16;
             n17_d1 <= n17;
             n18_d1 <= n18;
@@ -254,130 +272,128 @@ module fxc_fdct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[1]) begin : stage1
+        if (en && valid[2]) begin : stage2
             reg signed [9:0] n24;
             reg signed [9:0] n25;
             reg signed [9:0] n26;
             reg signed [9:0] n27;
+            reg signed [9:0] n42;
+            reg signed [9:0] n43;
+            reg signed [9:0] n44;
+            reg signed [9:0] n45;
+            n24 = {n16_d1[8], n16_d1} + {n22_d1[8], n22_d1};  // [-512, 508]
+            n25 = {n16_d1[8], n16_d1} - {n22_d1[8], n22_d1};  // [-510, 510]
+            n26 = {n18_d1[8], n18_d1} + {n20_d1[8], n20_d1};  // [-512, 508]
+            n27 = {n18_d1[8], n18_d1} - {n20_d1[8], n20_d1};  // [-510, 510]
+            n42 = {n23_d1[8], n23_d1} + {n17_d1[8], n17_d1};  // [-510, 510]
+            n43 = {n21_d1[8], n21_d1} + {n19_d1[8], n19_d1};  // [-510, 510]
+            n44 = {n23_d1[8], n23_d1} + {n19_d1[8], n19_d1};  // [-510, 510]
+            n45 = {n21_d1[8], n21_d1} + {n17_d1[8], n17_d1};  // [-510, 510]
+            n17_d2 <= n17_d1;
+            n19_d2 <= n19_d1;
+            n21_d2 <= n21_d1;
+            n24_d1 <= n24;
+            n25_d1 <= n25;
+            n26_d1 <= n26;
+            n27_d1 <= n27;
+            n42_d1 <= n42;
+            n43_d1 <= n43;
+            n44_d1 <= n44;
+            n45_d1 <= n45;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[3]) begin : stage3
             reg signed [10:0] n28;
             reg signed [12:0] n29;
             reg signed [10:0] n30;
             reg signed [12:0] n31;
             reg signed [10:0] n32;
-            reg signed [9:0] n42;
-            reg signed [9:0] n43;
-            reg signed [9:0] n44;
-            reg signed [9:0] n45;
             reg signed [10:0] n46;
             reg signed [12:0] n74;
             reg signed [12:0] n78;
-            n24 = {n16_d1[8], n16_d1} + {n22_d1[8], n22_d1};  // [-512, 508]
-            n25 = {n16_d1[8], n16_d1} - {n22_d1[8], n22_d1};  // [-510, 510]
-            n26 = {n18_d1[8], n18_d1} + {n20_d1[8], n20_d1};  // [-512, 508]
-            n27 = {n18_d1[8], n18_d1} - {n20_d1[8], n20_d1};  // [-510, 510]
-            n28 = {n24[9], n24} + {n26[9], n26};  // [-1024, 1016]
+            n28 = {n24_d1[9], n24_d1} + {n26_d1[9], n26_d1};  // [-1024, 1016]
             n29 = $signed({n28, 2'b0});  // [-4096, 4064]  << 2
-            n30 = {n24[9], n24} - {n26[9], n26};  // [-1020, 1020]
+            n30 = {n24_d1[9], n24_d1} - {n26_d1[9], n26_d1};  // [-1020, 1020]
             n31 = $signed({n30, 2'b0});  // [-4080, 4080]  << 2
-            n32 = {n27[9], n27} + {n25[9], n25};  // [-1020, 1020]
-            n42 = {n23_d1[8], n23_d1} + {n17_d1[8], n17_d1};  // [-510, 510]
-            n43 = {n21_d1[8], n21_d1} + {n19_d1[8], n19_d1};  // [-510, 510]
-            n44 = {n23_d1[8], n23_d1} + {n19_d1[8], n19_d1};  // [-510, 510]
-            n45 = {n21_d1[8], n21_d1} + {n17_d1[8], n17_d1};  // [-510, 510]
-            n46 = {n44[9], n44} + {n45[9], n45};  // [-1020, 1020]
+            n32 = {n27_d1[9], n27_d1} + {n25_d1[9], n25_d1};  // [-1020, 1020]
+            n46 = {n44_d1[9], n44_d1} + {n45_d1[9], n45_d1};  // [-1020, 1020]
             n74 = n29;  // fdct_workspace: 16-bit wrap  [-4096, 4064]
             n78 = n31;  // fdct_workspace: 16-bit wrap  [-4080, 4080]
-            n17_d2 <= n17_d1;
-            n19_d2 <= n19_d1;
-            n21_d2 <= n21_d1;
-            n25_d1 <= n25;
-            n27_d1 <= n27;
+            n17_d3 <= n17_d2;
+            n19_d3 <= n19_d2;
+            n21_d3 <= n21_d2;
+            n27_d2 <= n27_d1;
             n32_d1 <= n32;
-            n42_d1 <= n42;
-            n43_d1 <= n43;
-            n44_d1 <= n44;
-            n45_d1 <= n45;
+            n43_d2 <= n43_d1;
+            n44_d2 <= n44_d1;
+            n45_d2 <= n45_d1;
             n46_d1 <= n46;
             n74_d1 <= n74;
             n78_d1 <= n78;
         end
 
     always @(posedge aclk)
-        if (en && valid[2]) begin : stage2
-            n17_d3 <= n17_d2;
-            n19_d3 <= n19_d2;
-            n21_d3 <= n21_d2;
-            n25_d2 <= n25_d1;
-            n27_d2 <= n27_d1;
-            n43_d2 <= n43_d1;
-            n44_d2 <= n44_d1;
-            n45_d2 <= n45_d1;
-            n46_d2 <= n46_d1;
-            n74_d2 <= n74_d1;
-            n78_d2 <= n78_d1;
-        end
-
-    always @(posedge aclk)
-        if (en && valid[3]) begin : stage3
+        if (en && valid[4]) begin : stage4
             n17_d4 <= n17_d3;
             n19_d4 <= n19_d3;
             n21_d4 <= n21_d3;
             n27_d3 <= n27_d2;
             n44_d3 <= n44_d2;
             n45_d3 <= n45_d2;
-            n46_d3 <= n46_d2;
+            n46_d2 <= n46_d1;
             n48_d2 <= n48_d1;
+            n74_d2 <= n74_d1;
+            n78_d2 <= n78_d1;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[5]) begin : stage5
+            n17_d5 <= n17_d4;
+            n19_d5 <= n19_d4;
+            n21_d5 <= n21_d4;
+            n34_d2 <= n34_d1;
+            n45_d4 <= n45_d3;
+            n46_d3 <= n46_d2;
+            n48_d3 <= n48_d2;
+            n52_d2 <= n52_d1;
             n74_d3 <= n74_d2;
             n78_d3 <= n78_d2;
         end
 
     always @(posedge aclk)
-        if (en && valid[4]) begin : stage4
-            n17_d5 <= n17_d4;
-            n19_d5 <= n19_d4;
-            n21_d5 <= n21_d4;
+        if (en && valid[6]) begin : stage6
+            n17_d6 <= n17_d5;
+            n19_d6 <= n19_d5;
+            n21_d6 <= n21_d5;
             n33_d2 <= n33_d1;
-            n45_d4 <= n45_d3;
-            n46_d4 <= n46_d3;
-            n48_d3 <= n48_d2;
-            n52_d2 <= n52_d1;
+            n34_d3 <= n34_d2;
+            n48_d4 <= n48_d3;
+            n52_d3 <= n52_d2;
+            n53_d2 <= n53_d1;
             n74_d4 <= n74_d3;
             n78_d4 <= n78_d3;
         end
 
     always @(posedge aclk)
-        if (en && valid[5]) begin : stage5
-            n17_d6 <= n17_d5;
-            n19_d6 <= n19_d5;
-            n21_d6 <= n21_d5;
-            n33_d3 <= n33_d2;
-            n34_d2 <= n34_d1;
-            n48_d4 <= n48_d3;
-            n52_d3 <= n52_d2;
-            n53_d2 <= n53_d1;
-            n74_d5 <= n74_d4;
-            n78_d5 <= n78_d4;
-        end
-
-    always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en && valid[7]) begin : stage7
             reg signed [23:0] n35;
-            n35 = n33_d3 + {n34_d2[22], n34_d2};  // [-7719360, 7719360]
+            n35 = n33_d2 + {n34_d3[22], n34_d3};  // [-7719360, 7719360]
             n17_d7 <= n17_d6;
             n19_d7 <= n19_d6;
-            n33_d4 <= n33_d3;
+            n33_d3 <= n33_d2;
             n35_d1 <= n35;
             n38_d2 <= n38_d1;
             n48_d5 <= n48_d4;
             n52_d4 <= n52_d3;
             n53_d3 <= n53_d2;
             n54_d2 <= n54_d1;
-            n74_d6 <= n74_d5;
-            n78_d6 <= n78_d5;
+            n74_d5 <= n74_d4;
+            n78_d5 <= n78_d4;
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en && valid[8]) begin : stage8
             reg signed [23:0] n36;
             reg signed [12:0] n37;
             reg signed [24:0] n39;
@@ -385,7 +401,7 @@ module fxc_fdct_row_f8 (
             reg _unused_ok;
             n36 = n35_d1 + 24'sd1024;  // [-7718336, 7720384]
             n37 = $signed(n36[23:11]);  // [-3769, 3769]  >>> 11
-            n39 = {n33_d4[23], n33_d4} - {n38_d2[23], n38_d2};  // [-12241530, 12241530]
+            n39 = {n33_d3[23], n33_d3} - {n38_d2[23], n38_d2};  // [-12241530, 12241530]
             n76 = n37;  // fdct_workspace: 16-bit wrap  [-3769, 3769]
             n17_d8 <= n17_d7;
             n39_d1 <= n39;
@@ -395,14 +411,14 @@ module fxc_fdct_row_f8 (
             n53_d4 <= n53_d3;
             n54_d3 <= n54_d2;
             n55_d2 <= n55_d1;
-            n74_d7 <= n74_d6;
+            n74_d6 <= n74_d5;
             n76_d1 <= n76;
-            n78_d7 <= n78_d6;
+            n78_d6 <= n78_d5;
             _unused_ok = &{1'b0, n36[10:0], 1'b0};  // bits no expression reads
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en && valid[9]) begin : stage9
             reg signed [24:0] n40;
             reg signed [13:0] n41;
             reg signed [25:0] n56;
@@ -420,15 +436,15 @@ module fxc_fdct_row_f8 (
             n53_d5 <= n53_d4;
             n56_d1 <= n56;
             n57_d1 <= n57;
-            n74_d8 <= n74_d7;
+            n74_d7 <= n74_d6;
             n76_d2 <= n76_d1;
-            n78_d8 <= n78_d7;
+            n78_d7 <= n78_d6;
             n80_d1 <= n80;
             _unused_ok = &{1'b0, n40[10:0], 1'b0};  // bits no expression reads
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en && valid[10]) begin : stage10
             reg signed [25:0] n58;
             reg signed [25:0] n60;
             reg signed [25:0] n62;
@@ -444,14 +460,14 @@ module fxc_fdct_row_f8 (
             n60_d1 <= n60;
             n62_d1 <= n62;
             n64_d1 <= n64;
-            n74_d9 <= n74_d8;
+            n74_d8 <= n74_d7;
             n76_d3 <= n76_d2;
-            n78_d9 <= n78_d8;
+            n78_d8 <= n78_d7;
             n80_d2 <= n80_d1;
         end
 
     always @(posedge aclk)
-        if (en && valid[10]) begin : stage10
+        if (en && valid[11]) begin : stage11
             reg signed [25:0] n59;
             reg signed [25:0] n61;
             reg signed [26:0] n63;
@@ -463,14 +479,14 @@ module fxc_fdct_row_f8 (
             n61_d1 <= n61;
             n63_d1 <= n63;
             n64_d2 <= n64_d1;
-            n74_d10 <= n74_d9;
+            n74_d9 <= n74_d8;
             n76_d4 <= n76_d3;
-            n78_d10 <= n78_d9;
+            n78_d9 <= n78_d8;
             n80_d3 <= n80_d2;
         end
 
     always @(posedge aclk)
-        if (en && valid[11]) begin : stage11
+        if (en && valid[12]) begin : stage12
             reg signed [25:0] n65;
             reg signed [26:0] n68;
             reg signed [15:0] n69;
@@ -493,10 +509,10 @@ module fxc_fdct_row_f8 (
             n79 = n71;  // fdct_workspace: 16-bit wrap  [-12916, 12916]
             n81 = n73;  // fdct_workspace: 16-bit wrap  [-10940, 10940]
             n65_d1 <= n65;
-            n74_d11 <= n74_d10;
+            n74_d10 <= n74_d9;
             n76_d5 <= n76_d4;
             n77_d1 <= n77;
-            n78_d11 <= n78_d10;
+            n78_d10 <= n78_d9;
             n79_d1 <= n79;
             n80_d4 <= n80_d3;
             n81_d1 <= n81;
@@ -504,7 +520,7 @@ module fxc_fdct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[12]) begin : stage12
+        if (en && valid[13]) begin : stage13
             reg signed [25:0] n66;
             reg signed [14:0] n67;
             reg signed [14:0] n75;
@@ -512,22 +528,22 @@ module fxc_fdct_row_f8 (
             n66 = n65_d1 + 26'sd1024;  // [-18351071, 18353119]
             n67 = $signed(n66[25:11]);  // [-8961, 8961]  >>> 11
             n75 = n67;  // fdct_workspace: 16-bit wrap  [-8961, 8961]
-            n74_d12 <= n74_d11;
+            n74_d11 <= n74_d10;
             n75_d1 <= n75;
             n76_d6 <= n76_d5;
             n77_d2 <= n77_d1;
-            n78_d12 <= n78_d11;
+            n78_d11 <= n78_d10;
             n79_d2 <= n79_d1;
             n80_d5 <= n80_d4;
             n81_d2 <= n81_d1;
             _unused_ok = &{1'b0, n66[10:0], 1'b0};  // bits no expression reads
         end
 
-    assign w0 = n74_d12;
+    assign w0 = n74_d11;
     assign w1 = n75_d1;
     assign w2 = n76_d6;
     assign w3 = n77_d2;
-    assign w4 = n78_d12;
+    assign w4 = n78_d11;
     assign w5 = n79_d2;
     assign w6 = n80_d5;
     assign w7 = n81_d2;

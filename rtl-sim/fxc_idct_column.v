@@ -13,13 +13,14 @@
 //       o(t2) = t2*FIX_3_072711026 + z2 + z3,  o(t3) = t3*FIX_1_501321110 + z1 + z4
 //   w0/w7 = tmp10 +/- o(t3), w1/w6 = tmp11 +/- o(t2), w2/w5 = tmp12 +/- o(t1), w3/w4 = tmp13 +/- o(t0),
 //   each DESCALE(x, 11) = (x + 2^10) >> 11 (CONST_BITS 13 - PASS1_BITS 2), narrowed to idct_workspace (32-bit signed, wraps)
-// Latency 11 clocks with en high. Stage s computes in one always block whose
-// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
+// Latency 12 clocks with en high. Stage s computes in one always block whose
+// registers load on every clock with en high (valid enables nothing: what a stage holds without a beat
+// is never read); stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_idct_column (
     input  wire aclk,
     input  wire en,
-    input  wire [10:0] valid,
+    input  wire [11:0] valid,
     input  wire signed [23:0] d0,
     input  wire signed [23:0] d1,
     input  wire signed [23:0] d2,
@@ -56,12 +57,14 @@ module fxc_idct_column (
     reg  signed [37:0] n15_d4;
     reg  signed [37:0] n15_d5;
     reg  signed [37:0] n15_d6;
+    reg  signed [37:0] n15_d7;
     reg  signed [37:0] n17_d1;
     reg  signed [37:0] n17_d2;
     reg  signed [37:0] n17_d3;
     reg  signed [37:0] n17_d4;
     reg  signed [37:0] n17_d5;
     reg  signed [37:0] n17_d6;
+    reg  signed [37:0] n17_d7;
     reg  signed [38:0] n18_d1;
     reg  signed [38:0] n18_d2;
     reg  signed [38:0] n18_d3;
@@ -148,44 +151,44 @@ module fxc_idct_column (
 
     // multiplier cells: operands registered at the end of stage s, the product at the end of the cell's stage
     wire signed [38:0] n9_p;  // [-74082877440, 74080616610]  * FIX_0_541196100
-    fxc_mul_25x14 n9_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n8_d1), .b(14'sd4433), .p(n9_p));
+    fxc_mul_25x14 n9_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n8_d1), .b(14'sd4433), .p(n9_p));
     assign n9_d1 = $signed(n9_p[37:0]);
     wire signed [38:0] n10_p;  // [-126482350080, 126478490145]  * FIX_1_847759065
-    fxc_mul_24x15 n10_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(d6), .b(15'sd15137), .p(n10_p));
+    fxc_mul_24x15 n10_mul (.aclk(aclk), .ce({en, en, en, en}), .a(d6), .b(15'sd15137), .p(n10_p));
     assign n10_d1 = $signed(n10_p[37:0]);
     wire signed [37:0] n12_p;  // [-52391116800, 52389517950]  * FIX_0_765366865
-    fxc_mul_24x14 n12_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(d2), .b(14'sd6270), .p(n12_p));
+    fxc_mul_24x14 n12_mul (.aclk(aclk), .ce({en, en, en, en}), .a(d2), .b(14'sd6270), .p(n12_p));
     assign n12_d1 = $signed(n12_p[36:0]);
     wire signed [40:0] n27_p;  // [-321967226880, 321957401220]  * FIX_1_175875602
-    fxc_mul_26x15 n27_mul (.aclk(aclk), .ce({en && valid[4], en && valid[3], en && valid[2]}), .a(n26_d1), .b(15'sd9633), .p(n27_p));
+    fxc_mul_26x15 n27_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n26_d1), .b(15'sd9633), .p(n27_p));
     assign n27_d1 = $signed(n27_p[39:0]);
     wire signed [36:0] n28_p;  // [-20438384640, 20437760910]  * FIX_0_298631336
-    fxc_mul_24x13 n28_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(d7), .b(13'sd2446), .p(n28_p));
+    fxc_mul_24x13 n28_mul (.aclk(aclk), .ce({en, en, en, en}), .a(d7), .b(13'sd2446), .p(n28_p));
     assign n28_d1 = $signed(n28_p[35:0]);
     wire signed [39:0] n29_p;  // [-140536872960, 140532584115]  * FIX_2_053119869
-    fxc_mul_24x16 n29_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(d5), .b(16'sd16819), .p(n29_p));
+    fxc_mul_24x16 n29_mul (.aclk(aclk), .ce({en, en, en, en}), .a(d5), .b(16'sd16819), .p(n29_p));
     assign n29_d1 = $signed(n29_p[38:0]);
     wire signed [39:0] n30_p;  // [-210333204480, 210326785620]  * FIX_3_072711026
-    fxc_mul_24x16 n30_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(d3), .b(16'sd25172), .p(n30_p));
+    fxc_mul_24x16 n30_mul (.aclk(aclk), .ce({en, en, en, en}), .a(d3), .b(16'sd25172), .p(n30_p));
     assign n30_d1 = $signed(n30_p[38:0]);
     wire signed [38:0] n31_p;  // [-102768476160, 102765339915]  * FIX_1_501321110
-    fxc_mul_24x15 n31_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(d1), .b(15'sd12299), .p(n31_p));
+    fxc_mul_24x15 n31_mul (.aclk(aclk), .ce({en, en, en, en}), .a(d1), .b(15'sd12299), .p(n31_p));
     assign n31_d1 = $signed(n31_p[37:0]);
     wire signed [38:0] n32_p;  // [-123211456410, 123215216640]  * -FIX_0_899976223
-    fxc_mul_25x14 n32_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n22_d1), .b(-14'sd7373), .p(n32_p));
+    fxc_mul_25x14 n32_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n22_d1), .b(-14'sd7373), .p(n32_p));
     assign n32_d1 = $signed(n32_p[37:0]);
     wire signed [40:0] n33_p;  // [-350851014150, 350861721600]  * -FIX_2_562915447
-    fxc_mul_25x16 n33_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n23_d1), .b(-16'sd20995), .p(n33_p));
+    fxc_mul_25x16 n33_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n23_d1), .b(-16'sd20995), .p(n33_p));
     assign n33_d1 = $signed(n33_p[39:0]);
     wire signed [39:0] n34_p;  // [-268531790730, 268539985920]  * -FIX_1_961570560
-    fxc_mul_25x15 n34_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n24_d1), .b(-15'sd16069), .p(n34_p));
+    fxc_mul_25x15 n34_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n24_d1), .b(-15'sd16069), .p(n34_p));
     assign n34_d1 = $signed(n34_p[38:0]);
     wire signed [37:0] n35_p;  // [-53408899320, 53410529280]  * -FIX_0_390180644
-    fxc_mul_25x13 n35_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n25_d1), .b(-13'sd3196), .p(n35_p));
+    fxc_mul_25x13 n35_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n25_d1), .b(-13'sd3196), .p(n35_p));
     assign n35_d1 = $signed(n35_p[36:0]);
 
     always @(posedge aclk)
-        if (en && valid[0]) begin : stage0
+        if (en) begin : stage0
             reg signed [24:0] n8;
             reg signed [24:0] n14;
             reg signed [37:0] n15;
@@ -214,7 +217,7 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[1]) begin : stage1
+        if (en) begin : stage1
             reg signed [25:0] n26;
             n26 = {n24_d1[24], n24_d1} + {n25_d1[24], n25_d1};  // [-33423360, 33422340]
             n15_d2 <= n15_d1;
@@ -223,17 +226,23 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[2]) begin : stage2
+        if (en) begin : stage2
             n15_d3 <= n15_d2;
             n17_d3 <= n17_d2;
         end
 
     always @(posedge aclk)
-        if (en && valid[3]) begin : stage3
-            n10_d2 <= n10_d1;
-            n12_d2 <= n12_d1;
+        if (en) begin : stage3
             n15_d4 <= n15_d3;
             n17_d4 <= n17_d3;
+        end
+
+    always @(posedge aclk)
+        if (en) begin : stage4
+            n10_d2 <= n10_d1;
+            n12_d2 <= n12_d1;
+            n15_d5 <= n15_d4;
+            n17_d5 <= n17_d4;
             n28_d2 <= n28_d1;
             n29_d2 <= n29_d1;
             n30_d2 <= n30_d1;
@@ -241,12 +250,12 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[4]) begin : stage4
+        if (en) begin : stage5
             n9_d2 <= n9_d1;
             n10_d3 <= n10_d2;
             n12_d3 <= n12_d2;
-            n15_d5 <= n15_d4;
-            n17_d5 <= n17_d4;
+            n15_d6 <= n15_d5;
+            n17_d6 <= n17_d5;
             n28_d3 <= n28_d2;
             n29_d3 <= n29_d2;
             n30_d3 <= n30_d2;
@@ -258,15 +267,15 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[5]) begin : stage5
+        if (en) begin : stage6
             reg signed [38:0] n11;
             reg signed [37:0] n13;
             n11 = {n9_d2[37], n9_d2} - {n10_d3[37], n10_d3};  // [-200561367585, 200562966690]
             n13 = n9_d2 + {n12_d3[36], n12_d3};  // [-126473994240, 126470134560]
             n11_d1 <= n11;
             n13_d1 <= n13;
-            n15_d6 <= n15_d5;
-            n17_d6 <= n17_d5;
+            n15_d7 <= n15_d6;
+            n17_d7 <= n17_d6;
             n27_d2 <= n27_d1;
             n28_d4 <= n28_d3;
             n29_d4 <= n29_d3;
@@ -279,17 +288,17 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en) begin : stage7
             reg signed [38:0] n18;
             reg signed [38:0] n19;
             reg signed [39:0] n20;
             reg signed [39:0] n21;
             reg signed [40:0] n36;
             reg signed [39:0] n37;
-            n18 = {n15_d6[37], n15_d6} + {n13_d1[37], n13_d1};  // [-263376076800, 263368039200]
-            n19 = {n15_d6[37], n15_d6} - {n13_d1[37], n13_d1};  // [-263372217120, 263371898880]
-            n20 = {{2{n17_d6[37]}}, n17_d6} + {n11_d1[38], n11_d1};  // [-337461361185, 337462960290]
-            n21 = {{2{n17_d6[37]}}, n17_d6} - {n11_d1[38], n11_d1};  // [-337462960290, 337461361185]
+            n18 = {n15_d7[37], n15_d7} + {n13_d1[37], n13_d1};  // [-263376076800, 263368039200]
+            n19 = {n15_d7[37], n15_d7} - {n13_d1[37], n13_d1};  // [-263372217120, 263371898880]
+            n20 = {{2{n17_d7[37]}}, n17_d7} + {n11_d1[38], n11_d1};  // [-337461361185, 337462960290]
+            n21 = {{2{n17_d7[37]}}, n17_d7} - {n11_d1[38], n11_d1};  // [-337462960290, 337461361185]
             n36 = {{2{n34_d3[38]}}, n34_d3} + {n27_d2[39], n27_d2};  // [-590499017610, 590497387140]
             n37 = {{3{n35_d3[36]}}, n35_d3} + n27_d2;  // [-375376126200, 375367930500]
             n18_d1 <= n18;
@@ -307,7 +316,7 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en) begin : stage8
             reg signed [40:0] n38;
             reg signed [40:0] n40;
             reg signed [40:0] n42;
@@ -331,7 +340,7 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en) begin : stage9
             reg signed [40:0] n39;
             reg signed [40:0] n41;
             reg signed [41:0] n43;
@@ -351,7 +360,7 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en) begin : stage10
             reg signed [40:0] n46;
             reg signed [41:0] n49;
             reg signed [41:0] n52;
@@ -379,7 +388,7 @@ module fxc_idct_column (
         end
 
     always @(posedge aclk)
-        if (en && valid[10]) begin : stage10
+        if (en) begin : stage11
             reg signed [40:0] n47;
             reg signed [29:0] n48;
             reg signed [41:0] n50;
@@ -450,4 +459,5 @@ module fxc_idct_column (
     assign w7 = n77_d1;
     // bits no expression reads: descale fractions, copies of a known sign, unused fields
     wire _unused_ok = &{1'b0, n9_p[38], n10_p[38], n12_p[37], n27_p[40], n28_p[36], n29_p[39], n30_p[39], n31_p[38], n32_p[38], n33_p[40], n34_p[39], n35_p[37], 1'b0};
+    wire _unused_valid = &{1'b0, valid, 1'b0};  // beats are told by the ranks that read the outputs
 endmodule

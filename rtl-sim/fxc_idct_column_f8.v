@@ -13,7 +13,7 @@
 //       o(t2) = t2*FIX_3_072711026 + z2 + z3,  o(t3) = t3*FIX_1_501321110 + z1 + z4
 //   w0/w7 = tmp10 +/- o(t3), w1/w6 = tmp11 +/- o(t2), w2/w5 = tmp12 +/- o(t1), w3/w4 = tmp13 +/- o(t0),
 //   each DESCALE(x, 11) = (x + 2^10) >> 11 (CONST_BITS 13 - PASS1_BITS 2), narrowed to idct_workspace (32-bit signed, wraps)
-// Latency 14 clocks with en high. Stage s computes in one always block whose
+// Latency 15 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 // Folded (FoldPlan) for beats at least 8 clocks apart: every multiply is a cell, and multiplies
@@ -21,7 +21,7 @@
 module fxc_idct_column_f8 (
     input  wire aclk,
     input  wire en,
-    input  wire [13:0] valid,
+    input  wire [14:0] valid,
     input  wire signed [23:0] d0,
     input  wire signed [23:0] d1,
     input  wire signed [23:0] d2,
@@ -83,12 +83,14 @@ module fxc_idct_column_f8 (
     reg  signed [37:0] n15_d5;
     reg  signed [37:0] n15_d6;
     reg  signed [37:0] n15_d7;
+    reg  signed [37:0] n15_d8;
     reg  signed [37:0] n17_d1;
     reg  signed [37:0] n17_d2;
     reg  signed [37:0] n17_d3;
     reg  signed [37:0] n17_d4;
     reg  signed [37:0] n17_d5;
     reg  signed [37:0] n17_d6;
+    reg  signed [37:0] n17_d7;
     reg  signed [38:0] n18_d1;
     reg  signed [38:0] n18_d2;
     reg  signed [38:0] n18_d3;
@@ -189,7 +191,7 @@ module fxc_idct_column_f8 (
     wire signed [25:0] u0_a = valid[1] ? {n8_d1[24], n8_d1} : valid[0] ? {{2{d6[23]}}, d6} : valid[2] ? {{2{d2_d2[23]}}, d2_d2} : valid[3] ? n26_d2 : valid[4] ? {{2{d7_d4[23]}}, d7_d4} : valid[5] ? {{2{d5_d5[23]}}, d5_d5} : valid[6] ? {{2{d3_d6[23]}}, d3_d6} : {{2{d1_d7[23]}}, d1_d7};
     wire signed [15:0] u0_b = valid[1] ? 16'sd4433 : valid[0] ? 16'sd15137 : valid[2] ? 16'sd6270 : valid[3] ? 16'sd9633 : valid[4] ? 16'sd2446 : valid[5] ? 16'sd16819 : valid[6] ? 16'sd25172 : 16'sd12299;
     wire signed [41:0] u0_p;
-    fxc_mul_26x16 u0_mul (.aclk(aclk), .ce({en && (valid[3] || valid[2] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8] || valid[9]), en && (valid[2] || valid[1] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8]), en && (valid[1] || valid[0] || valid[2] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7])}), .a(u0_a), .b(u0_b), .p(u0_p));
+    fxc_mul_26x16 u0_mul (.aclk(aclk), .ce({en && (valid[4] || valid[3] || valid[5] || valid[6] || valid[7] || valid[8] || valid[9] || valid[10]), en && (valid[3] || valid[2] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8] || valid[9]), en && (valid[2] || valid[1] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8]), en && (valid[1] || valid[0] || valid[2] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7])}), .a(u0_a), .b(u0_b), .p(u0_p));
     assign n9_d1 = $signed(u0_p[37:0]);  // [-74082877440, 74080616610]
     assign n10_d1 = $signed(u0_p[37:0]);  // [-126482350080, 126478490145]
     assign n12_d1 = $signed(u0_p[36:0]);  // [-52391116800, 52389517950]
@@ -202,7 +204,7 @@ module fxc_idct_column_f8 (
     wire signed [24:0] u1_a = valid[1] ? n22_d1 : valid[2] ? n23_d2 : valid[3] ? n24_d3 : n25_d4;
     wire signed [15:0] u1_b = valid[1] ? -16'sd7373 : valid[2] ? -16'sd20995 : valid[3] ? -16'sd16069 : -16'sd3196;
     wire signed [40:0] u1_p;
-    fxc_mul_25x16 u1_mul (.aclk(aclk), .ce({en && (valid[3] || valid[4] || valid[5] || valid[6]), en && (valid[2] || valid[3] || valid[4] || valid[5]), en && (valid[1] || valid[2] || valid[3] || valid[4])}), .a(u1_a), .b(u1_b), .p(u1_p));
+    fxc_mul_25x16 u1_mul (.aclk(aclk), .ce({en && (valid[4] || valid[5] || valid[6] || valid[7]), en && (valid[3] || valid[4] || valid[5] || valid[6]), en && (valid[2] || valid[3] || valid[4] || valid[5]), en && (valid[1] || valid[2] || valid[3] || valid[4])}), .a(u1_a), .b(u1_b), .p(u1_p));
     assign n32_d1 = $signed(u1_p[37:0]);  // [-123211456410, 123215216640]
     assign n33_d1 = $signed(u1_p[39:0]);  // [-350851014150, 350861721600]
     assign n34_d1 = $signed(u1_p[38:0]);  // [-268531790730, 268539985920]
@@ -278,7 +280,6 @@ module fxc_idct_column_f8 (
             d3_d4 <= d3_d3;
             d5_d4 <= d5_d3;
             d7_d4 <= d7_d3;
-            n10_d2 <= n10_d1;
             n15_d4 <= n15_d3;
             n17_d4 <= n17_d3;
             n25_d4 <= n25_d3;
@@ -289,39 +290,46 @@ module fxc_idct_column_f8 (
             d1_d5 <= d1_d4;
             d3_d5 <= d3_d4;
             d5_d5 <= d5_d4;
-            n9_d2 <= n9_d1;
-            n10_d3 <= n10_d2;
+            n10_d2 <= n10_d1;
             n15_d5 <= n15_d4;
             n17_d5 <= n17_d4;
-            n32_d2 <= n32_d1;
         end
 
     always @(posedge aclk)
         if (en && valid[5]) begin : stage5
-            reg signed [38:0] n11;
-            n11 = {n9_d2[37], n9_d2} - {n10_d3[37], n10_d3};  // [-200561367585, 200562966690]
             d1_d6 <= d1_d5;
             d3_d6 <= d3_d5;
+            n9_d2 <= n9_d1;
+            n10_d3 <= n10_d2;
+            n15_d6 <= n15_d5;
+            n17_d6 <= n17_d5;
+            n32_d2 <= n32_d1;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[6]) begin : stage6
+            reg signed [38:0] n11;
+            n11 = {n9_d2[37], n9_d2} - {n10_d3[37], n10_d3};  // [-200561367585, 200562966690]
+            d1_d7 <= d1_d6;
             n9_d3 <= n9_d2;
             n11_d1 <= n11;
             n12_d2 <= n12_d1;
-            n15_d6 <= n15_d5;
-            n17_d6 <= n17_d5;
+            n15_d7 <= n15_d6;
+            n17_d7 <= n17_d6;
             n32_d3 <= n32_d2;
             n33_d2 <= n33_d1;
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en && valid[7]) begin : stage7
             reg signed [37:0] n13;
             reg signed [39:0] n20;
             reg signed [39:0] n21;
             n13 = n9_d3 + {n12_d2[36], n12_d2};  // [-126473994240, 126470134560]
-            n20 = {{2{n17_d6[37]}}, n17_d6} + {n11_d1[38], n11_d1};  // [-337461361185, 337462960290]
-            n21 = {{2{n17_d6[37]}}, n17_d6} - {n11_d1[38], n11_d1};  // [-337462960290, 337461361185]
-            d1_d7 <= d1_d6;
+            n20 = {{2{n17_d7[37]}}, n17_d7} + {n11_d1[38], n11_d1};  // [-337461361185, 337462960290]
+            n21 = {{2{n17_d7[37]}}, n17_d7} - {n11_d1[38], n11_d1};  // [-337462960290, 337461361185]
             n13_d1 <= n13;
-            n15_d7 <= n15_d6;
+            n15_d8 <= n15_d7;
             n20_d1 <= n20;
             n21_d1 <= n21;
             n27_d2 <= n27_d1;
@@ -331,12 +339,12 @@ module fxc_idct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en && valid[8]) begin : stage8
             reg signed [38:0] n18;
             reg signed [38:0] n19;
             reg signed [40:0] n36;
-            n18 = {n15_d7[37], n15_d7} + {n13_d1[37], n13_d1};  // [-263376076800, 263368039200]
-            n19 = {n15_d7[37], n15_d7} - {n13_d1[37], n13_d1};  // [-263372217120, 263371898880]
+            n18 = {n15_d8[37], n15_d8} + {n13_d1[37], n13_d1};  // [-263376076800, 263368039200]
+            n19 = {n15_d8[37], n15_d8} - {n13_d1[37], n13_d1};  // [-263372217120, 263371898880]
             n36 = {{2{n34_d2[38]}}, n34_d2} + {n27_d2[39], n27_d2};  // [-590499017610, 590497387140]
             n18_d1 <= n18;
             n19_d1 <= n19;
@@ -351,7 +359,7 @@ module fxc_idct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en && valid[9]) begin : stage9
             reg signed [39:0] n37;
             reg signed [40:0] n38;
             reg signed [40:0] n42;
@@ -372,7 +380,7 @@ module fxc_idct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en && valid[10]) begin : stage10
             reg signed [40:0] n39;
             reg signed [40:0] n40;
             reg signed [39:0] n44;
@@ -392,7 +400,7 @@ module fxc_idct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[10]) begin : stage10
+        if (en && valid[11]) begin : stage11
             reg signed [40:0] n41;
             reg signed [41:0] n43;
             reg signed [40:0] n55;
@@ -413,7 +421,7 @@ module fxc_idct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[11]) begin : stage11
+        if (en && valid[12]) begin : stage12
             reg signed [40:0] n45;
             reg signed [41:0] n49;
             reg signed [41:0] n52;
@@ -449,7 +457,7 @@ module fxc_idct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[12]) begin : stage12
+        if (en && valid[13]) begin : stage13
             reg signed [40:0] n46;
             reg signed [41:0] n50;
             reg signed [30:0] n51;
@@ -491,7 +499,7 @@ module fxc_idct_column_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[13]) begin : stage13
+        if (en && valid[14]) begin : stage14
             reg signed [40:0] n47;
             reg signed [29:0] n48;
             reg signed [40:0] n68;

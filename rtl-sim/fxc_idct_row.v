@@ -7,13 +7,14 @@
 // IDCT pass 2 on one row of the workspace: pass 1's maths, then DESCALE(x, 18) = (x + 2^17) >> 18
 //   (CONST_BITS 13 + PASS1_BITS 2 + 3; the 3 removes the forward transform's factor 8),
 //   narrowed to idct_output (full precision (30 bits from the value ranges)); then the range limit s = clamp(wrap10(x) + 128, 0, 255), libjpeg's range-limit table indexed by x mod 1024.
-// Latency 13 clocks with en high. Stage s computes in one always block whose
-// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
+// Latency 14 clocks with en high. Stage s computes in one always block whose
+// registers load on every clock with en high (valid enables nothing: what a stage holds without a beat
+// is never read); stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_idct_row (
     input  wire aclk,
     input  wire en,
-    input  wire [12:0] valid,
+    input  wire [13:0] valid,
     input  wire signed [30:0] w0,
     input  wire signed [30:0] w1,
     input  wire signed [30:0] w2,
@@ -50,12 +51,14 @@ module fxc_idct_row (
     reg  signed [44:0] n15_d4;
     reg  signed [44:0] n15_d5;
     reg  signed [44:0] n15_d6;
+    reg  signed [44:0] n15_d7;
     reg  signed [44:0] n17_d1;
     reg  signed [44:0] n17_d2;
     reg  signed [44:0] n17_d3;
     reg  signed [44:0] n17_d4;
     reg  signed [44:0] n17_d5;
     reg  signed [44:0] n17_d6;
+    reg  signed [44:0] n17_d7;
     reg  signed [45:0] n18_d1;
     reg  signed [45:0] n18_d2;
     reg  signed [45:0] n18_d3;
@@ -158,44 +161,44 @@ module fxc_idct_row (
 
     // multiplier cells: operands registered at the end of stage s, the product at the end of the cell's stage
     wire signed [45:0] n9_p;  // [-6446669707478, 6446676631824]  * FIX_0_541196100
-    fxc_mul_32x14 n9_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n8_d1), .b(14'sd4433), .p(n9_p));
+    fxc_mul_32x14 n9_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n8_d1), .b(14'sd4433), .p(n9_p));
     assign n9_d1 = $signed(n9_p[43:0]);
     wire signed [45:0] n10_p;  // [-11006456052571, 11006467874568]  * FIX_1_847759065
-    fxc_mul_31x15 n10_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(w6), .b(15'sd15137), .p(n10_p));
+    fxc_mul_31x15 n10_mul (.aclk(aclk), .ce({en, en, en, en}), .a(w6), .b(15'sd15137), .p(n10_p));
     assign n10_d1 = $signed(n10_p[44:0]);
     wire signed [44:0] n12_p;  // [-4559059222410, 4559064119280]  * FIX_0_765366865
-    fxc_mul_31x14 n12_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(w2), .b(14'sd6270), .p(n12_p));
+    fxc_mul_31x14 n12_mul (.aclk(aclk), .ce({en, en, en, en}), .a(w2), .b(14'sd6270), .p(n12_p));
     assign n12_d1 = $signed(n12_p[43:0]);
     wire signed [47:0] n27_p;  // [-28017491221356, 28017521314848]  * FIX_1_175875602
-    fxc_mul_33x15 n27_mul (.aclk(aclk), .ce({en && valid[4], en && valid[3], en && valid[2]}), .a(n26_d1), .b(15'sd9633), .p(n27_p));
+    fxc_mul_33x15 n27_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n26_d1), .b(15'sd9633), .p(n27_p));
     assign n27_d1 = $signed(n27_p[45:0]);
     wire signed [43:0] n28_p;  // [-1778542082618, 1778543992944]  * FIX_0_298631336
-    fxc_mul_31x13 n28_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(w7), .b(13'sd2446), .p(n28_p));
+    fxc_mul_31x13 n28_mul (.aclk(aclk), .ce({en, en, en, en}), .a(w7), .b(13'sd2446), .p(n28_p));
     assign n28_d1 = $signed(n28_p[41:0]);
     wire signed [46:0] n29_p;  // [-12229476405377, 12229489541016]  * FIX_2_053119869
-    fxc_mul_31x16 n29_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(w5), .b(16'sd16819), .p(n29_p));
+    fxc_mul_31x16 n29_mul (.aclk(aclk), .ce({en, en, en, en}), .a(w5), .b(16'sd16819), .p(n29_p));
     assign n29_d1 = $signed(n29_p[44:0]);
     wire signed [46:0] n30_p;  // [-18303132176476, 18303151835808]  * FIX_3_072711026
-    fxc_mul_31x16 n30_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(w3), .b(16'sd25172), .p(n30_p));
+    fxc_mul_31x16 n30_mul (.aclk(aclk), .ce({en, en, en, en}), .a(w3), .b(16'sd25172), .p(n30_p));
     assign n30_d1 = $signed(n30_p[45:0]);
     wire signed [45:0] n31_p;  // [-8942881878217, 8942891483736]  * FIX_1_501321110
-    fxc_mul_31x15 n31_mul (.aclk(aclk), .ce({en && valid[2], en && valid[1], en && valid[0]}), .a(w1), .b(15'sd12299), .p(n31_p));
+    fxc_mul_31x15 n31_mul (.aclk(aclk), .ce({en, en, en, en}), .a(w1), .b(15'sd12299), .p(n31_p));
     assign n31_d1 = $signed(n31_p[44:0]);
     wire signed [45:0] n32_p;  // [-10722162600144, 10722151083518]  * -FIX_0_899976223
-    fxc_mul_32x14 n32_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n22_d1), .b(-14'sd7373), .p(n32_p));
+    fxc_mul_32x14 n32_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n22_d1), .b(-14'sd7373), .p(n32_p));
     assign n32_d1 = $signed(n32_p[44:0]);
     wire signed [47:0] n33_p;  // [-30531914253360, 30531881459170]  * -FIX_2_562915447
-    fxc_mul_32x16 n33_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n23_d1), .b(-16'sd20995), .p(n33_p));
+    fxc_mul_32x16 n33_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n23_d1), .b(-16'sd20995), .p(n33_p));
     assign n33_d1 = $signed(n33_p[45:0]);
     wire signed [46:0] n34_p;  // [-23368293886032, 23368268786254]  * -FIX_1_961570560
-    fxc_mul_32x15 n34_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n24_d1), .b(-15'sd16069), .p(n34_p));
+    fxc_mul_32x15 n34_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n24_d1), .b(-15'sd16069), .p(n34_p));
     assign n34_d1 = $signed(n34_p[45:0]);
     wire signed [44:0] n35_p;  // [-4647773181888, 4647768189736]  * -FIX_0_390180644
-    fxc_mul_32x13 n35_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2], en && valid[1]}), .a(n25_d1), .b(-13'sd3196), .p(n35_p));
+    fxc_mul_32x13 n35_mul (.aclk(aclk), .ce({en, en, en, en}), .a(n25_d1), .b(-13'sd3196), .p(n35_p));
     assign n35_d1 = $signed(n35_p[43:0]);
 
     always @(posedge aclk)
-        if (en && valid[0]) begin : stage0
+        if (en) begin : stage0
             reg signed [31:0] n8;
             reg signed [31:0] n14;
             reg signed [44:0] n15;
@@ -224,7 +227,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[1]) begin : stage1
+        if (en) begin : stage1
             reg signed [32:0] n26;
             n26 = {n24_d1[31], n24_d1} + {n25_d1[31], n25_d1};  // [-2908490732, 2908493856]
             n15_d2 <= n15_d1;
@@ -233,17 +236,23 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[2]) begin : stage2
+        if (en) begin : stage2
             n15_d3 <= n15_d2;
             n17_d3 <= n17_d2;
         end
 
     always @(posedge aclk)
-        if (en && valid[3]) begin : stage3
-            n10_d2 <= n10_d1;
-            n12_d2 <= n12_d1;
+        if (en) begin : stage3
             n15_d4 <= n15_d3;
             n17_d4 <= n17_d3;
+        end
+
+    always @(posedge aclk)
+        if (en) begin : stage4
+            n10_d2 <= n10_d1;
+            n12_d2 <= n12_d1;
+            n15_d5 <= n15_d4;
+            n17_d5 <= n17_d4;
             n28_d2 <= n28_d1;
             n29_d2 <= n29_d1;
             n30_d2 <= n30_d1;
@@ -251,12 +260,12 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[4]) begin : stage4
+        if (en) begin : stage5
             n9_d2 <= n9_d1;
             n10_d3 <= n10_d2;
             n12_d3 <= n12_d2;
-            n15_d5 <= n15_d4;
-            n17_d5 <= n17_d4;
+            n15_d6 <= n15_d5;
+            n17_d6 <= n17_d5;
             n28_d3 <= n28_d2;
             n29_d3 <= n29_d2;
             n30_d3 <= n30_d2;
@@ -268,15 +277,15 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[5]) begin : stage5
+        if (en) begin : stage6
             reg signed [44:0] n11;
             reg signed [44:0] n13;
             n11 = {n9_d2[43], n9_d2} - n10_d3;  // [-17453137582046, 17453132684395]
             n13 = {n9_d2[43], n9_d2} + {n12_d3[43], n12_d3};  // [-11005728929888, 11005740751104]
             n11_d1 <= n11;
             n13_d1 <= n13;
-            n15_d6 <= n15_d5;
-            n17_d6 <= n17_d5;
+            n15_d7 <= n15_d6;
+            n17_d7 <= n17_d6;
             n27_d2 <= n27_d1;
             n28_d4 <= n28_d3;
             n29_d4 <= n29_d3;
@@ -289,17 +298,17 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en) begin : stage7
             reg signed [45:0] n18;
             reg signed [45:0] n19;
             reg signed [45:0] n20;
             reg signed [45:0] n21;
             reg signed [46:0] n36;
             reg signed [45:0] n37;
-            n18 = {n15_d6[44], n15_d6} + {n13_d1[44], n13_d1};  // [-22918906968160, 22918931585280]
-            n19 = {n15_d6[44], n15_d6} - {n13_d1[44], n13_d1};  // [-22918918789376, 22918919764064]
-            n20 = {n17_d6[44], n17_d6} + {n11_d1[44], n11_d1};  // [-29366322018270, 29366317120619]
-            n21 = {n17_d6[44], n17_d6} - {n11_d1[44], n11_d1};  // [-29366317120619, 29366322018270]
+            n18 = {n15_d7[44], n15_d7} + {n13_d1[44], n13_d1};  // [-22918906968160, 22918931585280]
+            n19 = {n15_d7[44], n15_d7} - {n13_d1[44], n13_d1};  // [-22918918789376, 22918919764064]
+            n20 = {n17_d7[44], n17_d7} + {n11_d1[44], n11_d1};  // [-29366322018270, 29366317120619]
+            n21 = {n17_d7[44], n17_d7} - {n11_d1[44], n11_d1};  // [-29366317120619, 29366322018270]
             n36 = {n34_d3[45], n34_d3} + {n27_d2[45], n27_d2};  // [-51385785107388, 51385790101102]
             n37 = {{2{n35_d3[43]}}, n35_d3} + n27_d2;  // [-32665264403244, 32665289504584]
             n18_d1 <= n18;
@@ -317,7 +326,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en) begin : stage8
             reg signed [46:0] n38;
             reg signed [46:0] n40;
             reg signed [47:0] n42;
@@ -341,7 +350,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en) begin : stage9
             reg signed [46:0] n39;
             reg signed [47:0] n41;
             reg signed [47:0] n43;
@@ -361,7 +370,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en) begin : stage10
             reg signed [47:0] n46;
             reg signed [47:0] n49;
             reg signed [47:0] n52;
@@ -389,7 +398,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[10]) begin : stage10
+        if (en) begin : stage11
             reg signed [47:0] n47;
             reg signed [29:0] n48;
             reg signed [47:0] n50;
@@ -467,7 +476,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[11]) begin : stage11
+        if (en) begin : stage12
             reg signed [10:0] n79;
             reg signed [10:0] n82;
             reg signed [10:0] n85;
@@ -495,7 +504,7 @@ module fxc_idct_row (
         end
 
     always @(posedge aclk)
-        if (en && valid[12]) begin : stage12
+        if (en) begin : stage13
             reg [7:0] n80;
             reg [7:0] n83;
             reg [7:0] n86;
@@ -532,4 +541,5 @@ module fxc_idct_row (
     assign s7 = n101_d1;
     // bits no expression reads: descale fractions, copies of a known sign, unused fields
     wire _unused_ok = &{1'b0, n9_p[45:44], n10_p[45], n12_p[44], n27_p[47:46], n28_p[43:42], n29_p[46:45], n30_p[46], n31_p[45], n32_p[45], n33_p[47:46], n34_p[46], n35_p[44], 1'b0};
+    wire _unused_valid = &{1'b0, valid, 1'b0};  // beats are told by the ranks that read the outputs
 endmodule

@@ -7,7 +7,7 @@
 // IDCT pass 2 on one row of the workspace: pass 1's maths, then DESCALE(x, 18) = (x + 2^17) >> 18
 //   (CONST_BITS 13 + PASS1_BITS 2 + 3; the 3 removes the forward transform's factor 8),
 //   narrowed to idct_output (full precision (30 bits from the value ranges)); then the range limit s = clamp(wrap10(x) + 128, 0, 255), libjpeg's range-limit table indexed by x mod 1024.
-// Latency 16 clocks with en high. Stage s computes in one always block whose
+// Latency 17 clocks with en high. Stage s computes in one always block whose
 // registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 // Folded (FoldPlan) for beats at least 8 clocks apart: every multiply is a cell, and multiplies
@@ -15,7 +15,7 @@
 module fxc_idct_row_f8 (
     input  wire aclk,
     input  wire en,
-    input  wire [15:0] valid,
+    input  wire [16:0] valid,
     input  wire signed [30:0] w0,
     input  wire signed [30:0] w1,
     input  wire signed [30:0] w2,
@@ -77,12 +77,14 @@ module fxc_idct_row_f8 (
     reg  signed [44:0] n15_d5;
     reg  signed [44:0] n15_d6;
     reg  signed [44:0] n15_d7;
+    reg  signed [44:0] n15_d8;
     reg  signed [44:0] n17_d1;
     reg  signed [44:0] n17_d2;
     reg  signed [44:0] n17_d3;
     reg  signed [44:0] n17_d4;
     reg  signed [44:0] n17_d5;
     reg  signed [44:0] n17_d6;
+    reg  signed [44:0] n17_d7;
     reg  signed [45:0] n18_d1;
     reg  signed [45:0] n18_d2;
     reg  signed [45:0] n18_d3;
@@ -199,7 +201,7 @@ module fxc_idct_row_f8 (
     wire signed [32:0] u0_a = valid[1] ? {n8_d1[31], n8_d1} : valid[0] ? {{2{w6[30]}}, w6} : valid[2] ? {{2{w2_d2[30]}}, w2_d2} : valid[3] ? n26_d2 : valid[4] ? {{2{w7_d4[30]}}, w7_d4} : valid[5] ? {{2{w5_d5[30]}}, w5_d5} : valid[6] ? {{2{w3_d6[30]}}, w3_d6} : {{2{w1_d7[30]}}, w1_d7};
     wire signed [15:0] u0_b = valid[1] ? 16'sd4433 : valid[0] ? 16'sd15137 : valid[2] ? 16'sd6270 : valid[3] ? 16'sd9633 : valid[4] ? 16'sd2446 : valid[5] ? 16'sd16819 : valid[6] ? 16'sd25172 : 16'sd12299;
     wire signed [48:0] u0_p;
-    fxc_mul_33x16 u0_mul (.aclk(aclk), .ce({en && (valid[3] || valid[2] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8] || valid[9]), en && (valid[2] || valid[1] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8]), en && (valid[1] || valid[0] || valid[2] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7])}), .a(u0_a), .b(u0_b), .p(u0_p));
+    fxc_mul_33x16 u0_mul (.aclk(aclk), .ce({en && (valid[4] || valid[3] || valid[5] || valid[6] || valid[7] || valid[8] || valid[9] || valid[10]), en && (valid[3] || valid[2] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8] || valid[9]), en && (valid[2] || valid[1] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7] || valid[8]), en && (valid[1] || valid[0] || valid[2] || valid[3] || valid[4] || valid[5] || valid[6] || valid[7])}), .a(u0_a), .b(u0_b), .p(u0_p));
     assign n9_d1 = $signed(u0_p[43:0]);  // [-6446669707478, 6446676631824]
     assign n10_d1 = $signed(u0_p[44:0]);  // [-11006456052571, 11006467874568]
     assign n12_d1 = $signed(u0_p[43:0]);  // [-4559059222410, 4559064119280]
@@ -212,7 +214,7 @@ module fxc_idct_row_f8 (
     wire signed [31:0] u1_a = valid[1] ? n22_d1 : valid[2] ? n23_d2 : valid[3] ? n24_d3 : n25_d4;
     wire signed [15:0] u1_b = valid[1] ? -16'sd7373 : valid[2] ? -16'sd20995 : valid[3] ? -16'sd16069 : -16'sd3196;
     wire signed [47:0] u1_p;
-    fxc_mul_32x16 u1_mul (.aclk(aclk), .ce({en && (valid[3] || valid[4] || valid[5] || valid[6]), en && (valid[2] || valid[3] || valid[4] || valid[5]), en && (valid[1] || valid[2] || valid[3] || valid[4])}), .a(u1_a), .b(u1_b), .p(u1_p));
+    fxc_mul_32x16 u1_mul (.aclk(aclk), .ce({en && (valid[4] || valid[5] || valid[6] || valid[7]), en && (valid[3] || valid[4] || valid[5] || valid[6]), en && (valid[2] || valid[3] || valid[4] || valid[5]), en && (valid[1] || valid[2] || valid[3] || valid[4])}), .a(u1_a), .b(u1_b), .p(u1_p));
     assign n32_d1 = $signed(u1_p[44:0]);  // [-10722162600144, 10722151083518]
     assign n33_d1 = $signed(u1_p[45:0]);  // [-30531914253360, 30531881459170]
     assign n34_d1 = $signed(u1_p[45:0]);  // [-23368293886032, 23368268786254]
@@ -288,7 +290,6 @@ module fxc_idct_row_f8 (
             w3_d4 <= w3_d3;
             w5_d4 <= w5_d3;
             w7_d4 <= w7_d3;
-            n10_d2 <= n10_d1;
             n15_d4 <= n15_d3;
             n17_d4 <= n17_d3;
             n25_d4 <= n25_d3;
@@ -299,39 +300,46 @@ module fxc_idct_row_f8 (
             w1_d5 <= w1_d4;
             w3_d5 <= w3_d4;
             w5_d5 <= w5_d4;
-            n9_d2 <= n9_d1;
-            n10_d3 <= n10_d2;
+            n10_d2 <= n10_d1;
             n15_d5 <= n15_d4;
             n17_d5 <= n17_d4;
-            n32_d2 <= n32_d1;
         end
 
     always @(posedge aclk)
         if (en && valid[5]) begin : stage5
-            reg signed [44:0] n11;
-            n11 = {n9_d2[43], n9_d2} - n10_d3;  // [-17453137582046, 17453132684395]
             w1_d6 <= w1_d5;
             w3_d6 <= w3_d5;
+            n9_d2 <= n9_d1;
+            n10_d3 <= n10_d2;
+            n15_d6 <= n15_d5;
+            n17_d6 <= n17_d5;
+            n32_d2 <= n32_d1;
+        end
+
+    always @(posedge aclk)
+        if (en && valid[6]) begin : stage6
+            reg signed [44:0] n11;
+            n11 = {n9_d2[43], n9_d2} - n10_d3;  // [-17453137582046, 17453132684395]
+            w1_d7 <= w1_d6;
             n9_d3 <= n9_d2;
             n11_d1 <= n11;
             n12_d2 <= n12_d1;
-            n15_d6 <= n15_d5;
-            n17_d6 <= n17_d5;
+            n15_d7 <= n15_d6;
+            n17_d7 <= n17_d6;
             n32_d3 <= n32_d2;
             n33_d2 <= n33_d1;
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en && valid[7]) begin : stage7
             reg signed [44:0] n13;
             reg signed [45:0] n20;
             reg signed [45:0] n21;
             n13 = {n9_d3[43], n9_d3} + {n12_d2[43], n12_d2};  // [-11005728929888, 11005740751104]
-            n20 = {n17_d6[44], n17_d6} + {n11_d1[44], n11_d1};  // [-29366322018270, 29366317120619]
-            n21 = {n17_d6[44], n17_d6} - {n11_d1[44], n11_d1};  // [-29366317120619, 29366322018270]
-            w1_d7 <= w1_d6;
+            n20 = {n17_d7[44], n17_d7} + {n11_d1[44], n11_d1};  // [-29366322018270, 29366317120619]
+            n21 = {n17_d7[44], n17_d7} - {n11_d1[44], n11_d1};  // [-29366317120619, 29366322018270]
             n13_d1 <= n13;
-            n15_d7 <= n15_d6;
+            n15_d8 <= n15_d7;
             n20_d1 <= n20;
             n21_d1 <= n21;
             n27_d2 <= n27_d1;
@@ -341,12 +349,12 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[7]) begin : stage7
+        if (en && valid[8]) begin : stage8
             reg signed [45:0] n18;
             reg signed [45:0] n19;
             reg signed [46:0] n36;
-            n18 = {n15_d7[44], n15_d7} + {n13_d1[44], n13_d1};  // [-22918906968160, 22918931585280]
-            n19 = {n15_d7[44], n15_d7} - {n13_d1[44], n13_d1};  // [-22918918789376, 22918919764064]
+            n18 = {n15_d8[44], n15_d8} + {n13_d1[44], n13_d1};  // [-22918906968160, 22918931585280]
+            n19 = {n15_d8[44], n15_d8} - {n13_d1[44], n13_d1};  // [-22918918789376, 22918919764064]
             n36 = {n34_d2[45], n34_d2} + {n27_d2[45], n27_d2};  // [-51385785107388, 51385790101102]
             n18_d1 <= n18;
             n19_d1 <= n19;
@@ -361,7 +369,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[8]) begin : stage8
+        if (en && valid[9]) begin : stage9
             reg signed [45:0] n37;
             reg signed [46:0] n38;
             reg signed [47:0] n42;
@@ -382,7 +390,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[9]) begin : stage9
+        if (en && valid[10]) begin : stage10
             reg signed [46:0] n39;
             reg signed [46:0] n40;
             reg signed [46:0] n44;
@@ -402,7 +410,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[10]) begin : stage10
+        if (en && valid[11]) begin : stage11
             reg signed [47:0] n41;
             reg signed [47:0] n43;
             reg signed [47:0] n55;
@@ -423,7 +431,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[11]) begin : stage11
+        if (en && valid[12]) begin : stage12
             reg signed [46:0] n45;
             reg signed [47:0] n49;
             reg signed [47:0] n52;
@@ -463,7 +471,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[12]) begin : stage12
+        if (en && valid[13]) begin : stage13
             reg signed [47:0] n46;
             reg signed [47:0] n50;
             reg signed [29:0] n51;
@@ -517,7 +525,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[13]) begin : stage13
+        if (en && valid[14]) begin : stage14
             reg signed [47:0] n47;
             reg signed [29:0] n48;
             reg signed [47:0] n68;
@@ -559,7 +567,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[14]) begin : stage14
+        if (en && valid[15]) begin : stage15
             reg signed [10:0] n79;
             reg [7:0] n83;
             reg [7:0] n86;
@@ -583,7 +591,7 @@ module fxc_idct_row_f8 (
         end
 
     always @(posedge aclk)
-        if (en && valid[15]) begin : stage15
+        if (en && valid[16]) begin : stage16
             reg [7:0] n80;
             reg [7:0] n101;
             n80 = (~n79_d1[10] & (|n79_d1[9:8])) ? 8'd255 : (n79_d1[10]) ? 8'd0 : n79_d1[7:0];  // sample: 8-bit unsigned saturate  [0, 255]

@@ -804,11 +804,11 @@ module fxc_mul_18x16 (
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 1 MULT18X18D block with input and output registers; otherwise `*`.
 module fxc_mul_19x14 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [18:0] a,
     input  wire signed [13:0] b,
     output wire signed [32:0] p
@@ -840,28 +840,32 @@ module fxc_mul_19x14 (
         if (ce[0]) begin t_r <= a[18:17]; n_r <= b; end
         if (ce[1]) tp_r <= t_r == 2'b01 ? {{2{n_r[13]}}, n_r} : t_r == 2'b11 ? -{{2{n_r[13]}}, n_r} : t_r == 2'b10 ? -{n_r[13], n_r, 1'b0} : 16'sd0;
     end
-    wire signed [32:0] sum = p0 + (tp_r <<< 17);
+    reg signed [32:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [32:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (tp_r <<< 17);
     reg signed [32:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [18:0] a_r;
     reg signed [13:0] b_r;
-    reg signed [32:0] p_r, p_s;
+    reg signed [32:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 1 MULT18X18D block with input and output registers; otherwise `*`.
 module fxc_mul_19x15 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [18:0] a,
     input  wire signed [14:0] b,
     output wire signed [33:0] p
@@ -893,28 +897,32 @@ module fxc_mul_19x15 (
         if (ce[0]) begin t_r <= a[18:17]; n_r <= b; end
         if (ce[1]) tp_r <= t_r == 2'b01 ? {{2{n_r[14]}}, n_r} : t_r == 2'b11 ? -{{2{n_r[14]}}, n_r} : t_r == 2'b10 ? -{n_r[14], n_r, 1'b0} : 17'sd0;
     end
-    wire signed [33:0] sum = p0 + (tp_r <<< 17);
+    reg signed [33:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [33:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (tp_r <<< 17);
     reg signed [33:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [18:0] a_r;
     reg signed [14:0] b_r;
-    reg signed [33:0] p_r, p_s;
+    reg signed [33:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 1 MULT18X18D block with input and output registers; otherwise `*`.
 module fxc_mul_19x16 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [18:0] a,
     input  wire signed [15:0] b,
     output wire signed [34:0] p
@@ -946,28 +954,32 @@ module fxc_mul_19x16 (
         if (ce[0]) begin t_r <= a[18:17]; n_r <= b; end
         if (ce[1]) tp_r <= t_r == 2'b01 ? {{2{n_r[15]}}, n_r} : t_r == 2'b11 ? -{{2{n_r[15]}}, n_r} : t_r == 2'b10 ? -{n_r[15], n_r, 1'b0} : 18'sd0;
     end
-    wire signed [34:0] sum = p0 + (tp_r <<< 17);
+    reg signed [34:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [34:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (tp_r <<< 17);
     reg signed [34:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [18:0] a_r;
     reg signed [15:0] b_r;
-    reg signed [34:0] p_r, p_s;
+    reg signed [34:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_24x13 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [23:0] a,
     input  wire signed [12:0] b,
     output wire signed [36:0] p
@@ -1011,28 +1023,32 @@ module fxc_mul_24x13 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [36:0] sum = p0 + (p1 <<< 17);
+    reg signed [36:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [36:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [36:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [23:0] a_r;
     reg signed [12:0] b_r;
-    reg signed [36:0] p_r, p_s;
+    reg signed [36:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_24x14 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [23:0] a,
     input  wire signed [13:0] b,
     output wire signed [37:0] p
@@ -1076,28 +1092,32 @@ module fxc_mul_24x14 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [37:0] sum = p0 + (p1 <<< 17);
+    reg signed [37:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [37:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [37:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [23:0] a_r;
     reg signed [13:0] b_r;
-    reg signed [37:0] p_r, p_s;
+    reg signed [37:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_24x15 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [23:0] a,
     input  wire signed [14:0] b,
     output wire signed [38:0] p
@@ -1141,28 +1161,32 @@ module fxc_mul_24x15 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [38:0] sum = p0 + (p1 <<< 17);
+    reg signed [38:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [38:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [38:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [23:0] a_r;
     reg signed [14:0] b_r;
-    reg signed [38:0] p_r, p_s;
+    reg signed [38:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_24x16 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [23:0] a,
     input  wire signed [15:0] b,
     output wire signed [39:0] p
@@ -1206,28 +1230,32 @@ module fxc_mul_24x16 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [39:0] sum = p0 + (p1 <<< 17);
+    reg signed [39:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [39:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [39:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [23:0] a_r;
     reg signed [15:0] b_r;
-    reg signed [39:0] p_r, p_s;
+    reg signed [39:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_25x13 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [24:0] a,
     input  wire signed [12:0] b,
     output wire signed [37:0] p
@@ -1271,28 +1299,32 @@ module fxc_mul_25x13 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [37:0] sum = p0 + (p1 <<< 17);
+    reg signed [37:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [37:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [37:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [24:0] a_r;
     reg signed [12:0] b_r;
-    reg signed [37:0] p_r, p_s;
+    reg signed [37:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_25x14 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [24:0] a,
     input  wire signed [13:0] b,
     output wire signed [38:0] p
@@ -1336,28 +1368,32 @@ module fxc_mul_25x14 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [38:0] sum = p0 + (p1 <<< 17);
+    reg signed [38:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [38:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [38:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [24:0] a_r;
     reg signed [13:0] b_r;
-    reg signed [38:0] p_r, p_s;
+    reg signed [38:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_25x15 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [24:0] a,
     input  wire signed [14:0] b,
     output wire signed [39:0] p
@@ -1401,28 +1437,32 @@ module fxc_mul_25x15 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [39:0] sum = p0 + (p1 <<< 17);
+    reg signed [39:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [39:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [39:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [24:0] a_r;
     reg signed [14:0] b_r;
-    reg signed [39:0] p_r, p_s;
+    reg signed [39:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_25x16 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [24:0] a,
     input  wire signed [15:0] b,
     output wire signed [40:0] p
@@ -1466,28 +1506,32 @@ module fxc_mul_25x16 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [40:0] sum = p0 + (p1 <<< 17);
+    reg signed [40:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [40:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [40:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [24:0] a_r;
     reg signed [15:0] b_r;
-    reg signed [40:0] p_r, p_s;
+    reg signed [40:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_26x15 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [25:0] a,
     input  wire signed [14:0] b,
     output wire signed [40:0] p
@@ -1531,28 +1575,32 @@ module fxc_mul_26x15 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [40:0] sum = p0 + (p1 <<< 17);
+    reg signed [40:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [40:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [40:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [25:0] a_r;
     reg signed [14:0] b_r;
-    reg signed [40:0] p_r, p_s;
+    reg signed [40:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_26x16 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [25:0] a,
     input  wire signed [15:0] b,
     output wire signed [41:0] p
@@ -1596,28 +1644,32 @@ module fxc_mul_26x16 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [41:0] sum = p0 + (p1 <<< 17);
+    reg signed [41:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [41:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [41:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [25:0] a_r;
     reg signed [15:0] b_r;
-    reg signed [41:0] p_r, p_s;
+    reg signed [41:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_31x13 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [30:0] a,
     input  wire signed [12:0] b,
     output wire signed [43:0] p
@@ -1661,28 +1713,32 @@ module fxc_mul_31x13 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [43:0] sum = p0 + (p1 <<< 17);
+    reg signed [43:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [43:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [43:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [30:0] a_r;
     reg signed [12:0] b_r;
-    reg signed [43:0] p_r, p_s;
+    reg signed [43:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_31x14 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [30:0] a,
     input  wire signed [13:0] b,
     output wire signed [44:0] p
@@ -1726,28 +1782,32 @@ module fxc_mul_31x14 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [44:0] sum = p0 + (p1 <<< 17);
+    reg signed [44:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [44:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [44:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [30:0] a_r;
     reg signed [13:0] b_r;
-    reg signed [44:0] p_r, p_s;
+    reg signed [44:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_31x15 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [30:0] a,
     input  wire signed [14:0] b,
     output wire signed [45:0] p
@@ -1791,28 +1851,32 @@ module fxc_mul_31x15 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [45:0] sum = p0 + (p1 <<< 17);
+    reg signed [45:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [45:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [45:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [30:0] a_r;
     reg signed [14:0] b_r;
-    reg signed [45:0] p_r, p_s;
+    reg signed [45:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_31x16 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [30:0] a,
     input  wire signed [15:0] b,
     output wire signed [46:0] p
@@ -1856,28 +1920,32 @@ module fxc_mul_31x16 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [46:0] sum = p0 + (p1 <<< 17);
+    reg signed [46:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [46:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [46:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [30:0] a_r;
     reg signed [15:0] b_r;
-    reg signed [46:0] p_r, p_s;
+    reg signed [46:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_32x13 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [31:0] a,
     input  wire signed [12:0] b,
     output wire signed [44:0] p
@@ -1921,28 +1989,32 @@ module fxc_mul_32x13 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [44:0] sum = p0 + (p1 <<< 17);
+    reg signed [44:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [44:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [44:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [31:0] a_r;
     reg signed [12:0] b_r;
-    reg signed [44:0] p_r, p_s;
+    reg signed [44:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_32x14 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [31:0] a,
     input  wire signed [13:0] b,
     output wire signed [45:0] p
@@ -1986,28 +2058,32 @@ module fxc_mul_32x14 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [45:0] sum = p0 + (p1 <<< 17);
+    reg signed [45:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [45:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [45:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [31:0] a_r;
     reg signed [13:0] b_r;
-    reg signed [45:0] p_r, p_s;
+    reg signed [45:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_32x15 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [31:0] a,
     input  wire signed [14:0] b,
     output wire signed [46:0] p
@@ -2051,28 +2127,32 @@ module fxc_mul_32x15 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [46:0] sum = p0 + (p1 <<< 17);
+    reg signed [46:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [46:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [46:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [31:0] a_r;
     reg signed [14:0] b_r;
-    reg signed [46:0] p_r, p_s;
+    reg signed [46:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_32x16 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [31:0] a,
     input  wire signed [15:0] b,
     output wire signed [47:0] p
@@ -2116,28 +2196,32 @@ module fxc_mul_32x16 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [47:0] sum = p0 + (p1 <<< 17);
+    reg signed [47:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [47:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [47:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [31:0] a_r;
     reg signed [15:0] b_r;
-    reg signed [47:0] p_r, p_s;
+    reg signed [47:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_33x15 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [32:0] a,
     input  wire signed [14:0] b,
     output wire signed [47:0] p
@@ -2181,28 +2265,32 @@ module fxc_mul_33x15 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [47:0] sum = p0 + (p1 <<< 17);
+    reg signed [47:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [47:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [47:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [32:0] a_r;
     reg signed [14:0] b_r;
-    reg signed [47:0] p_r, p_s;
+    reg signed [47:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule
 
-// p = a * b (signed), registered: operands on ce[0], product on ce[1], sum of its parts on ce[2].
+// p = a * b (signed), registered: operands on ce[0], product on ce[1], its parts again on ce[2], their sum on ce[3].
 // With FXC_ECP5 defined: 2 MULT18X18D blocks with input and output registers; otherwise `*`.
 module fxc_mul_33x16 (
     input  wire aclk,
-    input  wire [2:0] ce,
+    input  wire [3:0] ce,
     input  wire signed [32:0] a,
     input  wire signed [15:0] b,
     output wire signed [48:0] p
@@ -2246,19 +2334,23 @@ module fxc_mul_33x16 (
         .C8(1'b0), .C9(1'b0), .C10(1'b0), .C11(1'b0), .C12(1'b0), .C13(1'b0), .C14(1'b0), .C15(1'b0),
         .C16(1'b0), .C17(1'b0)
     );
-    wire signed [48:0] sum = p0 + (p1 <<< 17);
+    reg signed [48:0] part0;
+    always @(posedge aclk) if (ce[2]) part0 <= p0;
+    reg signed [48:0] part1;
+    always @(posedge aclk) if (ce[2]) part1 <= (p1 <<< 17);
     reg signed [48:0] p_r;
-    always @(posedge aclk) if (ce[2]) p_r <= sum;
+    always @(posedge aclk) if (ce[3]) p_r <= part0 + part1;
     assign p = p_r;
 `else
     reg signed [32:0] a_r;
     reg signed [15:0] b_r;
-    reg signed [48:0] p_r, p_s;
+    reg signed [48:0] p_r, p_d1, p_d2;
     always @(posedge aclk) begin
         if (ce[0]) begin a_r <= a; b_r <= b; end
         if (ce[1]) p_r <= a_r * b_r;
-        if (ce[2]) p_s <= p_r;
+        if (ce[2]) p_d1 <= p_r;
+        if (ce[3]) p_d2 <= p_d1;
     end
-    assign p = p_s;
+    assign p = p_d2;
 `endif
 endmodule

@@ -7,7 +7,8 @@
 // Quantize one coefficient without a divider (jcdctmgr.c, reciprocal form of x / 8q, rounded half away from 0):
 //   quantized = sign(x) * (((|x| + c) * f) >> r), narrowed to quantized (16-bit signed, wraps)
 // Latency 7 clocks with en high. Stage s computes in one always block whose
-// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model
+// registers load on every clock with en high (valid enables nothing: what a stage holds without a beat
+// is never read); stages are cut by a delay model
 // for a 200 MHz clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.
 module fxc_quantize (
     input  wire aclk,
@@ -44,11 +45,11 @@ module fxc_quantize (
 
     // multiplier cells: operands registered at the end of stage s, the product at the end of the cell's stage
     wire signed [33:0] n6_p;  // [131072, 2197166064]
-    fxc_mul_17x17 n6_mul (.aclk(aclk), .ce({en && valid[3], en && valid[2]}), .a(n5_d1), .b(reciprocal_d2), .p(n6_p));
+    fxc_mul_17x17 n6_mul (.aclk(aclk), .ce({en, en}), .a(n5_d1), .b(reciprocal_d2), .p(n6_p));
     assign n6_d1 = $signed(n6_p[32:0]);
 
     always @(posedge aclk)
-        if (en && valid[0]) begin : stage0
+        if (en) begin : stage0
             reg signed [16:0] n4;
             n4 = x[15] ? -{x[15], x} : {x[15], x};  // [0, 32768]  |x|
             x_d1 <= x;
@@ -59,7 +60,7 @@ module fxc_quantize (
         end
 
     always @(posedge aclk)
-        if (en && valid[1]) begin : stage1
+        if (en) begin : stage1
             reg signed [16:0] n5;
             n5 = n4_d1 + {{6{correction_d1[10]}}, correction_d1};  // [4, 33788]
             x_d2 <= x_d1;
@@ -69,26 +70,26 @@ module fxc_quantize (
         end
 
     always @(posedge aclk)
-        if (en && valid[2]) begin : stage2
+        if (en) begin : stage2
             x_d3 <= x_d2;
             shift_d3 <= shift_d2;
         end
 
     always @(posedge aclk)
-        if (en && valid[3]) begin : stage3
+        if (en) begin : stage3
             x_d4 <= x_d3;
             shift_d4 <= shift_d3;
         end
 
     always @(posedge aclk)
-        if (en && valid[4]) begin : stage4
+        if (en) begin : stage4
             x_d5 <= x_d4;
             shift_d5 <= shift_d4;
             n6_d2 <= n6_d1;
         end
 
     always @(posedge aclk)
-        if (en && valid[5]) begin : stage5
+        if (en) begin : stage5
             reg signed [32:0] n7_shifted;
             reg signed [14:0] n7;
             reg _unused_ok;
@@ -100,7 +101,7 @@ module fxc_quantize (
         end
 
     always @(posedge aclk)
-        if (en && valid[6]) begin : stage6
+        if (en) begin : stage6
             reg signed [14:0] n8;
             reg signed [14:0] n9;
             n8 = x_d6[15] ? -n7_d1 : n7_d1;  // [-8381, 8381]  sign of the first operand
@@ -111,4 +112,5 @@ module fxc_quantize (
     assign quantized = n9_d1;
     // bits no expression reads: descale fractions, copies of a known sign, unused fields
     wire _unused_ok = &{1'b0, n6_p[33], x_d6[14:0], 1'b0};
+    wire _unused_valid = &{1'b0, valid, 1'b0};  // beats are told by the ranks that read the outputs
 endmodule

@@ -76,7 +76,9 @@ extension KernelModule {
 /// `en` high, stage s loads from stage s − 1 when `valid[s]` says it holds a beat (stage 0 from the
 /// input ports), so the output shows the result of the last beat that left the last stage. A beat's
 /// result is computed whole when it enters (the graph evaluated on the input ports read as numbers)
-/// and carried through the stages; what the printed stages hold in between is not observable.
+/// and carried through the stages; what the printed stages hold in between is not observable. (An
+/// unfolded kernel's Verilog loads every stage on every clock; it differs from this only in stages
+/// without a beat, which nothing reads.)
 final class KernelModel: ExternalModel {
     let graph: EvaluableGraph
     let latency: Int

@@ -4,8 +4,11 @@ import Golden
 /// signed variable of the node's width (from its exact interval), computed inside the always block of
 /// its pipeline stage; registers narrow with the model's rule (saturate or wrap; the `sample` register
 /// is unsigned 8-bit); DCT constants are localparams named as in libjpeg; `PipelinePlan` decides the
-/// stages for a clock target, and a multiply that does not fit a stage is a `MultiplierCell`. A stage's block runs only when `en` is high and `valid[stage]` says it holds a beat, so a
-/// simulator skips idle stages and the hardware's registers do not toggle for bubbles.
+/// stages for a clock target, and a multiply that does not fit a stage is a `MultiplierCell`.
+/// Every stage loads on every clock with `en` high: `valid` (a bit per stage, whether it holds a
+/// beat) enables no register, so no valid bit fans out to a stage's registers and multipliers; what
+/// a stage holds without a beat is never read (a section takes a kernel's result only at a valid
+/// rank). A folded kernel reads `valid` to pick its shared multipliers' operands and enables.
 struct KernelModule {
     /// The kernel's name in the datapath (a plan of `HLSDesign.kernelPlans`, e.g. "fdct_row"), folded
     /// or not: what the core's description places it by.
@@ -116,7 +119,12 @@ struct KernelModule {
         var use = BitUse()
         var lines: [String] = maths.map { "// " + $0 }
         lines.append("// Latency \(latency) clock\(latency == 1 ? "" : "s") with en high. Stage s computes in one always block whose")
-        lines.append("// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model")
+        if fold == nil {
+            lines.append("// registers load on every clock with en high (valid enables nothing: what a stage holds without a beat")
+            lines.append("// is never read); stages are cut by a delay model")
+        } else {
+            lines.append("// registers load only when valid[s] says the stage holds a beat; stages are cut by a delay model")
+        }
         lines.append("// for a \(plan.target) clock on ECP5 (PipelinePlan), multiplies that do not fit a stage in registered cells.")
         if let fold {
             lines.append("// Folded (FoldPlan) for beats at least \(fold.period) clocks apart: every multiply is a cell, and multiplies")
@@ -183,7 +191,7 @@ struct KernelModule {
             }
             lines.append("")
             lines.append("    always @(posedge aclk)")
-            lines.append("        if (en && valid[\(s)]) begin : \(block)")
+            lines.append("        if (\(stageEnable(s))) begin : \(block)")
             lines += declarations + statements
             lines.append("        end")
         }
@@ -192,9 +200,13 @@ struct KernelModule {
             lines.append("    assign \(outputs[k].name) = \(use.whole(delayed(out.node, latency - plan.stage[out.node])));")
         }
         if let unused = use.unusedLine() { lines.append(unused) }
+        if fold == nil { lines.append("    wire _unused_valid = &{1'b0, valid, 1'b0};  // beats are told by the ranks that read the outputs") }
         lines.append("endmodule")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// What enables stage `s`'s registers: `en`, and (folded) `valid[s]`.
+    func stageEnable(_ s: Int) -> String { fold == nil ? "en" : "en && valid[\(s)]" }
 
     /// A multiplier cell in place of node `i`: operands read at its operand stage, each register's
     /// enable that of the stage it belongs to, its product the node's first delayed value.
@@ -216,7 +228,7 @@ struct KernelModule {
         let product = VerilogSignal(name: "n\(i)_p", width: cell.product)
         let out = delayed(i, 1)
         use.declare(product)
-        let enables = (0..<cell.latency).reversed().map { "en && valid[\(first + $0)]" }.joined(separator: ", ")
+        let enables = (0..<cell.latency).reversed().map { stageEnable(first + $0) }.joined(separator: ", ")
         return ["    wire \(product.typeText) \(product.name);  // \(comment)",
                 "    \(cell.name) n\(i)_mul (.aclk(aclk), .ce({\(enables)}), .a(\(a)), .b(\(b)), .p(\(product.name)));",
                 "    assign \(out.name) = \(use.signedSlice(product, out.width - 1, 0));"]

@@ -1,7 +1,9 @@
 /// A registered signed multiplier, `fxc_mul_<A>x<B>`: p = a · b with a and b (A and B bits, two's
 /// complement) registered on `ce[0]` and the product on `ce[1]`; when the product is made of parts,
-/// the parts are summed into a register on `ce[2]`. Each `ce` bit is the kernel's `en && valid[s]` of
-/// the stage that register belongs to, so the cell holds a beat exactly as the stages around it do.
+/// the parts are registered again in the fabric on `ce[2]` (a register beside each block, so the
+/// long route out of a block ends in a flip-flop, not in an adder) and summed into a register on
+/// `ce[3]`. Each `ce` bit is the kernel's enable of the stage that register belongs to, so the cell
+/// holds a beat exactly as the stages around it do.
 ///
 /// Two renderings in one module, chosen at compile time:
 ///   - `FXC_ECP5` defined (ECP5 synthesis): MULT18X18D blocks with their input and output registers,
@@ -46,14 +48,14 @@ public struct MultiplierCell: Hashable, Sendable {
     /// MULT18X18D blocks for operands `a` and `b` bits wide.
     static func blocks(_ a: Int, _ b: Int) -> Int { plan(a, b)?.blocks ?? 0 }
     /// Clocks from the operands' register to the product's.
-    static func latency(_ a: Int, _ b: Int) -> Int { plan(a, b).map { $0.blocks == 1 && !$0.fabricTop } == true ? 2 : 3 }
+    static func latency(_ a: Int, _ b: Int) -> Int { plan(a, b).map { $0.blocks == 1 && !$0.fabricTop } == true ? 2 : 4 }
 
     public var blocks: Int { Self.blocks(a, b) }
     public var latency: Int { Self.latency(a, b) }
 
     public func text() -> String {
         var l: [String] = [
-            "// p = a * b (signed), registered: operands on ce[0], product on ce[1]\(latency == 3 ? ", sum of its parts on ce[2]" : "").",
+            "// p = a * b (signed), registered: operands on ce[0], product on ce[1]\(latency == 4 ? ", its parts again on ce[2], their sum on ce[3]" : "").",
             "// With FXC_ECP5 defined: \(blocks) MULT18X18D block\(blocks == 1 ? "" : "s") with input and output registers; otherwise `*`.",
             "module \(name) (",
             "    input  wire aclk,",
@@ -70,13 +72,15 @@ public struct MultiplierCell: Hashable, Sendable {
         }
         l.append("    reg signed [\(a - 1):0] a_r;")
         l.append("    reg signed [\(b - 1):0] b_r;")
-        l.append("    reg signed [\(product - 1):0] p_r\(latency == 3 ? ", p_s" : "");")
+        // p_r, then a register per clock the blocks' rendering has after its product.
+        let held = (2..<latency).map { "p_d\($0 - 1)" }
+        l.append("    reg signed [\(product - 1):0] \((["p_r"] + held).joined(separator: ", "));")
         l.append("    always @(posedge aclk) begin")
         l.append("        if (ce[0]) begin a_r <= a; b_r <= b; end")
         l.append("        if (ce[1]) p_r <= a_r * b_r;")
-        if latency == 3 { l.append("        if (ce[2]) p_s <= p_r;") }
+        for (k, r) in held.enumerated() { l.append("        if (ce[\(k + 2)]) \(r) <= \(k == 0 ? "p_r" : held[k - 1]);") }
         l.append("    end")
-        l.append("    assign p = \(latency == 3 ? "p_s" : "p_r");")
+        l.append("    assign p = \(held.last ?? "p_r");")
         if Self.plan(a, b) != nil { l.append("`endif") }
         l.append("endmodule")
         return l.joined(separator: "\n") + "\n"
@@ -132,10 +136,15 @@ public struct MultiplierCell: Hashable, Sendable {
         if latency == 2 {
             l.append("    assign p = p0[\(product - 1):0];")
         } else {
-            // Modulo 2^product every term is exact, and so is the sum.
-            l.append("    wire signed [\(product - 1):0] sum = \(terms.joined(separator: " + "));")
+            // Each part registered beside its block, then (modulo 2^product every term is exact, and so
+            // is the sum) the sum.
+            let parts = terms.indices.map { "part\($0)" }
+            for (part, term) in zip(parts, terms) {
+                l.append("    reg signed [\(product - 1):0] \(part);")
+                l.append("    always @(posedge aclk) if (ce[2]) \(part) <= \(term);")
+            }
             l.append("    reg signed [\(product - 1):0] p_r;")
-            l.append("    always @(posedge aclk) if (ce[2]) p_r <= sum;")
+            l.append("    always @(posedge aclk) if (ce[3]) p_r <= \(parts.joined(separator: " + "));")
             l.append("    assign p = p_r;")
         }
         return l

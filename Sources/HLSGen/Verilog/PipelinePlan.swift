@@ -4,14 +4,15 @@ import Golden
 /// go. Delays are nanoseconds on an ECP5 of speed grade 6 (LFE5U-85F-6), calibrated on small designs
 /// placed and routed with nextpnr-ecp5 (`../shared/reference/fpga-timing.md`):
 ///   - a stage costs 0.6 ns of clock-to-out and set-up, and 10 % of the period is kept for routing;
-///   - an addition of w bits, with the routing into it: 1.35 + 0.035·w (a CCU2C carry chain, 2 bits a cell);
+///   - an addition of w bits, with the routing into it: 1.9 + 0.035·w (a CCU2C carry chain, 2 bits a cell;
+///     on the whole 8-lane core at 150 MHz, two 25-bit additions took 1.3 and 1.4 ns after 2.2 and 1.4 of routing);
 ///   - a LUT level (a select, a clamp's multiplexer) 1.3; a variable shift one LUT level per 2 bits of distance;
 ///   - a multiply in MULT18X18D without its registers: 9 (3.9 in the block; the rest routing in and
 ///     out, from a 100 MHz core whose stage with such a multiply and its additions took 14 ns), and
 ///     an addition more when it takes several blocks; out of a multiplier cell's registers, 2.5 of
 ///     routing before the next cell (measured: 0.7 clock-to-out and 3.5 routing on the worst path).
 /// A multiply that does not fit the period becomes a multiplier cell (`MultiplierCell`) with its own
-/// registers: 2 clocks, 3 when it takes several blocks.
+/// registers: 2 clocks, 4 when it takes several blocks (its parts registered again, then summed).
 public struct ClockTarget: Sendable, Hashable, CustomStringConvertible {
     public let mhz: Double
 
@@ -30,7 +31,7 @@ public struct ClockTarget: Sendable, Hashable, CustomStringConvertible {
     /// Nanoseconds of logic and routing one stage may hold.
     var budget: Double { 0.9 * 1000 / mhz - 0.6 }
 
-    static func add(_ width: Int) -> Double { 1.35 + 0.035 * Double(width) }
+    static func add(_ width: Int) -> Double { 1.9 + 0.035 * Double(width) }
     static let lutLevel = 1.3
     static let outOfMultiplier = 2.5
 
@@ -45,8 +46,8 @@ public struct ClockTarget: Sendable, Hashable, CustomStringConvertible {
 /// target's budget. Every value that crosses from stage s to stage t is held by t − s registers; the
 /// outputs leave through one more rank, so `latency` = last stage + 1 clocks. A multiply that does not
 /// fit a stage is a multiplier cell: it reads its operands as registers at `operandStage`, registers
-/// them inside (the end of that stage), registers the product (and sums a wide product's parts one
-/// clock later); its `stage` is the clock of its last register, so its value is read from the next.
+/// them inside (the end of that stage), registers the product (and a wide product's parts again
+/// beside their blocks, summed a clock later); its `stage` is the clock of its last register, so its value is read from the next.
 struct PipelinePlan {
     /// Nodes an output depends on; the tracer records every operation, only these are printed.
     let live: [Bool]

@@ -92,8 +92,9 @@ struct StreamCore {
 
     /// Clocks from the first input beat's acceptance to the first output beat's, per mode, no stalls.
     /// 8 lanes: the input register (1), section A's kernel (a), rows 1…7 (7), A's buffer (its memory
-    /// and head, 2), the T1 write (1); B's first register (1), its kernels (b), columns 1…7 (7), B's
-    /// buffer (2), the T2 write (1); C's first register (1), its kernel (c), C's buffer (2). Folded,
+    /// and head, 2), the T1 write (1); T1's registered read (1), B's first register (1), its kernels
+    /// (b), columns 1…7 (7), B's buffer (2), the T2 write (1); T2's registered read (1), C's first
+    /// register (1), its kernel (c), C's buffer (2). Folded,
     /// B's columns are taken `fold` clocks apart (7·fold). 1 lane: the core's last row of the block
     /// enters 57 clocks later than at 8 lanes (64 values gathered instead of 8 rows), and the
     /// spreader's register adds 1.
@@ -101,7 +102,7 @@ struct StreamCore {
         let a = mode == .decode ? 0 : kernel("fdct_row").latency
         let b = mode == .encode ? quantizedRank : mode == .decode ? decodeRank : roundtripRank
         let c = mode == .encode ? 0 : kernel("idct_row").latency
-        let eightLane = (1 + a + 7 + 2 + 1) + (1 + b + 7 * fold + 2 + 1) + (1 + c + 2)
+        let eightLane = (1 + a + 7 + 2 + 1) + (1 + 1 + b + 7 * fold + 2 + 1) + (1 + 1 + c + 2)
         return lanes == 8 ? eightLane : eightLane + 57 + 1
     }
 

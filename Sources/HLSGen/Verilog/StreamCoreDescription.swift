@@ -50,9 +50,20 @@ struct SectionRanks {
             return b.select(encoding, below(encode), b.select(decoding, below(decode), below(roundtrip)))
         }
 
+        /// `count` copies of the valid bit at the present mode's tap (copies of each rank a mode
+        /// taps), so that each of a buffer's lane controls learns of a push from a register of its own.
+        func validCopies(_ ranks: SectionRanks, count: Int, _ b: ModuleBuilder) -> [Signal] {
+            var copies: [Int: [Signal]] = [:]
+            for rank in Set([encode, decode, roundtrip]).sorted() { copies[rank] = b.copies(of: ranks.valid[rank], count: count) }
+            return (0..<count).map { k in pick([encode, decode, roundtrip].map { copies[$0]![k] }, b, at: [0, 1, 2]) }
+        }
+
         /// The value of `ranks` at the present mode's tap.
-        func pick(_ ranks: [Signal], _ b: ModuleBuilder) -> Signal {
-            b.select(encoding, ranks[encode], b.select(decoding, ranks[decode], ranks[roundtrip]))
+        func pick(_ ranks: [Signal], _ b: ModuleBuilder) -> Signal { pick(ranks, b, at: [encode, decode, roundtrip]) }
+
+        /// Of `values`, the one at the present mode's index in `at` (encode, decode, roundtrip).
+        func pick(_ values: [Signal], _ b: ModuleBuilder, at index: [Int]) -> Signal {
+            b.select(encoding, values[index[0]], b.select(decoding, values[index[1]], values[index[2]]))
         }
     }
 
@@ -71,83 +82,134 @@ struct SectionRanks {
 /// depth), so the section never has to hold: its registers load on their valid bits alone, with no
 /// enable spread over the whole section. `reserved` counts beats taken into the section and not yet
 /// taken from the head.
+///
+/// Every lane has a control of its own (pointers, count, head-valid bit), all of them holding the
+/// same values: a lane's head and memory are driven by decisions made from its own registers and
+/// the consumer's `ready`, so no one decision fans out to every lane's words and pointers.
 struct SectionBuffer {
     let prefix: String
     let depth: Int
-    let lanes: [ModuleBuilder.MemoryHandle]
+    /// Each lane's memory, in segments of at most 16 words (one LUT-RAM deep), so that every segment
+    /// is addressed by a copy of its lane's pointers.
+    let lanes: [[ModuleBuilder.MemoryHandle]]
+    static let segmentDepth = 16
     let sideMemory: ModuleBuilder.MemoryHandle
-    let writeAt: Signal, readAt: Signal
-    /// Beats in the memories (not counting the head), and whether there is one (a register of its own,
-    /// so the head's refill is decided from registers alone).
-    let count: Signal, stored: Signal
+
+    /// One lane's control: where the next beat is written and the next stored one read, the beats in
+    /// the memory (not counting the head) and whether there is one (a register of its own, so the
+    /// refill is decided from registers alone), and whether the head holds a beat.
+    struct Control {
+        let writeAt: Signal, readAt: Signal
+        let count: Signal, stored: Signal
+        let nonEmpty: Signal
+    }
+    /// Per lane, and last the sideband's.
+    let controls: [Control]
     let reserved: Signal
     /// The head: a beat the consumer may take while `nonEmpty`.
     let head: [Signal]
     let headSide: Signal
-    let nonEmpty: Signal
+    var nonEmpty: Signal { controls[controls.count - 1].nonEmpty }
     let room: Signal
 
     init(_ b: ModuleBuilder, _ prefix: String, depth: Int, lanes count: Int, laneBits: Int, sideBits: Int) {
         self.prefix = prefix
         self.depth = depth
         let pointerBits = Module.addressBits(depth: depth), countBits = Module.bits(toHold: depth)
-        lanes = (0..<count).map { b.memory("\(prefix)_lane\($0)", depth: depth, width: laneBits, readLatency: 0) }
+        let segmentDepth = min(depth, Self.segmentDepth)
+        lanes = (0..<count).map { k in
+            (0..<(depth / segmentDepth)).map { j in
+                b.memory("\(prefix)_lane\(k)" + (depth > segmentDepth ? "_s\(j)" : ""), depth: segmentDepth, width: laneBits, readLatency: 0)
+            }
+        }
         sideMemory = b.memory("\(prefix)_side", depth: depth, width: sideBits, readLatency: 0)
-        writeAt = b.register("\(prefix)_write_at", width: pointerBits, reset: 0)
-        readAt = b.register("\(prefix)_read_at", width: pointerBits, reset: 0)
-        self.count = b.register("\(prefix)_count", width: countBits, reset: 0)
-        stored = b.register("\(prefix)_stored", width: 1, reset: 0)
+        controls = (0...count).map { k in
+            let name = k == count ? "\(prefix)_side" : "\(prefix)_lane\(k)"
+            return Control(writeAt: b.register("\(name)_write_at", width: pointerBits, reset: 0),
+                           readAt: b.register("\(name)_read_at", width: pointerBits, reset: 0),
+                           count: b.register("\(name)_count", width: countBits, reset: 0),
+                           stored: b.register("\(name)_stored", width: 1, reset: 0),
+                           nonEmpty: b.register("\(name)_head_valid", width: 1, reset: 0))
+        }
         reserved = b.register("\(prefix)_reserved", width: countBits, reset: 0)
         head = (0..<count).map { b.register("\(prefix)_head\($0)", width: laneBits, reset: nil) }
         headSide = b.register("\(prefix)_head_side", width: sideBits, reset: nil)
-        nonEmpty = b.register("\(prefix)_head_valid", width: 1, reset: 0)
         // depth is a power of two and reserved never passes it: there is room while its top bit is clear.
         precondition(depth & (depth - 1) == 0)
         room = b.name(~reserved[countBits - 1], "\(prefix)_room")
     }
 
     /// One clock: `admit` a beat into the section (it reserves a place), `push` the beat at the
-    /// section's end, `pop` the head. The head is refilled from the memories whenever it is empty or taken.
-    func update(_ b: ModuleBuilder, admit: Signal, push: Signal, data: [Signal], side: Signal, pop: Signal) {
-        let countBits = count.width
+    /// section's end (a push bit for each control, all equal); the consumer takes the head when it holds a beat and the consumer is `ready`.
+    /// Each head is refilled from its memory whenever it is empty or taken. Returns the pop (head
+    /// valid and ready).
+    func update(_ b: ModuleBuilder, admit: Signal, push pushes: [Signal], data: [Signal], side: Signal, ready: Signal) -> Signal {
+        let countBits = reserved.width
         let one = b.constant(1, width: countBits)
-        // Each lane's memory is addressed by a copy of the pointers of its own (one register would drive
-        // every lane's memory cells).
-        let (writeAts, readAts) = (b.copies(of: writeAt, count: lanes.count), b.copies(of: readAt, count: lanes.count))
-        b.when(push) {
-            for (k, memory) in lanes.enumerated() { b.write(memory, at: writeAts[k], data[k]) }
-            b.write(sideMemory, at: writeAt, side)
-            b.set(writeAt, writeAt + 1)
-        }
-        // The head is free (empty or taken) or it is refilled; it loads whenever it is free, stored
-        // beat or not (`head_valid` says which), so the wide enable of its lanes leaves `stored` out and
-        // the refill that moves the pointer and the count drives only them.
-        let free = b.name(~nonEmpty | pop, "\(prefix)_head_free")
-        let refill = b.name(free & stored, "\(prefix)_refill")
-        b.when(free) {
-            b.set(nonEmpty, stored)
-            for (k, memory) in lanes.enumerated() { b.set(head[k], b.read(memory, at: readAts[k])) }
-            b.set(headSide, b.read(sideMemory, at: readAt))
-        }
-        b.when(refill) { b.set(readAt, readAt + 1) }
-        // count ± 1 are ready before the late push/refill and admit/pop decide which is kept.
+        // count ± 1 are ready before the late push/refill (or admit/pop) decide which is kept.
         let step = { (value: Signal, up: Signal, down: Signal) in
             b.select(up & ~down, value + one, b.select(down & ~up, value - one, value))
         }
-        let nextCount = step(count, push, refill)
-        b.set(count, nextCount)
-        b.set(stored, nextCount.ne(0))
-        // A place is given back the clock after its beat leaves: the pop, decided late by the consumer,
-        // only sets a register here. `depth(forRanks:)` leaves the place this holds for a clock.
+        for (k, c) in controls.enumerated() {
+            let isSide = k == lanes.count, push = pushes[k]
+            // A lane's memory segments are addressed by copies of its pointers: a pointer's low bits
+            // are the word in a segment, its high bits the segment.
+            let segments = isSide ? 1 : lanes[k].count, pointerBits = c.writeAt.width
+            let wordBits = Module.addressBits(depth: depth / segments)
+            let (writeAts, readAts) = segments == 1 ? ([c.writeAt], [c.readAt])
+                : (b.copies(of: c.writeAt, count: segments), b.copies(of: c.readAt, count: segments))
+            func word(_ pointer: Signal) -> Signal { segments == 1 ? pointer : pointer[wordBits - 1, 0] }
+            func segment(_ pointer: Signal) -> Signal { pointer[pointerBits - 1, wordBits] }
+            b.when(push) {
+                if isSide {
+                    b.write(sideMemory, at: c.writeAt, side)
+                } else {
+                    for (j, memory) in lanes[k].enumerated() {
+                        if segments == 1 {
+                            b.write(memory, at: writeAts[j], data[k])
+                        } else {
+                            b.when(segment(writeAts[j]).eq(j)) { b.write(memory, at: word(writeAts[j]), data[k]) }
+                        }
+                    }
+                }
+                b.set(c.writeAt, c.writeAt + 1)
+            }
+            // The head is free (empty or taken) or it is refilled; it loads whenever it is free, stored
+            // beat or not (`head_valid` says which), so the wide enable of its words leaves `stored` out
+            // and the refill that moves the pointer and the count drives only them.
+            let free = b.name(~c.nonEmpty | ready, "\(isSide ? "\(prefix)_side" : "\(prefix)_lane\(k)")_head_free")
+            let refill = free & c.stored
+            b.when(free) {
+                b.set(c.nonEmpty, c.stored)
+                if isSide {
+                    b.set(headSide, b.read(sideMemory, at: c.readAt))
+                } else {
+                    let words = lanes[k].enumerated().map { j, memory in b.read(memory, at: word(readAts[j])) }
+                    b.set(head[k], segments == 1 ? words[0] : b.pick(segment(readAts[0]), from: words))
+                }
+            }
+            b.when(refill) { b.set(c.readAt, c.readAt + 1) }
+            b.set(c.count, step(c.count, push, refill))
+            // Stored next clock: a beat pushed, two or more now (the refill takes one at most), or one
+            // the refill leaves (the head not free). So `stored` waits for no count arithmetic.
+            b.set(c.stored, push | c.count[countBits - 1, 1].ne(0) | (c.stored & ~free))
+        }
+        let pop = b.name(nonEmpty & ready, "\(prefix)_pop")
+        // A place is given back two clocks after its beat leaves: the pop, decided late by the consumer
+        // at the section's end, only sets a register here, and a second one carries it towards the
+        // section's entrance, where `reserved` is. `depth(forRanks:)` leaves the places these hold.
         let popped = b.register("\(prefix)_popped", width: 1, reset: 0)
+        let given = b.register("\(prefix)_given_back", width: 1, reset: 0)
         b.set(popped, pop)
-        b.set(reserved, step(reserved, admit, popped))
+        b.set(given, popped)
+        b.set(reserved, step(reserved, admit, given))
+        return pop
     }
 
     /// Places for a section whose beats spend `ranks` clocks in it: enough that it never waits at one beat a clock.
     static func depth(forRanks ranks: Int) -> Int {
         var d = 4
-        while d < ranks + 4 { d *= 2 }
+        while d < ranks + 5 { d *= 2 }
         return d
     }
 }
@@ -185,12 +247,13 @@ extension StreamCore {
     /// A transpose between two sections and the first register of the section that reads it: the
     /// writer's buffer empties into it while it can write; the reader takes a cross-line whenever one
     /// is there and its own buffer has `room` (folded: and `fold` clocks have passed since the last
-    /// one), into its register and ranks ({tag, line index}).
-    /// Returns the register's lanes, the clocks where a cross-line is taken, the clocks where a line
-    /// is written, and the sideband entering rank 0.
+    /// one). The transpose's read is registered, so a cross-line taken in one clock comes out in the
+    /// next, when its take and sideband ({tag, line index}), held a clock, enter the ranks with it and
+    /// it loads the register.
+    /// Returns the register's lanes, the clocks where a cross-line is taken, and the sideband entering rank 0.
     func transpose(_ t: InstanceHandle, _ b: ModuleBuilder, bits: Int, from buffer: SectionBuffer, room: Signal,
                    register: String, ranks: SectionRanks, tap: SectionRanks.Tap)
-        -> (lanes: [Lane], take: Signal, written: Signal, side: Signal) {
+        -> (lanes: [Lane], take: Signal, side: Signal) {
         let written = b.name(buffer.nonEmpty & t.output("can_write"), "\(register)_writes")
         t.connect("wr_en", written)
         t.connect("wr_data", buffer.head)
@@ -208,9 +271,12 @@ extension StreamCore {
         let row = (0..<8).map { b.register("\(register)\($0)", width: bits, reset: nil) }
         let crossLine = t.outputs("rd_data")
         for k in 0..<8 { b.set(row[k], crossLine[k]) }   // every clock; the ranks' valid bit says when it is a cross-line
-        let side = b.concat(t.output("rd_tag"), t.output("rd_index"))
-        ranks.advance(b, en: b.one, validIn: take, sideIn: side, tap: tap)
-        return (row.map { Lane(value: $0, signed: true) }, take, written, side)
+        let taken = b.register("\(register)_taken", width: 1, reset: 0)
+        let side = b.register("\(register)_taken_side", width: TransposeModule.tagBits + 3, reset: nil)
+        b.set(taken, take)
+        b.set(side, b.concat(t.output("rd_tag"), t.output("rd_index")))
+        ranks.advance(b, en: b.one, validIn: taken, sideIn: side, tap: tap)
+        return (row.map { Lane(value: $0, signed: true) }, take, side)
     }
 
     /// A field of a table entry, zero-extended (or cut) to a kernel port's width.
@@ -250,15 +316,14 @@ extension StreamCore {
         let aTap = SectionRanks.Tap(encode: la, decode: 0, roundtrip: la, encoding: encoding, decoding: decoding)
         let bTap = SectionRanks.Tap(encode: rq, decode: rd, roundtrip: rr, encoding: encoding, decoding: decoding)
         let cTap = SectionRanks.Tap(encode: 0, decode: lc, roundtrip: lc, encoding: encoding, decoding: decoding)
-        let aOutValid = b.name(aTap.pick(a.valid, b), "a_out_valid")
         let aOutTag = aTap.pick(a.side, b)
-        let bOutValid = b.name(bTap.pick(bRanks.valid, b), "b_out_valid")
         let bOutTag = bTap.pick(bRanks.side, b)[4, 3]
-        let cOutValid = b.name(cTap.pick(c.valid, b), "c_out_valid")
         let on = b.one
+        // A beat spends its ranks and the section's first register in it (B and C: and the clock of
+        // the transpose's registered read).
         let aBuffer = SectionBuffer(b, "a_buffer", depth: SectionBuffer.depth(forRanks: la + 1), lanes: 8, laneBits: t1Bits, sideBits: 2)
-        let bBuffer = SectionBuffer(b, "b_buffer", depth: SectionBuffer.depth(forRanks: rr + 1), lanes: 8, laneBits: t2Bits, sideBits: 2)
-        let cBuffer = SectionBuffer(b, "c_buffer", depth: SectionBuffer.depth(forRanks: lc + 1), lanes: 8, laneBits: cw, sideBits: 5)
+        let bBuffer = SectionBuffer(b, "b_buffer", depth: SectionBuffer.depth(forRanks: rr + 2), lanes: 8, laneBits: t2Bits, sideBits: 2)
+        let cBuffer = SectionBuffer(b, "c_buffer", depth: SectionBuffer.depth(forRanks: lc + 2), lanes: 8, laneBits: cw, sideBits: 5)
         let accept = b.name(sValid & aBuffer.room, "accept")
 
         // ---- Section A: input rows -> FDCT row pass (encode, roundtrip) or as they are (decode) -> T1
@@ -282,9 +347,9 @@ extension StreamCore {
         }
 
         // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column] -> T2
-        let (bIn, bTakes, t1Writes, bSideIn) = transpose(t1, b, bits: t1Bits, from: aBuffer, room: bBuffer.room, register: "b_column",
+        let (bIn, bTakes, bSideIn) = transpose(t1, b, bits: t1Bits, from: aBuffer, room: bBuffer.room, register: "b_column",
                                                 ranks: bRanks, tap: bTap)
-        aBuffer.update(b, admit: accept, push: aOutValid, data: aOut, side: aOutTag, pop: t1Writes)
+        _ = aBuffer.update(b, admit: accept, push: aTap.validCopies(a, count: aBuffer.controls.count, b), data: aOut, side: aOutTag, ready: t1.output("can_write"))
         let fc = placeOctet(fdctColumn, b, en: on,
                             valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding), lanes: bIn)
 
@@ -368,17 +433,16 @@ extension StreamCore {
         let bOut = (0..<8).map { k in b.select(encoding, qz[k].at(t2Bits), ic[k].at(t2Bits)) }
 
         // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
-        let (cIn, cTakes, t2Writes, _) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
+        let (cIn, cTakes, _) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
                                                 ranks: c, tap: cTap)
-        bBuffer.update(b, admit: bTakes, push: bOutValid, data: bOut, side: bOutTag, pop: t2Writes)
+        _ = bBuffer.update(b, admit: bTakes, push: bTap.validCopies(bRanks, count: bBuffer.controls.count, b), data: bOut, side: bOutTag, ready: t2.output("can_write"))
         let ir = placeOctet(idctRow, b, en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
                             lanes: cIn)
         let mOut = (0..<8).map { k in
             b.select(encoding, cIn[k].low(quantize.outputs[0].width, signed: true, at: cw), ir[k].at(cw))
         }
         let cOutSide = cTap.pick(c.side, b)
-        let leaves = b.name(cBuffer.nonEmpty & mReady, "leaves")
-        cBuffer.update(b, admit: cTakes, push: cOutValid, data: mOut, side: cOutSide, pop: leaves)
+        _ = cBuffer.update(b, admit: cTakes, push: cTap.validCopies(c, count: cBuffer.controls.count, b), data: mOut, side: cOutSide, ready: mReady)
         let outSide = cBuffer.headSide
         b.output("s_axis_tready", aBuffer.room)
         b.output("m_axis_tdata", cBuffer.head)

@@ -11,7 +11,13 @@ extension Blocks {
     /// and the read side's bank addresses are registers kept equal to what `wr_line`, `rd_buffer` and
     /// `rd_line` give, so a write is one 8-way mux from registers into a memory and a cross-line one
     /// memory read and one 8-way mux.
-    public static func transpose(name: String = "fxc_transpose", width: Int = 16, tagWidth: Int = 2) throws -> Module {
+    ///
+    /// With `registeredRead`, the banks' outputs and the rotation's selects go through registers that
+    /// load every clock, and `rd_data` is the cross-line read the clock before (taken with `rd_en`,
+    /// its `rd_index` and `rd_tag` shown in the clock it was taken): the memory read and the rotation
+    /// are in two clocks.
+    public static func transpose(name: String = "fxc_transpose", width: Int = 16, tagWidth: Int = 2,
+                                 registeredRead: Bool = false) throws -> Module {
         let b = ModuleBuilder(name, summary: "Ping-pong 8x8 transpose: 8 lines in, 8 cross-lines out (element k at bits [W*k +: W]).")
         let full = b.register("full", width: 2, reset: 0)
         let wrBuffer = b.register("wr_buffer", width: 1, reset: 0)
@@ -35,7 +41,22 @@ extension Blocks {
             }
             bankOut.append(b.read(memory, at: rdAddress[bank]))
         }
-        let crossLine = (0..<8).map { k in b.pick(rdSelect[k], from: bankOut) }
+        let crossLine: [Signal]
+        if registeredRead {
+            let held = bankOut.indices.map { bank in
+                let r = b.register("bank_out\(bank)", width: width, reset: nil)
+                b.set(r, bankOut[bank])
+                return r
+            }
+            let heldSelect = rdSelect.indices.map { k in
+                let r = b.register("rotate_select\(k)", width: 3, reset: nil)
+                b.set(r, rdSelect[k])
+                return r
+            }
+            crossLine = (0..<8).map { k in b.pick(heldSelect[k], from: held) }
+        } else {
+            crossLine = (0..<8).map { k in b.pick(rdSelect[k], from: bankOut) }
+        }
         let read = b.outputChannel(valid: ("rd_valid", full.bit(rdBuffer)), ready: "rd_en",
                                    fields: [("rd_index", [rdLine]), ("rd_tag", [b.select(rdBuffer, tags[1], tags[0])]),
                                             ("rd_data", crossLine)])
