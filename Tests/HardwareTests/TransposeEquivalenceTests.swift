@@ -75,27 +75,35 @@ import Testing
         #expect(firstDifference(swift, hls.outputs, ports: module) == nil, "Swift vs printed HLS C++ (g++)")
     }
 
-    /// The registered read the core uses: on the same stimulus every output is the plain module's in
-    /// every clock, except `rd_data`, which in the clock after each read shows the cross-line the
-    /// plain module showed when it was read; Verilator and g++ run its printed renderings alike.
+    /// The registered read and the registered `can_write` the core uses: on the same stimulus every
+    /// output is the plain module's in every clock (each copy of `can_write` its `can_write`), except
+    /// `rd_data`, which in the clock after each read shows the cross-line the plain module showed when
+    /// it was read; Verilator and g++ run its printed renderings alike.
     @Test func aRegisteredReadShowsTheCrossLineOneClockLater() throws {
-        let registered = try Blocks.transpose(name: "fxh_transpose_registered", registeredRead: true)
+        let registered = try Blocks.transpose(name: "fxh_transpose_registered", registeredRead: true, readyCopies: 3)
         let stimulus = Self.stimulus(seed: 0x7A45_0003)
         let plain = HardwareSimulators.swift(Self.described, stimulus).known
         let swift = HardwareSimulators.swift(registered, stimulus).known
         let names = registered.outputs.flatMap { p in Array(repeating: p.name, count: p.count) }
+        let plainNames = Self.described.outputs.flatMap { p in Array(repeating: p.name, count: p.count) }
+        // Output k of the registered module against the plain module's output of the same name and element.
+        let counterpart = names.indices.map { k -> Int in
+            let name = names[k] == "can_write_copies" ? "can_write" : names[k]
+            let element = names[..<k].filter { $0 == names[k] }.count
+            return plainNames.indices.filter { plainNames[$0] == name }[names[k] == "can_write_copies" ? 0 : element]
+        }
         let data = names.indices.filter { names[$0] == "rd_data" }
         let rdEn = registered.inputs.flatMap { p in Array(repeating: p.name, count: p.count) }.firstIndex(of: "rd_en")!
-        #expect(data.count == 8)
+        #expect(data.count == 8 && names.filter { $0 == "can_write_copies" }.count == 3)
         var differences: [String] = [], reads = 0
         for clock in 0..<(stimulus.count - 1) {
-            for k in names.indices where !data.contains(k) && swift[clock][k] != plain[clock][k] {
-                differences.append("clock \(clock), \(names[k]): \(swift[clock][k]) against \(plain[clock][k])")
+            for k in names.indices where !data.contains(k) && swift[clock][k] != plain[clock][counterpart[k]] {
+                differences.append("clock \(clock), \(names[k]): \(swift[clock][k]) against \(plain[clock][counterpart[k]])")
             }
             guard stimulus[clock][rdEn] == 1 else { continue }
             reads += 1
-            for k in data where swift[clock + 1][k] != plain[clock][k] {
-                differences.append("read at clock \(clock), rd_data lane \(k - data[0]): \(swift[clock + 1][k]) against \(plain[clock][k])")
+            for k in data where swift[clock + 1][k] != plain[clock][counterpart[k]] {
+                differences.append("read at clock \(clock), rd_data lane \(k - data[0]): \(swift[clock + 1][k]) against \(plain[clock][counterpart[k]])")
             }
         }
         #expect(reads > 8 * 300, "cross-lines read: \(reads)")
@@ -139,7 +147,8 @@ import Testing
             let width = try #require(Int(instance.1)), name = "fxc_transpose_w\(width)"
             #expect(core.contains("wire [\(width - 1):0] \(instance.2)_rd_data_0;"), "\(config.name): \(instance.2) reads \(width)-bit words")
             let file = try #require(files.first { $0.path == "\(name).v" }, "\(config.name): no file for \(name)")
-            let printed = VerilogPrinter.text(try Blocks.transpose(name: name, width: width, tagWidth: 2, registeredRead: true))
+            let printed = VerilogPrinter.text(try Blocks.transpose(name: name, width: width, tagWidth: 2, registeredRead: true,
+                                                                   readyCopies: TransposeModule.readyCopies))
             #expect(file.text.hasSuffix(printed), "\(config.name): \(name).v is not the printed description")
         }
         #expect(!files.contains { $0.path == "\(HandWrittenTranspose.name).v" }, "\(config.name): the hand-written module is still emitted")

@@ -16,8 +16,12 @@ extension Blocks {
     /// load every clock, and `rd_data` is the cross-line read the clock before (taken with `rd_en`,
     /// its `rd_index` and `rd_tag` shown in the clock it was taken): the memory read and the rotation
     /// are in two clocks.
+    ///
+    /// With `readyCopies` > 0, `can_write` is a register kept equal to what `full` and `wr_buffer`
+    /// give (its next value from theirs), and `can_write_copies` has that many copies of it, one for
+    /// each place that must know whether a line can be written.
     public static func transpose(name: String = "fxc_transpose", width: Int = 16, tagWidth: Int = 2,
-                                 registeredRead: Bool = false) throws -> Module {
+                                 registeredRead: Bool = false, readyCopies: Int = 0) throws -> Module {
         let b = ModuleBuilder(name, summary: "Ping-pong 8x8 transpose: 8 lines in, 8 cross-lines out (element k at bits [W*k +: W]).")
         let full = b.register("full", width: 2, reset: 0)
         let wrBuffer = b.register("wr_buffer", width: 1, reset: 0)
@@ -26,7 +30,8 @@ extension Blocks {
         let rdLine = b.register("rd_line", width: 3, reset: 0)
         let tags = [b.register("tag0", width: tagWidth, reset: nil), b.register("tag1", width: tagWidth, reset: nil)]
 
-        let write = b.inputChannel(valid: "wr_en", ready: ("can_write", ~full.bit(wrBuffer)),
+        let canWrite = readyCopies > 0 ? b.register("can_write_r", width: 1, reset: 1) : ~full.bit(wrBuffer)
+        let write = b.inputChannel(valid: "wr_en", ready: ("can_write", canWrite),
                                    fields: [.init("wr_data", width: width, count: 8), .init("wr_tag", width: tagWidth)])
         // Bank k takes element k - wr_line of a line and reads address {rd_buffer, k - rd_line}; lane k
         // of a cross-line is bank k + rd_line.
@@ -61,6 +66,17 @@ extension Blocks {
                                    fields: [("rd_index", [rdLine]), ("rd_tag", [b.select(rdBuffer, tags[1], tags[0])]),
                                             ("rd_data", crossLine)])
 
+        if readyCopies > 0 {
+            b.output("can_write_copies", b.copies(of: canWrite, count: readyCopies))
+            // A buffer is full next clock if it is now or its last line is written now, unless its
+            // last cross-line is read now; a line can be written next clock unless the buffer then
+            // written is full.
+            let filled = write.fire & wrLine.eq(7), emptied = read.fire & rdLine.eq(7)
+            let fullNext = (0..<2).map { i in
+                (full[i] | (filled & wrBuffer.eq(i))) & ~(emptied & rdBuffer.eq(i))
+            }
+            b.set(canWrite, ~b.select(b.select(filled, ~wrBuffer, wrBuffer), fullNext[1], fullNext[0]))
+        }
         b.when(write.fire) {
             for k in 0..<8 { b.set(wrSelect[k], b.constant(k, width: 3) - (wrLine + 1)) }
             b.set(wrLine, wrLine + 1)
