@@ -142,8 +142,8 @@ struct SectionBuffer {
     /// One clock: `admit` a beat into the section (it reserves a place), `push` the beat at the
     /// section's end; the consumer takes the head when it holds a beat and the consumer is ready.
     /// `push` and `ready` have a bit for each control (all equal: copies). Each head is refilled from
-    /// its memory whenever it is empty or taken. Returns the pop (head valid and ready).
-    func update(_ b: ModuleBuilder, admit: Signal, push pushes: [Signal], data: [Signal], side: Signal, ready readies: [Signal]) -> Signal {
+    /// its memory whenever it is empty or taken.
+    func update(_ b: ModuleBuilder, admit: Signal, push pushes: [Signal], data: [Signal], side: Signal, ready readies: [Signal]) {
         let countBits = reserved.width
         let one = b.constant(1, width: countBits)
         // count ± 1 are ready before the late push/refill (or admit/pop) decide which is kept.
@@ -203,7 +203,6 @@ struct SectionBuffer {
         b.set(popped, pop)
         b.set(given, popped)
         b.set(reserved, step(reserved, admit, given))
-        return pop
     }
 
     /// Places for a section whose beats spend `ranks` clocks in it: enough that it never waits at one beat a clock.
@@ -349,7 +348,7 @@ extension StreamCore {
         // ---- Section B: T1 columns -> FDCT column pass -> quantize [-> dequantize -> IDCT column] -> T2
         let (bIn, bTakes, bSideIn) = transpose(t1, b, bits: t1Bits, from: aBuffer, room: bBuffer.room, register: "b_column",
                                                 ranks: bRanks, tap: bTap)
-        _ = aBuffer.update(b, admit: accept, push: aTap.validCopies(a, count: aBuffer.controls.count, b), data: aOut, side: aOutTag, ready: t1.outputs("can_write_copies"))
+        aBuffer.update(b, admit: accept, push: aTap.validCopies(a, count: aBuffer.controls.count, b), data: aOut, side: aOutTag, ready: t1.outputs("can_write_copies"))
         let fc = placeOctet(fdctColumn, b, en: on,
                             valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding), lanes: bIn)
 
@@ -435,14 +434,14 @@ extension StreamCore {
         // ---- Section C: T2 rows -> IDCT row pass and range limit (decode, roundtrip) or as they are (encode)
         let (cIn, cTakes, _) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
                                                 ranks: c, tap: cTap)
-        _ = bBuffer.update(b, admit: bTakes, push: bTap.validCopies(bRanks, count: bBuffer.controls.count, b), data: bOut, side: bOutTag, ready: t2.outputs("can_write_copies"))
+        bBuffer.update(b, admit: bTakes, push: bTap.validCopies(bRanks, count: bBuffer.controls.count, b), data: bOut, side: bOutTag, ready: t2.outputs("can_write_copies"))
         let ir = placeOctet(idctRow, b, en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
                             lanes: cIn)
         let mOut = (0..<8).map { k in
             b.select(encoding, cIn[k].low(quantize.outputs[0].width, signed: true, at: cw), ir[k].at(cw))
         }
         let cOutSide = cTap.pick(c.side, b)
-        _ = cBuffer.update(b, admit: cTakes, push: cTap.validCopies(c, count: cBuffer.controls.count, b), data: mOut, side: cOutSide,
+        cBuffer.update(b, admit: cTakes, push: cTap.validCopies(c, count: cBuffer.controls.count, b), data: mOut, side: cOutSide,
                            ready: Array(repeating: mReady, count: cBuffer.controls.count))
         let outSide = cBuffer.headSide
         b.output("s_axis_tready", aBuffer.room)
