@@ -68,9 +68,12 @@ struct SectionRanks {
     }
 
     /// Valid bits of `count` ranks from `first` (bit 0 = rank `first`), all 0 when `idle`: a kernel
-    /// in a mode that does not use it holds still.
-    func ranks(_ b: ModuleBuilder, from first: Int, count: Int, unless idle: Signal) -> Signal {
-        let bits = b.concat(valid[first..<(first + count)].reversed())
+    /// in a mode that does not use it holds still. With `own`, they are read from copies of the ranks'
+    /// valid bits made for this kernel alone: a folded kernel picks its shared multipliers' operands
+    /// and enables by them, and should find them in registers beside it.
+    func ranks(_ b: ModuleBuilder, from first: Int, count: Int, unless idle: Signal, own: Bool = false) -> Signal {
+        let ranks = valid[first..<(first + count)].map { own ? b.copies(of: $0, count: 1)[0] : $0 }
+        let bits = b.concat(ranks.reversed())
         return bits & b.select(idle, b.constant(0, width: count), b.constant(bits: ~0, width: count))
     }
 }
@@ -339,7 +342,7 @@ extension StreamCore {
         a.advance(b, en: on, validIn: accept, sideIn: sUser, tap: aTap)
         let aIn = aRow.map { Lane(value: $0, signed: false) }
         let samplePort = fdctRow.inputs[0].port.width
-        let fr = place(fdctRow, b, en: on, valid: a.ranks(b, from: 0, count: la, unless: decoding),
+        let fr = place(fdctRow, b, en: on, valid: a.ranks(b, from: 0, count: la, unless: decoding, own: fold > 1),
                        inputs: aIn.map { $0.low(8, signed: false, at: samplePort) })
         let aOut = (0..<8).map { k in
             b.select(decoding, aIn[k].low(coefficientBits, signed: true, at: t1Bits), fr[k].at(t1Bits))
@@ -350,7 +353,7 @@ extension StreamCore {
                                                 ranks: bRanks, tap: bTap)
         aBuffer.update(b, admit: accept, push: aTap.validCopies(a, count: aBuffer.controls.count, b), data: aOut, side: aOutTag, ready: t1.outputs("can_write_copies"))
         let fc = placeOctet(fdctColumn, b, en: on,
-                            valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding), lanes: bIn)
+                            valid: bRanks.ranks(b, from: 0, count: fdctColumn.latency, unless: decoding, own: fold > 1), lanes: bIn)
 
         // Quantization tables: table 0 luminance, 1 chrominance (tuser[1] of a block's first beat picks
         // one), address 8·row + column. Row r of both tables is a 16-word memory {table, column} read
@@ -407,15 +410,15 @@ extension StreamCore {
             dqEntry.append(read("dq", at: dqAt[row], ahead: 2))
         }
         let qz = placeLanes(quantize, b, en: on,
-                            valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding)) { k, port in
+                            valid: bRanks.ranks(b, from: fdctColumn.latency, count: quantize.latency, unless: decoding, own: fold > 1)) { k, port in
             layout.fields.contains { $0.name == port.name } ? field(qEntry[k], port.name, width: port.width) : fc[k].at(port.width)
         }
 
         // Dequantizer: coefficients from T1 two ranks after they are taken (decode), or from the quantizers (roundtrip).
         let (ldq, lic) = (dequantize.latency, idctColumn.latency)
         let fromQuantizer = { (first: Int, count: Int) in
-            b.select(decoding, bRanks.ranks(b, from: Self.decodeDelay + first, count: count, unless: encoding),
-                     bRanks.ranks(b, from: rq + first, count: count, unless: encoding))
+            b.select(decoding, bRanks.ranks(b, from: Self.decodeDelay + first, count: count, unless: encoding, own: fold > 1),
+                     bRanks.ranks(b, from: rq + first, count: count, unless: encoding, own: fold > 1))
         }
         let dqPort = dequantize.inputs[0].port.width
         let coefficients = (0..<8).map { k in
@@ -435,7 +438,7 @@ extension StreamCore {
         let (cIn, cTakes, _) = transpose(t2, b, bits: t2Bits, from: bBuffer, room: cBuffer.room, register: "c_row",
                                                 ranks: c, tap: cTap)
         bBuffer.update(b, admit: bTakes, push: bTap.validCopies(bRanks, count: bBuffer.controls.count, b), data: bOut, side: bOutTag, ready: t2.outputs("can_write_copies"))
-        let ir = placeOctet(idctRow, b, en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding),
+        let ir = placeOctet(idctRow, b, en: on, valid: c.ranks(b, from: 0, count: lc, unless: encoding, own: fold > 1),
                             lanes: cIn)
         let mOut = (0..<8).map { k in
             b.select(encoding, cIn[k].low(quantize.outputs[0].width, signed: true, at: cw), ir[k].at(cw))

@@ -14,7 +14,7 @@ public enum TransposeModule {
 
     static func module(bits: Int) throws -> Module {
         try Blocks.transpose(name: name(bits: bits), width: bits, tagWidth: tagBits, registeredRead: true,
-                             readyCopies: readyCopies)
+                             readyCopies: readyCopies, stagedWrite: true)
     }
 
     static func text(bits: Int) throws -> String { VerilogPrinter.text(try module(bits: bits)) }

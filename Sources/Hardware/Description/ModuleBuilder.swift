@@ -157,14 +157,15 @@ public final class ModuleBuilder {
     /// `count` copies of a register: each takes what the register takes (its reset and every `set`,
     /// before or after this call), so each always holds the same value. They split a wide fanout: each
     /// copy drives a share of the loads, placed near them. Printed Verilog asks synthesis to keep them
-    /// (equal registers are otherwise merged back into one).
+    /// (equal registers are otherwise merged back into one). Copies made by later calls are numbered on.
     public func copies(of register: Signal, count: Int) -> [Signal] {
         guard let index = registerOfNode[register.node] else {
             problem("copies: node \(register.node) is not a register")
             return []
         }
         let original = registers[index]
-        return (0..<count).map { k in
+        let made = copiesOf.filter { $0.of == index }.count   // numbered on from copies made before
+        return (made..<(made + count)).map { k in
             let copy = self.register("\(original.name)_copy\(k)", width: original.width, reset: original.reset)
             copiesOf.append((copy: registerOfNode[copy.node]!, of: index))
             return copy
