@@ -56,6 +56,20 @@ import Glibc
         #expect(results.allSatisfy { $0 == results[0] }, "\(results)")
     }
 
+    /// `synth --ecp5-keep` into a folder that holds something is refused before yosys runs, and the
+    /// folder is left as it was.
+    @Test func aKeptPlaceAndRouteNeverWritesIntoAFullFolder() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mine = dir.appendingPathComponent("mine.txt")
+        try Data("keep me".utf8).write(to: mine)
+        let r = try CLI.run(["synth", "--target", "ecp5", "--lanes", "1", "--ecp5-keep", dir.path])
+        #expect(r.status == 1 && r.stderr.contains("--ecp5-keep \(dir.path)") && r.stderr.contains("not empty"), "\(r.stderr)")
+        #expect(!r.stderr.contains("yosys"), "nothing ran: \(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["mine.txt"])
+        #expect(try Data(contentsOf: mine) == Data("keep me".utf8))
+    }
+
     /// An output may not replace an input or another output; a missing folder fails before any work;
     /// a failed run leaves nothing.
     @Test func outputsNeverReplaceInputsAndFailWhole() throws {

@@ -29,6 +29,31 @@ import Testing
         #expect(again == first, "the cached report is the one made")
     }
 
+    /// With a folder to keep, the run happens although the design is cached, and the folder holds
+    /// what an engineer reads next: yosys's netlist, nextpnr's log with its critical path, and the
+    /// report with per-net timing. A folder that is not empty is refused before anything runs.
+    @Test func aKeptRunLeavesItsNetlistLogAndNetTiming() throws {
+        let tools = try ECP5PlaceAndRoute.tools(searchFrom: [Paths.repository])
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fxc-ecp5-keep-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let cache = scratch.appendingPathComponent("cache"), kept = scratch.appendingPathComponent("kept")
+        let framer = try Blocks.blockFramer(name: "fxh_block_framer", beats: 8, width: 16)
+        let files = [GeneratedFile(path: VerilogPrinter.fileName(framer), text: VerilogPrinter.text(framer))]
+        let made = try ECP5PlaceAndRoute.run(files: files, top: framer.name, requestedMHz: 200, tools: tools, cache: cache)
+        let again = try ECP5PlaceAndRoute.run(files: files, top: framer.name, requestedMHz: 200, tools: tools, cache: cache, keep: kept)
+        #expect(!again.cached, "a kept run is run")
+        #expect(again.fmaxMHz == made.fmaxMHz && again.lut4 == made.lut4, "the same flow gives the same figures")
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: kept.path))
+        #expect(names.isSuperset(of: ["\(framer.name).json", "\(framer.name).v", "ecp5.ys", "yosys.log", "nextpnr.log", "report.json"]), "\(names.sorted())")
+        let log = try String(contentsOf: kept.appendingPathComponent("nextpnr.log"), encoding: .utf8)
+        #expect(log.contains("Critical path report") && log.contains("Max frequency"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: kept.appendingPathComponent("report.json"))) as? [String: Any]
+        #expect(((report?["detailed_net_timings"] as? [Any])?.count ?? 0) > 0, "per-net timing in the report")
+        #expect(throws: Error.self) {
+            try ECP5PlaceAndRoute.run(files: files, top: framer.name, requestedMHz: 200, tools: tools, cache: cache, keep: kept)
+        }
+    }
+
     /// Copies of a register (`ModuleBuilder.copies(of:count:)`) stay apart through yosys, which merges
     /// equal flip-flops unless told to keep them: three 8-bit copies (the register itself, kept by
     /// nothing, may be merged into one of them), not one register.

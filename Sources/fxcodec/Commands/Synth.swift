@@ -30,6 +30,7 @@ struct Synth: ParsableCommand {
               fxcodec synth --lanes 8 --mode roundtrip --target ecp5
               fxcodec synth --lanes 8 --target ecp5 --clock-mhz 150 --ecp5-seed 2 --json
               fxcodec synth --lanes 1 --target xc7 --json
+              fxcodec synth --lanes 8 --target ecp5 --ecp5-keep pnr-200   # keep nextpnr's log and net timing
             """)
 
     @OptionGroup var datapath: DatapathOptions
@@ -47,6 +48,11 @@ struct Synth: ParsableCommand {
             help: "nextpnr-ecp5's placement seed (default 1). Runs with other seeds show how much the Fmax moves with placement alone.",
             transform: Checked.int(1...Int(Int32.max)))
     var ecp5Seed: Int = ECP5PlaceAndRoute.standardSeed
+
+    @Option(name: .customLong("ecp5-keep"), help: ArgumentHelp(
+        "Run ECP5 place and route even if cached, in FOLDER (new or empty), and keep its netlist, logs and detailed timing report.",
+        valueName: "folder"))
+    var ecp5Keep: String?
 
     @Flag(name: .customLong("no-ice40"), help: "Skip the iCE40 fit and place-and-route.")
     var noIce40 = false
@@ -99,7 +105,8 @@ struct Synth: ParsableCommand {
             let tools = try Self.ecp5Tools()
             report.ecp5 = try ECP5PlaceAndRoute.run(files: try Self.files(design, mode: core.mode, lanes: core.lanes),
                                                     top: top, requestedMHz: ecp5RequestMHz ?? core.clockMHz, seed: ecp5Seed, tools: tools,
-                                                    cache: VerilatorBuild.defaultCacheRoot, progress: say)
+                                                    cache: VerilatorBuild.defaultCacheRoot,
+                                                    keep: ecp5Keep.map { URL(fileURLWithPath: $0) }, progress: say)
         }
         report.seconds = Date().timeIntervalSince(start)
         if json {
