@@ -12,13 +12,21 @@ import Testing
 /// libjpeg configuration the Swift cycle model runs the quality-75 jobs too and must agree exactly.
 @Suite struct CosimImageTests {
     static let stallSettings = [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)]
+    /// The clock target the cores are pipelined for: the committed one unless FXCODEC_COSIM_MHZ names
+    /// another (the matrix at each target of the closing figures: 100, 150, 200).
+    struct BadSetting: Error, CustomStringConvertible { let description: String }
+    static func target() throws -> ClockTarget {
+        guard let text = ProcessInfo.processInfo.environment["FXCODEC_COSIM_MHZ"] else { return .standard }
+        guard let mhz = Double(text) else { throw BadSetting(description: "FXCODEC_COSIM_MHZ=\(text): must be a number of MHz") }
+        return try ClockTarget(mhz: mhz)
+    }
 
     @Test(arguments: DatapathConfig.presets)
     func everyImageQualityModeAndWidthEqualsTheGoldenModel(_ config: DatapathConfig) throws {
         let images = Fixtures.images
         #expect(images.count >= 6, "the images in \(Paths.sharedImages.path)")
         // The core resets to quality 75's tables; 50 and 90 are written through the table port.
-        let design = try RTLDesign(config: config, quality: 75)
+        let design = try RTLDesign(config: config, quality: 75, target: try Self.target())
         let codec = try BlockCodec(config)
         var jobs: [CosimJob] = []
         for (name, image) in images {
