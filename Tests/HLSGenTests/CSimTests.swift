@@ -7,23 +7,29 @@ import Testing
 /// The printed HLS cores compiled with g++ and driven clock by clock from FXCS stimulus, against the
 /// golden model value for value, and against Verilator clock for clock.
 @Suite struct CSimTests {
-    static let qualities = [50, 75, 90]
+    /// The first is the cores' tables after reset: 75, so that the libjpeg project also serves
+    /// `cSimulationAndVerilatorCountTheSameCycles` (one compile, not three).
+    static let qualities = [75, 50, 90]
 
     /// Every block of every component of every shared image (a window of each, or whole images with
     /// FXCODEC_FULL_CSIM=1), at qualities 50, 75 and 90, in all three modes and both lane counts,
     /// through one testbench binary per configuration and core.
-    /// Compiling a printed core takes g++ about 200 s: the suite runs the wide datapath (libjpeg's) and
-    /// the saturating narrow one; FXCODEC_FULL_CSIM=1 runs all four presets.
+    /// Compiling a configuration's printed cores takes g++ about a minute: the suite runs the wide
+    /// datapath (libjpeg's) and the saturating narrow one; FXCODEC_FULL_CSIM=1 runs all four presets.
     static let configs = Fixtures.wholeImages ? DatapathConfig.presets : [.libjpeg, .narrow]
+
+    static func request(_ config: DatapathConfig) -> CSimRequest {
+        let command = HLSProjectSpec.command(out: ".", configArguments: ["--preset", config.name],
+                                             tableArguments: ["-q", "\(qualities[0])"], top: HLSTop(mode: .roundtrip, lanes: 8),
+                                             part: HLSProject.defaultPart, clockNs: HLSProject.defaultClockNs, allTops: true)
+        return CSimRequest(config: config, tableSets: qualities.map(CSimTableSet.quality), command: command)
+    }
 
     @Test(arguments: configs)
     func cSimulationEqualsTheGoldenModel(_ config: DatapathConfig) throws {
         let images = try Fixtures.csimImages()
         try #require(images.count >= 6, "expected the shared images in \(Paths.sharedImages.path)")
-        let command = HLSProjectSpec.command(out: ".", configArguments: ["--preset", config.name], tableArguments: ["-q", "50"],
-                                             top: HLSTop(mode: .roundtrip, lanes: 8), part: HLSProject.defaultPart,
-                                             clockNs: HLSProject.defaultClockNs, allTops: true)
-        let request = CSimRequest(config: config, tableSets: Self.qualities.map(CSimTableSet.quality), command: command)
+        let request = Self.request(config)
         let report = try ImageCSim.run(request, images: images, cache: Paths.csimCache, apTypes: try Fixtures.apTypes())
 
         let blocks = images.reduce(0) { $0 + Fixtures.blockCount($1.image) } * Self.qualities.count
@@ -79,11 +85,10 @@ import Testing
     /// clocks, total cycles), at 1 and 8 lanes, with and without stalls.
     @Test(arguments: [8, 1])
     func cSimulationAndVerilatorCountTheSameCycles(lanes: Int) throws {
-        let rtl = try RTLDesign(config: .libjpeg, quality: 75)
+        let rtl = try RTLDesign(config: .libjpeg, quality: Self.qualities[0])
         let jobs = try StandardStimulus.jobs(rtl: rtl, modes: CodecMode.allCases)
-        let spec = HLSProjectSpec.ijg(quality: 75, config: .libjpeg, configArguments: [], top: HLSTop(mode: .encode, lanes: lanes),
-                                      out: ".")
-        let csim = try CSimBuild.build(try HLSProject.render(spec), cache: Paths.csimCache, apTypes: try Fixtures.apTypes())
+        let csim = try CSimBuild.build(try HLSProject.render(ImageCSim.spec(Self.request(.libjpeg))), cache: Paths.csimCache,
+                                       apTypes: try Fixtures.apTypes())
         let core = RTLDesign.coreName(lanes: lanes)
         let c = try Cosimulation.run(jobs, binary: csim.binary(core), lanes: lanes, laneBits: rtl.laneBits, scratch: Paths.csimCache)
         let verilator = try VerilatorBuild.build(design: rtl, lanes: lanes, cacheRoot: Paths.repository.appendingPathComponent("rtl-sim"))

@@ -5,7 +5,7 @@
 
 // C-simulation testbench: drives the HLS function fxc_roundtrip_x8 (one call is one clock), with the
 // loop, checks and results of the Verilator harness (cosim_harness.cpp), from the same stimulus file.
-// Build: g++ -std=c++14 -O2 -isystem AP_TYPES src/fxc_roundtrip_x8.cpp tb/fxc_roundtrip_x8_tb.cpp
+// Build: g++ -std=c++14 -O1 -isystem AP_TYPES src/fxc_roundtrip_x8.cpp tb/fxc_roundtrip_x8_tb.cpp
 // Run:   fxc_roundtrip_x8_tb --stimulus FILE [--results FILE] [--dump FILE] [--progress]
 //
 // Stimulus file, little-endian:

@@ -56,8 +56,13 @@ public struct CSimBuild: Sendable {
     public var standardStimulus: URL { folder.appendingPathComponent(CSimToolchain.stimulus) }
 
     static let logName = "build/compile.log"
+    private static let lock = NSLock()
 
+    /// Compiles `files` (or finds them compiled); one compile at a time per process, so that two
+    /// callers of one design compile it once and the second finds it in the cache.
     public static func build(_ files: [GeneratedFile], cache: URL, apTypes: URL) throws -> CSimBuild {
+        lock.lock()
+        defer { lock.unlock() }
         let version = try runProcess(CSimToolchain.compiler, ["-dumpfullversion"])
         guard version.succeeded else { throw CSimError("\(CSimToolchain.compiler) is not usable: \(version.stderr)") }
         var key: [UInt8] = Array("\(CSimToolchain.flags)|\(version.stdout)|\(apTypes.path)|".utf8)

@@ -101,6 +101,15 @@ public enum ImageCSim {
     /// The stall setting of the image runs: none (every clock a beat may move).
     static let runs = [StallSetting(stall: 0, seed: 1)]
 
+    /// The project a request compiles: the cores at the requested lane counts with the first table
+    /// set's tables after reset.
+    public static func spec(_ request: CSimRequest) -> HLSProjectSpec {
+        let first = request.tableSets.first ?? .quality(75)
+        return HLSProjectSpec(config: request.config, tables: first.tables, tableDescription: first.label,
+                              synthesisTop: HLSTop(mode: .roundtrip, lanes: 8), coreLanes: request.lanes, part: request.part,
+                              clockNs: request.clockNs, command: request.command)
+    }
+
     /// Renders the configuration with the cores at the requested lane counts (mode at run time),
     /// compiles them with their testbenches (cached under `cache`), writes one stimulus file (each
     /// image's blocks through each table set, written to the core's tables first, in each mode) and
@@ -108,10 +117,7 @@ public enum ImageCSim {
     public static func run(_ request: CSimRequest, images: [CSimImage], cache: URL, apTypes: URL) throws -> CSimReport {
         let config = request.config
         let first = request.tableSets.first ?? .quality(75)
-        let spec = HLSProjectSpec(config: config, tables: first.tables, tableDescription: first.label,
-                                  synthesisTop: HLSTop(mode: .roundtrip, lanes: 8), coreLanes: request.lanes, part: request.part,
-                                  clockNs: request.clockNs, command: request.command)
-        let build = try CSimBuild.build(try HLSProject.render(spec), cache: cache, apTypes: apTypes)
+        let build = try CSimBuild.build(try HLSProject.render(spec(request)), cache: cache, apTypes: apTypes)
         let rtl = try RTLDesign(config: config, tables: first.tables, tableDescription: first.label)
         let codec = try BlockCodec(config)
 

@@ -7,7 +7,9 @@ import Hardware
 public enum CSimToolchain {
     public static let compiler = "g++"
     /// g++ does not know `#pragma HLS` (the HLS compiler does): that one warning is off, all others on.
-    public static let flags = ["-std=c++14", "-O2", "-Wall", "-Wextra", "-Wno-unknown-pragmas"]
+    /// -O1: the printed cores are one long function per clock, which -O2 compiles 2.6 times slower
+    /// (65 s against 25 s for the 8-lane roundtrip top) to run the standard stimulus in 0.18 s, not 0.21.
+    public static let flags = ["-std=c++14", "-O1", "-Wall", "-Wextra", "-Wno-unknown-pragmas"]
     /// ap_types as a system include (its own warnings are not ours).
     public static func includes(apTypes: String) -> [String] { ["-isystem", apTypes] }
 

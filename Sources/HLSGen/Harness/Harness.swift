@@ -25,7 +25,7 @@ public enum CosimHarness {
         let usage = """
             // C-simulation testbench: drives the HLS function \(module.name) (one call is one clock), with the
             // loop, checks and results of the Verilator harness (cosim_harness.cpp), from the same stimulus file.
-            // Build: g++ -std=c++14 -O2 -isystem AP_TYPES src/\(module.name).cpp tb/\(module.name)_tb.cpp
+            // Build: g++ -std=c++14 -O1 -isystem AP_TYPES src/\(module.name).cpp tb/\(module.name)_tb.cpp
             // Run:   \(module.name)_tb --stimulus FILE [--results FILE] [--dump FILE] [--progress]
             """
         let definitions = "#define FXC_LANES \(lanes)\n#define FXC_LANE_BITS \(laneBits)\n"

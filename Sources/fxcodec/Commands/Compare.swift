@@ -127,7 +127,7 @@ struct Compare: ParsableCommand {
                                                apTypes: apTypes)
                 guard report.passed else { throw CommandError("C simulation disagrees with the golden model: run fxcodec csim") }
                 if let perBlock = report.csimSecondsPerBlock.values.first {
-                    row("HLS C simulation (8-lane core clock by clock, g++ -O2, ap_int)", ns: perBlock * 1e9, basis: "measured, 1 thread")
+                    row("HLS C simulation (8-lane core clock by clock, g++ -O1, ap_int)", ns: perBlock * 1e9, basis: "measured, 1 thread")
                 }
             } catch let e as CSimError { note("C simulation left out: \(e.description)") }
         }
