@@ -4,7 +4,8 @@ import Golden
 import HLSGen
 import Testing
 
-/// The core under Verilator equals the golden model on every image in ../shared/images, at
+/// The core under Verilator equals the golden model on every image in ../shared/images (a window of
+/// each, or whole images with FXCODEC_FULL_COSIM=1; see `Fixtures.matrixImages`), at
 /// qualities 50, 75 and 90, in every mode, at 1 and 8 lanes, without stalls and with stall
 /// probability 0.3 on both sides: no mismatch, no beat lost, repeated or extra, tlast/tuser right,
 /// AXI4-Stream hold rule kept; without stalls exactly `lanes` values per clock and the stated
@@ -23,7 +24,7 @@ import Testing
 
     @Test(arguments: DatapathConfig.presets)
     func everyImageQualityModeAndWidthEqualsTheGoldenModel(_ config: DatapathConfig) throws {
-        let images = Fixtures.images
+        let images = Fixtures.matrixImages
         #expect(images.count >= 6, "the images in \(Paths.sharedImages.path)")
         // The core resets to quality 75's tables; 50 and 90 are written through the table port.
         let design = try RTLDesign(config: config, quality: 75, target: try Self.target())

@@ -26,6 +26,17 @@ enum Fixtures {
 
     static let qualities = [50, 75, 90]
 
+    /// Set FXCODEC_FULL_COSIM=1 to run the co-simulation matrix on whole images (about ten minutes of
+    /// one core); by default each image is its 161×131 window at (61, 47): partial blocks and partial
+    /// 4:2:0 MCUs at the right and bottom edges, a few hundred blocks of each photograph.
+    static let wholeImages = ProcessInfo.processInfo.environment["FXCODEC_FULL_COSIM"] == "1"
+
+    static var matrixImages: [(name: String, image: Image)] {
+        guard !wholeImages else { return images }
+        let (x, y, w, h) = (61, 47, 161, 131)
+        return images.map { ("\($0.name)[\(x),\(y) \(w)x\(h)]", $0.image.window(x: x, y: y, width: w, height: h)) }
+    }
+
     /// Blocks of an image's planes with 4:2:0 chroma (grey: luma only), counted from its size alone.
     static func blockCount(_ image: Image) -> Int {
         func blocks(_ w: Int, _ h: Int) -> Int { ((w + 7) / 8) * ((h + 7) / 8) }

@@ -14,14 +14,16 @@ import Testing
         try PNGFile.read(Paths.sharedImages.appendingPathComponent(name).path)
     }
 
-    /// A crop of an image, for odd sizes.
-    static func crop(_ image: Image, x: Int, y: Int, width: Int, height: Int) -> Image {
-        var samples: [UInt8] = []
-        for row in y..<(y + height) {
-            let start = (row * image.width + x) * image.components
-            samples += image.samples[start..<(start + width * image.components)]
-        }
-        return Image(width: width, height: height, components: image.components, samples: samples)
+    /// A window holds the pixels it covers, and stops at the image's edges.
+    @Test func windowsCopyTheirPixelsAndClipAtTheEdges() {
+        var image = Image(width: 5, height: 4, components: 3)
+        for i in image.samples.indices { image.samples[i] = UInt8(i) }
+        let inside = image.window(x: 1, y: 2, width: 3, height: 2)
+        #expect(inside.width == 3 && inside.height == 2 && inside.components == 3)
+        #expect(inside[0, 0, 0] == image[1, 2, 0] && inside[2, 1, 2] == image[3, 3, 2])
+        let clipped = image.window(x: 3, y: 1, width: 10, height: 10)
+        #expect(clipped.width == 2 && clipped.height == 3 && clipped[1, 2, 1] == image[4, 3, 1])
+        #expect(image.window(x: 7, y: -2, width: 3, height: 3).pixelCount == 0)
     }
 
     /// Compares one image at one setting; returns a list of mismatch descriptions (empty = identical).
@@ -104,7 +106,7 @@ import Testing
         let sizes = [(1, 1), (17, 9), (2, 2), (3, 5), (33, 17), (100, 7), (7, 100), (250, 131), (16, 16), (24, 40)]
         for (w, h) in sizes {
             for source in [coffee, camera] {
-                let image = Self.crop(source, x: 101, y: 53, width: w, height: h)
+                let image = source.window(x: 101, y: 53, width: w, height: h)
                 let modes: [ChromaSubsampling] = image.components == 1 ? [.gray] : [.s420, .s444, .s422]
                 for chroma in modes {
                     for quality in [50, 90] {

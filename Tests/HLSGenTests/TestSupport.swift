@@ -45,13 +45,8 @@ enum Fixtures {
         let images = try sharedImages()
         guard !wholeImages else { return images }
         return images.map { named in
-            let (x, y, w, h) = (61, 47, 97, 83), c = named.image.components
-            var samples = [UInt8](repeating: 0, count: w * h * c)
-            for row in 0..<h {
-                let from = ((y + row) * named.image.width + x) * c
-                samples.replaceSubrange(row * w * c..<(row + 1) * w * c, with: named.image.samples[from..<(from + w * c)])
-            }
-            return CSimImage(name: "\(named.name)[\(x),\(y) \(w)x\(h)]", image: Image(width: w, height: h, components: c, samples: samples))
+            let (x, y, w, h) = (61, 47, 97, 83)
+            return CSimImage(name: "\(named.name)[\(x),\(y) \(w)x\(h)]", image: named.image.window(x: x, y: y, width: w, height: h))
         }
     }
 

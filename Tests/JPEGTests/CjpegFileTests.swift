@@ -90,13 +90,13 @@ import Testing
     func oddSizes(size: String) throws {
         let parts = size.split(separator: "x").map { Int($0)! }
         let source = try Fixtures.load("astronaut.png")
-        let image = Fixtures.crop(source, x: 101, y: 57, width: parts[0], height: parts[1])
+        let image = source.window(x: 101, y: 57, width: parts[0], height: parts[1])
         let variants = Self.colourVariants.filter {
             ["baseline q75", "progressive", "restart every 5 MCUs", "4:2:2", "4:4:0", "4:1:1", "luma below chroma",
              "Cb and Cr differ", "RGB (no colour transform)"].contains($0.name)
         }
         var (problems, files) = try Self.check(image, variants, label: "astronaut crop \(size)")
-        let grey = Fixtures.crop(try Fixtures.load("brick.png"), x: 3, y: 200, width: parts[0], height: parts[1])
+        let grey = try Fixtures.load("brick.png").window(x: 3, y: 200, width: parts[0], height: parts[1])
         let greyResult = try Self.check(grey, Self.greyVariants, label: "brick crop \(size)")
         problems += greyResult.problems
         files += greyResult.files
@@ -137,7 +137,7 @@ import Testing
     /// cjpeg's arithmetic coding gives SOF9 or SOF10: refused by name.
     @Test func arithmeticCodingIsRefusedByName() throws {
         let scratch = try ScratchFolder()
-        let image = Fixtures.crop(try Fixtures.load("coffee.png"), x: 0, y: 0, width: 40, height: 24)
+        let image = try Fixtures.load("coffee.png").window(x: 0, y: 0, width: 40, height: 24)
         for (options, name) in [(["-arithmetic"], "SOF9"), (["-arithmetic", "-progressive"], "SOF10")] {
             let jpeg = try Self.cjpeg(image, options, in: scratch)
             #expect {

@@ -61,7 +61,7 @@ import Testing
     @Test(arguments: settings)
     func inProcessEncoderMatchesCjpeg(_ setting: Setting) throws {
         var image = try Fixtures.load(setting.image)
-        if let crop = setting.crop { image = Fixtures.crop(image, x: 101, y: 53, width: crop.width, height: crop.height) }
+        if let crop = setting.crop { image = image.window(x: 101, y: 53, width: crop.width, height: crop.height) }
         let input = FileManager.default.temporaryDirectory
             .appendingPathComponent("fxcodec-cjpeg-\(UUID().uuidString).\(image.components == 3 ? "ppm" : "pgm")")
         try Self.netpbm(image).write(to: input)

@@ -13,8 +13,8 @@ struct DecoderSoakTests {
     @Test func mutations() throws {
         let perFile = Int(ProcessInfo.processInfo.environment["JPEG_DECODER_SOAK"] ?? "") ?? 2000
         let scratch = try ScratchFolder()
-        let colour = Fixtures.crop(try Fixtures.load("astronaut.png"), x: 100, y: 80, width: 53, height: 37)
-        let grey = Fixtures.crop(try Fixtures.load("brick.png"), x: 10, y: 10, width: 30, height: 21)
+        let colour = try Fixtures.load("astronaut.png").window(x: 100, y: 80, width: 53, height: 37)
+        let grey = try Fixtures.load("brick.png").window(x: 10, y: 10, width: 30, height: 21)
         let variants: [(Image, [String])] = [
             (colour, ["-progressive", "-restart", "2B"]), (colour, ["-sample", "4x1"]), (colour, ["-sample", "1x2", "-optimize"]),
             (colour, ["-sample", "1x1,2x2,2x1"]), (colour, ["-rgb", "-restart", "1"]), (grey, ["-progressive"]),

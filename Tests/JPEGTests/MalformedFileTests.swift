@@ -12,8 +12,8 @@ import Testing
     /// Small real files: baseline 4:2:0, baseline with restarts, progressive, grey optimized.
     static func sources() throws -> [(name: String, jpeg: [UInt8])] {
         let scratch = try ScratchFolder()
-        let colour = Fixtures.crop(try Fixtures.load("coffee.png"), x: 200, y: 100, width: 61, height: 45)
-        let grey = Fixtures.crop(try Fixtures.load("camera.png"), x: 150, y: 150, width: 40, height: 33)
+        let colour = try Fixtures.load("coffee.png").window(x: 200, y: 100, width: 61, height: 45)
+        let grey = try Fixtures.load("camera.png").window(x: 150, y: 150, width: 40, height: 33)
         func cjpeg(_ image: Image, _ options: [String]) throws -> [UInt8] {
             try CjpegFileTests.cjpeg(image, options, in: scratch)
         }

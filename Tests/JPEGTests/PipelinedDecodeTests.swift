@@ -15,7 +15,7 @@ import Testing
 
     @Test func pipelinedEqualsReadThenPixels() throws {
         let coffee = try Fixtures.load("coffee.png")
-        let odd = Fixtures.crop(coffee, x: 5, y: 3, width: 333, height: 217)
+        let odd = coffee.window(x: 5, y: 3, width: 333, height: 217)
         let grey = try Fixtures.load("camera.png")
         var files: [(String, [UInt8])] = []
         for (name, image) in [("coffee", coffee), ("coffee 333×217", odd), ("camera", grey)] {

@@ -70,7 +70,7 @@ import Testing
 
     @Test func framePropertiesAreReported() throws {
         let scratch = try ScratchFolder()
-        let image = Fixtures.crop(try Fixtures.load("coffee.png"), x: 0, y: 0, width: 90, height: 70)
+        let image = try Fixtures.load("coffee.png").window(x: 0, y: 0, width: 90, height: 70)
         let expectations: [([String], JPEGFrameType, JPEGColourSpace, ChromaSubsampling?, [(Int, Int)], Int)] = [
             (["-sample", "2x2"], .baseline, .yCbCr, .s420, [(2, 2), (1, 1), (1, 1)], 0),
             (["-sample", "4x1,2x1,2x1"], .baseline, .yCbCr, .s422, [(4, 1), (2, 1), (2, 1)], 0),
@@ -93,7 +93,7 @@ import Testing
     /// A component whose factors do not divide the largest: the coefficients read, the pixels are
     /// refused (libjpeg: "Fractional sampling not implemented yet").
     @Test func fractionalSamplingIsRefusedForPixels() throws {
-        let image = Fixtures.crop(try Fixtures.load("coffee.png"), x: 0, y: 0, width: 48, height: 32)
+        let image = try Fixtures.load("coffee.png").window(x: 0, y: 0, width: 48, height: 32)
         var jpeg = try LibJPEG.encode(samples: image.samples, width: 48, height: 32, components: 3, quality: 80, chroma: .s422)
         let sof = MalformedFileTests.segments(jpeg).first { $0.code == 0xC0 }!
         jpeg[sof.offset + 11] = 0x31   // luma 3×1 …

@@ -19,16 +19,6 @@ enum Fixtures {
         try PNGFile.read(Paths.sharedImages.appendingPathComponent(name).path)
     }
 
-    /// A `width` × `height` window of an image, from (x, y).
-    static func crop(_ image: Image, x: Int, y: Int, width: Int, height: Int) -> Image {
-        var samples: [UInt8] = []
-        for row in y..<(y + height) {
-            let start = (row * image.width + x) * image.components
-            samples += image.samples[start..<(start + width * image.components)]
-        }
-        return Image(width: width, height: height, components: image.components, samples: samples)
-    }
-
     /// The chroma modes an image is coded in: grey alone for a grey image.
     static func chromaModes(_ image: Image) -> [ChromaSubsampling] {
         image.components == 1 ? [.gray] : [.s420, .s422, .s444]

@@ -61,8 +61,8 @@ import Testing
         let coffee = try Fixtures.load("coffee.png")
         let cases: [(String, Image, ChromaSubsampling)] = [
             ("coffee 4:2:0", coffee, .s420),
-            ("coffee 200×131 4:2:0", Fixtures.crop(coffee, x: 3, y: 5, width: 200, height: 131), .s420),
-            ("coffee 333×97 4:2:2", Fixtures.crop(coffee, x: 0, y: 1, width: 333, height: 97), .s422),
+            ("coffee 200×131 4:2:0", coffee.window(x: 3, y: 5, width: 200, height: 131), .s420),
+            ("coffee 333×97 4:2:2", coffee.window(x: 0, y: 1, width: 333, height: 97), .s422),
             ("coffee 4:4:4", coffee, .s444),
             ("camera grey", try Fixtures.load("camera.png"), .gray),
         ]

@@ -64,7 +64,7 @@ import Testing
     @Test(arguments: [(1, 1), (7, 9), (17, 9), (33, 17), (250, 131)])
     func crops(width: Int, height: Int) throws {
         for name in ["coffee.png", "camera.png"] {
-            let image = Fixtures.crop(try Fixtures.load(name), x: 101, y: 53, width: width, height: height)
+            let image = try Fixtures.load(name).window(x: 101, y: 53, width: width, height: height)
             var comparisons: [WriterComparison] = []
             for chroma in Fixtures.chromaModes(image) {
                 for quality in [50, 90] {

@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func wideTablesComeBack() throws {
-        let image = Fixtures.crop(try Fixtures.load("coffee.png"), x: 10, y: 10, width: 77, height: 51)
+        let image = try Fixtures.load("coffee.png").window(x: 10, y: 10, width: 77, height: 51)
         let tables = [QuantTable.annexKLuminance, .annexKChrominance].map { QuantTable($0.values.map { min($0 * 20, 4095) }) }
         var config = DatapathConfig.libjpeg
         config.quantTableBits = 12

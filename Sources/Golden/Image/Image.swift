@@ -22,6 +22,19 @@ public struct Image: Sendable, Equatable {
 
     public var pixelCount: Int { width * height }
 
+    /// The part of the image `width` × `height` pixels from (x, y) at its top left, clipped to the image.
+    public func window(x: Int, y: Int, width w: Int, height h: Int) -> Image {
+        let x0 = min(max(x, 0), width), y0 = min(max(y, 0), height)
+        let w = min(max(w, 0), width - x0), h = min(max(h, 0), height - y0)
+        var part = [UInt8]()
+        part.reserveCapacity(w * h * components)
+        for row in y0..<(y0 + h) {
+            let from = (row * width + x0) * components
+            part += samples[from..<(from + w * components)]
+        }
+        return Image(width: w, height: h, components: components, samples: part)
+    }
+
     @inlinable
     public subscript(x: Int, y: Int, c: Int) -> UInt8 {
         get { samples[(y * width + x) * components + c] }
