@@ -23,6 +23,11 @@ public struct ColourConversion: Sendable, Hashable {
 
     @inlinable var oneHalf: Int { 1 << (bits - 1) }
 
+    /// The forward constants, rows Y, Cb, Cr and columns R, G, B (negative where the formula subtracts).
+    public var forwardMatrix: [[Int]] { [[yR, yG, yB], [cbR, cbG, cbB], [crR, crG, crB]] }
+    /// What each forward row adds before the shift: ONE_HALF for Y, (128 << S) + ONE_HALF − 1 for Cb and Cr.
+    public var forwardOffsets: [Int] { [oneHalf, (128 << bits) + oneHalf - 1, (128 << bits) + oneHalf - 1] }
+
     @inline(__always)
     public func luma(_ r: Int, _ g: Int, _ b: Int) -> UInt8 {
         UInt8(truncatingIfNeeded: (yR * r + yG * g + yB * b + (1 << (bits - 1))) >> bits)
