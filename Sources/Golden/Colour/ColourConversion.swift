@@ -25,8 +25,10 @@ public struct ColourConversion: Sendable, Hashable {
 
     /// The forward constants, rows Y, Cb, Cr and columns R, G, B (negative where the formula subtracts).
     public var forwardMatrix: [[Int]] { [[yR, yG, yB], [cbR, cbG, cbB], [crR, crG, crB]] }
-    /// What each forward row adds before the shift: ONE_HALF for Y, (128 << S) + ONE_HALF − 1 for Cb and Cr.
-    public var forwardOffsets: [Int] { [oneHalf, (128 << bits) + oneHalf - 1, (128 << bits) + oneHalf - 1] }
+    /// What Cb and Cr add before the shift: (128 << S) + ONE_HALF − 1.
+    @inlinable var chromaOffset: Int { (128 << bits) + (1 << (bits - 1)) - 1 }
+    /// What each forward row adds before the shift: ONE_HALF for Y, `chromaOffset` for Cb and Cr.
+    public var forwardOffsets: [Int] { [oneHalf, chromaOffset, chromaOffset] }
 
     @inline(__always)
     public func luma(_ r: Int, _ g: Int, _ b: Int) -> UInt8 {
@@ -35,7 +37,7 @@ public struct ColourConversion: Sendable, Hashable {
 
     @inline(__always)
     public func forward(_ r: Int, _ g: Int, _ b: Int) -> (y: UInt8, cb: UInt8, cr: UInt8) {
-        let offset = (128 << bits) + (1 << (bits - 1)) - 1
+        let offset = chromaOffset
         return (luma(r, g, b),
                 UInt8(truncatingIfNeeded: (cbR * r + cbG * g + cbB * b + offset) >> bits),
                 UInt8(truncatingIfNeeded: (crR * r + crG * g + crB * b + offset) >> bits))

@@ -10,8 +10,7 @@ import Hardware
 /// block's 8 × 16), a negative constant's product is subtracted.
 /// Beats follow UG934: `pixels` pixels a beat (tdata's elements, the first lowest when printed as one
 /// vector); a pixel is {R, B, G} with G in bits 7:0 on the way in and {Cr, Cb, Y} with Y in bits 7:0
-/// on the way out. tuser (start of frame) and
-/// tlast (end of line) travel with their beat.
+/// on the way out. tuser (start of frame) and tlast (end of line) travel with their beat.
 public struct ColourStage: Sendable {
     public let colour: ColourConversion
     public let pixels: Int
