@@ -19,7 +19,8 @@ import Testing
         var order: MCUOrder { MCUOrder(width: width, height: height, chroma: chroma, components: planes.count == 1 ? 1 : 3) }
     }
 
-    struct Beat: Equatable { var data: [UInt64]; var user: UInt64; var last: UInt64 }
+    typealias Beat = VideoDriver.Beat
+    typealias SourceBeat = VideoDriver.SourceBeat
 
     /// What the block reader must give for `frame`: each block of `MCUOrder`, a row of 8 samples a
     /// beat; tuser on a block's first beat ({dummy, chroma, start of frame}), tlast on its 8th.
@@ -35,74 +36,17 @@ import Testing
         }
     }
 
-    struct Run {
-        var rows: [[UInt64]]
-        var given: [Beat]
-        var clocks: Int
-        var taken: Int
-        /// Clocks a beat was offered and not taken; the clocks from the first beat taken to the last.
-        var refused: Int, span: Int
-        /// The first clock `frame_error` showed 1, if any.
-        var errorClock: Int?
+    /// Each frame's YCbCr pixels ({Cr, Cb, Y}, Y lowest), `pixels` a beat.
+    static func source(_ frames: [Frame], pixels: Int) -> [SourceBeat] {
+        VideoDriver.beats(frames: frames.count, shape: { (frames[$0].width, frames[$0].height, frames[$0].planes.count == 1 ? .gray : frames[$0].chroma) },
+                          pixels: pixels) { f, i in frames[f].planes.enumerated().reduce(0) { $0 | UInt64($1.element[i]) << UInt64(8 * $1.offset) } }
     }
 
-    /// Drives the Swift evaluation as a video source and a block sink would: each frame's pixels,
-    /// `pixels` a beat, tuser on the first, tlast ending each line, its shape on the frame inputs;
-    /// valid dropped and ready withheld with probability `stall`. `extra` beats (data, user, last)
-    /// may be spliced in to make frames malformed.
+    /// The driver's run on `frames` (or on `source`), until all their blocks have come out.
     static func drive(_ module: Module, frames: [Frame], pixels: Int, stall: Double, seed: UInt64,
-                      beats override: [(data: [UInt64], user: UInt64, last: UInt64, frame: Int)]? = nil,
-                      expecting: Int? = nil) -> Run {
-        let simulator = CycleSimulator(module)
-        var random = SplitMix64(seed: seed)
-        func chance() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
-        var source = override ?? []
-        if override == nil {
-            for (f, frame) in frames.enumerated() {
-                for y in 0..<frame.height {
-                    for x in stride(from: 0, to: frame.width, by: pixels) {
-                        let data = (0..<pixels).map { j -> UInt64 in
-                            let i = y * frame.width + x + j
-                            return frame.planes.enumerated().reduce(0) { $0 | UInt64($1.element[i]) << UInt64(8 * $1.offset) }
-                        }
-                        source.append((data, x == 0 && y == 0 ? 1 : 0, x + pixels == frame.width ? 1 : 0, f))
-                    }
-                }
-            }
-        }
-        let expectedBeats = expecting ?? frames.reduce(0) { $0 + 8 * $1.order.blocks.count }
-        var rows: [[UInt64]] = [], given: [Beat] = []
-        var next = 0, offering = false, idle = 0, refused = 0, firstTaken = -1, lastTaken = -1
-        var errorClock: Int?
-        while idle < 400 && (given.count < expectedBeats || next < source.count) {
-            if !offering && next < source.count && chance() >= stall { offering = true }
-            let beat = next < source.count ? source[next] : (data: [UInt64](repeating: 0, count: pixels), user: 0, last: 0, frame: frames.count - 1)
-            let frame = frames[beat.frame]
-            let named: [String: [UInt64]] = [
-                "aresetn": [rows.count < 2 ? 0 : 1], "m_axis_tready": [chance() >= stall ? 1 : 0],
-                "s_axis_tvalid": [offering && rows.count >= 2 ? 1 : 0], "s_axis_tdata": beat.data,
-                "s_axis_tuser": [beat.user], "s_axis_tlast": [beat.last],
-                "frame_width": [UInt64(frame.width)], "frame_height": [UInt64(frame.height)],
-                "frame_chroma": [UInt64(MCURowBuffer.code(frame.planes.count == 1 ? .gray : frame.chroma))]]
-            rows.append(module.inputs.flatMap { p in named[p.name] ?? Array(repeating: 0, count: p.count) })
-            let out = simulator.step(named)
-            if named["s_axis_tvalid"]![0] == 1 {
-                if out["s_axis_tready"]![0] == 1 {
-                    next += 1; offering = false
-                    if firstTaken < 0 { firstTaken = rows.count }
-                    lastTaken = rows.count
-                } else {
-                    refused += 1
-                }
-            }
-            if errorClock == nil && out["frame_error"]![0] == 1 { errorClock = rows.count - 1 }
-            if out["m_axis_tvalid"]![0] == 1 && named["m_axis_tready"]![0] == 1 {
-                given.append(Beat(data: out["m_axis_tdata"]!, user: out["m_axis_tuser"]![0], last: out["m_axis_tlast"]![0]))
-                idle = 0
-            } else if next == source.count { idle += 1 }
-        }
-        return Run(rows: rows, given: given, clocks: rows.count, taken: next, refused: refused,
-                   span: lastTaken - firstTaken + 1, errorClock: errorClock)
+                      source: [SourceBeat]? = nil, expecting: Int? = nil) -> VideoDriver.Run {
+        VideoDriver.run(module, source: source ?? Self.source(frames, pixels: pixels), stall: stall, seed: seed,
+                        expecting: expecting ?? frames.reduce(0) { $0 + 8 * $1.order.blocks.count }, idle: 400)
     }
 
     /// The first difference between what came out and what `frames` must give, naming the frame,
@@ -195,34 +139,28 @@ extension MCURowBufferTests {
         let images = try Fixtures.sharedImages()
         let bad = Self.frame("bad", images[0].image.window(x: 0, y: 0, width: 40, height: 40), .s420)
         let good = Self.frame("good", images[1].image.window(x: 9, y: 9, width: 33, height: 17), .s420)
-        func beats(_ f: Frame, index: Int, lines: Range<Int>, change: (inout [(data: [UInt64], user: UInt64, last: UInt64, frame: Int)], Int) -> Void = { _, _ in })
-            -> [(data: [UInt64], user: UInt64, last: UInt64, frame: Int)] {
-            var out: [(data: [UInt64], user: UInt64, last: UInt64, frame: Int)] = []
-            for y in lines {
-                var line: [(data: [UInt64], user: UInt64, last: UInt64, frame: Int)] = (0..<f.width).map { x in
-                    let i = y * f.width + x
-                    let data = f.planes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element[i]) << UInt64(8 * $1.offset) }
-                    return ([data], x == 0 && y == 0 ? 1 : 0, x == f.width - 1 ? 1 : 0, index)
-                }
+        func beats(_ f: Frame, lines: Range<Int>, change: (inout [SourceBeat], Int) -> Void = { _, _ in }) -> [SourceBeat] {
+            let all = Self.source([f], pixels: 1)
+            return lines.flatMap { y in
+                var line = Array(all[y * f.width..<(y + 1) * f.width])
                 change(&line, y)
-                out += line
+                return line
             }
-            return out
         }
-        let long = beats(bad, index: 0, lines: 0..<40) { line, y in
+        let long = beats(bad, lines: 0..<40) { line, y in
             if y == 20 { line[39].last = 0; line.append(line[39]); line[40].last = 1 }
         }
-        let short = beats(bad, index: 0, lines: 0..<40) { line, y in
+        let short = beats(bad, lines: 0..<40) { line, y in
             if y == 20 { line.removeLast(); line[38].last = 1 }
         }
-        let cut = beats(bad, index: 0, lines: 0..<20)
-        let whole = beats(good, index: 1, lines: 0..<17)
+        let cut = beats(bad, lines: 0..<20)
+        let whole = beats(good, lines: 0..<17)
         let source = long + whole + short + whole + cut + whole
         // The bad frame's first MCU row (16 lines, 3 MCUs of 6 blocks) comes out, then the good frame.
         let firstRow = Frame(name: "bad (rows 0-15)", width: 40, height: 16, chroma: .s420,
                              planes: bad.planes.map { Array($0[0..<40 * 16]) })
         let wanted = [firstRow, good, firstRow, good, firstRow, good]
-        let run = Self.drive(module, frames: [bad, good], pixels: 1, stall: 0.3, seed: 9, beats: source,
+        let run = Self.drive(module, frames: [bad, good], pixels: 1, stall: 0.3, seed: 9, source: source,
                              expecting: wanted.reduce(0) { $0 + 8 * $1.order.blocks.count })
         let (mismatch, _, _) = Self.firstMismatch(run.given, wanted)
         #expect(mismatch == nil, "\(mismatch ?? "")")

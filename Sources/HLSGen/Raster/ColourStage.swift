@@ -10,16 +10,20 @@ import Hardware
 /// block's 8 × 16), a negative constant's product is subtracted.
 /// Beats follow UG934: `pixels` pixels a beat (tdata's elements, the first lowest when printed as one
 /// vector); a pixel is {R, B, G} with G in bits 7:0 on the way in and {Cr, Cb, Y} with Y in bits 7:0
-/// on the way out. tuser (start of frame) and tlast (end of line) travel with their beat.
+/// on the way out. tuser (start of frame, and any other bits of `userBits`) and tlast (end of line)
+/// travel with their beat.
 public struct ColourStage: Sendable {
     public let colour: ColourConversion
     public let pixels: Int
+    /// Width of tuser (bit 0 the start of frame; a front end carries the frame's shape above it).
+    public let userBits: Int
     /// Clocks from a beat taken to its result offered (the products, then the sums).
     public static let latency = 2
 
-    public init(colorBits: Int, pixels: Int = 1) {
+    public init(colorBits: Int, pixels: Int = 1, userBits: Int = 1) {
         colour = ColourConversion(bits: colorBits)
         self.pixels = pixels
+        self.userBits = userBits
     }
 
     var sumBits: Int { colour.bits + 8 }
@@ -32,16 +36,16 @@ public struct ColourStage: Sendable {
         let takenValid = b.register("products_valid", width: 1, reset: 0)
         let outValid = b.register("out_valid", width: 1, reset: 0)
         let products = (0..<pixels * 9).map { b.register("product_\($0)", width: sumBits, reset: nil) }
-        let side = (b.register("products_user", width: 1, reset: nil), b.register("products_last", width: 1, reset: nil))
+        let side = (b.register("products_user", width: userBits, reset: nil), b.register("products_last", width: 1, reset: nil))
         let ycc = (0..<pixels * 3).map { b.register("ycc_\($0)", width: 8, reset: nil) }
-        let outSide = (b.register("out_user", width: 1, reset: nil), b.register("out_last", width: 1, reset: nil))
+        let outSide = (b.register("out_user", width: userBits, reset: nil), b.register("out_last", width: 1, reset: nil))
 
         let out = b.outputChannel(valid: ("m_axis_tvalid", outValid), ready: "m_axis_tready",
                                   fields: [("m_axis_tdata", (0..<pixels).map { p in b.concat(ycc[3 * p..<3 * p + 3].reversed()) }),
                                            ("m_axis_tuser", [outSide.0]), ("m_axis_tlast", [outSide.1])])
         let advance = b.name(~outValid | out.ready, "advance")
         let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", advance),
-                                   fields: [.init("s_axis_tdata", width: 24, count: pixels), .init("s_axis_tuser", width: 1),
+                                   fields: [.init("s_axis_tdata", width: 24, count: pixels), .init("s_axis_tuser", width: userBits),
                                             .init("s_axis_tlast", width: 1)])
         let rgb = input.elements("s_axis_tdata")
         b.when(advance) {

@@ -88,6 +88,12 @@ public struct MCURowBuffer: Sendable {
         let full = b.register("full", width: 2, reset: 0)
         let frameW = b.register("frame_w", width: cw, reset: 0), frameH = b.register("frame_h", width: cw, reset: 0)
         let frameC = b.register("frame_c", width: 2, reset: 0)
+        // The next beat ends a line, or is on the frame's last line: kept ahead, so a beat's checks
+        // wait for no comparison.
+        let atLineEnd = b.register("at_line_end", width: 1, reset: 0), atLastLine = b.register("at_last_line", width: 1, reset: 0)
+        // The frame's edge columns and MCU count, from its width when it starts.
+        let frameLast = b.register("frame_last_column", width: cw, reset: 0), frameHalf = b.register("frame_half", width: cw, reset: 0)
+        let frameLumaWide = b.register("frame_luma_blocks", width: cw, reset: 0), frameLastMCU = b.register("frame_last_mcu", width: cw, reset: 0)
         let error = b.register("error", width: 1, reset: 0)
         b.output("frame_error", error)
 
@@ -99,15 +105,17 @@ public struct MCURowBuffer: Sendable {
         let px = b.select(sof, k(0, cw), x), py = b.select(sof, k(0, cw), y), prow = b.select(sof, k(0, 4), row)
         let shapeFits = b.name(W.ne(0) & W.le(k(maxWidth, cw)) & H.ne(0) & (p == 1 ? b.one : W[pBits - 1, 0].eq(0)), "shape_fits")
         let inFrame = b.select(sof, shapeFits, ~awaiting)
-        let lineEnd = b.name((px + p).eq(W), "line_end")
+        let lineEnd = b.name(b.select(sof, widthIn.eq(p), atLineEnd), "line_end")
+        let lastLine = b.select(sof, heightIn.eq(1), atLastLine), frameEnd = lineEnd & lastLine
         let good = b.name(inFrame & tlast.eq(lineEnd), "beat_good")
-        let lastLine = py.eq(H - 1), frameEnd = lineEnd & lastLine
         let lastRowOfBank = b.select(C.eq(2), prow.eq(15), prow.eq(7))
         let bankEnd = b.name(lineEnd & (frameEnd | lastRowOfBank), "bank_end")
 
         b.when(input.fire) {
             b.when(sof) {
                 b.set(frameW, widthIn); b.set(frameH, heightIn); b.set(frameC, chromaIn)
+                b.set(frameLast, widthIn - 1); b.set(frameHalf, widthIn >> 1); b.set(frameLumaWide, (widthIn + 7) >> 3)
+                b.set(frameLastMCU, b.select(chromaIn.eq(1) | chromaIn.eq(2), (widthIn - 1) >> 4, (widthIn - 1) >> 3))
                 b.set(firstRow, b.one)
                 b.when(~awaiting | ~shapeFits) { b.set(error, b.one) }
             }
@@ -118,56 +126,88 @@ public struct MCURowBuffer: Sendable {
                 b.set(x, b.select(lineEnd, k(0, cw), px + p))
                 b.set(y, b.select(lineEnd, py + 1, py))
                 b.set(row, b.select(lineEnd, b.select(bankEnd, k(0, 4), prow + 1), prow))
+                b.set(atLineEnd, b.select(lineEnd, W.eq(p), (px + 2 * p).eq(W)))
+                b.when(lineEnd) { b.set(atLastLine, (py + 2).eq(H)) }
                 b.when(bankEnd) { b.set(wrBank, ~wrBank); b.set(firstRow, b.zero) }
             }
         }
 
         // 4:2:x chroma columns a beat completes: its pairs, and at the line's end ⌊W/2⌋ and ⌊W/2⌋ + 1.
-        let half = W >> 1
-        var columns: [(enable: Signal, column: Signal)] = []
-        if p == 1 {
-            columns.append((px[0] | lineEnd, px >> 1))
-        } else {
-            for j in 0..<p / 2 { columns.append((b.one, (px >> 1) + j)) }
+        func chromaColumns(x: Signal, lineEnd: Signal, half: Signal) -> [(enable: Signal, column: Signal)] {
+            var columns: [(enable: Signal, column: Signal)] = []
+            if p == 1 {
+                columns.append((x[0] | lineEnd, x >> 1))
+            } else {
+                for j in 0..<p / 2 { columns.append((b.one, (x >> 1) + j)) }
+            }
+            return columns + [(lineEnd, half), (lineEnd, half + 1)]
         }
-        columns.append((lineEnd, half))
-        columns.append((lineEnd, half + 1))
+        let columns = chromaColumns(x: px, lineEnd: lineEnd, half: W >> 1)
+        // The pair memories are read with the beat, at addresses from the registers alone (a start
+        // of frame is an even line, which reads nothing).
+        let readColumns = chromaColumns(x: x, lineEnd: atLineEnd, half: frameHalf)
 
-        // Stage 2 (every clock): the beat taken, and what its writes need.
-        let s2 = b.register("s2_valid", width: 1, reset: 0)
+        // Stages 2 and 3 (every clock): the beat taken, and what its writes need. While the pair
+        // memories' words come (stage 2), each chroma lane's column, sum and biased values are worked
+        // out; stage 3 registers the words (a block RAM's output goes to a register before any
+        // arithmetic), adds the one sum that needs them, and writes.
+        let s2 = b.register("s2_valid", width: 1, reset: 0), s3 = b.register("s3_valid", width: 1, reset: 0)
         b.set(s2, input.fire & good)
-        func staged(_ name: String, _ value: Signal) -> Signal {
-            let r = b.register("s2_\(name)", width: value.width, reset: nil)
-            b.set(r, value)
-            return r
+        b.set(s3, s2)
+        func staged(_ name: String, _ value: Signal) -> Signal { stagedBoth(name, value).s3 }
+        func stagedBoth(_ name: String, _ value: Signal) -> (s2: Signal, s3: Signal) {
+            let r2 = b.register("s2_\(name)", width: value.width, reset: nil), r3 = b.register("s3_\(name)", width: value.width, reset: nil)
+            b.set(r2, value)
+            b.set(r3, r2)
+            return (r2, r3)
         }
-        let sPixels = input.elements("s_axis_tdata").enumerated().map { staged("pixel\($0)", $1) }
-        let sX = staged("x", px), sRow = staged("row", prow), sBank = staged("bank", wrBank)
+        let pixelsBoth = input.elements("s_axis_tdata").enumerated().map { stagedBoth("pixel\($0)", $1) }
+        let sPixels = pixelsBoth.map(\.s3)
+        let xBoth = stagedBoth("x", px), sX = xBoth.s3, sRow = staged("row", prow), sBank = staged("bank", wrBank)
         let sLastLine = staged("last_line", lastLine)
         let sBankEnd = staged("bank_end", bankEnd), sFirst = staged("first", sof | firstRow)
-        let sW = staged("w", W), sC = staged("c", C)
-        let sColumns = columns.enumerated().map { j, c in (enable: staged("col\(j)_en", c.enable), column: staged("col\(j)", c.column)) }
+        let sC = staged("c", C)
+        // The frame's registers as stage 2 sees them: still the beat's frame (a start of frame taken
+        // in that clock changes them at its end).
+        func frameStaged(_ name: String, _ register: Signal) -> Signal {
+            let r = b.register("s3_\(name)", width: register.width, reset: nil)
+            b.set(r, register)
+            return r
+        }
+        let sLast = frameStaged("last_column", frameLast), sHalf = frameStaged("half", frameHalf)
+        let sLumaWide = frameStaged("luma_blocks", frameLumaWide), sLastMCU = frameStaged("last_mcu", frameLastMCU)
+        let s2Columns = columns.enumerated().map { j, c in
+            (enable: b.register("s2_col\(j)_en", width: 1, reset: nil), column: b.register("s2_col\(j)", width: cw, reset: nil), c)
+        }.map { r in
+            b.set(r.enable, r.2.enable); b.set(r.column, r.2.column)
+            return (enable: r.enable, column: r.column)
+        }
 
         // The pair memories' reads, issued with the beat: lane m reads the word of the column that
         // lands in it (columns of one beat are consecutive, so at most one does).
         func laneOf(_ column: Signal, _ m: Int) -> Signal { column[2, 0].eq(m) }
         func landingWord(_ m: Int) -> Signal {
-            columns.reversed().reduce(columns[0].column[wordBits + 2, 3]) { word, c in
+            readColumns.reversed().reduce(readColumns[0].column[wordBits + 2, 3]) { word, c in
                 b.select(c.enable & laneOf(c.column, m), c.column[wordBits + 2, 3], word)
             }
         }
         let readWord = (0..<8).map(landingWord)
         let pairRead = pairs.map { lanes in (0..<8).map { m in b.read(lanes.memories[m], at: readWord[m], enable: input.fire) } }
+        let readWordStaged = (0..<8).map { m in
+            let r = b.register("s2_pair_word\(m)", width: wordBits, reset: nil)
+            b.set(r, readWord[m])
+            return r
+        }
 
-        // Stage 2's writes.
+        // Stage 3's writes. `previous` is the pixel of the beat before stage 2's.
         let previous = b.register("s2_previous", width: 24, reset: nil)
-        b.when(s2) { b.set(previous, sPixels[p - 1]) }
+        b.when(s2) { b.set(previous, pixelsBoth[p - 1].s2) }
         let s420 = sC.eq(2), s422 = sC.eq(1), s444 = sC.eq(0)
         // Luma and 4:4:4 chroma: pixel j goes to lane (x + j) mod 8.
         let lumaWord = sX[wordBits + 2, 3], lumaLane = sX[2, 0]
         for m in 0..<8 {
             let j = m % p
-            let mine = s2 & (pBits == 3 ? b.one : lumaLane[2, pBits].eq(m / p))
+            let mine = s3 & (pBits == 3 ? b.one : lumaLane[2, pBits].eq(m / p))
             b.when(mine) {
                 b.write(luma.memories[m], at: b.concat(sBank, sRow, lumaWord), sPixels[j][7, 0])
                 b.when(s444) {
@@ -179,90 +219,122 @@ public struct MCURowBuffer: Sendable {
         }
         // 4:2:x chroma: each column's horizontal sum, then 4:2:2's or 4:2:0's value.
         let evenRow = ~sRow[0]
-        let keepPairs = b.name(s2 & s420 & evenRow & ~sLastLine, "keep_pairs")
+        let keepPairs = b.name(s3 & s420 & evenRow & ~sLastLine, "keep_pairs")
         let chromaRow = b.select(s420, sRow[3, 1], sRow[2, 0])
         for c in 0..<2 {
+            // Stage 2: the horizontal sums s of the columns the beat completes, and for each lane
+            // memory the column landing in it with 4:2:2's (s + bias) >> 1, the last line's
+            // (2s + 1 + bias) >> 2 and s + 1 + bias (to which 4:2:0 adds the even line's sum).
             func sample(_ pixel: Signal) -> Signal { pixel[8 * c + 15, 8 * c + 8].zeroExtended(to: 10) }
-            let last = sample(sPixels[p - 1])
+            let last = sample(pixelsBoth[p - 1].s2)
             var sums: [Signal] = []
             if p == 1 {
-                sums.append(b.select(sX[0], sample(previous) + last, last + last))
+                sums.append(b.select(xBoth.s2[0], sample(previous) + last, last + last))
             } else {
-                for j in 0..<p / 2 { sums.append(sample(sPixels[2 * j]) + sample(sPixels[2 * j + 1])) }
+                for j in 0..<p / 2 { sums.append(sample(pixelsBoth[2 * j].s2) + sample(pixelsBoth[2 * j + 1].s2)) }
             }
             sums += [last + last, last + last]
-            // The even line's sums, from the pair memory or from the write it met.
-            let hits = (0..<8).map { b.register("pair_bypass\(c)_\($0)", width: 1, reset: 0) }
-            let held = (0..<8).map { b.register("pair_held\(c)_\($0)", width: 9, reset: nil) }
-            let stored = (0..<8).map { m in b.select(hits[m], held[m], pairRead[c][m]).zeroExtended(to: 10) }
-            for m in 0..<8 {
-                var enable = b.zero, word = sColumns[0].column[wordBits + 2, 3], value = sums[0], parity = sColumns[0].column[0]
-                for (j, col) in sColumns.enumerated().reversed() {
+            struct Landing { var enable, word, sum, reduced422, lastLine420, biased: Signal }
+            let landing = (0..<8).map { m -> Landing in
+                var enable = b.zero, word = s2Columns[0].column[wordBits + 2, 3], value = sums[0], parity = s2Columns[0].column[0]
+                for (j, col) in s2Columns.enumerated().reversed() {
                     let here = col.enable & laneOf(col.column, m)
                     enable = enable | here
                     word = b.select(here, col.column[wordBits + 2, 3], word)
                     value = b.select(here, sums[j], value)
                     parity = b.select(here, col.column[0], parity)
                 }
-                let reduced422 = (value + parity.zeroExtended(to: 10)) >> 1
-                let total = b.select(evenRow, value + value, value + stored[m])
-                let reduced420 = (total + 1 + parity.zeroExtended(to: 10)) >> 2
-                let writePair = keepPairs & enable
-                b.when(writePair) { b.write(pairs[c].memories[m], at: word, value[8, 0]) }
-                b.when(s2 & enable & (s422 | (s420 & ~keepPairs))) {
-                    b.write(chroma[c].memories[m], at: b.concat(sBank, chromaRow, word),
-                            b.select(s422, reduced422, reduced420)[7, 0])
+                let bias = parity.zeroExtended(to: 10)
+                func register(_ name: String, _ v: Signal) -> Signal {
+                    let r = b.register("s3_\(name)\(c)_\(m)", width: v.width, reset: nil)
+                    b.set(r, v)
+                    return r
                 }
-                // A read issued now of the word written now gets the old word: keep the new one.
-                b.when(input.fire) {
-                    b.set(hits[m], writePair & readWord[m].eq(word))
-                    b.set(held[m], value[8, 0])
+                return Landing(enable: register("lands", enable), word: register("lands_word", word), sum: register("sum", value[8, 0]),
+                               reduced422: register("reduced422_", ((value + bias) >> 1)[7, 0]),
+                               lastLine420: register("last_line420_", ((value + value + 1 + bias) >> 2)[7, 0]),
+                               biased: register("biased", value + 1 + bias))
+            }
+            // Stage 3. The even line's sum: the pair memory's word, registered, unless one of the two
+            // writes before this clock went to that word after it was read (a read sees the memory as
+            // it was before its clock's write). Stage 2 finds those writes: stage 3's now, and the one
+            // before.
+            let memory = (0..<8).map { m in b.register("s3_pair\(c)_\(m)", width: 9, reset: nil) }
+            let recent = (0..<8).map { m in (hit: b.register("s3_pair_recent\(c)_\(m)", width: 1, reset: 0),
+                                              value: b.register("s3_pair_recent_value\(c)_\(m)", width: 9, reset: nil)) }
+            let older = (0..<8).map { m in (hit: b.register("s3_pair_older\(c)_\(m)", width: 1, reset: 0),
+                                             value: b.register("s3_pair_older_value\(c)_\(m)", width: 9, reset: nil)) }
+            let lastWrite = (0..<8).map { m in (enable: b.register("pair_written\(c)_\(m)", width: 1, reset: 0),
+                                                 word: b.register("pair_written_word\(c)_\(m)", width: wordBits, reset: nil),
+                                                 value: b.register("pair_written_value\(c)_\(m)", width: 9, reset: nil)) }
+            for m in 0..<8 {
+                let lands = landing[m]
+                let stored = b.select(recent[m].hit, recent[m].value, b.select(older[m].hit, older[m].value, memory[m])).zeroExtended(to: 10)
+                let reduced420 = b.select(evenRow, lands.lastLine420, ((lands.biased + stored) >> 2)[7, 0])
+                let writePair = keepPairs & lands.enable
+                b.when(writePair) { b.write(pairs[c].memories[m], at: lands.word, lands.sum) }
+                b.when(s3 & lands.enable & (s422 | (s420 & ~keepPairs))) {
+                    b.write(chroma[c].memories[m], at: b.concat(sBank, chromaRow, lands.word), b.select(s422, lands.reduced422, reduced420))
                 }
+                b.set(lastWrite[m].enable, writePair)
+                b.set(lastWrite[m].word, lands.word)
+                b.set(lastWrite[m].value, lands.sum)
+                b.set(memory[m], pairRead[c][m])
+                b.set(recent[m].hit, writePair & lands.word.eq(readWordStaged[m]))
+                b.set(recent[m].value, lands.sum)
+                b.set(older[m].hit, lastWrite[m].enable & lastWrite[m].word.eq(readWordStaged[m]))
+                b.set(older[m].value, lastWrite[m].value)
             }
         }
 
         // Bank bookkeeping: complete once its last beat is written.
-        let metaW = (0..<2).map { b.register("bank\($0)_w", width: cw, reset: 0) }
-        let metaC = (0..<2).map { b.register("bank\($0)_c", width: 2, reset: 0) }
-        let metaRows = (0..<2).map { b.register("bank\($0)_rows", width: 5, reset: 0) }
-        let metaFirst = (0..<2).map { b.register("bank\($0)_first", width: 1, reset: 0) }
-        b.when(s2 & sBankEnd) {
+        struct Bank { var c, lastRow, lastChromaRow, first, last, half, lumaWide, lastMCU: Signal }
+        let banks = (0..<2).map { n in
+            Bank(c: b.register("bank\(n)_c", width: 2, reset: 0), lastRow: b.register("bank\(n)_last_row", width: 4, reset: 0),
+                 lastChromaRow: b.register("bank\(n)_last_chroma_row", width: 4, reset: 0),
+                 first: b.register("bank\(n)_first", width: 1, reset: 0), last: b.register("bank\(n)_last_column", width: cw, reset: 0),
+                 half: b.register("bank\(n)_half", width: cw, reset: 0), lumaWide: b.register("bank\(n)_luma_blocks", width: cw, reset: 0),
+                 lastMCU: b.register("bank\(n)_last_mcu", width: cw, reset: 0))
+        }
+        b.when(s3 & sBankEnd) {
             b.set(full, bit: sBank, to: b.one)
-            for n in 0..<2 {
+            for (n, bank) in banks.enumerated() {
                 b.when(sBank.eq(n)) {
-                    b.set(metaW[n], sW); b.set(metaC[n], sC)
-                    b.set(metaRows[n], sRow.zeroExtended(to: 5) + 1); b.set(metaFirst[n], sFirst)
+                    b.set(bank.c, sC); b.set(bank.lastRow, sRow); b.set(bank.lastChromaRow, b.select(s420, sRow >> 1, sRow))
+                    b.set(bank.first, sFirst); b.set(bank.last, sLast); b.set(bank.half, sHalf)
+                    b.set(bank.lumaWide, sLumaWide); b.set(bank.lastMCU, sLastMCU)
                 }
             }
         }
 
-        // ---- Reader: MCU order over the bank that is full.
+        // ---- Reader: MCU order over the bank that is full, in four stages that all move together
+        // (when the output register is empty or taken): A0 the block row's place, A1 the reads, B the
+        // words read, C each lane's pick.
         let rdBank = b.register("rd_bank", width: 1, reset: 0)
         let mx = b.register("mcu", width: cw, reset: 0)
         let blk = b.register("block", width: 3, reset: 0)
         let line = b.register("line", width: 3, reset: 0)
-        let rW = b.pick(rdBank, from: metaW), rC = b.pick(rdBank, from: metaC)
-        let rRows = b.pick(rdBank, from: metaRows), rFirst = b.pick(rdBank, from: metaFirst)
+        func bank(_ field: KeyPath<Bank, Signal>) -> Signal { b.pick(rdBank, from: banks.map { $0[keyPath: field] }) }
+        let rC = bank(\.c), rFirst = bank(\.first)
         let available = b.pick(rdBank, from: [full[0], full[1]])
         let r420 = rC.eq(2), r422 = rC.eq(1), grey = rC.eq(3), wide = r420 | r422
         let lumaBlocks = b.select(r420, k(4, 3), b.select(r422, k(2, 3), k(1, 3)))
         let lastBlock = b.select(grey, k(0, 3), lumaBlocks + 1)
-        let lastMCU = b.select(wide, (rW - 1) >> 4, (rW - 1) >> 3)
         let isLuma = blk.lt(lumaBlocks)
         let component = b.select(isLuma, k(0, 2), (blk - lumaBlocks + 1)[1, 0])
         let dx = wide & blk[0], dy = r420 & blk[1]
         let bx = b.select(isLuma & wide, (mx << 1) | dx.zeroExtended(to: cw), mx)
         let blockRow = b.select(isLuma, b.concat(dy, line), line.zeroExtended(to: 4))
-        let rowsHere = b.select(~isLuma & r420, (rRows + 1) >> 1, rRows)
-        let readRow = minimum(blockRow.zeroExtended(to: 5), rowsHere - 1)[3, 0]
+        let lastRowHere = b.select(isLuma, bank(\.lastRow), bank(\.lastChromaRow))
+        let readRow = minimum(blockRow, lastRowHere)
+        // Lane m is column 8·bx + m up to the limit (W − 1; e = ⌊W/2⌋ + 1 for 4:2:x chroma), past it
+        // the edge column it replicates.
         let parityEdge = ~isLuma & wide
-        let e = (rW >> 1) + 1, lastColumn = rW - 1
+        let e = bank(\.half) + 1, lastColumn = bank(\.last)
         let limit = b.select(parityEdge, e, lastColumn)
-        let dummy = isLuma & (((bx << 3).ge(rW)) | (b.concat(dy, k(0, 3)).zeroExtended(to: 5).ge(rRows)))
+        let limitWord = limit >> 3
+        let dummy = isLuma & (bx.ge(bank(\.lumaWide)) | (dy & ~bank(\.lastRow)[3]))
 
-
-        // Stage A (the reads): lane m of the block row is column 8·bx + m, or the edge column it
-        // replicates; memory m reads the word of the column that lives in it.
         let outValid = b.register("out_valid", width: 1, reset: 0)
         let outData = (0..<8).map { b.register("out_lane\($0)", width: 8, reset: nil) }
         let outUser = b.register("out_user", width: 3, reset: nil), outLast = b.register("out_last", width: 1, reset: nil)
@@ -270,39 +342,54 @@ public struct MCURowBuffer: Sendable {
                                   fields: [("m_axis_tdata", outData), ("m_axis_tuser", [outUser]), ("m_axis_tlast", [outLast])])
         let advance = b.name(~outValid | out.ready, "advance")
         let issue = b.name(available & advance, "issue")
+        func stage(_ name: String, _ value: Signal) -> Signal {
+            let r = b.register(name, width: value.width, reset: name.hasSuffix("valid") ? 0 : nil)
+            b.when(advance) { b.set(r, value) }
+            return r
+        }
+        // A0.
+        let firstBeat = line.eq(0)
+        let a0Valid = stage("a0_valid", issue), a0Bank = stage("a0_bank", rdBank), a0Component = stage("a0_component", component)
+        let a0Word = stage("a0_word", bx[wordBits - 1, 0]), a0Row = stage("a0_row", readRow)
+        let a0Below = stage("a0_below", bx.lt(limitWord)), a0At = stage("a0_at", bx.eq(limitWord))
+        let a0Parity = stage("a0_parity", parityEdge), a0LimitLow = stage("a0_limit_low", limit[2, 0])
+        let a0E = stage("a0_e", e[wordBits + 2, 0]), a0Half = stage("a0_half", bank(\.half)[wordBits + 2, 0])
+        let a0Last = stage("a0_last_column", lastColumn[wordBits + 2, 0])
+        let a0User = stage("a0_user", b.select(firstBeat, b.concat(dummy, ~isLuma, rFirst & mx.eq(0) & blk.eq(0)), k(0, 3)))
+        let a0LastBeat = stage("a0_last", line.eq(7))
+        // A1: memory m reads the word of the column that lives in it; lane m picks memory m, or past
+        // the limit the edge column: W − 1, or e − ((column − e) & 1), the one of its parity.
         var select: [Signal] = []
         var lumaRead: [Signal] = [], chromaRead: [[Signal]] = [[], []]
         for m in 0..<8 {
-            let column = (bx << 3) + m
-            let real = column.le(limit)
-            let replica = b.select(parityEdge, b.select(e[2, 0].eq(m), e, e - 1), lastColumn)
-            let word = b.select(real, bx, replica >> 3)[wordBits - 1, 0]
-            let edge = b.select(parityEdge, e - (column - e)[0].zeroExtended(to: cw), lastColumn)
-            select.append(b.select(real, column, edge)[2, 0])
-            lumaRead.append(b.read(luma.memories[m], at: b.concat(rdBank, readRow, word), enable: advance))
-            for c in 0..<2 { chromaRead[c].append(b.read(chroma[c].memories[m], at: b.concat(rdBank, readRow[2, 0], word), enable: advance)) }
+            let real = a0Below | (a0At & k(m, 3).le(a0LimitLow))
+            let eHere = a0E[2, 0].eq(m)
+            let replica = b.select(a0Parity, b.select(eHere, a0E, a0Half), a0Last)
+            let word = b.select(real, a0Word, replica[wordBits + 2, 3])
+            let sameParity = a0E[0].eq(m & 1)
+            let edge = b.select(a0Parity, b.select(sameParity, a0E[2, 0], a0Half[2, 0]), a0Last[2, 0])
+            select.append(b.select(real, k(m, 3), edge))
+            lumaRead.append(b.read(luma.memories[m], at: b.concat(a0Bank, a0Row, word), enable: advance))
+            for c in 0..<2 { chromaRead[c].append(b.read(chroma[c].memories[m], at: b.concat(a0Bank, a0Row[2, 0], word), enable: advance)) }
         }
-        // Stage B: the words read, and each lane's pick among them.
-        let bValid = b.register("b_valid", width: 1, reset: 0)
-        let bSelect = (0..<8).map { b.register("b_select\($0)", width: 3, reset: nil) }
-        let bComponent = b.register("b_component", width: 2, reset: nil)
-        let bUser = b.register("b_user", width: 3, reset: nil), bLast = b.register("b_last", width: 1, reset: nil)
-        let firstBeat = line.eq(0)
-        let user = b.select(firstBeat, b.concat(dummy, ~isLuma, rFirst & mx.eq(0) & blk.eq(0)), k(0, 3))
+        let bValid = stage("b_valid", a0Valid), bComponent = stage("b_component", a0Component)
+        let bSelect = select.enumerated().map { stage("b_select\($0)", $1) }
+        let bUser = stage("b_user", a0User), bLast = stage("b_last", a0LastBeat)
+        // B: the words read, registered as they come out of the block RAMs.
+        let cValid = stage("c_valid", bValid), cComponent = stage("c_component", bComponent)
+        let cWords = [lumaRead, chromaRead[0], chromaRead[1]].enumerated().map { c, reads in
+            reads.enumerated().map { m, read in stage("c_word\(c)_\(m)", read) }
+        }
+        let cSelect = bSelect.enumerated().map { stage("c_select\($0)", $1) }
+        let cUser = stage("c_user", bUser), cLast = stage("c_last", bLast)
+        // C: each lane's pick, into the output register.
         b.when(advance) {
-            b.set(outValid, bValid)
-            for l in 0..<8 {
-                let words = [lumaRead, chromaRead[0], chromaRead[1]].map { b.pick(bSelect[l], from: $0) }
-                b.set(outData[l], b.pick(bComponent, from: words))
-            }
-            b.set(outUser, bUser)
-            b.set(outLast, bLast)
-            b.set(bValid, issue)
-            for l in 0..<8 { b.set(bSelect[l], select[l]) }
-            b.set(bComponent, component)
-            b.set(bUser, user)
-            b.set(bLast, line.eq(7))
+            b.set(outValid, cValid)
+            for l in 0..<8 { b.set(outData[l], b.pick(cComponent, from: cWords.map { b.pick(cSelect[l], from: $0) })) }
+            b.set(outUser, cUser)
+            b.set(outLast, cLast)
         }
+        let lastMCU = bank(\.lastMCU)
         // The counters: line of the block, block of the MCU, MCU of the row, then the other bank.
         let endOfBlock = line.eq(7), endOfMCU = endOfBlock & blk.eq(lastBlock), endOfBank = endOfMCU & mx.eq(lastMCU)
         b.when(issue) {
