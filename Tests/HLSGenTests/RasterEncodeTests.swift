@@ -103,3 +103,55 @@ import Testing
         #expect(blocks > 1000)
     }
 }
+
+extension RasterEncodeTests {
+    /// The printed Verilog of the raster encode top (Verilator) and its printed C++ (g++) give the
+    /// Swift evaluation's outputs clock for clock, on frames in 4:2:0, 4:2:2 and grey under stalls.
+    @Test func verilatorAndCppAgreeWithTheDescription() throws {
+        let config = DatapathConfig.libjpeg
+        let design = try RTLDesign(config: config, quality: 75)
+        let front = RasterFront(colorBits: config.colorBits, pixels: 1, maxWidth: 64)
+        let module = try front.encodeModule(design: design)
+        let coffee = try #require(try Fixtures.sharedImages().first { $0.name.hasPrefix("coffee") }).image
+        let frames = [(17, 9, ChromaSubsampling.s420), (33, 17, .s422), (16, 9, .gray), (9, 20, .s420)].map { w, h, chroma in
+            Frame(name: "\(w)x\(h)", image: coffee.window(x: 30, y: 20, width: w, height: h), chroma: chroma)
+        }
+        let expecting = frames.reduce(0) { $0 + 8 * $1.order.blocks.count }
+        let run = VideoDriver.run(module, source: Self.source(frames, pixels: 1), stall: 0.3, seed: 12, expecting: expecting)
+        #expect(run.given.count == expecting && run.rows.count > 1000)
+        let swift = HardwareSimulators.swift(module, run.rows).map { $0.map { Optional($0) } }
+        let cache = Paths.repository.appendingPathComponent(".build/hardware-sim")
+        let names = module.outputs.flatMap { p in (0..<p.count).map { p.count == 1 ? p.name : "\(p.name)[\($0)]" } }
+        func difference(_ other: [[UInt64?]], _ label: String) -> String? {
+            guard other.count == swift.count else { return "\(label): \(other.count) clocks against \(swift.count)" }
+            for (clock, (a, b)) in zip(swift, other).enumerated() where a != b {
+                let k = a.indices.first { a[$0] != b[$0] }!
+                return "\(label): clock \(clock), \(names[k]): \(String(describing: a[k])) against \(String(describing: b[k]))"
+            }
+            return nil
+        }
+        let files = try front.encodeFiles(design: design, command: "fxcodec test")
+        let verilator = try HardwareSimulators.verilator(.init(top: module.name, ports: module, files: files), run.rows, cache: cache)
+        #expect(difference(verilator.outputs, "Verilator") == nil)
+        let cpp = try HardwareSimulators.hls(module, run.rows, cache: cache, apTypes: try locateAPTypes(searchFrom: [Paths.repository]))
+        #expect(difference(cpp.outputs, "C++") == nil)
+    }
+}
+
+extension RasterEncodeTests {
+    /// A whole frame at 1 pixel a beat with no stalls, through front end and core: every beat is taken
+    /// the clock it is offered, so the input runs at 1.000 pixel a clock from the first to the last
+    /// (the fill and the drain after it excluded), in 4:2:0 and 4:4:4 (3 samples a pixel).
+    @Test(arguments: [ChromaSubsampling.s420, .s444])
+    func onePixelAClockThroughTheCore(_ chroma: ChromaSubsampling) throws {
+        let astronaut = try #require(try Fixtures.sharedImages().first { $0.name.hasPrefix("astronaut") }).image
+        try #require(astronaut.components == 3)
+        let frames = [Frame(name: "astronaut", image: astronaut, chroma: chroma)]
+        let started = Date()
+        let (run, blocks) = try Self.check(frames: frames, pixels: 1, stall: 0)
+        let pixels = astronaut.width * astronaut.height
+        #expect(run.refused == 0 && run.span == pixels, "\(run.refused) refused, \(pixels) pixels in \(run.span) clocks")
+        print(String(format: "raster encode %@: %d pixels in %d clocks from first to last taken (%.4f pixels a clock), %d blocks, %d clocks in all, %.1f s",
+                     chroma.rawValue, pixels, run.span, Double(pixels) / Double(run.span), blocks, run.clocks, Date().timeIntervalSince(started)))
+    }
+}

@@ -94,6 +94,7 @@ public struct MCURowBuffer: Sendable {
         // The frame's edge columns and MCU count, from its width when it starts.
         let frameLast = b.register("frame_last_column", width: cw, reset: 0), frameHalf = b.register("frame_half", width: cw, reset: 0)
         let frameLumaWide = b.register("frame_luma_blocks", width: cw, reset: 0), frameLastMCU = b.register("frame_last_mcu", width: cw, reset: 0)
+        let frameE = b.register("frame_e", width: cw, reset: 0), frameChromaLimit = b.register("frame_chroma_limit", width: cw, reset: 0)
         let error = b.register("error", width: 1, reset: 0)
         b.output("frame_error", error)
 
@@ -115,7 +116,10 @@ public struct MCURowBuffer: Sendable {
             b.when(sof) {
                 b.set(frameW, widthIn); b.set(frameH, heightIn); b.set(frameC, chromaIn)
                 b.set(frameLast, widthIn - 1); b.set(frameHalf, widthIn >> 1); b.set(frameLumaWide, (widthIn + 7) >> 3)
-                b.set(frameLastMCU, b.select(chromaIn.eq(1) | chromaIn.eq(2), (widthIn - 1) >> 4, (widthIn - 1) >> 3))
+                let halved = chromaIn.eq(1) | chromaIn.eq(2)
+                b.set(frameLastMCU, b.select(halved, (widthIn - 1) >> 4, (widthIn - 1) >> 3))
+                b.set(frameE, (widthIn >> 1) + 1)
+                b.set(frameChromaLimit, b.select(halved, (widthIn >> 1) + 1, widthIn - 1))
                 b.set(firstRow, b.one)
                 b.when(~awaiting | ~shapeFits) { b.set(error, b.one) }
             }
@@ -176,6 +180,7 @@ public struct MCURowBuffer: Sendable {
         }
         let sLast = frameStaged("last_column", frameLast), sHalf = frameStaged("half", frameHalf)
         let sLumaWide = frameStaged("luma_blocks", frameLumaWide), sLastMCU = frameStaged("last_mcu", frameLastMCU)
+        let sE = frameStaged("e", frameE), sChromaLimit = frameStaged("chroma_limit", frameChromaLimit)
         let s2Columns = columns.enumerated().map { j, c in
             (enable: b.register("s2_col\(j)_en", width: 1, reset: nil), column: b.register("s2_col\(j)", width: cw, reset: nil), c)
         }.map { r in
@@ -288,12 +293,13 @@ public struct MCURowBuffer: Sendable {
         }
 
         // Bank bookkeeping: complete once its last beat is written.
-        struct Bank { var c, lastRow, lastChromaRow, first, last, half, lumaWide, lastMCU: Signal }
+        struct Bank { var c, lastRow, lastChromaRow, first, last, half, e, chromaLimit, lumaWide, lastMCU: Signal }
         let banks = (0..<2).map { n in
             Bank(c: b.register("bank\(n)_c", width: 2, reset: 0), lastRow: b.register("bank\(n)_last_row", width: 4, reset: 0),
                  lastChromaRow: b.register("bank\(n)_last_chroma_row", width: 4, reset: 0),
                  first: b.register("bank\(n)_first", width: 1, reset: 0), last: b.register("bank\(n)_last_column", width: cw, reset: 0),
-                 half: b.register("bank\(n)_half", width: cw, reset: 0), lumaWide: b.register("bank\(n)_luma_blocks", width: cw, reset: 0),
+                 half: b.register("bank\(n)_half", width: cw, reset: 0), e: b.register("bank\(n)_e", width: cw, reset: 0),
+                 chromaLimit: b.register("bank\(n)_chroma_limit", width: cw, reset: 0), lumaWide: b.register("bank\(n)_luma_blocks", width: cw, reset: 0),
                  lastMCU: b.register("bank\(n)_last_mcu", width: cw, reset: 0))
         }
         b.when(s3 & sBankEnd) {
@@ -303,6 +309,7 @@ public struct MCURowBuffer: Sendable {
                     b.set(bank.c, sC); b.set(bank.lastRow, sRow); b.set(bank.lastChromaRow, b.select(s420, sRow >> 1, sRow))
                     b.set(bank.first, sFirst); b.set(bank.last, sLast); b.set(bank.half, sHalf)
                     b.set(bank.lumaWide, sLumaWide); b.set(bank.lastMCU, sLastMCU)
+                    b.set(bank.e, sE); b.set(bank.chromaLimit, sChromaLimit)
                 }
             }
         }
@@ -330,8 +337,8 @@ public struct MCURowBuffer: Sendable {
         // Lane m is column 8·bx + m up to the limit (W − 1; e = ⌊W/2⌋ + 1 for 4:2:x chroma), past it
         // the edge column it replicates.
         let parityEdge = ~isLuma & wide
-        let e = bank(\.half) + 1, lastColumn = bank(\.last)
-        let limit = b.select(parityEdge, e, lastColumn)
+        let e = bank(\.e), lastColumn = bank(\.last)
+        let limit = b.select(isLuma, lastColumn, bank(\.chromaLimit))
         let limitWord = limit >> 3
         let dummy = isLuma & (bx.ge(bank(\.lumaWide)) | (dy & ~bank(\.lastRow)[3]))
 
