@@ -95,6 +95,10 @@ public struct MCURowBuffer: Sendable {
         let frameLast = b.register("frame_last_column", width: cw, reset: 0), frameHalf = b.register("frame_half", width: cw, reset: 0)
         let frameLumaWide = b.register("frame_luma_blocks", width: cw, reset: 0), frameLastMCU = b.register("frame_last_mcu", width: cw, reset: 0)
         let frameE = b.register("frame_e", width: cw, reset: 0), frameChromaLimit = b.register("frame_chroma_limit", width: cw, reset: 0)
+        // Per lane memory, whether a line's last beat writes a 4:2:x chroma column there beyond its
+        // pairs (⌊W/2⌋ or ⌊W/2⌋ + 1), and that column's word.
+        let frameEndLands = (0..<8).map { b.register("frame_end_lands\($0)", width: 1, reset: 0) }
+        let frameEndWord = (0..<8).map { b.register("frame_end_word\($0)", width: wordBits, reset: 0) }
         let error = b.register("error", width: 1, reset: 0)
         b.output("frame_error", error)
 
@@ -120,6 +124,12 @@ public struct MCURowBuffer: Sendable {
                 b.set(frameLastMCU, b.select(halved, (widthIn - 1) >> 4, (widthIn - 1) >> 3))
                 b.set(frameE, (widthIn >> 1) + 1)
                 b.set(frameChromaLimit, b.select(halved, (widthIn >> 1) + 1, widthIn - 1))
+                let end = [widthIn >> 1, (widthIn >> 1) + 1]
+                for m in 0..<8 {
+                    let first = end[0][2, 0].eq(m)
+                    b.set(frameEndLands[m], first | end[1][2, 0].eq(m))
+                    b.set(frameEndWord[m], b.select(first, end[0], end[1])[wordBits + 2, 3])
+                }
                 b.set(firstRow, b.one)
                 b.when(~awaiting | ~shapeFits) { b.set(error, b.one) }
             }
@@ -147,9 +157,6 @@ public struct MCURowBuffer: Sendable {
             return columns + [(lineEnd, half), (lineEnd, half + 1)]
         }
         let columns = chromaColumns(x: px, lineEnd: lineEnd, half: W >> 1)
-        // The pair memories are read with the beat, at addresses from the registers alone (a start
-        // of frame is an even line, which reads nothing).
-        let readColumns = chromaColumns(x: x, lineEnd: atLineEnd, half: frameHalf)
 
         // Stages 2 and 3 (every clock): the beat taken, and what its writes need. While the pair
         // memories' words come (stage 2), each chroma lane's column, sum and biased values are worked
@@ -188,15 +195,12 @@ public struct MCURowBuffer: Sendable {
             return (enable: r.enable, column: r.column)
         }
 
-        // The pair memories' reads, issued with the beat: lane m reads the word of the column that
-        // lands in it (columns of one beat are consecutive, so at most one does).
+        // The pair memories' reads, issued with the beat, at addresses from registers alone: lane m
+        // reads the word of the column that lands in it (a beat's columns are consecutive, so at most
+        // one does): the beat's pairs are all in word x / 16, the line's last columns in their own.
+        // (A start of frame is an even line, which reads nothing.)
         func laneOf(_ column: Signal, _ m: Int) -> Signal { column[2, 0].eq(m) }
-        func landingWord(_ m: Int) -> Signal {
-            readColumns.reversed().reduce(readColumns[0].column[wordBits + 2, 3]) { word, c in
-                b.select(c.enable & laneOf(c.column, m), c.column[wordBits + 2, 3], word)
-            }
-        }
-        let readWord = (0..<8).map(landingWord)
+        let readWord = (0..<8).map { m in b.select(atLineEnd & frameEndLands[m], frameEndWord[m], x[wordBits + 3, 4]) }
         let pairRead = pairs.map { lanes in (0..<8).map { m in b.read(lanes.memories[m], at: readWord[m], enable: input.fire) } }
         let readWordStaged = (0..<8).map { m in
             let r = b.register("s2_pair_word\(m)", width: wordBits, reset: nil)
