@@ -22,6 +22,8 @@ import Glibc
         ["roundtrip", coffee, "--threads", "5000"], ["roundtrip", coffee, "-q", "101"],
         ["roundtrip", coffee, "--memory-budget", "0"], ["roundtrip", coffee, "--memory-budget", "lots"],
         ["cosim", coffee, "--stall", "1"], ["cosim", coffee, "--stall", "-0.5"], ["rtl", "--lanes", "3"],
+        ["rtl", "--front", "raster", "--mode", "encode", "--max-width", "1000"],
+        ["rtl", "--front", "raster", "--mode", "encode", "--pixels-per-beat", "3"],
         ["hls", "--clock-ns", "0"], ["synth", "--target", "ecp5", "--ecp5-seed", "0"],
         ["synth", "--target", "ecp5", "--ecp5-seed", "seven"],
     ])

@@ -373,7 +373,7 @@ public struct MCURowBuffer: Sendable {
         var select: [Signal] = []
         var lumaRead: [Signal] = [], chromaRead: [[Signal]] = [[], []]
         for m in 0..<8 {
-            let real = a0Below | (a0At & k(m, 3).le(a0LimitLow))
+            let real = a0Below | (m == 0 ? a0At : a0At & k(m, 3).le(a0LimitLow))
             let eHere = a0E[2, 0].eq(m)
             let replica = b.select(a0Parity, b.select(eHere, a0E, a0Half), a0Last)
             let word = b.select(real, a0Word, replica[wordBits + 2, 3])
