@@ -58,6 +58,8 @@ public enum StimulusFormat {
 
     enum Kind: Equatable {
         case magic(String), u8, u32, u64, f64, i32x64
+        /// n unsigned 32-bit words.
+        case u32s(Int)
         /// u32 n, then n bytes of UTF-8 text.
         case text
         /// Zero bytes.
@@ -98,24 +100,31 @@ public enum StimulusFormat {
 
     /// The format in words, for the comments of the harness and the project's README.
     public static var description: [String] {
-        func line(_ r: Record) -> String {
-            r.fields.map { f in
-                let kind: String
-                switch f.kind {
-                case .magic(let s): return "\"\(s)\""
-                case .u8: kind = "u8"
-                case .u32: kind = "u32"
-                case .u64: kind = "u64"
-                case .f64: kind = "f64"
-                case .i32x64: kind = "64 x i32"
-                case .text: kind = "u32 n + n bytes"
-                case .pad(let n): return "\(n) zero bytes"
-                }
-                return "\(kind) \(f.name)" + (f.meaning.isEmpty ? "" : " (\(f.meaning))")
-            }.joined(separator: ", ")
-        }
-        let parts = [("header: ", line(header) + ";"), ("per job: ", line(job) + ";"), ("  runs x ", "{" + line(run) + "};"),
-                     ("  if write_tables: 128 x ", "{" + line(tableWord) + "};"), ("  blocks x ", "{" + line(block) + "}.")]
+        describe([("header: ", line(header) + ";"), ("per job: ", line(job) + ";"), ("  runs x ", "{" + line(run) + "};"),
+                  ("  if write_tables: 128 x ", "{" + line(tableWord) + "};"), ("  blocks x ", "{" + line(block) + "}.")])
+    }
+
+    /// A record's fields in words.
+    static func line(_ r: Record) -> String {
+        r.fields.map { f in
+            let kind: String
+            switch f.kind {
+            case .magic(let s): return "\"\(s)\""
+            case .u8: kind = "u8"
+            case .u32: kind = "u32"
+            case .u64: kind = "u64"
+            case .f64: kind = "f64"
+            case .i32x64: kind = "64 x i32"
+            case .u32s(let n): kind = "\(n) x u32"
+            case .text: kind = "u32 n + n bytes"
+            case .pad(let n): return "\(n) zero bytes"
+            }
+            return "\(kind) \(f.name)" + (f.meaning.isEmpty ? "" : " (\(f.meaning))")
+        }.joined(separator: ", ")
+    }
+
+    /// Lines of a format's description: each part's text after its lead, wrapped at 100 columns.
+    static func describe(_ parts: [(lead: String, text: String)]) -> [String] {
         var lines = ["Stimulus file, little-endian:"]
         for (lead, text) in parts {
             // Wrapped at 100 columns, continued lines indented under the lead.
@@ -139,6 +148,7 @@ public enum StimulusFormat {
         case text(String)
         case double(Double)
         case values(ArraySlice<Int32>)
+        case words(ArraySlice<UInt32>)
     }
 
     /// Appends `record` with `values` (one per field that is not magic or padding, in order).
@@ -159,6 +169,9 @@ public enum StimulusFormat {
             case (.text, .text(let t)?):
                 integer(UInt64(t.utf8.count), bytes: 4)
                 out += Array(t.utf8)
+            case (.u32s(let n), .words(let slice)?):
+                precondition(slice.count == n, "\(record.name).\(f.name): \(n) words")
+                for v in slice { integer(UInt64(v), bytes: 4) }
             case (.i32x64, .values(let slice)?):
                 precondition(slice.count == 64, "\(record.name).\(f.name): 64 values")
                 for v in slice { integer(UInt64(UInt32(bitPattern: v)), bytes: 4) }
@@ -171,11 +184,19 @@ public enum StimulusFormat {
     /// The C++ reader: one struct per record and a function that fills it from a FILE* (exiting with
     /// status 2 when the file ends early). Needs <cstdint>, <cstdio>, <cstdlib>.
     static var cppReader: String {
-        var s = """
+        """
         // ---- The stimulus reader, printed from the Swift description of the format (StimulusFormat) ----
         static const uint32_t kStimulusVersion = \(version);
         static const uint32_t kAnyLanes = \(anyLanes);
 
+
+        """ + cppRecords([header, job, run, tableWord, block])
+    }
+
+    /// The reading helpers, then for each of `records` a struct and a function that fills it from a
+    /// FILE* (exiting with status 2 when the file ends early). Needs <cstdint>, <cstdio>, <cstdlib>.
+    static func cppRecords(_ records: [Record]) -> String {
+        var s = """
         static void readOrDie(FILE* f, void* to, std::size_t bytes) {
             if (std::fread(to, 1, bytes, f) != bytes) {
                 std::fprintf(stderr, "harness: stimulus file is truncated\\n");
@@ -193,7 +214,7 @@ public enum StimulusFormat {
 
 
         """
-        for r in [header, job, run, tableWord, block] {
+        for r in records {
             s += "struct Stimulus\(r.name) {\n"
             for f in r.fields {
                 switch f.kind {
@@ -203,6 +224,7 @@ public enum StimulusFormat {
                 case .u64: s += "    uint64_t \(f.name);\n"
                 case .f64: s += "    double \(f.name);\n"
                 case .i32x64: s += "    int32_t \(f.name)[64];\n"
+                case .u32s(let n): s += "    uint32_t \(f.name)[\(n)];\n"
                 case .text: s += "    std::vector<char> \(f.name);\n"
                 case .pad: continue
                 }
@@ -223,6 +245,8 @@ public enum StimulusFormat {
                     s += "        for (int i = 0; i < 64; ++i)\n"
                     s += "            r.\(f.name)[i] = static_cast<int32_t>(b[4 * i] | (b[4 * i + 1] << 8) | (b[4 * i + 2] << 16) | (static_cast<uint32_t>(b[4 * i + 3]) << 24));\n"
                     s += "    }\n"
+                case .u32s(let n):
+                    s += "    for (int i = 0; i < \(n); ++i) r.\(f.name)[i] = static_cast<uint32_t>(readLittleEndian(f, 4));\n"
                 case .text:
                     s += "    r.\(f.name).resize(static_cast<std::size_t>(readLittleEndian(f, 4)));\n"
                     s += "    if (!r.\(f.name).empty()) readOrDie(f, r.\(f.name).data(), r.\(f.name).size());\n"

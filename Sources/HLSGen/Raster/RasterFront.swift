@@ -121,3 +121,14 @@ extension RasterFront {
         return core + own.map { GeneratedFile(path: VerilogPrinter.fileName($0), text: header + VerilogPrinter.text($0)) }
     }
 }
+
+extension RasterFront {
+    /// The C-simulation files of `fxc_raster_encode_x8`: its printed step function, the header that
+    /// declares it, and the raster harness's testbench over it, each opening with `banner`.
+    public func cSimFiles(design: RTLDesign, banner: String) throws -> [GeneratedFile] {
+        let module = try encodeModule(design: design), name = module.name
+        return [GeneratedFile(path: CSimToolchain.header(name), text: banner + "\n" + HLSProject.header(module)),
+                GeneratedFile(path: CSimToolchain.source(name), text: banner + "\n" + HLSPrinter.text(module)),
+                GeneratedFile(path: CSimToolchain.testbench(name), text: banner + "\n" + (try RasterHarness.hls(module, laneBits: design.laneBits)))]
+    }
+}
