@@ -22,6 +22,16 @@ import Testing
         let present = try FileManager.default.contentsOfDirectory(atPath: Paths.rtlSim.path)
             .filter { $0.hasSuffix(".v") || $0.hasSuffix(".cpp") }
         #expect(Set(present) == Set(files.map(\.path)), "rtl-sim/ holds generated files its command no longer writes")
+
+        let raster = try RTLSimFolder.rasterFiles(), folder = Paths.rtlSim.appendingPathComponent(RTLSimFolder.rasterFolder)
+        for file in raster {
+            let committed = FileManager.default.contents(atPath: folder.appendingPathComponent(file.path).path)
+            #expect(committed.map { Array($0) } == file.contents,
+                    "rtl-sim/raster/\(file.path) differs from what `\(RTLSimFolder.rasterCommand)` writes; run it and commit")
+        }
+        let presentRaster = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".v") || $0.hasSuffix(".cpp") }
+        #expect(Set(presentRaster) == Set(raster.map(\.path)), "rtl-sim/raster/ holds generated files its command no longer writes")
+        #expect(raster.contains { $0.path == "fxc_raster_encode_x8.v" } && raster.last?.path == RasterHarness.verilatorFileName)
     }
 
     @Test func headerNamesGeneratorConfigurationHashAndCommand() throws {

@@ -72,6 +72,35 @@ import Testing
         return lines
     }
 
+    /// The committed hls/raster project compiled (cached by a hash of its sources): its testbench binary.
+    static func committedProjectBuild() throws -> (binary: URL, build: CSimBuild) {
+        let build = try CSimBuild.build(try HLSProject.render(.committedRaster), cache: Paths.repository.appendingPathComponent(".build/csim-raster"),
+                                        apTypes: try locateAPTypes(searchFrom: [Paths.repository]))
+        return (build.binary(RasterFront.encodeName), build)
+    }
+
+    /// The committed project passes its own stimulus (every fault among it), and its testbench finds
+    /// and places a wrong expected coefficient.
+    @Test func committedProjectPassesItsStimulusAndCatchesAMismatch() throws {
+        let (binary, build) = try Self.committedProjectBuild()
+        let own = try runProcess(binary.path, ["--stimulus", build.folder.appendingPathComponent(CSimToolchain.rasterStimulus).path])
+        let results = try RasterRunResult.parse(own.stdout)
+        let design = try RTLDesign(config: Self.config, quality: 75)
+        let standard = try RasterJobs.standard(design: design, pixels: 1)
+        #expect(own.status == 0 && results.count == 2 * standard.count && results.allSatisfy(\.passed), "\(own.stdout)\(own.stderr)")
+        #expect(results.filter(\.expectedFrameError).count == 2 * RasterJobs.Fault.allCases.count)
+
+        var job = standard[1]
+        let (block, index) = (try #require(job.expected.indices.last { job.expected[$0] != nil }), 42)
+        let truth = job.expected[block]![index]
+        job.expected[block]![index] = truth + 1
+        job.runs = [StallSetting(stall: 0.3, seed: 5)]
+        let run = try #require(try RasterCosimulation.run([job], binary: binary, laneBits: design.laneBits).first)
+        #expect(!run.passed && run.mismatches == 1 && run.outBeats == run.expectedOutBeats)
+        #expect(run.mismatchBlock == block && run.mismatchIndex == index && run.mismatchExpected == Int(truth) + 1
+                && run.mismatchActual == Int(truth))
+    }
+
     /// The four renderings agree, run for run and clock for clock, on small frames and broken ones;
     /// and every run passes its checks.
     @Test func swiftVerilatorCSimAndIcarusAgree() throws {
@@ -86,14 +115,12 @@ import Testing
         #expect(Self.failures(swift, jobs).isEmpty, "\(Self.failures(swift, jobs))")
         #expect(swift.filter(\.expectedFrameError).count == 12 && swift.allSatisfy { $0.frameError == $0.expectedFrameError })
 
-        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front, command: "fxcodec test",
+        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front, command: RTLSimFolder.rasterCommand,
                                                               cacheRoot: Paths.rtlSim)
         let compiled = try RasterCosimulation.run(jobs, binary: verilator.binary, laneBits: s.design.laneBits)
         #expect(compiled.map(\.clockForClock) == swift.map(\.clockForClock))
 
-        let apTypes = try locateAPTypes(searchFrom: [Paths.repository])
-        let csim = try RasterCosimulation.cSimBuild(design: s.design, front: s.front, command: "fxcodec test",
-                                                    cache: Paths.repository.appendingPathComponent(".build/csim-raster"), apTypes: apTypes)
+        let csim = try Self.committedProjectBuild()
         #expect(csim.build.compilerOutput.isEmpty, "g++ warned: \(csim.build.compilerOutput.prefix(2000))")
         let cResults = try RasterCosimulation.run(jobs, binary: csim.binary, laneBits: s.design.laneBits)
         #expect(cResults.map(\.clockForClock) == swift.map(\.clockForClock))
@@ -127,15 +154,13 @@ import Testing
             ChromaSubsampling.allCases.map { s.job(entry.image.window(x: 61, y: 47, width: 97, height: 83), entry.name + "[97x83]", $0) }
         }
         let started = Date()
-        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front, command: "fxcodec test",
+        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front, command: RTLSimFolder.rasterCommand,
                                                               cacheRoot: Paths.rtlSim)
         let results = try RasterCosimulation.run(whole + extra, binary: verilator.binary, laneBits: s.design.laneBits)
         #expect(Self.failures(results, whole + extra).isEmpty, "\(Self.failures(results, whole + extra).prefix(5))")
         let verilatorSeconds = Date().timeIntervalSince(started)
 
-        let apTypes = try locateAPTypes(searchFrom: [Paths.repository])
-        let csim = try RasterCosimulation.cSimBuild(design: s.design, front: s.front, command: "fxcodec test",
-                                                    cache: Paths.repository.appendingPathComponent(".build/csim-raster"), apTypes: apTypes)
+        let csim = try Self.committedProjectBuild()
         let cResults = try RasterCosimulation.run(windows + extra, binary: csim.binary, laneBits: s.design.laneBits)
         let reference = Fixtures.wholeImages ? results
             : try RasterCosimulation.run(windows + extra, binary: verilator.binary, laneBits: s.design.laneBits)

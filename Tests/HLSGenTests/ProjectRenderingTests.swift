@@ -26,9 +26,30 @@ import Testing
         while let url = enumerator?.nextObject() as? URL {
             let relative = url.standardizedFileURL.path.replacingOccurrences(of: root, with: "")
             if relative.hasPrefix("build/") || relative.hasPrefix("fxcodec_hls/") { continue }   // ignored outputs of make / vendor tools
+            if relative.hasPrefix("raster/") { continue }   // the raster project, checked below
             if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { present.append(relative) }
         }
         #expect(Set(present) == Set(files.map(\.path)), "hls/ holds files the generator does not make, or lacks some")
+    }
+
+    /// hls/raster is what `fxcodec hls --front raster` renders, file for file.
+    @Test func committedRasterProjectIsWhatTheGeneratorRenders() throws {
+        let spec = HLSProjectSpec.committedRaster
+        let files = try HLSProject.render(spec), folder = Paths.committedProject.appendingPathComponent("raster")
+        for file in files {
+            let onDisk = FileManager.default.contents(atPath: folder.appendingPathComponent(file.path).path).map { Array($0) }
+            #expect(onDisk == file.contents, "hls/raster/\(file.path) differs from the generator's output; regenerate with: \(spec.command)")
+        }
+        var present: [String] = []
+        let root = folder.standardizedFileURL.path + "/"
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            let relative = url.standardizedFileURL.path.replacingOccurrences(of: root, with: "")
+            if relative.hasPrefix("build/") || relative.hasPrefix("fxcodec_hls/") { continue }
+            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { present.append(relative) }
+        }
+        #expect(Set(present) == Set(files.map(\.path)), "hls/raster/ holds files the generator does not make, or lacks some")
+        #expect(files.contains { $0.path == CSimToolchain.rasterStimulus } && spec.command.contains("--front raster"))
     }
 
     @Test func renderingIsDeterministic() throws {

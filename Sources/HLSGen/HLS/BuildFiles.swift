@@ -19,6 +19,8 @@ public enum CSimToolchain {
     public static func binary(_ function: String) -> String { "build/\(function)_tb" }
     /// The project's standard stimulus (every mode its functions run, any stream width).
     public static let stimulus = "tb/stimulus.fxcs"
+    /// The raster project's standard stimulus (`RasterJobs.standard`).
+    public static let rasterStimulus = "tb/stimulus.fxcr"
 
     /// The functions of a rendered project that have a testbench, in the project's order.
     public static func functions(_ files: [GeneratedFile]) -> [String] {
@@ -44,13 +46,16 @@ struct BuildFiles {
         spec.clockNs == spec.clockNs.rounded() ? String(Int(spec.clockNs)) : String(spec.clockNs)
     }
 
-    var top: String { spec.synthesisTop.name }
+    var top: String { spec.raster == nil ? spec.synthesisTop.name : RasterFront.encodeName }
+    /// The stimulus file the testbenches run, and its name beside the testbench in the vendor flow.
+    var stimulus: String { spec.raster == nil ? CSimToolchain.stimulus : CSimToolchain.rasterStimulus }
+    var stimulusName: String { String(stimulus.dropFirst(3)) }
 
     func makefile() -> String {
         provenance.comment("#") + """
 
         # C simulation with g++ and the ap_types headers (scripts/setup puts them in <repo>/.deps/ap_types):
-        #   make csim                       build the synthesis top's testbench and run it on \(CSimToolchain.stimulus)
+        #   make csim                       build the synthesis top's testbench and run it on \(stimulus)
         #   make csim-all                   every printed function's testbench (a tied mode runs its own jobs)
         #   make csim FXCODEC_AP_TYPES=DIR  with the headers elsewhere
         FXCODEC_AP_TYPES ?= ../.deps/ap_types
@@ -63,10 +68,10 @@ struct BuildFiles {
         .PHONY: csim csim-all clean
 
         csim: \(CSimToolchain.binary("$(TOP)"))
-        \t./\(CSimToolchain.binary("$(TOP)")) --stimulus \(CSimToolchain.stimulus)
+        \t./\(CSimToolchain.binary("$(TOP)")) --stimulus \(stimulus)
 
         csim-all: $(FUNCTIONS:%=\(CSimToolchain.binary("%")))
-        \tfor f in $(FUNCTIONS); do ./\(CSimToolchain.binary("$${f}")) --stimulus \(CSimToolchain.stimulus) || exit 1; done
+        \tfor f in $(FUNCTIONS); do ./\(CSimToolchain.binary("$${f}")) --stimulus \(stimulus) || exit 1; done
 
         \(CSimToolchain.binary("%")): \(CSimToolchain.source("%")) \(CSimToolchain.header("%")) \(CSimToolchain.testbench("%"))
         \t@mkdir -p build
@@ -95,13 +100,13 @@ struct BuildFiles {
         set_directive_pipeline -II 1 "\(top)"
         add_files \(CSimToolchain.source(top)) -cflags "-std=c++14"
         add_files -tb \(CSimToolchain.testbench(top)) -cflags "-std=c++14"
-        add_files -tb \(CSimToolchain.stimulus)
+        add_files -tb \(stimulus)
         open_solution -reset solution1
         set_part $part
         create_clock -period $clock_ns -name default
-        csim_design -argv "--stimulus stimulus.fxcs"
+        csim_design -argv "--stimulus \(stimulusName)"
         csynth_design
-        cosim_design -argv "--stimulus stimulus.fxcs"
+        cosim_design -argv "--stimulus \(stimulusName)"
         export_design -format ip_catalog
         exit
 
@@ -123,10 +128,10 @@ struct BuildFiles {
         syn.top=\(top)
         syn.directive.pipeline=\(top) II=1
         tb.file=\(CSimToolchain.testbench(top))
-        tb.file=\(CSimToolchain.stimulus)
+        tb.file=\(stimulus)
         tb.file_cflags=\(CSimToolchain.testbench(top)),-std=c++14
-        csim.argv=--stimulus stimulus.fxcs
-        cosim.argv=--stimulus stimulus.fxcs
+        csim.argv=--stimulus \(stimulusName)
+        cosim.argv=--stimulus \(stimulusName)
         clock=\(clock)ns
 
         """
@@ -217,6 +222,73 @@ struct BuildFiles {
         random coefficients over the whole quantized format, each at stall 0 and 0.3.
 
         \(StimulusFormat.description.map { "    " + $0 }.joined(separator: "\n"))
+
+        ## Vendor flow
+
+        ```sh
+        vitis_hls -f run_hls.tcl -tclargs \(spec.part) \(clock)       # or vivado_hls -f run_hls.tcl
+        v++ -c --mode hls --config hls_config.cfg --work_dir fxcodec_hls  # Vitis unified (2023.2+)
+        ```
+
+        """
+        return s
+    }
+
+    /// The raster project's README: what the top is, its ports, how to run it.
+    func rasterReadme(_ raster: RasterFront) -> String {
+        var s = "<!--\n" + provenance.comment("  ") + "-->\n\n"
+        s += """
+        # fxcodec HLS raster encoder: RGB video in, quantized coefficients out in JPEG MCU order
+
+        Configuration `\(spec.config.name)`; tables after reset: \(spec.tableDescription). Top for synthesis: \
+        `\(top)` (`\(CSimToolchain.source(top))`): the raster front end (\(raster.pixels) RGB pixel\(raster.pixels == 1 ? "" : "s") a beat, \
+        libjpeg's integer RGB→YCbCr, line buffers for frames up to \(raster.rows.maxWidth) wide, 4:2:0 / 4:2:2 / 4:4:4 / grey \
+        chosen per frame with libjpeg's downsampling and edge replication, blocks in JPEG MCU order) into the \
+        8-lane core in encode mode. Part `\(spec.part)`, clock \(clock) ns.
+
+        The function is printed by `fxcodec hls --front raster` from the same hardware descriptions the Verilog
+        in `rtl-sim/raster/` is printed from (`Sources/HLSGen/Raster`, the core's): one static-state function
+        with `#pragma HLS PIPELINE II=1` in which **one call is one clock**. Its C simulation matches the golden
+        model bit for bit and the Verilator co-simulation clock for clock. Not synthesized here (no vendor
+        tools on this machine).
+
+        ## Interface of `\(top)`
+
+        | port | direction | bits |
+        |---|---|---|
+
+        """
+        for p in topModule.inputs { s += "| `\(p.name)` | in | \(p.totalWidth) |\n" }
+        for p in topModule.outputs { s += "| `\(p.name)` | out | \(p.totalWidth) |\n" }
+        s += """
+
+        - Video in (UG934): pixel i of a beat in `s_axis_tdata[24i+23:24i]`, G in the low byte, then B, then R;
+          `s_axis_tuser` on a frame's first beat, `s_axis_tlast` on each line's last.
+        - `frame_width`, `frame_height`, `frame_chroma` (0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey) are taken with
+          a frame's start; a line is a whole number of beats.
+        - Coefficients out: a block row a beat, coefficient k of the row in `m_axis_tdata[\(rtl.laneBits)k+\(rtl.laneBits - 1):\(rtl.laneBits)k]`;
+          `m_axis_tlast` on a block's 8th beat; `m_axis_tuser` on its first: bit 0 start of frame, bit 1
+          chrominance table, bit 2 dummy block (a luma block past the image in a 4:2:x MCU).
+        - `frame_error` (sticky until reset): a line longer or shorter than the width, tuser in mid-frame, a
+          beat outside a frame; beats are dropped until the next start of frame, which starts cleanly.
+        - `qt_we`, `qt_table`, `qt_addr`, `qt_data`: the core's table port (reset tables: \(spec.tableDescription)).
+
+        ## C simulation
+
+        ```sh
+        make csim                                # \(CSimToolchain.compiler) \(CSimToolchain.flags.joined(separator: " ")), ap_types from ../.deps/ap_types
+        ./\(CSimToolchain.binary(top)) --stimulus FILE [--results FILE] [--progress]
+        fxcodec csim IMAGE.png --front raster --mode encode   # a PNG through the same testbench
+        ```
+
+        The testbench (`\(CSimToolchain.testbench(top))`) is the Verilator raster harness (`rtl-sim/raster/raster_harness.cpp`)
+        over a port adapter that calls the function once per clock: it resets the top, holds the frame shape,
+        streams every beat with seeded random stalls on both sides, checks every coefficient (dummy blocks by
+        their flags), tlast, tuser, the AXI4-Stream rules and `frame_error`, and counts clocks; one line per run,
+        exit 1 when a run fails. `\(stimulus)` holds seeded patterns in frames that cut blocks and MCUs (17×9
+        4:2:0, 33×17 4:2:2, 9×20 4:4:4, 16×9 grey) and each malformed frame before a good one, at stalls 0 and 0.3.
+
+        \(RasterStimulusFormat.description.map { "    " + $0 }.joined(separator: "\n"))
 
         ## Vendor flow
 

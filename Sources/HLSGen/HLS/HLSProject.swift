@@ -19,6 +19,9 @@ public struct HLSProjectSpec: Sendable {
     public var clockNs: Double
     /// The command that regenerates this project, printed in every file header.
     public var command: String
+    /// When set, the project is the raster encode top (this front end into the 8-lane encoder) instead
+    /// of the core, with the raster harness as its testbench and `tb/stimulus.fxcr`.
+    public var raster: RasterFront?
 
     public init(config: DatapathConfig, tables: [QuantTable], tableDescription: String, synthesisTop: HLSTop,
                 coreLanes: [Int]? = nil, part: String = HLSProject.defaultPart,
@@ -37,21 +40,35 @@ public struct HLSProjectSpec: Sendable {
 extension HLSProjectSpec {
     /// The `fxcodec hls` command line that renders a project with these settings into `out`.
     public static func command(out: String, configArguments: [String], tableArguments: [String], top: HLSTop,
-                               part: String, clockNs: Double, allTops: Bool) -> String {
+                               part: String, clockNs: Double, allTops: Bool, frontWords: [String] = []) -> String {
         var words = ["fxcodec", "hls", "--out", out] + configArguments + tableArguments
         words += ["--mode", top.mode.rawValue, "--lanes", String(top.lanes), "--part", part, "--clock-ns", String(clockNs)]
         if allTops { words.append("--all-tops") }
+        words += frontWords
         return words.map(shellQuoted).joined(separator: " ")
     }
 
     /// A project with the IJG tables of `quality`, exactly as `fxcodec hls` renders it.
     public static func ijg(quality: Int, config: DatapathConfig, configArguments: [String], top: HLSTop,
                            allTops: Bool = false, out: String, part: String = HLSProject.defaultPart,
-                           clockNs: Double = HLSProject.defaultClockNs) -> HLSProjectSpec {
+                           clockNs: Double = HLSProject.defaultClockNs, frontWords: [String] = []) -> HLSProjectSpec {
         HLSProjectSpec(config: config, tables: QuantTable.ijg(quality: quality), tableDescription: "IJG quality \(quality)",
                        synthesisTop: top, coreLanes: allTops ? HLSTop.allLanes : nil, part: part, clockNs: clockNs,
                        command: command(out: out, configArguments: configArguments, tableArguments: ["-q", String(quality)],
-                                        top: top, part: part, clockNs: clockNs, allTops: allTops))
+                                        top: top, part: part, clockNs: clockNs, allTops: allTops, frontWords: frontWords))
+    }
+}
+
+extension HLSProjectSpec {
+    /// The raster project committed under `hls/raster`: the default raster front end (1 pixel a beat,
+    /// frames up to 2048 wide) into the 8-lane encoder, quality 75, exactly as its command renders it.
+    public static var committedRaster: HLSProjectSpec {
+        let front = RasterFront(colorBits: DatapathConfig.libjpeg.colorBits)
+        var spec = ijg(quality: 75, config: .libjpeg, configArguments: ["--preset", DatapathConfig.libjpeg.name],
+                       top: HLSTop(mode: .encode, lanes: 8), out: "hls/raster",
+                       frontWords: ["--front", "raster", "--pixels-per-beat", String(front.pixels), "--max-width", String(front.rows.maxWidth)])
+        spec.raster = front
+        return spec
     }
 }
 
@@ -89,6 +106,9 @@ public enum HLSProject {
         let provenance = Provenance(command: spec.command, configName: spec.config.name, configHash: SHA256.hex(json),
                                     tables: spec.tableDescription)
         let banner = provenance.comment("//")
+        if let raster = spec.raster {
+            return try renderRaster(spec, raster: raster, rtl: rtl, json: json, provenance: provenance)
+        }
         let top = spec.synthesisTop
         var functions: [(module: Module, lanes: Int, fixedMode: CodecMode?)] =
             [(try rtl.topModule(mode: top.mode, lanes: top.lanes), top.lanes, top.mode)]
@@ -116,6 +136,26 @@ public enum HLSProject {
         }
         files.append(GeneratedFile(path: CSimToolchain.stimulus, contents: stimulus))
         return files
+    }
+
+    /// The raster project: build files, the raster encode top's function, header and testbench, and the
+    /// standard raster stimulus.
+    static func renderRaster(_ spec: HLSProjectSpec, raster: RasterFront, rtl: RTLDesign, json: String,
+                             provenance: Provenance) throws -> [GeneratedFile] {
+        let module = try raster.encodeModule(design: rtl)
+        let build = BuildFiles(spec: spec, rtl: rtl, design: try HLSDesign(spec.config), topModule: module, functions: [module.name],
+                               json: json, provenance: provenance)
+        let stimulus = RasterStimulusFormat.bytes(try RasterJobs.standard(design: rtl, pixels: raster.pixels),
+                                                  note: provenance.lines.joined(separator: "\n"), laneBits: rtl.laneBits)
+        func text(_ path: String, _ s: String) -> GeneratedFile { GeneratedFile(path: path, contents: Array(s.utf8)) }
+        return [
+            text("README.md", build.rasterReadme(raster)),
+            text(".gitignore", provenance.comment("#") + "build/\nfxcodec_hls/\n"),
+            text("Makefile", build.makefile()),
+            text("run_hls.tcl", build.tcl()),
+            text("hls_config.cfg", build.vitisConfig()),
+        ] + (try raster.cSimFiles(design: rtl, banner: provenance.comment("//")))
+            + [GeneratedFile(path: CSimToolchain.rasterStimulus, contents: stimulus)]
     }
 
     /// The prototype of a printed step function, for its testbench and for drivers.

@@ -109,6 +109,11 @@ public enum RasterStimulusFormat {
 
     /// Writes a whole file of `jobs` (temporary name, then renamed).
     public static func write(_ jobs: [RasterJob], note: String, laneBits: Int, to url: URL) throws {
+        try Data(bytes(jobs, note: note, laneBits: laneBits)).write(to: url, options: .atomic)
+    }
+
+    /// The bytes of a file of `jobs`.
+    public static func bytes(_ jobs: [RasterJob], note: String, laneBits: Int) -> [UInt8] {
         let pixels = jobs.first?.pixelsPerBeat ?? 1
         precondition(jobs.allSatisfy { $0.pixelsPerBeat == pixels })
         var out: [UInt8] = []
@@ -116,7 +121,7 @@ public enum RasterStimulusFormat {
                                        .int(UInt64(jobs.count)), .int(UInt64(jobs.reduce(0) { $0 + $1.blockCount * $1.runs.count }))],
                               into: &out)
         for job in jobs { encode(job, into: &out) }
-        try Data(out).write(to: url, options: .atomic)
+        return out
     }
 }
 

@@ -57,7 +57,7 @@ public struct MCURowBuffer: Sendable {
     var words: Int { maxWidth / 8 }
     var wordBits: Int { Module.addressBits(depth: words) }
     /// Bits of a coordinate or size.
-    static let coordinateBits = 16
+    public static let coordinateBits = 16
 
     /// One kind of line store: 8 lane memories (column c in lane c mod 8).
     struct Lanes { let memories: [ModuleBuilder.MemoryHandle] }

@@ -112,13 +112,14 @@ public struct RasterFront: Sendable {
 extension RasterFront {
     /// The Verilog of `fxc_raster_encode_x8`: the core's files (kernels, multiplier cells, transposes,
     /// cores) and one file per module of the front end, each opening with the provenance header; the
-    /// top last.
-    public func encodeFiles(design: RTLDesign, command: String) throws -> [GeneratedFile] {
+    /// top last; with `harness`, the raster harness (`raster_harness.cpp`) after them.
+    public func encodeFiles(design: RTLDesign, command: String, harness: Bool = false) throws -> [GeneratedFile] {
         let core = try design.coreFiles(command: command)
         let header = try design.banner(command: command) + "// Verilog-2005 (Verilator 5, Icarus Verilog 11, yosys 0.23).\n\n"
         let present = Set(core.map(\.path))
         let own = VerilogPrinter.modules(try encodeModule(design: design)).filter { !present.contains(VerilogPrinter.fileName($0)) }
         return core + own.map { GeneratedFile(path: VerilogPrinter.fileName($0), text: header + VerilogPrinter.text($0)) }
+            + (harness ? [GeneratedFile(path: RasterHarness.verilatorFileName, text: try design.banner(command: command) + "\n" + RasterHarness.verilator)] : [])
     }
 }
 

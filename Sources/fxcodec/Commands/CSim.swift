@@ -10,7 +10,18 @@ import ImageIO
 struct CSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "csim",
-        abstract: "C-simulate the generated HLS C++ on every block of a PNG and compare with the golden model bit for bit.")
+        abstract: "C-simulate the generated HLS C++ on every block of a PNG and compare with the golden model bit for bit.",
+        discussion: """
+            Compiles each printed HLS top with its testbench (g++ and the ap_types headers; cached by a hash \
+            of the sources) and drives it clock by clock through every block of the image.
+            --front raster --mode encode C-simulates the raster encode top instead: the image as RGB video \
+            through the front end and the 8-lane encoder, at stalls 0 and 0.3, every coefficient checked in \
+            JPEG MCU order (with --fault, after a malformed frame that must set frame_error).
+
+            Examples:
+              fxcodec csim photo.png --mode encode --lanes 8
+              fxcodec csim photo.png --front raster --mode encode --chroma 444 --fault long-line
+            """)
 
     @Argument(help: "Input PNG.")
     var input: String
@@ -22,13 +33,24 @@ struct CSim: ParsableCommand {
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
     var chroma: ChromaSubsampling = .s420
 
+    @OptionGroup var frontEnd: FrontOptions
+
+    @Option(help: "raster: put a malformed frame of the image's shape first (short-line, long-line or start-in-mid-frame).")
+    var fault: RasterJobs.Fault?
+
     @Option(help: "Folder for compiled testbenches (reused when the sources are the same). Default: the system temporary folder.")
     var scratch: String?
 
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        try frontEnd.check(mode: core.mode, lanes: core.lanes)
+        if fault != nil && !frontEnd.raster { throw ValidationError("--fault is for --front raster") }
+    }
+
     func run() throws {
+        if frontEnd.raster { return try runRaster() }
         let config = try datapath.datapath()
         let spec = try projectSpec(config: config, datapath: datapath, core: core, allTops: true, out: ".")
         let image = try readImage(input, budget: memory, bytesPerPixel: Footprint.blocks, purpose: "a C simulation")
@@ -83,5 +105,34 @@ struct CSim: ParsableCommand {
         if !r.testbenchErrors.isEmpty { lines.append("  testbench: " + r.testbenchErrors) }
         lines.append(r.passed ? "PASS" : "FAIL")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension CSim {
+    /// `csim --front raster`: the printed HLS raster encode top under the raster harness.
+    func runRaster() throws {
+        let config = try datapath.datapath()
+        let (tables, description) = try datapath.resetTables(for: config)
+        let design = try RTLDesign(config: config, tables: tables, tableDescription: description)
+        let front = frontEnd.rasterFront(colorBits: config.colorBits)
+        let name = URL(fileURLWithPath: input).lastPathComponent
+        let job = try RasterCommandSupport.job(input: input, name: name, budget: memory, front: front, design: design, chroma: chroma,
+                                               fault: fault, runs: [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)])
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let apTypes: URL
+        do {
+            apTypes = try locateAPTypes(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+        } catch { throw CommandError("\(error)") }
+        let cache = scratch.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("fxcodec-csim")
+        if !json { FileHandle.standardError.write(Data("csim: compiling \(RasterFront.encodeName) with g++ (cached once made)…\n".utf8)) }
+        let (binary, build) = try RasterCosimulation.cSimBuild(design: design, front: front, command: "fxcodec csim --front raster",
+                                                               cache: cache, apTypes: apTypes)
+        let results = try RasterCosimulation.run([job], binary: binary, laneBits: design.laneBits, progress: !json)
+        let note = String(format: "HLS C simulation, g++ %@ %.1f s", build.cached ? "cached, compiled in" : "compiled in", build.compileSeconds)
+            + (build.compilerOutput.isEmpty ? ", no warnings" : "; g++ said: " + build.compilerOutput.prefix(400))
+        let report = RasterReport(image: name, simulator: "csim", config: config.name, tables: description, job: job, front: front,
+                                  fault: fault?.rawValue, results: results, build: note)
+        if json { try printJSON(report) } else { print(report.text) }
+        if !report.passed { throw ExitCode(1) }
     }
 }

@@ -31,8 +31,14 @@ struct Cosim: ParsableCommand {
             every clock of the Swift run into the printed Verilog under Icarus Verilog and compares every \
             output of every clock (slow: about 10 k clocks/s; for small images and crops).
 
+            --front raster --mode encode streams the PNG as RGB video (UG934, --pixels-per-beat) through the \
+            raster front end and the 8-lane encoder, and checks every coefficient in JPEG MCU order, the \
+            dummy blocks' flags, the pixels taken per clock, and (with --fault) that a malformed frame sets \
+            the sticky frame_error and the next frame still comes out whole.
+
             Examples:
               fxcodec cosim photo.png --lanes 8 --mode roundtrip --stall 0.3
+              fxcodec cosim photo.png --front raster --mode encode --chroma 422 --stall 0.3 --fault short-line
               fxcodec cosim photo.png --simulator swift --lanes 1 --mode encode --json
             """)
 
@@ -42,6 +48,10 @@ struct Cosim: ParsableCommand {
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var core: RTLCoreOptions
     @OptionGroup var memory: MemoryBudgetOption
+    @OptionGroup var frontEnd: FrontOptions
+
+    @Option(help: "raster: put a malformed frame of the image's shape before it (short-line, long-line or start-in-mid-frame); the sticky frame_error must then be 1 and the image still come out whole.")
+    var fault: RasterJobs.Fault?
 
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
     var chroma: ChromaSubsampling = .s420
@@ -95,12 +105,18 @@ struct Cosim: ParsableCommand {
     }
 
     func validate() throws {
+        try frontEnd.check(mode: core.mode, lanes: core.lanes)
+        if fault != nil && !frontEnd.raster { throw ValidationError("--fault is for --front raster") }
+        if frontEnd.raster && (trace != nil || saveStimulus != nil) {
+            throw ValidationError("--trace and --save-stimulus are for --front blocks")
+        }
         if simulator != .verilator, trace != nil || saveStimulus != nil {
             throw ValidationError("--trace and --save-stimulus are for --simulator verilator (the Swift model has no VCD or harness file)")
         }
     }
 
     func run() throws {
+        if frontEnd.raster { return try runRaster() }
         let outputs = OutputFiles(inputs: [input] + datapath.inputFiles)
         if let trace { try outputs.claim(trace, option: "--trace") }
         if let saveStimulus { try outputs.claim(saveStimulus, option: "--save-stimulus") }

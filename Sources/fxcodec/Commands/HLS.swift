@@ -52,31 +52,43 @@ struct HLS: ParsableCommand {
     @Flag(name: .customLong("all-tops"), help: "Print the cores with the mode at run time at 1 and 8 lanes beside the top, each with its testbench (the C-simulation build).")
     var allTops = false
 
+    @OptionGroup var frontEnd: FrontOptions
+
+    func validate() throws {
+        try frontEnd.check(mode: core.mode, lanes: core.lanes)
+        if frontEnd.raster && allTops { throw ValidationError("--all-tops is for --front blocks (the raster project has one top)") }
+    }
+
     func run() throws {
         let outputs = OutputFiles(inputs: datapath.inputFiles)
         try outputs.claimFolder(out, option: "--out")
         let config = try datapath.datapath()
-        let spec = try projectSpec(config: config, datapath: datapath, core: core, allTops: allTops, out: out)
+        let spec = try projectSpec(config: config, datapath: datapath, core: core, allTops: allTops, out: out, front: frontEnd)
         let files = try HLSProject.render(spec)
         try outputs.stageGenerated(files, in: out)
         try outputs.commit()
-        print("\(out): \(files.count) files, top \(spec.synthesisTop.name), configuration \(config.name), \(spec.tableDescription)")
+        print("\(out): \(files.count) files, top \(spec.raster == nil ? spec.synthesisTop.name : RasterFront.encodeName), configuration \(config.name), \(spec.tableDescription)")
     }
 }
 
 /// A project spec from command options, with the command that regenerates it.
 func projectSpec(config: DatapathConfig, datapath: DatapathOptions, core: CoreOptions, allTops: Bool,
-                 out: String) throws -> HLSProjectSpec {
+                 out: String, front: FrontOptions? = nil) throws -> HLSProjectSpec {
     let top = core.synthesisTop
     let configArguments = datapath.config.map { ["--config", $0] } ?? ["--preset", datapath.preset ?? config.name]
-    guard let path = datapath.qtable else {
-        return .ijg(quality: datapath.quality, config: config, configArguments: configArguments, top: top,
-                    allTops: allTops, out: out, part: core.part, clockNs: core.clockNs)
+    let raster = front.flatMap { $0.raster ? $0.rasterFront(colorBits: config.colorBits) : nil }
+    var spec: HLSProjectSpec
+    if let path = datapath.qtable {
+        let (tables, description) = try datapath.quantTables(for: config, path: path)
+        spec = HLSProjectSpec(config: config, tables: tables, tableDescription: description,
+                              synthesisTop: top, coreLanes: allTops ? HLSTop.allLanes : nil, part: core.part, clockNs: core.clockNs,
+                              command: HLSProjectSpec.command(out: out, configArguments: configArguments,
+                                                              tableArguments: ["--qtable", path], top: top, part: core.part,
+                                                              clockNs: core.clockNs, allTops: allTops, frontWords: front?.words ?? []))
+    } else {
+        spec = .ijg(quality: datapath.quality, config: config, configArguments: configArguments, top: top,
+                    allTops: allTops, out: out, part: core.part, clockNs: core.clockNs, frontWords: front?.words ?? [])
     }
-    let (tables, description) = try datapath.quantTables(for: config, path: path)
-    return HLSProjectSpec(config: config, tables: tables, tableDescription: description,
-                          synthesisTop: top, coreLanes: allTops ? HLSTop.allLanes : nil, part: core.part, clockNs: core.clockNs,
-                          command: HLSProjectSpec.command(out: out, configArguments: configArguments,
-                                                          tableArguments: ["--qtable", path], top: top, part: core.part,
-                                                          clockNs: core.clockNs, allTops: allTops))
+    spec.raster = raster
+    return spec
 }

@@ -32,7 +32,8 @@ struct RTL: ParsableCommand {
             transpose printed from its hardware description at each word width the core uses \
             (fxc_transpose_w<W>.v), the core with the mode at run time (fxc_core_x8.v, and fxc_core_x1.v for \
             one lane) and the top for --mode and --lanes with the mode tied (fxc_<mode>_x<lanes>.v). \
-            --harness adds the Verilator co-simulation harness and the Icarus testbench.
+            --harness adds the Verilator co-simulation harness and the Icarus testbench (with --front raster, \
+            the raster harness, raster_harness.cpp).
 
             --front raster puts the raster front end before the 8-lane encoder instead: RGB video in \
             (UG934, --pixels-per-beat 1, 2 or 4), colour conversion, line buffers in block RAM for frames \
@@ -54,26 +55,10 @@ struct RTL: ParsableCommand {
     @Flag(help: "Also write the Verilator harness (cosim_harness.cpp) and the Icarus testbench (icarus_tb.v).")
     var harness = false
 
-    enum Front: String, ExpressibleByArgument, CaseIterable { case blocks, raster }
-
-    @Option(help: "What the core takes in: blocks (8x8 blocks of one component, the default) or raster (RGB video through the raster front end; with --mode encode, 8 lanes).")
-    var front: Front = .blocks
-
-    @Option(name: .customLong("pixels-per-beat"), parsing: .unconditional, help: "raster: RGB pixels a beat, 1, 2 or 4.",
-            transform: Checked.oneOf([1, 2, 4]))
-    var pixelsPerBeat = 1
-
-    @Option(name: .customLong("max-width"), parsing: .unconditional,
-            help: "raster: widest frame in pixels, a power of two from 16 to 32768 (the line buffers hold two MCU rows of it).",
-            transform: Checked.oneOf((4...15).map { 1 << $0 }))
-    var maxWidth = 2048
+    @OptionGroup var frontEnd: FrontOptions
 
     func validate() throws {
-        if front == .raster {
-            if core.mode != .encode { throw ValidationError("--front raster feeds the encoder: give --mode encode") }
-            if core.lanes != 8 { throw ValidationError("--front raster feeds the 8-lane core: --lanes must be 8") }
-            if harness { throw ValidationError("--harness: the co-simulation harness takes blocks; it is not written for --front raster yet") }
-        }
+        try frontEnd.check(mode: core.mode, lanes: core.lanes)
     }
 
     func run() throws {
@@ -84,17 +69,17 @@ struct RTL: ParsableCommand {
         var words = ["fxcodec", "rtl", "--out", out] + datapath.regenerateWords(config)
         words += ["--mode", core.mode.rawValue, "--lanes", String(core.lanes), "--clock-mhz", String(format: "%g", core.clockMHz)]
         if harness { words.append("--harness") }
-        if front == .raster { words += ["--front", "raster", "--pixels-per-beat", String(pixelsPerBeat), "--max-width", String(maxWidth)] }
+        words += frontEnd.words
         let command = words.map(shellQuoted).joined(separator: " ")
         let design = try RTLDesign(config: config, tables: tables, tableDescription: description, target: try core.target())
-        if front == .raster {
-            let raster = RasterFront(colorBits: config.colorBits, pixels: pixelsPerBeat, maxWidth: maxWidth)
-            let files = try raster.encodeFiles(design: design, command: command)
+        if frontEnd.raster {
+            let raster = frontEnd.rasterFront(colorBits: config.colorBits)
+            let files = try raster.encodeFiles(design: design, command: command, harness: harness)
             try outputs.stageGenerated(files, in: out)
             try outputs.commit()
             print("\(out): \(files.map(\.path).joined(separator: ", ")); top \(RasterFront.encodeName), configuration \(config.name), "
-                  + "\(description), core pipelined for \(design.target), \(pixelsPerBeat) RGB pixel\(pixelsPerBeat == 1 ? "" : "s") a beat, "
-                  + "frames up to \(maxWidth) wide")
+                  + "\(description), core pipelined for \(design.target), \(raster.pixels) RGB pixel\(raster.pixels == 1 ? "" : "s") a beat, "
+                  + "frames up to \(raster.rows.maxWidth) wide")
             return
         }
         var files = try design.files(mode: core.mode, lanes: core.lanes, command: command)

@@ -31,10 +31,14 @@ struct Synth: ParsableCommand {
               fxcodec synth --lanes 8 --target ecp5 --clock-mhz 150 --ecp5-seed 2 --json
               fxcodec synth --lanes 1 --target xc7 --json
               fxcodec synth --lanes 8 --target ecp5 --ecp5-keep pnr-200   # keep nextpnr's log and net timing
+              fxcodec synth --front raster --mode encode --clock-mhz 150   # raster front end + encoder, ECP5
+            --front raster --mode encode places and routes the raster encode top (front end, line buffers and \
+            the 8-lane encoder) on ECP5; it is the only target for it.
             """)
 
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var core: RTLCoreOptions
+    @OptionGroup var frontEnd: FrontOptions
 
     @Option(help: "ecp5, xc7 or ice40; repeat for several (default: xc7 and ice40).")
     var target: [SynthTarget] = []
@@ -61,8 +65,9 @@ struct Synth: ParsableCommand {
         var top: String
         /// The clock target the kernels were pipelined for (a design choice, not a measurement).
         var clockTargetMHz: Double
-        /// Clocks from the first input beat to the first output beat with no stalls.
-        var latency: Int
+        /// Clocks from the first input beat to the first output beat with no stalls (nil for the raster
+        /// top, whose first block waits for a whole MCU row of the frame).
+        var latency: Int?
         var xc7: SynthesisReport.Xilinx?
         var ice40: SynthesisReport.Ice40?
         var ecp5: ECP5Report?
@@ -82,19 +87,28 @@ struct Synth: ParsableCommand {
         return try ECP5PlaceAndRoute.tools(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
     }
 
+    func validate() throws {
+        try frontEnd.check(mode: core.mode, lanes: core.lanes)
+        if frontEnd.raster, target.contains(where: { $0 != .ecp5 }) {
+            throw ValidationError("--front raster is placed and routed on ECP5 only: give --target ecp5 (or no --target)")
+        }
+    }
+
     func run() throws {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
         let design = try RTLDesign(config: config, tables: tables, tableDescription: description, target: try core.target())
-        var targets = Set(target.isEmpty ? [.xc7, .ice40] : target)
+        var targets = Set(target.isEmpty ? (frontEnd.raster ? [.ecp5] : [.xc7, .ice40]) : target)
         if noIce40 { targets.remove(.ice40) }
         let start = Date()
         let say = { (step: String) in
             FileHandle.standardError.write(Data(String(format: "synth: [%3.0f s] %@…\n", Date().timeIntervalSince(start), step).utf8))
         }
-        let top = RTLDesign.topName(mode: core.mode, lanes: core.lanes)
+        let raster = frontEnd.raster ? frontEnd.rasterFront(colorBits: config.colorBits) : nil
+        let top = raster == nil ? RTLDesign.topName(mode: core.mode, lanes: core.lanes) : RasterFront.encodeName
+        // The raster top's latency depends on the frame (a whole MCU row is buffered); the core's is fixed.
         var report = Report(top: top, clockTargetMHz: design.target.mhz,
-                            latency: design.latency(mode: core.mode, lanes: core.lanes), seconds: 0)
+                            latency: raster == nil ? design.latency(mode: core.mode, lanes: core.lanes) : nil, seconds: 0)
         if targets.contains(.xc7) || targets.contains(.ice40) {
             let yosys = try YosysSynthesis.run(design: design, mode: core.mode, lanes: core.lanes,
                                                ice40: targets.contains(.ice40), progress: say)
@@ -103,7 +117,9 @@ struct Synth: ParsableCommand {
         }
         if targets.contains(.ecp5) {
             let tools = try Self.ecp5Tools()
-            report.ecp5 = try ECP5PlaceAndRoute.run(files: try Self.files(design, mode: core.mode, lanes: core.lanes),
+            let files = try raster.map { try $0.encodeFiles(design: design, command: "fxcodec synth") }
+                ?? Self.files(design, mode: core.mode, lanes: core.lanes)
+            report.ecp5 = try ECP5PlaceAndRoute.run(files: files,
                                                     top: top, requestedMHz: ecp5RequestMHz ?? core.clockMHz, seed: ecp5Seed, tools: tools,
                                                     cache: VerilatorBuild.defaultCacheRoot,
                                                     keep: ecp5Keep.map { URL(fileURLWithPath: $0) }, progress: say)
@@ -113,7 +129,9 @@ struct Synth: ParsableCommand {
             try printJSON(report)
             return
         }
-        print("\(report.top): \(config.name), \(description), pipelined for \(design.target) (latency \(report.latency) clocks)")
+        print("\(report.top): \(config.name), \(description), pipelined for \(design.target)"
+              + (report.latency.map { " (latency \($0) clocks)" } ?? "")
+              + (raster.map { ", raster front end: \($0.pixels) pixel\($0.pixels == 1 ? "" : "s") a beat, frames up to \($0.rows.maxWidth) wide" } ?? ""))
         if let e = report.ecp5 {
             print("  ECP5 \(e.device) (yosys synth_ecp5, nextpnr-ecp5 post-route\(e.cached ? ", cached" : ""))")
             print(String(format: "    Fmax      %.1f MHz (aclk; nextpnr asked for %g MHz, seed %d)", e.fmaxMHz, e.requestedMHz,

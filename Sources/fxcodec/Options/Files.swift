@@ -13,6 +13,8 @@ enum Footprint {
     static let bench = 32
     /// Planes and blocks of every component, the stimulus and the expected values of a simulation.
     static let blocks = 48
+    /// Raster co-simulation: the beats (20-byte records in the stimulus), the planes, the expected blocks.
+    static let raster = 64
 }
 
 /// Reads a command's input PNG within the memory budget and says on stderr, in one line, what

@@ -1,6 +1,5 @@
 import Foundation
 import Golden
-import HLSGen
 
 /// Raster jobs made from images: the frame's beats as a UG934 source gives them, and the golden
 /// model's quantized coefficients of every block in JPEG MCU order.
@@ -106,5 +105,41 @@ public enum RasterJobs {
         job.expectFrameError = true
         job.label = "\(fault.rawValue) frame, then \(good.label)"
         return job
+    }
+}
+
+extension RasterJobs {
+    /// The raster project's standard stimulus: seeded RGB noise over gradients (every sample value
+    /// reached, hard edges for the transform) in frames whose edges cut blocks and MCUs — 17×9 at 4:2:0,
+    /// 33×17 at 4:2:2, 9×20 at 4:4:4, 16×9 grey — and a 4:2:0 frame after each malformed one, each at
+    /// stalls 0 and 0.3, with `design`'s reset tables.
+    public static func standard(design: RTLDesign, pixels: Int) throws -> [RasterJob] {
+        let codec = try ImageCodec(config: design.config, threads: 1, trackRanges: false)
+        let blockCodec = try BlockCodec(design.config)
+        let runs = [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)]
+        func pattern(_ w: Int, _ h: Int, seed: UInt64) -> Image {
+            var random = SplitMix64(seed: seed)
+            var samples: [UInt8] = []
+            for y in 0..<h {
+                for x in 0..<w {
+                    let noise = random.next()
+                    for c in 0..<3 {
+                        let ramp = (x * 255 / max(1, w - 1) + y * 37 * (c + 1)) & 255
+                        samples.append(UInt8(truncatingIfNeeded: (x + y + c) % 5 == 0 ? Int(noise >> UInt64(8 * c)) & 255 : ramp))
+                    }
+                }
+            }
+            return Image(width: w, height: h, components: 3, samples: samples)
+        }
+        let widths = [(17, 9, ChromaSubsampling.s420), (33, 17, .s422), (9, 20, .s444), (16, 9, .gray)]
+            .map { w, h, chroma in ((w + pixels - 1) / pixels * pixels, h, chroma) }
+        var jobs = widths.enumerated().map { n, shape in
+            frame(pattern(shape.0, shape.1, seed: UInt64(n + 1)), name: "pattern \(n + 1)", chroma: shape.2, pixels: pixels,
+                  codec: codec, blockCodec: blockCodec, tables: design.tables, runs: runs)
+        }
+        let good = frame(pattern(32, 17, seed: 9), name: "pattern 9", chroma: .s420, pixels: pixels, codec: codec,
+                         blockCodec: blockCodec, tables: design.tables, runs: runs)
+        jobs += Fault.allCases.map { malformed($0, then: good) }
+        return jobs
     }
 }
