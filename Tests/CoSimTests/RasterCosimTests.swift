@@ -115,7 +115,7 @@ import Testing
         #expect(Self.failures(swift, jobs).isEmpty, "\(Self.failures(swift, jobs))")
         #expect(swift.filter(\.expectedFrameError).count == 12 && swift.allSatisfy { $0.frameError == $0.expectedFrameError })
 
-        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front, command: RTLSimFolder.rasterCommand,
+        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front,
                                                               cacheRoot: Paths.rtlSim)
         let compiled = try RasterCosimulation.run(jobs, binary: verilator.binary, laneBits: s.design.laneBits)
         #expect(compiled.map(\.clockForClock) == swift.map(\.clockForClock))
@@ -154,7 +154,7 @@ import Testing
             ChromaSubsampling.allCases.map { s.job(entry.image.window(x: 61, y: 47, width: 97, height: 83), entry.name + "[97x83]", $0) }
         }
         let started = Date()
-        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front, command: RTLSimFolder.rasterCommand,
+        let verilator = try RasterCosimulation.verilatorBuild(design: s.design, front: s.front,
                                                               cacheRoot: Paths.rtlSim)
         let results = try RasterCosimulation.run(whole + extra, binary: verilator.binary, laneBits: s.design.laneBits)
         #expect(Self.failures(results, whole + extra).isEmpty, "\(Self.failures(results, whole + extra).prefix(5))")

@@ -94,10 +94,11 @@ public struct RasterRunResult: Sendable, Codable, Hashable {
 /// Raster jobs through the raster harness: compiled (Verilator's `Vcore`, or the C-simulation
 /// testbench of the printed HLS top), or the same loop in Swift over the description's evaluation.
 public enum RasterCosimulation {
-    /// Builds (or finds in the cache) the Verilator model of the raster encode top with the raster harness.
-    public static func verilatorBuild(design: RTLDesign, front: RasterFront, command: String,
+    /// Builds (or finds in the cache) the Verilator model of the raster encode top with the raster
+    /// harness; the files' headers name `fxcodec cosim --front raster`, so one design is built once.
+    public static func verilatorBuild(design: RTLDesign, front: RasterFront,
                                       cacheRoot: URL = VerilatorBuild.defaultCacheRoot) throws -> VerilatorBuild {
-        let verilog = try front.encodeFiles(design: design, command: command)
+        let verilog = try front.encodeFiles(design: design, command: "fxcodec cosim --front raster (Verilator build)")
         let sources = verilog + [GeneratedFile(path: RasterHarness.verilatorFileName, text: RasterHarness.verilator)]
         return try VerilatorBuild.build(sources: sources, compiled: sources, top: RasterFront.encodeName, lanes: 8,
                                         laneBits: design.laneBits,
@@ -105,11 +106,11 @@ public enum RasterCosimulation {
                                         tracing: false, cacheRoot: cacheRoot)
     }
 
-    /// Compiles (or finds in `cache`) the C-simulation testbench of the printed HLS raster encode top;
-    /// returns its binary and the build.
-    public static func cSimBuild(design: RTLDesign, front: RasterFront, command: String, cache: URL,
+    /// Compiles (or finds in `cache`) the C-simulation testbench of the printed HLS raster encode top
+    /// (headers naming `fxcodec csim --front raster`); returns its binary and the build.
+    public static func cSimBuild(design: RTLDesign, front: RasterFront, cache: URL,
                                  apTypes: URL) throws -> (binary: URL, build: CSimBuild) {
-        let files = try front.cSimFiles(design: design, banner: try design.banner(command: command))
+        let files = try front.cSimFiles(design: design, banner: try design.banner(command: "fxcodec csim --front raster"))
         let build = try CSimBuild.build(files, cache: cache, apTypes: apTypes)
         return (build.binary(RasterFront.encodeName), build)
     }

@@ -125,8 +125,7 @@ extension CSim {
         } catch { throw CommandError("\(error)") }
         let cache = scratch.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("fxcodec-csim")
         if !json { FileHandle.standardError.write(Data("csim: compiling \(RasterFront.encodeName) with g++ (cached once made)…\n".utf8)) }
-        let (binary, build) = try RasterCosimulation.cSimBuild(design: design, front: front, command: "fxcodec csim --front raster",
-                                                               cache: cache, apTypes: apTypes)
+        let (binary, build) = try RasterCosimulation.cSimBuild(design: design, front: front, cache: cache, apTypes: apTypes)
         let results = try RasterCosimulation.run([job], binary: binary, laneBits: design.laneBits, progress: !json)
         let note = String(format: "HLS C simulation, g++ %@ %.1f s", build.cached ? "cached, compiled in" : "compiled in", build.compileSeconds)
             + (build.compilerOutput.isEmpty ? ", no warnings" : "; g++ said: " + build.compilerOutput.prefix(400))

@@ -103,7 +103,7 @@ extension Cosim {
         case .verilator:
             let cacheRoot = cache.map { URL(fileURLWithPath: $0) } ?? VerilatorBuild.defaultCacheRoot
             if !json { FileHandle.standardError.write(Data("cosim: Verilator model of \(RasterFront.encodeName)…\n".utf8)) }
-            let made = try RasterCosimulation.verilatorBuild(design: design, front: front, command: command, cacheRoot: cacheRoot)
+            let made = try RasterCosimulation.verilatorBuild(design: design, front: front, cacheRoot: cacheRoot)
             results = try RasterCosimulation.run([job], binary: made.binary, laneBits: design.laneBits, progress: !json)
             build = "Verilator model " + (made.built ? String(format: "built in %.1f s", made.seconds) : "cached")
         case .swift:
