@@ -1,0 +1,158 @@
+/// A block RAM with its output register, `fxc_bram_d<depth>_w<width>`: one write port and one read
+/// port, a read returning its word two clocks later. On an edge with `re` = 1 the word at `ra` enters
+/// the read register and the read register's word enters the output register (`rd`); on an edge with
+/// `we` = 1, `wd` is written at `wa`. Power-on contents and registers are zero. A read in the clock of a
+/// write to the same address gets the word before the write in the Swift model, the C++ and the
+/// portable Verilog; DP16KD does not promise it across its two ports, so a description must not read
+/// a word in the clock it is written.
+///
+/// Why it is a block: ECP5's DP16KD has an output register (REGMODE OUTREG) that takes its
+/// clock-to-output from 5.6 ns to 1.0 ns (nextpnr-ecp5, speed 6), but yosys maps an inferred memory
+/// with REGMODE NOREG and leaves a register after it in the fabric, so a block RAM's word reaches
+/// logic 5.6 ns after the edge, plus a route across the chip. Two renderings in one module, chosen at
+/// compile time:
+///   - `FXC_ECP5` defined (ECP5 synthesis): DP16KD blocks, 2048 × 9 or 1024 × 18 each, with their output
+///     registers; where the depth takes several blocks, a block's write is gated by the address's high
+///     bits and the read words are chosen after the output registers by those bits of the read
+///     address, registered twice as the word is (one LUT level after a 1 ns clock-to-output);
+///   - otherwise (simulators, other targets): the same two registers after an array.
+public struct BlockRAM: Hashable, Sendable {
+    public let depth: Int, width: Int
+
+    public init(depth: Int, width: Int) {
+        precondition(depth >= 2 && depth & (depth - 1) == 0, "a block RAM's depth is a power of two")
+        precondition((1...18).contains(width), "a block RAM's word is 1 to 18 bits")
+        self.depth = depth
+        self.width = width
+    }
+
+    public var name: String { "fxc_bram_d\(depth)_w\(width)" }
+    public var addressBits: Int { depth.trailingZeroBitCount }
+    /// Clocks (enabled edges) from an address to its word on `rd`.
+    public static let latency = 2
+
+    /// DP16KD geometry on ECP5: words per block, the block's port width, and blocks.
+    var blockWords: Int { width <= 9 ? 2048 : 1024 }
+    var blockWidth: Int { width <= 9 ? 9 : 18 }
+    public var blocks: Int { (depth + blockWords - 1) / blockWords }
+
+    public var block: ExternalBlock {
+        let (depth, width, name) = (self.depth, self.width, self.name)
+        let a = addressBits
+        return ExternalBlock(moduleName: name,
+                             inputs: [PortShape("we", width: 1), PortShape("wa", width: a), PortShape("wd", width: width),
+                                      PortShape("re", width: 1), PortShape("ra", width: a)],
+                             outputs: [PortShape("rd", width: width)],
+                             hls: hls) { BlockRAMModel(depth: depth) }
+    }
+
+    /// In C++: the array and the two registers; the reads before the write, as the edge sees them.
+    var hls: HLSRendering {
+        let (depth, width) = (self.depth, self.width)
+        return HLSRendering(
+            declarations: [],
+            state: { p in
+                ["static ap_uint<\(width)> \(p)_mem[\(depth)];",
+                 "#pragma HLS BIND_STORAGE variable=\(p)_mem type=ram_s2p impl=bram latency=2",
+                 "static ap_uint<\(width)> \(p)_read = 0, \(p)_out = 0;"]
+            },
+            outputs: { p in [["\(p)_out"]] },
+            edge: { p, i in
+                ["if (\(i[3][0])) {", "    \(p)_out = \(p)_read;", "    \(p)_read = \(p)_mem[\(i[4][0])];", "}",
+                 "if (\(i[0][0])) \(p)_mem[\(i[1][0])] = \(i[2][0]);"]
+            })
+    }
+
+    /// The module's Verilog-2005 text.
+    public var verilog: String {
+        let a = addressBits, w = width
+        var l = [
+            "// A block RAM with its output register: a word read on an edge with re = 1 is on rd after the next",
+            "// edge with re = 1 (read register, then output register); never read a word in the clock it is",
+            "// written (DP16KD does not define it). With FXC_ECP5 defined: \(blocks) DP16KD block\(blocks == 1 ? "" : "s") (\(blockWords) x \(blockWidth)) with REGMODE OUTREG.",
+            "module \(name) (",
+            "    input wire aclk,",
+            "    input wire we,",
+            "    input wire [\(a - 1):0] wa,",
+            "    input wire [\(w - 1):0] wd,",
+            "    input wire re,",
+            "    input wire [\(a - 1):0] ra,",
+            "    output wire [\(w - 1):0] rd",
+            ");",
+            "`ifdef FXC_ECP5",
+        ]
+        let blockBits = blockWords.trailingZeroBitCount, high = a - blockBits
+        let low = blockWidth == 9 ? 3 : 4
+        for k in 0..<blocks {
+            let select = high > 0 ? " && wa[\(a - 1):\(blockBits)] == \(high)'d\(k)" : ""
+            l.append("    wire [17:0] do\(k);")
+            var ports = [".CLKA(aclk)", ".CEA(re)", ".OCEA(re)", ".WEA(1'b0)", ".RSTA(1'b0)", ".CSA0(1'b0)", ".CSA1(1'b0)", ".CSA2(1'b0)",
+                         ".CLKB(aclk)", ".CEB(1'b1)", ".OCEB(1'b1)", ".WEB(we\(select))", ".RSTB(1'b0)", ".CSB0(1'b0)", ".CSB1(1'b0)", ".CSB2(1'b0)"]
+            for bit in 0..<14 {
+                let wordBit = bit - low
+                let read = wordBit >= 0 && wordBit < min(blockBits, a) ? "ra[\(wordBit)]" : "1'b0"
+                let write = wordBit >= 0 && wordBit < min(blockBits, a) ? "wa[\(wordBit)]" : (blockWidth == 18 && bit < 2 ? "1'b1" : "1'b0")
+                ports += [".ADA\(bit)(\(read))", ".ADB\(bit)(\(write))"]
+            }
+            for bit in 0..<18 {
+                ports += [".DIA\(bit)(1'b0)", ".DIB\(bit)(\(bit < w ? "wd[\(bit)]" : "1'b0"))", ".DOA\(bit)(do\(k)[\(bit)])"]
+            }
+            l.append("    DP16KD #(.DATA_WIDTH_A(\(blockWidth)), .DATA_WIDTH_B(\(blockWidth)), .REGMODE_A(\"OUTREG\"), .REGMODE_B(\"NOREG\"),")
+            l.append("        .WRITEMODE_A(\"NORMAL\"), .WRITEMODE_B(\"NORMAL\"), .CSDECODE_A(\"0b000\"), .CSDECODE_B(\"0b000\"),")
+            l.append("        .RESETMODE(\"SYNC\"), .GSR(\"DISABLED\")) block\(k) (")
+            l.append(stride(from: 0, to: ports.count, by: 8).map { "        " + ports[$0..<min($0 + 8, ports.count)].joined(separator: ", ") }
+                .joined(separator: ",\n"))
+            l.append("    );")
+        }
+        if high > 0 {
+            l.append("    reg [\(high - 1):0] pick_read = 0, pick_out = 0;")
+            l.append("    always @(posedge aclk) if (re) begin pick_read <= ra[\(a - 1):\(blockBits)]; pick_out <= pick_read; end")
+            l.append("    assign rd = " + (0..<(blocks - 1)).map { "pick_out == \(high)'d\($0) ? do\($0)[\(w - 1):0] : " }.joined()
+                     + "do\(blocks - 1)[\(w - 1):0];")
+        } else {
+            l.append("    assign rd = do0[\(w - 1):0];")
+        }
+        l += [
+            "`else",
+            "    reg [\(w - 1):0] mem [0:\(depth - 1)];",
+            "    reg [\(w - 1):0] read_word = 0, out_word = 0;",
+            "    integer i;",
+            "    initial for (i = 0; i < \(depth); i = i + 1) mem[i] = 0;",
+            "    always @(posedge aclk) begin",
+            "        if (re) begin",
+            "            read_word <= mem[ra];",
+            "            out_word <= read_word;",
+            "        end",
+            "        if (we) mem[wa] <= wd;",
+            "    end",
+            "    assign rd = out_word;",
+            "`endif",
+            "endmodule",
+        ]
+        return l.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The Swift model: the array and the two registers.
+final class BlockRAMModel: ExternalModel {
+    private var memory: [UInt64]
+    private var read: UInt64 = 0, out: UInt64 = 0
+
+    init(depth: Int) { memory = [UInt64](repeating: 0, count: depth) }
+
+    func reset() {
+        for i in memory.indices { memory[i] = 0 }
+        read = 0
+        out = 0
+    }
+
+    func outputs(_ values: UnsafeMutableBufferPointer<UInt64>) { values[0] = out }
+
+    func edge(_ inputs: UnsafeBufferPointer<UInt64>) {
+        if inputs[3] != 0 {
+            out = read
+            read = memory[Int(inputs[4])]
+        }
+        if inputs[0] != 0 { memory[Int(inputs[1])] = inputs[2] }
+    }
+}
