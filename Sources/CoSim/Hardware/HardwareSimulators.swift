@@ -19,10 +19,12 @@ public enum HardwareSimulators {
             self.top = top; self.ports = ports; self.files = files
         }
 
-        /// The description's own printed Verilog.
+        /// The description's own printed Verilog: its module and those below it, and the modules of the
+        /// external blocks that carry theirs.
         public init(_ module: Module) {
             self.init(top: module.name, ports: module,
-                      files: [GeneratedFile(path: VerilogPrinter.fileName(module), text: VerilogPrinter.text(module))])
+                      files: VerilogPrinter.modules(module).map { GeneratedFile(path: VerilogPrinter.fileName($0), text: VerilogPrinter.text($0)) }
+                        + VerilogPrinter.externalModules(module).map { GeneratedFile(path: $0.name + ".v", text: $0.text) })
         }
     }
 

@@ -32,9 +32,9 @@ import Hardware
 /// **Blocks out.** m_axis_tdata is 8 lanes of 8 bits; on a block's first beat, tuser[0] starts a frame,
 /// tuser[1] says chroma (its quantization table), tuser[2] marks a dummy block (libjpeg codes it as
 /// all AC zero with the DC of the component's block before; its samples are not meaningful); tlast is
-/// on the block's 8th beat. The read side is a two-stage pipeline (addresses, then the lane select)
-/// into an output register, stalled as a whole, so tready on either side depends on state and the
-/// other side's ready only.
+/// on the block's 8th beat. The read side is a five-stage pipeline (place, addresses, the block RAMs'
+/// output registers, the words again in the fabric, the lane pick) into an output register, stalled as
+/// a whole, so tready on either side depends on state and the other side's ready only.
 public struct MCURowBuffer: Sendable {
     /// Widest frame, a power of two ≥ 16 (fixed when generated; the memories hold two MCU rows of it).
     public let maxWidth: Int
@@ -72,11 +72,17 @@ public struct MCURowBuffer: Sendable {
         let chromaIn = b.input("frame_chroma", width: 2)
 
         // Memories: luma two banks × 16 rows, chroma two banks × 8 rows, pair sums one line.
+        // The line stores are block RAMs with their output registers (`BlockRAM`: a word two reads
+        // after its address), the pair sums plain memories read in one clock.
         func lanes(_ name: String, rows: Int, width: Int) -> Lanes {
             Lanes(memories: (0..<8).map { b.memory("\(name)\($0)", depth: rows * words, width: width, readLatency: 1) })
         }
-        let luma = lanes("y_lane", rows: 32, width: 8)
-        let chroma = [lanes("cb_lane", rows: 16, width: 8), lanes("cr_lane", rows: 16, width: 8)]
+        func store(_ name: String, rows: Int) -> [InstanceHandle] {
+            let ram = BlockRAM(depth: rows * words, width: 8)
+            return (0..<8).map { b.instance(ram.block, name: "\(name)\($0)") }
+        }
+        let luma = store("y_lane", rows: 32)
+        let chroma = [store("cb_lane", rows: 16), store("cr_lane", rows: 16)]
         let pairs = [lanes("cb_pair", rows: 1, width: 9), lanes("cr_pair", rows: 1, width: 9)]
 
         // ---- Writer, stage 1: the beat taken, checked against the frame's shape.
@@ -108,7 +114,11 @@ public struct MCURowBuffer: Sendable {
         let sof = input["s_axis_tuser"], tlast = input["s_axis_tlast"]
         let W = b.select(sof, widthIn, frameW), H = b.select(sof, heightIn, frameH), C = b.select(sof, chromaIn, frameC)
         let px = b.select(sof, k(0, cw), x), py = b.select(sof, k(0, cw), y), prow = b.select(sof, k(0, 4), row)
-        let shapeFits = b.name(W.ne(0) & W.le(k(maxWidth, cw)) & H.ne(0) & (p == 1 ? b.one : W[pBits - 1, 0].eq(0)), "shape_fits")
+        // The shape of a frame that starts (it matters only then): from the ports, with no select
+        // before it; W ≤ 2^k is W >> k = 0, or W >> k = 1 with the low bits 0.
+        let kBits = maxWidth.trailingZeroBitCount, above = widthIn[cw - 1, kBits]
+        let widthFits = above.eq(0) | (above.eq(1) & widthIn[kBits - 1, 0].eq(0))
+        let shapeFits = b.name(widthIn.ne(0) & widthFits & heightIn.ne(0) & (p == 1 ? b.one : widthIn[pBits - 1, 0].eq(0)), "shape_fits")
         let inFrame = b.select(sof, shapeFits, ~awaiting)
         let lineEnd = b.name(b.select(sof, widthIn.eq(p), atLineEnd), "line_end")
         let lastLine = b.select(sof, heightIn.eq(1), atLastLine), frameEnd = lineEnd & lastLine
@@ -214,16 +224,16 @@ public struct MCURowBuffer: Sendable {
         let s420 = sC.eq(2), s422 = sC.eq(1), s444 = sC.eq(0)
         // Luma and 4:4:4 chroma: pixel j goes to lane (x + j) mod 8.
         let lumaWord = sX[wordBits + 2, 3], lumaLane = sX[2, 0]
+        // 4:4:4 chroma's writes, joined below with 4:2:x's (the two never write in one clock).
+        var fullChroma: [[(enable: Signal, word: Signal, value: Signal)]] = [[], []]
         for m in 0..<8 {
             let j = m % p
             let mine = s3 & (pBits == 3 ? b.one : lumaLane[2, pBits].eq(m / p))
-            b.when(mine) {
-                b.write(luma.memories[m], at: b.concat(sBank, sRow, lumaWord), sPixels[j][7, 0])
-                b.when(s444) {
-                    for (c, lanes) in chroma.enumerated() {
-                        b.write(lanes.memories[m], at: b.concat(sBank, sRow[2, 0], lumaWord), sPixels[j][8 * c + 15, 8 * c + 8])
-                    }
-                }
+            luma[m].connect("we", mine)
+            luma[m].connect("wa", b.concat(sBank, sRow, lumaWord))
+            luma[m].connect("wd", sPixels[j][7, 0])
+            for c in 0..<2 {
+                fullChroma[c].append((mine & s444, b.concat(sBank, sRow[2, 0], lumaWord), sPixels[j][8 * c + 15, 8 * c + 8]))
             }
         }
         // 4:2:x chroma: each column's horizontal sum, then 4:2:2's or 4:2:0's value.
@@ -279,12 +289,25 @@ public struct MCURowBuffer: Sendable {
             for m in 0..<8 {
                 let lands = landing[m]
                 let stored = b.select(recent[m].hit, recent[m].value, b.select(older[m].hit, older[m].value, memory[m])).zeroExtended(to: 10)
-                let reduced420 = b.select(evenRow, lands.lastLine420, ((lands.biased + stored) >> 2)[7, 0])
                 let writePair = keepPairs & lands.enable
                 b.when(writePair) { b.write(pairs[c].memories[m], at: lands.word, lands.sum) }
-                b.when(s3 & lands.enable & (s422 | (s420 & ~keepPairs))) {
-                    b.write(chroma[c].memories[m], at: b.concat(sBank, chromaRow, lands.word), b.select(s422, lands.reduced422, reduced420))
+                // Stages 4 and 5 of the chroma writes: the even line's sum and the values it is added to
+                // registered, then the word to write registered beside its block RAM, so that neither
+                // the add nor the route to the block RAM share a clock with anything else.
+                let reduced = s3 & lands.enable & (s422 | (s420 & ~keepPairs)), full = fullChroma[c][m]
+                func later(_ name: String, _ v: Signal) -> Signal {
+                    let r = b.register("\(name)\(c)_\(m)", width: v.width, reset: v.width == 1 ? 0 : nil)
+                    b.set(r, v)
+                    return r
                 }
+                let enable4 = later("s4_write", reduced | full.enable)
+                let word4 = later("s4_word", b.select(s444, full.word, b.concat(sBank, chromaRow, lands.word)))
+                let value4 = later("s4_value", b.select(s444, full.value, b.select(s422, lands.reduced422, lands.lastLine420)))
+                let stored4 = later("s4_stored", stored), biased4 = later("s4_biased", lands.biased)
+                let added4 = later("s4_added", s420 & ~evenRow)
+                chroma[c][m].connect("we", later("s5_write", enable4))
+                chroma[c][m].connect("wa", later("s5_word", word4))
+                chroma[c][m].connect("wd", later("s5_value", b.select(added4, ((biased4 + stored4) >> 2)[7, 0], value4)))
                 b.set(lastWrite[m].enable, writePair)
                 b.set(lastWrite[m].word, lands.word)
                 b.set(lastWrite[m].value, lands.sum)
@@ -306,8 +329,14 @@ public struct MCURowBuffer: Sendable {
                  chromaLimit: b.register("bank\(n)_chroma_limit", width: cw, reset: 0), lumaWide: b.register("bank\(n)_luma_blocks", width: cw, reset: 0),
                  lastMCU: b.register("bank\(n)_last_mcu", width: cw, reset: 0))
         }
+        // A bank is full two clocks after its last beat's stage 3, when its last chroma words are in
+        // their block RAMs; its figures are set at stage 3 (the reader reads them only when it is full).
+        let done = [b.register("bank_done4", width: 1, reset: 0), b.register("bank_done5", width: 1, reset: 0)]
+        let doneBank = [b.register("bank_done4_bank", width: 1, reset: 0), b.register("bank_done5_bank", width: 1, reset: 0)]
+        b.set(done[0], s3 & sBankEnd); b.set(doneBank[0], sBank)
+        b.set(done[1], done[0]); b.set(doneBank[1], doneBank[0])
+        b.when(done[1]) { b.set(full, bit: doneBank[1], to: b.one) }
         b.when(s3 & sBankEnd) {
-            b.set(full, bit: sBank, to: b.one)
             for (n, bank) in banks.enumerated() {
                 b.when(sBank.eq(n)) {
                     b.set(bank.c, sC); b.set(bank.lastRow, sRow); b.set(bank.lastChromaRow, b.select(s420, sRow >> 1, sRow))
@@ -318,9 +347,10 @@ public struct MCURowBuffer: Sendable {
             }
         }
 
-        // ---- Reader: MCU order over the bank that is full, in four stages that all move together
+        // ---- Reader: MCU order over the bank that is full, in five stages that all move together
         // (when the output register is empty or taken): A0 the block row's place, A1 the reads, B the
-        // words read, C each lane's pick.
+        // words in the block RAMs' output registers, C the words registered in the fabric, D each
+        // lane's pick.
         let rdBank = b.register("rd_bank", width: 1, reset: 0)
         let mx = b.register("mcu", width: cw, reset: 0)
         let blk = b.register("block", width: 3, reset: 0)
@@ -380,25 +410,35 @@ public struct MCURowBuffer: Sendable {
             let sameParity = a0E[0].eq(m & 1)
             let edge = b.select(a0Parity, b.select(sameParity, a0E[2, 0], a0Half[2, 0]), a0Last[2, 0])
             select.append(b.select(real, k(m, 3), edge))
-            lumaRead.append(b.read(luma.memories[m], at: b.concat(a0Bank, a0Row, word), enable: advance))
-            for c in 0..<2 { chromaRead[c].append(b.read(chroma[c].memories[m], at: b.concat(a0Bank, a0Row[2, 0], word), enable: advance)) }
+            luma[m].connect("re", advance)
+            luma[m].connect("ra", b.concat(a0Bank, a0Row, word))
+            lumaRead.append(luma[m].output("rd"))
+            for c in 0..<2 {
+                chroma[c][m].connect("re", advance)
+                chroma[c][m].connect("ra", b.concat(a0Bank, a0Row[2, 0], word))
+                chromaRead[c].append(chroma[c][m].output("rd"))
+            }
         }
         let bValid = stage("b_valid", a0Valid), bComponent = stage("b_component", a0Component)
         let bSelect = select.enumerated().map { stage("b_select\($0)", $1) }
         let bUser = stage("b_user", a0User), bLast = stage("b_last", a0LastBeat)
-        // B: the words read, registered as they come out of the block RAMs.
+        // B: the words in the block RAMs' output registers, which move with the stages; C: the words
+        // registered again in the fabric (a block RAM sits far from the lanes' picks).
         let cValid = stage("c_valid", bValid), cComponent = stage("c_component", bComponent)
-        let cWords = [lumaRead, chromaRead[0], chromaRead[1]].enumerated().map { c, reads in
-            reads.enumerated().map { m, read in stage("c_word\(c)_\(m)", read) }
-        }
         let cSelect = bSelect.enumerated().map { stage("c_select\($0)", $1) }
         let cUser = stage("c_user", bUser), cLast = stage("c_last", bLast)
-        // C: each lane's pick, into the output register.
+        let dValid = stage("d_valid", cValid), dComponent = stage("d_component", cComponent)
+        let dWords = [lumaRead, chromaRead[0], chromaRead[1]].enumerated().map { c, reads in
+            reads.enumerated().map { m, read in stage("d_word\(c)_\(m)", read) }
+        }
+        let dSelect = cSelect.enumerated().map { stage("d_select\($0)", $1) }
+        let dUser = stage("d_user", cUser), dLast = stage("d_last", cLast)
+        // D: each lane's pick, into the output register.
         b.when(advance) {
-            b.set(outValid, cValid)
-            for l in 0..<8 { b.set(outData[l], b.pick(cComponent, from: cWords.map { b.pick(cSelect[l], from: $0) })) }
-            b.set(outUser, cUser)
-            b.set(outLast, cLast)
+            b.set(outValid, dValid)
+            for l in 0..<8 { b.set(outData[l], b.pick(dComponent, from: dWords.map { b.pick(dSelect[l], from: $0) })) }
+            b.set(outUser, dUser)
+            b.set(outLast, dLast)
         }
         let lastMCU = bank(\.lastMCU)
         // The counters: line of the block, block of the MCU, MCU of the row, then the other bank.

@@ -117,8 +117,11 @@ extension RasterFront {
         let core = try design.coreFiles(command: command)
         let header = try design.banner(command: command) + "// Verilog-2005 (Verilator 5, Icarus Verilog 11, yosys 0.23).\n\n"
         let present = Set(core.map(\.path))
-        let own = VerilogPrinter.modules(try encodeModule(design: design)).filter { !present.contains(VerilogPrinter.fileName($0)) }
-        return core + own.map { GeneratedFile(path: VerilogPrinter.fileName($0), text: header + VerilogPrinter.text($0)) }
+        let top = try encodeModule(design: design)
+        let own = VerilogPrinter.modules(top).filter { !present.contains(VerilogPrinter.fileName($0)) }
+        let blocks = VerilogPrinter.externalModules(top).filter { !present.contains($0.name + ".v") }
+        return core + blocks.map { GeneratedFile(path: $0.name + ".v", text: header + $0.text) }
+            + own.map { GeneratedFile(path: VerilogPrinter.fileName($0), text: header + VerilogPrinter.text($0)) }
             + (harness ? [GeneratedFile(path: RasterHarness.verilatorFileName, text: try design.banner(command: command) + "\n" + RasterHarness.verilator)] : [])
     }
 }

@@ -43,7 +43,7 @@ public struct BlockRAM: Hashable, Sendable {
                              inputs: [PortShape("we", width: 1), PortShape("wa", width: a), PortShape("wd", width: width),
                                       PortShape("re", width: 1), PortShape("ra", width: a)],
                              outputs: [PortShape("rd", width: width)],
-                             hls: hls) { BlockRAMModel(depth: depth) }
+                             hls: hls, verilog: verilog) { BlockRAMModel(depth: depth) }
     }
 
     /// In C++: the array and the two registers; the reads before the write, as the edge sees them.

@@ -61,13 +61,17 @@ public struct ExternalBlock: Sendable {
     public var makeModel: @Sendable () -> any ExternalModel
     /// Its C++ for `HLSPrinter`, if it has one (without, the printed C++ stops at an `#error`).
     public var hls: HLSRendering?
+    /// The text of its Verilog module, when the block carries it (`VerilogPrinter.externalModules`);
+    /// nil when the files come from elsewhere (the kernels' come with the core's).
+    public var verilog: String?
 
-    public init(moduleName: String, inputs: [PortShape], outputs: [PortShape], hls: HLSRendering? = nil,
+    public init(moduleName: String, inputs: [PortShape], outputs: [PortShape], hls: HLSRendering? = nil, verilog: String? = nil,
                 makeModel: @escaping @Sendable () -> any ExternalModel) {
         self.moduleName = moduleName
         self.inputs = inputs
         self.outputs = outputs
         self.hls = hls
+        self.verilog = verilog
         self.makeModel = makeModel
     }
 }

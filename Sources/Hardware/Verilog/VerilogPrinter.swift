@@ -27,6 +27,20 @@ public enum VerilogPrinter {
         visit(module)
         return list
     }
+
+    /// The external blocks placed in `module` or below it that carry their own Verilog: module name
+    /// and text, each once, in the order first met.
+    public static func externalModules(_ module: Module) -> [(name: String, text: String)] {
+        var seen: Set<String> = [], list: [(name: String, text: String)] = []
+        for m in modules(module) {
+            for instance in m.instances {
+                if case .external(let e) = instance.block, let text = e.verilog, seen.insert(e.moduleName).inserted {
+                    list.append((e.moduleName, text))
+                }
+            }
+        }
+        return list
+    }
 }
 
 private struct Printer {
