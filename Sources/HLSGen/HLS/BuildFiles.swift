@@ -223,14 +223,7 @@ struct BuildFiles {
 
         \(StimulusFormat.description.map { "    " + $0 }.joined(separator: "\n"))
 
-        ## Vendor flow
-
-        ```sh
-        vitis_hls -f run_hls.tcl -tclargs \(spec.part) \(clock)       # or vivado_hls -f run_hls.tcl
-        v++ -c --mode hls --config hls_config.cfg --work_dir fxcodec_hls  # Vitis unified (2023.2+)
-        ```
-
-        """
+        """ + vendorFlow
         return s
     }
 
@@ -290,6 +283,14 @@ struct BuildFiles {
 
         \(RasterStimulusFormat.description.map { "    " + $0 }.joined(separator: "\n"))
 
+        """ + vendorFlow
+        return s
+    }
+
+    /// The README's last section, the same in every project.
+    var vendorFlow: String {
+        """
+
         ## Vendor flow
 
         ```sh
@@ -298,6 +299,5 @@ struct BuildFiles {
         ```
 
         """
-        return s
     }
 }

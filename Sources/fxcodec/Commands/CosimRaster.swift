@@ -121,7 +121,7 @@ extension Cosim {
             let icarus = try HardwareSimulators.icarus(.init(top: module.name, ports: module,
                                                              files: try front.encodeFiles(design: design, command: command)),
                                                        recording.inputs, scratch: FileManager.default.temporaryDirectory)
-            try RasterCommandSupport.compare(icarus: icarus.outputs, swift: recording.outputs, module: module)
+            try IcarusReplay.compare(icarus: icarus.outputs, swift: recording.outputs, module: module)
             build = String(format: "Icarus Verilog: every output of %d clocks equal to the Swift model's, %.0f clocks/s",
                            recording.inputs.count, Double(recording.inputs.count) / max(icarus.seconds, 1e-9))
         }
@@ -132,7 +132,7 @@ extension Cosim {
     }
 }
 
-/// What the raster commands share: the job from a PNG, and the Icarus replay's comparison.
+/// What the raster commands share: the job from a PNG.
 enum RasterCommandSupport {
     static func job(input: String, name: String, budget: MemoryBudgetOption, front: RasterFront, design: RTLDesign,
                     chroma: ChromaSubsampling, fault: RasterJobs.Fault?, runs: [StallSetting]) throws -> RasterJob {
@@ -154,7 +154,10 @@ enum RasterCommandSupport {
                                    blockCodec: try BlockCodec(design.config), tables: design.tables, runs: runs)
         return fault.map { RasterJobs.malformed($0, then: job) } ?? job
     }
+}
 
+/// The Swift run's clocks replayed under Icarus (`cosim --simulator icarus`, blocks or raster).
+enum IcarusReplay {
     /// Every output of every clock equal, except the payload of an output beat that is not valid,
     /// which Icarus may show as x (pipeline registers without reset).
     static func compare(icarus: [[UInt64?]], swift: [[UInt64]], module: Module) throws {
