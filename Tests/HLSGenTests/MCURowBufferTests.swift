@@ -88,6 +88,25 @@ import Testing
         }
     }
 
+    /// Lines of one to four beats back to back with no stall: a 4:2:0 odd line's read of the even line's
+    /// pair sums comes one to four clocks after their writes, so every write the read misses (those in
+    /// flight in the writer's stages) must be taken from the writes.
+    @Test(arguments: [1, 2, 4])
+    func shortLinesWithoutStalls(pixels: Int) throws {
+        let images = try Fixtures.sharedImages()
+        let coffee = try #require(images.first { $0.name.hasPrefix("coffee") }).image
+        let module = try MCURowBuffer(maxWidth: 64, pixels: pixels).module()
+        for chroma in [ChromaSubsampling.s420, .s422] {
+            let frames = (1...4).map { beats in
+                Self.frame("coffee \(beats * pixels)x\(5 + beats)", coffee.window(x: 7, y: 2, width: beats * pixels, height: 5 + beats), chroma)
+            }
+            let run = Self.drive(module, frames: frames, pixels: pixels, stall: 0, seed: 7)
+            let (mismatch, blocks, _) = Self.firstMismatch(run.given, frames)
+            #expect(mismatch == nil, "\(chroma) at \(pixels) a beat: \(mismatch ?? "")")
+            #expect(run.errorClock == nil && blocks > 0)
+        }
+    }
+
     @Test(arguments: ChromaSubsampling.allCases)
     func sizesBackToBackUnderStalls(_ chroma: ChromaSubsampling) throws {
         let module = try MCURowBuffer(maxWidth: 256).module()

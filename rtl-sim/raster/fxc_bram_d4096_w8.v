@@ -6,7 +6,7 @@
 
 // A block RAM with its output register: a word read on an edge with re = 1 is on rd after the next
 // edge with re = 1 (read register, then output register); never read a word in the clock it is
-// written (DP16KD does not define it). With FXC_ECP5 defined: 2 DP16KD blocks (2048 x 9) with REGMODE OUTREG.
+// written (DP16KD does not define it). With FXC_ECP5 defined: 2 DP16KD blocks (4096 x 4) with REGMODE OUTREG.
 module fxc_bram_d4096_w8 (
     input wire aclk,
     input wire we,
@@ -17,45 +17,43 @@ module fxc_bram_d4096_w8 (
     output wire [7:0] rd
 );
 `ifdef FXC_ECP5
-    wire [17:0] do0;
-    DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("OUTREG"), .REGMODE_B("NOREG"),
+    wire [35:0] do0;
+    DP16KD #(.DATA_WIDTH_A(4), .DATA_WIDTH_B(4), .REGMODE_A("OUTREG"), .REGMODE_B("NOREG"),
         .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"), .CSDECODE_A("0b000"), .CSDECODE_B("0b000"),
         .RESETMODE("SYNC"), .GSR("DISABLED")) block0 (
         .CLKA(aclk), .CEA(re), .OCEA(re), .WEA(1'b0), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-        .CLKB(aclk), .CEB(1'b1), .OCEB(1'b1), .WEB(we && wa[11:11] == 1'd0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-        .ADA0(1'b0), .ADB0(1'b0), .ADA1(1'b0), .ADB1(1'b0), .ADA2(1'b0), .ADB2(1'b0), .ADA3(ra[0]), .ADB3(wa[0]),
-        .ADA4(ra[1]), .ADB4(wa[1]), .ADA5(ra[2]), .ADB5(wa[2]), .ADA6(ra[3]), .ADB6(wa[3]), .ADA7(ra[4]), .ADB7(wa[4]),
-        .ADA8(ra[5]), .ADB8(wa[5]), .ADA9(ra[6]), .ADB9(wa[6]), .ADA10(ra[7]), .ADB10(wa[7]), .ADA11(ra[8]), .ADB11(wa[8]),
-        .ADA12(ra[9]), .ADB12(wa[9]), .ADA13(ra[10]), .ADB13(wa[10]), .DIA0(1'b0), .DIB0(wd[0]), .DOA0(do0[0]), .DIA1(1'b0),
+        .CLKB(aclk), .CEB(1'b1), .OCEB(1'b1), .WEB(we), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+        .ADA0(1'b0), .ADB0(1'b0), .ADA1(1'b0), .ADB1(1'b0), .ADA2(ra[0]), .ADB2(wa[0]), .ADA3(ra[1]), .ADB3(wa[1]),
+        .ADA4(ra[2]), .ADB4(wa[2]), .ADA5(ra[3]), .ADB5(wa[3]), .ADA6(ra[4]), .ADB6(wa[4]), .ADA7(ra[5]), .ADB7(wa[5]),
+        .ADA8(ra[6]), .ADB8(wa[6]), .ADA9(ra[7]), .ADB9(wa[7]), .ADA10(ra[8]), .ADB10(wa[8]), .ADA11(ra[9]), .ADB11(wa[9]),
+        .ADA12(ra[10]), .ADB12(wa[10]), .ADA13(ra[11]), .ADB13(wa[11]), .DIA0(1'b0), .DIB0(wd[0]), .DOA0(do0[0]), .DIA1(1'b0),
         .DIB1(wd[1]), .DOA1(do0[1]), .DIA2(1'b0), .DIB2(wd[2]), .DOA2(do0[2]), .DIA3(1'b0), .DIB3(wd[3]), .DOA3(do0[3]),
-        .DIA4(1'b0), .DIB4(wd[4]), .DOA4(do0[4]), .DIA5(1'b0), .DIB5(wd[5]), .DOA5(do0[5]), .DIA6(1'b0), .DIB6(wd[6]),
-        .DOA6(do0[6]), .DIA7(1'b0), .DIB7(wd[7]), .DOA7(do0[7]), .DIA8(1'b0), .DIB8(1'b0), .DOA8(do0[8]), .DIA9(1'b0),
+        .DIA4(1'b0), .DIB4(1'b0), .DOA4(do0[4]), .DIA5(1'b0), .DIB5(1'b0), .DOA5(do0[5]), .DIA6(1'b0), .DIB6(1'b0),
+        .DOA6(do0[6]), .DIA7(1'b0), .DIB7(1'b0), .DOA7(do0[7]), .DIA8(1'b0), .DIB8(1'b0), .DOA8(do0[8]), .DIA9(1'b0),
         .DIB9(1'b0), .DOA9(do0[9]), .DIA10(1'b0), .DIB10(1'b0), .DOA10(do0[10]), .DIA11(1'b0), .DIB11(1'b0), .DOA11(do0[11]),
         .DIA12(1'b0), .DIB12(1'b0), .DOA12(do0[12]), .DIA13(1'b0), .DIB13(1'b0), .DOA13(do0[13]), .DIA14(1'b0), .DIB14(1'b0),
         .DOA14(do0[14]), .DIA15(1'b0), .DIB15(1'b0), .DOA15(do0[15]), .DIA16(1'b0), .DIB16(1'b0), .DOA16(do0[16]), .DIA17(1'b0),
         .DIB17(1'b0), .DOA17(do0[17])
     );
-    wire [17:0] do1;
-    DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("OUTREG"), .REGMODE_B("NOREG"),
+    DP16KD #(.DATA_WIDTH_A(4), .DATA_WIDTH_B(4), .REGMODE_A("OUTREG"), .REGMODE_B("NOREG"),
         .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"), .CSDECODE_A("0b000"), .CSDECODE_B("0b000"),
         .RESETMODE("SYNC"), .GSR("DISABLED")) block1 (
         .CLKA(aclk), .CEA(re), .OCEA(re), .WEA(1'b0), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-        .CLKB(aclk), .CEB(1'b1), .OCEB(1'b1), .WEB(we && wa[11:11] == 1'd1), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-        .ADA0(1'b0), .ADB0(1'b0), .ADA1(1'b0), .ADB1(1'b0), .ADA2(1'b0), .ADB2(1'b0), .ADA3(ra[0]), .ADB3(wa[0]),
-        .ADA4(ra[1]), .ADB4(wa[1]), .ADA5(ra[2]), .ADB5(wa[2]), .ADA6(ra[3]), .ADB6(wa[3]), .ADA7(ra[4]), .ADB7(wa[4]),
-        .ADA8(ra[5]), .ADB8(wa[5]), .ADA9(ra[6]), .ADB9(wa[6]), .ADA10(ra[7]), .ADB10(wa[7]), .ADA11(ra[8]), .ADB11(wa[8]),
-        .ADA12(ra[9]), .ADB12(wa[9]), .ADA13(ra[10]), .ADB13(wa[10]), .DIA0(1'b0), .DIB0(wd[0]), .DOA0(do1[0]), .DIA1(1'b0),
-        .DIB1(wd[1]), .DOA1(do1[1]), .DIA2(1'b0), .DIB2(wd[2]), .DOA2(do1[2]), .DIA3(1'b0), .DIB3(wd[3]), .DOA3(do1[3]),
-        .DIA4(1'b0), .DIB4(wd[4]), .DOA4(do1[4]), .DIA5(1'b0), .DIB5(wd[5]), .DOA5(do1[5]), .DIA6(1'b0), .DIB6(wd[6]),
-        .DOA6(do1[6]), .DIA7(1'b0), .DIB7(wd[7]), .DOA7(do1[7]), .DIA8(1'b0), .DIB8(1'b0), .DOA8(do1[8]), .DIA9(1'b0),
-        .DIB9(1'b0), .DOA9(do1[9]), .DIA10(1'b0), .DIB10(1'b0), .DOA10(do1[10]), .DIA11(1'b0), .DIB11(1'b0), .DOA11(do1[11]),
-        .DIA12(1'b0), .DIB12(1'b0), .DOA12(do1[12]), .DIA13(1'b0), .DIB13(1'b0), .DOA13(do1[13]), .DIA14(1'b0), .DIB14(1'b0),
-        .DOA14(do1[14]), .DIA15(1'b0), .DIB15(1'b0), .DOA15(do1[15]), .DIA16(1'b0), .DIB16(1'b0), .DOA16(do1[16]), .DIA17(1'b0),
-        .DIB17(1'b0), .DOA17(do1[17])
+        .CLKB(aclk), .CEB(1'b1), .OCEB(1'b1), .WEB(we), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+        .ADA0(1'b0), .ADB0(1'b0), .ADA1(1'b0), .ADB1(1'b0), .ADA2(ra[0]), .ADB2(wa[0]), .ADA3(ra[1]), .ADB3(wa[1]),
+        .ADA4(ra[2]), .ADB4(wa[2]), .ADA5(ra[3]), .ADB5(wa[3]), .ADA6(ra[4]), .ADB6(wa[4]), .ADA7(ra[5]), .ADB7(wa[5]),
+        .ADA8(ra[6]), .ADB8(wa[6]), .ADA9(ra[7]), .ADB9(wa[7]), .ADA10(ra[8]), .ADB10(wa[8]), .ADA11(ra[9]), .ADB11(wa[9]),
+        .ADA12(ra[10]), .ADB12(wa[10]), .ADA13(ra[11]), .ADB13(wa[11]), .DIA0(1'b0), .DIB0(wd[4]), .DOA0(do0[18]), .DIA1(1'b0),
+        .DIB1(wd[5]), .DOA1(do0[19]), .DIA2(1'b0), .DIB2(wd[6]), .DOA2(do0[20]), .DIA3(1'b0), .DIB3(wd[7]), .DOA3(do0[21]),
+        .DIA4(1'b0), .DIB4(1'b0), .DOA4(do0[22]), .DIA5(1'b0), .DIB5(1'b0), .DOA5(do0[23]), .DIA6(1'b0), .DIB6(1'b0),
+        .DOA6(do0[24]), .DIA7(1'b0), .DIB7(1'b0), .DOA7(do0[25]), .DIA8(1'b0), .DIB8(1'b0), .DOA8(do0[26]), .DIA9(1'b0),
+        .DIB9(1'b0), .DOA9(do0[27]), .DIA10(1'b0), .DIB10(1'b0), .DOA10(do0[28]), .DIA11(1'b0), .DIB11(1'b0), .DOA11(do0[29]),
+        .DIA12(1'b0), .DIB12(1'b0), .DOA12(do0[30]), .DIA13(1'b0), .DIB13(1'b0), .DOA13(do0[31]), .DIA14(1'b0), .DIB14(1'b0),
+        .DOA14(do0[32]), .DIA15(1'b0), .DIB15(1'b0), .DOA15(do0[33]), .DIA16(1'b0), .DIB16(1'b0), .DOA16(do0[34]), .DIA17(1'b0),
+        .DIB17(1'b0), .DOA17(do0[35])
     );
-    reg [0:0] pick_read = 0, pick_out = 0;
-    always @(posedge aclk) if (re) begin pick_read <= ra[11:11]; pick_out <= pick_read; end
-    assign rd = pick_out == 1'd0 ? do0[7:0] : do1[7:0];
+    wire [7:0] word0 = {do0[21:18], do0[3:0]};
+    assign rd = word0;
 `else
     reg [7:0] mem [0:4095];
     reg [7:0] read_word = 0, out_word = 0;

@@ -76,6 +76,38 @@ module fxc_mcu_rows (
     wire [7:0] cr_lane6_rd;
     // Outputs of cr_lane7 (fxc_bram_d4096_w8).
     wire [7:0] cr_lane7_rd;
+    // Outputs of cb_pair0 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair0_rd;
+    // Outputs of cb_pair1 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair1_rd;
+    // Outputs of cb_pair2 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair2_rd;
+    // Outputs of cb_pair3 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair3_rd;
+    // Outputs of cb_pair4 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair4_rd;
+    // Outputs of cb_pair5 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair5_rd;
+    // Outputs of cb_pair6 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair6_rd;
+    // Outputs of cb_pair7 (fxc_bram_d256_w9).
+    wire [8:0] cb_pair7_rd;
+    // Outputs of cr_pair0 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair0_rd;
+    // Outputs of cr_pair1 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair1_rd;
+    // Outputs of cr_pair2 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair2_rd;
+    // Outputs of cr_pair3 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair3_rd;
+    // Outputs of cr_pair4 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair4_rd;
+    // Outputs of cr_pair5 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair5_rd;
+    // Outputs of cr_pair6 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair6_rd;
+    // Outputs of cr_pair7 (fxc_bram_d256_w9).
+    wire [8:0] cr_pair7_rd;
     // Registers (at their reset value, or 0, at power-on).
     reg awaiting = 1'h1;
     reg [15:0] x = 16'h0;
@@ -112,6 +144,33 @@ module fxc_mcu_rows (
     reg [7:0] frame_end_word6 = 8'h0;
     reg [7:0] frame_end_word7 = 8'h0;
     reg error = 1'h0;
+    reg in_skid_valid = 1'h0;
+    reg in_valid = 1'h0;
+    reg [23:0] in_beat0 = 24'h0;
+    reg in_beat1 = 1'h0;
+    reg in_beat2 = 1'h0;
+    reg [15:0] in_beat3 = 16'h0;
+    reg [15:0] in_beat4 = 16'h0;
+    reg [1:0] in_beat5 = 2'h0;
+    reg in_beat6 = 1'h0;
+    reg in_beat7 = 1'h0;
+    reg in_beat8 = 1'h0;
+    reg in_beat9 = 1'h0;
+    reg in_beat10 = 1'h0;
+    reg [23:0] in_skid0 = 24'h0;
+    reg in_skid1 = 1'h0;
+    reg in_skid2 = 1'h0;
+    reg [15:0] in_skid3 = 16'h0;
+    reg [15:0] in_skid4 = 16'h0;
+    reg [1:0] in_skid5 = 2'h0;
+    reg in_skid6 = 1'h0;
+    reg in_skid7 = 1'h0;
+    reg in_skid8 = 1'h0;
+    reg in_skid9 = 1'h0;
+    reg in_skid10 = 1'h0;
+    reg [15:0] x2 = 16'h0;
+    reg [15:0] y2 = 16'h0;
+    reg frame_w_is_one_beat = 1'h0;
     reg s2_valid = 1'h0;
     reg s3_valid = 1'h0;
     reg [23:0] s2_pixel0 = 24'h0;
@@ -151,62 +210,67 @@ module fxc_mcu_rows (
     reg [7:0] s2_pair_word6 = 8'h0;
     reg [7:0] s2_pair_word7 = 8'h0;
     reg [23:0] s2_previous = 24'h0;
+    reg [12:0] s4_luma_word = 13'h0;
+    reg [12:0] s4_luma_word_copy0 = 13'h0;
+    reg [12:0] s4_luma_word_copy1 = 13'h0;
+    reg [12:0] s4_luma_word_copy2 = 13'h0;
+    reg [12:0] s4_luma_word_copy3 = 13'h0;
+    reg [12:0] s4_luma_word_copy4 = 13'h0;
+    reg [12:0] s4_luma_word_copy5 = 13'h0;
+    reg [12:0] s4_luma_word_copy6 = 13'h0;
+    reg [12:0] s4_luma_word_copy7 = 13'h0;
+    reg [7:0] s4_luma_pixel0 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy0 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy1 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy2 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy3 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy4 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy5 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy6 = 8'h0;
+    reg [7:0] s4_luma_pixel0_copy7 = 8'h0;
+    reg s4_luma_write0 = 1'h0;
+    reg s4_luma_write1 = 1'h0;
+    reg s4_luma_write2 = 1'h0;
+    reg s4_luma_write3 = 1'h0;
+    reg s4_luma_write4 = 1'h0;
+    reg s4_luma_write5 = 1'h0;
+    reg s4_luma_write6 = 1'h0;
+    reg s4_luma_write7 = 1'h0;
+    reg [9:0] s3_col_sum0_0 = 10'h0;
+    reg [9:0] s3_col_sum0_1 = 10'h0;
+    reg [9:0] s3_col_sum0_2 = 10'h0;
     reg s3_lands0_0 = 1'h0;
     reg [7:0] s3_lands_word0_0 = 8'h0;
-    reg [8:0] s3_sum0_0 = 9'h0;
-    reg [7:0] s3_reduced422_0_0 = 8'h0;
-    reg [7:0] s3_last_line420_0_0 = 8'h0;
-    reg [9:0] s3_biased0_0 = 10'h0;
+    reg [1:0] s3_lands_choice0_0 = 2'h0;
+    reg s3_lands_parity0_0 = 1'h0;
     reg s3_lands0_1 = 1'h0;
     reg [7:0] s3_lands_word0_1 = 8'h0;
-    reg [8:0] s3_sum0_1 = 9'h0;
-    reg [7:0] s3_reduced422_0_1 = 8'h0;
-    reg [7:0] s3_last_line420_0_1 = 8'h0;
-    reg [9:0] s3_biased0_1 = 10'h0;
+    reg [1:0] s3_lands_choice0_1 = 2'h0;
+    reg s3_lands_parity0_1 = 1'h0;
     reg s3_lands0_2 = 1'h0;
     reg [7:0] s3_lands_word0_2 = 8'h0;
-    reg [8:0] s3_sum0_2 = 9'h0;
-    reg [7:0] s3_reduced422_0_2 = 8'h0;
-    reg [7:0] s3_last_line420_0_2 = 8'h0;
-    reg [9:0] s3_biased0_2 = 10'h0;
+    reg [1:0] s3_lands_choice0_2 = 2'h0;
+    reg s3_lands_parity0_2 = 1'h0;
     reg s3_lands0_3 = 1'h0;
     reg [7:0] s3_lands_word0_3 = 8'h0;
-    reg [8:0] s3_sum0_3 = 9'h0;
-    reg [7:0] s3_reduced422_0_3 = 8'h0;
-    reg [7:0] s3_last_line420_0_3 = 8'h0;
-    reg [9:0] s3_biased0_3 = 10'h0;
+    reg [1:0] s3_lands_choice0_3 = 2'h0;
+    reg s3_lands_parity0_3 = 1'h0;
     reg s3_lands0_4 = 1'h0;
     reg [7:0] s3_lands_word0_4 = 8'h0;
-    reg [8:0] s3_sum0_4 = 9'h0;
-    reg [7:0] s3_reduced422_0_4 = 8'h0;
-    reg [7:0] s3_last_line420_0_4 = 8'h0;
-    reg [9:0] s3_biased0_4 = 10'h0;
+    reg [1:0] s3_lands_choice0_4 = 2'h0;
+    reg s3_lands_parity0_4 = 1'h0;
     reg s3_lands0_5 = 1'h0;
     reg [7:0] s3_lands_word0_5 = 8'h0;
-    reg [8:0] s3_sum0_5 = 9'h0;
-    reg [7:0] s3_reduced422_0_5 = 8'h0;
-    reg [7:0] s3_last_line420_0_5 = 8'h0;
-    reg [9:0] s3_biased0_5 = 10'h0;
+    reg [1:0] s3_lands_choice0_5 = 2'h0;
+    reg s3_lands_parity0_5 = 1'h0;
     reg s3_lands0_6 = 1'h0;
     reg [7:0] s3_lands_word0_6 = 8'h0;
-    reg [8:0] s3_sum0_6 = 9'h0;
-    reg [7:0] s3_reduced422_0_6 = 8'h0;
-    reg [7:0] s3_last_line420_0_6 = 8'h0;
-    reg [9:0] s3_biased0_6 = 10'h0;
+    reg [1:0] s3_lands_choice0_6 = 2'h0;
+    reg s3_lands_parity0_6 = 1'h0;
     reg s3_lands0_7 = 1'h0;
     reg [7:0] s3_lands_word0_7 = 8'h0;
-    reg [8:0] s3_sum0_7 = 9'h0;
-    reg [7:0] s3_reduced422_0_7 = 8'h0;
-    reg [7:0] s3_last_line420_0_7 = 8'h0;
-    reg [9:0] s3_biased0_7 = 10'h0;
-    reg [8:0] s3_pair0_0 = 9'h0;
-    reg [8:0] s3_pair0_1 = 9'h0;
-    reg [8:0] s3_pair0_2 = 9'h0;
-    reg [8:0] s3_pair0_3 = 9'h0;
-    reg [8:0] s3_pair0_4 = 9'h0;
-    reg [8:0] s3_pair0_5 = 9'h0;
-    reg [8:0] s3_pair0_6 = 9'h0;
-    reg [8:0] s3_pair0_7 = 9'h0;
+    reg [1:0] s3_lands_choice0_7 = 2'h0;
+    reg s3_lands_parity0_7 = 1'h0;
     reg s3_pair_recent0_0 = 1'h0;
     reg [8:0] s3_pair_recent_value0_0 = 9'h0;
     reg s3_pair_recent0_1 = 1'h0;
@@ -263,134 +327,201 @@ module fxc_mcu_rows (
     reg pair_written0_7 = 1'h0;
     reg [7:0] pair_written_word0_7 = 8'h0;
     reg [8:0] pair_written_value0_7 = 9'h0;
+    reg s3_pair_oldest0_0 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_0 = 9'h0;
+    reg s3_pair_oldest0_1 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_1 = 9'h0;
+    reg s3_pair_oldest0_2 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_2 = 9'h0;
+    reg s3_pair_oldest0_3 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_3 = 9'h0;
+    reg s3_pair_oldest0_4 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_4 = 9'h0;
+    reg s3_pair_oldest0_5 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_5 = 9'h0;
+    reg s3_pair_oldest0_6 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_6 = 9'h0;
+    reg s3_pair_oldest0_7 = 1'h0;
+    reg [8:0] s3_pair_oldest_value0_7 = 9'h0;
+    reg pair_written_before0_0 = 1'h0;
+    reg [7:0] pair_written_before_word0_0 = 8'h0;
+    reg [8:0] pair_written_before_value0_0 = 9'h0;
+    reg pair_written_before0_1 = 1'h0;
+    reg [7:0] pair_written_before_word0_1 = 8'h0;
+    reg [8:0] pair_written_before_value0_1 = 9'h0;
+    reg pair_written_before0_2 = 1'h0;
+    reg [7:0] pair_written_before_word0_2 = 8'h0;
+    reg [8:0] pair_written_before_value0_2 = 9'h0;
+    reg pair_written_before0_3 = 1'h0;
+    reg [7:0] pair_written_before_word0_3 = 8'h0;
+    reg [8:0] pair_written_before_value0_3 = 9'h0;
+    reg pair_written_before0_4 = 1'h0;
+    reg [7:0] pair_written_before_word0_4 = 8'h0;
+    reg [8:0] pair_written_before_value0_4 = 9'h0;
+    reg pair_written_before0_5 = 1'h0;
+    reg [7:0] pair_written_before_word0_5 = 8'h0;
+    reg [8:0] pair_written_before_value0_5 = 9'h0;
+    reg pair_written_before0_6 = 1'h0;
+    reg [7:0] pair_written_before_word0_6 = 8'h0;
+    reg [8:0] pair_written_before_value0_6 = 9'h0;
+    reg pair_written_before0_7 = 1'h0;
+    reg [7:0] pair_written_before_word0_7 = 8'h0;
+    reg [8:0] pair_written_before_value0_7 = 9'h0;
+    reg pair_written0_0_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_0_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_0_copy0 = 9'h0;
     reg s4_write0_0 = 1'h0;
     reg [11:0] s4_word0_0 = 12'h0;
-    reg [7:0] s4_value0_0 = 8'h0;
+    reg [9:0] s4_value0_0 = 10'h0;
     reg [9:0] s4_stored0_0 = 10'h0;
-    reg [9:0] s4_biased0_0 = 10'h0;
-    reg s4_added0_0 = 1'h0;
+    reg s4_bias0_0 = 1'h0;
+    reg [1:0] s4_kind0_0 = 2'h0;
     reg s5_write0_0 = 1'h0;
     reg [11:0] s5_word0_0 = 12'h0;
     reg [7:0] s5_value0_0 = 8'h0;
+    reg s6_write0_0 = 1'h0;
+    reg [11:0] s6_word0_0 = 12'h0;
+    reg [7:0] s6_value0_0 = 8'h0;
+    reg pair_written0_1_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_1_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_1_copy0 = 9'h0;
     reg s4_write0_1 = 1'h0;
     reg [11:0] s4_word0_1 = 12'h0;
-    reg [7:0] s4_value0_1 = 8'h0;
+    reg [9:0] s4_value0_1 = 10'h0;
     reg [9:0] s4_stored0_1 = 10'h0;
-    reg [9:0] s4_biased0_1 = 10'h0;
-    reg s4_added0_1 = 1'h0;
+    reg s4_bias0_1 = 1'h0;
+    reg [1:0] s4_kind0_1 = 2'h0;
     reg s5_write0_1 = 1'h0;
     reg [11:0] s5_word0_1 = 12'h0;
     reg [7:0] s5_value0_1 = 8'h0;
+    reg s6_write0_1 = 1'h0;
+    reg [11:0] s6_word0_1 = 12'h0;
+    reg [7:0] s6_value0_1 = 8'h0;
+    reg pair_written0_2_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_2_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_2_copy0 = 9'h0;
     reg s4_write0_2 = 1'h0;
     reg [11:0] s4_word0_2 = 12'h0;
-    reg [7:0] s4_value0_2 = 8'h0;
+    reg [9:0] s4_value0_2 = 10'h0;
     reg [9:0] s4_stored0_2 = 10'h0;
-    reg [9:0] s4_biased0_2 = 10'h0;
-    reg s4_added0_2 = 1'h0;
+    reg s4_bias0_2 = 1'h0;
+    reg [1:0] s4_kind0_2 = 2'h0;
     reg s5_write0_2 = 1'h0;
     reg [11:0] s5_word0_2 = 12'h0;
     reg [7:0] s5_value0_2 = 8'h0;
+    reg s6_write0_2 = 1'h0;
+    reg [11:0] s6_word0_2 = 12'h0;
+    reg [7:0] s6_value0_2 = 8'h0;
+    reg pair_written0_3_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_3_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_3_copy0 = 9'h0;
     reg s4_write0_3 = 1'h0;
     reg [11:0] s4_word0_3 = 12'h0;
-    reg [7:0] s4_value0_3 = 8'h0;
+    reg [9:0] s4_value0_3 = 10'h0;
     reg [9:0] s4_stored0_3 = 10'h0;
-    reg [9:0] s4_biased0_3 = 10'h0;
-    reg s4_added0_3 = 1'h0;
+    reg s4_bias0_3 = 1'h0;
+    reg [1:0] s4_kind0_3 = 2'h0;
     reg s5_write0_3 = 1'h0;
     reg [11:0] s5_word0_3 = 12'h0;
     reg [7:0] s5_value0_3 = 8'h0;
+    reg s6_write0_3 = 1'h0;
+    reg [11:0] s6_word0_3 = 12'h0;
+    reg [7:0] s6_value0_3 = 8'h0;
+    reg pair_written0_4_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_4_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_4_copy0 = 9'h0;
     reg s4_write0_4 = 1'h0;
     reg [11:0] s4_word0_4 = 12'h0;
-    reg [7:0] s4_value0_4 = 8'h0;
+    reg [9:0] s4_value0_4 = 10'h0;
     reg [9:0] s4_stored0_4 = 10'h0;
-    reg [9:0] s4_biased0_4 = 10'h0;
-    reg s4_added0_4 = 1'h0;
+    reg s4_bias0_4 = 1'h0;
+    reg [1:0] s4_kind0_4 = 2'h0;
     reg s5_write0_4 = 1'h0;
     reg [11:0] s5_word0_4 = 12'h0;
     reg [7:0] s5_value0_4 = 8'h0;
+    reg s6_write0_4 = 1'h0;
+    reg [11:0] s6_word0_4 = 12'h0;
+    reg [7:0] s6_value0_4 = 8'h0;
+    reg pair_written0_5_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_5_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_5_copy0 = 9'h0;
     reg s4_write0_5 = 1'h0;
     reg [11:0] s4_word0_5 = 12'h0;
-    reg [7:0] s4_value0_5 = 8'h0;
+    reg [9:0] s4_value0_5 = 10'h0;
     reg [9:0] s4_stored0_5 = 10'h0;
-    reg [9:0] s4_biased0_5 = 10'h0;
-    reg s4_added0_5 = 1'h0;
+    reg s4_bias0_5 = 1'h0;
+    reg [1:0] s4_kind0_5 = 2'h0;
     reg s5_write0_5 = 1'h0;
     reg [11:0] s5_word0_5 = 12'h0;
     reg [7:0] s5_value0_5 = 8'h0;
+    reg s6_write0_5 = 1'h0;
+    reg [11:0] s6_word0_5 = 12'h0;
+    reg [7:0] s6_value0_5 = 8'h0;
+    reg pair_written0_6_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_6_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_6_copy0 = 9'h0;
     reg s4_write0_6 = 1'h0;
     reg [11:0] s4_word0_6 = 12'h0;
-    reg [7:0] s4_value0_6 = 8'h0;
+    reg [9:0] s4_value0_6 = 10'h0;
     reg [9:0] s4_stored0_6 = 10'h0;
-    reg [9:0] s4_biased0_6 = 10'h0;
-    reg s4_added0_6 = 1'h0;
+    reg s4_bias0_6 = 1'h0;
+    reg [1:0] s4_kind0_6 = 2'h0;
     reg s5_write0_6 = 1'h0;
     reg [11:0] s5_word0_6 = 12'h0;
     reg [7:0] s5_value0_6 = 8'h0;
+    reg s6_write0_6 = 1'h0;
+    reg [11:0] s6_word0_6 = 12'h0;
+    reg [7:0] s6_value0_6 = 8'h0;
+    reg pair_written0_7_copy0 = 1'h0;
+    reg [7:0] pair_written_word0_7_copy0 = 8'h0;
+    reg [8:0] pair_written_value0_7_copy0 = 9'h0;
     reg s4_write0_7 = 1'h0;
     reg [11:0] s4_word0_7 = 12'h0;
-    reg [7:0] s4_value0_7 = 8'h0;
+    reg [9:0] s4_value0_7 = 10'h0;
     reg [9:0] s4_stored0_7 = 10'h0;
-    reg [9:0] s4_biased0_7 = 10'h0;
-    reg s4_added0_7 = 1'h0;
+    reg s4_bias0_7 = 1'h0;
+    reg [1:0] s4_kind0_7 = 2'h0;
     reg s5_write0_7 = 1'h0;
     reg [11:0] s5_word0_7 = 12'h0;
     reg [7:0] s5_value0_7 = 8'h0;
+    reg s6_write0_7 = 1'h0;
+    reg [11:0] s6_word0_7 = 12'h0;
+    reg [7:0] s6_value0_7 = 8'h0;
+    reg [9:0] s3_col_sum1_0 = 10'h0;
+    reg [9:0] s3_col_sum1_1 = 10'h0;
+    reg [9:0] s3_col_sum1_2 = 10'h0;
     reg s3_lands1_0 = 1'h0;
     reg [7:0] s3_lands_word1_0 = 8'h0;
-    reg [8:0] s3_sum1_0 = 9'h0;
-    reg [7:0] s3_reduced422_1_0 = 8'h0;
-    reg [7:0] s3_last_line420_1_0 = 8'h0;
-    reg [9:0] s3_biased1_0 = 10'h0;
+    reg [1:0] s3_lands_choice1_0 = 2'h0;
+    reg s3_lands_parity1_0 = 1'h0;
     reg s3_lands1_1 = 1'h0;
     reg [7:0] s3_lands_word1_1 = 8'h0;
-    reg [8:0] s3_sum1_1 = 9'h0;
-    reg [7:0] s3_reduced422_1_1 = 8'h0;
-    reg [7:0] s3_last_line420_1_1 = 8'h0;
-    reg [9:0] s3_biased1_1 = 10'h0;
+    reg [1:0] s3_lands_choice1_1 = 2'h0;
+    reg s3_lands_parity1_1 = 1'h0;
     reg s3_lands1_2 = 1'h0;
     reg [7:0] s3_lands_word1_2 = 8'h0;
-    reg [8:0] s3_sum1_2 = 9'h0;
-    reg [7:0] s3_reduced422_1_2 = 8'h0;
-    reg [7:0] s3_last_line420_1_2 = 8'h0;
-    reg [9:0] s3_biased1_2 = 10'h0;
+    reg [1:0] s3_lands_choice1_2 = 2'h0;
+    reg s3_lands_parity1_2 = 1'h0;
     reg s3_lands1_3 = 1'h0;
     reg [7:0] s3_lands_word1_3 = 8'h0;
-    reg [8:0] s3_sum1_3 = 9'h0;
-    reg [7:0] s3_reduced422_1_3 = 8'h0;
-    reg [7:0] s3_last_line420_1_3 = 8'h0;
-    reg [9:0] s3_biased1_3 = 10'h0;
+    reg [1:0] s3_lands_choice1_3 = 2'h0;
+    reg s3_lands_parity1_3 = 1'h0;
     reg s3_lands1_4 = 1'h0;
     reg [7:0] s3_lands_word1_4 = 8'h0;
-    reg [8:0] s3_sum1_4 = 9'h0;
-    reg [7:0] s3_reduced422_1_4 = 8'h0;
-    reg [7:0] s3_last_line420_1_4 = 8'h0;
-    reg [9:0] s3_biased1_4 = 10'h0;
+    reg [1:0] s3_lands_choice1_4 = 2'h0;
+    reg s3_lands_parity1_4 = 1'h0;
     reg s3_lands1_5 = 1'h0;
     reg [7:0] s3_lands_word1_5 = 8'h0;
-    reg [8:0] s3_sum1_5 = 9'h0;
-    reg [7:0] s3_reduced422_1_5 = 8'h0;
-    reg [7:0] s3_last_line420_1_5 = 8'h0;
-    reg [9:0] s3_biased1_5 = 10'h0;
+    reg [1:0] s3_lands_choice1_5 = 2'h0;
+    reg s3_lands_parity1_5 = 1'h0;
     reg s3_lands1_6 = 1'h0;
     reg [7:0] s3_lands_word1_6 = 8'h0;
-    reg [8:0] s3_sum1_6 = 9'h0;
-    reg [7:0] s3_reduced422_1_6 = 8'h0;
-    reg [7:0] s3_last_line420_1_6 = 8'h0;
-    reg [9:0] s3_biased1_6 = 10'h0;
+    reg [1:0] s3_lands_choice1_6 = 2'h0;
+    reg s3_lands_parity1_6 = 1'h0;
     reg s3_lands1_7 = 1'h0;
     reg [7:0] s3_lands_word1_7 = 8'h0;
-    reg [8:0] s3_sum1_7 = 9'h0;
-    reg [7:0] s3_reduced422_1_7 = 8'h0;
-    reg [7:0] s3_last_line420_1_7 = 8'h0;
-    reg [9:0] s3_biased1_7 = 10'h0;
-    reg [8:0] s3_pair1_0 = 9'h0;
-    reg [8:0] s3_pair1_1 = 9'h0;
-    reg [8:0] s3_pair1_2 = 9'h0;
-    reg [8:0] s3_pair1_3 = 9'h0;
-    reg [8:0] s3_pair1_4 = 9'h0;
-    reg [8:0] s3_pair1_5 = 9'h0;
-    reg [8:0] s3_pair1_6 = 9'h0;
-    reg [8:0] s3_pair1_7 = 9'h0;
+    reg [1:0] s3_lands_choice1_7 = 2'h0;
+    reg s3_lands_parity1_7 = 1'h0;
     reg s3_pair_recent1_0 = 1'h0;
     reg [8:0] s3_pair_recent_value1_0 = 9'h0;
     reg s3_pair_recent1_1 = 1'h0;
@@ -447,79 +578,171 @@ module fxc_mcu_rows (
     reg pair_written1_7 = 1'h0;
     reg [7:0] pair_written_word1_7 = 8'h0;
     reg [8:0] pair_written_value1_7 = 9'h0;
+    reg s3_pair_oldest1_0 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_0 = 9'h0;
+    reg s3_pair_oldest1_1 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_1 = 9'h0;
+    reg s3_pair_oldest1_2 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_2 = 9'h0;
+    reg s3_pair_oldest1_3 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_3 = 9'h0;
+    reg s3_pair_oldest1_4 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_4 = 9'h0;
+    reg s3_pair_oldest1_5 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_5 = 9'h0;
+    reg s3_pair_oldest1_6 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_6 = 9'h0;
+    reg s3_pair_oldest1_7 = 1'h0;
+    reg [8:0] s3_pair_oldest_value1_7 = 9'h0;
+    reg pair_written_before1_0 = 1'h0;
+    reg [7:0] pair_written_before_word1_0 = 8'h0;
+    reg [8:0] pair_written_before_value1_0 = 9'h0;
+    reg pair_written_before1_1 = 1'h0;
+    reg [7:0] pair_written_before_word1_1 = 8'h0;
+    reg [8:0] pair_written_before_value1_1 = 9'h0;
+    reg pair_written_before1_2 = 1'h0;
+    reg [7:0] pair_written_before_word1_2 = 8'h0;
+    reg [8:0] pair_written_before_value1_2 = 9'h0;
+    reg pair_written_before1_3 = 1'h0;
+    reg [7:0] pair_written_before_word1_3 = 8'h0;
+    reg [8:0] pair_written_before_value1_3 = 9'h0;
+    reg pair_written_before1_4 = 1'h0;
+    reg [7:0] pair_written_before_word1_4 = 8'h0;
+    reg [8:0] pair_written_before_value1_4 = 9'h0;
+    reg pair_written_before1_5 = 1'h0;
+    reg [7:0] pair_written_before_word1_5 = 8'h0;
+    reg [8:0] pair_written_before_value1_5 = 9'h0;
+    reg pair_written_before1_6 = 1'h0;
+    reg [7:0] pair_written_before_word1_6 = 8'h0;
+    reg [8:0] pair_written_before_value1_6 = 9'h0;
+    reg pair_written_before1_7 = 1'h0;
+    reg [7:0] pair_written_before_word1_7 = 8'h0;
+    reg [8:0] pair_written_before_value1_7 = 9'h0;
+    reg pair_written1_0_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_0_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_0_copy0 = 9'h0;
     reg s4_write1_0 = 1'h0;
     reg [11:0] s4_word1_0 = 12'h0;
-    reg [7:0] s4_value1_0 = 8'h0;
+    reg [9:0] s4_value1_0 = 10'h0;
     reg [9:0] s4_stored1_0 = 10'h0;
-    reg [9:0] s4_biased1_0 = 10'h0;
-    reg s4_added1_0 = 1'h0;
+    reg s4_bias1_0 = 1'h0;
+    reg [1:0] s4_kind1_0 = 2'h0;
     reg s5_write1_0 = 1'h0;
     reg [11:0] s5_word1_0 = 12'h0;
     reg [7:0] s5_value1_0 = 8'h0;
+    reg s6_write1_0 = 1'h0;
+    reg [11:0] s6_word1_0 = 12'h0;
+    reg [7:0] s6_value1_0 = 8'h0;
+    reg pair_written1_1_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_1_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_1_copy0 = 9'h0;
     reg s4_write1_1 = 1'h0;
     reg [11:0] s4_word1_1 = 12'h0;
-    reg [7:0] s4_value1_1 = 8'h0;
+    reg [9:0] s4_value1_1 = 10'h0;
     reg [9:0] s4_stored1_1 = 10'h0;
-    reg [9:0] s4_biased1_1 = 10'h0;
-    reg s4_added1_1 = 1'h0;
+    reg s4_bias1_1 = 1'h0;
+    reg [1:0] s4_kind1_1 = 2'h0;
     reg s5_write1_1 = 1'h0;
     reg [11:0] s5_word1_1 = 12'h0;
     reg [7:0] s5_value1_1 = 8'h0;
+    reg s6_write1_1 = 1'h0;
+    reg [11:0] s6_word1_1 = 12'h0;
+    reg [7:0] s6_value1_1 = 8'h0;
+    reg pair_written1_2_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_2_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_2_copy0 = 9'h0;
     reg s4_write1_2 = 1'h0;
     reg [11:0] s4_word1_2 = 12'h0;
-    reg [7:0] s4_value1_2 = 8'h0;
+    reg [9:0] s4_value1_2 = 10'h0;
     reg [9:0] s4_stored1_2 = 10'h0;
-    reg [9:0] s4_biased1_2 = 10'h0;
-    reg s4_added1_2 = 1'h0;
+    reg s4_bias1_2 = 1'h0;
+    reg [1:0] s4_kind1_2 = 2'h0;
     reg s5_write1_2 = 1'h0;
     reg [11:0] s5_word1_2 = 12'h0;
     reg [7:0] s5_value1_2 = 8'h0;
+    reg s6_write1_2 = 1'h0;
+    reg [11:0] s6_word1_2 = 12'h0;
+    reg [7:0] s6_value1_2 = 8'h0;
+    reg pair_written1_3_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_3_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_3_copy0 = 9'h0;
     reg s4_write1_3 = 1'h0;
     reg [11:0] s4_word1_3 = 12'h0;
-    reg [7:0] s4_value1_3 = 8'h0;
+    reg [9:0] s4_value1_3 = 10'h0;
     reg [9:0] s4_stored1_3 = 10'h0;
-    reg [9:0] s4_biased1_3 = 10'h0;
-    reg s4_added1_3 = 1'h0;
+    reg s4_bias1_3 = 1'h0;
+    reg [1:0] s4_kind1_3 = 2'h0;
     reg s5_write1_3 = 1'h0;
     reg [11:0] s5_word1_3 = 12'h0;
     reg [7:0] s5_value1_3 = 8'h0;
+    reg s6_write1_3 = 1'h0;
+    reg [11:0] s6_word1_3 = 12'h0;
+    reg [7:0] s6_value1_3 = 8'h0;
+    reg pair_written1_4_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_4_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_4_copy0 = 9'h0;
     reg s4_write1_4 = 1'h0;
     reg [11:0] s4_word1_4 = 12'h0;
-    reg [7:0] s4_value1_4 = 8'h0;
+    reg [9:0] s4_value1_4 = 10'h0;
     reg [9:0] s4_stored1_4 = 10'h0;
-    reg [9:0] s4_biased1_4 = 10'h0;
-    reg s4_added1_4 = 1'h0;
+    reg s4_bias1_4 = 1'h0;
+    reg [1:0] s4_kind1_4 = 2'h0;
     reg s5_write1_4 = 1'h0;
     reg [11:0] s5_word1_4 = 12'h0;
     reg [7:0] s5_value1_4 = 8'h0;
+    reg s6_write1_4 = 1'h0;
+    reg [11:0] s6_word1_4 = 12'h0;
+    reg [7:0] s6_value1_4 = 8'h0;
+    reg pair_written1_5_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_5_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_5_copy0 = 9'h0;
     reg s4_write1_5 = 1'h0;
     reg [11:0] s4_word1_5 = 12'h0;
-    reg [7:0] s4_value1_5 = 8'h0;
+    reg [9:0] s4_value1_5 = 10'h0;
     reg [9:0] s4_stored1_5 = 10'h0;
-    reg [9:0] s4_biased1_5 = 10'h0;
-    reg s4_added1_5 = 1'h0;
+    reg s4_bias1_5 = 1'h0;
+    reg [1:0] s4_kind1_5 = 2'h0;
     reg s5_write1_5 = 1'h0;
     reg [11:0] s5_word1_5 = 12'h0;
     reg [7:0] s5_value1_5 = 8'h0;
+    reg s6_write1_5 = 1'h0;
+    reg [11:0] s6_word1_5 = 12'h0;
+    reg [7:0] s6_value1_5 = 8'h0;
+    reg pair_written1_6_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_6_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_6_copy0 = 9'h0;
     reg s4_write1_6 = 1'h0;
     reg [11:0] s4_word1_6 = 12'h0;
-    reg [7:0] s4_value1_6 = 8'h0;
+    reg [9:0] s4_value1_6 = 10'h0;
     reg [9:0] s4_stored1_6 = 10'h0;
-    reg [9:0] s4_biased1_6 = 10'h0;
-    reg s4_added1_6 = 1'h0;
+    reg s4_bias1_6 = 1'h0;
+    reg [1:0] s4_kind1_6 = 2'h0;
     reg s5_write1_6 = 1'h0;
     reg [11:0] s5_word1_6 = 12'h0;
     reg [7:0] s5_value1_6 = 8'h0;
+    reg s6_write1_6 = 1'h0;
+    reg [11:0] s6_word1_6 = 12'h0;
+    reg [7:0] s6_value1_6 = 8'h0;
+    reg pair_written1_7_copy0 = 1'h0;
+    reg [7:0] pair_written_word1_7_copy0 = 8'h0;
+    reg [8:0] pair_written_value1_7_copy0 = 9'h0;
     reg s4_write1_7 = 1'h0;
     reg [11:0] s4_word1_7 = 12'h0;
-    reg [7:0] s4_value1_7 = 8'h0;
+    reg [9:0] s4_value1_7 = 10'h0;
     reg [9:0] s4_stored1_7 = 10'h0;
-    reg [9:0] s4_biased1_7 = 10'h0;
-    reg s4_added1_7 = 1'h0;
+    reg s4_bias1_7 = 1'h0;
+    reg [1:0] s4_kind1_7 = 2'h0;
     reg s5_write1_7 = 1'h0;
     reg [11:0] s5_word1_7 = 12'h0;
     reg [7:0] s5_value1_7 = 8'h0;
-    reg [1:0] bank0_c = 2'h0;
+    reg s6_write1_7 = 1'h0;
+    reg [11:0] s6_word1_7 = 12'h0;
+    reg [7:0] s6_value1_7 = 8'h0;
+    reg bank0_420 = 1'h0;
+    reg bank0_wide = 1'h0;
+    reg bank0_grey = 1'h0;
+    reg [2:0] bank0_luma_per_mcu = 3'h0;
+    reg [2:0] bank0_last_block = 3'h0;
     reg [3:0] bank0_last_row = 4'h0;
     reg [3:0] bank0_last_chroma_row = 4'h0;
     reg bank0_first = 1'h0;
@@ -529,7 +752,11 @@ module fxc_mcu_rows (
     reg [15:0] bank0_chroma_limit = 16'h0;
     reg [15:0] bank0_luma_blocks = 16'h0;
     reg [15:0] bank0_last_mcu = 16'h0;
-    reg [1:0] bank1_c = 2'h0;
+    reg bank1_420 = 1'h0;
+    reg bank1_wide = 1'h0;
+    reg bank1_grey = 1'h0;
+    reg [2:0] bank1_luma_per_mcu = 3'h0;
+    reg [2:0] bank1_last_block = 3'h0;
     reg [3:0] bank1_last_row = 4'h0;
     reg [3:0] bank1_last_chroma_row = 4'h0;
     reg bank1_first = 1'h0;
@@ -547,6 +774,7 @@ module fxc_mcu_rows (
     reg [15:0] mcu = 16'h0;
     reg [2:0] block = 3'h0;
     reg [2:0] line = 3'h0;
+    reg [4:0] credits = 5'h10;
     reg out_valid = 1'h0;
     reg [7:0] out_lane0 = 8'h0;
     reg [7:0] out_lane1 = 8'h0;
@@ -558,6 +786,16 @@ module fxc_mcu_rows (
     reg [7:0] out_lane7 = 8'h0;
     reg [2:0] out_user = 3'h0;
     reg out_last = 1'h0;
+    reg p_valid = 1'h0;
+    reg p_bank = 1'h0;
+    reg p_luma = 1'h0;
+    reg p_wide = 1'h0;
+    reg [1:0] p_component = 2'h0;
+    reg p_dy = 1'h0;
+    reg [15:0] p_bx = 16'h0;
+    reg [2:0] p_line = 3'h0;
+    reg [15:0] p_limit = 16'h0;
+    reg p_first_of_frame = 1'h0;
     reg a0_valid = 1'h0;
     reg a0_bank = 1'h0;
     reg [1:0] a0_component = 2'h0;
@@ -570,34 +808,90 @@ module fxc_mcu_rows (
     reg [10:0] a0_e = 11'h0;
     reg [10:0] a0_half = 11'h0;
     reg [10:0] a0_last_column = 11'h0;
-    reg [2:0] a0_user = 3'h0;
+    reg a0_dummy_right = 1'h0;
+    reg a0_dummy_below = 1'h0;
+    reg [2:0] a0_flags = 3'h0;
     reg a0_last = 1'h0;
+    reg [12:0] a1_address0 = 13'h0;
+    reg [12:0] a1_address0_copy0 = 13'h0;
+    reg [12:0] a1_address0_copy1 = 13'h0;
+    reg [12:0] a1_address0_copy2 = 13'h0;
+    reg [12:0] a1_address1 = 13'h0;
+    reg [12:0] a1_address1_copy0 = 13'h0;
+    reg [12:0] a1_address1_copy1 = 13'h0;
+    reg [12:0] a1_address1_copy2 = 13'h0;
+    reg [12:0] a1_address2 = 13'h0;
+    reg [12:0] a1_address2_copy0 = 13'h0;
+    reg [12:0] a1_address2_copy1 = 13'h0;
+    reg [12:0] a1_address2_copy2 = 13'h0;
+    reg [12:0] a1_address3 = 13'h0;
+    reg [12:0] a1_address3_copy0 = 13'h0;
+    reg [12:0] a1_address3_copy1 = 13'h0;
+    reg [12:0] a1_address3_copy2 = 13'h0;
+    reg [12:0] a1_address4 = 13'h0;
+    reg [12:0] a1_address4_copy0 = 13'h0;
+    reg [12:0] a1_address4_copy1 = 13'h0;
+    reg [12:0] a1_address4_copy2 = 13'h0;
+    reg [12:0] a1_address5 = 13'h0;
+    reg [12:0] a1_address5_copy0 = 13'h0;
+    reg [12:0] a1_address5_copy1 = 13'h0;
+    reg [12:0] a1_address5_copy2 = 13'h0;
+    reg [12:0] a1_address6 = 13'h0;
+    reg [12:0] a1_address6_copy0 = 13'h0;
+    reg [12:0] a1_address6_copy1 = 13'h0;
+    reg [12:0] a1_address6_copy2 = 13'h0;
+    reg [12:0] a1_address7 = 13'h0;
+    reg [12:0] a1_address7_copy0 = 13'h0;
+    reg [12:0] a1_address7_copy1 = 13'h0;
+    reg [12:0] a1_address7_copy2 = 13'h0;
+    reg a1_valid = 1'h0;
     reg b_valid = 1'h0;
-    reg [1:0] b_component = 2'h0;
-    reg [2:0] b_select0 = 3'h0;
-    reg [2:0] b_select1 = 3'h0;
-    reg [2:0] b_select2 = 3'h0;
-    reg [2:0] b_select3 = 3'h0;
-    reg [2:0] b_select4 = 3'h0;
-    reg [2:0] b_select5 = 3'h0;
-    reg [2:0] b_select6 = 3'h0;
-    reg [2:0] b_select7 = 3'h0;
-    reg [2:0] b_user = 3'h0;
-    reg b_last = 1'h0;
     reg c_valid = 1'h0;
-    reg [1:0] c_component = 2'h0;
-    reg [2:0] c_select0 = 3'h0;
-    reg [2:0] c_select1 = 3'h0;
-    reg [2:0] c_select2 = 3'h0;
-    reg [2:0] c_select3 = 3'h0;
-    reg [2:0] c_select4 = 3'h0;
-    reg [2:0] c_select5 = 3'h0;
-    reg [2:0] c_select6 = 3'h0;
-    reg [2:0] c_select7 = 3'h0;
-    reg [2:0] c_user = 3'h0;
-    reg c_last = 1'h0;
     reg d_valid = 1'h0;
+    reg [1:0] a1_component = 2'h0;
+    reg [1:0] b_component = 2'h0;
+    reg [1:0] c_component = 2'h0;
     reg [1:0] d_component = 2'h0;
+    reg [2:0] a1_select0 = 3'h0;
+    reg [2:0] b_select0 = 3'h0;
+    reg [2:0] c_select0 = 3'h0;
+    reg [2:0] d_select0 = 3'h0;
+    reg [2:0] a1_select1 = 3'h0;
+    reg [2:0] b_select1 = 3'h0;
+    reg [2:0] c_select1 = 3'h0;
+    reg [2:0] d_select1 = 3'h0;
+    reg [2:0] a1_select2 = 3'h0;
+    reg [2:0] b_select2 = 3'h0;
+    reg [2:0] c_select2 = 3'h0;
+    reg [2:0] d_select2 = 3'h0;
+    reg [2:0] a1_select3 = 3'h0;
+    reg [2:0] b_select3 = 3'h0;
+    reg [2:0] c_select3 = 3'h0;
+    reg [2:0] d_select3 = 3'h0;
+    reg [2:0] a1_select4 = 3'h0;
+    reg [2:0] b_select4 = 3'h0;
+    reg [2:0] c_select4 = 3'h0;
+    reg [2:0] d_select4 = 3'h0;
+    reg [2:0] a1_select5 = 3'h0;
+    reg [2:0] b_select5 = 3'h0;
+    reg [2:0] c_select5 = 3'h0;
+    reg [2:0] d_select5 = 3'h0;
+    reg [2:0] a1_select6 = 3'h0;
+    reg [2:0] b_select6 = 3'h0;
+    reg [2:0] c_select6 = 3'h0;
+    reg [2:0] d_select6 = 3'h0;
+    reg [2:0] a1_select7 = 3'h0;
+    reg [2:0] b_select7 = 3'h0;
+    reg [2:0] c_select7 = 3'h0;
+    reg [2:0] d_select7 = 3'h0;
+    reg [2:0] a1_user = 3'h0;
+    reg [2:0] b_user = 3'h0;
+    reg [2:0] c_user = 3'h0;
+    reg [2:0] d_user = 3'h0;
+    reg a1_last = 1'h0;
+    reg b_last = 1'h0;
+    reg c_last = 1'h0;
+    reg d_last = 1'h0;
     reg [7:0] d_word0_0 = 8'h0;
     reg [7:0] d_word0_1 = 8'h0;
     reg [7:0] d_word0_2 = 8'h0;
@@ -622,1767 +916,2109 @@ module fxc_mcu_rows (
     reg [7:0] d_word2_5 = 8'h0;
     reg [7:0] d_word2_6 = 8'h0;
     reg [7:0] d_word2_7 = 8'h0;
-    reg [2:0] d_select0 = 3'h0;
-    reg [2:0] d_select1 = 3'h0;
-    reg [2:0] d_select2 = 3'h0;
-    reg [2:0] d_select3 = 3'h0;
-    reg [2:0] d_select4 = 3'h0;
-    reg [2:0] d_select5 = 3'h0;
-    reg [2:0] d_select6 = 3'h0;
-    reg [2:0] d_select7 = 3'h0;
-    reg [2:0] d_user = 3'h0;
-    reg d_last = 1'h0;
-    // cb_pair0: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair0 [0:255];
-    reg [8:0] cb_pair0_q0 = 9'h0;
+    reg [7:0] e_lane0_0 = 8'h0;
+    reg [7:0] e_lane0_1 = 8'h0;
+    reg [7:0] e_lane0_2 = 8'h0;
+    reg [7:0] e_lane0_3 = 8'h0;
+    reg [7:0] e_lane0_4 = 8'h0;
+    reg [7:0] e_lane0_5 = 8'h0;
+    reg [7:0] e_lane0_6 = 8'h0;
+    reg [7:0] e_lane0_7 = 8'h0;
+    reg [7:0] e_lane1_0 = 8'h0;
+    reg [7:0] e_lane1_1 = 8'h0;
+    reg [7:0] e_lane1_2 = 8'h0;
+    reg [7:0] e_lane1_3 = 8'h0;
+    reg [7:0] e_lane1_4 = 8'h0;
+    reg [7:0] e_lane1_5 = 8'h0;
+    reg [7:0] e_lane1_6 = 8'h0;
+    reg [7:0] e_lane1_7 = 8'h0;
+    reg [7:0] e_lane2_0 = 8'h0;
+    reg [7:0] e_lane2_1 = 8'h0;
+    reg [7:0] e_lane2_2 = 8'h0;
+    reg [7:0] e_lane2_3 = 8'h0;
+    reg [7:0] e_lane2_4 = 8'h0;
+    reg [7:0] e_lane2_5 = 8'h0;
+    reg [7:0] e_lane2_6 = 8'h0;
+    reg [7:0] e_lane2_7 = 8'h0;
+    reg e_valid = 1'h0;
+    reg [1:0] e_component = 2'h0;
+    reg [2:0] e_user = 3'h0;
+    reg e_last = 1'h0;
+    reg [4:0] queued = 5'h0;
+    reg [3:0] queue_write = 4'h0;
+    reg [3:0] queue_read = 4'h0;
+    reg block_is_last = 1'h0;
+    reg mcu_is_last = 1'h0;
+    // out_queue: RAM, 16 × 64 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [63:0] out_queue [0:15];
     integer fxc_i0;
-    initial for (fxc_i0 = 0; fxc_i0 < 256; fxc_i0 = fxc_i0 + 1) cb_pair0[fxc_i0] = 9'h0;
-    // cb_pair1: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair1 [0:255];
-    reg [8:0] cb_pair1_q0 = 9'h0;
+    initial for (fxc_i0 = 0; fxc_i0 < 16; fxc_i0 = fxc_i0 + 1) out_queue[fxc_i0] = 64'h0;
+    // out_queue_side: RAM, 16 × 4 bits, asynchronous read.
+    (* ram_style = "distributed" *) reg [3:0] out_queue_side [0:15];
     integer fxc_i1;
-    initial for (fxc_i1 = 0; fxc_i1 < 256; fxc_i1 = fxc_i1 + 1) cb_pair1[fxc_i1] = 9'h0;
-    // cb_pair2: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair2 [0:255];
-    reg [8:0] cb_pair2_q0 = 9'h0;
-    integer fxc_i2;
-    initial for (fxc_i2 = 0; fxc_i2 < 256; fxc_i2 = fxc_i2 + 1) cb_pair2[fxc_i2] = 9'h0;
-    // cb_pair3: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair3 [0:255];
-    reg [8:0] cb_pair3_q0 = 9'h0;
-    integer fxc_i3;
-    initial for (fxc_i3 = 0; fxc_i3 < 256; fxc_i3 = fxc_i3 + 1) cb_pair3[fxc_i3] = 9'h0;
-    // cb_pair4: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair4 [0:255];
-    reg [8:0] cb_pair4_q0 = 9'h0;
-    integer fxc_i4;
-    initial for (fxc_i4 = 0; fxc_i4 < 256; fxc_i4 = fxc_i4 + 1) cb_pair4[fxc_i4] = 9'h0;
-    // cb_pair5: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair5 [0:255];
-    reg [8:0] cb_pair5_q0 = 9'h0;
-    integer fxc_i5;
-    initial for (fxc_i5 = 0; fxc_i5 < 256; fxc_i5 = fxc_i5 + 1) cb_pair5[fxc_i5] = 9'h0;
-    // cb_pair6: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair6 [0:255];
-    reg [8:0] cb_pair6_q0 = 9'h0;
-    integer fxc_i6;
-    initial for (fxc_i6 = 0; fxc_i6 < 256; fxc_i6 = fxc_i6 + 1) cb_pair6[fxc_i6] = 9'h0;
-    // cb_pair7: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cb_pair7 [0:255];
-    reg [8:0] cb_pair7_q0 = 9'h0;
-    integer fxc_i7;
-    initial for (fxc_i7 = 0; fxc_i7 < 256; fxc_i7 = fxc_i7 + 1) cb_pair7[fxc_i7] = 9'h0;
-    // cr_pair0: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair0 [0:255];
-    reg [8:0] cr_pair0_q0 = 9'h0;
-    integer fxc_i8;
-    initial for (fxc_i8 = 0; fxc_i8 < 256; fxc_i8 = fxc_i8 + 1) cr_pair0[fxc_i8] = 9'h0;
-    // cr_pair1: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair1 [0:255];
-    reg [8:0] cr_pair1_q0 = 9'h0;
-    integer fxc_i9;
-    initial for (fxc_i9 = 0; fxc_i9 < 256; fxc_i9 = fxc_i9 + 1) cr_pair1[fxc_i9] = 9'h0;
-    // cr_pair2: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair2 [0:255];
-    reg [8:0] cr_pair2_q0 = 9'h0;
-    integer fxc_i10;
-    initial for (fxc_i10 = 0; fxc_i10 < 256; fxc_i10 = fxc_i10 + 1) cr_pair2[fxc_i10] = 9'h0;
-    // cr_pair3: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair3 [0:255];
-    reg [8:0] cr_pair3_q0 = 9'h0;
-    integer fxc_i11;
-    initial for (fxc_i11 = 0; fxc_i11 < 256; fxc_i11 = fxc_i11 + 1) cr_pair3[fxc_i11] = 9'h0;
-    // cr_pair4: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair4 [0:255];
-    reg [8:0] cr_pair4_q0 = 9'h0;
-    integer fxc_i12;
-    initial for (fxc_i12 = 0; fxc_i12 < 256; fxc_i12 = fxc_i12 + 1) cr_pair4[fxc_i12] = 9'h0;
-    // cr_pair5: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair5 [0:255];
-    reg [8:0] cr_pair5_q0 = 9'h0;
-    integer fxc_i13;
-    initial for (fxc_i13 = 0; fxc_i13 < 256; fxc_i13 = fxc_i13 + 1) cr_pair5[fxc_i13] = 9'h0;
-    // cr_pair6: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair6 [0:255];
-    reg [8:0] cr_pair6_q0 = 9'h0;
-    integer fxc_i14;
-    initial for (fxc_i14 = 0; fxc_i14 < 256; fxc_i14 = fxc_i14 + 1) cr_pair6[fxc_i14] = 9'h0;
-    // cr_pair7: RAM, 256 × 9 bits, registered read.
-    reg [8:0] cr_pair7 [0:255];
-    reg [8:0] cr_pair7_q0 = 9'h0;
-    integer fxc_i15;
-    initial for (fxc_i15 = 0; fxc_i15 < 256; fxc_i15 = fxc_i15 + 1) cr_pair7[fxc_i15] = 9'h0;
+    initial for (fxc_i1 = 0; fxc_i1 < 16; fxc_i1 = fxc_i1 + 1) out_queue_side[fxc_i1] = 4'h0;
 
     // The step function: one wire per value.
-    wire n63 = full[0];
-    wire n64 = full[1];
-    wire n65 = wr_bank ? n64 : n63;
-    wire n66 = ~n65;
-    wire s_axis_tvalid_fire = s_axis_tvalid & n66;
-    wire [15:0] n72 = s_axis_tuser ? frame_width : frame_w;
-    wire [15:0] n73 = s_axis_tuser ? frame_height : frame_h;
-    wire [1:0] n74 = s_axis_tuser ? frame_chroma : frame_c;
-    wire [15:0] n76 = s_axis_tuser ? 16'h0 : x;
-    wire [15:0] n77 = s_axis_tuser ? 16'h0 : y;
-    wire [3:0] n79 = s_axis_tuser ? 4'h0 : row;
-    wire [4:0] n80 = frame_width[15:11];
-    wire n82 = n80 == 5'h0;
-    wire n84 = n80 == 5'h1;
-    wire [10:0] n85 = frame_width[10:0];
-    wire n87 = n85 == 11'h0;
-    wire n88 = n84 & n87;
-    wire n89 = n82 | n88;
+    wire [4:0] n79 = frame_width[15:11];
+    wire n81 = n79 == 5'h0;
+    wire n83 = n79 == 5'h1;
+    wire [10:0] n84 = frame_width[10:0];
+    wire n86 = n84 == 11'h0;
+    wire n87 = n83 & n86;
+    wire n88 = n81 | n87;
     wire n90 = frame_width != 16'h0;
-    wire n91 = n90 & n89;
+    wire n91 = n90 & n88;
     wire n92 = frame_height != 16'h0;
     wire n93 = n91 & n92;
-    wire shape_fits = n93 & 1'h1;
-    wire n96 = ~awaiting;
-    wire n97 = s_axis_tuser ? shape_fits : n96;
-    wire n99 = frame_width == 16'h1;
-    wire line_end = s_axis_tuser ? n99 : at_line_end;
-    wire n101 = frame_height == 16'h1;
-    wire n102 = s_axis_tuser ? n101 : at_last_line;
-    wire n103 = line_end & n102;
-    wire n104 = s_axis_tlast == line_end;
-    wire beat_good = n97 & n104;
-    wire n107 = n74 == 2'h2;
-    wire n109 = n79 == 4'hf;
-    wire n111 = n79 == 4'h7;
-    wire n112 = n107 ? n109 : n111;
-    wire n113 = n103 | n112;
-    wire bank_end = line_end & n113;
-    wire n115 = s_axis_tvalid_fire & s_axis_tuser;
-    wire [15:0] n116 = n115 ? frame_width : frame_w;
-    wire [15:0] n117 = n115 ? frame_height : frame_h;
-    wire [1:0] n118 = n115 ? frame_chroma : frame_c;
-    wire [15:0] n119 = frame_width - 16'h1;
-    wire [15:0] n120 = n115 ? n119 : frame_last_column;
-    wire [15:0] n121 = frame_width >> 1;
-    wire [15:0] n122 = n115 ? n121 : frame_half;
-    wire [15:0] n124 = frame_width + 16'h7;
-    wire [15:0] n125 = n124 >> 3;
-    wire [15:0] n126 = n115 ? n125 : frame_luma_blocks;
-    wire n128 = frame_chroma == 2'h1;
-    wire n129 = frame_chroma == 2'h2;
-    wire n130 = n128 | n129;
-    wire [15:0] n131 = n119 >> 4;
-    wire [15:0] n132 = n119 >> 3;
-    wire [15:0] n133 = n130 ? n131 : n132;
-    wire [15:0] n134 = n115 ? n133 : frame_last_mcu;
-    wire [15:0] n135 = n121 + 16'h1;
-    wire [15:0] n136 = n115 ? n135 : frame_e;
-    wire [15:0] n137 = n130 ? n135 : n119;
-    wire [15:0] n138 = n115 ? n137 : frame_chroma_limit;
-    wire [2:0] n139 = n121[2:0];
-    wire n141 = n139 == 3'h0;
-    wire [2:0] n142 = n135[2:0];
-    wire n143 = n142 == 3'h0;
-    wire n144 = n141 | n143;
-    wire n145 = n115 ? n144 : frame_end_lands0;
-    wire [15:0] n146 = n141 ? n121 : n135;
-    wire [7:0] n147 = n146[10:3];
-    wire [7:0] n148 = n115 ? n147 : frame_end_word0;
-    wire n150 = n139 == 3'h1;
-    wire n151 = n142 == 3'h1;
-    wire n152 = n150 | n151;
-    wire n153 = n115 ? n152 : frame_end_lands1;
-    wire [15:0] n154 = n150 ? n121 : n135;
-    wire [7:0] n155 = n154[10:3];
-    wire [7:0] n156 = n115 ? n155 : frame_end_word1;
-    wire n158 = n139 == 3'h2;
-    wire n159 = n142 == 3'h2;
-    wire n160 = n158 | n159;
-    wire n161 = n115 ? n160 : frame_end_lands2;
-    wire [15:0] n162 = n158 ? n121 : n135;
-    wire [7:0] n163 = n162[10:3];
-    wire [7:0] n164 = n115 ? n163 : frame_end_word2;
-    wire n166 = n139 == 3'h3;
-    wire n167 = n142 == 3'h3;
-    wire n168 = n166 | n167;
-    wire n169 = n115 ? n168 : frame_end_lands3;
-    wire [15:0] n170 = n166 ? n121 : n135;
-    wire [7:0] n171 = n170[10:3];
-    wire [7:0] n172 = n115 ? n171 : frame_end_word3;
-    wire n174 = n139 == 3'h4;
-    wire n175 = n142 == 3'h4;
-    wire n176 = n174 | n175;
-    wire n177 = n115 ? n176 : frame_end_lands4;
-    wire [15:0] n178 = n174 ? n121 : n135;
-    wire [7:0] n179 = n178[10:3];
-    wire [7:0] n180 = n115 ? n179 : frame_end_word4;
-    wire n182 = n139 == 3'h5;
-    wire n183 = n142 == 3'h5;
-    wire n184 = n182 | n183;
-    wire n185 = n115 ? n184 : frame_end_lands5;
-    wire [15:0] n186 = n182 ? n121 : n135;
-    wire [7:0] n187 = n186[10:3];
-    wire [7:0] n188 = n115 ? n187 : frame_end_word5;
-    wire n190 = n139 == 3'h6;
-    wire n191 = n142 == 3'h6;
-    wire n192 = n190 | n191;
-    wire n193 = n115 ? n192 : frame_end_lands6;
-    wire [15:0] n194 = n190 ? n121 : n135;
-    wire [7:0] n195 = n194[10:3];
-    wire [7:0] n196 = n115 ? n195 : frame_end_word6;
-    wire n198 = n139 == 3'h7;
-    wire n199 = n142 == 3'h7;
-    wire n200 = n198 | n199;
-    wire n201 = n115 ? n200 : frame_end_lands7;
-    wire [15:0] n202 = n198 ? n121 : n135;
-    wire [7:0] n203 = n202[10:3];
-    wire [7:0] n204 = n115 ? n203 : frame_end_word7;
-    wire n205 = n115 ? 1'h1 : first_row;
-    wire n206 = ~shape_fits;
-    wire n207 = n96 | n206;
-    wire n208 = n115 & n207;
-    wire n209 = n208 ? 1'h1 : error;
-    wire n212 = ~s_axis_tuser;
-    wire n214 = ~n97;
-    wire n215 = ~beat_good;
-    wire n216 = n214 | n215;
-    wire n217 = s_axis_tvalid_fire & n216;
-    wire n218 = n217 ? 1'h1 : awaiting;
-    wire n221 = n97 | n212;
-    wire n222 = n215 & n221;
-    wire n223 = s_axis_tvalid_fire & n222;
-    wire n224 = n223 ? 1'h1 : n209;
-    wire n227 = s_axis_tvalid_fire & beat_good;
-    wire n228 = n227 ? n103 : n218;
-    wire [15:0] n229 = n76 + 16'h1;
-    wire [15:0] n230 = line_end ? 16'h0 : n229;
-    wire [15:0] n231 = n227 ? n230 : x;
-    wire [15:0] n232 = n77 + 16'h1;
-    wire [15:0] n233 = line_end ? n232 : n77;
-    wire [15:0] n234 = n227 ? n233 : y;
-    wire [3:0] n236 = n79 + 4'h1;
-    wire [3:0] n237 = bank_end ? 4'h0 : n236;
-    wire [3:0] n238 = line_end ? n237 : n79;
-    wire [3:0] n239 = n227 ? n238 : row;
-    wire n240 = n72 == 16'h1;
-    wire [15:0] n242 = n76 + 16'h2;
-    wire n243 = n242 == n72;
-    wire n244 = line_end ? n240 : n243;
-    wire n245 = n227 ? n244 : at_line_end;
-    wire n246 = n227 & line_end;
-    wire [15:0] n247 = n77 + 16'h2;
-    wire n248 = n247 == n73;
-    wire n249 = n246 ? n248 : at_last_line;
-    wire n252 = n227 & bank_end;
-    wire n253 = ~wr_bank;
-    wire n254 = n252 ? n253 : wr_bank;
-    wire n256 = n252 ? 1'h0 : n205;
-    wire [15:0] n261 = n72 >> 1;
-    wire n262 = n76[0];
-    wire n263 = n262 | line_end;
-    wire [15:0] n264 = n76 >> 1;
-    wire [15:0] n265 = n261 + 16'h1;
-    wire n280 = s_axis_tuser | first_row;
-    wire n297 = at_line_end & frame_end_lands0;
-    wire [7:0] n298 = x[11:4];
-    wire [7:0] n299 = n297 ? frame_end_word0 : n298;
-    wire n300 = at_line_end & frame_end_lands1;
-    wire [7:0] n301 = n300 ? frame_end_word1 : n298;
-    wire n302 = at_line_end & frame_end_lands2;
-    wire [7:0] n303 = n302 ? frame_end_word2 : n298;
-    wire n304 = at_line_end & frame_end_lands3;
-    wire [7:0] n305 = n304 ? frame_end_word3 : n298;
-    wire n306 = at_line_end & frame_end_lands4;
-    wire [7:0] n307 = n306 ? frame_end_word4 : n298;
-    wire n308 = at_line_end & frame_end_lands5;
-    wire [7:0] n309 = n308 ? frame_end_word5 : n298;
-    wire n310 = at_line_end & frame_end_lands6;
-    wire [7:0] n311 = n310 ? frame_end_word6 : n298;
-    wire n312 = at_line_end & frame_end_lands7;
-    wire [7:0] n313 = n312 ? frame_end_word7 : n298;
-    wire [23:0] n339 = s2_valid ? s2_pixel0 : s2_previous;
-    wire n341 = s3_c == 2'h2;
-    wire n342 = s3_c == 2'h1;
-    wire n344 = s3_c == 2'h0;
-    wire [7:0] n345 = s3_x[10:3];
-    wire [2:0] n346 = s3_x[2:0];
-    wire n347 = n346 == 3'h0;
-    wire n348 = s3_valid & n347;
-    wire [12:0] n349 = {s3_bank, s3_row, n345};
-    wire [7:0] n350 = s3_pixel0[7:0];
-    wire n351 = n348 & n344;
-    wire [2:0] n352 = s3_row[2:0];
-    wire [11:0] n353 = {s3_bank, n352, n345};
-    wire [7:0] n354 = s3_pixel0[15:8];
-    wire [7:0] n355 = s3_pixel0[23:16];
-    wire n356 = n346 == 3'h1;
-    wire n357 = s3_valid & n356;
-    wire n358 = n357 & n344;
-    wire n359 = n346 == 3'h2;
-    wire n360 = s3_valid & n359;
-    wire n361 = n360 & n344;
-    wire n362 = n346 == 3'h3;
-    wire n363 = s3_valid & n362;
-    wire n364 = n363 & n344;
-    wire n365 = n346 == 3'h4;
-    wire n366 = s3_valid & n365;
-    wire n367 = n366 & n344;
-    wire n368 = n346 == 3'h5;
-    wire n369 = s3_valid & n368;
-    wire n370 = n369 & n344;
-    wire n371 = n346 == 3'h6;
-    wire n372 = s3_valid & n371;
-    wire n373 = n372 & n344;
-    wire n374 = n346 == 3'h7;
-    wire n375 = s3_valid & n374;
-    wire n376 = n375 & n344;
-    wire n377 = s3_row[0];
-    wire n378 = ~n377;
-    wire n379 = s3_valid & n341;
-    wire n380 = n379 & n378;
-    wire n381 = ~s3_last_line;
-    wire keep_pairs = n380 & n381;
-    wire [2:0] n383 = s3_row[3:1];
-    wire [2:0] n384 = n341 ? n383 : n352;
-    wire [7:0] n385 = s2_pixel0[15:8];
-    wire [9:0] n386 = {2'h0, n385};
-    wire n387 = s2_x[0];
-    wire [7:0] n388 = s2_previous[15:8];
-    wire [9:0] n389 = {2'h0, n388};
-    wire [9:0] n390 = n389 + n386;
-    wire [9:0] n391 = n386 + n386;
-    wire [9:0] n392 = n387 ? n390 : n391;
-    wire [7:0] n393 = s2_col0[10:3];
-    wire n394 = s2_col0[0];
-    wire [2:0] n395 = s2_col2[2:0];
-    wire n396 = n395 == 3'h0;
-    wire n397 = s2_col2_en & n396;
-    wire n398 = 1'h0 | n397;
-    wire [7:0] n399 = s2_col2[10:3];
-    wire [7:0] n400 = n397 ? n399 : n393;
-    wire [9:0] n401 = n397 ? n391 : n392;
-    wire n402 = s2_col2[0];
-    wire n403 = n397 ? n402 : n394;
-    wire [2:0] n404 = s2_col1[2:0];
-    wire n405 = n404 == 3'h0;
-    wire n406 = s2_col1_en & n405;
-    wire n407 = n398 | n406;
-    wire [7:0] n408 = s2_col1[10:3];
-    wire [7:0] n409 = n406 ? n408 : n400;
-    wire [9:0] n410 = n406 ? n391 : n401;
-    wire n411 = s2_col1[0];
-    wire n412 = n406 ? n411 : n403;
-    wire [2:0] n413 = s2_col0[2:0];
-    wire n414 = n413 == 3'h0;
-    wire n415 = s2_col0_en & n414;
-    wire n416 = n407 | n415;
-    wire [7:0] n417 = n415 ? n393 : n409;
-    wire [9:0] n418 = n415 ? n392 : n410;
-    wire n419 = n415 ? n394 : n412;
-    wire [9:0] n420 = {9'h0, n419};
-    wire [8:0] n423 = n418[8:0];
-    wire [9:0] n425 = n418 + n420;
-    wire [9:0] n426 = n425 >> 1;
-    wire [7:0] n427 = n426[7:0];
-    wire [9:0] n429 = n418 + n418;
-    wire [9:0] n431 = n429 + 10'h1;
-    wire [9:0] n432 = n431 + n420;
-    wire [9:0] n433 = n432 >> 2;
-    wire [7:0] n434 = n433[7:0];
-    wire [9:0] n436 = n418 + 10'h1;
-    wire [9:0] n437 = n436 + n420;
-    wire n439 = n395 == 3'h1;
-    wire n440 = s2_col2_en & n439;
-    wire n441 = 1'h0 | n440;
-    wire [7:0] n442 = n440 ? n399 : n393;
-    wire [9:0] n443 = n440 ? n391 : n392;
-    wire n444 = n440 ? n402 : n394;
-    wire n445 = n404 == 3'h1;
-    wire n446 = s2_col1_en & n445;
-    wire n447 = n441 | n446;
-    wire [7:0] n448 = n446 ? n408 : n442;
-    wire [9:0] n449 = n446 ? n391 : n443;
-    wire n450 = n446 ? n411 : n444;
-    wire n451 = n413 == 3'h1;
-    wire n452 = s2_col0_en & n451;
-    wire n453 = n447 | n452;
-    wire [7:0] n454 = n452 ? n393 : n448;
-    wire [9:0] n455 = n452 ? n392 : n449;
-    wire n456 = n452 ? n394 : n450;
-    wire [9:0] n457 = {9'h0, n456};
-    wire [8:0] n460 = n455[8:0];
-    wire [9:0] n462 = n455 + n457;
-    wire [9:0] n463 = n462 >> 1;
-    wire [7:0] n464 = n463[7:0];
-    wire [9:0] n466 = n455 + n455;
-    wire [9:0] n467 = n466 + 10'h1;
-    wire [9:0] n468 = n467 + n457;
-    wire [9:0] n469 = n468 >> 2;
-    wire [7:0] n470 = n469[7:0];
-    wire [9:0] n472 = n455 + 10'h1;
-    wire [9:0] n473 = n472 + n457;
-    wire n475 = n395 == 3'h2;
-    wire n476 = s2_col2_en & n475;
-    wire n477 = 1'h0 | n476;
-    wire [7:0] n478 = n476 ? n399 : n393;
-    wire [9:0] n479 = n476 ? n391 : n392;
-    wire n480 = n476 ? n402 : n394;
-    wire n481 = n404 == 3'h2;
-    wire n482 = s2_col1_en & n481;
-    wire n483 = n477 | n482;
-    wire [7:0] n484 = n482 ? n408 : n478;
-    wire [9:0] n485 = n482 ? n391 : n479;
-    wire n486 = n482 ? n411 : n480;
-    wire n487 = n413 == 3'h2;
-    wire n488 = s2_col0_en & n487;
-    wire n489 = n483 | n488;
-    wire [7:0] n490 = n488 ? n393 : n484;
-    wire [9:0] n491 = n488 ? n392 : n485;
-    wire n492 = n488 ? n394 : n486;
-    wire [9:0] n493 = {9'h0, n492};
-    wire [8:0] n496 = n491[8:0];
-    wire [9:0] n498 = n491 + n493;
-    wire [9:0] n499 = n498 >> 1;
-    wire [7:0] n500 = n499[7:0];
-    wire [9:0] n502 = n491 + n491;
-    wire [9:0] n503 = n502 + 10'h1;
-    wire [9:0] n504 = n503 + n493;
-    wire [9:0] n505 = n504 >> 2;
-    wire [7:0] n506 = n505[7:0];
-    wire [9:0] n508 = n491 + 10'h1;
-    wire [9:0] n509 = n508 + n493;
-    wire n511 = n395 == 3'h3;
-    wire n512 = s2_col2_en & n511;
-    wire n513 = 1'h0 | n512;
-    wire [7:0] n514 = n512 ? n399 : n393;
-    wire [9:0] n515 = n512 ? n391 : n392;
-    wire n516 = n512 ? n402 : n394;
-    wire n517 = n404 == 3'h3;
-    wire n518 = s2_col1_en & n517;
-    wire n519 = n513 | n518;
-    wire [7:0] n520 = n518 ? n408 : n514;
-    wire [9:0] n521 = n518 ? n391 : n515;
-    wire n522 = n518 ? n411 : n516;
-    wire n523 = n413 == 3'h3;
-    wire n524 = s2_col0_en & n523;
-    wire n525 = n519 | n524;
-    wire [7:0] n526 = n524 ? n393 : n520;
-    wire [9:0] n527 = n524 ? n392 : n521;
-    wire n528 = n524 ? n394 : n522;
-    wire [9:0] n529 = {9'h0, n528};
-    wire [8:0] n532 = n527[8:0];
-    wire [9:0] n534 = n527 + n529;
-    wire [9:0] n535 = n534 >> 1;
-    wire [7:0] n536 = n535[7:0];
-    wire [9:0] n538 = n527 + n527;
-    wire [9:0] n539 = n538 + 10'h1;
-    wire [9:0] n540 = n539 + n529;
-    wire [9:0] n541 = n540 >> 2;
-    wire [7:0] n542 = n541[7:0];
-    wire [9:0] n544 = n527 + 10'h1;
-    wire [9:0] n545 = n544 + n529;
-    wire n547 = n395 == 3'h4;
-    wire n548 = s2_col2_en & n547;
-    wire n549 = 1'h0 | n548;
-    wire [7:0] n550 = n548 ? n399 : n393;
-    wire [9:0] n551 = n548 ? n391 : n392;
-    wire n552 = n548 ? n402 : n394;
-    wire n553 = n404 == 3'h4;
-    wire n554 = s2_col1_en & n553;
-    wire n555 = n549 | n554;
-    wire [7:0] n556 = n554 ? n408 : n550;
-    wire [9:0] n557 = n554 ? n391 : n551;
-    wire n558 = n554 ? n411 : n552;
-    wire n559 = n413 == 3'h4;
-    wire n560 = s2_col0_en & n559;
-    wire n561 = n555 | n560;
-    wire [7:0] n562 = n560 ? n393 : n556;
-    wire [9:0] n563 = n560 ? n392 : n557;
-    wire n564 = n560 ? n394 : n558;
-    wire [9:0] n565 = {9'h0, n564};
-    wire [8:0] n568 = n563[8:0];
-    wire [9:0] n570 = n563 + n565;
-    wire [9:0] n571 = n570 >> 1;
-    wire [7:0] n572 = n571[7:0];
-    wire [9:0] n574 = n563 + n563;
-    wire [9:0] n575 = n574 + 10'h1;
-    wire [9:0] n576 = n575 + n565;
-    wire [9:0] n577 = n576 >> 2;
-    wire [7:0] n578 = n577[7:0];
-    wire [9:0] n580 = n563 + 10'h1;
-    wire [9:0] n581 = n580 + n565;
-    wire n583 = n395 == 3'h5;
-    wire n584 = s2_col2_en & n583;
-    wire n585 = 1'h0 | n584;
-    wire [7:0] n586 = n584 ? n399 : n393;
-    wire [9:0] n587 = n584 ? n391 : n392;
-    wire n588 = n584 ? n402 : n394;
-    wire n589 = n404 == 3'h5;
-    wire n590 = s2_col1_en & n589;
-    wire n591 = n585 | n590;
-    wire [7:0] n592 = n590 ? n408 : n586;
-    wire [9:0] n593 = n590 ? n391 : n587;
-    wire n594 = n590 ? n411 : n588;
-    wire n595 = n413 == 3'h5;
-    wire n596 = s2_col0_en & n595;
-    wire n597 = n591 | n596;
-    wire [7:0] n598 = n596 ? n393 : n592;
-    wire [9:0] n599 = n596 ? n392 : n593;
-    wire n600 = n596 ? n394 : n594;
-    wire [9:0] n601 = {9'h0, n600};
-    wire [8:0] n604 = n599[8:0];
-    wire [9:0] n606 = n599 + n601;
-    wire [9:0] n607 = n606 >> 1;
-    wire [7:0] n608 = n607[7:0];
-    wire [9:0] n610 = n599 + n599;
-    wire [9:0] n611 = n610 + 10'h1;
-    wire [9:0] n612 = n611 + n601;
-    wire [9:0] n613 = n612 >> 2;
-    wire [7:0] n614 = n613[7:0];
-    wire [9:0] n616 = n599 + 10'h1;
-    wire [9:0] n617 = n616 + n601;
-    wire n619 = n395 == 3'h6;
-    wire n620 = s2_col2_en & n619;
-    wire n621 = 1'h0 | n620;
-    wire [7:0] n622 = n620 ? n399 : n393;
-    wire [9:0] n623 = n620 ? n391 : n392;
-    wire n624 = n620 ? n402 : n394;
-    wire n625 = n404 == 3'h6;
-    wire n626 = s2_col1_en & n625;
-    wire n627 = n621 | n626;
-    wire [7:0] n628 = n626 ? n408 : n622;
-    wire [9:0] n629 = n626 ? n391 : n623;
-    wire n630 = n626 ? n411 : n624;
-    wire n631 = n413 == 3'h6;
-    wire n632 = s2_col0_en & n631;
-    wire n633 = n627 | n632;
-    wire [7:0] n634 = n632 ? n393 : n628;
-    wire [9:0] n635 = n632 ? n392 : n629;
-    wire n636 = n632 ? n394 : n630;
-    wire [9:0] n637 = {9'h0, n636};
-    wire [8:0] n640 = n635[8:0];
-    wire [9:0] n642 = n635 + n637;
-    wire [9:0] n643 = n642 >> 1;
-    wire [7:0] n644 = n643[7:0];
-    wire [9:0] n646 = n635 + n635;
-    wire [9:0] n647 = n646 + 10'h1;
-    wire [9:0] n648 = n647 + n637;
-    wire [9:0] n649 = n648 >> 2;
-    wire [7:0] n650 = n649[7:0];
-    wire [9:0] n652 = n635 + 10'h1;
-    wire [9:0] n653 = n652 + n637;
-    wire n655 = n395 == 3'h7;
-    wire n656 = s2_col2_en & n655;
-    wire n657 = 1'h0 | n656;
-    wire [7:0] n658 = n656 ? n399 : n393;
-    wire [9:0] n659 = n656 ? n391 : n392;
-    wire n660 = n656 ? n402 : n394;
-    wire n661 = n404 == 3'h7;
-    wire n662 = s2_col1_en & n661;
-    wire n663 = n657 | n662;
-    wire [7:0] n664 = n662 ? n408 : n658;
-    wire [9:0] n665 = n662 ? n391 : n659;
-    wire n666 = n662 ? n411 : n660;
-    wire n667 = n413 == 3'h7;
-    wire n668 = s2_col0_en & n667;
-    wire n669 = n663 | n668;
-    wire [7:0] n670 = n668 ? n393 : n664;
-    wire [9:0] n671 = n668 ? n392 : n665;
-    wire n672 = n668 ? n394 : n666;
-    wire [9:0] n673 = {9'h0, n672};
-    wire [8:0] n676 = n671[8:0];
-    wire [9:0] n678 = n671 + n673;
-    wire [9:0] n679 = n678 >> 1;
-    wire [7:0] n680 = n679[7:0];
-    wire [9:0] n682 = n671 + n671;
-    wire [9:0] n683 = n682 + 10'h1;
-    wire [9:0] n684 = n683 + n673;
-    wire [9:0] n685 = n684 >> 2;
-    wire [7:0] n686 = n685[7:0];
-    wire [9:0] n688 = n671 + 10'h1;
-    wire [9:0] n689 = n688 + n673;
-    wire [8:0] n755 = s3_pair_older0_0 ? s3_pair_older_value0_0 : s3_pair0_0;
-    wire [8:0] n756 = s3_pair_recent0_0 ? s3_pair_recent_value0_0 : n755;
-    wire [9:0] n757 = {1'h0, n756};
-    wire n758 = keep_pairs & s3_lands0_0;
-    wire n760 = s3_valid & s3_lands0_0;
-    wire n761 = ~keep_pairs;
-    wire n762 = n341 & n761;
-    wire n763 = n342 | n762;
-    wire n764 = n760 & n763;
-    wire n765 = n764 | n351;
-    wire [11:0] n767 = {s3_bank, n384, s3_lands_word0_0};
-    wire [11:0] n768 = n344 ? n353 : n767;
-    wire [7:0] n770 = n342 ? s3_reduced422_0_0 : s3_last_line420_0_0;
-    wire [7:0] n771 = n344 ? n354 : n770;
-    wire n775 = ~n378;
-    wire n776 = n341 & n775;
-    wire [9:0] n780 = s4_biased0_0 + s4_stored0_0;
-    wire [9:0] n781 = n780 >> 2;
-    wire [7:0] n782 = n781[7:0];
-    wire [7:0] n783 = s4_added0_0 ? n782 : s4_value0_0;
-    wire n785 = s3_lands_word0_0 == s2_pair_word0;
-    wire n786 = n758 & n785;
-    wire n787 = pair_written_word0_0 == s2_pair_word0;
-    wire n788 = pair_written0_0 & n787;
-    wire [8:0] n789 = s3_pair_older0_1 ? s3_pair_older_value0_1 : s3_pair0_1;
-    wire [8:0] n790 = s3_pair_recent0_1 ? s3_pair_recent_value0_1 : n789;
-    wire [9:0] n791 = {1'h0, n790};
-    wire n792 = keep_pairs & s3_lands0_1;
-    wire n794 = s3_valid & s3_lands0_1;
-    wire n795 = n794 & n763;
-    wire n796 = n795 | n358;
-    wire [11:0] n798 = {s3_bank, n384, s3_lands_word0_1};
-    wire [11:0] n799 = n344 ? n353 : n798;
-    wire [7:0] n801 = n342 ? s3_reduced422_0_1 : s3_last_line420_0_1;
-    wire [7:0] n802 = n344 ? n354 : n801;
-    wire [9:0] n809 = s4_biased0_1 + s4_stored0_1;
-    wire [9:0] n810 = n809 >> 2;
-    wire [7:0] n811 = n810[7:0];
-    wire [7:0] n812 = s4_added0_1 ? n811 : s4_value0_1;
-    wire n814 = s3_lands_word0_1 == s2_pair_word1;
-    wire n815 = n792 & n814;
-    wire n816 = pair_written_word0_1 == s2_pair_word1;
-    wire n817 = pair_written0_1 & n816;
-    wire [8:0] n818 = s3_pair_older0_2 ? s3_pair_older_value0_2 : s3_pair0_2;
-    wire [8:0] n819 = s3_pair_recent0_2 ? s3_pair_recent_value0_2 : n818;
-    wire [9:0] n820 = {1'h0, n819};
-    wire n821 = keep_pairs & s3_lands0_2;
-    wire n823 = s3_valid & s3_lands0_2;
-    wire n824 = n823 & n763;
-    wire n825 = n824 | n361;
-    wire [11:0] n827 = {s3_bank, n384, s3_lands_word0_2};
-    wire [11:0] n828 = n344 ? n353 : n827;
-    wire [7:0] n830 = n342 ? s3_reduced422_0_2 : s3_last_line420_0_2;
-    wire [7:0] n831 = n344 ? n354 : n830;
-    wire [9:0] n838 = s4_biased0_2 + s4_stored0_2;
-    wire [9:0] n839 = n838 >> 2;
-    wire [7:0] n840 = n839[7:0];
-    wire [7:0] n841 = s4_added0_2 ? n840 : s4_value0_2;
-    wire n843 = s3_lands_word0_2 == s2_pair_word2;
-    wire n844 = n821 & n843;
-    wire n845 = pair_written_word0_2 == s2_pair_word2;
-    wire n846 = pair_written0_2 & n845;
-    wire [8:0] n847 = s3_pair_older0_3 ? s3_pair_older_value0_3 : s3_pair0_3;
-    wire [8:0] n848 = s3_pair_recent0_3 ? s3_pair_recent_value0_3 : n847;
-    wire [9:0] n849 = {1'h0, n848};
-    wire n850 = keep_pairs & s3_lands0_3;
-    wire n852 = s3_valid & s3_lands0_3;
-    wire n853 = n852 & n763;
-    wire n854 = n853 | n364;
-    wire [11:0] n856 = {s3_bank, n384, s3_lands_word0_3};
-    wire [11:0] n857 = n344 ? n353 : n856;
-    wire [7:0] n859 = n342 ? s3_reduced422_0_3 : s3_last_line420_0_3;
-    wire [7:0] n860 = n344 ? n354 : n859;
-    wire [9:0] n867 = s4_biased0_3 + s4_stored0_3;
-    wire [9:0] n868 = n867 >> 2;
-    wire [7:0] n869 = n868[7:0];
-    wire [7:0] n870 = s4_added0_3 ? n869 : s4_value0_3;
-    wire n872 = s3_lands_word0_3 == s2_pair_word3;
-    wire n873 = n850 & n872;
-    wire n874 = pair_written_word0_3 == s2_pair_word3;
-    wire n875 = pair_written0_3 & n874;
-    wire [8:0] n876 = s3_pair_older0_4 ? s3_pair_older_value0_4 : s3_pair0_4;
-    wire [8:0] n877 = s3_pair_recent0_4 ? s3_pair_recent_value0_4 : n876;
-    wire [9:0] n878 = {1'h0, n877};
-    wire n879 = keep_pairs & s3_lands0_4;
-    wire n881 = s3_valid & s3_lands0_4;
-    wire n882 = n881 & n763;
-    wire n883 = n882 | n367;
-    wire [11:0] n885 = {s3_bank, n384, s3_lands_word0_4};
-    wire [11:0] n886 = n344 ? n353 : n885;
-    wire [7:0] n888 = n342 ? s3_reduced422_0_4 : s3_last_line420_0_4;
-    wire [7:0] n889 = n344 ? n354 : n888;
-    wire [9:0] n896 = s4_biased0_4 + s4_stored0_4;
-    wire [9:0] n897 = n896 >> 2;
-    wire [7:0] n898 = n897[7:0];
-    wire [7:0] n899 = s4_added0_4 ? n898 : s4_value0_4;
-    wire n901 = s3_lands_word0_4 == s2_pair_word4;
-    wire n902 = n879 & n901;
-    wire n903 = pair_written_word0_4 == s2_pair_word4;
-    wire n904 = pair_written0_4 & n903;
-    wire [8:0] n905 = s3_pair_older0_5 ? s3_pair_older_value0_5 : s3_pair0_5;
-    wire [8:0] n906 = s3_pair_recent0_5 ? s3_pair_recent_value0_5 : n905;
-    wire [9:0] n907 = {1'h0, n906};
-    wire n908 = keep_pairs & s3_lands0_5;
-    wire n910 = s3_valid & s3_lands0_5;
-    wire n911 = n910 & n763;
-    wire n912 = n911 | n370;
-    wire [11:0] n914 = {s3_bank, n384, s3_lands_word0_5};
-    wire [11:0] n915 = n344 ? n353 : n914;
-    wire [7:0] n917 = n342 ? s3_reduced422_0_5 : s3_last_line420_0_5;
-    wire [7:0] n918 = n344 ? n354 : n917;
-    wire [9:0] n925 = s4_biased0_5 + s4_stored0_5;
-    wire [9:0] n926 = n925 >> 2;
-    wire [7:0] n927 = n926[7:0];
-    wire [7:0] n928 = s4_added0_5 ? n927 : s4_value0_5;
-    wire n930 = s3_lands_word0_5 == s2_pair_word5;
-    wire n931 = n908 & n930;
-    wire n932 = pair_written_word0_5 == s2_pair_word5;
-    wire n933 = pair_written0_5 & n932;
-    wire [8:0] n934 = s3_pair_older0_6 ? s3_pair_older_value0_6 : s3_pair0_6;
-    wire [8:0] n935 = s3_pair_recent0_6 ? s3_pair_recent_value0_6 : n934;
-    wire [9:0] n936 = {1'h0, n935};
-    wire n937 = keep_pairs & s3_lands0_6;
-    wire n939 = s3_valid & s3_lands0_6;
-    wire n940 = n939 & n763;
-    wire n941 = n940 | n373;
-    wire [11:0] n943 = {s3_bank, n384, s3_lands_word0_6};
-    wire [11:0] n944 = n344 ? n353 : n943;
-    wire [7:0] n946 = n342 ? s3_reduced422_0_6 : s3_last_line420_0_6;
-    wire [7:0] n947 = n344 ? n354 : n946;
-    wire [9:0] n954 = s4_biased0_6 + s4_stored0_6;
-    wire [9:0] n955 = n954 >> 2;
-    wire [7:0] n956 = n955[7:0];
-    wire [7:0] n957 = s4_added0_6 ? n956 : s4_value0_6;
-    wire n959 = s3_lands_word0_6 == s2_pair_word6;
-    wire n960 = n937 & n959;
-    wire n961 = pair_written_word0_6 == s2_pair_word6;
-    wire n962 = pair_written0_6 & n961;
-    wire [8:0] n963 = s3_pair_older0_7 ? s3_pair_older_value0_7 : s3_pair0_7;
-    wire [8:0] n964 = s3_pair_recent0_7 ? s3_pair_recent_value0_7 : n963;
-    wire [9:0] n965 = {1'h0, n964};
-    wire n966 = keep_pairs & s3_lands0_7;
-    wire n968 = s3_valid & s3_lands0_7;
-    wire n969 = n968 & n763;
-    wire n970 = n969 | n376;
-    wire [11:0] n972 = {s3_bank, n384, s3_lands_word0_7};
-    wire [11:0] n973 = n344 ? n353 : n972;
-    wire [7:0] n975 = n342 ? s3_reduced422_0_7 : s3_last_line420_0_7;
-    wire [7:0] n976 = n344 ? n354 : n975;
-    wire [9:0] n983 = s4_biased0_7 + s4_stored0_7;
-    wire [9:0] n984 = n983 >> 2;
-    wire [7:0] n985 = n984[7:0];
-    wire [7:0] n986 = s4_added0_7 ? n985 : s4_value0_7;
-    wire n988 = s3_lands_word0_7 == s2_pair_word7;
-    wire n989 = n966 & n988;
-    wire n990 = pair_written_word0_7 == s2_pair_word7;
-    wire n991 = pair_written0_7 & n990;
-    wire [7:0] n992 = s2_pixel0[23:16];
-    wire [9:0] n993 = {2'h0, n992};
-    wire [7:0] n994 = s2_previous[23:16];
-    wire [9:0] n995 = {2'h0, n994};
-    wire [9:0] n996 = n995 + n993;
-    wire [9:0] n997 = n993 + n993;
-    wire [9:0] n998 = n387 ? n996 : n997;
-    wire [9:0] n999 = n397 ? n997 : n998;
-    wire [9:0] n1000 = n406 ? n997 : n999;
-    wire [9:0] n1001 = n415 ? n998 : n1000;
-    wire [8:0] n1004 = n1001[8:0];
-    wire [9:0] n1006 = n1001 + n420;
-    wire [9:0] n1007 = n1006 >> 1;
-    wire [7:0] n1008 = n1007[7:0];
-    wire [9:0] n1010 = n1001 + n1001;
-    wire [9:0] n1011 = n1010 + 10'h1;
-    wire [9:0] n1012 = n1011 + n420;
-    wire [9:0] n1013 = n1012 >> 2;
+    wire n95 = n93 & 1'h1;
+    wire n97 = ~in_skid_valid;
+    wire s_axis_tvalid_fire = s_axis_tvalid & n97;
+    wire n104 = frame_width == 16'h1;
+    wire n106 = frame_width == 16'h2;
+    wire n107 = frame_height == 16'h1;
+    wire n108 = frame_height == 16'h2;
+    wire n132 = full[0];
+    wire n133 = full[1];
+    wire n134 = wr_bank ? n133 : n132;
+    wire n135 = ~n134;
+    wire beat_taken = in_valid & n135;
+    wire n137 = ~in_valid;
+    wire n138 = beat_taken | n137;
+    wire n139 = in_skid_valid | s_axis_tvalid_fire;
+    wire n140 = n138 ? n139 : in_valid;
+    wire [23:0] n141 = in_skid_valid ? in_skid0 : s_axis_tdata;
+    wire [23:0] n142 = n138 ? n141 : in_beat0;
+    wire n143 = in_skid_valid ? in_skid1 : s_axis_tuser;
+    wire n144 = n138 ? n143 : in_beat1;
+    wire n145 = in_skid_valid ? in_skid2 : s_axis_tlast;
+    wire n146 = n138 ? n145 : in_beat2;
+    wire [15:0] n147 = in_skid_valid ? in_skid3 : frame_width;
+    wire [15:0] n148 = n138 ? n147 : in_beat3;
+    wire [15:0] n149 = in_skid_valid ? in_skid4 : frame_height;
+    wire [15:0] n150 = n138 ? n149 : in_beat4;
+    wire [1:0] n151 = in_skid_valid ? in_skid5 : frame_chroma;
+    wire [1:0] n152 = n138 ? n151 : in_beat5;
+    wire n153 = in_skid_valid ? in_skid6 : n95;
+    wire n154 = n138 ? n153 : in_beat6;
+    wire n155 = in_skid_valid ? in_skid7 : n104;
+    wire n156 = n138 ? n155 : in_beat7;
+    wire n157 = in_skid_valid ? in_skid8 : n106;
+    wire n158 = n138 ? n157 : in_beat8;
+    wire n159 = in_skid_valid ? in_skid9 : n107;
+    wire n160 = n138 ? n159 : in_beat9;
+    wire n161 = in_skid_valid ? in_skid10 : n108;
+    wire n162 = n138 ? n161 : in_beat10;
+    wire n164 = n138 ? 1'h0 : in_skid_valid;
+    wire n165 = ~n138;
+    wire n166 = n165 & s_axis_tvalid_fire;
+    wire [23:0] n167 = n166 ? s_axis_tdata : in_skid0;
+    wire n168 = n166 ? s_axis_tuser : in_skid1;
+    wire n169 = n166 ? s_axis_tlast : in_skid2;
+    wire [15:0] n170 = n166 ? frame_width : in_skid3;
+    wire [15:0] n171 = n166 ? frame_height : in_skid4;
+    wire [1:0] n172 = n166 ? frame_chroma : in_skid5;
+    wire n173 = n166 ? n95 : in_skid6;
+    wire n174 = n166 ? n104 : in_skid7;
+    wire n175 = n166 ? n106 : in_skid8;
+    wire n176 = n166 ? n107 : in_skid9;
+    wire n177 = n166 ? n108 : in_skid10;
+    wire n178 = n166 ? 1'h1 : n164;
+    wire [15:0] n184 = in_beat1 ? in_beat3 : frame_w;
+    wire [1:0] n185 = in_beat1 ? in_beat5 : frame_c;
+    wire [15:0] n186 = in_beat1 ? 16'h0 : x;
+    wire [15:0] n187 = in_beat1 ? 16'h0 : y;
+    wire [3:0] n189 = in_beat1 ? 4'h0 : row;
+    wire n190 = ~awaiting;
+    wire n191 = in_beat1 ? in_beat6 : n190;
+    wire line_end = in_beat1 ? in_beat7 : at_line_end;
+    wire n193 = in_beat1 ? in_beat9 : at_last_line;
+    wire n194 = line_end & n193;
+    wire n195 = in_beat2 == line_end;
+    wire beat_good = n191 & n195;
+    wire n198 = n185 == 2'h2;
+    wire n200 = n189 == 4'hf;
+    wire n202 = n189 == 4'h7;
+    wire n203 = n198 ? n200 : n202;
+    wire n204 = n194 | n203;
+    wire bank_end = line_end & n204;
+    wire n206 = beat_taken & in_beat1;
+    wire [15:0] n207 = n206 ? in_beat3 : frame_w;
+    wire [15:0] n208 = n206 ? in_beat4 : frame_h;
+    wire [1:0] n209 = n206 ? in_beat5 : frame_c;
+    wire n210 = n206 ? in_beat7 : frame_w_is_one_beat;
+    wire [15:0] n211 = in_beat3 - 16'h1;
+    wire [15:0] n212 = n206 ? n211 : frame_last_column;
+    wire [15:0] n213 = in_beat3 >> 1;
+    wire [15:0] n214 = n206 ? n213 : frame_half;
+    wire [15:0] n216 = in_beat3 + 16'h7;
+    wire [15:0] n217 = n216 >> 3;
+    wire [15:0] n218 = n206 ? n217 : frame_luma_blocks;
+    wire n220 = in_beat5 == 2'h1;
+    wire n221 = in_beat5 == 2'h2;
+    wire n222 = n220 | n221;
+    wire [15:0] n223 = n211 >> 4;
+    wire [15:0] n224 = n211 >> 3;
+    wire [15:0] n225 = n222 ? n223 : n224;
+    wire [15:0] n226 = n206 ? n225 : frame_last_mcu;
+    wire [15:0] n227 = n213 + 16'h1;
+    wire [15:0] n228 = n206 ? n227 : frame_e;
+    wire [15:0] n229 = n222 ? n227 : n211;
+    wire [15:0] n230 = n206 ? n229 : frame_chroma_limit;
+    wire [2:0] n231 = n213[2:0];
+    wire n233 = n231 == 3'h0;
+    wire [2:0] n234 = n227[2:0];
+    wire n235 = n234 == 3'h0;
+    wire n236 = n233 | n235;
+    wire n237 = n206 ? n236 : frame_end_lands0;
+    wire [15:0] n238 = n233 ? n213 : n227;
+    wire [7:0] n239 = n238[10:3];
+    wire [7:0] n240 = n206 ? n239 : frame_end_word0;
+    wire n242 = n231 == 3'h1;
+    wire n243 = n234 == 3'h1;
+    wire n244 = n242 | n243;
+    wire n245 = n206 ? n244 : frame_end_lands1;
+    wire [15:0] n246 = n242 ? n213 : n227;
+    wire [7:0] n247 = n246[10:3];
+    wire [7:0] n248 = n206 ? n247 : frame_end_word1;
+    wire n250 = n231 == 3'h2;
+    wire n251 = n234 == 3'h2;
+    wire n252 = n250 | n251;
+    wire n253 = n206 ? n252 : frame_end_lands2;
+    wire [15:0] n254 = n250 ? n213 : n227;
+    wire [7:0] n255 = n254[10:3];
+    wire [7:0] n256 = n206 ? n255 : frame_end_word2;
+    wire n258 = n231 == 3'h3;
+    wire n259 = n234 == 3'h3;
+    wire n260 = n258 | n259;
+    wire n261 = n206 ? n260 : frame_end_lands3;
+    wire [15:0] n262 = n258 ? n213 : n227;
+    wire [7:0] n263 = n262[10:3];
+    wire [7:0] n264 = n206 ? n263 : frame_end_word3;
+    wire n266 = n231 == 3'h4;
+    wire n267 = n234 == 3'h4;
+    wire n268 = n266 | n267;
+    wire n269 = n206 ? n268 : frame_end_lands4;
+    wire [15:0] n270 = n266 ? n213 : n227;
+    wire [7:0] n271 = n270[10:3];
+    wire [7:0] n272 = n206 ? n271 : frame_end_word4;
+    wire n274 = n231 == 3'h5;
+    wire n275 = n234 == 3'h5;
+    wire n276 = n274 | n275;
+    wire n277 = n206 ? n276 : frame_end_lands5;
+    wire [15:0] n278 = n274 ? n213 : n227;
+    wire [7:0] n279 = n278[10:3];
+    wire [7:0] n280 = n206 ? n279 : frame_end_word5;
+    wire n282 = n231 == 3'h6;
+    wire n283 = n234 == 3'h6;
+    wire n284 = n282 | n283;
+    wire n285 = n206 ? n284 : frame_end_lands6;
+    wire [15:0] n286 = n282 ? n213 : n227;
+    wire [7:0] n287 = n286[10:3];
+    wire [7:0] n288 = n206 ? n287 : frame_end_word6;
+    wire n290 = n231 == 3'h7;
+    wire n291 = n234 == 3'h7;
+    wire n292 = n290 | n291;
+    wire n293 = n206 ? n292 : frame_end_lands7;
+    wire [15:0] n294 = n290 ? n213 : n227;
+    wire [7:0] n295 = n294[10:3];
+    wire [7:0] n296 = n206 ? n295 : frame_end_word7;
+    wire n297 = n206 ? 1'h1 : first_row;
+    wire n298 = ~in_beat6;
+    wire n299 = n190 | n298;
+    wire n300 = n206 & n299;
+    wire n301 = n300 ? 1'h1 : error;
+    wire n304 = ~in_beat1;
+    wire n306 = ~n191;
+    wire n307 = ~beat_good;
+    wire n308 = n306 | n307;
+    wire n309 = beat_taken & n308;
+    wire n310 = n309 ? 1'h1 : awaiting;
+    wire n313 = n191 | n304;
+    wire n314 = n307 & n313;
+    wire n315 = beat_taken & n314;
+    wire n316 = n315 ? 1'h1 : n301;
+    wire n319 = beat_taken & beat_good;
+    wire n320 = n319 ? n194 : n310;
+    wire [15:0] n321 = n186 + 16'h1;
+    wire [15:0] n322 = line_end ? 16'h0 : n321;
+    wire [15:0] n323 = n319 ? n322 : x;
+    wire [15:0] n325 = x2 + 16'h1;
+    wire [15:0] n326 = in_beat1 ? 16'h3 : n325;
+    wire [15:0] n327 = line_end ? 16'h2 : n326;
+    wire [15:0] n328 = n319 ? n327 : x2;
+    wire [15:0] n329 = n187 + 16'h1;
+    wire [15:0] n330 = line_end ? n329 : n187;
+    wire [15:0] n331 = n319 ? n330 : y;
+    wire n332 = n319 & line_end;
+    wire [15:0] n333 = y2 + 16'h1;
+    wire [15:0] n334 = in_beat1 ? 16'h3 : n333;
+    wire [15:0] n335 = n332 ? n334 : y2;
+    wire n336 = ~line_end;
+    wire n338 = in_beat1 & n336;
+    wire n339 = n319 & n338;
+    wire [15:0] n340 = n339 ? 16'h2 : n335;
+    wire [3:0] n344 = n189 + 4'h1;
+    wire [3:0] n345 = bank_end ? 4'h0 : n344;
+    wire [3:0] n346 = line_end ? n345 : n189;
+    wire [3:0] n347 = n319 ? n346 : row;
+    wire n348 = in_beat1 ? in_beat7 : frame_w_is_one_beat;
+    wire n349 = x2 == frame_w;
+    wire n350 = in_beat1 ? in_beat8 : n349;
+    wire n351 = line_end ? n348 : n350;
+    wire n352 = n319 ? n351 : at_line_end;
+    wire n353 = y2 == frame_h;
+    wire n354 = in_beat1 ? in_beat10 : n353;
+    wire n355 = n332 ? n354 : at_last_line;
+    wire n356 = n319 & bank_end;
+    wire n357 = ~wr_bank;
+    wire n358 = n356 ? n357 : wr_bank;
+    wire n359 = n356 ? 1'h0 : n297;
+    wire [15:0] n364 = n184 >> 1;
+    wire n365 = n186[0];
+    wire n366 = n365 | line_end;
+    wire [15:0] n367 = n186 >> 1;
+    wire [15:0] n368 = n364 + 16'h1;
+    wire n383 = in_beat1 | first_row;
+    wire n400 = at_line_end & frame_end_lands0;
+    wire [7:0] n401 = x[11:4];
+    wire [7:0] n402 = n400 ? frame_end_word0 : n401;
+    wire n403 = at_line_end & frame_end_lands1;
+    wire [7:0] n404 = n403 ? frame_end_word1 : n401;
+    wire n405 = at_line_end & frame_end_lands2;
+    wire [7:0] n406 = n405 ? frame_end_word2 : n401;
+    wire n407 = at_line_end & frame_end_lands3;
+    wire [7:0] n408 = n407 ? frame_end_word3 : n401;
+    wire n409 = at_line_end & frame_end_lands4;
+    wire [7:0] n410 = n409 ? frame_end_word4 : n401;
+    wire n411 = at_line_end & frame_end_lands5;
+    wire [7:0] n412 = n411 ? frame_end_word5 : n401;
+    wire n413 = at_line_end & frame_end_lands6;
+    wire [7:0] n414 = n413 ? frame_end_word6 : n401;
+    wire n415 = at_line_end & frame_end_lands7;
+    wire [7:0] n416 = n415 ? frame_end_word7 : n401;
+    wire [23:0] n426 = s2_valid ? s2_pixel0 : s2_previous;
+    wire n428 = s3_c == 2'h2;
+    wire n429 = s3_c == 2'h1;
+    wire n431 = s3_c == 2'h0;
+    wire [7:0] n432 = s3_x[10:3];
+    wire [2:0] n433 = s3_x[2:0];
+    wire [12:0] n435 = {s3_bank, s3_row, n432};
+    wire [7:0] n445 = s3_pixel0[7:0];
+    wire n454 = n433 == 3'h0;
+    wire n455 = s3_valid & n454;
+    wire n457 = n455 & n431;
+    wire [2:0] n458 = s3_row[2:0];
+    wire [11:0] n459 = {s3_bank, n458, n432};
+    wire [7:0] n460 = s3_pixel0[15:8];
+    wire [7:0] n461 = s3_pixel0[23:16];
+    wire n462 = n433 == 3'h1;
+    wire n463 = s3_valid & n462;
+    wire n465 = n463 & n431;
+    wire n466 = n433 == 3'h2;
+    wire n467 = s3_valid & n466;
+    wire n469 = n467 & n431;
+    wire n470 = n433 == 3'h3;
+    wire n471 = s3_valid & n470;
+    wire n473 = n471 & n431;
+    wire n474 = n433 == 3'h4;
+    wire n475 = s3_valid & n474;
+    wire n477 = n475 & n431;
+    wire n478 = n433 == 3'h5;
+    wire n479 = s3_valid & n478;
+    wire n481 = n479 & n431;
+    wire n482 = n433 == 3'h6;
+    wire n483 = s3_valid & n482;
+    wire n485 = n483 & n431;
+    wire n486 = n433 == 3'h7;
+    wire n487 = s3_valid & n486;
+    wire n489 = n487 & n431;
+    wire n490 = s3_row[0];
+    wire n491 = ~n490;
+    wire n492 = s3_valid & n428;
+    wire n493 = n492 & n491;
+    wire n494 = ~s3_last_line;
+    wire keep_pairs = n493 & n494;
+    wire [2:0] n496 = s3_row[3:1];
+    wire [2:0] n497 = n428 ? n496 : n458;
+    wire [7:0] n498 = s2_pixel0[15:8];
+    wire [9:0] n499 = {2'h0, n498};
+    wire n500 = s2_x[0];
+    wire [7:0] n501 = s2_previous[15:8];
+    wire [9:0] n502 = {2'h0, n501};
+    wire [9:0] n503 = n502 + n499;
+    wire [9:0] n504 = n499 + n499;
+    wire [9:0] n505 = n500 ? n503 : n504;
+    wire [7:0] n509 = s2_col0[10:3];
+    wire n510 = s2_col0[0];
+    wire [2:0] n511 = s2_col2[2:0];
+    wire n512 = n511 == 3'h0;
+    wire n513 = s2_col2_en & n512;
+    wire n514 = 1'h0 | n513;
+    wire [7:0] n515 = s2_col2[10:3];
+    wire [7:0] n516 = n513 ? n515 : n509;
+    wire [1:0] n517 = n513 ? 2'h2 : 2'h0;
+    wire n518 = s2_col2[0];
+    wire n519 = n513 ? n518 : n510;
+    wire [2:0] n520 = s2_col1[2:0];
+    wire n521 = n520 == 3'h0;
+    wire n522 = s2_col1_en & n521;
+    wire n523 = n514 | n522;
+    wire [7:0] n524 = s2_col1[10:3];
+    wire [7:0] n525 = n522 ? n524 : n516;
+    wire [1:0] n526 = n522 ? 2'h1 : n517;
+    wire n527 = s2_col1[0];
+    wire n528 = n522 ? n527 : n519;
+    wire [2:0] n529 = s2_col0[2:0];
+    wire n530 = n529 == 3'h0;
+    wire n531 = s2_col0_en & n530;
+    wire n532 = n523 | n531;
+    wire [7:0] n533 = n531 ? n509 : n525;
+    wire [1:0] n534 = n531 ? 2'h0 : n526;
+    wire n535 = n531 ? n510 : n528;
+    wire n539 = s3_lands_choice0_0[0];
+    wire [9:0] n540 = n539 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n541 = s3_lands_choice0_0[1];
+    wire [9:0] n542 = n541 ? s3_col_sum0_2 : n540;
+    wire n544 = n511 == 3'h1;
+    wire n545 = s2_col2_en & n544;
+    wire n546 = 1'h0 | n545;
+    wire [7:0] n547 = n545 ? n515 : n509;
+    wire [1:0] n548 = n545 ? 2'h2 : 2'h0;
+    wire n549 = n545 ? n518 : n510;
+    wire n550 = n520 == 3'h1;
+    wire n551 = s2_col1_en & n550;
+    wire n552 = n546 | n551;
+    wire [7:0] n553 = n551 ? n524 : n547;
+    wire [1:0] n554 = n551 ? 2'h1 : n548;
+    wire n555 = n551 ? n527 : n549;
+    wire n556 = n529 == 3'h1;
+    wire n557 = s2_col0_en & n556;
+    wire n558 = n552 | n557;
+    wire [7:0] n559 = n557 ? n509 : n553;
+    wire [1:0] n560 = n557 ? 2'h0 : n554;
+    wire n561 = n557 ? n510 : n555;
+    wire n565 = s3_lands_choice0_1[0];
+    wire [9:0] n566 = n565 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n567 = s3_lands_choice0_1[1];
+    wire [9:0] n568 = n567 ? s3_col_sum0_2 : n566;
+    wire n570 = n511 == 3'h2;
+    wire n571 = s2_col2_en & n570;
+    wire n572 = 1'h0 | n571;
+    wire [7:0] n573 = n571 ? n515 : n509;
+    wire [1:0] n574 = n571 ? 2'h2 : 2'h0;
+    wire n575 = n571 ? n518 : n510;
+    wire n576 = n520 == 3'h2;
+    wire n577 = s2_col1_en & n576;
+    wire n578 = n572 | n577;
+    wire [7:0] n579 = n577 ? n524 : n573;
+    wire [1:0] n580 = n577 ? 2'h1 : n574;
+    wire n581 = n577 ? n527 : n575;
+    wire n582 = n529 == 3'h2;
+    wire n583 = s2_col0_en & n582;
+    wire n584 = n578 | n583;
+    wire [7:0] n585 = n583 ? n509 : n579;
+    wire [1:0] n586 = n583 ? 2'h0 : n580;
+    wire n587 = n583 ? n510 : n581;
+    wire n591 = s3_lands_choice0_2[0];
+    wire [9:0] n592 = n591 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n593 = s3_lands_choice0_2[1];
+    wire [9:0] n594 = n593 ? s3_col_sum0_2 : n592;
+    wire n596 = n511 == 3'h3;
+    wire n597 = s2_col2_en & n596;
+    wire n598 = 1'h0 | n597;
+    wire [7:0] n599 = n597 ? n515 : n509;
+    wire [1:0] n600 = n597 ? 2'h2 : 2'h0;
+    wire n601 = n597 ? n518 : n510;
+    wire n602 = n520 == 3'h3;
+    wire n603 = s2_col1_en & n602;
+    wire n604 = n598 | n603;
+    wire [7:0] n605 = n603 ? n524 : n599;
+    wire [1:0] n606 = n603 ? 2'h1 : n600;
+    wire n607 = n603 ? n527 : n601;
+    wire n608 = n529 == 3'h3;
+    wire n609 = s2_col0_en & n608;
+    wire n610 = n604 | n609;
+    wire [7:0] n611 = n609 ? n509 : n605;
+    wire [1:0] n612 = n609 ? 2'h0 : n606;
+    wire n613 = n609 ? n510 : n607;
+    wire n617 = s3_lands_choice0_3[0];
+    wire [9:0] n618 = n617 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n619 = s3_lands_choice0_3[1];
+    wire [9:0] n620 = n619 ? s3_col_sum0_2 : n618;
+    wire n622 = n511 == 3'h4;
+    wire n623 = s2_col2_en & n622;
+    wire n624 = 1'h0 | n623;
+    wire [7:0] n625 = n623 ? n515 : n509;
+    wire [1:0] n626 = n623 ? 2'h2 : 2'h0;
+    wire n627 = n623 ? n518 : n510;
+    wire n628 = n520 == 3'h4;
+    wire n629 = s2_col1_en & n628;
+    wire n630 = n624 | n629;
+    wire [7:0] n631 = n629 ? n524 : n625;
+    wire [1:0] n632 = n629 ? 2'h1 : n626;
+    wire n633 = n629 ? n527 : n627;
+    wire n634 = n529 == 3'h4;
+    wire n635 = s2_col0_en & n634;
+    wire n636 = n630 | n635;
+    wire [7:0] n637 = n635 ? n509 : n631;
+    wire [1:0] n638 = n635 ? 2'h0 : n632;
+    wire n639 = n635 ? n510 : n633;
+    wire n643 = s3_lands_choice0_4[0];
+    wire [9:0] n644 = n643 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n645 = s3_lands_choice0_4[1];
+    wire [9:0] n646 = n645 ? s3_col_sum0_2 : n644;
+    wire n648 = n511 == 3'h5;
+    wire n649 = s2_col2_en & n648;
+    wire n650 = 1'h0 | n649;
+    wire [7:0] n651 = n649 ? n515 : n509;
+    wire [1:0] n652 = n649 ? 2'h2 : 2'h0;
+    wire n653 = n649 ? n518 : n510;
+    wire n654 = n520 == 3'h5;
+    wire n655 = s2_col1_en & n654;
+    wire n656 = n650 | n655;
+    wire [7:0] n657 = n655 ? n524 : n651;
+    wire [1:0] n658 = n655 ? 2'h1 : n652;
+    wire n659 = n655 ? n527 : n653;
+    wire n660 = n529 == 3'h5;
+    wire n661 = s2_col0_en & n660;
+    wire n662 = n656 | n661;
+    wire [7:0] n663 = n661 ? n509 : n657;
+    wire [1:0] n664 = n661 ? 2'h0 : n658;
+    wire n665 = n661 ? n510 : n659;
+    wire n669 = s3_lands_choice0_5[0];
+    wire [9:0] n670 = n669 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n671 = s3_lands_choice0_5[1];
+    wire [9:0] n672 = n671 ? s3_col_sum0_2 : n670;
+    wire n674 = n511 == 3'h6;
+    wire n675 = s2_col2_en & n674;
+    wire n676 = 1'h0 | n675;
+    wire [7:0] n677 = n675 ? n515 : n509;
+    wire [1:0] n678 = n675 ? 2'h2 : 2'h0;
+    wire n679 = n675 ? n518 : n510;
+    wire n680 = n520 == 3'h6;
+    wire n681 = s2_col1_en & n680;
+    wire n682 = n676 | n681;
+    wire [7:0] n683 = n681 ? n524 : n677;
+    wire [1:0] n684 = n681 ? 2'h1 : n678;
+    wire n685 = n681 ? n527 : n679;
+    wire n686 = n529 == 3'h6;
+    wire n687 = s2_col0_en & n686;
+    wire n688 = n682 | n687;
+    wire [7:0] n689 = n687 ? n509 : n683;
+    wire [1:0] n690 = n687 ? 2'h0 : n684;
+    wire n691 = n687 ? n510 : n685;
+    wire n695 = s3_lands_choice0_6[0];
+    wire [9:0] n696 = n695 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n697 = s3_lands_choice0_6[1];
+    wire [9:0] n698 = n697 ? s3_col_sum0_2 : n696;
+    wire n700 = n511 == 3'h7;
+    wire n701 = s2_col2_en & n700;
+    wire n702 = 1'h0 | n701;
+    wire [7:0] n703 = n701 ? n515 : n509;
+    wire [1:0] n704 = n701 ? 2'h2 : 2'h0;
+    wire n705 = n701 ? n518 : n510;
+    wire n706 = n520 == 3'h7;
+    wire n707 = s2_col1_en & n706;
+    wire n708 = n702 | n707;
+    wire [7:0] n709 = n707 ? n524 : n703;
+    wire [1:0] n710 = n707 ? 2'h1 : n704;
+    wire n711 = n707 ? n527 : n705;
+    wire n712 = n529 == 3'h7;
+    wire n713 = s2_col0_en & n712;
+    wire n714 = n708 | n713;
+    wire [7:0] n715 = n713 ? n509 : n709;
+    wire [1:0] n716 = n713 ? 2'h0 : n710;
+    wire n717 = n713 ? n510 : n711;
+    wire n721 = s3_lands_choice0_7[0];
+    wire [9:0] n722 = n721 ? s3_col_sum0_1 : s3_col_sum0_0;
+    wire n723 = s3_lands_choice0_7[1];
+    wire [9:0] n724 = n723 ? s3_col_sum0_2 : n722;
+    wire [8:0] n822 = s3_pair_oldest0_0 ? s3_pair_oldest_value0_0 : cb_pair0_rd;
+    wire [8:0] n823 = s3_pair_older0_0 ? s3_pair_older_value0_0 : n822;
+    wire [8:0] n824 = s3_pair_recent0_0 ? s3_pair_recent_value0_0 : n823;
+    wire [9:0] n825 = {1'h0, n824};
+    wire n826 = keep_pairs & s3_lands0_0;
+    wire n830 = s3_valid & s3_lands0_0;
+    wire n831 = ~keep_pairs;
+    wire n832 = n428 & n831;
+    wire n833 = n429 | n832;
+    wire n834 = n830 & n833;
+    wire n835 = n834 | n457;
+    wire [11:0] n837 = {s3_bank, n497, s3_lands_word0_0};
+    wire [11:0] n838 = n431 ? n459 : n837;
+    wire [9:0] n840 = {2'h0, n460};
+    wire [9:0] n841 = n431 ? n840 : n542;
+    wire [9:0] n845 = {9'h0, s4_bias0_0};
+    wire [1:0] n847 = n491 ? 2'h2 : 2'h3;
+    wire [1:0] n848 = n429 ? 2'h1 : n847;
+    wire [1:0] n849 = n431 ? 2'h0 : n848;
+    wire [7:0] n851 = s4_value0_0[7:0];
+    wire [9:0] n852 = s4_value0_0 + n845;
+    wire [9:0] n853 = n852 >> 1;
+    wire [7:0] n854 = n853[7:0];
+    wire [9:0] n855 = s4_value0_0 + s4_value0_0;
+    wire [9:0] n857 = n855 + 10'h1;
+    wire [9:0] n858 = n857 + n845;
+    wire [9:0] n859 = n858 >> 2;
+    wire [7:0] n860 = n859[7:0];
+    wire [9:0] n861 = s4_value0_0 + s4_stored0_0;
+    wire [9:0] n862 = n861 + 10'h1;
+    wire [9:0] n863 = n862 + n845;
+    wire [9:0] n864 = n863 >> 2;
+    wire [7:0] n865 = n864[7:0];
+    wire n866 = s4_kind0_0[0];
+    wire [7:0] n867 = n866 ? n854 : n851;
+    wire [7:0] n868 = n866 ? n865 : n860;
+    wire n869 = s4_kind0_0[1];
+    wire [7:0] n870 = n869 ? n868 : n867;
+    wire [8:0] n877 = n542[8:0];
+    wire n878 = s3_lands_word0_0 == s2_pair_word0;
+    wire n879 = n826 & n878;
+    wire n880 = pair_written_word0_0 == s2_pair_word0;
+    wire n881 = pair_written0_0 & n880;
+    wire n882 = pair_written_before_word0_0 == s2_pair_word0;
+    wire n883 = pair_written_before0_0 & n882;
+    wire [8:0] n884 = s3_pair_oldest0_1 ? s3_pair_oldest_value0_1 : cb_pair1_rd;
+    wire [8:0] n885 = s3_pair_older0_1 ? s3_pair_older_value0_1 : n884;
+    wire [8:0] n886 = s3_pair_recent0_1 ? s3_pair_recent_value0_1 : n885;
+    wire [9:0] n887 = {1'h0, n886};
+    wire n888 = keep_pairs & s3_lands0_1;
+    wire n892 = s3_valid & s3_lands0_1;
+    wire n893 = n892 & n833;
+    wire n894 = n893 | n465;
+    wire [11:0] n896 = {s3_bank, n497, s3_lands_word0_1};
+    wire [11:0] n897 = n431 ? n459 : n896;
+    wire [9:0] n899 = n431 ? n840 : n568;
+    wire [9:0] n903 = {9'h0, s4_bias0_1};
+    wire [7:0] n905 = s4_value0_1[7:0];
+    wire [9:0] n906 = s4_value0_1 + n903;
+    wire [9:0] n907 = n906 >> 1;
+    wire [7:0] n908 = n907[7:0];
+    wire [9:0] n909 = s4_value0_1 + s4_value0_1;
+    wire [9:0] n910 = n909 + 10'h1;
+    wire [9:0] n911 = n910 + n903;
+    wire [9:0] n912 = n911 >> 2;
+    wire [7:0] n913 = n912[7:0];
+    wire [9:0] n914 = s4_value0_1 + s4_stored0_1;
+    wire [9:0] n915 = n914 + 10'h1;
+    wire [9:0] n916 = n915 + n903;
+    wire [9:0] n917 = n916 >> 2;
+    wire [7:0] n918 = n917[7:0];
+    wire n919 = s4_kind0_1[0];
+    wire [7:0] n920 = n919 ? n908 : n905;
+    wire [7:0] n921 = n919 ? n918 : n913;
+    wire n922 = s4_kind0_1[1];
+    wire [7:0] n923 = n922 ? n921 : n920;
+    wire [8:0] n930 = n568[8:0];
+    wire n931 = s3_lands_word0_1 == s2_pair_word1;
+    wire n932 = n888 & n931;
+    wire n933 = pair_written_word0_1 == s2_pair_word1;
+    wire n934 = pair_written0_1 & n933;
+    wire n935 = pair_written_before_word0_1 == s2_pair_word1;
+    wire n936 = pair_written_before0_1 & n935;
+    wire [8:0] n937 = s3_pair_oldest0_2 ? s3_pair_oldest_value0_2 : cb_pair2_rd;
+    wire [8:0] n938 = s3_pair_older0_2 ? s3_pair_older_value0_2 : n937;
+    wire [8:0] n939 = s3_pair_recent0_2 ? s3_pair_recent_value0_2 : n938;
+    wire [9:0] n940 = {1'h0, n939};
+    wire n941 = keep_pairs & s3_lands0_2;
+    wire n945 = s3_valid & s3_lands0_2;
+    wire n946 = n945 & n833;
+    wire n947 = n946 | n469;
+    wire [11:0] n949 = {s3_bank, n497, s3_lands_word0_2};
+    wire [11:0] n950 = n431 ? n459 : n949;
+    wire [9:0] n952 = n431 ? n840 : n594;
+    wire [9:0] n956 = {9'h0, s4_bias0_2};
+    wire [7:0] n958 = s4_value0_2[7:0];
+    wire [9:0] n959 = s4_value0_2 + n956;
+    wire [9:0] n960 = n959 >> 1;
+    wire [7:0] n961 = n960[7:0];
+    wire [9:0] n962 = s4_value0_2 + s4_value0_2;
+    wire [9:0] n963 = n962 + 10'h1;
+    wire [9:0] n964 = n963 + n956;
+    wire [9:0] n965 = n964 >> 2;
+    wire [7:0] n966 = n965[7:0];
+    wire [9:0] n967 = s4_value0_2 + s4_stored0_2;
+    wire [9:0] n968 = n967 + 10'h1;
+    wire [9:0] n969 = n968 + n956;
+    wire [9:0] n970 = n969 >> 2;
+    wire [7:0] n971 = n970[7:0];
+    wire n972 = s4_kind0_2[0];
+    wire [7:0] n973 = n972 ? n961 : n958;
+    wire [7:0] n974 = n972 ? n971 : n966;
+    wire n975 = s4_kind0_2[1];
+    wire [7:0] n976 = n975 ? n974 : n973;
+    wire [8:0] n983 = n594[8:0];
+    wire n984 = s3_lands_word0_2 == s2_pair_word2;
+    wire n985 = n941 & n984;
+    wire n986 = pair_written_word0_2 == s2_pair_word2;
+    wire n987 = pair_written0_2 & n986;
+    wire n988 = pair_written_before_word0_2 == s2_pair_word2;
+    wire n989 = pair_written_before0_2 & n988;
+    wire [8:0] n990 = s3_pair_oldest0_3 ? s3_pair_oldest_value0_3 : cb_pair3_rd;
+    wire [8:0] n991 = s3_pair_older0_3 ? s3_pair_older_value0_3 : n990;
+    wire [8:0] n992 = s3_pair_recent0_3 ? s3_pair_recent_value0_3 : n991;
+    wire [9:0] n993 = {1'h0, n992};
+    wire n994 = keep_pairs & s3_lands0_3;
+    wire n998 = s3_valid & s3_lands0_3;
+    wire n999 = n998 & n833;
+    wire n1000 = n999 | n473;
+    wire [11:0] n1002 = {s3_bank, n497, s3_lands_word0_3};
+    wire [11:0] n1003 = n431 ? n459 : n1002;
+    wire [9:0] n1005 = n431 ? n840 : n620;
+    wire [9:0] n1009 = {9'h0, s4_bias0_3};
+    wire [7:0] n1011 = s4_value0_3[7:0];
+    wire [9:0] n1012 = s4_value0_3 + n1009;
+    wire [9:0] n1013 = n1012 >> 1;
     wire [7:0] n1014 = n1013[7:0];
-    wire [9:0] n1016 = n1001 + 10'h1;
-    wire [9:0] n1017 = n1016 + n420;
-    wire [9:0] n1019 = n440 ? n997 : n998;
-    wire [9:0] n1020 = n446 ? n997 : n1019;
-    wire [9:0] n1021 = n452 ? n998 : n1020;
-    wire [8:0] n1024 = n1021[8:0];
-    wire [9:0] n1026 = n1021 + n457;
-    wire [9:0] n1027 = n1026 >> 1;
-    wire [7:0] n1028 = n1027[7:0];
-    wire [9:0] n1030 = n1021 + n1021;
-    wire [9:0] n1031 = n1030 + 10'h1;
-    wire [9:0] n1032 = n1031 + n457;
-    wire [9:0] n1033 = n1032 >> 2;
-    wire [7:0] n1034 = n1033[7:0];
-    wire [9:0] n1036 = n1021 + 10'h1;
-    wire [9:0] n1037 = n1036 + n457;
-    wire [9:0] n1039 = n476 ? n997 : n998;
-    wire [9:0] n1040 = n482 ? n997 : n1039;
-    wire [9:0] n1041 = n488 ? n998 : n1040;
-    wire [8:0] n1044 = n1041[8:0];
-    wire [9:0] n1046 = n1041 + n493;
-    wire [9:0] n1047 = n1046 >> 1;
-    wire [7:0] n1048 = n1047[7:0];
-    wire [9:0] n1050 = n1041 + n1041;
-    wire [9:0] n1051 = n1050 + 10'h1;
-    wire [9:0] n1052 = n1051 + n493;
-    wire [9:0] n1053 = n1052 >> 2;
-    wire [7:0] n1054 = n1053[7:0];
-    wire [9:0] n1056 = n1041 + 10'h1;
-    wire [9:0] n1057 = n1056 + n493;
-    wire [9:0] n1059 = n512 ? n997 : n998;
-    wire [9:0] n1060 = n518 ? n997 : n1059;
-    wire [9:0] n1061 = n524 ? n998 : n1060;
-    wire [8:0] n1064 = n1061[8:0];
-    wire [9:0] n1066 = n1061 + n529;
-    wire [9:0] n1067 = n1066 >> 1;
-    wire [7:0] n1068 = n1067[7:0];
-    wire [9:0] n1070 = n1061 + n1061;
-    wire [9:0] n1071 = n1070 + 10'h1;
-    wire [9:0] n1072 = n1071 + n529;
-    wire [9:0] n1073 = n1072 >> 2;
-    wire [7:0] n1074 = n1073[7:0];
-    wire [9:0] n1076 = n1061 + 10'h1;
-    wire [9:0] n1077 = n1076 + n529;
-    wire [9:0] n1079 = n548 ? n997 : n998;
-    wire [9:0] n1080 = n554 ? n997 : n1079;
-    wire [9:0] n1081 = n560 ? n998 : n1080;
-    wire [8:0] n1084 = n1081[8:0];
-    wire [9:0] n1086 = n1081 + n565;
-    wire [9:0] n1087 = n1086 >> 1;
-    wire [7:0] n1088 = n1087[7:0];
-    wire [9:0] n1090 = n1081 + n1081;
-    wire [9:0] n1091 = n1090 + 10'h1;
-    wire [9:0] n1092 = n1091 + n565;
-    wire [9:0] n1093 = n1092 >> 2;
-    wire [7:0] n1094 = n1093[7:0];
-    wire [9:0] n1096 = n1081 + 10'h1;
-    wire [9:0] n1097 = n1096 + n565;
-    wire [9:0] n1099 = n584 ? n997 : n998;
-    wire [9:0] n1100 = n590 ? n997 : n1099;
-    wire [9:0] n1101 = n596 ? n998 : n1100;
-    wire [8:0] n1104 = n1101[8:0];
-    wire [9:0] n1106 = n1101 + n601;
-    wire [9:0] n1107 = n1106 >> 1;
-    wire [7:0] n1108 = n1107[7:0];
-    wire [9:0] n1110 = n1101 + n1101;
-    wire [9:0] n1111 = n1110 + 10'h1;
-    wire [9:0] n1112 = n1111 + n601;
-    wire [9:0] n1113 = n1112 >> 2;
-    wire [7:0] n1114 = n1113[7:0];
-    wire [9:0] n1116 = n1101 + 10'h1;
-    wire [9:0] n1117 = n1116 + n601;
-    wire [9:0] n1119 = n620 ? n997 : n998;
-    wire [9:0] n1120 = n626 ? n997 : n1119;
-    wire [9:0] n1121 = n632 ? n998 : n1120;
-    wire [8:0] n1124 = n1121[8:0];
-    wire [9:0] n1126 = n1121 + n637;
-    wire [9:0] n1127 = n1126 >> 1;
-    wire [7:0] n1128 = n1127[7:0];
-    wire [9:0] n1130 = n1121 + n1121;
-    wire [9:0] n1131 = n1130 + 10'h1;
-    wire [9:0] n1132 = n1131 + n637;
-    wire [9:0] n1133 = n1132 >> 2;
-    wire [7:0] n1134 = n1133[7:0];
-    wire [9:0] n1136 = n1121 + 10'h1;
-    wire [9:0] n1137 = n1136 + n637;
-    wire [9:0] n1139 = n656 ? n997 : n998;
-    wire [9:0] n1140 = n662 ? n997 : n1139;
-    wire [9:0] n1141 = n668 ? n998 : n1140;
-    wire [8:0] n1144 = n1141[8:0];
-    wire [9:0] n1146 = n1141 + n673;
-    wire [9:0] n1147 = n1146 >> 1;
-    wire [7:0] n1148 = n1147[7:0];
-    wire [9:0] n1150 = n1141 + n1141;
-    wire [9:0] n1151 = n1150 + 10'h1;
-    wire [9:0] n1152 = n1151 + n673;
-    wire [9:0] n1153 = n1152 >> 2;
-    wire [7:0] n1154 = n1153[7:0];
-    wire [9:0] n1156 = n1141 + 10'h1;
-    wire [9:0] n1157 = n1156 + n673;
-    wire [8:0] n1223 = s3_pair_older1_0 ? s3_pair_older_value1_0 : s3_pair1_0;
-    wire [8:0] n1224 = s3_pair_recent1_0 ? s3_pair_recent_value1_0 : n1223;
-    wire [9:0] n1225 = {1'h0, n1224};
-    wire n1226 = keep_pairs & s3_lands1_0;
-    wire n1228 = s3_valid & s3_lands1_0;
-    wire n1229 = n1228 & n763;
-    wire n1230 = n1229 | n351;
-    wire [11:0] n1232 = {s3_bank, n384, s3_lands_word1_0};
-    wire [11:0] n1233 = n344 ? n353 : n1232;
-    wire [7:0] n1235 = n342 ? s3_reduced422_1_0 : s3_last_line420_1_0;
-    wire [7:0] n1236 = n344 ? n355 : n1235;
-    wire [9:0] n1243 = s4_biased1_0 + s4_stored1_0;
-    wire [9:0] n1244 = n1243 >> 2;
-    wire [7:0] n1245 = n1244[7:0];
-    wire [7:0] n1246 = s4_added1_0 ? n1245 : s4_value1_0;
-    wire n1248 = s3_lands_word1_0 == s2_pair_word0;
-    wire n1249 = n1226 & n1248;
-    wire n1250 = pair_written_word1_0 == s2_pair_word0;
-    wire n1251 = pair_written1_0 & n1250;
-    wire [8:0] n1252 = s3_pair_older1_1 ? s3_pair_older_value1_1 : s3_pair1_1;
-    wire [8:0] n1253 = s3_pair_recent1_1 ? s3_pair_recent_value1_1 : n1252;
-    wire [9:0] n1254 = {1'h0, n1253};
-    wire n1255 = keep_pairs & s3_lands1_1;
-    wire n1257 = s3_valid & s3_lands1_1;
-    wire n1258 = n1257 & n763;
-    wire n1259 = n1258 | n358;
-    wire [11:0] n1261 = {s3_bank, n384, s3_lands_word1_1};
-    wire [11:0] n1262 = n344 ? n353 : n1261;
-    wire [7:0] n1264 = n342 ? s3_reduced422_1_1 : s3_last_line420_1_1;
-    wire [7:0] n1265 = n344 ? n355 : n1264;
-    wire [9:0] n1272 = s4_biased1_1 + s4_stored1_1;
-    wire [9:0] n1273 = n1272 >> 2;
-    wire [7:0] n1274 = n1273[7:0];
-    wire [7:0] n1275 = s4_added1_1 ? n1274 : s4_value1_1;
-    wire n1277 = s3_lands_word1_1 == s2_pair_word1;
-    wire n1278 = n1255 & n1277;
-    wire n1279 = pair_written_word1_1 == s2_pair_word1;
-    wire n1280 = pair_written1_1 & n1279;
-    wire [8:0] n1281 = s3_pair_older1_2 ? s3_pair_older_value1_2 : s3_pair1_2;
-    wire [8:0] n1282 = s3_pair_recent1_2 ? s3_pair_recent_value1_2 : n1281;
-    wire [9:0] n1283 = {1'h0, n1282};
-    wire n1284 = keep_pairs & s3_lands1_2;
-    wire n1286 = s3_valid & s3_lands1_2;
-    wire n1287 = n1286 & n763;
-    wire n1288 = n1287 | n361;
-    wire [11:0] n1290 = {s3_bank, n384, s3_lands_word1_2};
-    wire [11:0] n1291 = n344 ? n353 : n1290;
-    wire [7:0] n1293 = n342 ? s3_reduced422_1_2 : s3_last_line420_1_2;
-    wire [7:0] n1294 = n344 ? n355 : n1293;
-    wire [9:0] n1301 = s4_biased1_2 + s4_stored1_2;
-    wire [9:0] n1302 = n1301 >> 2;
-    wire [7:0] n1303 = n1302[7:0];
-    wire [7:0] n1304 = s4_added1_2 ? n1303 : s4_value1_2;
-    wire n1306 = s3_lands_word1_2 == s2_pair_word2;
-    wire n1307 = n1284 & n1306;
-    wire n1308 = pair_written_word1_2 == s2_pair_word2;
-    wire n1309 = pair_written1_2 & n1308;
-    wire [8:0] n1310 = s3_pair_older1_3 ? s3_pair_older_value1_3 : s3_pair1_3;
-    wire [8:0] n1311 = s3_pair_recent1_3 ? s3_pair_recent_value1_3 : n1310;
-    wire [9:0] n1312 = {1'h0, n1311};
-    wire n1313 = keep_pairs & s3_lands1_3;
-    wire n1315 = s3_valid & s3_lands1_3;
-    wire n1316 = n1315 & n763;
-    wire n1317 = n1316 | n364;
-    wire [11:0] n1319 = {s3_bank, n384, s3_lands_word1_3};
-    wire [11:0] n1320 = n344 ? n353 : n1319;
-    wire [7:0] n1322 = n342 ? s3_reduced422_1_3 : s3_last_line420_1_3;
-    wire [7:0] n1323 = n344 ? n355 : n1322;
-    wire [9:0] n1330 = s4_biased1_3 + s4_stored1_3;
-    wire [9:0] n1331 = n1330 >> 2;
-    wire [7:0] n1332 = n1331[7:0];
-    wire [7:0] n1333 = s4_added1_3 ? n1332 : s4_value1_3;
-    wire n1335 = s3_lands_word1_3 == s2_pair_word3;
-    wire n1336 = n1313 & n1335;
-    wire n1337 = pair_written_word1_3 == s2_pair_word3;
-    wire n1338 = pair_written1_3 & n1337;
-    wire [8:0] n1339 = s3_pair_older1_4 ? s3_pair_older_value1_4 : s3_pair1_4;
-    wire [8:0] n1340 = s3_pair_recent1_4 ? s3_pair_recent_value1_4 : n1339;
-    wire [9:0] n1341 = {1'h0, n1340};
-    wire n1342 = keep_pairs & s3_lands1_4;
-    wire n1344 = s3_valid & s3_lands1_4;
-    wire n1345 = n1344 & n763;
-    wire n1346 = n1345 | n367;
-    wire [11:0] n1348 = {s3_bank, n384, s3_lands_word1_4};
-    wire [11:0] n1349 = n344 ? n353 : n1348;
-    wire [7:0] n1351 = n342 ? s3_reduced422_1_4 : s3_last_line420_1_4;
-    wire [7:0] n1352 = n344 ? n355 : n1351;
-    wire [9:0] n1359 = s4_biased1_4 + s4_stored1_4;
-    wire [9:0] n1360 = n1359 >> 2;
-    wire [7:0] n1361 = n1360[7:0];
-    wire [7:0] n1362 = s4_added1_4 ? n1361 : s4_value1_4;
-    wire n1364 = s3_lands_word1_4 == s2_pair_word4;
-    wire n1365 = n1342 & n1364;
-    wire n1366 = pair_written_word1_4 == s2_pair_word4;
-    wire n1367 = pair_written1_4 & n1366;
-    wire [8:0] n1368 = s3_pair_older1_5 ? s3_pair_older_value1_5 : s3_pair1_5;
-    wire [8:0] n1369 = s3_pair_recent1_5 ? s3_pair_recent_value1_5 : n1368;
-    wire [9:0] n1370 = {1'h0, n1369};
-    wire n1371 = keep_pairs & s3_lands1_5;
-    wire n1373 = s3_valid & s3_lands1_5;
-    wire n1374 = n1373 & n763;
-    wire n1375 = n1374 | n370;
-    wire [11:0] n1377 = {s3_bank, n384, s3_lands_word1_5};
-    wire [11:0] n1378 = n344 ? n353 : n1377;
-    wire [7:0] n1380 = n342 ? s3_reduced422_1_5 : s3_last_line420_1_5;
-    wire [7:0] n1381 = n344 ? n355 : n1380;
-    wire [9:0] n1388 = s4_biased1_5 + s4_stored1_5;
-    wire [9:0] n1389 = n1388 >> 2;
-    wire [7:0] n1390 = n1389[7:0];
-    wire [7:0] n1391 = s4_added1_5 ? n1390 : s4_value1_5;
-    wire n1393 = s3_lands_word1_5 == s2_pair_word5;
-    wire n1394 = n1371 & n1393;
-    wire n1395 = pair_written_word1_5 == s2_pair_word5;
-    wire n1396 = pair_written1_5 & n1395;
-    wire [8:0] n1397 = s3_pair_older1_6 ? s3_pair_older_value1_6 : s3_pair1_6;
-    wire [8:0] n1398 = s3_pair_recent1_6 ? s3_pair_recent_value1_6 : n1397;
-    wire [9:0] n1399 = {1'h0, n1398};
-    wire n1400 = keep_pairs & s3_lands1_6;
-    wire n1402 = s3_valid & s3_lands1_6;
-    wire n1403 = n1402 & n763;
-    wire n1404 = n1403 | n373;
-    wire [11:0] n1406 = {s3_bank, n384, s3_lands_word1_6};
-    wire [11:0] n1407 = n344 ? n353 : n1406;
-    wire [7:0] n1409 = n342 ? s3_reduced422_1_6 : s3_last_line420_1_6;
-    wire [7:0] n1410 = n344 ? n355 : n1409;
-    wire [9:0] n1417 = s4_biased1_6 + s4_stored1_6;
-    wire [9:0] n1418 = n1417 >> 2;
-    wire [7:0] n1419 = n1418[7:0];
-    wire [7:0] n1420 = s4_added1_6 ? n1419 : s4_value1_6;
-    wire n1422 = s3_lands_word1_6 == s2_pair_word6;
-    wire n1423 = n1400 & n1422;
-    wire n1424 = pair_written_word1_6 == s2_pair_word6;
-    wire n1425 = pair_written1_6 & n1424;
-    wire [8:0] n1426 = s3_pair_older1_7 ? s3_pair_older_value1_7 : s3_pair1_7;
-    wire [8:0] n1427 = s3_pair_recent1_7 ? s3_pair_recent_value1_7 : n1426;
+    wire [9:0] n1015 = s4_value0_3 + s4_value0_3;
+    wire [9:0] n1016 = n1015 + 10'h1;
+    wire [9:0] n1017 = n1016 + n1009;
+    wire [9:0] n1018 = n1017 >> 2;
+    wire [7:0] n1019 = n1018[7:0];
+    wire [9:0] n1020 = s4_value0_3 + s4_stored0_3;
+    wire [9:0] n1021 = n1020 + 10'h1;
+    wire [9:0] n1022 = n1021 + n1009;
+    wire [9:0] n1023 = n1022 >> 2;
+    wire [7:0] n1024 = n1023[7:0];
+    wire n1025 = s4_kind0_3[0];
+    wire [7:0] n1026 = n1025 ? n1014 : n1011;
+    wire [7:0] n1027 = n1025 ? n1024 : n1019;
+    wire n1028 = s4_kind0_3[1];
+    wire [7:0] n1029 = n1028 ? n1027 : n1026;
+    wire [8:0] n1036 = n620[8:0];
+    wire n1037 = s3_lands_word0_3 == s2_pair_word3;
+    wire n1038 = n994 & n1037;
+    wire n1039 = pair_written_word0_3 == s2_pair_word3;
+    wire n1040 = pair_written0_3 & n1039;
+    wire n1041 = pair_written_before_word0_3 == s2_pair_word3;
+    wire n1042 = pair_written_before0_3 & n1041;
+    wire [8:0] n1043 = s3_pair_oldest0_4 ? s3_pair_oldest_value0_4 : cb_pair4_rd;
+    wire [8:0] n1044 = s3_pair_older0_4 ? s3_pair_older_value0_4 : n1043;
+    wire [8:0] n1045 = s3_pair_recent0_4 ? s3_pair_recent_value0_4 : n1044;
+    wire [9:0] n1046 = {1'h0, n1045};
+    wire n1047 = keep_pairs & s3_lands0_4;
+    wire n1051 = s3_valid & s3_lands0_4;
+    wire n1052 = n1051 & n833;
+    wire n1053 = n1052 | n477;
+    wire [11:0] n1055 = {s3_bank, n497, s3_lands_word0_4};
+    wire [11:0] n1056 = n431 ? n459 : n1055;
+    wire [9:0] n1058 = n431 ? n840 : n646;
+    wire [9:0] n1062 = {9'h0, s4_bias0_4};
+    wire [7:0] n1064 = s4_value0_4[7:0];
+    wire [9:0] n1065 = s4_value0_4 + n1062;
+    wire [9:0] n1066 = n1065 >> 1;
+    wire [7:0] n1067 = n1066[7:0];
+    wire [9:0] n1068 = s4_value0_4 + s4_value0_4;
+    wire [9:0] n1069 = n1068 + 10'h1;
+    wire [9:0] n1070 = n1069 + n1062;
+    wire [9:0] n1071 = n1070 >> 2;
+    wire [7:0] n1072 = n1071[7:0];
+    wire [9:0] n1073 = s4_value0_4 + s4_stored0_4;
+    wire [9:0] n1074 = n1073 + 10'h1;
+    wire [9:0] n1075 = n1074 + n1062;
+    wire [9:0] n1076 = n1075 >> 2;
+    wire [7:0] n1077 = n1076[7:0];
+    wire n1078 = s4_kind0_4[0];
+    wire [7:0] n1079 = n1078 ? n1067 : n1064;
+    wire [7:0] n1080 = n1078 ? n1077 : n1072;
+    wire n1081 = s4_kind0_4[1];
+    wire [7:0] n1082 = n1081 ? n1080 : n1079;
+    wire [8:0] n1089 = n646[8:0];
+    wire n1090 = s3_lands_word0_4 == s2_pair_word4;
+    wire n1091 = n1047 & n1090;
+    wire n1092 = pair_written_word0_4 == s2_pair_word4;
+    wire n1093 = pair_written0_4 & n1092;
+    wire n1094 = pair_written_before_word0_4 == s2_pair_word4;
+    wire n1095 = pair_written_before0_4 & n1094;
+    wire [8:0] n1096 = s3_pair_oldest0_5 ? s3_pair_oldest_value0_5 : cb_pair5_rd;
+    wire [8:0] n1097 = s3_pair_older0_5 ? s3_pair_older_value0_5 : n1096;
+    wire [8:0] n1098 = s3_pair_recent0_5 ? s3_pair_recent_value0_5 : n1097;
+    wire [9:0] n1099 = {1'h0, n1098};
+    wire n1100 = keep_pairs & s3_lands0_5;
+    wire n1104 = s3_valid & s3_lands0_5;
+    wire n1105 = n1104 & n833;
+    wire n1106 = n1105 | n481;
+    wire [11:0] n1108 = {s3_bank, n497, s3_lands_word0_5};
+    wire [11:0] n1109 = n431 ? n459 : n1108;
+    wire [9:0] n1111 = n431 ? n840 : n672;
+    wire [9:0] n1115 = {9'h0, s4_bias0_5};
+    wire [7:0] n1117 = s4_value0_5[7:0];
+    wire [9:0] n1118 = s4_value0_5 + n1115;
+    wire [9:0] n1119 = n1118 >> 1;
+    wire [7:0] n1120 = n1119[7:0];
+    wire [9:0] n1121 = s4_value0_5 + s4_value0_5;
+    wire [9:0] n1122 = n1121 + 10'h1;
+    wire [9:0] n1123 = n1122 + n1115;
+    wire [9:0] n1124 = n1123 >> 2;
+    wire [7:0] n1125 = n1124[7:0];
+    wire [9:0] n1126 = s4_value0_5 + s4_stored0_5;
+    wire [9:0] n1127 = n1126 + 10'h1;
+    wire [9:0] n1128 = n1127 + n1115;
+    wire [9:0] n1129 = n1128 >> 2;
+    wire [7:0] n1130 = n1129[7:0];
+    wire n1131 = s4_kind0_5[0];
+    wire [7:0] n1132 = n1131 ? n1120 : n1117;
+    wire [7:0] n1133 = n1131 ? n1130 : n1125;
+    wire n1134 = s4_kind0_5[1];
+    wire [7:0] n1135 = n1134 ? n1133 : n1132;
+    wire [8:0] n1142 = n672[8:0];
+    wire n1143 = s3_lands_word0_5 == s2_pair_word5;
+    wire n1144 = n1100 & n1143;
+    wire n1145 = pair_written_word0_5 == s2_pair_word5;
+    wire n1146 = pair_written0_5 & n1145;
+    wire n1147 = pair_written_before_word0_5 == s2_pair_word5;
+    wire n1148 = pair_written_before0_5 & n1147;
+    wire [8:0] n1149 = s3_pair_oldest0_6 ? s3_pair_oldest_value0_6 : cb_pair6_rd;
+    wire [8:0] n1150 = s3_pair_older0_6 ? s3_pair_older_value0_6 : n1149;
+    wire [8:0] n1151 = s3_pair_recent0_6 ? s3_pair_recent_value0_6 : n1150;
+    wire [9:0] n1152 = {1'h0, n1151};
+    wire n1153 = keep_pairs & s3_lands0_6;
+    wire n1157 = s3_valid & s3_lands0_6;
+    wire n1158 = n1157 & n833;
+    wire n1159 = n1158 | n485;
+    wire [11:0] n1161 = {s3_bank, n497, s3_lands_word0_6};
+    wire [11:0] n1162 = n431 ? n459 : n1161;
+    wire [9:0] n1164 = n431 ? n840 : n698;
+    wire [9:0] n1168 = {9'h0, s4_bias0_6};
+    wire [7:0] n1170 = s4_value0_6[7:0];
+    wire [9:0] n1171 = s4_value0_6 + n1168;
+    wire [9:0] n1172 = n1171 >> 1;
+    wire [7:0] n1173 = n1172[7:0];
+    wire [9:0] n1174 = s4_value0_6 + s4_value0_6;
+    wire [9:0] n1175 = n1174 + 10'h1;
+    wire [9:0] n1176 = n1175 + n1168;
+    wire [9:0] n1177 = n1176 >> 2;
+    wire [7:0] n1178 = n1177[7:0];
+    wire [9:0] n1179 = s4_value0_6 + s4_stored0_6;
+    wire [9:0] n1180 = n1179 + 10'h1;
+    wire [9:0] n1181 = n1180 + n1168;
+    wire [9:0] n1182 = n1181 >> 2;
+    wire [7:0] n1183 = n1182[7:0];
+    wire n1184 = s4_kind0_6[0];
+    wire [7:0] n1185 = n1184 ? n1173 : n1170;
+    wire [7:0] n1186 = n1184 ? n1183 : n1178;
+    wire n1187 = s4_kind0_6[1];
+    wire [7:0] n1188 = n1187 ? n1186 : n1185;
+    wire [8:0] n1195 = n698[8:0];
+    wire n1196 = s3_lands_word0_6 == s2_pair_word6;
+    wire n1197 = n1153 & n1196;
+    wire n1198 = pair_written_word0_6 == s2_pair_word6;
+    wire n1199 = pair_written0_6 & n1198;
+    wire n1200 = pair_written_before_word0_6 == s2_pair_word6;
+    wire n1201 = pair_written_before0_6 & n1200;
+    wire [8:0] n1202 = s3_pair_oldest0_7 ? s3_pair_oldest_value0_7 : cb_pair7_rd;
+    wire [8:0] n1203 = s3_pair_older0_7 ? s3_pair_older_value0_7 : n1202;
+    wire [8:0] n1204 = s3_pair_recent0_7 ? s3_pair_recent_value0_7 : n1203;
+    wire [9:0] n1205 = {1'h0, n1204};
+    wire n1206 = keep_pairs & s3_lands0_7;
+    wire n1210 = s3_valid & s3_lands0_7;
+    wire n1211 = n1210 & n833;
+    wire n1212 = n1211 | n489;
+    wire [11:0] n1214 = {s3_bank, n497, s3_lands_word0_7};
+    wire [11:0] n1215 = n431 ? n459 : n1214;
+    wire [9:0] n1217 = n431 ? n840 : n724;
+    wire [9:0] n1221 = {9'h0, s4_bias0_7};
+    wire [7:0] n1223 = s4_value0_7[7:0];
+    wire [9:0] n1224 = s4_value0_7 + n1221;
+    wire [9:0] n1225 = n1224 >> 1;
+    wire [7:0] n1226 = n1225[7:0];
+    wire [9:0] n1227 = s4_value0_7 + s4_value0_7;
+    wire [9:0] n1228 = n1227 + 10'h1;
+    wire [9:0] n1229 = n1228 + n1221;
+    wire [9:0] n1230 = n1229 >> 2;
+    wire [7:0] n1231 = n1230[7:0];
+    wire [9:0] n1232 = s4_value0_7 + s4_stored0_7;
+    wire [9:0] n1233 = n1232 + 10'h1;
+    wire [9:0] n1234 = n1233 + n1221;
+    wire [9:0] n1235 = n1234 >> 2;
+    wire [7:0] n1236 = n1235[7:0];
+    wire n1237 = s4_kind0_7[0];
+    wire [7:0] n1238 = n1237 ? n1226 : n1223;
+    wire [7:0] n1239 = n1237 ? n1236 : n1231;
+    wire n1240 = s4_kind0_7[1];
+    wire [7:0] n1241 = n1240 ? n1239 : n1238;
+    wire [8:0] n1248 = n724[8:0];
+    wire n1249 = s3_lands_word0_7 == s2_pair_word7;
+    wire n1250 = n1206 & n1249;
+    wire n1251 = pair_written_word0_7 == s2_pair_word7;
+    wire n1252 = pair_written0_7 & n1251;
+    wire n1253 = pair_written_before_word0_7 == s2_pair_word7;
+    wire n1254 = pair_written_before0_7 & n1253;
+    wire [7:0] n1255 = s2_pixel0[23:16];
+    wire [9:0] n1256 = {2'h0, n1255};
+    wire [7:0] n1257 = s2_previous[23:16];
+    wire [9:0] n1258 = {2'h0, n1257};
+    wire [9:0] n1259 = n1258 + n1256;
+    wire [9:0] n1260 = n1256 + n1256;
+    wire [9:0] n1261 = n500 ? n1259 : n1260;
+    wire n1268 = s3_lands_choice1_0[0];
+    wire [9:0] n1269 = n1268 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1270 = s3_lands_choice1_0[1];
+    wire [9:0] n1271 = n1270 ? s3_col_sum1_2 : n1269;
+    wire n1276 = s3_lands_choice1_1[0];
+    wire [9:0] n1277 = n1276 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1278 = s3_lands_choice1_1[1];
+    wire [9:0] n1279 = n1278 ? s3_col_sum1_2 : n1277;
+    wire n1284 = s3_lands_choice1_2[0];
+    wire [9:0] n1285 = n1284 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1286 = s3_lands_choice1_2[1];
+    wire [9:0] n1287 = n1286 ? s3_col_sum1_2 : n1285;
+    wire n1292 = s3_lands_choice1_3[0];
+    wire [9:0] n1293 = n1292 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1294 = s3_lands_choice1_3[1];
+    wire [9:0] n1295 = n1294 ? s3_col_sum1_2 : n1293;
+    wire n1300 = s3_lands_choice1_4[0];
+    wire [9:0] n1301 = n1300 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1302 = s3_lands_choice1_4[1];
+    wire [9:0] n1303 = n1302 ? s3_col_sum1_2 : n1301;
+    wire n1308 = s3_lands_choice1_5[0];
+    wire [9:0] n1309 = n1308 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1310 = s3_lands_choice1_5[1];
+    wire [9:0] n1311 = n1310 ? s3_col_sum1_2 : n1309;
+    wire n1316 = s3_lands_choice1_6[0];
+    wire [9:0] n1317 = n1316 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1318 = s3_lands_choice1_6[1];
+    wire [9:0] n1319 = n1318 ? s3_col_sum1_2 : n1317;
+    wire n1324 = s3_lands_choice1_7[0];
+    wire [9:0] n1325 = n1324 ? s3_col_sum1_1 : s3_col_sum1_0;
+    wire n1326 = s3_lands_choice1_7[1];
+    wire [9:0] n1327 = n1326 ? s3_col_sum1_2 : n1325;
+    wire [8:0] n1425 = s3_pair_oldest1_0 ? s3_pair_oldest_value1_0 : cr_pair0_rd;
+    wire [8:0] n1426 = s3_pair_older1_0 ? s3_pair_older_value1_0 : n1425;
+    wire [8:0] n1427 = s3_pair_recent1_0 ? s3_pair_recent_value1_0 : n1426;
     wire [9:0] n1428 = {1'h0, n1427};
-    wire n1429 = keep_pairs & s3_lands1_7;
-    wire n1431 = s3_valid & s3_lands1_7;
-    wire n1432 = n1431 & n763;
-    wire n1433 = n1432 | n376;
-    wire [11:0] n1435 = {s3_bank, n384, s3_lands_word1_7};
-    wire [11:0] n1436 = n344 ? n353 : n1435;
-    wire [7:0] n1438 = n342 ? s3_reduced422_1_7 : s3_last_line420_1_7;
-    wire [7:0] n1439 = n344 ? n355 : n1438;
-    wire [9:0] n1446 = s4_biased1_7 + s4_stored1_7;
-    wire [9:0] n1447 = n1446 >> 2;
-    wire [7:0] n1448 = n1447[7:0];
-    wire [7:0] n1449 = s4_added1_7 ? n1448 : s4_value1_7;
-    wire n1451 = s3_lands_word1_7 == s2_pair_word7;
-    wire n1452 = n1429 & n1451;
-    wire n1453 = pair_written_word1_7 == s2_pair_word7;
-    wire n1454 = pair_written1_7 & n1453;
-    wire n1479 = s3_valid & s3_bank_end;
-    wire [1:0] n1480 = 2'h1 << bank_done5_bank;
-    wire [1:0] n1481 = {1'h0, 1'h1};
-    wire [1:0] n1482 = n1481 << bank_done5_bank;
-    wire [1:0] n1483 = ~n1480;
-    wire [1:0] n1484 = full & n1483;
-    wire [1:0] n1485 = n1484 | n1482;
-    wire [1:0] n1486 = bank_done5 ? n1485 : full;
-    wire n1488 = s3_bank == 1'h0;
-    wire n1489 = n1479 & n1488;
-    wire [1:0] n1490 = n1489 ? s3_c : bank0_c;
-    wire [3:0] n1491 = n1489 ? s3_row : bank0_last_row;
-    wire [3:0] n1492 = s3_row >> 1;
-    wire [3:0] n1493 = n341 ? n1492 : s3_row;
-    wire [3:0] n1494 = n1489 ? n1493 : bank0_last_chroma_row;
-    wire n1495 = n1489 ? s3_first : bank0_first;
-    wire [15:0] n1496 = n1489 ? s3_last_column : bank0_last_column;
-    wire [15:0] n1497 = n1489 ? s3_half : bank0_half;
-    wire [15:0] n1498 = n1489 ? s3_luma_blocks : bank0_luma_blocks;
-    wire [15:0] n1499 = n1489 ? s3_last_mcu : bank0_last_mcu;
-    wire [15:0] n1500 = n1489 ? s3_e : bank0_e;
-    wire [15:0] n1501 = n1489 ? s3_chroma_limit : bank0_chroma_limit;
-    wire n1504 = s3_bank == 1'h1;
-    wire n1505 = n1479 & n1504;
-    wire [1:0] n1506 = n1505 ? s3_c : bank1_c;
-    wire [3:0] n1507 = n1505 ? s3_row : bank1_last_row;
-    wire [3:0] n1508 = n1505 ? n1493 : bank1_last_chroma_row;
-    wire n1509 = n1505 ? s3_first : bank1_first;
-    wire [15:0] n1510 = n1505 ? s3_last_column : bank1_last_column;
-    wire [15:0] n1511 = n1505 ? s3_half : bank1_half;
-    wire [15:0] n1512 = n1505 ? s3_luma_blocks : bank1_luma_blocks;
-    wire [15:0] n1513 = n1505 ? s3_last_mcu : bank1_last_mcu;
-    wire [15:0] n1514 = n1505 ? s3_e : bank1_e;
-    wire [15:0] n1515 = n1505 ? s3_chroma_limit : bank1_chroma_limit;
-    wire [1:0] n1523 = rd_bank ? bank1_c : bank0_c;
-    wire n1524 = rd_bank ? bank1_first : bank0_first;
-    wire n1525 = rd_bank ? n64 : n63;
-    wire n1526 = n1523 == 2'h2;
-    wire n1527 = n1523 == 2'h1;
-    wire n1529 = n1523 == 2'h3;
-    wire n1530 = n1526 | n1527;
-    wire [2:0] n1531 = n1527 ? 3'h2 : 3'h1;
-    wire [2:0] n1532 = n1526 ? 3'h4 : n1531;
-    wire [2:0] n1533 = n1532 + 3'h1;
-    wire [2:0] n1534 = n1529 ? 3'h0 : n1533;
-    wire n1535 = block < n1532;
-    wire [2:0] n1536 = block - n1532;
-    wire [2:0] n1537 = n1536 + 3'h1;
-    wire [1:0] n1538 = n1537[1:0];
-    wire [1:0] n1539 = n1535 ? 2'h0 : n1538;
-    wire n1540 = block[0];
-    wire n1541 = n1530 & n1540;
-    wire n1542 = block[1];
-    wire n1543 = n1526 & n1542;
-    wire n1544 = n1535 & n1530;
-    wire [15:0] n1545 = mcu << 1;
-    wire [15:0] n1546 = {15'h0, n1541};
-    wire [15:0] n1547 = n1545 | n1546;
-    wire [15:0] n1548 = n1544 ? n1547 : mcu;
-    wire [3:0] n1549 = {n1543, line};
-    wire [3:0] n1550 = {1'h0, line};
-    wire [3:0] n1551 = n1535 ? n1549 : n1550;
-    wire [3:0] n1552 = rd_bank ? bank1_last_row : bank0_last_row;
-    wire [3:0] n1553 = rd_bank ? bank1_last_chroma_row : bank0_last_chroma_row;
-    wire [3:0] n1554 = n1535 ? n1552 : n1553;
-    wire n1555 = n1551 < n1554;
-    wire [3:0] n1556 = n1555 ? n1551 : n1554;
-    wire n1557 = ~n1535;
-    wire n1558 = n1557 & n1530;
-    wire [15:0] n1559 = rd_bank ? bank1_e : bank0_e;
-    wire [15:0] n1560 = rd_bank ? bank1_last_column : bank0_last_column;
-    wire [15:0] n1561 = rd_bank ? bank1_chroma_limit : bank0_chroma_limit;
-    wire [15:0] n1562 = n1535 ? n1560 : n1561;
-    wire [15:0] n1563 = n1562 >> 3;
-    wire [15:0] n1564 = rd_bank ? bank1_luma_blocks : bank0_luma_blocks;
-    wire n1565 = n1548 >= n1564;
-    wire n1566 = n1552[3];
-    wire n1567 = ~n1566;
-    wire n1568 = n1543 & n1567;
-    wire n1569 = n1565 | n1568;
-    wire n1570 = n1535 & n1569;
-    wire n1584 = ~out_valid;
-    wire advance = n1584 | m_axis_tready;
-    wire issue = n1525 & advance;
-    wire n1587 = line == 3'h0;
-    wire n1589 = advance ? issue : a0_valid;
-    wire n1592 = advance ? rd_bank : a0_bank;
-    wire [1:0] n1594 = advance ? n1539 : a0_component;
-    wire [7:0] n1595 = n1548[7:0];
-    wire [7:0] n1597 = advance ? n1595 : a0_word;
-    wire [3:0] n1599 = advance ? n1556 : a0_row;
-    wire n1600 = n1548 < n1563;
-    wire n1602 = advance ? n1600 : a0_below;
-    wire n1603 = n1548 == n1563;
-    wire n1605 = advance ? n1603 : a0_at;
-    wire n1607 = advance ? n1558 : a0_parity;
-    wire [2:0] n1608 = n1562[2:0];
-    wire [2:0] n1610 = advance ? n1608 : a0_limit_low;
-    wire [10:0] n1611 = n1559[10:0];
-    wire [10:0] n1613 = advance ? n1611 : a0_e;
-    wire [15:0] n1614 = rd_bank ? bank1_half : bank0_half;
-    wire [10:0] n1615 = n1614[10:0];
-    wire [10:0] n1617 = advance ? n1615 : a0_half;
-    wire [10:0] n1618 = n1560[10:0];
-    wire [10:0] n1620 = advance ? n1618 : a0_last_column;
-    wire n1621 = mcu == 16'h0;
-    wire n1622 = n1524 & n1621;
-    wire n1623 = block == 3'h0;
-    wire n1624 = n1622 & n1623;
-    wire [2:0] n1625 = {n1570, n1557, n1624};
-    wire [2:0] n1626 = n1587 ? n1625 : 3'h0;
-    wire [2:0] n1628 = advance ? n1626 : a0_user;
-    wire n1629 = line == 3'h7;
-    wire n1631 = advance ? n1629 : a0_last;
-    wire n1632 = a0_below | a0_at;
-    wire [2:0] n1633 = a0_e[2:0];
-    wire n1634 = n1633 == 3'h0;
-    wire [10:0] n1635 = n1634 ? a0_e : a0_half;
-    wire [10:0] n1636 = a0_parity ? n1635 : a0_last_column;
-    wire [7:0] n1637 = n1636[10:3];
-    wire [7:0] n1638 = n1632 ? a0_word : n1637;
-    wire n1639 = a0_e[0];
-    wire n1640 = n1639 == 1'h0;
-    wire [2:0] n1641 = a0_half[2:0];
-    wire [2:0] n1642 = n1640 ? n1633 : n1641;
-    wire [2:0] n1643 = a0_last_column[2:0];
-    wire [2:0] n1644 = a0_parity ? n1642 : n1643;
-    wire [2:0] n1645 = n1632 ? 3'h0 : n1644;
-    wire [12:0] n1646 = {a0_bank, a0_row, n1638};
-    wire [2:0] n1647 = a0_row[2:0];
-    wire [11:0] n1648 = {a0_bank, n1647, n1638};
-    wire n1649 = 3'h1 <= a0_limit_low;
-    wire n1650 = a0_at & n1649;
-    wire n1651 = a0_below | n1650;
-    wire n1652 = n1633 == 3'h1;
-    wire [10:0] n1653 = n1652 ? a0_e : a0_half;
-    wire [10:0] n1654 = a0_parity ? n1653 : a0_last_column;
-    wire [7:0] n1655 = n1654[10:3];
-    wire [7:0] n1656 = n1651 ? a0_word : n1655;
-    wire n1657 = n1639 == 1'h1;
-    wire [2:0] n1658 = n1657 ? n1633 : n1641;
-    wire [2:0] n1659 = a0_parity ? n1658 : n1643;
-    wire [2:0] n1660 = n1651 ? 3'h1 : n1659;
-    wire [12:0] n1661 = {a0_bank, a0_row, n1656};
-    wire [11:0] n1662 = {a0_bank, n1647, n1656};
-    wire n1663 = 3'h2 <= a0_limit_low;
-    wire n1664 = a0_at & n1663;
-    wire n1665 = a0_below | n1664;
-    wire n1666 = n1633 == 3'h2;
-    wire [10:0] n1667 = n1666 ? a0_e : a0_half;
-    wire [10:0] n1668 = a0_parity ? n1667 : a0_last_column;
-    wire [7:0] n1669 = n1668[10:3];
-    wire [7:0] n1670 = n1665 ? a0_word : n1669;
-    wire [2:0] n1671 = n1665 ? 3'h2 : n1644;
-    wire [12:0] n1672 = {a0_bank, a0_row, n1670};
-    wire [11:0] n1673 = {a0_bank, n1647, n1670};
-    wire n1674 = 3'h3 <= a0_limit_low;
-    wire n1675 = a0_at & n1674;
-    wire n1676 = a0_below | n1675;
-    wire n1677 = n1633 == 3'h3;
-    wire [10:0] n1678 = n1677 ? a0_e : a0_half;
-    wire [10:0] n1679 = a0_parity ? n1678 : a0_last_column;
-    wire [7:0] n1680 = n1679[10:3];
-    wire [7:0] n1681 = n1676 ? a0_word : n1680;
-    wire [2:0] n1682 = n1676 ? 3'h3 : n1659;
-    wire [12:0] n1683 = {a0_bank, a0_row, n1681};
-    wire [11:0] n1684 = {a0_bank, n1647, n1681};
-    wire n1685 = 3'h4 <= a0_limit_low;
-    wire n1686 = a0_at & n1685;
-    wire n1687 = a0_below | n1686;
-    wire n1688 = n1633 == 3'h4;
-    wire [10:0] n1689 = n1688 ? a0_e : a0_half;
-    wire [10:0] n1690 = a0_parity ? n1689 : a0_last_column;
-    wire [7:0] n1691 = n1690[10:3];
-    wire [7:0] n1692 = n1687 ? a0_word : n1691;
-    wire [2:0] n1693 = n1687 ? 3'h4 : n1644;
-    wire [12:0] n1694 = {a0_bank, a0_row, n1692};
-    wire [11:0] n1695 = {a0_bank, n1647, n1692};
-    wire n1696 = 3'h5 <= a0_limit_low;
-    wire n1697 = a0_at & n1696;
-    wire n1698 = a0_below | n1697;
-    wire n1699 = n1633 == 3'h5;
-    wire [10:0] n1700 = n1699 ? a0_e : a0_half;
-    wire [10:0] n1701 = a0_parity ? n1700 : a0_last_column;
-    wire [7:0] n1702 = n1701[10:3];
-    wire [7:0] n1703 = n1698 ? a0_word : n1702;
-    wire [2:0] n1704 = n1698 ? 3'h5 : n1659;
-    wire [12:0] n1705 = {a0_bank, a0_row, n1703};
-    wire [11:0] n1706 = {a0_bank, n1647, n1703};
-    wire n1707 = 3'h6 <= a0_limit_low;
-    wire n1708 = a0_at & n1707;
-    wire n1709 = a0_below | n1708;
-    wire n1710 = n1633 == 3'h6;
-    wire [10:0] n1711 = n1710 ? a0_e : a0_half;
-    wire [10:0] n1712 = a0_parity ? n1711 : a0_last_column;
-    wire [7:0] n1713 = n1712[10:3];
-    wire [7:0] n1714 = n1709 ? a0_word : n1713;
-    wire [2:0] n1715 = n1709 ? 3'h6 : n1644;
-    wire [12:0] n1716 = {a0_bank, a0_row, n1714};
-    wire [11:0] n1717 = {a0_bank, n1647, n1714};
-    wire n1718 = 3'h7 <= a0_limit_low;
-    wire n1719 = a0_at & n1718;
-    wire n1720 = a0_below | n1719;
-    wire n1721 = n1633 == 3'h7;
-    wire [10:0] n1722 = n1721 ? a0_e : a0_half;
-    wire [10:0] n1723 = a0_parity ? n1722 : a0_last_column;
-    wire [7:0] n1724 = n1723[10:3];
-    wire [7:0] n1725 = n1720 ? a0_word : n1724;
-    wire [2:0] n1726 = n1720 ? 3'h7 : n1659;
-    wire [12:0] n1727 = {a0_bank, a0_row, n1725};
-    wire [11:0] n1728 = {a0_bank, n1647, n1725};
-    wire n1730 = advance ? a0_valid : b_valid;
-    wire [1:0] n1732 = advance ? a0_component : b_component;
-    wire [2:0] n1734 = advance ? n1645 : b_select0;
-    wire [2:0] n1736 = advance ? n1660 : b_select1;
-    wire [2:0] n1738 = advance ? n1671 : b_select2;
-    wire [2:0] n1740 = advance ? n1682 : b_select3;
-    wire [2:0] n1742 = advance ? n1693 : b_select4;
-    wire [2:0] n1744 = advance ? n1704 : b_select5;
-    wire [2:0] n1746 = advance ? n1715 : b_select6;
-    wire [2:0] n1748 = advance ? n1726 : b_select7;
-    wire [2:0] n1750 = advance ? a0_user : b_user;
-    wire n1752 = advance ? a0_last : b_last;
-    wire n1754 = advance ? b_valid : c_valid;
-    wire [1:0] n1756 = advance ? b_component : c_component;
-    wire [2:0] n1758 = advance ? b_select0 : c_select0;
-    wire [2:0] n1760 = advance ? b_select1 : c_select1;
-    wire [2:0] n1762 = advance ? b_select2 : c_select2;
-    wire [2:0] n1764 = advance ? b_select3 : c_select3;
-    wire [2:0] n1766 = advance ? b_select4 : c_select4;
-    wire [2:0] n1768 = advance ? b_select5 : c_select5;
-    wire [2:0] n1770 = advance ? b_select6 : c_select6;
-    wire [2:0] n1772 = advance ? b_select7 : c_select7;
-    wire [2:0] n1774 = advance ? b_user : c_user;
-    wire n1776 = advance ? b_last : c_last;
-    wire n1778 = advance ? c_valid : d_valid;
-    wire [1:0] n1780 = advance ? c_component : d_component;
-    wire [7:0] n1782 = advance ? y_lane0_rd : d_word0_0;
-    wire [7:0] n1784 = advance ? y_lane1_rd : d_word0_1;
-    wire [7:0] n1786 = advance ? y_lane2_rd : d_word0_2;
-    wire [7:0] n1788 = advance ? y_lane3_rd : d_word0_3;
-    wire [7:0] n1790 = advance ? y_lane4_rd : d_word0_4;
-    wire [7:0] n1792 = advance ? y_lane5_rd : d_word0_5;
-    wire [7:0] n1794 = advance ? y_lane6_rd : d_word0_6;
-    wire [7:0] n1796 = advance ? y_lane7_rd : d_word0_7;
-    wire [7:0] n1798 = advance ? cb_lane0_rd : d_word1_0;
-    wire [7:0] n1800 = advance ? cb_lane1_rd : d_word1_1;
-    wire [7:0] n1802 = advance ? cb_lane2_rd : d_word1_2;
-    wire [7:0] n1804 = advance ? cb_lane3_rd : d_word1_3;
-    wire [7:0] n1806 = advance ? cb_lane4_rd : d_word1_4;
-    wire [7:0] n1808 = advance ? cb_lane5_rd : d_word1_5;
-    wire [7:0] n1810 = advance ? cb_lane6_rd : d_word1_6;
-    wire [7:0] n1812 = advance ? cb_lane7_rd : d_word1_7;
-    wire [7:0] n1814 = advance ? cr_lane0_rd : d_word2_0;
-    wire [7:0] n1816 = advance ? cr_lane1_rd : d_word2_1;
-    wire [7:0] n1818 = advance ? cr_lane2_rd : d_word2_2;
-    wire [7:0] n1820 = advance ? cr_lane3_rd : d_word2_3;
-    wire [7:0] n1822 = advance ? cr_lane4_rd : d_word2_4;
-    wire [7:0] n1824 = advance ? cr_lane5_rd : d_word2_5;
-    wire [7:0] n1826 = advance ? cr_lane6_rd : d_word2_6;
-    wire [7:0] n1828 = advance ? cr_lane7_rd : d_word2_7;
-    wire [2:0] n1830 = advance ? c_select0 : d_select0;
-    wire [2:0] n1832 = advance ? c_select1 : d_select1;
-    wire [2:0] n1834 = advance ? c_select2 : d_select2;
-    wire [2:0] n1836 = advance ? c_select3 : d_select3;
-    wire [2:0] n1838 = advance ? c_select4 : d_select4;
-    wire [2:0] n1840 = advance ? c_select5 : d_select5;
-    wire [2:0] n1842 = advance ? c_select6 : d_select6;
-    wire [2:0] n1844 = advance ? c_select7 : d_select7;
-    wire [2:0] n1846 = advance ? c_user : d_user;
-    wire n1848 = advance ? c_last : d_last;
-    wire n1849 = advance ? d_valid : out_valid;
-    wire n1850 = d_select0[0];
-    wire [7:0] n1851 = n1850 ? d_word0_1 : d_word0_0;
-    wire [7:0] n1852 = n1850 ? d_word0_3 : d_word0_2;
-    wire [7:0] n1853 = n1850 ? d_word0_5 : d_word0_4;
-    wire [7:0] n1854 = n1850 ? d_word0_7 : d_word0_6;
-    wire n1855 = d_select0[1];
-    wire [7:0] n1856 = n1855 ? n1852 : n1851;
-    wire [7:0] n1857 = n1855 ? n1854 : n1853;
-    wire n1858 = d_select0[2];
-    wire [7:0] n1859 = n1858 ? n1857 : n1856;
-    wire [7:0] n1860 = n1850 ? d_word1_1 : d_word1_0;
-    wire [7:0] n1861 = n1850 ? d_word1_3 : d_word1_2;
-    wire [7:0] n1862 = n1850 ? d_word1_5 : d_word1_4;
-    wire [7:0] n1863 = n1850 ? d_word1_7 : d_word1_6;
-    wire [7:0] n1864 = n1855 ? n1861 : n1860;
-    wire [7:0] n1865 = n1855 ? n1863 : n1862;
-    wire [7:0] n1866 = n1858 ? n1865 : n1864;
-    wire [7:0] n1867 = n1850 ? d_word2_1 : d_word2_0;
-    wire [7:0] n1868 = n1850 ? d_word2_3 : d_word2_2;
-    wire [7:0] n1869 = n1850 ? d_word2_5 : d_word2_4;
-    wire [7:0] n1870 = n1850 ? d_word2_7 : d_word2_6;
-    wire [7:0] n1871 = n1855 ? n1868 : n1867;
-    wire [7:0] n1872 = n1855 ? n1870 : n1869;
-    wire [7:0] n1873 = n1858 ? n1872 : n1871;
-    wire n1874 = d_component[0];
-    wire [7:0] n1875 = n1874 ? n1866 : n1859;
-    wire n1876 = d_component[1];
-    wire [7:0] n1877 = n1876 ? n1873 : n1875;
-    wire [7:0] n1878 = advance ? n1877 : out_lane0;
-    wire n1879 = d_select1[0];
-    wire [7:0] n1880 = n1879 ? d_word0_1 : d_word0_0;
-    wire [7:0] n1881 = n1879 ? d_word0_3 : d_word0_2;
-    wire [7:0] n1882 = n1879 ? d_word0_5 : d_word0_4;
-    wire [7:0] n1883 = n1879 ? d_word0_7 : d_word0_6;
-    wire n1884 = d_select1[1];
-    wire [7:0] n1885 = n1884 ? n1881 : n1880;
-    wire [7:0] n1886 = n1884 ? n1883 : n1882;
-    wire n1887 = d_select1[2];
-    wire [7:0] n1888 = n1887 ? n1886 : n1885;
-    wire [7:0] n1889 = n1879 ? d_word1_1 : d_word1_0;
-    wire [7:0] n1890 = n1879 ? d_word1_3 : d_word1_2;
-    wire [7:0] n1891 = n1879 ? d_word1_5 : d_word1_4;
-    wire [7:0] n1892 = n1879 ? d_word1_7 : d_word1_6;
-    wire [7:0] n1893 = n1884 ? n1890 : n1889;
-    wire [7:0] n1894 = n1884 ? n1892 : n1891;
-    wire [7:0] n1895 = n1887 ? n1894 : n1893;
-    wire [7:0] n1896 = n1879 ? d_word2_1 : d_word2_0;
-    wire [7:0] n1897 = n1879 ? d_word2_3 : d_word2_2;
-    wire [7:0] n1898 = n1879 ? d_word2_5 : d_word2_4;
-    wire [7:0] n1899 = n1879 ? d_word2_7 : d_word2_6;
-    wire [7:0] n1900 = n1884 ? n1897 : n1896;
-    wire [7:0] n1901 = n1884 ? n1899 : n1898;
-    wire [7:0] n1902 = n1887 ? n1901 : n1900;
-    wire [7:0] n1903 = n1874 ? n1895 : n1888;
-    wire [7:0] n1904 = n1876 ? n1902 : n1903;
-    wire [7:0] n1905 = advance ? n1904 : out_lane1;
-    wire n1906 = d_select2[0];
-    wire [7:0] n1907 = n1906 ? d_word0_1 : d_word0_0;
-    wire [7:0] n1908 = n1906 ? d_word0_3 : d_word0_2;
-    wire [7:0] n1909 = n1906 ? d_word0_5 : d_word0_4;
-    wire [7:0] n1910 = n1906 ? d_word0_7 : d_word0_6;
-    wire n1911 = d_select2[1];
-    wire [7:0] n1912 = n1911 ? n1908 : n1907;
-    wire [7:0] n1913 = n1911 ? n1910 : n1909;
-    wire n1914 = d_select2[2];
-    wire [7:0] n1915 = n1914 ? n1913 : n1912;
-    wire [7:0] n1916 = n1906 ? d_word1_1 : d_word1_0;
-    wire [7:0] n1917 = n1906 ? d_word1_3 : d_word1_2;
-    wire [7:0] n1918 = n1906 ? d_word1_5 : d_word1_4;
-    wire [7:0] n1919 = n1906 ? d_word1_7 : d_word1_6;
-    wire [7:0] n1920 = n1911 ? n1917 : n1916;
-    wire [7:0] n1921 = n1911 ? n1919 : n1918;
-    wire [7:0] n1922 = n1914 ? n1921 : n1920;
-    wire [7:0] n1923 = n1906 ? d_word2_1 : d_word2_0;
-    wire [7:0] n1924 = n1906 ? d_word2_3 : d_word2_2;
-    wire [7:0] n1925 = n1906 ? d_word2_5 : d_word2_4;
-    wire [7:0] n1926 = n1906 ? d_word2_7 : d_word2_6;
-    wire [7:0] n1927 = n1911 ? n1924 : n1923;
-    wire [7:0] n1928 = n1911 ? n1926 : n1925;
-    wire [7:0] n1929 = n1914 ? n1928 : n1927;
-    wire [7:0] n1930 = n1874 ? n1922 : n1915;
-    wire [7:0] n1931 = n1876 ? n1929 : n1930;
-    wire [7:0] n1932 = advance ? n1931 : out_lane2;
-    wire n1933 = d_select3[0];
-    wire [7:0] n1934 = n1933 ? d_word0_1 : d_word0_0;
-    wire [7:0] n1935 = n1933 ? d_word0_3 : d_word0_2;
-    wire [7:0] n1936 = n1933 ? d_word0_5 : d_word0_4;
-    wire [7:0] n1937 = n1933 ? d_word0_7 : d_word0_6;
-    wire n1938 = d_select3[1];
-    wire [7:0] n1939 = n1938 ? n1935 : n1934;
-    wire [7:0] n1940 = n1938 ? n1937 : n1936;
-    wire n1941 = d_select3[2];
-    wire [7:0] n1942 = n1941 ? n1940 : n1939;
-    wire [7:0] n1943 = n1933 ? d_word1_1 : d_word1_0;
-    wire [7:0] n1944 = n1933 ? d_word1_3 : d_word1_2;
-    wire [7:0] n1945 = n1933 ? d_word1_5 : d_word1_4;
-    wire [7:0] n1946 = n1933 ? d_word1_7 : d_word1_6;
-    wire [7:0] n1947 = n1938 ? n1944 : n1943;
-    wire [7:0] n1948 = n1938 ? n1946 : n1945;
-    wire [7:0] n1949 = n1941 ? n1948 : n1947;
-    wire [7:0] n1950 = n1933 ? d_word2_1 : d_word2_0;
-    wire [7:0] n1951 = n1933 ? d_word2_3 : d_word2_2;
-    wire [7:0] n1952 = n1933 ? d_word2_5 : d_word2_4;
-    wire [7:0] n1953 = n1933 ? d_word2_7 : d_word2_6;
-    wire [7:0] n1954 = n1938 ? n1951 : n1950;
-    wire [7:0] n1955 = n1938 ? n1953 : n1952;
-    wire [7:0] n1956 = n1941 ? n1955 : n1954;
-    wire [7:0] n1957 = n1874 ? n1949 : n1942;
-    wire [7:0] n1958 = n1876 ? n1956 : n1957;
-    wire [7:0] n1959 = advance ? n1958 : out_lane3;
-    wire n1960 = d_select4[0];
-    wire [7:0] n1961 = n1960 ? d_word0_1 : d_word0_0;
-    wire [7:0] n1962 = n1960 ? d_word0_3 : d_word0_2;
-    wire [7:0] n1963 = n1960 ? d_word0_5 : d_word0_4;
-    wire [7:0] n1964 = n1960 ? d_word0_7 : d_word0_6;
-    wire n1965 = d_select4[1];
-    wire [7:0] n1966 = n1965 ? n1962 : n1961;
-    wire [7:0] n1967 = n1965 ? n1964 : n1963;
-    wire n1968 = d_select4[2];
-    wire [7:0] n1969 = n1968 ? n1967 : n1966;
-    wire [7:0] n1970 = n1960 ? d_word1_1 : d_word1_0;
-    wire [7:0] n1971 = n1960 ? d_word1_3 : d_word1_2;
-    wire [7:0] n1972 = n1960 ? d_word1_5 : d_word1_4;
-    wire [7:0] n1973 = n1960 ? d_word1_7 : d_word1_6;
-    wire [7:0] n1974 = n1965 ? n1971 : n1970;
-    wire [7:0] n1975 = n1965 ? n1973 : n1972;
-    wire [7:0] n1976 = n1968 ? n1975 : n1974;
-    wire [7:0] n1977 = n1960 ? d_word2_1 : d_word2_0;
-    wire [7:0] n1978 = n1960 ? d_word2_3 : d_word2_2;
-    wire [7:0] n1979 = n1960 ? d_word2_5 : d_word2_4;
-    wire [7:0] n1980 = n1960 ? d_word2_7 : d_word2_6;
-    wire [7:0] n1981 = n1965 ? n1978 : n1977;
-    wire [7:0] n1982 = n1965 ? n1980 : n1979;
-    wire [7:0] n1983 = n1968 ? n1982 : n1981;
-    wire [7:0] n1984 = n1874 ? n1976 : n1969;
-    wire [7:0] n1985 = n1876 ? n1983 : n1984;
-    wire [7:0] n1986 = advance ? n1985 : out_lane4;
-    wire n1987 = d_select5[0];
-    wire [7:0] n1988 = n1987 ? d_word0_1 : d_word0_0;
-    wire [7:0] n1989 = n1987 ? d_word0_3 : d_word0_2;
-    wire [7:0] n1990 = n1987 ? d_word0_5 : d_word0_4;
-    wire [7:0] n1991 = n1987 ? d_word0_7 : d_word0_6;
-    wire n1992 = d_select5[1];
-    wire [7:0] n1993 = n1992 ? n1989 : n1988;
-    wire [7:0] n1994 = n1992 ? n1991 : n1990;
-    wire n1995 = d_select5[2];
-    wire [7:0] n1996 = n1995 ? n1994 : n1993;
-    wire [7:0] n1997 = n1987 ? d_word1_1 : d_word1_0;
-    wire [7:0] n1998 = n1987 ? d_word1_3 : d_word1_2;
-    wire [7:0] n1999 = n1987 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2000 = n1987 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2001 = n1992 ? n1998 : n1997;
-    wire [7:0] n2002 = n1992 ? n2000 : n1999;
-    wire [7:0] n2003 = n1995 ? n2002 : n2001;
-    wire [7:0] n2004 = n1987 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2005 = n1987 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2006 = n1987 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2007 = n1987 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2008 = n1992 ? n2005 : n2004;
-    wire [7:0] n2009 = n1992 ? n2007 : n2006;
-    wire [7:0] n2010 = n1995 ? n2009 : n2008;
-    wire [7:0] n2011 = n1874 ? n2003 : n1996;
-    wire [7:0] n2012 = n1876 ? n2010 : n2011;
-    wire [7:0] n2013 = advance ? n2012 : out_lane5;
-    wire n2014 = d_select6[0];
-    wire [7:0] n2015 = n2014 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2016 = n2014 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2017 = n2014 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2018 = n2014 ? d_word0_7 : d_word0_6;
-    wire n2019 = d_select6[1];
-    wire [7:0] n2020 = n2019 ? n2016 : n2015;
-    wire [7:0] n2021 = n2019 ? n2018 : n2017;
-    wire n2022 = d_select6[2];
-    wire [7:0] n2023 = n2022 ? n2021 : n2020;
-    wire [7:0] n2024 = n2014 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2025 = n2014 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2026 = n2014 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2027 = n2014 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2028 = n2019 ? n2025 : n2024;
-    wire [7:0] n2029 = n2019 ? n2027 : n2026;
-    wire [7:0] n2030 = n2022 ? n2029 : n2028;
-    wire [7:0] n2031 = n2014 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2032 = n2014 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2033 = n2014 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2034 = n2014 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2035 = n2019 ? n2032 : n2031;
-    wire [7:0] n2036 = n2019 ? n2034 : n2033;
-    wire [7:0] n2037 = n2022 ? n2036 : n2035;
-    wire [7:0] n2038 = n1874 ? n2030 : n2023;
-    wire [7:0] n2039 = n1876 ? n2037 : n2038;
-    wire [7:0] n2040 = advance ? n2039 : out_lane6;
-    wire n2041 = d_select7[0];
-    wire [7:0] n2042 = n2041 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2043 = n2041 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2044 = n2041 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2045 = n2041 ? d_word0_7 : d_word0_6;
-    wire n2046 = d_select7[1];
-    wire [7:0] n2047 = n2046 ? n2043 : n2042;
-    wire [7:0] n2048 = n2046 ? n2045 : n2044;
-    wire n2049 = d_select7[2];
-    wire [7:0] n2050 = n2049 ? n2048 : n2047;
-    wire [7:0] n2051 = n2041 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2052 = n2041 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2053 = n2041 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2054 = n2041 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2055 = n2046 ? n2052 : n2051;
-    wire [7:0] n2056 = n2046 ? n2054 : n2053;
-    wire [7:0] n2057 = n2049 ? n2056 : n2055;
-    wire [7:0] n2058 = n2041 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2059 = n2041 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2060 = n2041 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2061 = n2041 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2062 = n2046 ? n2059 : n2058;
-    wire [7:0] n2063 = n2046 ? n2061 : n2060;
-    wire [7:0] n2064 = n2049 ? n2063 : n2062;
-    wire [7:0] n2065 = n1874 ? n2057 : n2050;
-    wire [7:0] n2066 = n1876 ? n2064 : n2065;
-    wire [7:0] n2067 = advance ? n2066 : out_lane7;
-    wire [2:0] n2068 = advance ? d_user : out_user;
-    wire n2069 = advance ? d_last : out_last;
-    wire [15:0] n2070 = rd_bank ? bank1_last_mcu : bank0_last_mcu;
-    wire n2071 = block == n1534;
-    wire n2072 = n1629 & n2071;
-    wire n2073 = mcu == n2070;
-    wire n2074 = n2072 & n2073;
-    wire [2:0] n2075 = line + 3'h1;
-    wire [2:0] n2076 = issue ? n2075 : line;
-    wire n2077 = issue & n1629;
-    wire [2:0] n2078 = block + 3'h1;
-    wire [2:0] n2079 = n2072 ? 3'h0 : n2078;
-    wire [2:0] n2080 = n2077 ? n2079 : block;
-    wire n2083 = issue & n2072;
-    wire [15:0] n2084 = mcu + 16'h1;
-    wire [15:0] n2085 = n2074 ? 16'h0 : n2084;
-    wire [15:0] n2086 = n2083 ? n2085 : mcu;
-    wire n2089 = issue & n2074;
-    wire n2090 = ~rd_bank;
-    wire n2091 = n2089 ? n2090 : rd_bank;
-    wire [1:0] n2092 = 2'h1 << rd_bank;
-    wire [1:0] n2093 = {1'h0, 1'h0};
-    wire [1:0] n2094 = n2093 << rd_bank;
-    wire [1:0] n2095 = ~n2092;
-    wire [1:0] n2096 = n1486 & n2095;
-    wire [1:0] n2097 = n2096 | n2094;
-    wire [1:0] n2098 = n2089 ? n2097 : n1486;
+    wire n1429 = keep_pairs & s3_lands1_0;
+    wire n1433 = s3_valid & s3_lands1_0;
+    wire n1434 = n1433 & n833;
+    wire n1435 = n1434 | n457;
+    wire [11:0] n1437 = {s3_bank, n497, s3_lands_word1_0};
+    wire [11:0] n1438 = n431 ? n459 : n1437;
+    wire [9:0] n1440 = {2'h0, n461};
+    wire [9:0] n1441 = n431 ? n1440 : n1271;
+    wire [9:0] n1445 = {9'h0, s4_bias1_0};
+    wire [7:0] n1447 = s4_value1_0[7:0];
+    wire [9:0] n1448 = s4_value1_0 + n1445;
+    wire [9:0] n1449 = n1448 >> 1;
+    wire [7:0] n1450 = n1449[7:0];
+    wire [9:0] n1451 = s4_value1_0 + s4_value1_0;
+    wire [9:0] n1452 = n1451 + 10'h1;
+    wire [9:0] n1453 = n1452 + n1445;
+    wire [9:0] n1454 = n1453 >> 2;
+    wire [7:0] n1455 = n1454[7:0];
+    wire [9:0] n1456 = s4_value1_0 + s4_stored1_0;
+    wire [9:0] n1457 = n1456 + 10'h1;
+    wire [9:0] n1458 = n1457 + n1445;
+    wire [9:0] n1459 = n1458 >> 2;
+    wire [7:0] n1460 = n1459[7:0];
+    wire n1461 = s4_kind1_0[0];
+    wire [7:0] n1462 = n1461 ? n1450 : n1447;
+    wire [7:0] n1463 = n1461 ? n1460 : n1455;
+    wire n1464 = s4_kind1_0[1];
+    wire [7:0] n1465 = n1464 ? n1463 : n1462;
+    wire [8:0] n1472 = n1271[8:0];
+    wire n1473 = s3_lands_word1_0 == s2_pair_word0;
+    wire n1474 = n1429 & n1473;
+    wire n1475 = pair_written_word1_0 == s2_pair_word0;
+    wire n1476 = pair_written1_0 & n1475;
+    wire n1477 = pair_written_before_word1_0 == s2_pair_word0;
+    wire n1478 = pair_written_before1_0 & n1477;
+    wire [8:0] n1479 = s3_pair_oldest1_1 ? s3_pair_oldest_value1_1 : cr_pair1_rd;
+    wire [8:0] n1480 = s3_pair_older1_1 ? s3_pair_older_value1_1 : n1479;
+    wire [8:0] n1481 = s3_pair_recent1_1 ? s3_pair_recent_value1_1 : n1480;
+    wire [9:0] n1482 = {1'h0, n1481};
+    wire n1483 = keep_pairs & s3_lands1_1;
+    wire n1487 = s3_valid & s3_lands1_1;
+    wire n1488 = n1487 & n833;
+    wire n1489 = n1488 | n465;
+    wire [11:0] n1491 = {s3_bank, n497, s3_lands_word1_1};
+    wire [11:0] n1492 = n431 ? n459 : n1491;
+    wire [9:0] n1494 = n431 ? n1440 : n1279;
+    wire [9:0] n1498 = {9'h0, s4_bias1_1};
+    wire [7:0] n1500 = s4_value1_1[7:0];
+    wire [9:0] n1501 = s4_value1_1 + n1498;
+    wire [9:0] n1502 = n1501 >> 1;
+    wire [7:0] n1503 = n1502[7:0];
+    wire [9:0] n1504 = s4_value1_1 + s4_value1_1;
+    wire [9:0] n1505 = n1504 + 10'h1;
+    wire [9:0] n1506 = n1505 + n1498;
+    wire [9:0] n1507 = n1506 >> 2;
+    wire [7:0] n1508 = n1507[7:0];
+    wire [9:0] n1509 = s4_value1_1 + s4_stored1_1;
+    wire [9:0] n1510 = n1509 + 10'h1;
+    wire [9:0] n1511 = n1510 + n1498;
+    wire [9:0] n1512 = n1511 >> 2;
+    wire [7:0] n1513 = n1512[7:0];
+    wire n1514 = s4_kind1_1[0];
+    wire [7:0] n1515 = n1514 ? n1503 : n1500;
+    wire [7:0] n1516 = n1514 ? n1513 : n1508;
+    wire n1517 = s4_kind1_1[1];
+    wire [7:0] n1518 = n1517 ? n1516 : n1515;
+    wire [8:0] n1525 = n1279[8:0];
+    wire n1526 = s3_lands_word1_1 == s2_pair_word1;
+    wire n1527 = n1483 & n1526;
+    wire n1528 = pair_written_word1_1 == s2_pair_word1;
+    wire n1529 = pair_written1_1 & n1528;
+    wire n1530 = pair_written_before_word1_1 == s2_pair_word1;
+    wire n1531 = pair_written_before1_1 & n1530;
+    wire [8:0] n1532 = s3_pair_oldest1_2 ? s3_pair_oldest_value1_2 : cr_pair2_rd;
+    wire [8:0] n1533 = s3_pair_older1_2 ? s3_pair_older_value1_2 : n1532;
+    wire [8:0] n1534 = s3_pair_recent1_2 ? s3_pair_recent_value1_2 : n1533;
+    wire [9:0] n1535 = {1'h0, n1534};
+    wire n1536 = keep_pairs & s3_lands1_2;
+    wire n1540 = s3_valid & s3_lands1_2;
+    wire n1541 = n1540 & n833;
+    wire n1542 = n1541 | n469;
+    wire [11:0] n1544 = {s3_bank, n497, s3_lands_word1_2};
+    wire [11:0] n1545 = n431 ? n459 : n1544;
+    wire [9:0] n1547 = n431 ? n1440 : n1287;
+    wire [9:0] n1551 = {9'h0, s4_bias1_2};
+    wire [7:0] n1553 = s4_value1_2[7:0];
+    wire [9:0] n1554 = s4_value1_2 + n1551;
+    wire [9:0] n1555 = n1554 >> 1;
+    wire [7:0] n1556 = n1555[7:0];
+    wire [9:0] n1557 = s4_value1_2 + s4_value1_2;
+    wire [9:0] n1558 = n1557 + 10'h1;
+    wire [9:0] n1559 = n1558 + n1551;
+    wire [9:0] n1560 = n1559 >> 2;
+    wire [7:0] n1561 = n1560[7:0];
+    wire [9:0] n1562 = s4_value1_2 + s4_stored1_2;
+    wire [9:0] n1563 = n1562 + 10'h1;
+    wire [9:0] n1564 = n1563 + n1551;
+    wire [9:0] n1565 = n1564 >> 2;
+    wire [7:0] n1566 = n1565[7:0];
+    wire n1567 = s4_kind1_2[0];
+    wire [7:0] n1568 = n1567 ? n1556 : n1553;
+    wire [7:0] n1569 = n1567 ? n1566 : n1561;
+    wire n1570 = s4_kind1_2[1];
+    wire [7:0] n1571 = n1570 ? n1569 : n1568;
+    wire [8:0] n1578 = n1287[8:0];
+    wire n1579 = s3_lands_word1_2 == s2_pair_word2;
+    wire n1580 = n1536 & n1579;
+    wire n1581 = pair_written_word1_2 == s2_pair_word2;
+    wire n1582 = pair_written1_2 & n1581;
+    wire n1583 = pair_written_before_word1_2 == s2_pair_word2;
+    wire n1584 = pair_written_before1_2 & n1583;
+    wire [8:0] n1585 = s3_pair_oldest1_3 ? s3_pair_oldest_value1_3 : cr_pair3_rd;
+    wire [8:0] n1586 = s3_pair_older1_3 ? s3_pair_older_value1_3 : n1585;
+    wire [8:0] n1587 = s3_pair_recent1_3 ? s3_pair_recent_value1_3 : n1586;
+    wire [9:0] n1588 = {1'h0, n1587};
+    wire n1589 = keep_pairs & s3_lands1_3;
+    wire n1593 = s3_valid & s3_lands1_3;
+    wire n1594 = n1593 & n833;
+    wire n1595 = n1594 | n473;
+    wire [11:0] n1597 = {s3_bank, n497, s3_lands_word1_3};
+    wire [11:0] n1598 = n431 ? n459 : n1597;
+    wire [9:0] n1600 = n431 ? n1440 : n1295;
+    wire [9:0] n1604 = {9'h0, s4_bias1_3};
+    wire [7:0] n1606 = s4_value1_3[7:0];
+    wire [9:0] n1607 = s4_value1_3 + n1604;
+    wire [9:0] n1608 = n1607 >> 1;
+    wire [7:0] n1609 = n1608[7:0];
+    wire [9:0] n1610 = s4_value1_3 + s4_value1_3;
+    wire [9:0] n1611 = n1610 + 10'h1;
+    wire [9:0] n1612 = n1611 + n1604;
+    wire [9:0] n1613 = n1612 >> 2;
+    wire [7:0] n1614 = n1613[7:0];
+    wire [9:0] n1615 = s4_value1_3 + s4_stored1_3;
+    wire [9:0] n1616 = n1615 + 10'h1;
+    wire [9:0] n1617 = n1616 + n1604;
+    wire [9:0] n1618 = n1617 >> 2;
+    wire [7:0] n1619 = n1618[7:0];
+    wire n1620 = s4_kind1_3[0];
+    wire [7:0] n1621 = n1620 ? n1609 : n1606;
+    wire [7:0] n1622 = n1620 ? n1619 : n1614;
+    wire n1623 = s4_kind1_3[1];
+    wire [7:0] n1624 = n1623 ? n1622 : n1621;
+    wire [8:0] n1631 = n1295[8:0];
+    wire n1632 = s3_lands_word1_3 == s2_pair_word3;
+    wire n1633 = n1589 & n1632;
+    wire n1634 = pair_written_word1_3 == s2_pair_word3;
+    wire n1635 = pair_written1_3 & n1634;
+    wire n1636 = pair_written_before_word1_3 == s2_pair_word3;
+    wire n1637 = pair_written_before1_3 & n1636;
+    wire [8:0] n1638 = s3_pair_oldest1_4 ? s3_pair_oldest_value1_4 : cr_pair4_rd;
+    wire [8:0] n1639 = s3_pair_older1_4 ? s3_pair_older_value1_4 : n1638;
+    wire [8:0] n1640 = s3_pair_recent1_4 ? s3_pair_recent_value1_4 : n1639;
+    wire [9:0] n1641 = {1'h0, n1640};
+    wire n1642 = keep_pairs & s3_lands1_4;
+    wire n1646 = s3_valid & s3_lands1_4;
+    wire n1647 = n1646 & n833;
+    wire n1648 = n1647 | n477;
+    wire [11:0] n1650 = {s3_bank, n497, s3_lands_word1_4};
+    wire [11:0] n1651 = n431 ? n459 : n1650;
+    wire [9:0] n1653 = n431 ? n1440 : n1303;
+    wire [9:0] n1657 = {9'h0, s4_bias1_4};
+    wire [7:0] n1659 = s4_value1_4[7:0];
+    wire [9:0] n1660 = s4_value1_4 + n1657;
+    wire [9:0] n1661 = n1660 >> 1;
+    wire [7:0] n1662 = n1661[7:0];
+    wire [9:0] n1663 = s4_value1_4 + s4_value1_4;
+    wire [9:0] n1664 = n1663 + 10'h1;
+    wire [9:0] n1665 = n1664 + n1657;
+    wire [9:0] n1666 = n1665 >> 2;
+    wire [7:0] n1667 = n1666[7:0];
+    wire [9:0] n1668 = s4_value1_4 + s4_stored1_4;
+    wire [9:0] n1669 = n1668 + 10'h1;
+    wire [9:0] n1670 = n1669 + n1657;
+    wire [9:0] n1671 = n1670 >> 2;
+    wire [7:0] n1672 = n1671[7:0];
+    wire n1673 = s4_kind1_4[0];
+    wire [7:0] n1674 = n1673 ? n1662 : n1659;
+    wire [7:0] n1675 = n1673 ? n1672 : n1667;
+    wire n1676 = s4_kind1_4[1];
+    wire [7:0] n1677 = n1676 ? n1675 : n1674;
+    wire [8:0] n1684 = n1303[8:0];
+    wire n1685 = s3_lands_word1_4 == s2_pair_word4;
+    wire n1686 = n1642 & n1685;
+    wire n1687 = pair_written_word1_4 == s2_pair_word4;
+    wire n1688 = pair_written1_4 & n1687;
+    wire n1689 = pair_written_before_word1_4 == s2_pair_word4;
+    wire n1690 = pair_written_before1_4 & n1689;
+    wire [8:0] n1691 = s3_pair_oldest1_5 ? s3_pair_oldest_value1_5 : cr_pair5_rd;
+    wire [8:0] n1692 = s3_pair_older1_5 ? s3_pair_older_value1_5 : n1691;
+    wire [8:0] n1693 = s3_pair_recent1_5 ? s3_pair_recent_value1_5 : n1692;
+    wire [9:0] n1694 = {1'h0, n1693};
+    wire n1695 = keep_pairs & s3_lands1_5;
+    wire n1699 = s3_valid & s3_lands1_5;
+    wire n1700 = n1699 & n833;
+    wire n1701 = n1700 | n481;
+    wire [11:0] n1703 = {s3_bank, n497, s3_lands_word1_5};
+    wire [11:0] n1704 = n431 ? n459 : n1703;
+    wire [9:0] n1706 = n431 ? n1440 : n1311;
+    wire [9:0] n1710 = {9'h0, s4_bias1_5};
+    wire [7:0] n1712 = s4_value1_5[7:0];
+    wire [9:0] n1713 = s4_value1_5 + n1710;
+    wire [9:0] n1714 = n1713 >> 1;
+    wire [7:0] n1715 = n1714[7:0];
+    wire [9:0] n1716 = s4_value1_5 + s4_value1_5;
+    wire [9:0] n1717 = n1716 + 10'h1;
+    wire [9:0] n1718 = n1717 + n1710;
+    wire [9:0] n1719 = n1718 >> 2;
+    wire [7:0] n1720 = n1719[7:0];
+    wire [9:0] n1721 = s4_value1_5 + s4_stored1_5;
+    wire [9:0] n1722 = n1721 + 10'h1;
+    wire [9:0] n1723 = n1722 + n1710;
+    wire [9:0] n1724 = n1723 >> 2;
+    wire [7:0] n1725 = n1724[7:0];
+    wire n1726 = s4_kind1_5[0];
+    wire [7:0] n1727 = n1726 ? n1715 : n1712;
+    wire [7:0] n1728 = n1726 ? n1725 : n1720;
+    wire n1729 = s4_kind1_5[1];
+    wire [7:0] n1730 = n1729 ? n1728 : n1727;
+    wire [8:0] n1737 = n1311[8:0];
+    wire n1738 = s3_lands_word1_5 == s2_pair_word5;
+    wire n1739 = n1695 & n1738;
+    wire n1740 = pair_written_word1_5 == s2_pair_word5;
+    wire n1741 = pair_written1_5 & n1740;
+    wire n1742 = pair_written_before_word1_5 == s2_pair_word5;
+    wire n1743 = pair_written_before1_5 & n1742;
+    wire [8:0] n1744 = s3_pair_oldest1_6 ? s3_pair_oldest_value1_6 : cr_pair6_rd;
+    wire [8:0] n1745 = s3_pair_older1_6 ? s3_pair_older_value1_6 : n1744;
+    wire [8:0] n1746 = s3_pair_recent1_6 ? s3_pair_recent_value1_6 : n1745;
+    wire [9:0] n1747 = {1'h0, n1746};
+    wire n1748 = keep_pairs & s3_lands1_6;
+    wire n1752 = s3_valid & s3_lands1_6;
+    wire n1753 = n1752 & n833;
+    wire n1754 = n1753 | n485;
+    wire [11:0] n1756 = {s3_bank, n497, s3_lands_word1_6};
+    wire [11:0] n1757 = n431 ? n459 : n1756;
+    wire [9:0] n1759 = n431 ? n1440 : n1319;
+    wire [9:0] n1763 = {9'h0, s4_bias1_6};
+    wire [7:0] n1765 = s4_value1_6[7:0];
+    wire [9:0] n1766 = s4_value1_6 + n1763;
+    wire [9:0] n1767 = n1766 >> 1;
+    wire [7:0] n1768 = n1767[7:0];
+    wire [9:0] n1769 = s4_value1_6 + s4_value1_6;
+    wire [9:0] n1770 = n1769 + 10'h1;
+    wire [9:0] n1771 = n1770 + n1763;
+    wire [9:0] n1772 = n1771 >> 2;
+    wire [7:0] n1773 = n1772[7:0];
+    wire [9:0] n1774 = s4_value1_6 + s4_stored1_6;
+    wire [9:0] n1775 = n1774 + 10'h1;
+    wire [9:0] n1776 = n1775 + n1763;
+    wire [9:0] n1777 = n1776 >> 2;
+    wire [7:0] n1778 = n1777[7:0];
+    wire n1779 = s4_kind1_6[0];
+    wire [7:0] n1780 = n1779 ? n1768 : n1765;
+    wire [7:0] n1781 = n1779 ? n1778 : n1773;
+    wire n1782 = s4_kind1_6[1];
+    wire [7:0] n1783 = n1782 ? n1781 : n1780;
+    wire [8:0] n1790 = n1319[8:0];
+    wire n1791 = s3_lands_word1_6 == s2_pair_word6;
+    wire n1792 = n1748 & n1791;
+    wire n1793 = pair_written_word1_6 == s2_pair_word6;
+    wire n1794 = pair_written1_6 & n1793;
+    wire n1795 = pair_written_before_word1_6 == s2_pair_word6;
+    wire n1796 = pair_written_before1_6 & n1795;
+    wire [8:0] n1797 = s3_pair_oldest1_7 ? s3_pair_oldest_value1_7 : cr_pair7_rd;
+    wire [8:0] n1798 = s3_pair_older1_7 ? s3_pair_older_value1_7 : n1797;
+    wire [8:0] n1799 = s3_pair_recent1_7 ? s3_pair_recent_value1_7 : n1798;
+    wire [9:0] n1800 = {1'h0, n1799};
+    wire n1801 = keep_pairs & s3_lands1_7;
+    wire n1805 = s3_valid & s3_lands1_7;
+    wire n1806 = n1805 & n833;
+    wire n1807 = n1806 | n489;
+    wire [11:0] n1809 = {s3_bank, n497, s3_lands_word1_7};
+    wire [11:0] n1810 = n431 ? n459 : n1809;
+    wire [9:0] n1812 = n431 ? n1440 : n1327;
+    wire [9:0] n1816 = {9'h0, s4_bias1_7};
+    wire [7:0] n1818 = s4_value1_7[7:0];
+    wire [9:0] n1819 = s4_value1_7 + n1816;
+    wire [9:0] n1820 = n1819 >> 1;
+    wire [7:0] n1821 = n1820[7:0];
+    wire [9:0] n1822 = s4_value1_7 + s4_value1_7;
+    wire [9:0] n1823 = n1822 + 10'h1;
+    wire [9:0] n1824 = n1823 + n1816;
+    wire [9:0] n1825 = n1824 >> 2;
+    wire [7:0] n1826 = n1825[7:0];
+    wire [9:0] n1827 = s4_value1_7 + s4_stored1_7;
+    wire [9:0] n1828 = n1827 + 10'h1;
+    wire [9:0] n1829 = n1828 + n1816;
+    wire [9:0] n1830 = n1829 >> 2;
+    wire [7:0] n1831 = n1830[7:0];
+    wire n1832 = s4_kind1_7[0];
+    wire [7:0] n1833 = n1832 ? n1821 : n1818;
+    wire [7:0] n1834 = n1832 ? n1831 : n1826;
+    wire n1835 = s4_kind1_7[1];
+    wire [7:0] n1836 = n1835 ? n1834 : n1833;
+    wire [8:0] n1843 = n1327[8:0];
+    wire n1844 = s3_lands_word1_7 == s2_pair_word7;
+    wire n1845 = n1801 & n1844;
+    wire n1846 = pair_written_word1_7 == s2_pair_word7;
+    wire n1847 = pair_written1_7 & n1846;
+    wire n1848 = pair_written_before_word1_7 == s2_pair_word7;
+    wire n1849 = pair_written_before1_7 & n1848;
+    wire n1882 = s3_valid & s3_bank_end;
+    wire [1:0] n1883 = 2'h1 << bank_done5_bank;
+    wire [1:0] n1884 = {1'h0, 1'h1};
+    wire [1:0] n1885 = n1884 << bank_done5_bank;
+    wire [1:0] n1886 = ~n1883;
+    wire [1:0] n1887 = full & n1886;
+    wire [1:0] n1888 = n1887 | n1885;
+    wire [1:0] n1889 = bank_done5 ? n1888 : full;
+    wire n1891 = s3_bank == 1'h0;
+    wire n1892 = n1882 & n1891;
+    wire [2:0] n1893 = n429 ? 3'h2 : 3'h1;
+    wire [2:0] n1894 = n428 ? 3'h4 : n1893;
+    wire n1895 = n1892 ? n428 : bank0_420;
+    wire n1896 = n428 | n429;
+    wire n1897 = n1892 ? n1896 : bank0_wide;
+    wire n1898 = s3_c == 2'h3;
+    wire n1899 = n1892 ? n1898 : bank0_grey;
+    wire [2:0] n1900 = n1892 ? n1894 : bank0_luma_per_mcu;
+    wire [2:0] n1901 = n1894 + 3'h1;
+    wire [2:0] n1902 = n1898 ? 3'h0 : n1901;
+    wire [2:0] n1903 = n1892 ? n1902 : bank0_last_block;
+    wire [3:0] n1904 = n1892 ? s3_row : bank0_last_row;
+    wire [3:0] n1905 = s3_row >> 1;
+    wire [3:0] n1906 = n428 ? n1905 : s3_row;
+    wire [3:0] n1907 = n1892 ? n1906 : bank0_last_chroma_row;
+    wire n1908 = n1892 ? s3_first : bank0_first;
+    wire [15:0] n1909 = n1892 ? s3_last_column : bank0_last_column;
+    wire [15:0] n1910 = n1892 ? s3_half : bank0_half;
+    wire [15:0] n1911 = n1892 ? s3_luma_blocks : bank0_luma_blocks;
+    wire [15:0] n1912 = n1892 ? s3_last_mcu : bank0_last_mcu;
+    wire [15:0] n1913 = n1892 ? s3_e : bank0_e;
+    wire [15:0] n1914 = n1892 ? s3_chroma_limit : bank0_chroma_limit;
+    wire n1917 = s3_bank == 1'h1;
+    wire n1918 = n1882 & n1917;
+    wire n1919 = n1918 ? n428 : bank1_420;
+    wire n1920 = n1918 ? n1896 : bank1_wide;
+    wire n1921 = n1918 ? n1898 : bank1_grey;
+    wire [2:0] n1922 = n1918 ? n1894 : bank1_luma_per_mcu;
+    wire [2:0] n1923 = n1918 ? n1902 : bank1_last_block;
+    wire [3:0] n1924 = n1918 ? s3_row : bank1_last_row;
+    wire [3:0] n1925 = n1918 ? n1906 : bank1_last_chroma_row;
+    wire n1926 = n1918 ? s3_first : bank1_first;
+    wire [15:0] n1927 = n1918 ? s3_last_column : bank1_last_column;
+    wire [15:0] n1928 = n1918 ? s3_half : bank1_half;
+    wire [15:0] n1929 = n1918 ? s3_luma_blocks : bank1_luma_blocks;
+    wire [15:0] n1930 = n1918 ? s3_last_mcu : bank1_last_mcu;
+    wire [15:0] n1931 = n1918 ? s3_e : bank1_e;
+    wire [15:0] n1932 = n1918 ? s3_chroma_limit : bank1_chroma_limit;
+    wire n1940 = rd_bank ? n133 : n132;
+    wire m_axis_tvalid_fire = out_valid & m_axis_tready;
+    wire n1955 = credits != 5'h0;
+    wire issue = n1940 & n1955;
+    wire [2:0] n1957 = rd_bank ? bank1_luma_per_mcu : bank0_luma_per_mcu;
+    wire n1958 = rd_bank ? bank1_wide : bank0_wide;
+    wire n1959 = block < n1957;
+    wire [2:0] n1964 = block - n1957;
+    wire [2:0] n1965 = n1964 + 3'h1;
+    wire [1:0] n1966 = n1965[1:0];
+    wire [1:0] n1967 = n1959 ? 2'h0 : n1966;
+    wire n1969 = block[0];
+    wire n1970 = n1958 & n1969;
+    wire n1971 = rd_bank ? bank1_420 : bank0_420;
+    wire n1972 = block[1];
+    wire n1973 = n1971 & n1972;
+    wire n1975 = n1959 & n1958;
+    wire [15:0] n1976 = mcu << 1;
+    wire [15:0] n1977 = {15'h0, n1970};
+    wire [15:0] n1978 = n1976 | n1977;
+    wire [15:0] n1979 = n1975 ? n1978 : mcu;
+    wire [15:0] n1982 = rd_bank ? bank1_last_column : bank0_last_column;
+    wire [15:0] n1983 = rd_bank ? bank1_chroma_limit : bank0_chroma_limit;
+    wire [15:0] n1984 = n1959 ? n1982 : n1983;
+    wire n1986 = rd_bank ? bank1_first : bank0_first;
+    wire n1987 = mcu == 16'h0;
+    wire n1988 = n1986 & n1987;
+    wire n1989 = block == 3'h0;
+    wire n1990 = n1988 & n1989;
+    wire [3:0] n1992 = {p_dy, p_line};
+    wire [3:0] n1993 = {1'h0, p_line};
+    wire [3:0] n1994 = p_luma ? n1992 : n1993;
+    wire [3:0] n1995 = p_bank ? bank1_last_row : bank0_last_row;
+    wire [3:0] n1996 = p_bank ? bank1_last_chroma_row : bank0_last_chroma_row;
+    wire [3:0] n1997 = p_luma ? n1995 : n1996;
+    wire [15:0] n1998 = p_limit >> 3;
+    wire [7:0] n2002 = p_bx[7:0];
+    wire n2004 = n1994 < n1997;
+    wire [3:0] n2005 = n2004 ? n1994 : n1997;
+    wire n2007 = p_bx < n1998;
+    wire n2009 = p_bx == n1998;
+    wire n2011 = ~p_luma;
+    wire n2012 = n2011 & p_wide;
+    wire [2:0] n2014 = p_limit[2:0];
+    wire [15:0] n2016 = p_bank ? bank1_e : bank0_e;
+    wire [10:0] n2017 = n2016[10:0];
+    wire [15:0] n2019 = p_bank ? bank1_half : bank0_half;
+    wire [10:0] n2020 = n2019[10:0];
+    wire [15:0] n2022 = p_bank ? bank1_last_column : bank0_last_column;
+    wire [10:0] n2023 = n2022[10:0];
+    wire [15:0] n2025 = p_bank ? bank1_luma_blocks : bank0_luma_blocks;
+    wire n2026 = p_bx >= n2025;
+    wire n2027 = p_luma & n2026;
+    wire n2029 = p_luma & p_dy;
+    wire n2030 = n1995[3];
+    wire n2031 = ~n2030;
+    wire n2032 = n2029 & n2031;
+    wire n2034 = p_line == 3'h0;
+    wire [2:0] n2035 = {n2034, n2011, p_first_of_frame};
+    wire n2037 = a0_flags[2];
+    wire n2038 = a0_dummy_right | a0_dummy_below;
+    wire [1:0] n2039 = a0_flags[1:0];
+    wire [2:0] n2040 = {n2038, n2039};
+    wire [2:0] n2041 = n2037 ? n2040 : 3'h0;
+    wire n2042 = p_line == 3'h7;
+    wire n2044 = a0_below | a0_at;
+    wire [2:0] n2045 = a0_e[2:0];
+    wire n2046 = n2045 == 3'h0;
+    wire [10:0] n2047 = n2046 ? a0_e : a0_half;
+    wire [10:0] n2048 = a0_parity ? n2047 : a0_last_column;
+    wire [7:0] n2049 = n2048[10:3];
+    wire [7:0] n2050 = n2044 ? a0_word : n2049;
+    wire n2051 = a0_e[0];
+    wire n2052 = n2051 == 1'h0;
+    wire [2:0] n2053 = a0_half[2:0];
+    wire [2:0] n2054 = n2052 ? n2045 : n2053;
+    wire [2:0] n2055 = a0_last_column[2:0];
+    wire [2:0] n2056 = a0_parity ? n2054 : n2055;
+    wire [2:0] n2057 = n2044 ? 3'h0 : n2056;
+    wire [12:0] n2058 = {a0_bank, a0_row, n2050};
+    wire n2063 = a1_address0_copy1[12];
+    wire [10:0] n2064 = a1_address0_copy1[10:0];
+    wire [11:0] n2065 = {n2063, n2064};
+    wire n2066 = a1_address0_copy2[12];
+    wire [10:0] n2067 = a1_address0_copy2[10:0];
+    wire [11:0] n2068 = {n2066, n2067};
+    wire n2069 = 3'h1 <= a0_limit_low;
+    wire n2070 = a0_at & n2069;
+    wire n2071 = a0_below | n2070;
+    wire n2072 = n2045 == 3'h1;
+    wire [10:0] n2073 = n2072 ? a0_e : a0_half;
+    wire [10:0] n2074 = a0_parity ? n2073 : a0_last_column;
+    wire [7:0] n2075 = n2074[10:3];
+    wire [7:0] n2076 = n2071 ? a0_word : n2075;
+    wire n2077 = n2051 == 1'h1;
+    wire [2:0] n2078 = n2077 ? n2045 : n2053;
+    wire [2:0] n2079 = a0_parity ? n2078 : n2055;
+    wire [2:0] n2080 = n2071 ? 3'h1 : n2079;
+    wire [12:0] n2081 = {a0_bank, a0_row, n2076};
+    wire n2086 = a1_address1_copy1[12];
+    wire [10:0] n2087 = a1_address1_copy1[10:0];
+    wire [11:0] n2088 = {n2086, n2087};
+    wire n2089 = a1_address1_copy2[12];
+    wire [10:0] n2090 = a1_address1_copy2[10:0];
+    wire [11:0] n2091 = {n2089, n2090};
+    wire n2092 = 3'h2 <= a0_limit_low;
+    wire n2093 = a0_at & n2092;
+    wire n2094 = a0_below | n2093;
+    wire n2095 = n2045 == 3'h2;
+    wire [10:0] n2096 = n2095 ? a0_e : a0_half;
+    wire [10:0] n2097 = a0_parity ? n2096 : a0_last_column;
+    wire [7:0] n2098 = n2097[10:3];
+    wire [7:0] n2099 = n2094 ? a0_word : n2098;
+    wire [2:0] n2100 = n2094 ? 3'h2 : n2056;
+    wire [12:0] n2101 = {a0_bank, a0_row, n2099};
+    wire n2106 = a1_address2_copy1[12];
+    wire [10:0] n2107 = a1_address2_copy1[10:0];
+    wire [11:0] n2108 = {n2106, n2107};
+    wire n2109 = a1_address2_copy2[12];
+    wire [10:0] n2110 = a1_address2_copy2[10:0];
+    wire [11:0] n2111 = {n2109, n2110};
+    wire n2112 = 3'h3 <= a0_limit_low;
+    wire n2113 = a0_at & n2112;
+    wire n2114 = a0_below | n2113;
+    wire n2115 = n2045 == 3'h3;
+    wire [10:0] n2116 = n2115 ? a0_e : a0_half;
+    wire [10:0] n2117 = a0_parity ? n2116 : a0_last_column;
+    wire [7:0] n2118 = n2117[10:3];
+    wire [7:0] n2119 = n2114 ? a0_word : n2118;
+    wire [2:0] n2120 = n2114 ? 3'h3 : n2079;
+    wire [12:0] n2121 = {a0_bank, a0_row, n2119};
+    wire n2126 = a1_address3_copy1[12];
+    wire [10:0] n2127 = a1_address3_copy1[10:0];
+    wire [11:0] n2128 = {n2126, n2127};
+    wire n2129 = a1_address3_copy2[12];
+    wire [10:0] n2130 = a1_address3_copy2[10:0];
+    wire [11:0] n2131 = {n2129, n2130};
+    wire n2132 = 3'h4 <= a0_limit_low;
+    wire n2133 = a0_at & n2132;
+    wire n2134 = a0_below | n2133;
+    wire n2135 = n2045 == 3'h4;
+    wire [10:0] n2136 = n2135 ? a0_e : a0_half;
+    wire [10:0] n2137 = a0_parity ? n2136 : a0_last_column;
+    wire [7:0] n2138 = n2137[10:3];
+    wire [7:0] n2139 = n2134 ? a0_word : n2138;
+    wire [2:0] n2140 = n2134 ? 3'h4 : n2056;
+    wire [12:0] n2141 = {a0_bank, a0_row, n2139};
+    wire n2146 = a1_address4_copy1[12];
+    wire [10:0] n2147 = a1_address4_copy1[10:0];
+    wire [11:0] n2148 = {n2146, n2147};
+    wire n2149 = a1_address4_copy2[12];
+    wire [10:0] n2150 = a1_address4_copy2[10:0];
+    wire [11:0] n2151 = {n2149, n2150};
+    wire n2152 = 3'h5 <= a0_limit_low;
+    wire n2153 = a0_at & n2152;
+    wire n2154 = a0_below | n2153;
+    wire n2155 = n2045 == 3'h5;
+    wire [10:0] n2156 = n2155 ? a0_e : a0_half;
+    wire [10:0] n2157 = a0_parity ? n2156 : a0_last_column;
+    wire [7:0] n2158 = n2157[10:3];
+    wire [7:0] n2159 = n2154 ? a0_word : n2158;
+    wire [2:0] n2160 = n2154 ? 3'h5 : n2079;
+    wire [12:0] n2161 = {a0_bank, a0_row, n2159};
+    wire n2166 = a1_address5_copy1[12];
+    wire [10:0] n2167 = a1_address5_copy1[10:0];
+    wire [11:0] n2168 = {n2166, n2167};
+    wire n2169 = a1_address5_copy2[12];
+    wire [10:0] n2170 = a1_address5_copy2[10:0];
+    wire [11:0] n2171 = {n2169, n2170};
+    wire n2172 = 3'h6 <= a0_limit_low;
+    wire n2173 = a0_at & n2172;
+    wire n2174 = a0_below | n2173;
+    wire n2175 = n2045 == 3'h6;
+    wire [10:0] n2176 = n2175 ? a0_e : a0_half;
+    wire [10:0] n2177 = a0_parity ? n2176 : a0_last_column;
+    wire [7:0] n2178 = n2177[10:3];
+    wire [7:0] n2179 = n2174 ? a0_word : n2178;
+    wire [2:0] n2180 = n2174 ? 3'h6 : n2056;
+    wire [12:0] n2181 = {a0_bank, a0_row, n2179};
+    wire n2186 = a1_address6_copy1[12];
+    wire [10:0] n2187 = a1_address6_copy1[10:0];
+    wire [11:0] n2188 = {n2186, n2187};
+    wire n2189 = a1_address6_copy2[12];
+    wire [10:0] n2190 = a1_address6_copy2[10:0];
+    wire [11:0] n2191 = {n2189, n2190};
+    wire n2192 = 3'h7 <= a0_limit_low;
+    wire n2193 = a0_at & n2192;
+    wire n2194 = a0_below | n2193;
+    wire n2195 = n2045 == 3'h7;
+    wire [10:0] n2196 = n2195 ? a0_e : a0_half;
+    wire [10:0] n2197 = a0_parity ? n2196 : a0_last_column;
+    wire [7:0] n2198 = n2197[10:3];
+    wire [7:0] n2199 = n2194 ? a0_word : n2198;
+    wire [2:0] n2200 = n2194 ? 3'h7 : n2079;
+    wire [12:0] n2201 = {a0_bank, a0_row, n2199};
+    wire n2206 = a1_address7_copy1[12];
+    wire [10:0] n2207 = a1_address7_copy1[10:0];
+    wire [11:0] n2208 = {n2206, n2207};
+    wire n2209 = a1_address7_copy2[12];
+    wire [10:0] n2210 = a1_address7_copy2[10:0];
+    wire [11:0] n2211 = {n2209, n2210};
+    wire n2284 = d_select0[0];
+    wire [7:0] n2285 = n2284 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2286 = n2284 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2287 = n2284 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2288 = n2284 ? d_word0_7 : d_word0_6;
+    wire n2289 = d_select0[1];
+    wire [7:0] n2290 = n2289 ? n2286 : n2285;
+    wire [7:0] n2291 = n2289 ? n2288 : n2287;
+    wire n2292 = d_select0[2];
+    wire [7:0] n2293 = n2292 ? n2291 : n2290;
+    wire n2295 = d_select1[0];
+    wire [7:0] n2296 = n2295 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2297 = n2295 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2298 = n2295 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2299 = n2295 ? d_word0_7 : d_word0_6;
+    wire n2300 = d_select1[1];
+    wire [7:0] n2301 = n2300 ? n2297 : n2296;
+    wire [7:0] n2302 = n2300 ? n2299 : n2298;
+    wire n2303 = d_select1[2];
+    wire [7:0] n2304 = n2303 ? n2302 : n2301;
+    wire n2306 = d_select2[0];
+    wire [7:0] n2307 = n2306 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2308 = n2306 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2309 = n2306 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2310 = n2306 ? d_word0_7 : d_word0_6;
+    wire n2311 = d_select2[1];
+    wire [7:0] n2312 = n2311 ? n2308 : n2307;
+    wire [7:0] n2313 = n2311 ? n2310 : n2309;
+    wire n2314 = d_select2[2];
+    wire [7:0] n2315 = n2314 ? n2313 : n2312;
+    wire n2317 = d_select3[0];
+    wire [7:0] n2318 = n2317 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2319 = n2317 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2320 = n2317 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2321 = n2317 ? d_word0_7 : d_word0_6;
+    wire n2322 = d_select3[1];
+    wire [7:0] n2323 = n2322 ? n2319 : n2318;
+    wire [7:0] n2324 = n2322 ? n2321 : n2320;
+    wire n2325 = d_select3[2];
+    wire [7:0] n2326 = n2325 ? n2324 : n2323;
+    wire n2328 = d_select4[0];
+    wire [7:0] n2329 = n2328 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2330 = n2328 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2331 = n2328 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2332 = n2328 ? d_word0_7 : d_word0_6;
+    wire n2333 = d_select4[1];
+    wire [7:0] n2334 = n2333 ? n2330 : n2329;
+    wire [7:0] n2335 = n2333 ? n2332 : n2331;
+    wire n2336 = d_select4[2];
+    wire [7:0] n2337 = n2336 ? n2335 : n2334;
+    wire n2339 = d_select5[0];
+    wire [7:0] n2340 = n2339 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2341 = n2339 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2342 = n2339 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2343 = n2339 ? d_word0_7 : d_word0_6;
+    wire n2344 = d_select5[1];
+    wire [7:0] n2345 = n2344 ? n2341 : n2340;
+    wire [7:0] n2346 = n2344 ? n2343 : n2342;
+    wire n2347 = d_select5[2];
+    wire [7:0] n2348 = n2347 ? n2346 : n2345;
+    wire n2350 = d_select6[0];
+    wire [7:0] n2351 = n2350 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2352 = n2350 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2353 = n2350 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2354 = n2350 ? d_word0_7 : d_word0_6;
+    wire n2355 = d_select6[1];
+    wire [7:0] n2356 = n2355 ? n2352 : n2351;
+    wire [7:0] n2357 = n2355 ? n2354 : n2353;
+    wire n2358 = d_select6[2];
+    wire [7:0] n2359 = n2358 ? n2357 : n2356;
+    wire n2361 = d_select7[0];
+    wire [7:0] n2362 = n2361 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2363 = n2361 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2364 = n2361 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2365 = n2361 ? d_word0_7 : d_word0_6;
+    wire n2366 = d_select7[1];
+    wire [7:0] n2367 = n2366 ? n2363 : n2362;
+    wire [7:0] n2368 = n2366 ? n2365 : n2364;
+    wire n2369 = d_select7[2];
+    wire [7:0] n2370 = n2369 ? n2368 : n2367;
+    wire [7:0] n2372 = n2284 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2373 = n2284 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2374 = n2284 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2375 = n2284 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2376 = n2289 ? n2373 : n2372;
+    wire [7:0] n2377 = n2289 ? n2375 : n2374;
+    wire [7:0] n2378 = n2292 ? n2377 : n2376;
+    wire [7:0] n2380 = n2295 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2381 = n2295 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2382 = n2295 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2383 = n2295 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2384 = n2300 ? n2381 : n2380;
+    wire [7:0] n2385 = n2300 ? n2383 : n2382;
+    wire [7:0] n2386 = n2303 ? n2385 : n2384;
+    wire [7:0] n2388 = n2306 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2389 = n2306 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2390 = n2306 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2391 = n2306 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2392 = n2311 ? n2389 : n2388;
+    wire [7:0] n2393 = n2311 ? n2391 : n2390;
+    wire [7:0] n2394 = n2314 ? n2393 : n2392;
+    wire [7:0] n2396 = n2317 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2397 = n2317 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2398 = n2317 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2399 = n2317 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2400 = n2322 ? n2397 : n2396;
+    wire [7:0] n2401 = n2322 ? n2399 : n2398;
+    wire [7:0] n2402 = n2325 ? n2401 : n2400;
+    wire [7:0] n2404 = n2328 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2405 = n2328 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2406 = n2328 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2407 = n2328 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2408 = n2333 ? n2405 : n2404;
+    wire [7:0] n2409 = n2333 ? n2407 : n2406;
+    wire [7:0] n2410 = n2336 ? n2409 : n2408;
+    wire [7:0] n2412 = n2339 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2413 = n2339 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2414 = n2339 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2415 = n2339 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2416 = n2344 ? n2413 : n2412;
+    wire [7:0] n2417 = n2344 ? n2415 : n2414;
+    wire [7:0] n2418 = n2347 ? n2417 : n2416;
+    wire [7:0] n2420 = n2350 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2421 = n2350 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2422 = n2350 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2423 = n2350 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2424 = n2355 ? n2421 : n2420;
+    wire [7:0] n2425 = n2355 ? n2423 : n2422;
+    wire [7:0] n2426 = n2358 ? n2425 : n2424;
+    wire [7:0] n2428 = n2361 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2429 = n2361 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2430 = n2361 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2431 = n2361 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2432 = n2366 ? n2429 : n2428;
+    wire [7:0] n2433 = n2366 ? n2431 : n2430;
+    wire [7:0] n2434 = n2369 ? n2433 : n2432;
+    wire [7:0] n2436 = n2284 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2437 = n2284 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2438 = n2284 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2439 = n2284 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2440 = n2289 ? n2437 : n2436;
+    wire [7:0] n2441 = n2289 ? n2439 : n2438;
+    wire [7:0] n2442 = n2292 ? n2441 : n2440;
+    wire [7:0] n2444 = n2295 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2445 = n2295 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2446 = n2295 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2447 = n2295 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2448 = n2300 ? n2445 : n2444;
+    wire [7:0] n2449 = n2300 ? n2447 : n2446;
+    wire [7:0] n2450 = n2303 ? n2449 : n2448;
+    wire [7:0] n2452 = n2306 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2453 = n2306 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2454 = n2306 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2455 = n2306 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2456 = n2311 ? n2453 : n2452;
+    wire [7:0] n2457 = n2311 ? n2455 : n2454;
+    wire [7:0] n2458 = n2314 ? n2457 : n2456;
+    wire [7:0] n2460 = n2317 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2461 = n2317 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2462 = n2317 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2463 = n2317 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2464 = n2322 ? n2461 : n2460;
+    wire [7:0] n2465 = n2322 ? n2463 : n2462;
+    wire [7:0] n2466 = n2325 ? n2465 : n2464;
+    wire [7:0] n2468 = n2328 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2469 = n2328 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2470 = n2328 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2471 = n2328 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2472 = n2333 ? n2469 : n2468;
+    wire [7:0] n2473 = n2333 ? n2471 : n2470;
+    wire [7:0] n2474 = n2336 ? n2473 : n2472;
+    wire [7:0] n2476 = n2339 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2477 = n2339 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2478 = n2339 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2479 = n2339 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2480 = n2344 ? n2477 : n2476;
+    wire [7:0] n2481 = n2344 ? n2479 : n2478;
+    wire [7:0] n2482 = n2347 ? n2481 : n2480;
+    wire [7:0] n2484 = n2350 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2485 = n2350 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2486 = n2350 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2487 = n2350 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2488 = n2355 ? n2485 : n2484;
+    wire [7:0] n2489 = n2355 ? n2487 : n2486;
+    wire [7:0] n2490 = n2358 ? n2489 : n2488;
+    wire [7:0] n2492 = n2361 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2493 = n2361 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2494 = n2361 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2495 = n2361 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2496 = n2366 ? n2493 : n2492;
+    wire [7:0] n2497 = n2366 ? n2495 : n2494;
+    wire [7:0] n2498 = n2369 ? n2497 : n2496;
+    wire n2504 = e_component[0];
+    wire [7:0] n2505 = n2504 ? e_lane1_0 : e_lane0_0;
+    wire n2506 = e_component[1];
+    wire [7:0] n2507 = n2506 ? e_lane2_0 : n2505;
+    wire [7:0] n2508 = n2504 ? e_lane1_1 : e_lane0_1;
+    wire [7:0] n2509 = n2506 ? e_lane2_1 : n2508;
+    wire [7:0] n2510 = n2504 ? e_lane1_2 : e_lane0_2;
+    wire [7:0] n2511 = n2506 ? e_lane2_2 : n2510;
+    wire [7:0] n2512 = n2504 ? e_lane1_3 : e_lane0_3;
+    wire [7:0] n2513 = n2506 ? e_lane2_3 : n2512;
+    wire [7:0] n2514 = n2504 ? e_lane1_4 : e_lane0_4;
+    wire [7:0] n2515 = n2506 ? e_lane2_4 : n2514;
+    wire [7:0] n2516 = n2504 ? e_lane1_5 : e_lane0_5;
+    wire [7:0] n2517 = n2506 ? e_lane2_5 : n2516;
+    wire [7:0] n2518 = n2504 ? e_lane1_6 : e_lane0_6;
+    wire [7:0] n2519 = n2506 ? e_lane2_6 : n2518;
+    wire [7:0] n2520 = n2504 ? e_lane1_7 : e_lane0_7;
+    wire [7:0] n2521 = n2506 ? e_lane2_7 : n2520;
+    wire [63:0] n2525 = {n2521, n2519, n2517, n2515, n2513, n2511, n2509, n2507};
+    wire [3:0] n2526 = {e_last, e_user};
+    wire [3:0] n2527 = queue_write + 4'h1;
+    wire [3:0] n2528 = e_valid ? n2527 : queue_write;
+    wire n2530 = queued != 5'h0;
+    wire n2531 = ~out_valid;
+    wire n2532 = n2531 | m_axis_tready;
+    wire load = n2530 & n2532;
+    wire [63:0] out_queue_rd = out_queue[queue_read];
+    wire [3:0] out_queue_side_rd = out_queue_side[queue_read];
+    wire [3:0] n2536 = queue_read + 4'h1;
+    wire [3:0] n2537 = load ? n2536 : queue_read;
+    wire [7:0] n2538 = out_queue_rd[7:0];
+    wire [7:0] n2539 = load ? n2538 : out_lane0;
+    wire [7:0] n2540 = out_queue_rd[15:8];
+    wire [7:0] n2541 = load ? n2540 : out_lane1;
+    wire [7:0] n2542 = out_queue_rd[23:16];
+    wire [7:0] n2543 = load ? n2542 : out_lane2;
+    wire [7:0] n2544 = out_queue_rd[31:24];
+    wire [7:0] n2545 = load ? n2544 : out_lane3;
+    wire [7:0] n2546 = out_queue_rd[39:32];
+    wire [7:0] n2547 = load ? n2546 : out_lane4;
+    wire [7:0] n2548 = out_queue_rd[47:40];
+    wire [7:0] n2549 = load ? n2548 : out_lane5;
+    wire [7:0] n2550 = out_queue_rd[55:48];
+    wire [7:0] n2551 = load ? n2550 : out_lane6;
+    wire [7:0] n2552 = out_queue_rd[63:56];
+    wire [7:0] n2553 = load ? n2552 : out_lane7;
+    wire [2:0] n2554 = out_queue_side_rd[2:0];
+    wire [2:0] n2555 = load ? n2554 : out_user;
+    wire n2556 = out_queue_side_rd[3];
+    wire n2557 = load ? n2556 : out_last;
+    wire n2559 = n2532 ? load : out_valid;
+    wire [4:0] n2561 = queued + 5'h1;
+    wire [4:0] n2562 = load ? queued : n2561;
+    wire [4:0] n2563 = queued - 5'h1;
+    wire [4:0] n2564 = load ? n2563 : queued;
+    wire [4:0] n2565 = e_valid ? n2562 : n2564;
+    wire [4:0] n2566 = credits - 5'h1;
+    wire [4:0] n2567 = m_axis_tvalid_fire ? credits : n2566;
+    wire [4:0] n2568 = credits + 5'h1;
+    wire [4:0] n2569 = m_axis_tvalid_fire ? n2568 : credits;
+    wire [4:0] n2570 = issue ? n2567 : n2569;
+    wire [2:0] n2571 = rd_bank ? bank1_last_block : bank0_last_block;
+    wire n2572 = block == n2571;
+    wire [15:0] n2574 = rd_bank ? bank1_last_mcu : bank0_last_mcu;
+    wire n2575 = mcu == n2574;
+    wire n2577 = line == 3'h7;
+    wire n2578 = n2577 & block_is_last;
+    wire n2579 = n2578 & mcu_is_last;
+    wire [2:0] n2580 = line + 3'h1;
+    wire [2:0] n2581 = issue ? n2580 : line;
+    wire n2582 = issue & n2577;
+    wire [2:0] n2583 = block + 3'h1;
+    wire [2:0] n2584 = n2578 ? 3'h0 : n2583;
+    wire [2:0] n2585 = n2582 ? n2584 : block;
+    wire n2588 = issue & n2578;
+    wire [15:0] n2589 = mcu + 16'h1;
+    wire [15:0] n2590 = n2579 ? 16'h0 : n2589;
+    wire [15:0] n2591 = n2588 ? n2590 : mcu;
+    wire n2594 = issue & n2579;
+    wire n2595 = ~rd_bank;
+    wire n2596 = n2594 ? n2595 : rd_bank;
+    wire [1:0] n2597 = 2'h1 << rd_bank;
+    wire [1:0] n2598 = {1'h0, 1'h0};
+    wire [1:0] n2599 = n2598 << rd_bank;
+    wire [1:0] n2600 = ~n2597;
+    wire [1:0] n2601 = n1889 & n2600;
+    wire [1:0] n2602 = n2601 | n2599;
+    wire [1:0] n2603 = n2594 ? n2602 : n1889;
 
     fxc_bram_d8192_w8 y_lane0 (
         .aclk(aclk),
-        .we(n348),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1646),
+        .we(s4_luma_write0),
+        .wa(s4_luma_word_copy0),
+        .wd(s4_luma_pixel0_copy0),
+        .re(1'h1),
+        .ra(a1_address0_copy0),
         .rd(y_lane0_rd)
     );
 
     fxc_bram_d8192_w8 y_lane1 (
         .aclk(aclk),
-        .we(n357),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1661),
+        .we(s4_luma_write1),
+        .wa(s4_luma_word_copy1),
+        .wd(s4_luma_pixel0_copy1),
+        .re(1'h1),
+        .ra(a1_address1_copy0),
         .rd(y_lane1_rd)
     );
 
     fxc_bram_d8192_w8 y_lane2 (
         .aclk(aclk),
-        .we(n360),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1672),
+        .we(s4_luma_write2),
+        .wa(s4_luma_word_copy2),
+        .wd(s4_luma_pixel0_copy2),
+        .re(1'h1),
+        .ra(a1_address2_copy0),
         .rd(y_lane2_rd)
     );
 
     fxc_bram_d8192_w8 y_lane3 (
         .aclk(aclk),
-        .we(n363),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1683),
+        .we(s4_luma_write3),
+        .wa(s4_luma_word_copy3),
+        .wd(s4_luma_pixel0_copy3),
+        .re(1'h1),
+        .ra(a1_address3_copy0),
         .rd(y_lane3_rd)
     );
 
     fxc_bram_d8192_w8 y_lane4 (
         .aclk(aclk),
-        .we(n366),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1694),
+        .we(s4_luma_write4),
+        .wa(s4_luma_word_copy4),
+        .wd(s4_luma_pixel0_copy4),
+        .re(1'h1),
+        .ra(a1_address4_copy0),
         .rd(y_lane4_rd)
     );
 
     fxc_bram_d8192_w8 y_lane5 (
         .aclk(aclk),
-        .we(n369),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1705),
+        .we(s4_luma_write5),
+        .wa(s4_luma_word_copy5),
+        .wd(s4_luma_pixel0_copy5),
+        .re(1'h1),
+        .ra(a1_address5_copy0),
         .rd(y_lane5_rd)
     );
 
     fxc_bram_d8192_w8 y_lane6 (
         .aclk(aclk),
-        .we(n372),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1716),
+        .we(s4_luma_write6),
+        .wa(s4_luma_word_copy6),
+        .wd(s4_luma_pixel0_copy6),
+        .re(1'h1),
+        .ra(a1_address6_copy0),
         .rd(y_lane6_rd)
     );
 
     fxc_bram_d8192_w8 y_lane7 (
         .aclk(aclk),
-        .we(n375),
-        .wa(n349),
-        .wd(n350),
-        .re(advance),
-        .ra(n1727),
+        .we(s4_luma_write7),
+        .wa(s4_luma_word_copy7),
+        .wd(s4_luma_pixel0_copy7),
+        .re(1'h1),
+        .ra(a1_address7_copy0),
         .rd(y_lane7_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane0 (
         .aclk(aclk),
-        .we(s5_write0_0),
-        .wa(s5_word0_0),
-        .wd(s5_value0_0),
-        .re(advance),
-        .ra(n1648),
+        .we(s6_write0_0),
+        .wa(s6_word0_0),
+        .wd(s6_value0_0),
+        .re(1'h1),
+        .ra(n2065),
         .rd(cb_lane0_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane1 (
         .aclk(aclk),
-        .we(s5_write0_1),
-        .wa(s5_word0_1),
-        .wd(s5_value0_1),
-        .re(advance),
-        .ra(n1662),
+        .we(s6_write0_1),
+        .wa(s6_word0_1),
+        .wd(s6_value0_1),
+        .re(1'h1),
+        .ra(n2088),
         .rd(cb_lane1_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane2 (
         .aclk(aclk),
-        .we(s5_write0_2),
-        .wa(s5_word0_2),
-        .wd(s5_value0_2),
-        .re(advance),
-        .ra(n1673),
+        .we(s6_write0_2),
+        .wa(s6_word0_2),
+        .wd(s6_value0_2),
+        .re(1'h1),
+        .ra(n2108),
         .rd(cb_lane2_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane3 (
         .aclk(aclk),
-        .we(s5_write0_3),
-        .wa(s5_word0_3),
-        .wd(s5_value0_3),
-        .re(advance),
-        .ra(n1684),
+        .we(s6_write0_3),
+        .wa(s6_word0_3),
+        .wd(s6_value0_3),
+        .re(1'h1),
+        .ra(n2128),
         .rd(cb_lane3_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane4 (
         .aclk(aclk),
-        .we(s5_write0_4),
-        .wa(s5_word0_4),
-        .wd(s5_value0_4),
-        .re(advance),
-        .ra(n1695),
+        .we(s6_write0_4),
+        .wa(s6_word0_4),
+        .wd(s6_value0_4),
+        .re(1'h1),
+        .ra(n2148),
         .rd(cb_lane4_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane5 (
         .aclk(aclk),
-        .we(s5_write0_5),
-        .wa(s5_word0_5),
-        .wd(s5_value0_5),
-        .re(advance),
-        .ra(n1706),
+        .we(s6_write0_5),
+        .wa(s6_word0_5),
+        .wd(s6_value0_5),
+        .re(1'h1),
+        .ra(n2168),
         .rd(cb_lane5_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane6 (
         .aclk(aclk),
-        .we(s5_write0_6),
-        .wa(s5_word0_6),
-        .wd(s5_value0_6),
-        .re(advance),
-        .ra(n1717),
+        .we(s6_write0_6),
+        .wa(s6_word0_6),
+        .wd(s6_value0_6),
+        .re(1'h1),
+        .ra(n2188),
         .rd(cb_lane6_rd)
     );
 
     fxc_bram_d4096_w8 cb_lane7 (
         .aclk(aclk),
-        .we(s5_write0_7),
-        .wa(s5_word0_7),
-        .wd(s5_value0_7),
-        .re(advance),
-        .ra(n1728),
+        .we(s6_write0_7),
+        .wa(s6_word0_7),
+        .wd(s6_value0_7),
+        .re(1'h1),
+        .ra(n2208),
         .rd(cb_lane7_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane0 (
         .aclk(aclk),
-        .we(s5_write1_0),
-        .wa(s5_word1_0),
-        .wd(s5_value1_0),
-        .re(advance),
-        .ra(n1648),
+        .we(s6_write1_0),
+        .wa(s6_word1_0),
+        .wd(s6_value1_0),
+        .re(1'h1),
+        .ra(n2068),
         .rd(cr_lane0_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane1 (
         .aclk(aclk),
-        .we(s5_write1_1),
-        .wa(s5_word1_1),
-        .wd(s5_value1_1),
-        .re(advance),
-        .ra(n1662),
+        .we(s6_write1_1),
+        .wa(s6_word1_1),
+        .wd(s6_value1_1),
+        .re(1'h1),
+        .ra(n2091),
         .rd(cr_lane1_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane2 (
         .aclk(aclk),
-        .we(s5_write1_2),
-        .wa(s5_word1_2),
-        .wd(s5_value1_2),
-        .re(advance),
-        .ra(n1673),
+        .we(s6_write1_2),
+        .wa(s6_word1_2),
+        .wd(s6_value1_2),
+        .re(1'h1),
+        .ra(n2111),
         .rd(cr_lane2_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane3 (
         .aclk(aclk),
-        .we(s5_write1_3),
-        .wa(s5_word1_3),
-        .wd(s5_value1_3),
-        .re(advance),
-        .ra(n1684),
+        .we(s6_write1_3),
+        .wa(s6_word1_3),
+        .wd(s6_value1_3),
+        .re(1'h1),
+        .ra(n2131),
         .rd(cr_lane3_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane4 (
         .aclk(aclk),
-        .we(s5_write1_4),
-        .wa(s5_word1_4),
-        .wd(s5_value1_4),
-        .re(advance),
-        .ra(n1695),
+        .we(s6_write1_4),
+        .wa(s6_word1_4),
+        .wd(s6_value1_4),
+        .re(1'h1),
+        .ra(n2151),
         .rd(cr_lane4_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane5 (
         .aclk(aclk),
-        .we(s5_write1_5),
-        .wa(s5_word1_5),
-        .wd(s5_value1_5),
-        .re(advance),
-        .ra(n1706),
+        .we(s6_write1_5),
+        .wa(s6_word1_5),
+        .wd(s6_value1_5),
+        .re(1'h1),
+        .ra(n2171),
         .rd(cr_lane5_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane6 (
         .aclk(aclk),
-        .we(s5_write1_6),
-        .wa(s5_word1_6),
-        .wd(s5_value1_6),
-        .re(advance),
-        .ra(n1717),
+        .we(s6_write1_6),
+        .wa(s6_word1_6),
+        .wd(s6_value1_6),
+        .re(1'h1),
+        .ra(n2191),
         .rd(cr_lane6_rd)
     );
 
     fxc_bram_d4096_w8 cr_lane7 (
         .aclk(aclk),
-        .we(s5_write1_7),
-        .wa(s5_word1_7),
-        .wd(s5_value1_7),
-        .re(advance),
-        .ra(n1728),
+        .we(s6_write1_7),
+        .wa(s6_word1_7),
+        .wd(s6_value1_7),
+        .re(1'h1),
+        .ra(n2211),
         .rd(cr_lane7_rd)
     );
+
+    fxc_bram_d256_w9 cb_pair0 (
+        .aclk(aclk),
+        .we(pair_written0_0_copy0),
+        .wa(pair_written_word0_0_copy0),
+        .wd(pair_written_value0_0_copy0),
+        .re(1'h1),
+        .ra(n402),
+        .rd(cb_pair0_rd)
+    );
+
+    fxc_bram_d256_w9 cb_pair1 (
+        .aclk(aclk),
+        .we(pair_written0_1_copy0),
+        .wa(pair_written_word0_1_copy0),
+        .wd(pair_written_value0_1_copy0),
+        .re(1'h1),
+        .ra(n404),
+        .rd(cb_pair1_rd)
+    );
+
+    fxc_bram_d256_w9 cb_pair2 (
+        .aclk(aclk),
+        .we(pair_written0_2_copy0),
+        .wa(pair_written_word0_2_copy0),
+        .wd(pair_written_value0_2_copy0),
+        .re(1'h1),
+        .ra(n406),
+        .rd(cb_pair2_rd)
+    );
+
+    fxc_bram_d256_w9 cb_pair3 (
+        .aclk(aclk),
+        .we(pair_written0_3_copy0),
+        .wa(pair_written_word0_3_copy0),
+        .wd(pair_written_value0_3_copy0),
+        .re(1'h1),
+        .ra(n408),
+        .rd(cb_pair3_rd)
+    );
+
+    fxc_bram_d256_w9 cb_pair4 (
+        .aclk(aclk),
+        .we(pair_written0_4_copy0),
+        .wa(pair_written_word0_4_copy0),
+        .wd(pair_written_value0_4_copy0),
+        .re(1'h1),
+        .ra(n410),
+        .rd(cb_pair4_rd)
+    );
+
+    fxc_bram_d256_w9 cb_pair5 (
+        .aclk(aclk),
+        .we(pair_written0_5_copy0),
+        .wa(pair_written_word0_5_copy0),
+        .wd(pair_written_value0_5_copy0),
+        .re(1'h1),
+        .ra(n412),
+        .rd(cb_pair5_rd)
+    );
+
+    fxc_bram_d256_w9 cb_pair6 (
+        .aclk(aclk),
+        .we(pair_written0_6_copy0),
+        .wa(pair_written_word0_6_copy0),
+        .wd(pair_written_value0_6_copy0),
+        .re(1'h1),
+        .ra(n414),
+        .rd(cb_pair6_rd)
+    );
+
+    fxc_bram_d256_w9 cb_pair7 (
+        .aclk(aclk),
+        .we(pair_written0_7_copy0),
+        .wa(pair_written_word0_7_copy0),
+        .wd(pair_written_value0_7_copy0),
+        .re(1'h1),
+        .ra(n416),
+        .rd(cb_pair7_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair0 (
+        .aclk(aclk),
+        .we(pair_written1_0_copy0),
+        .wa(pair_written_word1_0_copy0),
+        .wd(pair_written_value1_0_copy0),
+        .re(1'h1),
+        .ra(n402),
+        .rd(cr_pair0_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair1 (
+        .aclk(aclk),
+        .we(pair_written1_1_copy0),
+        .wa(pair_written_word1_1_copy0),
+        .wd(pair_written_value1_1_copy0),
+        .re(1'h1),
+        .ra(n404),
+        .rd(cr_pair1_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair2 (
+        .aclk(aclk),
+        .we(pair_written1_2_copy0),
+        .wa(pair_written_word1_2_copy0),
+        .wd(pair_written_value1_2_copy0),
+        .re(1'h1),
+        .ra(n406),
+        .rd(cr_pair2_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair3 (
+        .aclk(aclk),
+        .we(pair_written1_3_copy0),
+        .wa(pair_written_word1_3_copy0),
+        .wd(pair_written_value1_3_copy0),
+        .re(1'h1),
+        .ra(n408),
+        .rd(cr_pair3_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair4 (
+        .aclk(aclk),
+        .we(pair_written1_4_copy0),
+        .wa(pair_written_word1_4_copy0),
+        .wd(pair_written_value1_4_copy0),
+        .re(1'h1),
+        .ra(n410),
+        .rd(cr_pair4_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair5 (
+        .aclk(aclk),
+        .we(pair_written1_5_copy0),
+        .wa(pair_written_word1_5_copy0),
+        .wd(pair_written_value1_5_copy0),
+        .re(1'h1),
+        .ra(n412),
+        .rd(cr_pair5_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair6 (
+        .aclk(aclk),
+        .we(pair_written1_6_copy0),
+        .wa(pair_written_word1_6_copy0),
+        .wd(pair_written_value1_6_copy0),
+        .re(1'h1),
+        .ra(n414),
+        .rd(cr_pair6_rd)
+    );
+
+    fxc_bram_d256_w9 cr_pair7 (
+        .aclk(aclk),
+        .we(pair_written1_7_copy0),
+        .wa(pair_written_word1_7_copy0),
+        .wd(pair_written_value1_7_copy0),
+        .re(1'h1),
+        .ra(n416),
+        .rd(cr_pair7_rd)
+    );
     assign frame_error = error;
-    assign s_axis_tready = n66;
+    assign s_axis_tready = n97;
     assign m_axis_tvalid = out_valid;
     assign m_axis_tdata = {out_lane7, out_lane6, out_lane5, out_lane4, out_lane3, out_lane2, out_lane1, out_lane0};
     assign m_axis_tuser = out_user;
@@ -2426,8 +3062,21 @@ module fxc_mcu_rows (
             frame_end_word6 <= 8'h0;
             frame_end_word7 <= 8'h0;
             error <= 1'h0;
+            in_skid_valid <= 1'h0;
+            in_valid <= 1'h0;
+            x2 <= 16'h0;
+            y2 <= 16'h0;
+            frame_w_is_one_beat <= 1'h0;
             s2_valid <= 1'h0;
             s3_valid <= 1'h0;
+            s4_luma_write0 <= 1'h0;
+            s4_luma_write1 <= 1'h0;
+            s4_luma_write2 <= 1'h0;
+            s4_luma_write3 <= 1'h0;
+            s4_luma_write4 <= 1'h0;
+            s4_luma_write5 <= 1'h0;
+            s4_luma_write6 <= 1'h0;
+            s4_luma_write7 <= 1'h0;
             s3_pair_recent0_0 <= 1'h0;
             s3_pair_recent0_1 <= 1'h0;
             s3_pair_recent0_2 <= 1'h0;
@@ -2452,30 +3101,54 @@ module fxc_mcu_rows (
             pair_written0_5 <= 1'h0;
             pair_written0_6 <= 1'h0;
             pair_written0_7 <= 1'h0;
+            s3_pair_oldest0_0 <= 1'h0;
+            s3_pair_oldest0_1 <= 1'h0;
+            s3_pair_oldest0_2 <= 1'h0;
+            s3_pair_oldest0_3 <= 1'h0;
+            s3_pair_oldest0_4 <= 1'h0;
+            s3_pair_oldest0_5 <= 1'h0;
+            s3_pair_oldest0_6 <= 1'h0;
+            s3_pair_oldest0_7 <= 1'h0;
+            pair_written_before0_0 <= 1'h0;
+            pair_written_before0_1 <= 1'h0;
+            pair_written_before0_2 <= 1'h0;
+            pair_written_before0_3 <= 1'h0;
+            pair_written_before0_4 <= 1'h0;
+            pair_written_before0_5 <= 1'h0;
+            pair_written_before0_6 <= 1'h0;
+            pair_written_before0_7 <= 1'h0;
             s4_write0_0 <= 1'h0;
-            s4_added0_0 <= 1'h0;
+            s4_bias0_0 <= 1'h0;
             s5_write0_0 <= 1'h0;
+            s6_write0_0 <= 1'h0;
             s4_write0_1 <= 1'h0;
-            s4_added0_1 <= 1'h0;
+            s4_bias0_1 <= 1'h0;
             s5_write0_1 <= 1'h0;
+            s6_write0_1 <= 1'h0;
             s4_write0_2 <= 1'h0;
-            s4_added0_2 <= 1'h0;
+            s4_bias0_2 <= 1'h0;
             s5_write0_2 <= 1'h0;
+            s6_write0_2 <= 1'h0;
             s4_write0_3 <= 1'h0;
-            s4_added0_3 <= 1'h0;
+            s4_bias0_3 <= 1'h0;
             s5_write0_3 <= 1'h0;
+            s6_write0_3 <= 1'h0;
             s4_write0_4 <= 1'h0;
-            s4_added0_4 <= 1'h0;
+            s4_bias0_4 <= 1'h0;
             s5_write0_4 <= 1'h0;
+            s6_write0_4 <= 1'h0;
             s4_write0_5 <= 1'h0;
-            s4_added0_5 <= 1'h0;
+            s4_bias0_5 <= 1'h0;
             s5_write0_5 <= 1'h0;
+            s6_write0_5 <= 1'h0;
             s4_write0_6 <= 1'h0;
-            s4_added0_6 <= 1'h0;
+            s4_bias0_6 <= 1'h0;
             s5_write0_6 <= 1'h0;
+            s6_write0_6 <= 1'h0;
             s4_write0_7 <= 1'h0;
-            s4_added0_7 <= 1'h0;
+            s4_bias0_7 <= 1'h0;
             s5_write0_7 <= 1'h0;
+            s6_write0_7 <= 1'h0;
             s3_pair_recent1_0 <= 1'h0;
             s3_pair_recent1_1 <= 1'h0;
             s3_pair_recent1_2 <= 1'h0;
@@ -2500,31 +3173,59 @@ module fxc_mcu_rows (
             pair_written1_5 <= 1'h0;
             pair_written1_6 <= 1'h0;
             pair_written1_7 <= 1'h0;
+            s3_pair_oldest1_0 <= 1'h0;
+            s3_pair_oldest1_1 <= 1'h0;
+            s3_pair_oldest1_2 <= 1'h0;
+            s3_pair_oldest1_3 <= 1'h0;
+            s3_pair_oldest1_4 <= 1'h0;
+            s3_pair_oldest1_5 <= 1'h0;
+            s3_pair_oldest1_6 <= 1'h0;
+            s3_pair_oldest1_7 <= 1'h0;
+            pair_written_before1_0 <= 1'h0;
+            pair_written_before1_1 <= 1'h0;
+            pair_written_before1_2 <= 1'h0;
+            pair_written_before1_3 <= 1'h0;
+            pair_written_before1_4 <= 1'h0;
+            pair_written_before1_5 <= 1'h0;
+            pair_written_before1_6 <= 1'h0;
+            pair_written_before1_7 <= 1'h0;
             s4_write1_0 <= 1'h0;
-            s4_added1_0 <= 1'h0;
+            s4_bias1_0 <= 1'h0;
             s5_write1_0 <= 1'h0;
+            s6_write1_0 <= 1'h0;
             s4_write1_1 <= 1'h0;
-            s4_added1_1 <= 1'h0;
+            s4_bias1_1 <= 1'h0;
             s5_write1_1 <= 1'h0;
+            s6_write1_1 <= 1'h0;
             s4_write1_2 <= 1'h0;
-            s4_added1_2 <= 1'h0;
+            s4_bias1_2 <= 1'h0;
             s5_write1_2 <= 1'h0;
+            s6_write1_2 <= 1'h0;
             s4_write1_3 <= 1'h0;
-            s4_added1_3 <= 1'h0;
+            s4_bias1_3 <= 1'h0;
             s5_write1_3 <= 1'h0;
+            s6_write1_3 <= 1'h0;
             s4_write1_4 <= 1'h0;
-            s4_added1_4 <= 1'h0;
+            s4_bias1_4 <= 1'h0;
             s5_write1_4 <= 1'h0;
+            s6_write1_4 <= 1'h0;
             s4_write1_5 <= 1'h0;
-            s4_added1_5 <= 1'h0;
+            s4_bias1_5 <= 1'h0;
             s5_write1_5 <= 1'h0;
+            s6_write1_5 <= 1'h0;
             s4_write1_6 <= 1'h0;
-            s4_added1_6 <= 1'h0;
+            s4_bias1_6 <= 1'h0;
             s5_write1_6 <= 1'h0;
+            s6_write1_6 <= 1'h0;
             s4_write1_7 <= 1'h0;
-            s4_added1_7 <= 1'h0;
+            s4_bias1_7 <= 1'h0;
             s5_write1_7 <= 1'h0;
-            bank0_c <= 2'h0;
+            s6_write1_7 <= 1'h0;
+            bank0_420 <= 1'h0;
+            bank0_wide <= 1'h0;
+            bank0_grey <= 1'h0;
+            bank0_luma_per_mcu <= 3'h0;
+            bank0_last_block <= 3'h0;
             bank0_last_row <= 4'h0;
             bank0_last_chroma_row <= 4'h0;
             bank0_first <= 1'h0;
@@ -2534,7 +3235,11 @@ module fxc_mcu_rows (
             bank0_chroma_limit <= 16'h0;
             bank0_luma_blocks <= 16'h0;
             bank0_last_mcu <= 16'h0;
-            bank1_c <= 2'h0;
+            bank1_420 <= 1'h0;
+            bank1_wide <= 1'h0;
+            bank1_grey <= 1'h0;
+            bank1_luma_per_mcu <= 3'h0;
+            bank1_last_block <= 3'h0;
             bank1_last_row <= 4'h0;
             bank1_last_chroma_row <= 4'h0;
             bank1_first <= 1'h0;
@@ -2552,198 +3257,303 @@ module fxc_mcu_rows (
             mcu <= 16'h0;
             block <= 3'h0;
             line <= 3'h0;
+            credits <= 5'h10;
             out_valid <= 1'h0;
+            p_valid <= 1'h0;
             a0_valid <= 1'h0;
+            a1_valid <= 1'h0;
             b_valid <= 1'h0;
             c_valid <= 1'h0;
             d_valid <= 1'h0;
+            e_valid <= 1'h0;
+            queued <= 5'h0;
+            queue_write <= 4'h0;
+            queue_read <= 4'h0;
         end else begin
-            awaiting <= n228;
-            x <= n231;
-            y <= n234;
-            row <= n239;
-            first_row <= n256;
-            wr_bank <= n254;
-            full <= n2098;
-            frame_w <= n116;
-            frame_h <= n117;
-            frame_c <= n118;
-            at_line_end <= n245;
-            at_last_line <= n249;
-            frame_last_column <= n120;
-            frame_half <= n122;
-            frame_luma_blocks <= n126;
-            frame_last_mcu <= n134;
-            frame_e <= n136;
-            frame_chroma_limit <= n138;
-            frame_end_lands0 <= n145;
-            frame_end_lands1 <= n153;
-            frame_end_lands2 <= n161;
-            frame_end_lands3 <= n169;
-            frame_end_lands4 <= n177;
-            frame_end_lands5 <= n185;
-            frame_end_lands6 <= n193;
-            frame_end_lands7 <= n201;
-            frame_end_word0 <= n148;
-            frame_end_word1 <= n156;
-            frame_end_word2 <= n164;
-            frame_end_word3 <= n172;
-            frame_end_word4 <= n180;
-            frame_end_word5 <= n188;
-            frame_end_word6 <= n196;
-            frame_end_word7 <= n204;
-            error <= n224;
-            s2_valid <= n227;
+            awaiting <= n320;
+            x <= n323;
+            y <= n331;
+            row <= n347;
+            first_row <= n359;
+            wr_bank <= n358;
+            full <= n2603;
+            frame_w <= n207;
+            frame_h <= n208;
+            frame_c <= n209;
+            at_line_end <= n352;
+            at_last_line <= n355;
+            frame_last_column <= n212;
+            frame_half <= n214;
+            frame_luma_blocks <= n218;
+            frame_last_mcu <= n226;
+            frame_e <= n228;
+            frame_chroma_limit <= n230;
+            frame_end_lands0 <= n237;
+            frame_end_lands1 <= n245;
+            frame_end_lands2 <= n253;
+            frame_end_lands3 <= n261;
+            frame_end_lands4 <= n269;
+            frame_end_lands5 <= n277;
+            frame_end_lands6 <= n285;
+            frame_end_lands7 <= n293;
+            frame_end_word0 <= n240;
+            frame_end_word1 <= n248;
+            frame_end_word2 <= n256;
+            frame_end_word3 <= n264;
+            frame_end_word4 <= n272;
+            frame_end_word5 <= n280;
+            frame_end_word6 <= n288;
+            frame_end_word7 <= n296;
+            error <= n316;
+            in_skid_valid <= n178;
+            in_valid <= n140;
+            x2 <= n328;
+            y2 <= n340;
+            frame_w_is_one_beat <= n210;
+            s2_valid <= n319;
             s3_valid <= s2_valid;
-            s3_pair_recent0_0 <= n786;
-            s3_pair_recent0_1 <= n815;
-            s3_pair_recent0_2 <= n844;
-            s3_pair_recent0_3 <= n873;
-            s3_pair_recent0_4 <= n902;
-            s3_pair_recent0_5 <= n931;
-            s3_pair_recent0_6 <= n960;
-            s3_pair_recent0_7 <= n989;
-            s3_pair_older0_0 <= n788;
-            s3_pair_older0_1 <= n817;
-            s3_pair_older0_2 <= n846;
-            s3_pair_older0_3 <= n875;
-            s3_pair_older0_4 <= n904;
-            s3_pair_older0_5 <= n933;
-            s3_pair_older0_6 <= n962;
-            s3_pair_older0_7 <= n991;
-            pair_written0_0 <= n758;
-            pair_written0_1 <= n792;
-            pair_written0_2 <= n821;
-            pair_written0_3 <= n850;
-            pair_written0_4 <= n879;
-            pair_written0_5 <= n908;
-            pair_written0_6 <= n937;
-            pair_written0_7 <= n966;
-            s4_write0_0 <= n765;
-            s4_added0_0 <= n776;
+            s4_luma_write0 <= n455;
+            s4_luma_write1 <= n463;
+            s4_luma_write2 <= n467;
+            s4_luma_write3 <= n471;
+            s4_luma_write4 <= n475;
+            s4_luma_write5 <= n479;
+            s4_luma_write6 <= n483;
+            s4_luma_write7 <= n487;
+            s3_pair_recent0_0 <= n879;
+            s3_pair_recent0_1 <= n932;
+            s3_pair_recent0_2 <= n985;
+            s3_pair_recent0_3 <= n1038;
+            s3_pair_recent0_4 <= n1091;
+            s3_pair_recent0_5 <= n1144;
+            s3_pair_recent0_6 <= n1197;
+            s3_pair_recent0_7 <= n1250;
+            s3_pair_older0_0 <= n881;
+            s3_pair_older0_1 <= n934;
+            s3_pair_older0_2 <= n987;
+            s3_pair_older0_3 <= n1040;
+            s3_pair_older0_4 <= n1093;
+            s3_pair_older0_5 <= n1146;
+            s3_pair_older0_6 <= n1199;
+            s3_pair_older0_7 <= n1252;
+            pair_written0_0 <= n826;
+            pair_written0_1 <= n888;
+            pair_written0_2 <= n941;
+            pair_written0_3 <= n994;
+            pair_written0_4 <= n1047;
+            pair_written0_5 <= n1100;
+            pair_written0_6 <= n1153;
+            pair_written0_7 <= n1206;
+            s3_pair_oldest0_0 <= n883;
+            s3_pair_oldest0_1 <= n936;
+            s3_pair_oldest0_2 <= n989;
+            s3_pair_oldest0_3 <= n1042;
+            s3_pair_oldest0_4 <= n1095;
+            s3_pair_oldest0_5 <= n1148;
+            s3_pair_oldest0_6 <= n1201;
+            s3_pair_oldest0_7 <= n1254;
+            pair_written_before0_0 <= pair_written0_0;
+            pair_written_before0_1 <= pair_written0_1;
+            pair_written_before0_2 <= pair_written0_2;
+            pair_written_before0_3 <= pair_written0_3;
+            pair_written_before0_4 <= pair_written0_4;
+            pair_written_before0_5 <= pair_written0_5;
+            pair_written_before0_6 <= pair_written0_6;
+            pair_written_before0_7 <= pair_written0_7;
+            s4_write0_0 <= n835;
+            s4_bias0_0 <= s3_lands_parity0_0;
             s5_write0_0 <= s4_write0_0;
-            s4_write0_1 <= n796;
-            s4_added0_1 <= n776;
+            s6_write0_0 <= s5_write0_0;
+            s4_write0_1 <= n894;
+            s4_bias0_1 <= s3_lands_parity0_1;
             s5_write0_1 <= s4_write0_1;
-            s4_write0_2 <= n825;
-            s4_added0_2 <= n776;
+            s6_write0_1 <= s5_write0_1;
+            s4_write0_2 <= n947;
+            s4_bias0_2 <= s3_lands_parity0_2;
             s5_write0_2 <= s4_write0_2;
-            s4_write0_3 <= n854;
-            s4_added0_3 <= n776;
+            s6_write0_2 <= s5_write0_2;
+            s4_write0_3 <= n1000;
+            s4_bias0_3 <= s3_lands_parity0_3;
             s5_write0_3 <= s4_write0_3;
-            s4_write0_4 <= n883;
-            s4_added0_4 <= n776;
+            s6_write0_3 <= s5_write0_3;
+            s4_write0_4 <= n1053;
+            s4_bias0_4 <= s3_lands_parity0_4;
             s5_write0_4 <= s4_write0_4;
-            s4_write0_5 <= n912;
-            s4_added0_5 <= n776;
+            s6_write0_4 <= s5_write0_4;
+            s4_write0_5 <= n1106;
+            s4_bias0_5 <= s3_lands_parity0_5;
             s5_write0_5 <= s4_write0_5;
-            s4_write0_6 <= n941;
-            s4_added0_6 <= n776;
+            s6_write0_5 <= s5_write0_5;
+            s4_write0_6 <= n1159;
+            s4_bias0_6 <= s3_lands_parity0_6;
             s5_write0_6 <= s4_write0_6;
-            s4_write0_7 <= n970;
-            s4_added0_7 <= n776;
+            s6_write0_6 <= s5_write0_6;
+            s4_write0_7 <= n1212;
+            s4_bias0_7 <= s3_lands_parity0_7;
             s5_write0_7 <= s4_write0_7;
-            s3_pair_recent1_0 <= n1249;
-            s3_pair_recent1_1 <= n1278;
-            s3_pair_recent1_2 <= n1307;
-            s3_pair_recent1_3 <= n1336;
-            s3_pair_recent1_4 <= n1365;
-            s3_pair_recent1_5 <= n1394;
-            s3_pair_recent1_6 <= n1423;
-            s3_pair_recent1_7 <= n1452;
-            s3_pair_older1_0 <= n1251;
-            s3_pair_older1_1 <= n1280;
-            s3_pair_older1_2 <= n1309;
-            s3_pair_older1_3 <= n1338;
-            s3_pair_older1_4 <= n1367;
-            s3_pair_older1_5 <= n1396;
-            s3_pair_older1_6 <= n1425;
-            s3_pair_older1_7 <= n1454;
-            pair_written1_0 <= n1226;
-            pair_written1_1 <= n1255;
-            pair_written1_2 <= n1284;
-            pair_written1_3 <= n1313;
-            pair_written1_4 <= n1342;
-            pair_written1_5 <= n1371;
-            pair_written1_6 <= n1400;
-            pair_written1_7 <= n1429;
-            s4_write1_0 <= n1230;
-            s4_added1_0 <= n776;
+            s6_write0_7 <= s5_write0_7;
+            s3_pair_recent1_0 <= n1474;
+            s3_pair_recent1_1 <= n1527;
+            s3_pair_recent1_2 <= n1580;
+            s3_pair_recent1_3 <= n1633;
+            s3_pair_recent1_4 <= n1686;
+            s3_pair_recent1_5 <= n1739;
+            s3_pair_recent1_6 <= n1792;
+            s3_pair_recent1_7 <= n1845;
+            s3_pair_older1_0 <= n1476;
+            s3_pair_older1_1 <= n1529;
+            s3_pair_older1_2 <= n1582;
+            s3_pair_older1_3 <= n1635;
+            s3_pair_older1_4 <= n1688;
+            s3_pair_older1_5 <= n1741;
+            s3_pair_older1_6 <= n1794;
+            s3_pair_older1_7 <= n1847;
+            pair_written1_0 <= n1429;
+            pair_written1_1 <= n1483;
+            pair_written1_2 <= n1536;
+            pair_written1_3 <= n1589;
+            pair_written1_4 <= n1642;
+            pair_written1_5 <= n1695;
+            pair_written1_6 <= n1748;
+            pair_written1_7 <= n1801;
+            s3_pair_oldest1_0 <= n1478;
+            s3_pair_oldest1_1 <= n1531;
+            s3_pair_oldest1_2 <= n1584;
+            s3_pair_oldest1_3 <= n1637;
+            s3_pair_oldest1_4 <= n1690;
+            s3_pair_oldest1_5 <= n1743;
+            s3_pair_oldest1_6 <= n1796;
+            s3_pair_oldest1_7 <= n1849;
+            pair_written_before1_0 <= pair_written1_0;
+            pair_written_before1_1 <= pair_written1_1;
+            pair_written_before1_2 <= pair_written1_2;
+            pair_written_before1_3 <= pair_written1_3;
+            pair_written_before1_4 <= pair_written1_4;
+            pair_written_before1_5 <= pair_written1_5;
+            pair_written_before1_6 <= pair_written1_6;
+            pair_written_before1_7 <= pair_written1_7;
+            s4_write1_0 <= n1435;
+            s4_bias1_0 <= s3_lands_parity1_0;
             s5_write1_0 <= s4_write1_0;
-            s4_write1_1 <= n1259;
-            s4_added1_1 <= n776;
+            s6_write1_0 <= s5_write1_0;
+            s4_write1_1 <= n1489;
+            s4_bias1_1 <= s3_lands_parity1_1;
             s5_write1_1 <= s4_write1_1;
-            s4_write1_2 <= n1288;
-            s4_added1_2 <= n776;
+            s6_write1_1 <= s5_write1_1;
+            s4_write1_2 <= n1542;
+            s4_bias1_2 <= s3_lands_parity1_2;
             s5_write1_2 <= s4_write1_2;
-            s4_write1_3 <= n1317;
-            s4_added1_3 <= n776;
+            s6_write1_2 <= s5_write1_2;
+            s4_write1_3 <= n1595;
+            s4_bias1_3 <= s3_lands_parity1_3;
             s5_write1_3 <= s4_write1_3;
-            s4_write1_4 <= n1346;
-            s4_added1_4 <= n776;
+            s6_write1_3 <= s5_write1_3;
+            s4_write1_4 <= n1648;
+            s4_bias1_4 <= s3_lands_parity1_4;
             s5_write1_4 <= s4_write1_4;
-            s4_write1_5 <= n1375;
-            s4_added1_5 <= n776;
+            s6_write1_4 <= s5_write1_4;
+            s4_write1_5 <= n1701;
+            s4_bias1_5 <= s3_lands_parity1_5;
             s5_write1_5 <= s4_write1_5;
-            s4_write1_6 <= n1404;
-            s4_added1_6 <= n776;
+            s6_write1_5 <= s5_write1_5;
+            s4_write1_6 <= n1754;
+            s4_bias1_6 <= s3_lands_parity1_6;
             s5_write1_6 <= s4_write1_6;
-            s4_write1_7 <= n1433;
-            s4_added1_7 <= n776;
+            s6_write1_6 <= s5_write1_6;
+            s4_write1_7 <= n1807;
+            s4_bias1_7 <= s3_lands_parity1_7;
             s5_write1_7 <= s4_write1_7;
-            bank0_c <= n1490;
-            bank0_last_row <= n1491;
-            bank0_last_chroma_row <= n1494;
-            bank0_first <= n1495;
-            bank0_last_column <= n1496;
-            bank0_half <= n1497;
-            bank0_e <= n1500;
-            bank0_chroma_limit <= n1501;
-            bank0_luma_blocks <= n1498;
-            bank0_last_mcu <= n1499;
-            bank1_c <= n1506;
-            bank1_last_row <= n1507;
-            bank1_last_chroma_row <= n1508;
-            bank1_first <= n1509;
-            bank1_last_column <= n1510;
-            bank1_half <= n1511;
-            bank1_e <= n1514;
-            bank1_chroma_limit <= n1515;
-            bank1_luma_blocks <= n1512;
-            bank1_last_mcu <= n1513;
-            bank_done4 <= n1479;
+            s6_write1_7 <= s5_write1_7;
+            bank0_420 <= n1895;
+            bank0_wide <= n1897;
+            bank0_grey <= n1899;
+            bank0_luma_per_mcu <= n1900;
+            bank0_last_block <= n1903;
+            bank0_last_row <= n1904;
+            bank0_last_chroma_row <= n1907;
+            bank0_first <= n1908;
+            bank0_last_column <= n1909;
+            bank0_half <= n1910;
+            bank0_e <= n1913;
+            bank0_chroma_limit <= n1914;
+            bank0_luma_blocks <= n1911;
+            bank0_last_mcu <= n1912;
+            bank1_420 <= n1919;
+            bank1_wide <= n1920;
+            bank1_grey <= n1921;
+            bank1_luma_per_mcu <= n1922;
+            bank1_last_block <= n1923;
+            bank1_last_row <= n1924;
+            bank1_last_chroma_row <= n1925;
+            bank1_first <= n1926;
+            bank1_last_column <= n1927;
+            bank1_half <= n1928;
+            bank1_e <= n1931;
+            bank1_chroma_limit <= n1932;
+            bank1_luma_blocks <= n1929;
+            bank1_last_mcu <= n1930;
+            bank_done4 <= n1882;
             bank_done5 <= bank_done4;
             bank_done4_bank <= s3_bank;
             bank_done5_bank <= bank_done4_bank;
-            rd_bank <= n2091;
-            mcu <= n2086;
-            block <= n2080;
-            line <= n2076;
-            out_valid <= n1849;
-            a0_valid <= n1589;
-            b_valid <= n1730;
-            c_valid <= n1754;
-            d_valid <= n1778;
+            rd_bank <= n2596;
+            mcu <= n2591;
+            block <= n2585;
+            line <= n2581;
+            credits <= n2570;
+            out_valid <= n2559;
+            p_valid <= issue;
+            a0_valid <= p_valid;
+            a1_valid <= a0_valid;
+            b_valid <= a1_valid;
+            c_valid <= b_valid;
+            d_valid <= c_valid;
+            e_valid <= d_valid;
+            queued <= n2565;
+            queue_write <= n2528;
+            queue_read <= n2537;
         end
     end
 
     // The edge: registers without reset.
     always @(posedge aclk) begin
-        s2_pixel0 <= s_axis_tdata;
+        in_beat0 <= n142;
+        in_beat1 <= n144;
+        in_beat2 <= n146;
+        in_beat3 <= n148;
+        in_beat4 <= n150;
+        in_beat5 <= n152;
+        in_beat6 <= n154;
+        in_beat7 <= n156;
+        in_beat8 <= n158;
+        in_beat9 <= n160;
+        in_beat10 <= n162;
+        in_skid0 <= n167;
+        in_skid1 <= n168;
+        in_skid2 <= n169;
+        in_skid3 <= n170;
+        in_skid4 <= n171;
+        in_skid5 <= n172;
+        in_skid6 <= n173;
+        in_skid7 <= n174;
+        in_skid8 <= n175;
+        in_skid9 <= n176;
+        in_skid10 <= n177;
+        s2_pixel0 <= in_beat0;
         s3_pixel0 <= s2_pixel0;
-        s2_x <= n76;
+        s2_x <= n186;
         s3_x <= s2_x;
-        s2_row <= n79;
+        s2_row <= n189;
         s3_row <= s2_row;
         s2_bank <= wr_bank;
         s3_bank <= s2_bank;
-        s2_last_line <= n102;
+        s2_last_line <= n193;
         s3_last_line <= s2_last_line;
         s2_bank_end <= bank_end;
         s3_bank_end <= s2_bank_end;
-        s2_first <= n280;
+        s2_first <= n383;
         s3_first <= s2_first;
-        s2_c <= n74;
+        s2_c <= n185;
         s3_c <= s2_c;
         s3_last_column <= frame_last_column;
         s3_half <= frame_half;
@@ -2751,85 +3561,66 @@ module fxc_mcu_rows (
         s3_last_mcu <= frame_last_mcu;
         s3_e <= frame_e;
         s3_chroma_limit <= frame_chroma_limit;
-        s2_col0_en <= n263;
-        s2_col0 <= n264;
+        s2_col0_en <= n366;
+        s2_col0 <= n367;
         s2_col1_en <= line_end;
-        s2_col1 <= n261;
+        s2_col1 <= n364;
         s2_col2_en <= line_end;
-        s2_col2 <= n265;
-        s2_pair_word0 <= n299;
-        s2_pair_word1 <= n301;
-        s2_pair_word2 <= n303;
-        s2_pair_word3 <= n305;
-        s2_pair_word4 <= n307;
-        s2_pair_word5 <= n309;
-        s2_pair_word6 <= n311;
-        s2_pair_word7 <= n313;
-        s2_previous <= n339;
-        s3_lands0_0 <= n416;
-        s3_lands_word0_0 <= n417;
-        s3_sum0_0 <= n423;
-        s3_reduced422_0_0 <= n427;
-        s3_last_line420_0_0 <= n434;
-        s3_biased0_0 <= n437;
-        s3_lands0_1 <= n453;
-        s3_lands_word0_1 <= n454;
-        s3_sum0_1 <= n460;
-        s3_reduced422_0_1 <= n464;
-        s3_last_line420_0_1 <= n470;
-        s3_biased0_1 <= n473;
-        s3_lands0_2 <= n489;
-        s3_lands_word0_2 <= n490;
-        s3_sum0_2 <= n496;
-        s3_reduced422_0_2 <= n500;
-        s3_last_line420_0_2 <= n506;
-        s3_biased0_2 <= n509;
-        s3_lands0_3 <= n525;
-        s3_lands_word0_3 <= n526;
-        s3_sum0_3 <= n532;
-        s3_reduced422_0_3 <= n536;
-        s3_last_line420_0_3 <= n542;
-        s3_biased0_3 <= n545;
-        s3_lands0_4 <= n561;
-        s3_lands_word0_4 <= n562;
-        s3_sum0_4 <= n568;
-        s3_reduced422_0_4 <= n572;
-        s3_last_line420_0_4 <= n578;
-        s3_biased0_4 <= n581;
-        s3_lands0_5 <= n597;
-        s3_lands_word0_5 <= n598;
-        s3_sum0_5 <= n604;
-        s3_reduced422_0_5 <= n608;
-        s3_last_line420_0_5 <= n614;
-        s3_biased0_5 <= n617;
-        s3_lands0_6 <= n633;
-        s3_lands_word0_6 <= n634;
-        s3_sum0_6 <= n640;
-        s3_reduced422_0_6 <= n644;
-        s3_last_line420_0_6 <= n650;
-        s3_biased0_6 <= n653;
-        s3_lands0_7 <= n669;
-        s3_lands_word0_7 <= n670;
-        s3_sum0_7 <= n676;
-        s3_reduced422_0_7 <= n680;
-        s3_last_line420_0_7 <= n686;
-        s3_biased0_7 <= n689;
-        s3_pair0_0 <= cb_pair0_q0;
-        s3_pair0_1 <= cb_pair1_q0;
-        s3_pair0_2 <= cb_pair2_q0;
-        s3_pair0_3 <= cb_pair3_q0;
-        s3_pair0_4 <= cb_pair4_q0;
-        s3_pair0_5 <= cb_pair5_q0;
-        s3_pair0_6 <= cb_pair6_q0;
-        s3_pair0_7 <= cb_pair7_q0;
-        s3_pair_recent_value0_0 <= s3_sum0_0;
-        s3_pair_recent_value0_1 <= s3_sum0_1;
-        s3_pair_recent_value0_2 <= s3_sum0_2;
-        s3_pair_recent_value0_3 <= s3_sum0_3;
-        s3_pair_recent_value0_4 <= s3_sum0_4;
-        s3_pair_recent_value0_5 <= s3_sum0_5;
-        s3_pair_recent_value0_6 <= s3_sum0_6;
-        s3_pair_recent_value0_7 <= s3_sum0_7;
+        s2_col2 <= n368;
+        s2_pair_word0 <= n402;
+        s2_pair_word1 <= n404;
+        s2_pair_word2 <= n406;
+        s2_pair_word3 <= n408;
+        s2_pair_word4 <= n410;
+        s2_pair_word5 <= n412;
+        s2_pair_word6 <= n414;
+        s2_pair_word7 <= n416;
+        s2_previous <= n426;
+        s4_luma_word <= n435;
+        s4_luma_pixel0 <= n445;
+        s3_col_sum0_0 <= n505;
+        s3_col_sum0_1 <= n504;
+        s3_col_sum0_2 <= n504;
+        s3_lands0_0 <= n532;
+        s3_lands_word0_0 <= n533;
+        s3_lands_choice0_0 <= n534;
+        s3_lands_parity0_0 <= n535;
+        s3_lands0_1 <= n558;
+        s3_lands_word0_1 <= n559;
+        s3_lands_choice0_1 <= n560;
+        s3_lands_parity0_1 <= n561;
+        s3_lands0_2 <= n584;
+        s3_lands_word0_2 <= n585;
+        s3_lands_choice0_2 <= n586;
+        s3_lands_parity0_2 <= n587;
+        s3_lands0_3 <= n610;
+        s3_lands_word0_3 <= n611;
+        s3_lands_choice0_3 <= n612;
+        s3_lands_parity0_3 <= n613;
+        s3_lands0_4 <= n636;
+        s3_lands_word0_4 <= n637;
+        s3_lands_choice0_4 <= n638;
+        s3_lands_parity0_4 <= n639;
+        s3_lands0_5 <= n662;
+        s3_lands_word0_5 <= n663;
+        s3_lands_choice0_5 <= n664;
+        s3_lands_parity0_5 <= n665;
+        s3_lands0_6 <= n688;
+        s3_lands_word0_6 <= n689;
+        s3_lands_choice0_6 <= n690;
+        s3_lands_parity0_6 <= n691;
+        s3_lands0_7 <= n714;
+        s3_lands_word0_7 <= n715;
+        s3_lands_choice0_7 <= n716;
+        s3_lands_parity0_7 <= n717;
+        s3_pair_recent_value0_0 <= n877;
+        s3_pair_recent_value0_1 <= n930;
+        s3_pair_recent_value0_2 <= n983;
+        s3_pair_recent_value0_3 <= n1036;
+        s3_pair_recent_value0_4 <= n1089;
+        s3_pair_recent_value0_5 <= n1142;
+        s3_pair_recent_value0_6 <= n1195;
+        s3_pair_recent_value0_7 <= n1248;
         s3_pair_older_value0_0 <= pair_written_value0_0;
         s3_pair_older_value0_1 <= pair_written_value0_1;
         s3_pair_older_value0_2 <= pair_written_value0_2;
@@ -2839,133 +3630,152 @@ module fxc_mcu_rows (
         s3_pair_older_value0_6 <= pair_written_value0_6;
         s3_pair_older_value0_7 <= pair_written_value0_7;
         pair_written_word0_0 <= s3_lands_word0_0;
-        pair_written_value0_0 <= s3_sum0_0;
+        pair_written_value0_0 <= n877;
         pair_written_word0_1 <= s3_lands_word0_1;
-        pair_written_value0_1 <= s3_sum0_1;
+        pair_written_value0_1 <= n930;
         pair_written_word0_2 <= s3_lands_word0_2;
-        pair_written_value0_2 <= s3_sum0_2;
+        pair_written_value0_2 <= n983;
         pair_written_word0_3 <= s3_lands_word0_3;
-        pair_written_value0_3 <= s3_sum0_3;
+        pair_written_value0_3 <= n1036;
         pair_written_word0_4 <= s3_lands_word0_4;
-        pair_written_value0_4 <= s3_sum0_4;
+        pair_written_value0_4 <= n1089;
         pair_written_word0_5 <= s3_lands_word0_5;
-        pair_written_value0_5 <= s3_sum0_5;
+        pair_written_value0_5 <= n1142;
         pair_written_word0_6 <= s3_lands_word0_6;
-        pair_written_value0_6 <= s3_sum0_6;
+        pair_written_value0_6 <= n1195;
         pair_written_word0_7 <= s3_lands_word0_7;
-        pair_written_value0_7 <= s3_sum0_7;
-        s4_word0_0 <= n768;
-        s4_value0_0 <= n771;
-        s4_stored0_0 <= n757;
-        s4_biased0_0 <= s3_biased0_0;
+        pair_written_value0_7 <= n1248;
+        s3_pair_oldest_value0_0 <= pair_written_before_value0_0;
+        s3_pair_oldest_value0_1 <= pair_written_before_value0_1;
+        s3_pair_oldest_value0_2 <= pair_written_before_value0_2;
+        s3_pair_oldest_value0_3 <= pair_written_before_value0_3;
+        s3_pair_oldest_value0_4 <= pair_written_before_value0_4;
+        s3_pair_oldest_value0_5 <= pair_written_before_value0_5;
+        s3_pair_oldest_value0_6 <= pair_written_before_value0_6;
+        s3_pair_oldest_value0_7 <= pair_written_before_value0_7;
+        pair_written_before_word0_0 <= pair_written_word0_0;
+        pair_written_before_value0_0 <= pair_written_value0_0;
+        pair_written_before_word0_1 <= pair_written_word0_1;
+        pair_written_before_value0_1 <= pair_written_value0_1;
+        pair_written_before_word0_2 <= pair_written_word0_2;
+        pair_written_before_value0_2 <= pair_written_value0_2;
+        pair_written_before_word0_3 <= pair_written_word0_3;
+        pair_written_before_value0_3 <= pair_written_value0_3;
+        pair_written_before_word0_4 <= pair_written_word0_4;
+        pair_written_before_value0_4 <= pair_written_value0_4;
+        pair_written_before_word0_5 <= pair_written_word0_5;
+        pair_written_before_value0_5 <= pair_written_value0_5;
+        pair_written_before_word0_6 <= pair_written_word0_6;
+        pair_written_before_value0_6 <= pair_written_value0_6;
+        pair_written_before_word0_7 <= pair_written_word0_7;
+        pair_written_before_value0_7 <= pair_written_value0_7;
+        s4_word0_0 <= n838;
+        s4_value0_0 <= n841;
+        s4_stored0_0 <= n825;
+        s4_kind0_0 <= n849;
         s5_word0_0 <= s4_word0_0;
-        s5_value0_0 <= n783;
-        s4_word0_1 <= n799;
-        s4_value0_1 <= n802;
-        s4_stored0_1 <= n791;
-        s4_biased0_1 <= s3_biased0_1;
+        s5_value0_0 <= n870;
+        s6_word0_0 <= s5_word0_0;
+        s6_value0_0 <= s5_value0_0;
+        s4_word0_1 <= n897;
+        s4_value0_1 <= n899;
+        s4_stored0_1 <= n887;
+        s4_kind0_1 <= n849;
         s5_word0_1 <= s4_word0_1;
-        s5_value0_1 <= n812;
-        s4_word0_2 <= n828;
-        s4_value0_2 <= n831;
-        s4_stored0_2 <= n820;
-        s4_biased0_2 <= s3_biased0_2;
+        s5_value0_1 <= n923;
+        s6_word0_1 <= s5_word0_1;
+        s6_value0_1 <= s5_value0_1;
+        s4_word0_2 <= n950;
+        s4_value0_2 <= n952;
+        s4_stored0_2 <= n940;
+        s4_kind0_2 <= n849;
         s5_word0_2 <= s4_word0_2;
-        s5_value0_2 <= n841;
-        s4_word0_3 <= n857;
-        s4_value0_3 <= n860;
-        s4_stored0_3 <= n849;
-        s4_biased0_3 <= s3_biased0_3;
+        s5_value0_2 <= n976;
+        s6_word0_2 <= s5_word0_2;
+        s6_value0_2 <= s5_value0_2;
+        s4_word0_3 <= n1003;
+        s4_value0_3 <= n1005;
+        s4_stored0_3 <= n993;
+        s4_kind0_3 <= n849;
         s5_word0_3 <= s4_word0_3;
-        s5_value0_3 <= n870;
-        s4_word0_4 <= n886;
-        s4_value0_4 <= n889;
-        s4_stored0_4 <= n878;
-        s4_biased0_4 <= s3_biased0_4;
+        s5_value0_3 <= n1029;
+        s6_word0_3 <= s5_word0_3;
+        s6_value0_3 <= s5_value0_3;
+        s4_word0_4 <= n1056;
+        s4_value0_4 <= n1058;
+        s4_stored0_4 <= n1046;
+        s4_kind0_4 <= n849;
         s5_word0_4 <= s4_word0_4;
-        s5_value0_4 <= n899;
-        s4_word0_5 <= n915;
-        s4_value0_5 <= n918;
-        s4_stored0_5 <= n907;
-        s4_biased0_5 <= s3_biased0_5;
+        s5_value0_4 <= n1082;
+        s6_word0_4 <= s5_word0_4;
+        s6_value0_4 <= s5_value0_4;
+        s4_word0_5 <= n1109;
+        s4_value0_5 <= n1111;
+        s4_stored0_5 <= n1099;
+        s4_kind0_5 <= n849;
         s5_word0_5 <= s4_word0_5;
-        s5_value0_5 <= n928;
-        s4_word0_6 <= n944;
-        s4_value0_6 <= n947;
-        s4_stored0_6 <= n936;
-        s4_biased0_6 <= s3_biased0_6;
+        s5_value0_5 <= n1135;
+        s6_word0_5 <= s5_word0_5;
+        s6_value0_5 <= s5_value0_5;
+        s4_word0_6 <= n1162;
+        s4_value0_6 <= n1164;
+        s4_stored0_6 <= n1152;
+        s4_kind0_6 <= n849;
         s5_word0_6 <= s4_word0_6;
-        s5_value0_6 <= n957;
-        s4_word0_7 <= n973;
-        s4_value0_7 <= n976;
-        s4_stored0_7 <= n965;
-        s4_biased0_7 <= s3_biased0_7;
+        s5_value0_6 <= n1188;
+        s6_word0_6 <= s5_word0_6;
+        s6_value0_6 <= s5_value0_6;
+        s4_word0_7 <= n1215;
+        s4_value0_7 <= n1217;
+        s4_stored0_7 <= n1205;
+        s4_kind0_7 <= n849;
         s5_word0_7 <= s4_word0_7;
-        s5_value0_7 <= n986;
-        s3_lands1_0 <= n416;
-        s3_lands_word1_0 <= n417;
-        s3_sum1_0 <= n1004;
-        s3_reduced422_1_0 <= n1008;
-        s3_last_line420_1_0 <= n1014;
-        s3_biased1_0 <= n1017;
-        s3_lands1_1 <= n453;
-        s3_lands_word1_1 <= n454;
-        s3_sum1_1 <= n1024;
-        s3_reduced422_1_1 <= n1028;
-        s3_last_line420_1_1 <= n1034;
-        s3_biased1_1 <= n1037;
-        s3_lands1_2 <= n489;
-        s3_lands_word1_2 <= n490;
-        s3_sum1_2 <= n1044;
-        s3_reduced422_1_2 <= n1048;
-        s3_last_line420_1_2 <= n1054;
-        s3_biased1_2 <= n1057;
-        s3_lands1_3 <= n525;
-        s3_lands_word1_3 <= n526;
-        s3_sum1_3 <= n1064;
-        s3_reduced422_1_3 <= n1068;
-        s3_last_line420_1_3 <= n1074;
-        s3_biased1_3 <= n1077;
-        s3_lands1_4 <= n561;
-        s3_lands_word1_4 <= n562;
-        s3_sum1_4 <= n1084;
-        s3_reduced422_1_4 <= n1088;
-        s3_last_line420_1_4 <= n1094;
-        s3_biased1_4 <= n1097;
-        s3_lands1_5 <= n597;
-        s3_lands_word1_5 <= n598;
-        s3_sum1_5 <= n1104;
-        s3_reduced422_1_5 <= n1108;
-        s3_last_line420_1_5 <= n1114;
-        s3_biased1_5 <= n1117;
-        s3_lands1_6 <= n633;
-        s3_lands_word1_6 <= n634;
-        s3_sum1_6 <= n1124;
-        s3_reduced422_1_6 <= n1128;
-        s3_last_line420_1_6 <= n1134;
-        s3_biased1_6 <= n1137;
-        s3_lands1_7 <= n669;
-        s3_lands_word1_7 <= n670;
-        s3_sum1_7 <= n1144;
-        s3_reduced422_1_7 <= n1148;
-        s3_last_line420_1_7 <= n1154;
-        s3_biased1_7 <= n1157;
-        s3_pair1_0 <= cr_pair0_q0;
-        s3_pair1_1 <= cr_pair1_q0;
-        s3_pair1_2 <= cr_pair2_q0;
-        s3_pair1_3 <= cr_pair3_q0;
-        s3_pair1_4 <= cr_pair4_q0;
-        s3_pair1_5 <= cr_pair5_q0;
-        s3_pair1_6 <= cr_pair6_q0;
-        s3_pair1_7 <= cr_pair7_q0;
-        s3_pair_recent_value1_0 <= s3_sum1_0;
-        s3_pair_recent_value1_1 <= s3_sum1_1;
-        s3_pair_recent_value1_2 <= s3_sum1_2;
-        s3_pair_recent_value1_3 <= s3_sum1_3;
-        s3_pair_recent_value1_4 <= s3_sum1_4;
-        s3_pair_recent_value1_5 <= s3_sum1_5;
-        s3_pair_recent_value1_6 <= s3_sum1_6;
-        s3_pair_recent_value1_7 <= s3_sum1_7;
+        s5_value0_7 <= n1241;
+        s6_word0_7 <= s5_word0_7;
+        s6_value0_7 <= s5_value0_7;
+        s3_col_sum1_0 <= n1261;
+        s3_col_sum1_1 <= n1260;
+        s3_col_sum1_2 <= n1260;
+        s3_lands1_0 <= n532;
+        s3_lands_word1_0 <= n533;
+        s3_lands_choice1_0 <= n534;
+        s3_lands_parity1_0 <= n535;
+        s3_lands1_1 <= n558;
+        s3_lands_word1_1 <= n559;
+        s3_lands_choice1_1 <= n560;
+        s3_lands_parity1_1 <= n561;
+        s3_lands1_2 <= n584;
+        s3_lands_word1_2 <= n585;
+        s3_lands_choice1_2 <= n586;
+        s3_lands_parity1_2 <= n587;
+        s3_lands1_3 <= n610;
+        s3_lands_word1_3 <= n611;
+        s3_lands_choice1_3 <= n612;
+        s3_lands_parity1_3 <= n613;
+        s3_lands1_4 <= n636;
+        s3_lands_word1_4 <= n637;
+        s3_lands_choice1_4 <= n638;
+        s3_lands_parity1_4 <= n639;
+        s3_lands1_5 <= n662;
+        s3_lands_word1_5 <= n663;
+        s3_lands_choice1_5 <= n664;
+        s3_lands_parity1_5 <= n665;
+        s3_lands1_6 <= n688;
+        s3_lands_word1_6 <= n689;
+        s3_lands_choice1_6 <= n690;
+        s3_lands_parity1_6 <= n691;
+        s3_lands1_7 <= n714;
+        s3_lands_word1_7 <= n715;
+        s3_lands_choice1_7 <= n716;
+        s3_lands_parity1_7 <= n717;
+        s3_pair_recent_value1_0 <= n1472;
+        s3_pair_recent_value1_1 <= n1525;
+        s3_pair_recent_value1_2 <= n1578;
+        s3_pair_recent_value1_3 <= n1631;
+        s3_pair_recent_value1_4 <= n1684;
+        s3_pair_recent_value1_5 <= n1737;
+        s3_pair_recent_value1_6 <= n1790;
+        s3_pair_recent_value1_7 <= n1843;
         s3_pair_older_value1_0 <= pair_written_value1_0;
         s3_pair_older_value1_1 <= pair_written_value1_1;
         s3_pair_older_value1_2 <= pair_written_value1_2;
@@ -2975,249 +3785,375 @@ module fxc_mcu_rows (
         s3_pair_older_value1_6 <= pair_written_value1_6;
         s3_pair_older_value1_7 <= pair_written_value1_7;
         pair_written_word1_0 <= s3_lands_word1_0;
-        pair_written_value1_0 <= s3_sum1_0;
+        pair_written_value1_0 <= n1472;
         pair_written_word1_1 <= s3_lands_word1_1;
-        pair_written_value1_1 <= s3_sum1_1;
+        pair_written_value1_1 <= n1525;
         pair_written_word1_2 <= s3_lands_word1_2;
-        pair_written_value1_2 <= s3_sum1_2;
+        pair_written_value1_2 <= n1578;
         pair_written_word1_3 <= s3_lands_word1_3;
-        pair_written_value1_3 <= s3_sum1_3;
+        pair_written_value1_3 <= n1631;
         pair_written_word1_4 <= s3_lands_word1_4;
-        pair_written_value1_4 <= s3_sum1_4;
+        pair_written_value1_4 <= n1684;
         pair_written_word1_5 <= s3_lands_word1_5;
-        pair_written_value1_5 <= s3_sum1_5;
+        pair_written_value1_5 <= n1737;
         pair_written_word1_6 <= s3_lands_word1_6;
-        pair_written_value1_6 <= s3_sum1_6;
+        pair_written_value1_6 <= n1790;
         pair_written_word1_7 <= s3_lands_word1_7;
-        pair_written_value1_7 <= s3_sum1_7;
-        s4_word1_0 <= n1233;
-        s4_value1_0 <= n1236;
-        s4_stored1_0 <= n1225;
-        s4_biased1_0 <= s3_biased1_0;
+        pair_written_value1_7 <= n1843;
+        s3_pair_oldest_value1_0 <= pair_written_before_value1_0;
+        s3_pair_oldest_value1_1 <= pair_written_before_value1_1;
+        s3_pair_oldest_value1_2 <= pair_written_before_value1_2;
+        s3_pair_oldest_value1_3 <= pair_written_before_value1_3;
+        s3_pair_oldest_value1_4 <= pair_written_before_value1_4;
+        s3_pair_oldest_value1_5 <= pair_written_before_value1_5;
+        s3_pair_oldest_value1_6 <= pair_written_before_value1_6;
+        s3_pair_oldest_value1_7 <= pair_written_before_value1_7;
+        pair_written_before_word1_0 <= pair_written_word1_0;
+        pair_written_before_value1_0 <= pair_written_value1_0;
+        pair_written_before_word1_1 <= pair_written_word1_1;
+        pair_written_before_value1_1 <= pair_written_value1_1;
+        pair_written_before_word1_2 <= pair_written_word1_2;
+        pair_written_before_value1_2 <= pair_written_value1_2;
+        pair_written_before_word1_3 <= pair_written_word1_3;
+        pair_written_before_value1_3 <= pair_written_value1_3;
+        pair_written_before_word1_4 <= pair_written_word1_4;
+        pair_written_before_value1_4 <= pair_written_value1_4;
+        pair_written_before_word1_5 <= pair_written_word1_5;
+        pair_written_before_value1_5 <= pair_written_value1_5;
+        pair_written_before_word1_6 <= pair_written_word1_6;
+        pair_written_before_value1_6 <= pair_written_value1_6;
+        pair_written_before_word1_7 <= pair_written_word1_7;
+        pair_written_before_value1_7 <= pair_written_value1_7;
+        s4_word1_0 <= n1438;
+        s4_value1_0 <= n1441;
+        s4_stored1_0 <= n1428;
+        s4_kind1_0 <= n849;
         s5_word1_0 <= s4_word1_0;
-        s5_value1_0 <= n1246;
-        s4_word1_1 <= n1262;
-        s4_value1_1 <= n1265;
-        s4_stored1_1 <= n1254;
-        s4_biased1_1 <= s3_biased1_1;
+        s5_value1_0 <= n1465;
+        s6_word1_0 <= s5_word1_0;
+        s6_value1_0 <= s5_value1_0;
+        s4_word1_1 <= n1492;
+        s4_value1_1 <= n1494;
+        s4_stored1_1 <= n1482;
+        s4_kind1_1 <= n849;
         s5_word1_1 <= s4_word1_1;
-        s5_value1_1 <= n1275;
-        s4_word1_2 <= n1291;
-        s4_value1_2 <= n1294;
-        s4_stored1_2 <= n1283;
-        s4_biased1_2 <= s3_biased1_2;
+        s5_value1_1 <= n1518;
+        s6_word1_1 <= s5_word1_1;
+        s6_value1_1 <= s5_value1_1;
+        s4_word1_2 <= n1545;
+        s4_value1_2 <= n1547;
+        s4_stored1_2 <= n1535;
+        s4_kind1_2 <= n849;
         s5_word1_2 <= s4_word1_2;
-        s5_value1_2 <= n1304;
-        s4_word1_3 <= n1320;
-        s4_value1_3 <= n1323;
-        s4_stored1_3 <= n1312;
-        s4_biased1_3 <= s3_biased1_3;
+        s5_value1_2 <= n1571;
+        s6_word1_2 <= s5_word1_2;
+        s6_value1_2 <= s5_value1_2;
+        s4_word1_3 <= n1598;
+        s4_value1_3 <= n1600;
+        s4_stored1_3 <= n1588;
+        s4_kind1_3 <= n849;
         s5_word1_3 <= s4_word1_3;
-        s5_value1_3 <= n1333;
-        s4_word1_4 <= n1349;
-        s4_value1_4 <= n1352;
-        s4_stored1_4 <= n1341;
-        s4_biased1_4 <= s3_biased1_4;
+        s5_value1_3 <= n1624;
+        s6_word1_3 <= s5_word1_3;
+        s6_value1_3 <= s5_value1_3;
+        s4_word1_4 <= n1651;
+        s4_value1_4 <= n1653;
+        s4_stored1_4 <= n1641;
+        s4_kind1_4 <= n849;
         s5_word1_4 <= s4_word1_4;
-        s5_value1_4 <= n1362;
-        s4_word1_5 <= n1378;
-        s4_value1_5 <= n1381;
-        s4_stored1_5 <= n1370;
-        s4_biased1_5 <= s3_biased1_5;
+        s5_value1_4 <= n1677;
+        s6_word1_4 <= s5_word1_4;
+        s6_value1_4 <= s5_value1_4;
+        s4_word1_5 <= n1704;
+        s4_value1_5 <= n1706;
+        s4_stored1_5 <= n1694;
+        s4_kind1_5 <= n849;
         s5_word1_5 <= s4_word1_5;
-        s5_value1_5 <= n1391;
-        s4_word1_6 <= n1407;
-        s4_value1_6 <= n1410;
-        s4_stored1_6 <= n1399;
-        s4_biased1_6 <= s3_biased1_6;
+        s5_value1_5 <= n1730;
+        s6_word1_5 <= s5_word1_5;
+        s6_value1_5 <= s5_value1_5;
+        s4_word1_6 <= n1757;
+        s4_value1_6 <= n1759;
+        s4_stored1_6 <= n1747;
+        s4_kind1_6 <= n849;
         s5_word1_6 <= s4_word1_6;
-        s5_value1_6 <= n1420;
-        s4_word1_7 <= n1436;
-        s4_value1_7 <= n1439;
-        s4_stored1_7 <= n1428;
-        s4_biased1_7 <= s3_biased1_7;
+        s5_value1_6 <= n1783;
+        s6_word1_6 <= s5_word1_6;
+        s6_value1_6 <= s5_value1_6;
+        s4_word1_7 <= n1810;
+        s4_value1_7 <= n1812;
+        s4_stored1_7 <= n1800;
+        s4_kind1_7 <= n849;
         s5_word1_7 <= s4_word1_7;
-        s5_value1_7 <= n1449;
-        out_lane0 <= n1878;
-        out_lane1 <= n1905;
-        out_lane2 <= n1932;
-        out_lane3 <= n1959;
-        out_lane4 <= n1986;
-        out_lane5 <= n2013;
-        out_lane6 <= n2040;
-        out_lane7 <= n2067;
-        out_user <= n2068;
-        out_last <= n2069;
-        a0_bank <= n1592;
-        a0_component <= n1594;
-        a0_word <= n1597;
-        a0_row <= n1599;
-        a0_below <= n1602;
-        a0_at <= n1605;
-        a0_parity <= n1607;
-        a0_limit_low <= n1610;
-        a0_e <= n1613;
-        a0_half <= n1617;
-        a0_last_column <= n1620;
-        a0_user <= n1628;
-        a0_last <= n1631;
-        b_component <= n1732;
-        b_select0 <= n1734;
-        b_select1 <= n1736;
-        b_select2 <= n1738;
-        b_select3 <= n1740;
-        b_select4 <= n1742;
-        b_select5 <= n1744;
-        b_select6 <= n1746;
-        b_select7 <= n1748;
-        b_user <= n1750;
-        b_last <= n1752;
-        c_component <= n1756;
-        c_select0 <= n1758;
-        c_select1 <= n1760;
-        c_select2 <= n1762;
-        c_select3 <= n1764;
-        c_select4 <= n1766;
-        c_select5 <= n1768;
-        c_select6 <= n1770;
-        c_select7 <= n1772;
-        c_user <= n1774;
-        c_last <= n1776;
-        d_component <= n1780;
-        d_word0_0 <= n1782;
-        d_word0_1 <= n1784;
-        d_word0_2 <= n1786;
-        d_word0_3 <= n1788;
-        d_word0_4 <= n1790;
-        d_word0_5 <= n1792;
-        d_word0_6 <= n1794;
-        d_word0_7 <= n1796;
-        d_word1_0 <= n1798;
-        d_word1_1 <= n1800;
-        d_word1_2 <= n1802;
-        d_word1_3 <= n1804;
-        d_word1_4 <= n1806;
-        d_word1_5 <= n1808;
-        d_word1_6 <= n1810;
-        d_word1_7 <= n1812;
-        d_word2_0 <= n1814;
-        d_word2_1 <= n1816;
-        d_word2_2 <= n1818;
-        d_word2_3 <= n1820;
-        d_word2_4 <= n1822;
-        d_word2_5 <= n1824;
-        d_word2_6 <= n1826;
-        d_word2_7 <= n1828;
-        d_select0 <= n1830;
-        d_select1 <= n1832;
-        d_select2 <= n1834;
-        d_select3 <= n1836;
-        d_select4 <= n1838;
-        d_select5 <= n1840;
-        d_select6 <= n1842;
-        d_select7 <= n1844;
-        d_user <= n1846;
-        d_last <= n1848;
+        s5_value1_7 <= n1836;
+        s6_word1_7 <= s5_word1_7;
+        s6_value1_7 <= s5_value1_7;
+        out_lane0 <= n2539;
+        out_lane1 <= n2541;
+        out_lane2 <= n2543;
+        out_lane3 <= n2545;
+        out_lane4 <= n2547;
+        out_lane5 <= n2549;
+        out_lane6 <= n2551;
+        out_lane7 <= n2553;
+        out_user <= n2555;
+        out_last <= n2557;
+        p_bank <= rd_bank;
+        p_luma <= n1959;
+        p_wide <= n1958;
+        p_component <= n1967;
+        p_dy <= n1973;
+        p_bx <= n1979;
+        p_line <= line;
+        p_limit <= n1984;
+        p_first_of_frame <= n1990;
+        a0_bank <= p_bank;
+        a0_component <= p_component;
+        a0_word <= n2002;
+        a0_row <= n2005;
+        a0_below <= n2007;
+        a0_at <= n2009;
+        a0_parity <= n2012;
+        a0_limit_low <= n2014;
+        a0_e <= n2017;
+        a0_half <= n2020;
+        a0_last_column <= n2023;
+        a0_dummy_right <= n2027;
+        a0_dummy_below <= n2032;
+        a0_flags <= n2035;
+        a0_last <= n2042;
+        a1_address0 <= n2058;
+        a1_address1 <= n2081;
+        a1_address2 <= n2101;
+        a1_address3 <= n2121;
+        a1_address4 <= n2141;
+        a1_address5 <= n2161;
+        a1_address6 <= n2181;
+        a1_address7 <= n2201;
+        a1_component <= a0_component;
+        b_component <= a1_component;
+        c_component <= b_component;
+        d_component <= c_component;
+        a1_select0 <= n2057;
+        b_select0 <= a1_select0;
+        c_select0 <= b_select0;
+        d_select0 <= c_select0;
+        a1_select1 <= n2080;
+        b_select1 <= a1_select1;
+        c_select1 <= b_select1;
+        d_select1 <= c_select1;
+        a1_select2 <= n2100;
+        b_select2 <= a1_select2;
+        c_select2 <= b_select2;
+        d_select2 <= c_select2;
+        a1_select3 <= n2120;
+        b_select3 <= a1_select3;
+        c_select3 <= b_select3;
+        d_select3 <= c_select3;
+        a1_select4 <= n2140;
+        b_select4 <= a1_select4;
+        c_select4 <= b_select4;
+        d_select4 <= c_select4;
+        a1_select5 <= n2160;
+        b_select5 <= a1_select5;
+        c_select5 <= b_select5;
+        d_select5 <= c_select5;
+        a1_select6 <= n2180;
+        b_select6 <= a1_select6;
+        c_select6 <= b_select6;
+        d_select6 <= c_select6;
+        a1_select7 <= n2200;
+        b_select7 <= a1_select7;
+        c_select7 <= b_select7;
+        d_select7 <= c_select7;
+        a1_user <= n2041;
+        b_user <= a1_user;
+        c_user <= b_user;
+        d_user <= c_user;
+        a1_last <= a0_last;
+        b_last <= a1_last;
+        c_last <= b_last;
+        d_last <= c_last;
+        d_word0_0 <= y_lane0_rd;
+        d_word0_1 <= y_lane1_rd;
+        d_word0_2 <= y_lane2_rd;
+        d_word0_3 <= y_lane3_rd;
+        d_word0_4 <= y_lane4_rd;
+        d_word0_5 <= y_lane5_rd;
+        d_word0_6 <= y_lane6_rd;
+        d_word0_7 <= y_lane7_rd;
+        d_word1_0 <= cb_lane0_rd;
+        d_word1_1 <= cb_lane1_rd;
+        d_word1_2 <= cb_lane2_rd;
+        d_word1_3 <= cb_lane3_rd;
+        d_word1_4 <= cb_lane4_rd;
+        d_word1_5 <= cb_lane5_rd;
+        d_word1_6 <= cb_lane6_rd;
+        d_word1_7 <= cb_lane7_rd;
+        d_word2_0 <= cr_lane0_rd;
+        d_word2_1 <= cr_lane1_rd;
+        d_word2_2 <= cr_lane2_rd;
+        d_word2_3 <= cr_lane3_rd;
+        d_word2_4 <= cr_lane4_rd;
+        d_word2_5 <= cr_lane5_rd;
+        d_word2_6 <= cr_lane6_rd;
+        d_word2_7 <= cr_lane7_rd;
+        e_lane0_0 <= n2293;
+        e_lane0_1 <= n2304;
+        e_lane0_2 <= n2315;
+        e_lane0_3 <= n2326;
+        e_lane0_4 <= n2337;
+        e_lane0_5 <= n2348;
+        e_lane0_6 <= n2359;
+        e_lane0_7 <= n2370;
+        e_lane1_0 <= n2378;
+        e_lane1_1 <= n2386;
+        e_lane1_2 <= n2394;
+        e_lane1_3 <= n2402;
+        e_lane1_4 <= n2410;
+        e_lane1_5 <= n2418;
+        e_lane1_6 <= n2426;
+        e_lane1_7 <= n2434;
+        e_lane2_0 <= n2442;
+        e_lane2_1 <= n2450;
+        e_lane2_2 <= n2458;
+        e_lane2_3 <= n2466;
+        e_lane2_4 <= n2474;
+        e_lane2_5 <= n2482;
+        e_lane2_6 <= n2490;
+        e_lane2_7 <= n2498;
+        e_component <= d_component;
+        e_user <= d_user;
+        e_last <= d_last;
+        block_is_last <= n2572;
+        mcu_is_last <= n2575;
+    end
+
+    // The edge: copies of registers, each driving a share of its register's loads with a reset value.
+    (* keep *)
+    always @(posedge aclk) begin
+        if (!aresetn) begin
+            pair_written0_0_copy0 <= 1'h0;
+            pair_written0_1_copy0 <= 1'h0;
+            pair_written0_2_copy0 <= 1'h0;
+            pair_written0_3_copy0 <= 1'h0;
+            pair_written0_4_copy0 <= 1'h0;
+            pair_written0_5_copy0 <= 1'h0;
+            pair_written0_6_copy0 <= 1'h0;
+            pair_written0_7_copy0 <= 1'h0;
+            pair_written1_0_copy0 <= 1'h0;
+            pair_written1_1_copy0 <= 1'h0;
+            pair_written1_2_copy0 <= 1'h0;
+            pair_written1_3_copy0 <= 1'h0;
+            pair_written1_4_copy0 <= 1'h0;
+            pair_written1_5_copy0 <= 1'h0;
+            pair_written1_6_copy0 <= 1'h0;
+            pair_written1_7_copy0 <= 1'h0;
+        end else begin
+            pair_written0_0_copy0 <= n826;
+            pair_written0_1_copy0 <= n888;
+            pair_written0_2_copy0 <= n941;
+            pair_written0_3_copy0 <= n994;
+            pair_written0_4_copy0 <= n1047;
+            pair_written0_5_copy0 <= n1100;
+            pair_written0_6_copy0 <= n1153;
+            pair_written0_7_copy0 <= n1206;
+            pair_written1_0_copy0 <= n1429;
+            pair_written1_1_copy0 <= n1483;
+            pair_written1_2_copy0 <= n1536;
+            pair_written1_3_copy0 <= n1589;
+            pair_written1_4_copy0 <= n1642;
+            pair_written1_5_copy0 <= n1695;
+            pair_written1_6_copy0 <= n1748;
+            pair_written1_7_copy0 <= n1801;
+        end
+    end
+
+    // The edge: copies of registers, each driving a share of its register's loads without reset.
+    (* keep *)
+    always @(posedge aclk) begin
+        s4_luma_word_copy0 <= n435;
+        s4_luma_word_copy1 <= n435;
+        s4_luma_word_copy2 <= n435;
+        s4_luma_word_copy3 <= n435;
+        s4_luma_word_copy4 <= n435;
+        s4_luma_word_copy5 <= n435;
+        s4_luma_word_copy6 <= n435;
+        s4_luma_word_copy7 <= n435;
+        s4_luma_pixel0_copy0 <= n445;
+        s4_luma_pixel0_copy1 <= n445;
+        s4_luma_pixel0_copy2 <= n445;
+        s4_luma_pixel0_copy3 <= n445;
+        s4_luma_pixel0_copy4 <= n445;
+        s4_luma_pixel0_copy5 <= n445;
+        s4_luma_pixel0_copy6 <= n445;
+        s4_luma_pixel0_copy7 <= n445;
+        pair_written_word0_0_copy0 <= s3_lands_word0_0;
+        pair_written_value0_0_copy0 <= n877;
+        pair_written_word0_1_copy0 <= s3_lands_word0_1;
+        pair_written_value0_1_copy0 <= n930;
+        pair_written_word0_2_copy0 <= s3_lands_word0_2;
+        pair_written_value0_2_copy0 <= n983;
+        pair_written_word0_3_copy0 <= s3_lands_word0_3;
+        pair_written_value0_3_copy0 <= n1036;
+        pair_written_word0_4_copy0 <= s3_lands_word0_4;
+        pair_written_value0_4_copy0 <= n1089;
+        pair_written_word0_5_copy0 <= s3_lands_word0_5;
+        pair_written_value0_5_copy0 <= n1142;
+        pair_written_word0_6_copy0 <= s3_lands_word0_6;
+        pair_written_value0_6_copy0 <= n1195;
+        pair_written_word0_7_copy0 <= s3_lands_word0_7;
+        pair_written_value0_7_copy0 <= n1248;
+        pair_written_word1_0_copy0 <= s3_lands_word1_0;
+        pair_written_value1_0_copy0 <= n1472;
+        pair_written_word1_1_copy0 <= s3_lands_word1_1;
+        pair_written_value1_1_copy0 <= n1525;
+        pair_written_word1_2_copy0 <= s3_lands_word1_2;
+        pair_written_value1_2_copy0 <= n1578;
+        pair_written_word1_3_copy0 <= s3_lands_word1_3;
+        pair_written_value1_3_copy0 <= n1631;
+        pair_written_word1_4_copy0 <= s3_lands_word1_4;
+        pair_written_value1_4_copy0 <= n1684;
+        pair_written_word1_5_copy0 <= s3_lands_word1_5;
+        pair_written_value1_5_copy0 <= n1737;
+        pair_written_word1_6_copy0 <= s3_lands_word1_6;
+        pair_written_value1_6_copy0 <= n1790;
+        pair_written_word1_7_copy0 <= s3_lands_word1_7;
+        pair_written_value1_7_copy0 <= n1843;
+        a1_address0_copy0 <= n2058;
+        a1_address0_copy1 <= n2058;
+        a1_address0_copy2 <= n2058;
+        a1_address1_copy0 <= n2081;
+        a1_address1_copy1 <= n2081;
+        a1_address1_copy2 <= n2081;
+        a1_address2_copy0 <= n2101;
+        a1_address2_copy1 <= n2101;
+        a1_address2_copy2 <= n2101;
+        a1_address3_copy0 <= n2121;
+        a1_address3_copy1 <= n2121;
+        a1_address3_copy2 <= n2121;
+        a1_address4_copy0 <= n2141;
+        a1_address4_copy1 <= n2141;
+        a1_address4_copy2 <= n2141;
+        a1_address5_copy0 <= n2161;
+        a1_address5_copy1 <= n2161;
+        a1_address5_copy2 <= n2161;
+        a1_address6_copy0 <= n2181;
+        a1_address6_copy1 <= n2181;
+        a1_address6_copy2 <= n2181;
+        a1_address7_copy0 <= n2201;
+        a1_address7_copy1 <= n2201;
+        a1_address7_copy2 <= n2201;
     end
 
     always @(posedge aclk)
-        if (n758) cb_pair0[s3_lands_word0_0] <= s3_sum0_0;
+        if (e_valid) out_queue[queue_write] <= n2525;
 
     always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair0_q0 <= cb_pair0[n299];
-
-    always @(posedge aclk)
-        if (n792) cb_pair1[s3_lands_word0_1] <= s3_sum0_1;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair1_q0 <= cb_pair1[n301];
-
-    always @(posedge aclk)
-        if (n821) cb_pair2[s3_lands_word0_2] <= s3_sum0_2;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair2_q0 <= cb_pair2[n303];
-
-    always @(posedge aclk)
-        if (n850) cb_pair3[s3_lands_word0_3] <= s3_sum0_3;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair3_q0 <= cb_pair3[n305];
-
-    always @(posedge aclk)
-        if (n879) cb_pair4[s3_lands_word0_4] <= s3_sum0_4;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair4_q0 <= cb_pair4[n307];
-
-    always @(posedge aclk)
-        if (n908) cb_pair5[s3_lands_word0_5] <= s3_sum0_5;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair5_q0 <= cb_pair5[n309];
-
-    always @(posedge aclk)
-        if (n937) cb_pair6[s3_lands_word0_6] <= s3_sum0_6;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair6_q0 <= cb_pair6[n311];
-
-    always @(posedge aclk)
-        if (n966) cb_pair7[s3_lands_word0_7] <= s3_sum0_7;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cb_pair7_q0 <= cb_pair7[n313];
-
-    always @(posedge aclk)
-        if (n1226) cr_pair0[s3_lands_word1_0] <= s3_sum1_0;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair0_q0 <= cr_pair0[n299];
-
-    always @(posedge aclk)
-        if (n1255) cr_pair1[s3_lands_word1_1] <= s3_sum1_1;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair1_q0 <= cr_pair1[n301];
-
-    always @(posedge aclk)
-        if (n1284) cr_pair2[s3_lands_word1_2] <= s3_sum1_2;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair2_q0 <= cr_pair2[n303];
-
-    always @(posedge aclk)
-        if (n1313) cr_pair3[s3_lands_word1_3] <= s3_sum1_3;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair3_q0 <= cr_pair3[n305];
-
-    always @(posedge aclk)
-        if (n1342) cr_pair4[s3_lands_word1_4] <= s3_sum1_4;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair4_q0 <= cr_pair4[n307];
-
-    always @(posedge aclk)
-        if (n1371) cr_pair5[s3_lands_word1_5] <= s3_sum1_5;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair5_q0 <= cr_pair5[n309];
-
-    always @(posedge aclk)
-        if (n1400) cr_pair6[s3_lands_word1_6] <= s3_sum1_6;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair6_q0 <= cr_pair6[n311];
-
-    always @(posedge aclk)
-        if (n1429) cr_pair7[s3_lands_word1_7] <= s3_sum1_7;
-
-    always @(posedge aclk)
-        if (s_axis_tvalid_fire) cr_pair7_q0 <= cr_pair7[n313];
+        if (e_valid) out_queue_side[queue_write] <= n2526;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n146[2:0], n146[15:11], n154[2:0], n154[15:11], n162[2:0], n162[15:11], n170[2:0], n170[15:11], n178[2:0], n178[15:11], n186[2:0], n186[15:11], n194[2:0], n194[15:11], n202[2:0], n202[15:11], s3_x[15:11], s2_col0[15:11], s2_col1[15:11], s2_col2[15:11], n426[9:8], n433[9:8], n463[9:8], n469[9:8], n499[9:8], n505[9:8], n535[9:8], n541[9:8], n571[9:8], n577[9:8], n607[9:8], n613[9:8], n643[9:8], n649[9:8], n679[9:8], n685[9:8], n781[9:8], n810[9:8], n839[9:8], n868[9:8], n897[9:8], n926[9:8], n955[9:8], n984[9:8], n1007[9:8], n1013[9:8], n1027[9:8], n1033[9:8], n1047[9:8], n1053[9:8], n1067[9:8], n1073[9:8], n1087[9:8], n1093[9:8], n1107[9:8], n1113[9:8], n1127[9:8], n1133[9:8], n1147[9:8], n1153[9:8], n1244[9:8], n1273[9:8], n1302[9:8], n1331[9:8], n1360[9:8], n1389[9:8], n1418[9:8], n1447[9:8], n1537[2], n1559[15:11], n1614[15:11], n1636[2:0], n1654[2:0], n1668[2:0], n1679[2:0], n1690[2:0], n1701[2:0], n1712[2:0], n1723[2:0], 1'b0};
+    wire unused_bits = &{1'b0, n238[2:0], n238[15:11], n246[2:0], n246[15:11], n254[2:0], n254[15:11], n262[2:0], n262[15:11], n270[2:0], n270[15:11], n278[2:0], n278[15:11], n286[2:0], n286[15:11], n294[2:0], n294[15:11], s3_x[15:11], s2_col0[15:11], s2_col1[15:11], s2_col2[15:11], s4_luma_word, s4_luma_pixel0, n853[9:8], n859[9:8], n864[9:8], n907[9:8], n912[9:8], n917[9:8], n960[9:8], n965[9:8], n970[9:8], n1013[9:8], n1018[9:8], n1023[9:8], n1066[9:8], n1071[9:8], n1076[9:8], n1119[9:8], n1124[9:8], n1129[9:8], n1172[9:8], n1177[9:8], n1182[9:8], n1225[9:8], n1230[9:8], n1235[9:8], n1449[9:8], n1454[9:8], n1459[9:8], n1502[9:8], n1507[9:8], n1512[9:8], n1555[9:8], n1560[9:8], n1565[9:8], n1608[9:8], n1613[9:8], n1618[9:8], n1661[9:8], n1666[9:8], n1671[9:8], n1714[9:8], n1719[9:8], n1724[9:8], n1767[9:8], n1772[9:8], n1777[9:8], n1820[9:8], n1825[9:8], n1830[9:8], n1965[2], n2016[15:11], n2019[15:11], n2022[15:11], n2048[2:0], a1_address0, a1_address0_copy1[11], a1_address0_copy2[11], n2074[2:0], a1_address1, a1_address1_copy1[11], a1_address1_copy2[11], n2097[2:0], a1_address2, a1_address2_copy1[11], a1_address2_copy2[11], n2117[2:0], a1_address3, a1_address3_copy1[11], a1_address3_copy2[11], n2137[2:0], a1_address4, a1_address4_copy1[11], a1_address4_copy2[11], n2157[2:0], a1_address5, a1_address5_copy1[11], a1_address5_copy2[11], n2177[2:0], a1_address6, a1_address6_copy1[11], a1_address6_copy2[11], n2197[2:0], a1_address7, a1_address7_copy1[11], a1_address7_copy2[11], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -61,56 +61,55 @@ module fxc_raster_encode_x8 (
     wire core_framing_error;
     // Registers (at their reset value, or 0, at power-on).
     reg [31:0] dummy_flags = 32'h0;
-    reg [4:0] dummy_write = 5'h0;
-    reg [4:0] dummy_read = 5'h0;
-    reg [5:0] dummy_count = 6'h0;
+    reg [5:0] dummy_write = 6'h0;
+    reg [5:0] dummy_read = 6'h0;
+    reg [5:0] dummy_read_seen = 6'h0;
+    reg dummy_room = 1'h1;
     reg [2:0] in_row = 3'h0;
     reg [2:0] out_row = 3'h0;
 
     // The step function: one wire per value.
-    wire dummy_room = dummy_count < 6'h20;
-    wire [15:0] n47 = {8'h0, front_m_axis_tdata_0};
-    wire [15:0] n48 = {8'h0, front_m_axis_tdata_1};
-    wire [15:0] n49 = {8'h0, front_m_axis_tdata_2};
-    wire [15:0] n50 = {8'h0, front_m_axis_tdata_3};
-    wire [15:0] n51 = {8'h0, front_m_axis_tdata_4};
-    wire [15:0] n52 = {8'h0, front_m_axis_tdata_5};
-    wire [15:0] n53 = {8'h0, front_m_axis_tdata_6};
-    wire [15:0] n54 = {8'h0, front_m_axis_tdata_7};
-    wire n55 = front_m_axis_tvalid & dummy_room;
-    wire [1:0] n56 = front_m_axis_tuser[1:0];
-    wire n57 = core_s_axis_tready & dummy_room;
-    wire n58 = n55 & core_s_axis_tready;
-    wire n60 = in_row == 3'h0;
-    wire dummy_push = n58 & n60;
-    wire n63 = core_m_axis_tvalid & m_axis_tready;
-    wire n64 = out_row == 3'h0;
-    wire dummy_pop = n63 & n64;
-    wire [2:0] n67 = in_row + 3'h1;
-    wire [2:0] n68 = n58 ? n67 : in_row;
-    wire [2:0] n70 = out_row + 3'h1;
-    wire [2:0] n71 = n63 ? n70 : out_row;
-    wire n73 = front_m_axis_tuser[2];
-    wire [31:0] n75 = 32'h1 << dummy_write;
-    wire [31:0] n76 = {31'h0, n73};
-    wire [31:0] n77 = n76 << dummy_write;
-    wire [31:0] n78 = ~n75;
-    wire [31:0] n79 = dummy_flags & n78;
-    wire [31:0] n80 = n79 | n77;
-    wire [31:0] n81 = dummy_push ? n80 : dummy_flags;
-    wire [4:0] n83 = dummy_write + 5'h1;
-    wire [4:0] n84 = dummy_push ? n83 : dummy_write;
-    wire [4:0] n86 = dummy_read + 5'h1;
-    wire [4:0] n87 = dummy_pop ? n86 : dummy_read;
-    wire [5:0] n90 = dummy_count + 6'h1;
-    wire [5:0] n91 = dummy_pop ? dummy_count : n90;
-    wire [5:0] n92 = dummy_count - 6'h1;
-    wire [5:0] n93 = dummy_pop ? n92 : dummy_count;
-    wire [5:0] n94 = dummy_push ? n91 : n93;
-    wire [31:0] n95 = dummy_flags >> dummy_read;
-    wire n96 = n95[0];
-    wire n97 = n64 & n96;
-    wire [2:0] n98 = {n97, core_m_axis_tuser};
+    wire [5:0] n44 = dummy_write - dummy_read_seen;
+    wire n46 = n44 < 6'h1e;
+    wire [15:0] n49 = {8'h0, front_m_axis_tdata_0};
+    wire [15:0] n50 = {8'h0, front_m_axis_tdata_1};
+    wire [15:0] n51 = {8'h0, front_m_axis_tdata_2};
+    wire [15:0] n52 = {8'h0, front_m_axis_tdata_3};
+    wire [15:0] n53 = {8'h0, front_m_axis_tdata_4};
+    wire [15:0] n54 = {8'h0, front_m_axis_tdata_5};
+    wire [15:0] n55 = {8'h0, front_m_axis_tdata_6};
+    wire [15:0] n56 = {8'h0, front_m_axis_tdata_7};
+    wire n57 = front_m_axis_tvalid & dummy_room;
+    wire [1:0] n58 = front_m_axis_tuser[1:0];
+    wire n59 = core_s_axis_tready & dummy_room;
+    wire n60 = n57 & core_s_axis_tready;
+    wire n62 = in_row == 3'h0;
+    wire dummy_push = n60 & n62;
+    wire n65 = core_m_axis_tvalid & m_axis_tready;
+    wire n66 = out_row == 3'h0;
+    wire dummy_pop = n65 & n66;
+    wire [2:0] n69 = in_row + 3'h1;
+    wire [2:0] n70 = n60 ? n69 : in_row;
+    wire [2:0] n72 = out_row + 3'h1;
+    wire [2:0] n73 = n65 ? n72 : out_row;
+    wire [4:0] n75 = dummy_write[4:0];
+    wire n76 = front_m_axis_tuser[2];
+    wire [31:0] n78 = 32'h1 << n75;
+    wire [31:0] n79 = {31'h0, n76};
+    wire [31:0] n80 = n79 << n75;
+    wire [31:0] n81 = ~n78;
+    wire [31:0] n82 = dummy_flags & n81;
+    wire [31:0] n83 = n82 | n80;
+    wire [31:0] n84 = dummy_push ? n83 : dummy_flags;
+    wire [5:0] n86 = dummy_write + 6'h1;
+    wire [5:0] n87 = dummy_push ? n86 : dummy_write;
+    wire [5:0] n89 = dummy_read + 6'h1;
+    wire [5:0] n90 = dummy_pop ? n89 : dummy_read;
+    wire [4:0] n92 = dummy_read[4:0];
+    wire [31:0] n93 = dummy_flags >> n92;
+    wire n94 = n93[0];
+    wire n95 = n66 & n94;
+    wire [2:0] n96 = {n95, core_m_axis_tuser};
 
     fxc_front_raster front (
         .aclk(aclk),
@@ -122,7 +121,7 @@ module fxc_raster_encode_x8 (
         .frame_height(frame_height),
         .frame_width(frame_width),
         .s_axis_tuser(s_axis_tuser),
-        .m_axis_tready(n57),
+        .m_axis_tready(n59),
         .s_axis_tready(front_s_axis_tready),
         .m_axis_tvalid(front_m_axis_tvalid),
         .m_axis_tdata({front_m_axis_tdata_7, front_m_axis_tdata_6, front_m_axis_tdata_5, front_m_axis_tdata_4, front_m_axis_tdata_3, front_m_axis_tdata_2, front_m_axis_tdata_1, front_m_axis_tdata_0}),
@@ -135,10 +134,10 @@ module fxc_raster_encode_x8 (
         .aclk(aclk),
         .aresetn(aresetn),
         .mode(2'h0),
-        .s_axis_tdata({n54, n53, n52, n51, n50, n49, n48, n47}),
-        .s_axis_tvalid(n55),
+        .s_axis_tdata({n56, n55, n54, n53, n52, n51, n50, n49}),
+        .s_axis_tvalid(n57),
         .s_axis_tlast(front_m_axis_tlast),
-        .s_axis_tuser(n56),
+        .s_axis_tuser(n58),
         .m_axis_tready(m_axis_tready),
         .qt_we(qt_we),
         .qt_table(qt_table),
@@ -154,7 +153,7 @@ module fxc_raster_encode_x8 (
     assign s_axis_tready = front_s_axis_tready;
     assign m_axis_tvalid = core_m_axis_tvalid;
     assign m_axis_tdata = {core_m_axis_tdata_7, core_m_axis_tdata_6, core_m_axis_tdata_5, core_m_axis_tdata_4, core_m_axis_tdata_3, core_m_axis_tdata_2, core_m_axis_tdata_1, core_m_axis_tdata_0};
-    assign m_axis_tuser = n98;
+    assign m_axis_tuser = n96;
     assign m_axis_tlast = core_m_axis_tlast;
     assign frame_error = front_frame_error;
     assign framing_error = core_framing_error;
@@ -163,23 +162,25 @@ module fxc_raster_encode_x8 (
     always @(posedge aclk) begin
         if (!aresetn) begin
             dummy_flags <= 32'h0;
-            dummy_write <= 5'h0;
-            dummy_read <= 5'h0;
-            dummy_count <= 6'h0;
+            dummy_write <= 6'h0;
+            dummy_read <= 6'h0;
+            dummy_read_seen <= 6'h0;
+            dummy_room <= 1'h1;
             in_row <= 3'h0;
             out_row <= 3'h0;
         end else begin
-            dummy_flags <= n81;
-            dummy_write <= n84;
-            dummy_read <= n87;
-            dummy_count <= n94;
-            in_row <= n68;
-            out_row <= n71;
+            dummy_flags <= n84;
+            dummy_write <= n87;
+            dummy_read <= n90;
+            dummy_read_seen <= dummy_read;
+            dummy_room <= n46;
+            in_row <= n70;
+            out_row <= n73;
         end
     end
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n95[31:1], 1'b0};
+    wire unused_bits = &{1'b0, n93[31:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

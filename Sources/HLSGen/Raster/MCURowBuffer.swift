@@ -18,12 +18,12 @@ import Hardware
 /// arrive (s = P[2c] + P[2c+1], the last column paired with itself when W is odd). 4:2:2 stores
 /// (s + (c & 1)) >> 1. 4:2:0 keeps an even line's sums in a one-line pair memory and, on the odd line,
 /// stores (s_even + s_odd + 1 + (c & 1)) >> 2; an even last line of the frame pairs with itself (2s).
-/// Writes happen a clock after the pixel is taken, so the pair memory's read (issued when taken) is
-/// there; the one read that can meet a write to the same word (a line of one beat) takes the written
-/// value.
+/// The pair memory's word, read when the pixel is taken, is there two clocks later, when the pixel's
+/// sums are; a write to that word the read missed (a line of three beats or fewer) is taken from the
+/// writes.
 ///
 /// **Frames.** `frame_width`, `frame_height` and `frame_chroma` (0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey)
-/// are sampled with the start of frame (tuser). tlast must come exactly on a line's last beat. A
+/// are sampled with the start of frame (tuser), as it enters the input register slice. tlast must come exactly on a line's last beat. A
 /// line longer or shorter than the width, tuser in mid-frame, a beat outside a frame, or a shape that
 /// does not fit (width 0 or above the maximum, or not a multiple of the pixels a beat; height 0) sets
 /// `frame_error` (sticky until reset) and beats are dropped until the next tuser, which starts a
@@ -32,9 +32,14 @@ import Hardware
 /// **Blocks out.** m_axis_tdata is 8 lanes of 8 bits; on a block's first beat, tuser[0] starts a frame,
 /// tuser[1] says chroma (its quantization table), tuser[2] marks a dummy block (libjpeg codes it as
 /// all AC zero with the DC of the component's block before; its samples are not meaningful); tlast is
-/// on the block's 8th beat. The read side is a five-stage pipeline (place, addresses, the block RAMs'
-/// output registers, the words again in the fabric, the lane pick) into an output register, stalled as
-/// a whole, so tready on either side depends on state and the other side's ready only.
+/// on the block's 8th beat. The read side is a pipeline (block, place, addresses, the block RAMs' read
+/// and output registers, the words again in the fabric, the lane pick) that never stalls: a row is issued
+/// against a credit of a queue before the output register. s_axis_tready and m_axis_tvalid are
+/// registers; m_axis_tready reaches the queue and the output register only.
+///
+/// **Timing.** Every block RAM is read through its output register and written from registers beside
+/// it (copies where lanes share a value); the checks of a beat against the frame's shape are worked
+/// out a beat ahead or as the beat enters, so a beat's acceptance waits on no adder.
 public struct MCURowBuffer: Sendable {
     /// Widest frame, a power of two ≥ 16 (fixed when generated; the memories hold two MCU rows of it).
     public let maxWidth: Int
@@ -58,9 +63,9 @@ public struct MCURowBuffer: Sendable {
     var wordBits: Int { Module.addressBits(depth: words) }
     /// Bits of a coordinate or size.
     public static let coordinateBits = 16
-
-    /// One kind of line store: 8 lane memories (column c in lane c mod 8).
-    struct Lanes { let memories: [ModuleBuilder.MemoryHandle] }
+    /// Rows the reader's queue holds, and so its credits: at least the clocks from a row's issue to
+    /// its credit's return (ten) for a row a clock.
+    public static let queueDepth = 16
 
     public func module(name: String = "fxc_mcu_rows") throws -> Module {
         let b = ModuleBuilder(name, summary: "Raster YCbCr in (\(pixels) pixel\(pixels == 1 ? "" : "s") a beat), 8x8 blocks out in JPEG MCU order, a row a beat; two MCU rows of up to \(maxWidth) pixels in lane memories.")
@@ -71,19 +76,15 @@ public struct MCURowBuffer: Sendable {
         let widthIn = b.input("frame_width", width: cw), heightIn = b.input("frame_height", width: cw)
         let chromaIn = b.input("frame_chroma", width: 2)
 
-        // Memories: luma two banks × 16 rows, chroma two banks × 8 rows, pair sums one line.
-        // The line stores are block RAMs with their output registers (`BlockRAM`: a word two reads
-        // after its address), the pair sums plain memories read in one clock.
-        func lanes(_ name: String, rows: Int, width: Int) -> Lanes {
-            Lanes(memories: (0..<8).map { b.memory("\(name)\($0)", depth: rows * words, width: width, readLatency: 1) })
-        }
-        func store(_ name: String, rows: Int) -> [InstanceHandle] {
-            let ram = BlockRAM(depth: rows * words, width: 8)
+        // Memories: luma two banks × 16 rows, chroma two banks × 8 rows, pair sums one line; all
+        // block RAMs with their output registers (`BlockRAM`: a word two clocks after its address).
+        func store(_ name: String, rows: Int, width: Int = 8) -> [InstanceHandle] {
+            let ram = BlockRAM(depth: rows * words, width: width)
             return (0..<8).map { b.instance(ram.block, name: "\(name)\($0)") }
         }
         let luma = store("y_lane", rows: 32)
         let chroma = [store("cb_lane", rows: 16), store("cr_lane", rows: 16)]
-        let pairs = [lanes("cb_pair", rows: 1, width: 9), lanes("cr_pair", rows: 1, width: 9)]
+        let pairs = [store("cb_pair", rows: 1, width: 9), store("cr_pair", rows: 1, width: 9)]
 
         // ---- Writer, stage 1: the beat taken, checked against the frame's shape.
         let awaiting = b.register("awaiting", width: 1, reset: 1)
@@ -108,50 +109,82 @@ public struct MCURowBuffer: Sendable {
         let error = b.register("error", width: 1, reset: 0)
         b.output("frame_error", error)
 
-        let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", ~b.pick(wrBank, from: [full[0], full[1]])),
+        // ---- Stage 0: a register slice (a beat register and a skid register behind it), so that
+        // s_axis_tready is a register and the checks of a starting frame's shape are registered before
+        // stage 1 uses them. The shape ports are sampled with the beat that enters.
+        let kBits = maxWidth.trailingZeroBitCount, above = widthIn[cw - 1, kBits]
+        // W ≤ 2^k is W >> k = 0, or W >> k = 1 with the low bits 0.
+        let widthFits = above.eq(0) | (above.eq(1) & widthIn[kBits - 1, 0].eq(0))
+        let shapeFits = widthIn.ne(0) & widthFits & heightIn.ne(0) & (p == 1 ? b.one : widthIn[pBits - 1, 0].eq(0))
+        let skidValid = b.register("in_skid_valid", width: 1, reset: 0)
+        let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", ~skidValid),
                                    fields: [.init("s_axis_tdata", width: 24, count: p), .init("s_axis_tuser", width: 1),
                                             .init("s_axis_tlast", width: 1)])
-        let sof = input["s_axis_tuser"], tlast = input["s_axis_tlast"]
-        let W = b.select(sof, widthIn, frameW), H = b.select(sof, heightIn, frameH), C = b.select(sof, chromaIn, frameC)
+        // The beat and its frame's shape: the fields in this order, the first lowest.
+        let arriving: [Signal] = input.elements("s_axis_tdata") + [input["s_axis_tuser"], input["s_axis_tlast"], widthIn, heightIn, chromaIn,
+                                  shapeFits, widthIn.eq(p), widthIn.eq(2 * p), heightIn.eq(1), heightIn.eq(2)]
+        let beatValid = b.register("in_valid", width: 1, reset: 0)
+        let fields = arriving.enumerated().map { b.register("in_beat\($0)", width: $1.width, reset: nil) }
+        let skid = arriving.enumerated().map { b.register("in_skid\($0)", width: $1.width, reset: nil) }
+        let canTake = ~b.pick(wrBank, from: [full[0], full[1]])
+        let fire = b.name(beatValid & canTake, "beat_taken")
+        b.when(fire | ~beatValid) {
+            b.set(beatValid, skidValid | input.fire)
+            for (n, field) in fields.enumerated() { b.set(field, b.select(skidValid, skid[n], arriving[n])) }
+            b.set(skidValid, b.zero)
+        } otherwise: {
+            b.when(input.fire) {
+                for (n, register) in skid.enumerated() { b.set(register, arriving[n]) }
+                b.set(skidValid, b.one)
+            }
+        }
+        let pixelsIn = Array(fields[0..<p])
+        let sof = fields[p], tlast = fields[p + 1], width = fields[p + 2], height = fields[p + 3], shapeChroma = fields[p + 4]
+        let (fits, widthIsOne, widthIsTwo, heightIsOne, heightIsTwo) = (fields[p + 5], fields[p + 6], fields[p + 7], fields[p + 8], fields[p + 9])
+
+        // ---- Stage 1: the beat taken, checked against the frame's shape. x2 and y2 are x + 2p and
+        // y + 2, kept beside them so that the checks a beat ahead wait for no adder.
+        let x2 = b.register("x2", width: cw, reset: 0), y2 = b.register("y2", width: cw, reset: 0)
+        let frameWIsOne = b.register("frame_w_is_one_beat", width: 1, reset: 0)
+        let W = b.select(sof, width, frameW), C = b.select(sof, shapeChroma, frameC)
         let px = b.select(sof, k(0, cw), x), py = b.select(sof, k(0, cw), y), prow = b.select(sof, k(0, 4), row)
-        // The shape of a frame that starts (it matters only then): from the ports, with no select
-        // before it; W ≤ 2^k is W >> k = 0, or W >> k = 1 with the low bits 0.
-        let kBits = maxWidth.trailingZeroBitCount, above = widthIn[cw - 1, kBits]
-        let widthFits = above.eq(0) | (above.eq(1) & widthIn[kBits - 1, 0].eq(0))
-        let shapeFits = b.name(widthIn.ne(0) & widthFits & heightIn.ne(0) & (p == 1 ? b.one : widthIn[pBits - 1, 0].eq(0)), "shape_fits")
-        let inFrame = b.select(sof, shapeFits, ~awaiting)
-        let lineEnd = b.name(b.select(sof, widthIn.eq(p), atLineEnd), "line_end")
-        let lastLine = b.select(sof, heightIn.eq(1), atLastLine), frameEnd = lineEnd & lastLine
+        let inFrame = b.select(sof, fits, ~awaiting)
+        let lineEnd = b.name(b.select(sof, widthIsOne, atLineEnd), "line_end")
+        let lastLine = b.select(sof, heightIsOne, atLastLine), frameEnd = lineEnd & lastLine
         let good = b.name(inFrame & tlast.eq(lineEnd), "beat_good")
         let lastRowOfBank = b.select(C.eq(2), prow.eq(15), prow.eq(7))
         let bankEnd = b.name(lineEnd & (frameEnd | lastRowOfBank), "bank_end")
 
-        b.when(input.fire) {
+        b.when(fire) {
             b.when(sof) {
-                b.set(frameW, widthIn); b.set(frameH, heightIn); b.set(frameC, chromaIn)
-                b.set(frameLast, widthIn - 1); b.set(frameHalf, widthIn >> 1); b.set(frameLumaWide, (widthIn + 7) >> 3)
-                let halved = chromaIn.eq(1) | chromaIn.eq(2)
-                b.set(frameLastMCU, b.select(halved, (widthIn - 1) >> 4, (widthIn - 1) >> 3))
-                b.set(frameE, (widthIn >> 1) + 1)
-                b.set(frameChromaLimit, b.select(halved, (widthIn >> 1) + 1, widthIn - 1))
-                let end = [widthIn >> 1, (widthIn >> 1) + 1]
+                b.set(frameW, width); b.set(frameH, height); b.set(frameC, shapeChroma); b.set(frameWIsOne, widthIsOne)
+                b.set(frameLast, width - 1); b.set(frameHalf, width >> 1); b.set(frameLumaWide, (width + 7) >> 3)
+                let halved = shapeChroma.eq(1) | shapeChroma.eq(2)
+                b.set(frameLastMCU, b.select(halved, (width - 1) >> 4, (width - 1) >> 3))
+                b.set(frameE, (width >> 1) + 1)
+                b.set(frameChromaLimit, b.select(halved, (width >> 1) + 1, width - 1))
+                let end = [width >> 1, (width >> 1) + 1]
                 for m in 0..<8 {
                     let first = end[0][2, 0].eq(m)
                     b.set(frameEndLands[m], first | end[1][2, 0].eq(m))
                     b.set(frameEndWord[m], b.select(first, end[0], end[1])[wordBits + 2, 3])
                 }
                 b.set(firstRow, b.one)
-                b.when(~awaiting | ~shapeFits) { b.set(error, b.one) }
+                b.when(~awaiting | ~fits) { b.set(error, b.one) }
             }
             b.when(~inFrame | ~good) { b.set(awaiting, b.one) }
             b.when(~good & (inFrame | ~sof)) { b.set(error, b.one) }
             b.when(good) {
                 b.set(awaiting, frameEnd)
                 b.set(x, b.select(lineEnd, k(0, cw), px + p))
+                b.set(x2, b.select(lineEnd, k(2 * p, cw), b.select(sof, k(3 * p, cw), x2 + p)))
                 b.set(y, b.select(lineEnd, py + 1, py))
+                b.when(lineEnd) { b.set(y2, b.select(sof, k(3, cw), y2 + 1)) }
+                b.when(sof & ~lineEnd) { b.set(y2, k(2, cw)) }
                 b.set(row, b.select(lineEnd, b.select(bankEnd, k(0, 4), prow + 1), prow))
-                b.set(atLineEnd, b.select(lineEnd, W.eq(p), (px + 2 * p).eq(W)))
-                b.when(lineEnd) { b.set(atLastLine, (py + 2).eq(H)) }
+                // The next beat ends its line: a one-beat line, or (this beat not the end) x + 2p = W.
+                b.set(atLineEnd, b.select(lineEnd, b.select(sof, widthIsOne, frameWIsOne), b.select(sof, widthIsTwo, x2.eq(frameW))))
+                b.when(lineEnd) { b.set(atLastLine, b.select(sof, heightIsTwo, y2.eq(frameH))) }
                 b.when(bankEnd) { b.set(wrBank, ~wrBank); b.set(firstRow, b.zero) }
             }
         }
@@ -173,7 +206,7 @@ public struct MCURowBuffer: Sendable {
         // out; stage 3 registers the words (a block RAM's output goes to a register before any
         // arithmetic), adds the one sum that needs them, and writes.
         let s2 = b.register("s2_valid", width: 1, reset: 0), s3 = b.register("s3_valid", width: 1, reset: 0)
-        b.set(s2, input.fire & good)
+        b.set(s2, fire & good)
         b.set(s3, s2)
         func staged(_ name: String, _ value: Signal) -> Signal { stagedBoth(name, value).s3 }
         func stagedBoth(_ name: String, _ value: Signal) -> (s2: Signal, s3: Signal) {
@@ -182,7 +215,7 @@ public struct MCURowBuffer: Sendable {
             b.set(r3, r2)
             return (r2, r3)
         }
-        let pixelsBoth = input.elements("s_axis_tdata").enumerated().map { stagedBoth("pixel\($0)", $1) }
+        let pixelsBoth = pixelsIn.enumerated().map { stagedBoth("pixel\($0)", $1) }
         let sPixels = pixelsBoth.map(\.s3)
         let xBoth = stagedBoth("x", px), sX = xBoth.s3, sRow = staged("row", prow), sBank = staged("bank", wrBank)
         let sLastLine = staged("last_line", lastLine)
@@ -211,7 +244,14 @@ public struct MCURowBuffer: Sendable {
         // (A start of frame is an even line, which reads nothing.)
         func laneOf(_ column: Signal, _ m: Int) -> Signal { column[2, 0].eq(m) }
         let readWord = (0..<8).map { m in b.select(atLineEnd & frameEndLands[m], frameEndWord[m], x[wordBits + 3, 4]) }
-        let pairRead = pairs.map { lanes in (0..<8).map { m in b.read(lanes.memories[m], at: readWord[m], enable: input.fire) } }
+        // Read every clock: the word of the beat taken is there two clocks later, in its stage 3.
+        let pairRead = pairs.map { lanes in
+            (0..<8).map { m -> Signal in
+                lanes[m].connect("re", b.one)
+                lanes[m].connect("ra", readWord[m])
+                return lanes[m].output("rd")
+            }
+        }
         let readWordStaged = (0..<8).map { m in
             let r = b.register("s2_pair_word\(m)", width: wordBits, reset: nil)
             b.set(r, readWord[m])
@@ -226,12 +266,24 @@ public struct MCURowBuffer: Sendable {
         let lumaWord = sX[wordBits + 2, 3], lumaLane = sX[2, 0]
         // 4:4:4 chroma's writes, joined below with 4:2:x's (the two never write in one clock).
         var fullChroma: [[(enable: Signal, word: Signal, value: Signal)]] = [[], []]
+        let lumaAddressRegister = b.register("s4_luma_word", width: 1 + 4 + wordBits, reset: nil)
+        b.set(lumaAddressRegister, b.concat(sBank, sRow, lumaWord))
+        let lumaAddress = b.copies(of: lumaAddressRegister, count: 8)
+        let lumaPixel = (0..<p).map { j in
+            let r = b.register("s4_luma_pixel\(j)", width: 8, reset: nil)
+            b.set(r, sPixels[j][7, 0])
+            return b.copies(of: r, count: 8 / p)
+        }
         for m in 0..<8 {
             let j = m % p
             let mine = s3 & (pBits == 3 ? b.one : lumaLane[2, pBits].eq(m / p))
-            luma[m].connect("we", mine)
-            luma[m].connect("wa", b.concat(sBank, sRow, lumaWord))
-            luma[m].connect("wd", sPixels[j][7, 0])
+            // Stage 4 of the luma writes: the write registered beside each lane's block RAM (copies
+            // of one register where the lanes' words are equal).
+            let we = b.register("s4_luma_write\(m)", width: 1, reset: 0)
+            b.set(we, mine)
+            luma[m].connect("we", we)
+            luma[m].connect("wa", lumaAddress[m])
+            luma[m].connect("wd", lumaPixel[j][m / p])
             for c in 0..<2 {
                 fullChroma[c].append((mine & s444, b.concat(sBank, sRow[2, 0], lumaWord), sPixels[j][8 * c + 15, 8 * c + 8]))
             }
@@ -242,8 +294,7 @@ public struct MCURowBuffer: Sendable {
         let chromaRow = b.select(s420, sRow[3, 1], sRow[2, 0])
         for c in 0..<2 {
             // Stage 2: the horizontal sums s of the columns the beat completes, and for each lane
-            // memory the column landing in it with 4:2:2's (s + bias) >> 1, the last line's
-            // (2s + 1 + bias) >> 2 and s + 1 + bias (to which 4:2:0 adds the even line's sum).
+            // memory the column landing in it (which one, its word and its parity, the bias).
             func sample(_ pixel: Signal) -> Signal { pixel[8 * c + 15, 8 * c + 8].zeroExtended(to: 10) }
             let last = sample(pixelsBoth[p - 1].s2)
             var sums: [Signal] = []
@@ -253,32 +304,37 @@ public struct MCURowBuffer: Sendable {
                 for j in 0..<p / 2 { sums.append(sample(pixelsBoth[2 * j].s2) + sample(pixelsBoth[2 * j + 1].s2)) }
             }
             sums += [last + last, last + last]
-            struct Landing { var enable, word, sum, reduced422, lastLine420, biased: Signal }
+            let sumsStaged = sums.enumerated().map { j, sum in
+                let r = b.register("s3_col_sum\(c)_\(j)", width: 10, reset: nil)
+                b.set(r, sum)
+                return r
+            }
+            struct Landing { var enable, word, value, parity: Signal }
+            let choiceBits = Module.addressBits(depth: sums.count)
             let landing = (0..<8).map { m -> Landing in
-                var enable = b.zero, word = s2Columns[0].column[wordBits + 2, 3], value = sums[0], parity = s2Columns[0].column[0]
+                var enable = b.zero, word = s2Columns[0].column[wordBits + 2, 3], choice = k(0, choiceBits), parity = s2Columns[0].column[0]
                 for (j, col) in s2Columns.enumerated().reversed() {
                     let here = col.enable & laneOf(col.column, m)
                     enable = enable | here
                     word = b.select(here, col.column[wordBits + 2, 3], word)
-                    value = b.select(here, sums[j], value)
+                    choice = b.select(here, k(j, choiceBits), choice)
                     parity = b.select(here, col.column[0], parity)
                 }
-                let bias = parity.zeroExtended(to: 10)
                 func register(_ name: String, _ v: Signal) -> Signal {
                     let r = b.register("s3_\(name)\(c)_\(m)", width: v.width, reset: nil)
                     b.set(r, v)
                     return r
                 }
-                return Landing(enable: register("lands", enable), word: register("lands_word", word), sum: register("sum", value[8, 0]),
-                               reduced422: register("reduced422_", ((value + bias) >> 1)[7, 0]),
-                               lastLine420: register("last_line420_", ((value + value + 1 + bias) >> 2)[7, 0]),
-                               biased: register("biased", value + 1 + bias))
+                // Stage 3: the landing column's sum.
+                return Landing(enable: register("lands", enable), word: register("lands_word", word),
+                               value: b.pick(register("lands_choice", choice), from: sumsStaged), parity: register("lands_parity", parity))
             }
-            // Stage 3. The even line's sum: the pair memory's word, registered, unless one of the two
-            // writes before this clock went to that word after it was read (a read sees the memory as
-            // it was before its clock's write). Stage 2 finds those writes: stage 3's now, and the one
-            // before.
-            let memory = (0..<8).map { m in b.register("s3_pair\(c)_\(m)", width: 9, reset: nil) }
+            // Stage 3. The even line's sum: the pair memory's word (in its block RAM's output register),
+            // unless one of the three writes before this clock went to that word after it was read (a
+            // pair write is registered at stage 3 and written a clock later; a read sees the memory as
+            // it was before its clock's write). Stage 2 finds those writes: stage 3's now, the one in
+            // the write register, and the one written at the read's clock.
+            let memory = pairRead[c]
             let recent = (0..<8).map { m in (hit: b.register("s3_pair_recent\(c)_\(m)", width: 1, reset: 0),
                                               value: b.register("s3_pair_recent_value\(c)_\(m)", width: 9, reset: nil)) }
             let older = (0..<8).map { m in (hit: b.register("s3_pair_older\(c)_\(m)", width: 1, reset: 0),
@@ -286,14 +342,25 @@ public struct MCURowBuffer: Sendable {
             let lastWrite = (0..<8).map { m in (enable: b.register("pair_written\(c)_\(m)", width: 1, reset: 0),
                                                  word: b.register("pair_written_word\(c)_\(m)", width: wordBits, reset: nil),
                                                  value: b.register("pair_written_value\(c)_\(m)", width: 9, reset: nil)) }
+            let oldest = (0..<8).map { m in (hit: b.register("s3_pair_oldest\(c)_\(m)", width: 1, reset: 0),
+                                              value: b.register("s3_pair_oldest_value\(c)_\(m)", width: 9, reset: nil)) }
+            let writtenBefore = (0..<8).map { m in (enable: b.register("pair_written_before\(c)_\(m)", width: 1, reset: 0),
+                                                     word: b.register("pair_written_before_word\(c)_\(m)", width: wordBits, reset: nil),
+                                                     value: b.register("pair_written_before_value\(c)_\(m)", width: 9, reset: nil)) }
             for m in 0..<8 {
                 let lands = landing[m]
-                let stored = b.select(recent[m].hit, recent[m].value, b.select(older[m].hit, older[m].value, memory[m])).zeroExtended(to: 10)
+                let stored = b.select(recent[m].hit, recent[m].value,
+                                      b.select(older[m].hit, older[m].value, b.select(oldest[m].hit, oldest[m].value, memory[m]))).zeroExtended(to: 10)
                 let writePair = keepPairs & lands.enable
-                b.when(writePair) { b.write(pairs[c].memories[m], at: lands.word, lands.sum) }
-                // Stages 4 and 5 of the chroma writes: the even line's sum and the values it is added to
-                // registered, then the word to write registered beside its block RAM, so that neither
-                // the add nor the route to the block RAM share a clock with anything else.
+                // The write register's own copy drives the block RAM, placed beside it.
+                pairs[c][m].connect("we", b.copies(of: lastWrite[m].enable, count: 1)[0])
+                pairs[c][m].connect("wa", b.copies(of: lastWrite[m].word, count: 1)[0])
+                pairs[c][m].connect("wd", b.copies(of: lastWrite[m].value, count: 1)[0])
+                // Stages 4 to 6 of the chroma writes: the sum, the even line's sum and what to do with them
+                // registered (4); the value worked out (5): 4:2:2's (s + bias) >> 1, 4:2:0's (s_even + s
+                // + 1 + bias) >> 2 or, on an even last line, (2s + 1 + bias) >> 2; the write registered
+                // beside its block RAM (6). Neither the adds nor the route to the block RAM share a clock
+                // with anything else.
                 let reduced = s3 & lands.enable & (s422 | (s420 & ~keepPairs)), full = fullChroma[c][m]
                 func later(_ name: String, _ v: Signal) -> Signal {
                     let r = b.register("\(name)\(c)_\(m)", width: v.width, reset: v.width == 1 ? 0 : nil)
@@ -302,35 +369,48 @@ public struct MCURowBuffer: Sendable {
                 }
                 let enable4 = later("s4_write", reduced | full.enable)
                 let word4 = later("s4_word", b.select(s444, full.word, b.concat(sBank, chromaRow, lands.word)))
-                let value4 = later("s4_value", b.select(s444, full.value, b.select(s422, lands.reduced422, lands.lastLine420)))
-                let stored4 = later("s4_stored", stored), biased4 = later("s4_biased", lands.biased)
-                let added4 = later("s4_added", s420 & ~evenRow)
-                chroma[c][m].connect("we", later("s5_write", enable4))
-                chroma[c][m].connect("wa", later("s5_word", word4))
-                chroma[c][m].connect("wd", later("s5_value", b.select(added4, ((biased4 + stored4) >> 2)[7, 0], value4)))
+                let value4 = later("s4_value", b.select(s444, full.value.zeroExtended(to: 10), lands.value))
+                let stored4 = later("s4_stored", stored), bias4 = later("s4_bias", lands.parity).zeroExtended(to: 10)
+                // 0 as it is (4:4:4), 1 4:2:2, 2 4:2:0 on an even last line, 3 4:2:0 on an odd line.
+                let kind4 = later("s4_kind", b.select(s444, k(0, 2), b.select(s422, k(1, 2), b.select(evenRow, k(2, 2), k(3, 2)))))
+                let value5 = b.pick(kind4, from: [value4[7, 0], ((value4 + bias4) >> 1)[7, 0], ((value4 + value4 + 1 + bias4) >> 2)[7, 0],
+                                                 ((value4 + stored4 + 1 + bias4) >> 2)[7, 0]])
+                let enable5 = later("s5_write", enable4), word5 = later("s5_word", word4), written5 = later("s5_value", value5)
+                chroma[c][m].connect("we", later("s6_write", enable5))
+                chroma[c][m].connect("wa", later("s6_word", word5))
+                chroma[c][m].connect("wd", later("s6_value", written5))
                 b.set(lastWrite[m].enable, writePair)
                 b.set(lastWrite[m].word, lands.word)
-                b.set(lastWrite[m].value, lands.sum)
-                b.set(memory[m], pairRead[c][m])
+                b.set(lastWrite[m].value, lands.value[8, 0])
                 b.set(recent[m].hit, writePair & lands.word.eq(readWordStaged[m]))
-                b.set(recent[m].value, lands.sum)
+                b.set(recent[m].value, lands.value[8, 0])
                 b.set(older[m].hit, lastWrite[m].enable & lastWrite[m].word.eq(readWordStaged[m]))
                 b.set(older[m].value, lastWrite[m].value)
+                b.set(writtenBefore[m].enable, lastWrite[m].enable)
+                b.set(writtenBefore[m].word, lastWrite[m].word)
+                b.set(writtenBefore[m].value, lastWrite[m].value)
+                b.set(oldest[m].hit, writtenBefore[m].enable & writtenBefore[m].word.eq(readWordStaged[m]))
+                b.set(oldest[m].value, writtenBefore[m].value)
             }
         }
 
         // Bank bookkeeping: complete once its last beat is written.
-        struct Bank { var c, lastRow, lastChromaRow, first, last, half, e, chromaLimit, lumaWide, lastMCU: Signal }
+        // Its chroma mode is kept decoded: 4:2:0, 4:2:x, grey, its luma blocks and its last block.
+        struct Bank { var r420, wide, grey, lumaBlocks, lastBlock, lastRow, lastChromaRow, first, last, half, e, chromaLimit, lumaWide, lastMCU: Signal }
         let banks = (0..<2).map { n in
-            Bank(c: b.register("bank\(n)_c", width: 2, reset: 0), lastRow: b.register("bank\(n)_last_row", width: 4, reset: 0),
+            Bank(r420: b.register("bank\(n)_420", width: 1, reset: 0), wide: b.register("bank\(n)_wide", width: 1, reset: 0),
+                 grey: b.register("bank\(n)_grey", width: 1, reset: 0), lumaBlocks: b.register("bank\(n)_luma_per_mcu", width: 3, reset: 0),
+                 lastBlock: b.register("bank\(n)_last_block", width: 3, reset: 0), lastRow: b.register("bank\(n)_last_row", width: 4, reset: 0),
                  lastChromaRow: b.register("bank\(n)_last_chroma_row", width: 4, reset: 0),
                  first: b.register("bank\(n)_first", width: 1, reset: 0), last: b.register("bank\(n)_last_column", width: cw, reset: 0),
                  half: b.register("bank\(n)_half", width: cw, reset: 0), e: b.register("bank\(n)_e", width: cw, reset: 0),
                  chromaLimit: b.register("bank\(n)_chroma_limit", width: cw, reset: 0), lumaWide: b.register("bank\(n)_luma_blocks", width: cw, reset: 0),
                  lastMCU: b.register("bank\(n)_last_mcu", width: cw, reset: 0))
         }
-        // A bank is full two clocks after its last beat's stage 3, when its last chroma words are in
-        // their block RAMs; its figures are set at stage 3 (the reader reads them only when it is full).
+        // A bank is full two clocks after its last beat's stage 3. Its last chroma words are written a
+        // clock later (stage 6), and a full bank's first read comes four clocks after it is full (P,
+        // A0, A1, then the read), so no read meets a write. Its figures are set at stage 3 (the reader
+        // reads them only when it is full).
         let done = [b.register("bank_done4", width: 1, reset: 0), b.register("bank_done5", width: 1, reset: 0)]
         let doneBank = [b.register("bank_done4_bank", width: 1, reset: 0), b.register("bank_done5_bank", width: 1, reset: 0)]
         b.set(done[0], s3 & sBankEnd); b.set(doneBank[0], sBank)
@@ -339,7 +419,10 @@ public struct MCURowBuffer: Sendable {
         b.when(s3 & sBankEnd) {
             for (n, bank) in banks.enumerated() {
                 b.when(sBank.eq(n)) {
-                    b.set(bank.c, sC); b.set(bank.lastRow, sRow); b.set(bank.lastChromaRow, b.select(s420, sRow >> 1, sRow))
+                    let lumaBlocks = b.select(s420, k(4, 3), b.select(s422, k(2, 3), k(1, 3)))
+                    b.set(bank.r420, s420); b.set(bank.wide, s420 | s422); b.set(bank.grey, sC.eq(3))
+                    b.set(bank.lumaBlocks, lumaBlocks); b.set(bank.lastBlock, b.select(sC.eq(3), k(0, 3), lumaBlocks + 1))
+                    b.set(bank.lastRow, sRow); b.set(bank.lastChromaRow, b.select(s420, sRow >> 1, sRow))
                     b.set(bank.first, sFirst); b.set(bank.last, sLast); b.set(bank.half, sHalf)
                     b.set(bank.lumaWide, sLumaWide); b.set(bank.lastMCU, sLastMCU)
                     b.set(bank.e, sE); b.set(bank.chromaLimit, sChromaLimit)
@@ -347,59 +430,65 @@ public struct MCURowBuffer: Sendable {
             }
         }
 
-        // ---- Reader: MCU order over the bank that is full, in five stages that all move together
-        // (when the output register is empty or taken): A0 the block row's place, A1 the reads, B the
-        // words in the block RAMs' output registers, C the words registered in the fabric, D each
-        // lane's pick.
+        // ---- Reader: MCU order over the bank that is full, in stages that move every clock: P the
+        // row's block, A0 the block row's place, A1 the read addresses, B and C the block RAMs' read
+        // and output registers, D the words registered in the fabric (a block RAM sits far from the
+        // lanes' picks), E each lane's pick, into a queue before the output register. Nothing
+        // stalls the stages: a row is issued only against a credit, one for each place in the queue,
+        // given back when a row leaves, so m_axis_tready reaches the queue and the output register alone.
         let rdBank = b.register("rd_bank", width: 1, reset: 0)
         let mx = b.register("mcu", width: cw, reset: 0)
         let blk = b.register("block", width: 3, reset: 0)
         let line = b.register("line", width: 3, reset: 0)
-        func bank(_ field: KeyPath<Bank, Signal>) -> Signal { b.pick(rdBank, from: banks.map { $0[keyPath: field] }) }
-        let rC = bank(\.c), rFirst = bank(\.first)
         let available = b.pick(rdBank, from: [full[0], full[1]])
-        let r420 = rC.eq(2), r422 = rC.eq(1), grey = rC.eq(3), wide = r420 | r422
-        let lumaBlocks = b.select(r420, k(4, 3), b.select(r422, k(2, 3), k(1, 3)))
-        let lastBlock = b.select(grey, k(0, 3), lumaBlocks + 1)
-        let isLuma = blk.lt(lumaBlocks)
-        let component = b.select(isLuma, k(0, 2), (blk - lumaBlocks + 1)[1, 0])
-        let dx = wide & blk[0], dy = r420 & blk[1]
-        let bx = b.select(isLuma & wide, (mx << 1) | dx.zeroExtended(to: cw), mx)
-        let blockRow = b.select(isLuma, b.concat(dy, line), line.zeroExtended(to: 4))
-        let lastRowHere = b.select(isLuma, bank(\.lastRow), bank(\.lastChromaRow))
-        let readRow = minimum(blockRow, lastRowHere)
-        // Lane m is column 8·bx + m up to the limit (W − 1; e = ⌊W/2⌋ + 1 for 4:2:x chroma), past it
-        // the edge column it replicates.
-        let parityEdge = ~isLuma & wide
-        let e = bank(\.e), lastColumn = bank(\.last)
-        let limit = b.select(isLuma, lastColumn, bank(\.chromaLimit))
-        let limitWord = limit >> 3
-        let dummy = isLuma & (bx.ge(bank(\.lumaWide)) | (dy & ~bank(\.lastRow)[3]))
+        func field(_ field: KeyPath<Bank, Signal>, of n: Signal) -> Signal { b.pick(n, from: banks.map { $0[keyPath: field] }) }
 
+        let queueDepth = Self.queueDepth, queueBits = Module.addressBits(depth: queueDepth)
+        let credits = b.register("credits", width: queueBits + 1, reset: UInt64(queueDepth))
         let outValid = b.register("out_valid", width: 1, reset: 0)
         let outData = (0..<8).map { b.register("out_lane\($0)", width: 8, reset: nil) }
         let outUser = b.register("out_user", width: 3, reset: nil), outLast = b.register("out_last", width: 1, reset: nil)
         let out = b.outputChannel(valid: ("m_axis_tvalid", outValid), ready: "m_axis_tready",
                                   fields: [("m_axis_tdata", outData), ("m_axis_tuser", [outUser]), ("m_axis_tlast", [outLast])])
-        let advance = b.name(~outValid | out.ready, "advance")
-        let issue = b.name(available & advance, "issue")
+        let issue = b.name(available & credits.ne(0), "issue")
         func stage(_ name: String, _ value: Signal) -> Signal {
             let r = b.register(name, width: value.width, reset: name.hasSuffix("valid") ? 0 : nil)
-            b.when(advance) { b.set(r, value) }
+            b.set(r, value)
             return r
         }
-        // A0.
-        let firstBeat = line.eq(0)
-        let a0Valid = stage("a0_valid", issue), a0Bank = stage("a0_bank", rdBank), a0Component = stage("a0_component", component)
-        let a0Word = stage("a0_word", bx[wordBits - 1, 0]), a0Row = stage("a0_row", readRow)
-        let a0Below = stage("a0_below", bx.lt(limitWord)), a0At = stage("a0_at", bx.eq(limitWord))
-        let a0Parity = stage("a0_parity", parityEdge), a0LimitLow = stage("a0_limit_low", limit[2, 0])
-        let a0E = stage("a0_e", e[wordBits + 2, 0]), a0Half = stage("a0_half", bank(\.half)[wordBits + 2, 0])
-        let a0Last = stage("a0_last_column", lastColumn[wordBits + 2, 0])
-        let a0User = stage("a0_user", b.select(firstBeat, b.concat(dummy, ~isLuma, rFirst & mx.eq(0) & blk.eq(0)), k(0, 3)))
-        let a0LastBeat = stage("a0_last", line.eq(7))
+        // P: the row issued, by its counters: luma or which chroma, the block's offsets in the MCU, its
+        // column of blocks bx, and the last column its lanes may read (W − 1; e = ⌊W/2⌋ + 1 for 4:2:x
+        // chroma).
+        let lumaBlocks = field(\.lumaBlocks, of: rdBank), wide = field(\.wide, of: rdBank)
+        let isLuma = blk.lt(lumaBlocks)
+        let pValid = stage("p_valid", issue), pBank = stage("p_bank", rdBank), pLuma = stage("p_luma", isLuma), pWide = stage("p_wide", wide)
+        let pComponent = stage("p_component", b.select(isLuma, k(0, 2), (blk - lumaBlocks + 1)[1, 0]))
+        let dx = wide & blk[0]
+        let pDy = stage("p_dy", field(\.r420, of: rdBank) & blk[1])
+        let pBx = stage("p_bx", b.select(isLuma & wide, (mx << 1) | dx.zeroExtended(to: cw), mx)), pLine = stage("p_line", line)
+        let pLimit = stage("p_limit", b.select(isLuma, field(\.last, of: rdBank), field(\.chromaLimit, of: rdBank)))
+        let pFirstOfFrame = stage("p_first_of_frame", field(\.first, of: rdBank) & mx.eq(0) & blk.eq(0))
+        // A0: the block row's place, where its lanes meet the limit, and whether it is a dummy block
+        // (a luma block right of the frame's blocks, or below its rows).
+        func bank(_ f: KeyPath<Bank, Signal>) -> Signal { field(f, of: pBank) }
+        let blockRow = b.select(pLuma, b.concat(pDy, pLine), pLine.zeroExtended(to: 4))
+        let lastRowHere = b.select(pLuma, bank(\.lastRow), bank(\.lastChromaRow))
+        let limitWord = pLimit >> 3
+        let a0Valid = stage("a0_valid", pValid), a0Bank = stage("a0_bank", pBank), a0Component = stage("a0_component", pComponent)
+        let a0Word = stage("a0_word", pBx[wordBits - 1, 0]), a0Row = stage("a0_row", minimum(blockRow, lastRowHere))
+        let a0Below = stage("a0_below", pBx.lt(limitWord)), a0At = stage("a0_at", pBx.eq(limitWord))
+        // Past the limit a lane replicates an edge column: W − 1, or for 4:2:x chroma the column of e
+        // or e − 1 with its parity.
+        let a0Parity = stage("a0_parity", ~pLuma & pWide), a0LimitLow = stage("a0_limit_low", pLimit[2, 0])
+        let a0E = stage("a0_e", bank(\.e)[wordBits + 2, 0]), a0Half = stage("a0_half", bank(\.half)[wordBits + 2, 0])
+        let a0Last = stage("a0_last_column", bank(\.last)[wordBits + 2, 0])
+        let a0Dummy = stage("a0_dummy_right", pLuma & pBx.ge(bank(\.lumaWide))), a0Below0 = stage("a0_dummy_below", pLuma & pDy & ~bank(\.lastRow)[3])
+        let a0Flags = stage("a0_flags", b.concat(pLine.eq(0), ~pLuma, pFirstOfFrame))
+        let a0User = b.select(a0Flags[2], b.concat(a0Dummy | a0Below0, a0Flags[1, 0]), k(0, 3))
+        let a0LastBeat = stage("a0_last", pLine.eq(7))
         // A1: memory m reads the word of the column that lives in it; lane m picks memory m, or past
-        // the limit the edge column: W − 1, or e − ((column − e) & 1), the one of its parity.
+        // the limit the edge column: W − 1, or e − ((column − e) & 1), the one of its parity. Each of
+        // the 24 memories has its own copy of its read address register, placed beside it.
         var select: [Signal] = []
         var lumaRead: [Signal] = [], chromaRead: [[Signal]] = [[], []]
         for m in 0..<8 {
@@ -410,39 +499,64 @@ public struct MCURowBuffer: Sendable {
             let sameParity = a0E[0].eq(m & 1)
             let edge = b.select(a0Parity, b.select(sameParity, a0E[2, 0], a0Half[2, 0]), a0Last[2, 0])
             select.append(b.select(real, k(m, 3), edge))
-            luma[m].connect("re", advance)
-            luma[m].connect("ra", b.concat(a0Bank, a0Row, word))
+            // {bank, row (4 bits), word}; chroma's rows are 3 bits.
+            let address = b.copies(of: stage("a1_address\(m)", b.concat(a0Bank, a0Row, word)), count: 3)
+            luma[m].connect("re", b.one)
+            luma[m].connect("ra", address[0])
             lumaRead.append(luma[m].output("rd"))
             for c in 0..<2 {
-                chroma[c][m].connect("re", advance)
-                chroma[c][m].connect("ra", b.concat(a0Bank, a0Row[2, 0], word))
+                let a = address[1 + c]
+                chroma[c][m].connect("re", b.one)
+                chroma[c][m].connect("ra", b.concat(a[wordBits + 4], a[wordBits + 2, 0]))
                 chromaRead[c].append(chroma[c][m].output("rd"))
             }
         }
-        let bValid = stage("b_valid", a0Valid), bComponent = stage("b_component", a0Component)
-        let bSelect = select.enumerated().map { stage("b_select\($0)", $1) }
-        let bUser = stage("b_user", a0User), bLast = stage("b_last", a0LastBeat)
-        // B: the words in the block RAMs' output registers, which move with the stages; C: the words
-        // registered again in the fabric (a block RAM sits far from the lanes' picks).
-        let cValid = stage("c_valid", bValid), cComponent = stage("c_component", bComponent)
-        let cSelect = bSelect.enumerated().map { stage("c_select\($0)", $1) }
-        let cUser = stage("c_user", bUser), cLast = stage("c_last", bLast)
-        let dValid = stage("d_valid", cValid), dComponent = stage("d_component", cComponent)
+        // What goes with a row to its pick: valid, component, each lane's choice, tuser and tlast, from
+        // A1 through B (the words in the block RAMs' read registers), C (their output registers) and
+        // D (the words registered in the fabric).
+        func carried(_ name: String, _ value: Signal) -> Signal {
+            ["a1", "b", "c", "d"].reduce(value) { v, s in stage("\(s)_\(name)", v) }
+        }
+        let dValid = carried("valid", a0Valid), dComponent = carried("component", a0Component)
+        let dSelect = select.enumerated().map { carried("select\($0)", $1) }
+        let dUser = carried("user", a0User), dLast = carried("last", a0LastBeat)
         let dWords = [lumaRead, chromaRead[0], chromaRead[1]].enumerated().map { c, reads in
             reads.enumerated().map { m, read in stage("d_word\(c)_\(m)", read) }
         }
-        let dSelect = cSelect.enumerated().map { stage("d_select\($0)", $1) }
-        let dUser = stage("d_user", cUser), dLast = stage("d_last", cLast)
-        // D: each lane's pick, into the output register.
-        b.when(advance) {
-            b.set(outValid, dValid)
-            for l in 0..<8 { b.set(outData[l], b.pick(dComponent, from: dWords.map { b.pick(dSelect[l], from: $0) })) }
-            b.set(outUser, dUser)
-            b.set(outLast, dLast)
+        // D: each lane's pick of the eight words of each component; E: the component's, written to the
+        // queue (lane 0 lowest; {tlast, tuser} beside). The output register takes the queue's head
+        // when it is empty or taken.
+        let eWords = dWords.enumerated().map { c, words in (0..<8).map { l in stage("e_lane\(c)_\(l)", b.pick(dSelect[l], from: words)) } }
+        let eValid = stage("e_valid", dValid), eComponent = stage("e_component", dComponent)
+        let eUser = stage("e_user", dUser), eLast = stage("e_last", dLast)
+        let lanes = (0..<8).map { l in b.pick(eComponent, from: eWords.map { $0[l] }) }
+        let queue = b.memory("out_queue", depth: queueDepth, width: 64, readLatency: 0)
+        let queueSide = b.memory("out_queue_side", depth: queueDepth, width: 4, readLatency: 0)
+        let queued = b.register("queued", width: queueBits + 1, reset: 0)
+        let writeAt = b.register("queue_write", width: queueBits, reset: 0), readAt = b.register("queue_read", width: queueBits, reset: 0)
+        b.when(eValid) {
+            b.write(queue, at: writeAt, b.concat(lanes.reversed()))
+            b.write(queueSide, at: writeAt, b.concat(eLast, eUser))
+            b.set(writeAt, writeAt + 1)
         }
-        let lastMCU = bank(\.lastMCU)
-        // The counters: line of the block, block of the MCU, MCU of the row, then the other bank.
-        let endOfBlock = line.eq(7), endOfMCU = endOfBlock & blk.eq(lastBlock), endOfBank = endOfMCU & mx.eq(lastMCU)
+        let load = b.name(queued.ne(0) & (~outValid | out.ready), "load")
+        let head = b.read(queue, at: readAt), headSide = b.read(queueSide, at: readAt)
+        b.when(load) {
+            b.set(readAt, readAt + 1)
+            for l in 0..<8 { b.set(outData[l], head[8 * l + 7, 8 * l]) }
+            b.set(outUser, headSide[2, 0])
+            b.set(outLast, headSide[3])
+        }
+        b.when(~outValid | out.ready) { b.set(outValid, load) }
+        b.set(queued, b.select(eValid, b.select(load, queued, queued + 1), b.select(load, queued - 1, queued)))
+        b.set(credits, b.select(issue, b.select(out.fire, credits, credits - 1), b.select(out.fire, credits + 1, credits)))
+        // The counters: line of the block, block of the MCU, MCU of the row, then the other bank. Whether
+        // the block and the MCU are the last is registered a clock behind its counter: it is read only at
+        // a block's last row, eight issues at least after the counter last moved, and the bank's figures
+        // are set two clocks at least before it is full.
+        let blockIsLast = stage("block_is_last", blk.eq(field(\.lastBlock, of: rdBank)))
+        let mcuIsLast = stage("mcu_is_last", mx.eq(field(\.lastMCU, of: rdBank)))
+        let endOfBlock = line.eq(7), endOfMCU = endOfBlock & blockIsLast, endOfBank = endOfMCU & mcuIsLast
         b.when(issue) {
             b.set(line, line + 1)
             b.when(endOfBlock) { b.set(blk, b.select(endOfMCU, k(0, 3), blk + 1)) }

@@ -6,8 +6,8 @@ import Hardware
 ///   `fxc_raster_encode_x8`  that front end → the 8-lane core in encode mode → quantized coefficients in MCU order
 /// The core's tuser carries a block's start of frame and table; a dummy block's flag waits beside the
 /// core in a queue of one bit a block (the core keeps blocks in order) and comes out as tuser[2] with
-/// the block's first coefficient row. The queue holds `dummyQueueDepth` blocks; when it is full, the
-/// front end waits (the core never holds that many).
+/// the block's first coefficient row. The queue holds `dummyQueueDepth` blocks (two fewer in use);
+/// when it is full, the front end waits (the core never holds that many).
 public struct RasterFront: Sendable {
     public let colour: ColourStage
     public let rows: MCURowBuffer
@@ -71,13 +71,18 @@ public struct RasterFront: Sendable {
         design.core.tablePort(b, into: core)
 
         // The dummy flags' queue: one bit pushed with each block's first row into the core, popped
-        // with each block's first row out of it.
+        // with each block's first row out of it. The two ends sit at the core's two ends, far apart,
+        // so each keeps its own pointer: the input end sees the output end's a clock late, through a
+        // register, and asks for room a clock ahead (blocks go in 8 clocks apart at the fastest, so
+        // the lag costs nothing).
         let depth = Self.dummyQueueDepth, pointerBits = Module.addressBits(depth: depth)
         let flags = b.register("dummy_flags", width: depth, reset: 0)
-        let writeAt = b.register("dummy_write", width: pointerBits, reset: 0), readAt = b.register("dummy_read", width: pointerBits, reset: 0)
-        let held = b.register("dummy_count", width: pointerBits + 1, reset: 0)
+        let writeAt = b.register("dummy_write", width: pointerBits + 1, reset: 0), readAt = b.register("dummy_read", width: pointerBits + 1, reset: 0)
+        let readSeen = b.register("dummy_read_seen", width: pointerBits + 1, reset: 0)
+        let room = b.register("dummy_room", width: 1, reset: 1)
+        b.set(readSeen, readAt)
+        b.set(room, (writeAt - readSeen).lt(b.constant(depth - 2, width: pointerBits + 1)))
         let inRow = b.register("in_row", width: 3, reset: 0), outRow = b.register("out_row", width: 3, reset: 0)
-        let room = b.name(held.lt(b.constant(depth, width: pointerBits + 1)), "dummy_room")
         let frontValid = front.output("m_axis_tvalid"), coreReady = core.output("s_axis_tready")
         core.connect("s_axis_tdata", front.outputs("m_axis_tdata").map { $0.zeroExtended(to: cw) })
         core.connect("s_axis_tvalid", frontValid & room)
@@ -92,15 +97,14 @@ public struct RasterFront: Sendable {
         b.when(frontValid & room & coreReady) { b.set(inRow, inRow + 1) }
         b.when(coreValid & outReady) { b.set(outRow, outRow + 1) }
         b.when(push) {
-            b.set(flags, bit: writeAt, to: front.output("m_axis_tuser")[2])
+            b.set(flags, bit: writeAt[pointerBits - 1, 0], to: front.output("m_axis_tuser")[2])
             b.set(writeAt, writeAt + 1)
         }
         b.when(pop) { b.set(readAt, readAt + 1) }
-        b.set(held, b.select(push, b.select(pop, held, held + 1), b.select(pop, held - 1, held)))
 
         b.output("m_axis_tvalid", coreValid)
         b.output("m_axis_tdata", core.outputs("m_axis_tdata").map { $0.truncated(to: cw) })
-        let dummy = outRow.eq(0) & flags.bit(readAt)
+        let dummy = outRow.eq(0) & flags.bit(readAt[pointerBits - 1, 0])
         b.output("m_axis_tuser", b.concat(dummy, core.output("m_axis_tuser")))
         b.output("m_axis_tlast", core.output("m_axis_tlast"))
         b.output("frame_error", front.output("frame_error"))

@@ -11,10 +11,12 @@
 /// with REGMODE NOREG and leaves a register after it in the fabric, so a block RAM's word reaches
 /// logic 5.6 ns after the edge, plus a route across the chip. Two renderings in one module, chosen at
 /// compile time:
-///   - `FXC_ECP5` defined (ECP5 synthesis): DP16KD blocks, 2048 × 9 or 1024 × 18 each, with their output
-///     registers; where the depth takes several blocks, a block's write is gated by the address's high
-///     bits and the read words are chosen after the output registers by those bits of the read
-///     address, registered twice as the word is (one LUT level after a 1 ns clock-to-output);
+///   - `FXC_ECP5` defined (ECP5 synthesis): DP16KD blocks with their output registers, each in the
+///     widest of its shapes (1024 × 18, 2048 × 9, 4096 × 4, 8192 × 2, 16384 × 1) that holds the depth,
+///     side by side for the word's bits, so a word comes straight from the output registers with no
+///     choice after them; only a depth above 16384 stacks blocks, a block's write gated by the
+///     address's high bits and the words chosen by those bits of the read address, registered twice
+///     as the word is;
 ///   - otherwise (simulators, other targets): the same two registers after an array.
 public struct BlockRAM: Hashable, Sendable {
     public let depth: Int, width: Int
@@ -31,10 +33,15 @@ public struct BlockRAM: Hashable, Sendable {
     /// Clocks (enabled edges) from an address to its word on `rd`.
     public static let latency = 2
 
-    /// DP16KD geometry on ECP5: words per block, the block's port width, and blocks.
-    var blockWords: Int { width <= 9 ? 2048 : 1024 }
-    var blockWidth: Int { width <= 9 ? 9 : 18 }
-    public var blocks: Int { (depth + blockWords - 1) / blockWords }
+    /// DP16KD geometry on ECP5: the shape (port width, words, the address pin of address bit 0), the
+    /// blocks side by side for the word's bits, and the rows of them for the depth.
+    var shape: (width: Int, words: Int, low: Int) {
+        let shapes = [(18, 1024, 4), (9, 2048, 3), (4, 4096, 2), (2, 8192, 1), (1, 16384, 0)]
+        return shapes.first { $0.1 >= depth } ?? shapes[shapes.count - 1]
+    }
+    var slices: Int { (width + shape.width - 1) / shape.width }
+    var rows: Int { max(1, depth / shape.words) }
+    public var blocks: Int { slices * rows }
 
     public var block: ExternalBlock {
         let (depth, width, name) = (self.depth, self.width, self.name)
@@ -69,7 +76,7 @@ public struct BlockRAM: Hashable, Sendable {
         var l = [
             "// A block RAM with its output register: a word read on an edge with re = 1 is on rd after the next",
             "// edge with re = 1 (read register, then output register); never read a word in the clock it is",
-            "// written (DP16KD does not define it). With FXC_ECP5 defined: \(blocks) DP16KD block\(blocks == 1 ? "" : "s") (\(blockWords) x \(blockWidth)) with REGMODE OUTREG.",
+            "// written (DP16KD does not define it). With FXC_ECP5 defined: \(blocks) DP16KD block\(blocks == 1 ? "" : "s") (\(shape.words) x \(shape.width)) with REGMODE OUTREG.",
             "module \(name) (",
             "    input wire aclk,",
             "    input wire we,",
@@ -81,36 +88,43 @@ public struct BlockRAM: Hashable, Sendable {
             ");",
             "`ifdef FXC_ECP5",
         ]
-        let blockBits = blockWords.trailingZeroBitCount, high = a - blockBits
-        let low = blockWidth == 9 ? 3 : 4
-        for k in 0..<blocks {
-            let select = high > 0 ? " && wa[\(a - 1):\(blockBits)] == \(high)'d\(k)" : ""
-            l.append("    wire [17:0] do\(k);")
-            var ports = [".CLKA(aclk)", ".CEA(re)", ".OCEA(re)", ".WEA(1'b0)", ".RSTA(1'b0)", ".CSA0(1'b0)", ".CSA1(1'b0)", ".CSA2(1'b0)",
-                         ".CLKB(aclk)", ".CEB(1'b1)", ".OCEB(1'b1)", ".WEB(we\(select))", ".RSTB(1'b0)", ".CSB0(1'b0)", ".CSB1(1'b0)", ".CSB2(1'b0)"]
-            for bit in 0..<14 {
-                let wordBit = bit - low
-                let read = wordBit >= 0 && wordBit < min(blockBits, a) ? "ra[\(wordBit)]" : "1'b0"
-                let write = wordBit >= 0 && wordBit < min(blockBits, a) ? "wa[\(wordBit)]" : (blockWidth == 18 && bit < 2 ? "1'b1" : "1'b0")
-                ports += [".ADA\(bit)(\(read))", ".ADB\(bit)(\(write))"]
+        let (blockWidth, blockWords, low) = shape
+        let blockBits = blockWords.trailingZeroBitCount, high = a - min(a, blockBits)
+        for r in 0..<rows {
+            let select = high > 0 ? " && wa[\(a - 1):\(blockBits)] == \(high)'d\(r)" : ""
+            l.append("    wire [\(slices * 18 - 1):0] do\(r);")
+            for j in 0..<slices {
+                let k = r * slices + j
+                var ports = [".CLKA(aclk)", ".CEA(re)", ".OCEA(re)", ".WEA(1'b0)", ".RSTA(1'b0)", ".CSA0(1'b0)", ".CSA1(1'b0)", ".CSA2(1'b0)",
+                             ".CLKB(aclk)", ".CEB(1'b1)", ".OCEB(1'b1)", ".WEB(we\(select))", ".RSTB(1'b0)", ".CSB0(1'b0)", ".CSB1(1'b0)", ".CSB2(1'b0)"]
+                for bit in 0..<14 {
+                    let wordBit = bit - low
+                    let read = wordBit >= 0 && wordBit < min(blockBits, a) ? "ra[\(wordBit)]" : "1'b0"
+                    let write = wordBit >= 0 && wordBit < min(blockBits, a) ? "wa[\(wordBit)]" : (blockWidth == 18 && bit < 2 ? "1'b1" : "1'b0")
+                    ports += [".ADA\(bit)(\(read))", ".ADB\(bit)(\(write))"]
+                }
+                for bit in 0..<18 {
+                    let wordBit = j * blockWidth + bit
+                    let data = bit < blockWidth && wordBit < w ? "wd[\(wordBit)]" : "1'b0"
+                    ports += [".DIA\(bit)(1'b0)", ".DIB\(bit)(\(data))", ".DOA\(bit)(do\(r)[\(j * 18 + bit)])"]
+                }
+                l.append("    DP16KD #(.DATA_WIDTH_A(\(blockWidth)), .DATA_WIDTH_B(\(blockWidth)), .REGMODE_A(\"OUTREG\"), .REGMODE_B(\"NOREG\"),")
+                l.append("        .WRITEMODE_A(\"NORMAL\"), .WRITEMODE_B(\"NORMAL\"), .CSDECODE_A(\"0b000\"), .CSDECODE_B(\"0b000\"),")
+                l.append("        .RESETMODE(\"SYNC\"), .GSR(\"DISABLED\")) block\(k) (")
+                l.append(stride(from: 0, to: ports.count, by: 8).map { "        " + ports[$0..<min($0 + 8, ports.count)].joined(separator: ", ") }
+                    .joined(separator: ",\n"))
+                l.append("    );")
             }
-            for bit in 0..<18 {
-                ports += [".DIA\(bit)(1'b0)", ".DIB\(bit)(\(bit < w ? "wd[\(bit)]" : "1'b0"))", ".DOA\(bit)(do\(k)[\(bit)])"]
-            }
-            l.append("    DP16KD #(.DATA_WIDTH_A(\(blockWidth)), .DATA_WIDTH_B(\(blockWidth)), .REGMODE_A(\"OUTREG\"), .REGMODE_B(\"NOREG\"),")
-            l.append("        .WRITEMODE_A(\"NORMAL\"), .WRITEMODE_B(\"NORMAL\"), .CSDECODE_A(\"0b000\"), .CSDECODE_B(\"0b000\"),")
-            l.append("        .RESETMODE(\"SYNC\"), .GSR(\"DISABLED\")) block\(k) (")
-            l.append(stride(from: 0, to: ports.count, by: 8).map { "        " + ports[$0..<min($0 + 8, ports.count)].joined(separator: ", ") }
-                .joined(separator: ",\n"))
-            l.append("    );")
+            // The row's word: each slice's bits from the low end of its block's outputs.
+            let parts = (0..<slices).reversed().map { j in "do\(r)[\(j * 18 + min(blockWidth, w - j * blockWidth) - 1):\(j * 18)]" }
+            l.append("    wire [\(w - 1):0] word\(r) = " + (parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ", ") + "}") + ";")
         }
         if high > 0 {
             l.append("    reg [\(high - 1):0] pick_read = 0, pick_out = 0;")
             l.append("    always @(posedge aclk) if (re) begin pick_read <= ra[\(a - 1):\(blockBits)]; pick_out <= pick_read; end")
-            l.append("    assign rd = " + (0..<(blocks - 1)).map { "pick_out == \(high)'d\($0) ? do\($0)[\(w - 1):0] : " }.joined()
-                     + "do\(blocks - 1)[\(w - 1):0];")
+            l.append("    assign rd = " + (0..<(rows - 1)).map { "pick_out == \(high)'d\($0) ? word\($0) : " }.joined() + "word\(rows - 1);")
         } else {
-            l.append("    assign rd = do0[\(w - 1):0];")
+            l.append("    assign rd = word0;")
         }
         l += [
             "`else",
