@@ -813,82 +813,102 @@ module fxc_mcu_rows (
     reg [2:0] a0_flags = 3'h0;
     reg a0_last = 1'h0;
     reg [12:0] a1_address0 = 13'h0;
-    reg [12:0] a1_address0_copy0 = 13'h0;
-    reg [12:0] a1_address0_copy1 = 13'h0;
-    reg [12:0] a1_address0_copy2 = 13'h0;
+    reg [12:0] a2_address0 = 13'h0;
+    reg [12:0] a2_address0_copy0 = 13'h0;
+    reg [12:0] a2_address0_copy1 = 13'h0;
+    reg [12:0] a2_address0_copy2 = 13'h0;
     reg [12:0] a1_address1 = 13'h0;
-    reg [12:0] a1_address1_copy0 = 13'h0;
-    reg [12:0] a1_address1_copy1 = 13'h0;
-    reg [12:0] a1_address1_copy2 = 13'h0;
+    reg [12:0] a2_address1 = 13'h0;
+    reg [12:0] a2_address1_copy0 = 13'h0;
+    reg [12:0] a2_address1_copy1 = 13'h0;
+    reg [12:0] a2_address1_copy2 = 13'h0;
     reg [12:0] a1_address2 = 13'h0;
-    reg [12:0] a1_address2_copy0 = 13'h0;
-    reg [12:0] a1_address2_copy1 = 13'h0;
-    reg [12:0] a1_address2_copy2 = 13'h0;
+    reg [12:0] a2_address2 = 13'h0;
+    reg [12:0] a2_address2_copy0 = 13'h0;
+    reg [12:0] a2_address2_copy1 = 13'h0;
+    reg [12:0] a2_address2_copy2 = 13'h0;
     reg [12:0] a1_address3 = 13'h0;
-    reg [12:0] a1_address3_copy0 = 13'h0;
-    reg [12:0] a1_address3_copy1 = 13'h0;
-    reg [12:0] a1_address3_copy2 = 13'h0;
+    reg [12:0] a2_address3 = 13'h0;
+    reg [12:0] a2_address3_copy0 = 13'h0;
+    reg [12:0] a2_address3_copy1 = 13'h0;
+    reg [12:0] a2_address3_copy2 = 13'h0;
     reg [12:0] a1_address4 = 13'h0;
-    reg [12:0] a1_address4_copy0 = 13'h0;
-    reg [12:0] a1_address4_copy1 = 13'h0;
-    reg [12:0] a1_address4_copy2 = 13'h0;
+    reg [12:0] a2_address4 = 13'h0;
+    reg [12:0] a2_address4_copy0 = 13'h0;
+    reg [12:0] a2_address4_copy1 = 13'h0;
+    reg [12:0] a2_address4_copy2 = 13'h0;
     reg [12:0] a1_address5 = 13'h0;
-    reg [12:0] a1_address5_copy0 = 13'h0;
-    reg [12:0] a1_address5_copy1 = 13'h0;
-    reg [12:0] a1_address5_copy2 = 13'h0;
+    reg [12:0] a2_address5 = 13'h0;
+    reg [12:0] a2_address5_copy0 = 13'h0;
+    reg [12:0] a2_address5_copy1 = 13'h0;
+    reg [12:0] a2_address5_copy2 = 13'h0;
     reg [12:0] a1_address6 = 13'h0;
-    reg [12:0] a1_address6_copy0 = 13'h0;
-    reg [12:0] a1_address6_copy1 = 13'h0;
-    reg [12:0] a1_address6_copy2 = 13'h0;
+    reg [12:0] a2_address6 = 13'h0;
+    reg [12:0] a2_address6_copy0 = 13'h0;
+    reg [12:0] a2_address6_copy1 = 13'h0;
+    reg [12:0] a2_address6_copy2 = 13'h0;
     reg [12:0] a1_address7 = 13'h0;
-    reg [12:0] a1_address7_copy0 = 13'h0;
-    reg [12:0] a1_address7_copy1 = 13'h0;
-    reg [12:0] a1_address7_copy2 = 13'h0;
+    reg [12:0] a2_address7 = 13'h0;
+    reg [12:0] a2_address7_copy0 = 13'h0;
+    reg [12:0] a2_address7_copy1 = 13'h0;
+    reg [12:0] a2_address7_copy2 = 13'h0;
     reg a1_valid = 1'h0;
+    reg a2_valid = 1'h0;
     reg b_valid = 1'h0;
     reg c_valid = 1'h0;
     reg d_valid = 1'h0;
     reg [1:0] a1_component = 2'h0;
+    reg [1:0] a2_component = 2'h0;
     reg [1:0] b_component = 2'h0;
     reg [1:0] c_component = 2'h0;
     reg [1:0] d_component = 2'h0;
     reg [2:0] a1_select0 = 3'h0;
+    reg [2:0] a2_select0 = 3'h0;
     reg [2:0] b_select0 = 3'h0;
     reg [2:0] c_select0 = 3'h0;
     reg [2:0] d_select0 = 3'h0;
     reg [2:0] a1_select1 = 3'h0;
+    reg [2:0] a2_select1 = 3'h0;
     reg [2:0] b_select1 = 3'h0;
     reg [2:0] c_select1 = 3'h0;
     reg [2:0] d_select1 = 3'h0;
     reg [2:0] a1_select2 = 3'h0;
+    reg [2:0] a2_select2 = 3'h0;
     reg [2:0] b_select2 = 3'h0;
     reg [2:0] c_select2 = 3'h0;
     reg [2:0] d_select2 = 3'h0;
     reg [2:0] a1_select3 = 3'h0;
+    reg [2:0] a2_select3 = 3'h0;
     reg [2:0] b_select3 = 3'h0;
     reg [2:0] c_select3 = 3'h0;
     reg [2:0] d_select3 = 3'h0;
     reg [2:0] a1_select4 = 3'h0;
+    reg [2:0] a2_select4 = 3'h0;
     reg [2:0] b_select4 = 3'h0;
     reg [2:0] c_select4 = 3'h0;
     reg [2:0] d_select4 = 3'h0;
     reg [2:0] a1_select5 = 3'h0;
+    reg [2:0] a2_select5 = 3'h0;
     reg [2:0] b_select5 = 3'h0;
     reg [2:0] c_select5 = 3'h0;
     reg [2:0] d_select5 = 3'h0;
     reg [2:0] a1_select6 = 3'h0;
+    reg [2:0] a2_select6 = 3'h0;
     reg [2:0] b_select6 = 3'h0;
     reg [2:0] c_select6 = 3'h0;
     reg [2:0] d_select6 = 3'h0;
     reg [2:0] a1_select7 = 3'h0;
+    reg [2:0] a2_select7 = 3'h0;
     reg [2:0] b_select7 = 3'h0;
     reg [2:0] c_select7 = 3'h0;
     reg [2:0] d_select7 = 3'h0;
     reg [2:0] a1_user = 3'h0;
+    reg [2:0] a2_user = 3'h0;
     reg [2:0] b_user = 3'h0;
     reg [2:0] c_user = 3'h0;
     reg [2:0] d_user = 3'h0;
     reg a1_last = 1'h0;
+    reg a2_last = 1'h0;
     reg b_last = 1'h0;
     reg c_last = 1'h0;
     reg d_last = 1'h0;
@@ -972,19 +992,19 @@ module fxc_mcu_rows (
     wire n93 = n91 & n92;
     wire n95 = n93 & 1'h1;
     wire n97 = ~in_skid_valid;
-    wire s_axis_tvalid_fire = s_axis_tvalid & n97;
+    wire in_taken_in = s_axis_tvalid & n97;
     wire n104 = frame_width == 16'h1;
     wire n106 = frame_width == 16'h2;
     wire n107 = frame_height == 16'h1;
     wire n108 = frame_height == 16'h2;
-    wire n132 = full[0];
-    wire n133 = full[1];
-    wire n134 = wr_bank ? n133 : n132;
-    wire n135 = ~n134;
-    wire beat_taken = in_valid & n135;
+    wire n109 = full[0];
+    wire n110 = full[1];
+    wire n111 = wr_bank ? n110 : n109;
+    wire n112 = ~n111;
+    wire beat_taken = in_valid & n112;
     wire n137 = ~in_valid;
     wire n138 = beat_taken | n137;
-    wire n139 = in_skid_valid | s_axis_tvalid_fire;
+    wire n139 = in_skid_valid | in_taken_in;
     wire n140 = n138 ? n139 : in_valid;
     wire [23:0] n141 = in_skid_valid ? in_skid0 : s_axis_tdata;
     wire [23:0] n142 = n138 ? n141 : in_beat0;
@@ -1010,7 +1030,7 @@ module fxc_mcu_rows (
     wire n162 = n138 ? n161 : in_beat10;
     wire n164 = n138 ? 1'h0 : in_skid_valid;
     wire n165 = ~n138;
-    wire n166 = n165 & s_axis_tvalid_fire;
+    wire n166 = n165 & in_taken_in;
     wire [23:0] n167 = n166 ? s_axis_tdata : in_skid0;
     wire n168 = n166 ? s_axis_tuser : in_skid1;
     wire n169 = n166 ? s_axis_tlast : in_skid2;
@@ -2136,7 +2156,7 @@ module fxc_mcu_rows (
     wire [15:0] n1930 = n1918 ? s3_last_mcu : bank1_last_mcu;
     wire [15:0] n1931 = n1918 ? s3_e : bank1_e;
     wire [15:0] n1932 = n1918 ? s3_chroma_limit : bank1_chroma_limit;
-    wire n1940 = rd_bank ? n133 : n132;
+    wire n1940 = rd_bank ? n110 : n109;
     wire m_axis_tvalid_fire = out_valid & m_axis_tready;
     wire n1955 = credits != 5'h0;
     wire issue = n1940 & n1955;
@@ -2216,407 +2236,407 @@ module fxc_mcu_rows (
     wire [2:0] n2056 = a0_parity ? n2054 : n2055;
     wire [2:0] n2057 = n2044 ? 3'h0 : n2056;
     wire [12:0] n2058 = {a0_bank, a0_row, n2050};
-    wire n2063 = a1_address0_copy1[12];
-    wire [10:0] n2064 = a1_address0_copy1[10:0];
-    wire [11:0] n2065 = {n2063, n2064};
-    wire n2066 = a1_address0_copy2[12];
-    wire [10:0] n2067 = a1_address0_copy2[10:0];
-    wire [11:0] n2068 = {n2066, n2067};
-    wire n2069 = 3'h1 <= a0_limit_low;
-    wire n2070 = a0_at & n2069;
-    wire n2071 = a0_below | n2070;
-    wire n2072 = n2045 == 3'h1;
-    wire [10:0] n2073 = n2072 ? a0_e : a0_half;
-    wire [10:0] n2074 = a0_parity ? n2073 : a0_last_column;
-    wire [7:0] n2075 = n2074[10:3];
-    wire [7:0] n2076 = n2071 ? a0_word : n2075;
-    wire n2077 = n2051 == 1'h1;
-    wire [2:0] n2078 = n2077 ? n2045 : n2053;
-    wire [2:0] n2079 = a0_parity ? n2078 : n2055;
-    wire [2:0] n2080 = n2071 ? 3'h1 : n2079;
-    wire [12:0] n2081 = {a0_bank, a0_row, n2076};
-    wire n2086 = a1_address1_copy1[12];
-    wire [10:0] n2087 = a1_address1_copy1[10:0];
-    wire [11:0] n2088 = {n2086, n2087};
-    wire n2089 = a1_address1_copy2[12];
-    wire [10:0] n2090 = a1_address1_copy2[10:0];
-    wire [11:0] n2091 = {n2089, n2090};
-    wire n2092 = 3'h2 <= a0_limit_low;
-    wire n2093 = a0_at & n2092;
-    wire n2094 = a0_below | n2093;
-    wire n2095 = n2045 == 3'h2;
-    wire [10:0] n2096 = n2095 ? a0_e : a0_half;
-    wire [10:0] n2097 = a0_parity ? n2096 : a0_last_column;
-    wire [7:0] n2098 = n2097[10:3];
-    wire [7:0] n2099 = n2094 ? a0_word : n2098;
-    wire [2:0] n2100 = n2094 ? 3'h2 : n2056;
-    wire [12:0] n2101 = {a0_bank, a0_row, n2099};
-    wire n2106 = a1_address2_copy1[12];
-    wire [10:0] n2107 = a1_address2_copy1[10:0];
-    wire [11:0] n2108 = {n2106, n2107};
-    wire n2109 = a1_address2_copy2[12];
-    wire [10:0] n2110 = a1_address2_copy2[10:0];
+    wire n2064 = a2_address0_copy1[12];
+    wire [10:0] n2065 = a2_address0_copy1[10:0];
+    wire [11:0] n2066 = {n2064, n2065};
+    wire n2067 = a2_address0_copy2[12];
+    wire [10:0] n2068 = a2_address0_copy2[10:0];
+    wire [11:0] n2069 = {n2067, n2068};
+    wire n2070 = 3'h1 <= a0_limit_low;
+    wire n2071 = a0_at & n2070;
+    wire n2072 = a0_below | n2071;
+    wire n2073 = n2045 == 3'h1;
+    wire [10:0] n2074 = n2073 ? a0_e : a0_half;
+    wire [10:0] n2075 = a0_parity ? n2074 : a0_last_column;
+    wire [7:0] n2076 = n2075[10:3];
+    wire [7:0] n2077 = n2072 ? a0_word : n2076;
+    wire n2078 = n2051 == 1'h1;
+    wire [2:0] n2079 = n2078 ? n2045 : n2053;
+    wire [2:0] n2080 = a0_parity ? n2079 : n2055;
+    wire [2:0] n2081 = n2072 ? 3'h1 : n2080;
+    wire [12:0] n2082 = {a0_bank, a0_row, n2077};
+    wire n2088 = a2_address1_copy1[12];
+    wire [10:0] n2089 = a2_address1_copy1[10:0];
+    wire [11:0] n2090 = {n2088, n2089};
+    wire n2091 = a2_address1_copy2[12];
+    wire [10:0] n2092 = a2_address1_copy2[10:0];
+    wire [11:0] n2093 = {n2091, n2092};
+    wire n2094 = 3'h2 <= a0_limit_low;
+    wire n2095 = a0_at & n2094;
+    wire n2096 = a0_below | n2095;
+    wire n2097 = n2045 == 3'h2;
+    wire [10:0] n2098 = n2097 ? a0_e : a0_half;
+    wire [10:0] n2099 = a0_parity ? n2098 : a0_last_column;
+    wire [7:0] n2100 = n2099[10:3];
+    wire [7:0] n2101 = n2096 ? a0_word : n2100;
+    wire [2:0] n2102 = n2096 ? 3'h2 : n2056;
+    wire [12:0] n2103 = {a0_bank, a0_row, n2101};
+    wire n2109 = a2_address2_copy1[12];
+    wire [10:0] n2110 = a2_address2_copy1[10:0];
     wire [11:0] n2111 = {n2109, n2110};
-    wire n2112 = 3'h3 <= a0_limit_low;
-    wire n2113 = a0_at & n2112;
-    wire n2114 = a0_below | n2113;
-    wire n2115 = n2045 == 3'h3;
-    wire [10:0] n2116 = n2115 ? a0_e : a0_half;
-    wire [10:0] n2117 = a0_parity ? n2116 : a0_last_column;
-    wire [7:0] n2118 = n2117[10:3];
-    wire [7:0] n2119 = n2114 ? a0_word : n2118;
-    wire [2:0] n2120 = n2114 ? 3'h3 : n2079;
-    wire [12:0] n2121 = {a0_bank, a0_row, n2119};
-    wire n2126 = a1_address3_copy1[12];
-    wire [10:0] n2127 = a1_address3_copy1[10:0];
-    wire [11:0] n2128 = {n2126, n2127};
-    wire n2129 = a1_address3_copy2[12];
-    wire [10:0] n2130 = a1_address3_copy2[10:0];
-    wire [11:0] n2131 = {n2129, n2130};
-    wire n2132 = 3'h4 <= a0_limit_low;
-    wire n2133 = a0_at & n2132;
-    wire n2134 = a0_below | n2133;
-    wire n2135 = n2045 == 3'h4;
-    wire [10:0] n2136 = n2135 ? a0_e : a0_half;
-    wire [10:0] n2137 = a0_parity ? n2136 : a0_last_column;
-    wire [7:0] n2138 = n2137[10:3];
-    wire [7:0] n2139 = n2134 ? a0_word : n2138;
-    wire [2:0] n2140 = n2134 ? 3'h4 : n2056;
-    wire [12:0] n2141 = {a0_bank, a0_row, n2139};
-    wire n2146 = a1_address4_copy1[12];
-    wire [10:0] n2147 = a1_address4_copy1[10:0];
-    wire [11:0] n2148 = {n2146, n2147};
-    wire n2149 = a1_address4_copy2[12];
-    wire [10:0] n2150 = a1_address4_copy2[10:0];
-    wire [11:0] n2151 = {n2149, n2150};
-    wire n2152 = 3'h5 <= a0_limit_low;
-    wire n2153 = a0_at & n2152;
-    wire n2154 = a0_below | n2153;
-    wire n2155 = n2045 == 3'h5;
-    wire [10:0] n2156 = n2155 ? a0_e : a0_half;
-    wire [10:0] n2157 = a0_parity ? n2156 : a0_last_column;
-    wire [7:0] n2158 = n2157[10:3];
-    wire [7:0] n2159 = n2154 ? a0_word : n2158;
-    wire [2:0] n2160 = n2154 ? 3'h5 : n2079;
-    wire [12:0] n2161 = {a0_bank, a0_row, n2159};
-    wire n2166 = a1_address5_copy1[12];
-    wire [10:0] n2167 = a1_address5_copy1[10:0];
-    wire [11:0] n2168 = {n2166, n2167};
-    wire n2169 = a1_address5_copy2[12];
-    wire [10:0] n2170 = a1_address5_copy2[10:0];
-    wire [11:0] n2171 = {n2169, n2170};
-    wire n2172 = 3'h6 <= a0_limit_low;
-    wire n2173 = a0_at & n2172;
-    wire n2174 = a0_below | n2173;
-    wire n2175 = n2045 == 3'h6;
-    wire [10:0] n2176 = n2175 ? a0_e : a0_half;
-    wire [10:0] n2177 = a0_parity ? n2176 : a0_last_column;
-    wire [7:0] n2178 = n2177[10:3];
-    wire [7:0] n2179 = n2174 ? a0_word : n2178;
-    wire [2:0] n2180 = n2174 ? 3'h6 : n2056;
-    wire [12:0] n2181 = {a0_bank, a0_row, n2179};
-    wire n2186 = a1_address6_copy1[12];
-    wire [10:0] n2187 = a1_address6_copy1[10:0];
-    wire [11:0] n2188 = {n2186, n2187};
-    wire n2189 = a1_address6_copy2[12];
-    wire [10:0] n2190 = a1_address6_copy2[10:0];
-    wire [11:0] n2191 = {n2189, n2190};
-    wire n2192 = 3'h7 <= a0_limit_low;
-    wire n2193 = a0_at & n2192;
-    wire n2194 = a0_below | n2193;
-    wire n2195 = n2045 == 3'h7;
-    wire [10:0] n2196 = n2195 ? a0_e : a0_half;
-    wire [10:0] n2197 = a0_parity ? n2196 : a0_last_column;
-    wire [7:0] n2198 = n2197[10:3];
-    wire [7:0] n2199 = n2194 ? a0_word : n2198;
-    wire [2:0] n2200 = n2194 ? 3'h7 : n2079;
-    wire [12:0] n2201 = {a0_bank, a0_row, n2199};
-    wire n2206 = a1_address7_copy1[12];
-    wire [10:0] n2207 = a1_address7_copy1[10:0];
-    wire [11:0] n2208 = {n2206, n2207};
-    wire n2209 = a1_address7_copy2[12];
-    wire [10:0] n2210 = a1_address7_copy2[10:0];
-    wire [11:0] n2211 = {n2209, n2210};
-    wire n2284 = d_select0[0];
-    wire [7:0] n2285 = n2284 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2286 = n2284 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2287 = n2284 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2288 = n2284 ? d_word0_7 : d_word0_6;
-    wire n2289 = d_select0[1];
-    wire [7:0] n2290 = n2289 ? n2286 : n2285;
-    wire [7:0] n2291 = n2289 ? n2288 : n2287;
-    wire n2292 = d_select0[2];
-    wire [7:0] n2293 = n2292 ? n2291 : n2290;
-    wire n2295 = d_select1[0];
-    wire [7:0] n2296 = n2295 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2297 = n2295 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2298 = n2295 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2299 = n2295 ? d_word0_7 : d_word0_6;
-    wire n2300 = d_select1[1];
-    wire [7:0] n2301 = n2300 ? n2297 : n2296;
-    wire [7:0] n2302 = n2300 ? n2299 : n2298;
-    wire n2303 = d_select1[2];
-    wire [7:0] n2304 = n2303 ? n2302 : n2301;
-    wire n2306 = d_select2[0];
-    wire [7:0] n2307 = n2306 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2308 = n2306 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2309 = n2306 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2310 = n2306 ? d_word0_7 : d_word0_6;
-    wire n2311 = d_select2[1];
-    wire [7:0] n2312 = n2311 ? n2308 : n2307;
-    wire [7:0] n2313 = n2311 ? n2310 : n2309;
-    wire n2314 = d_select2[2];
-    wire [7:0] n2315 = n2314 ? n2313 : n2312;
-    wire n2317 = d_select3[0];
-    wire [7:0] n2318 = n2317 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2319 = n2317 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2320 = n2317 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2321 = n2317 ? d_word0_7 : d_word0_6;
-    wire n2322 = d_select3[1];
-    wire [7:0] n2323 = n2322 ? n2319 : n2318;
-    wire [7:0] n2324 = n2322 ? n2321 : n2320;
-    wire n2325 = d_select3[2];
-    wire [7:0] n2326 = n2325 ? n2324 : n2323;
-    wire n2328 = d_select4[0];
-    wire [7:0] n2329 = n2328 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2330 = n2328 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2331 = n2328 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2332 = n2328 ? d_word0_7 : d_word0_6;
-    wire n2333 = d_select4[1];
-    wire [7:0] n2334 = n2333 ? n2330 : n2329;
-    wire [7:0] n2335 = n2333 ? n2332 : n2331;
-    wire n2336 = d_select4[2];
-    wire [7:0] n2337 = n2336 ? n2335 : n2334;
-    wire n2339 = d_select5[0];
-    wire [7:0] n2340 = n2339 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2341 = n2339 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2342 = n2339 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2343 = n2339 ? d_word0_7 : d_word0_6;
-    wire n2344 = d_select5[1];
-    wire [7:0] n2345 = n2344 ? n2341 : n2340;
-    wire [7:0] n2346 = n2344 ? n2343 : n2342;
-    wire n2347 = d_select5[2];
-    wire [7:0] n2348 = n2347 ? n2346 : n2345;
-    wire n2350 = d_select6[0];
-    wire [7:0] n2351 = n2350 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2352 = n2350 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2353 = n2350 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2354 = n2350 ? d_word0_7 : d_word0_6;
-    wire n2355 = d_select6[1];
-    wire [7:0] n2356 = n2355 ? n2352 : n2351;
-    wire [7:0] n2357 = n2355 ? n2354 : n2353;
-    wire n2358 = d_select6[2];
-    wire [7:0] n2359 = n2358 ? n2357 : n2356;
-    wire n2361 = d_select7[0];
-    wire [7:0] n2362 = n2361 ? d_word0_1 : d_word0_0;
-    wire [7:0] n2363 = n2361 ? d_word0_3 : d_word0_2;
-    wire [7:0] n2364 = n2361 ? d_word0_5 : d_word0_4;
-    wire [7:0] n2365 = n2361 ? d_word0_7 : d_word0_6;
-    wire n2366 = d_select7[1];
-    wire [7:0] n2367 = n2366 ? n2363 : n2362;
-    wire [7:0] n2368 = n2366 ? n2365 : n2364;
-    wire n2369 = d_select7[2];
-    wire [7:0] n2370 = n2369 ? n2368 : n2367;
-    wire [7:0] n2372 = n2284 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2373 = n2284 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2374 = n2284 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2375 = n2284 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2376 = n2289 ? n2373 : n2372;
-    wire [7:0] n2377 = n2289 ? n2375 : n2374;
-    wire [7:0] n2378 = n2292 ? n2377 : n2376;
-    wire [7:0] n2380 = n2295 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2381 = n2295 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2382 = n2295 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2383 = n2295 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2384 = n2300 ? n2381 : n2380;
-    wire [7:0] n2385 = n2300 ? n2383 : n2382;
-    wire [7:0] n2386 = n2303 ? n2385 : n2384;
-    wire [7:0] n2388 = n2306 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2389 = n2306 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2390 = n2306 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2391 = n2306 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2392 = n2311 ? n2389 : n2388;
-    wire [7:0] n2393 = n2311 ? n2391 : n2390;
-    wire [7:0] n2394 = n2314 ? n2393 : n2392;
-    wire [7:0] n2396 = n2317 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2397 = n2317 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2398 = n2317 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2399 = n2317 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2400 = n2322 ? n2397 : n2396;
-    wire [7:0] n2401 = n2322 ? n2399 : n2398;
-    wire [7:0] n2402 = n2325 ? n2401 : n2400;
-    wire [7:0] n2404 = n2328 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2405 = n2328 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2406 = n2328 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2407 = n2328 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2408 = n2333 ? n2405 : n2404;
-    wire [7:0] n2409 = n2333 ? n2407 : n2406;
-    wire [7:0] n2410 = n2336 ? n2409 : n2408;
-    wire [7:0] n2412 = n2339 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2413 = n2339 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2414 = n2339 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2415 = n2339 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2416 = n2344 ? n2413 : n2412;
-    wire [7:0] n2417 = n2344 ? n2415 : n2414;
-    wire [7:0] n2418 = n2347 ? n2417 : n2416;
-    wire [7:0] n2420 = n2350 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2421 = n2350 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2422 = n2350 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2423 = n2350 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2424 = n2355 ? n2421 : n2420;
-    wire [7:0] n2425 = n2355 ? n2423 : n2422;
-    wire [7:0] n2426 = n2358 ? n2425 : n2424;
-    wire [7:0] n2428 = n2361 ? d_word1_1 : d_word1_0;
-    wire [7:0] n2429 = n2361 ? d_word1_3 : d_word1_2;
-    wire [7:0] n2430 = n2361 ? d_word1_5 : d_word1_4;
-    wire [7:0] n2431 = n2361 ? d_word1_7 : d_word1_6;
-    wire [7:0] n2432 = n2366 ? n2429 : n2428;
-    wire [7:0] n2433 = n2366 ? n2431 : n2430;
-    wire [7:0] n2434 = n2369 ? n2433 : n2432;
-    wire [7:0] n2436 = n2284 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2437 = n2284 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2438 = n2284 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2439 = n2284 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2440 = n2289 ? n2437 : n2436;
-    wire [7:0] n2441 = n2289 ? n2439 : n2438;
-    wire [7:0] n2442 = n2292 ? n2441 : n2440;
-    wire [7:0] n2444 = n2295 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2445 = n2295 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2446 = n2295 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2447 = n2295 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2448 = n2300 ? n2445 : n2444;
-    wire [7:0] n2449 = n2300 ? n2447 : n2446;
-    wire [7:0] n2450 = n2303 ? n2449 : n2448;
-    wire [7:0] n2452 = n2306 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2453 = n2306 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2454 = n2306 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2455 = n2306 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2456 = n2311 ? n2453 : n2452;
-    wire [7:0] n2457 = n2311 ? n2455 : n2454;
-    wire [7:0] n2458 = n2314 ? n2457 : n2456;
-    wire [7:0] n2460 = n2317 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2461 = n2317 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2462 = n2317 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2463 = n2317 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2464 = n2322 ? n2461 : n2460;
-    wire [7:0] n2465 = n2322 ? n2463 : n2462;
-    wire [7:0] n2466 = n2325 ? n2465 : n2464;
-    wire [7:0] n2468 = n2328 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2469 = n2328 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2470 = n2328 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2471 = n2328 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2472 = n2333 ? n2469 : n2468;
-    wire [7:0] n2473 = n2333 ? n2471 : n2470;
-    wire [7:0] n2474 = n2336 ? n2473 : n2472;
-    wire [7:0] n2476 = n2339 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2477 = n2339 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2478 = n2339 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2479 = n2339 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2480 = n2344 ? n2477 : n2476;
-    wire [7:0] n2481 = n2344 ? n2479 : n2478;
-    wire [7:0] n2482 = n2347 ? n2481 : n2480;
-    wire [7:0] n2484 = n2350 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2485 = n2350 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2486 = n2350 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2487 = n2350 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2488 = n2355 ? n2485 : n2484;
-    wire [7:0] n2489 = n2355 ? n2487 : n2486;
-    wire [7:0] n2490 = n2358 ? n2489 : n2488;
-    wire [7:0] n2492 = n2361 ? d_word2_1 : d_word2_0;
-    wire [7:0] n2493 = n2361 ? d_word2_3 : d_word2_2;
-    wire [7:0] n2494 = n2361 ? d_word2_5 : d_word2_4;
-    wire [7:0] n2495 = n2361 ? d_word2_7 : d_word2_6;
-    wire [7:0] n2496 = n2366 ? n2493 : n2492;
-    wire [7:0] n2497 = n2366 ? n2495 : n2494;
-    wire [7:0] n2498 = n2369 ? n2497 : n2496;
-    wire n2504 = e_component[0];
-    wire [7:0] n2505 = n2504 ? e_lane1_0 : e_lane0_0;
-    wire n2506 = e_component[1];
-    wire [7:0] n2507 = n2506 ? e_lane2_0 : n2505;
-    wire [7:0] n2508 = n2504 ? e_lane1_1 : e_lane0_1;
-    wire [7:0] n2509 = n2506 ? e_lane2_1 : n2508;
-    wire [7:0] n2510 = n2504 ? e_lane1_2 : e_lane0_2;
-    wire [7:0] n2511 = n2506 ? e_lane2_2 : n2510;
-    wire [7:0] n2512 = n2504 ? e_lane1_3 : e_lane0_3;
-    wire [7:0] n2513 = n2506 ? e_lane2_3 : n2512;
-    wire [7:0] n2514 = n2504 ? e_lane1_4 : e_lane0_4;
-    wire [7:0] n2515 = n2506 ? e_lane2_4 : n2514;
-    wire [7:0] n2516 = n2504 ? e_lane1_5 : e_lane0_5;
-    wire [7:0] n2517 = n2506 ? e_lane2_5 : n2516;
-    wire [7:0] n2518 = n2504 ? e_lane1_6 : e_lane0_6;
-    wire [7:0] n2519 = n2506 ? e_lane2_6 : n2518;
-    wire [7:0] n2520 = n2504 ? e_lane1_7 : e_lane0_7;
-    wire [7:0] n2521 = n2506 ? e_lane2_7 : n2520;
-    wire [63:0] n2525 = {n2521, n2519, n2517, n2515, n2513, n2511, n2509, n2507};
-    wire [3:0] n2526 = {e_last, e_user};
-    wire [3:0] n2527 = queue_write + 4'h1;
-    wire [3:0] n2528 = e_valid ? n2527 : queue_write;
-    wire n2530 = queued != 5'h0;
-    wire n2531 = ~out_valid;
-    wire n2532 = n2531 | m_axis_tready;
-    wire load = n2530 & n2532;
+    wire n2112 = a2_address2_copy2[12];
+    wire [10:0] n2113 = a2_address2_copy2[10:0];
+    wire [11:0] n2114 = {n2112, n2113};
+    wire n2115 = 3'h3 <= a0_limit_low;
+    wire n2116 = a0_at & n2115;
+    wire n2117 = a0_below | n2116;
+    wire n2118 = n2045 == 3'h3;
+    wire [10:0] n2119 = n2118 ? a0_e : a0_half;
+    wire [10:0] n2120 = a0_parity ? n2119 : a0_last_column;
+    wire [7:0] n2121 = n2120[10:3];
+    wire [7:0] n2122 = n2117 ? a0_word : n2121;
+    wire [2:0] n2123 = n2117 ? 3'h3 : n2080;
+    wire [12:0] n2124 = {a0_bank, a0_row, n2122};
+    wire n2130 = a2_address3_copy1[12];
+    wire [10:0] n2131 = a2_address3_copy1[10:0];
+    wire [11:0] n2132 = {n2130, n2131};
+    wire n2133 = a2_address3_copy2[12];
+    wire [10:0] n2134 = a2_address3_copy2[10:0];
+    wire [11:0] n2135 = {n2133, n2134};
+    wire n2136 = 3'h4 <= a0_limit_low;
+    wire n2137 = a0_at & n2136;
+    wire n2138 = a0_below | n2137;
+    wire n2139 = n2045 == 3'h4;
+    wire [10:0] n2140 = n2139 ? a0_e : a0_half;
+    wire [10:0] n2141 = a0_parity ? n2140 : a0_last_column;
+    wire [7:0] n2142 = n2141[10:3];
+    wire [7:0] n2143 = n2138 ? a0_word : n2142;
+    wire [2:0] n2144 = n2138 ? 3'h4 : n2056;
+    wire [12:0] n2145 = {a0_bank, a0_row, n2143};
+    wire n2151 = a2_address4_copy1[12];
+    wire [10:0] n2152 = a2_address4_copy1[10:0];
+    wire [11:0] n2153 = {n2151, n2152};
+    wire n2154 = a2_address4_copy2[12];
+    wire [10:0] n2155 = a2_address4_copy2[10:0];
+    wire [11:0] n2156 = {n2154, n2155};
+    wire n2157 = 3'h5 <= a0_limit_low;
+    wire n2158 = a0_at & n2157;
+    wire n2159 = a0_below | n2158;
+    wire n2160 = n2045 == 3'h5;
+    wire [10:0] n2161 = n2160 ? a0_e : a0_half;
+    wire [10:0] n2162 = a0_parity ? n2161 : a0_last_column;
+    wire [7:0] n2163 = n2162[10:3];
+    wire [7:0] n2164 = n2159 ? a0_word : n2163;
+    wire [2:0] n2165 = n2159 ? 3'h5 : n2080;
+    wire [12:0] n2166 = {a0_bank, a0_row, n2164};
+    wire n2172 = a2_address5_copy1[12];
+    wire [10:0] n2173 = a2_address5_copy1[10:0];
+    wire [11:0] n2174 = {n2172, n2173};
+    wire n2175 = a2_address5_copy2[12];
+    wire [10:0] n2176 = a2_address5_copy2[10:0];
+    wire [11:0] n2177 = {n2175, n2176};
+    wire n2178 = 3'h6 <= a0_limit_low;
+    wire n2179 = a0_at & n2178;
+    wire n2180 = a0_below | n2179;
+    wire n2181 = n2045 == 3'h6;
+    wire [10:0] n2182 = n2181 ? a0_e : a0_half;
+    wire [10:0] n2183 = a0_parity ? n2182 : a0_last_column;
+    wire [7:0] n2184 = n2183[10:3];
+    wire [7:0] n2185 = n2180 ? a0_word : n2184;
+    wire [2:0] n2186 = n2180 ? 3'h6 : n2056;
+    wire [12:0] n2187 = {a0_bank, a0_row, n2185};
+    wire n2193 = a2_address6_copy1[12];
+    wire [10:0] n2194 = a2_address6_copy1[10:0];
+    wire [11:0] n2195 = {n2193, n2194};
+    wire n2196 = a2_address6_copy2[12];
+    wire [10:0] n2197 = a2_address6_copy2[10:0];
+    wire [11:0] n2198 = {n2196, n2197};
+    wire n2199 = 3'h7 <= a0_limit_low;
+    wire n2200 = a0_at & n2199;
+    wire n2201 = a0_below | n2200;
+    wire n2202 = n2045 == 3'h7;
+    wire [10:0] n2203 = n2202 ? a0_e : a0_half;
+    wire [10:0] n2204 = a0_parity ? n2203 : a0_last_column;
+    wire [7:0] n2205 = n2204[10:3];
+    wire [7:0] n2206 = n2201 ? a0_word : n2205;
+    wire [2:0] n2207 = n2201 ? 3'h7 : n2080;
+    wire [12:0] n2208 = {a0_bank, a0_row, n2206};
+    wire n2214 = a2_address7_copy1[12];
+    wire [10:0] n2215 = a2_address7_copy1[10:0];
+    wire [11:0] n2216 = {n2214, n2215};
+    wire n2217 = a2_address7_copy2[12];
+    wire [10:0] n2218 = a2_address7_copy2[10:0];
+    wire [11:0] n2219 = {n2217, n2218};
+    wire n2304 = d_select0[0];
+    wire [7:0] n2305 = n2304 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2306 = n2304 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2307 = n2304 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2308 = n2304 ? d_word0_7 : d_word0_6;
+    wire n2309 = d_select0[1];
+    wire [7:0] n2310 = n2309 ? n2306 : n2305;
+    wire [7:0] n2311 = n2309 ? n2308 : n2307;
+    wire n2312 = d_select0[2];
+    wire [7:0] n2313 = n2312 ? n2311 : n2310;
+    wire n2315 = d_select1[0];
+    wire [7:0] n2316 = n2315 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2317 = n2315 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2318 = n2315 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2319 = n2315 ? d_word0_7 : d_word0_6;
+    wire n2320 = d_select1[1];
+    wire [7:0] n2321 = n2320 ? n2317 : n2316;
+    wire [7:0] n2322 = n2320 ? n2319 : n2318;
+    wire n2323 = d_select1[2];
+    wire [7:0] n2324 = n2323 ? n2322 : n2321;
+    wire n2326 = d_select2[0];
+    wire [7:0] n2327 = n2326 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2328 = n2326 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2329 = n2326 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2330 = n2326 ? d_word0_7 : d_word0_6;
+    wire n2331 = d_select2[1];
+    wire [7:0] n2332 = n2331 ? n2328 : n2327;
+    wire [7:0] n2333 = n2331 ? n2330 : n2329;
+    wire n2334 = d_select2[2];
+    wire [7:0] n2335 = n2334 ? n2333 : n2332;
+    wire n2337 = d_select3[0];
+    wire [7:0] n2338 = n2337 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2339 = n2337 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2340 = n2337 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2341 = n2337 ? d_word0_7 : d_word0_6;
+    wire n2342 = d_select3[1];
+    wire [7:0] n2343 = n2342 ? n2339 : n2338;
+    wire [7:0] n2344 = n2342 ? n2341 : n2340;
+    wire n2345 = d_select3[2];
+    wire [7:0] n2346 = n2345 ? n2344 : n2343;
+    wire n2348 = d_select4[0];
+    wire [7:0] n2349 = n2348 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2350 = n2348 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2351 = n2348 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2352 = n2348 ? d_word0_7 : d_word0_6;
+    wire n2353 = d_select4[1];
+    wire [7:0] n2354 = n2353 ? n2350 : n2349;
+    wire [7:0] n2355 = n2353 ? n2352 : n2351;
+    wire n2356 = d_select4[2];
+    wire [7:0] n2357 = n2356 ? n2355 : n2354;
+    wire n2359 = d_select5[0];
+    wire [7:0] n2360 = n2359 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2361 = n2359 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2362 = n2359 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2363 = n2359 ? d_word0_7 : d_word0_6;
+    wire n2364 = d_select5[1];
+    wire [7:0] n2365 = n2364 ? n2361 : n2360;
+    wire [7:0] n2366 = n2364 ? n2363 : n2362;
+    wire n2367 = d_select5[2];
+    wire [7:0] n2368 = n2367 ? n2366 : n2365;
+    wire n2370 = d_select6[0];
+    wire [7:0] n2371 = n2370 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2372 = n2370 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2373 = n2370 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2374 = n2370 ? d_word0_7 : d_word0_6;
+    wire n2375 = d_select6[1];
+    wire [7:0] n2376 = n2375 ? n2372 : n2371;
+    wire [7:0] n2377 = n2375 ? n2374 : n2373;
+    wire n2378 = d_select6[2];
+    wire [7:0] n2379 = n2378 ? n2377 : n2376;
+    wire n2381 = d_select7[0];
+    wire [7:0] n2382 = n2381 ? d_word0_1 : d_word0_0;
+    wire [7:0] n2383 = n2381 ? d_word0_3 : d_word0_2;
+    wire [7:0] n2384 = n2381 ? d_word0_5 : d_word0_4;
+    wire [7:0] n2385 = n2381 ? d_word0_7 : d_word0_6;
+    wire n2386 = d_select7[1];
+    wire [7:0] n2387 = n2386 ? n2383 : n2382;
+    wire [7:0] n2388 = n2386 ? n2385 : n2384;
+    wire n2389 = d_select7[2];
+    wire [7:0] n2390 = n2389 ? n2388 : n2387;
+    wire [7:0] n2392 = n2304 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2393 = n2304 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2394 = n2304 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2395 = n2304 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2396 = n2309 ? n2393 : n2392;
+    wire [7:0] n2397 = n2309 ? n2395 : n2394;
+    wire [7:0] n2398 = n2312 ? n2397 : n2396;
+    wire [7:0] n2400 = n2315 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2401 = n2315 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2402 = n2315 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2403 = n2315 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2404 = n2320 ? n2401 : n2400;
+    wire [7:0] n2405 = n2320 ? n2403 : n2402;
+    wire [7:0] n2406 = n2323 ? n2405 : n2404;
+    wire [7:0] n2408 = n2326 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2409 = n2326 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2410 = n2326 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2411 = n2326 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2412 = n2331 ? n2409 : n2408;
+    wire [7:0] n2413 = n2331 ? n2411 : n2410;
+    wire [7:0] n2414 = n2334 ? n2413 : n2412;
+    wire [7:0] n2416 = n2337 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2417 = n2337 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2418 = n2337 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2419 = n2337 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2420 = n2342 ? n2417 : n2416;
+    wire [7:0] n2421 = n2342 ? n2419 : n2418;
+    wire [7:0] n2422 = n2345 ? n2421 : n2420;
+    wire [7:0] n2424 = n2348 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2425 = n2348 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2426 = n2348 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2427 = n2348 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2428 = n2353 ? n2425 : n2424;
+    wire [7:0] n2429 = n2353 ? n2427 : n2426;
+    wire [7:0] n2430 = n2356 ? n2429 : n2428;
+    wire [7:0] n2432 = n2359 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2433 = n2359 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2434 = n2359 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2435 = n2359 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2436 = n2364 ? n2433 : n2432;
+    wire [7:0] n2437 = n2364 ? n2435 : n2434;
+    wire [7:0] n2438 = n2367 ? n2437 : n2436;
+    wire [7:0] n2440 = n2370 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2441 = n2370 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2442 = n2370 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2443 = n2370 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2444 = n2375 ? n2441 : n2440;
+    wire [7:0] n2445 = n2375 ? n2443 : n2442;
+    wire [7:0] n2446 = n2378 ? n2445 : n2444;
+    wire [7:0] n2448 = n2381 ? d_word1_1 : d_word1_0;
+    wire [7:0] n2449 = n2381 ? d_word1_3 : d_word1_2;
+    wire [7:0] n2450 = n2381 ? d_word1_5 : d_word1_4;
+    wire [7:0] n2451 = n2381 ? d_word1_7 : d_word1_6;
+    wire [7:0] n2452 = n2386 ? n2449 : n2448;
+    wire [7:0] n2453 = n2386 ? n2451 : n2450;
+    wire [7:0] n2454 = n2389 ? n2453 : n2452;
+    wire [7:0] n2456 = n2304 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2457 = n2304 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2458 = n2304 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2459 = n2304 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2460 = n2309 ? n2457 : n2456;
+    wire [7:0] n2461 = n2309 ? n2459 : n2458;
+    wire [7:0] n2462 = n2312 ? n2461 : n2460;
+    wire [7:0] n2464 = n2315 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2465 = n2315 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2466 = n2315 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2467 = n2315 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2468 = n2320 ? n2465 : n2464;
+    wire [7:0] n2469 = n2320 ? n2467 : n2466;
+    wire [7:0] n2470 = n2323 ? n2469 : n2468;
+    wire [7:0] n2472 = n2326 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2473 = n2326 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2474 = n2326 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2475 = n2326 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2476 = n2331 ? n2473 : n2472;
+    wire [7:0] n2477 = n2331 ? n2475 : n2474;
+    wire [7:0] n2478 = n2334 ? n2477 : n2476;
+    wire [7:0] n2480 = n2337 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2481 = n2337 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2482 = n2337 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2483 = n2337 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2484 = n2342 ? n2481 : n2480;
+    wire [7:0] n2485 = n2342 ? n2483 : n2482;
+    wire [7:0] n2486 = n2345 ? n2485 : n2484;
+    wire [7:0] n2488 = n2348 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2489 = n2348 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2490 = n2348 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2491 = n2348 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2492 = n2353 ? n2489 : n2488;
+    wire [7:0] n2493 = n2353 ? n2491 : n2490;
+    wire [7:0] n2494 = n2356 ? n2493 : n2492;
+    wire [7:0] n2496 = n2359 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2497 = n2359 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2498 = n2359 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2499 = n2359 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2500 = n2364 ? n2497 : n2496;
+    wire [7:0] n2501 = n2364 ? n2499 : n2498;
+    wire [7:0] n2502 = n2367 ? n2501 : n2500;
+    wire [7:0] n2504 = n2370 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2505 = n2370 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2506 = n2370 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2507 = n2370 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2508 = n2375 ? n2505 : n2504;
+    wire [7:0] n2509 = n2375 ? n2507 : n2506;
+    wire [7:0] n2510 = n2378 ? n2509 : n2508;
+    wire [7:0] n2512 = n2381 ? d_word2_1 : d_word2_0;
+    wire [7:0] n2513 = n2381 ? d_word2_3 : d_word2_2;
+    wire [7:0] n2514 = n2381 ? d_word2_5 : d_word2_4;
+    wire [7:0] n2515 = n2381 ? d_word2_7 : d_word2_6;
+    wire [7:0] n2516 = n2386 ? n2513 : n2512;
+    wire [7:0] n2517 = n2386 ? n2515 : n2514;
+    wire [7:0] n2518 = n2389 ? n2517 : n2516;
+    wire n2524 = e_component[0];
+    wire [7:0] n2525 = n2524 ? e_lane1_0 : e_lane0_0;
+    wire n2526 = e_component[1];
+    wire [7:0] n2527 = n2526 ? e_lane2_0 : n2525;
+    wire [7:0] n2528 = n2524 ? e_lane1_1 : e_lane0_1;
+    wire [7:0] n2529 = n2526 ? e_lane2_1 : n2528;
+    wire [7:0] n2530 = n2524 ? e_lane1_2 : e_lane0_2;
+    wire [7:0] n2531 = n2526 ? e_lane2_2 : n2530;
+    wire [7:0] n2532 = n2524 ? e_lane1_3 : e_lane0_3;
+    wire [7:0] n2533 = n2526 ? e_lane2_3 : n2532;
+    wire [7:0] n2534 = n2524 ? e_lane1_4 : e_lane0_4;
+    wire [7:0] n2535 = n2526 ? e_lane2_4 : n2534;
+    wire [7:0] n2536 = n2524 ? e_lane1_5 : e_lane0_5;
+    wire [7:0] n2537 = n2526 ? e_lane2_5 : n2536;
+    wire [7:0] n2538 = n2524 ? e_lane1_6 : e_lane0_6;
+    wire [7:0] n2539 = n2526 ? e_lane2_6 : n2538;
+    wire [7:0] n2540 = n2524 ? e_lane1_7 : e_lane0_7;
+    wire [7:0] n2541 = n2526 ? e_lane2_7 : n2540;
+    wire [63:0] n2545 = {n2541, n2539, n2537, n2535, n2533, n2531, n2529, n2527};
+    wire [3:0] n2546 = {e_last, e_user};
+    wire [3:0] n2547 = queue_write + 4'h1;
+    wire [3:0] n2548 = e_valid ? n2547 : queue_write;
+    wire n2550 = queued != 5'h0;
+    wire n2551 = ~out_valid;
+    wire n2552 = n2551 | m_axis_tready;
+    wire load = n2550 & n2552;
     wire [63:0] out_queue_rd = out_queue[queue_read];
     wire [3:0] out_queue_side_rd = out_queue_side[queue_read];
-    wire [3:0] n2536 = queue_read + 4'h1;
-    wire [3:0] n2537 = load ? n2536 : queue_read;
-    wire [7:0] n2538 = out_queue_rd[7:0];
-    wire [7:0] n2539 = load ? n2538 : out_lane0;
-    wire [7:0] n2540 = out_queue_rd[15:8];
-    wire [7:0] n2541 = load ? n2540 : out_lane1;
-    wire [7:0] n2542 = out_queue_rd[23:16];
-    wire [7:0] n2543 = load ? n2542 : out_lane2;
-    wire [7:0] n2544 = out_queue_rd[31:24];
-    wire [7:0] n2545 = load ? n2544 : out_lane3;
-    wire [7:0] n2546 = out_queue_rd[39:32];
-    wire [7:0] n2547 = load ? n2546 : out_lane4;
-    wire [7:0] n2548 = out_queue_rd[47:40];
-    wire [7:0] n2549 = load ? n2548 : out_lane5;
-    wire [7:0] n2550 = out_queue_rd[55:48];
-    wire [7:0] n2551 = load ? n2550 : out_lane6;
-    wire [7:0] n2552 = out_queue_rd[63:56];
-    wire [7:0] n2553 = load ? n2552 : out_lane7;
-    wire [2:0] n2554 = out_queue_side_rd[2:0];
-    wire [2:0] n2555 = load ? n2554 : out_user;
-    wire n2556 = out_queue_side_rd[3];
-    wire n2557 = load ? n2556 : out_last;
-    wire n2559 = n2532 ? load : out_valid;
-    wire [4:0] n2561 = queued + 5'h1;
-    wire [4:0] n2562 = load ? queued : n2561;
-    wire [4:0] n2563 = queued - 5'h1;
-    wire [4:0] n2564 = load ? n2563 : queued;
-    wire [4:0] n2565 = e_valid ? n2562 : n2564;
-    wire [4:0] n2566 = credits - 5'h1;
-    wire [4:0] n2567 = m_axis_tvalid_fire ? credits : n2566;
-    wire [4:0] n2568 = credits + 5'h1;
-    wire [4:0] n2569 = m_axis_tvalid_fire ? n2568 : credits;
-    wire [4:0] n2570 = issue ? n2567 : n2569;
-    wire [2:0] n2571 = rd_bank ? bank1_last_block : bank0_last_block;
-    wire n2572 = block == n2571;
-    wire [15:0] n2574 = rd_bank ? bank1_last_mcu : bank0_last_mcu;
-    wire n2575 = mcu == n2574;
-    wire n2577 = line == 3'h7;
-    wire n2578 = n2577 & block_is_last;
-    wire n2579 = n2578 & mcu_is_last;
-    wire [2:0] n2580 = line + 3'h1;
-    wire [2:0] n2581 = issue ? n2580 : line;
-    wire n2582 = issue & n2577;
-    wire [2:0] n2583 = block + 3'h1;
-    wire [2:0] n2584 = n2578 ? 3'h0 : n2583;
-    wire [2:0] n2585 = n2582 ? n2584 : block;
-    wire n2588 = issue & n2578;
-    wire [15:0] n2589 = mcu + 16'h1;
-    wire [15:0] n2590 = n2579 ? 16'h0 : n2589;
-    wire [15:0] n2591 = n2588 ? n2590 : mcu;
-    wire n2594 = issue & n2579;
-    wire n2595 = ~rd_bank;
-    wire n2596 = n2594 ? n2595 : rd_bank;
-    wire [1:0] n2597 = 2'h1 << rd_bank;
-    wire [1:0] n2598 = {1'h0, 1'h0};
-    wire [1:0] n2599 = n2598 << rd_bank;
-    wire [1:0] n2600 = ~n2597;
-    wire [1:0] n2601 = n1889 & n2600;
-    wire [1:0] n2602 = n2601 | n2599;
-    wire [1:0] n2603 = n2594 ? n2602 : n1889;
+    wire [3:0] n2556 = queue_read + 4'h1;
+    wire [3:0] n2557 = load ? n2556 : queue_read;
+    wire [7:0] n2558 = out_queue_rd[7:0];
+    wire [7:0] n2559 = load ? n2558 : out_lane0;
+    wire [7:0] n2560 = out_queue_rd[15:8];
+    wire [7:0] n2561 = load ? n2560 : out_lane1;
+    wire [7:0] n2562 = out_queue_rd[23:16];
+    wire [7:0] n2563 = load ? n2562 : out_lane2;
+    wire [7:0] n2564 = out_queue_rd[31:24];
+    wire [7:0] n2565 = load ? n2564 : out_lane3;
+    wire [7:0] n2566 = out_queue_rd[39:32];
+    wire [7:0] n2567 = load ? n2566 : out_lane4;
+    wire [7:0] n2568 = out_queue_rd[47:40];
+    wire [7:0] n2569 = load ? n2568 : out_lane5;
+    wire [7:0] n2570 = out_queue_rd[55:48];
+    wire [7:0] n2571 = load ? n2570 : out_lane6;
+    wire [7:0] n2572 = out_queue_rd[63:56];
+    wire [7:0] n2573 = load ? n2572 : out_lane7;
+    wire [2:0] n2574 = out_queue_side_rd[2:0];
+    wire [2:0] n2575 = load ? n2574 : out_user;
+    wire n2576 = out_queue_side_rd[3];
+    wire n2577 = load ? n2576 : out_last;
+    wire n2579 = n2552 ? load : out_valid;
+    wire [4:0] n2581 = queued + 5'h1;
+    wire [4:0] n2582 = load ? queued : n2581;
+    wire [4:0] n2583 = queued - 5'h1;
+    wire [4:0] n2584 = load ? n2583 : queued;
+    wire [4:0] n2585 = e_valid ? n2582 : n2584;
+    wire [4:0] n2586 = credits - 5'h1;
+    wire [4:0] n2587 = m_axis_tvalid_fire ? credits : n2586;
+    wire [4:0] n2588 = credits + 5'h1;
+    wire [4:0] n2589 = m_axis_tvalid_fire ? n2588 : credits;
+    wire [4:0] n2590 = issue ? n2587 : n2589;
+    wire [2:0] n2591 = rd_bank ? bank1_last_block : bank0_last_block;
+    wire n2592 = block == n2591;
+    wire [15:0] n2594 = rd_bank ? bank1_last_mcu : bank0_last_mcu;
+    wire n2595 = mcu == n2594;
+    wire n2597 = line == 3'h7;
+    wire n2598 = n2597 & block_is_last;
+    wire n2599 = n2598 & mcu_is_last;
+    wire [2:0] n2600 = line + 3'h1;
+    wire [2:0] n2601 = issue ? n2600 : line;
+    wire n2602 = issue & n2597;
+    wire [2:0] n2603 = block + 3'h1;
+    wire [2:0] n2604 = n2598 ? 3'h0 : n2603;
+    wire [2:0] n2605 = n2602 ? n2604 : block;
+    wire n2608 = issue & n2598;
+    wire [15:0] n2609 = mcu + 16'h1;
+    wire [15:0] n2610 = n2599 ? 16'h0 : n2609;
+    wire [15:0] n2611 = n2608 ? n2610 : mcu;
+    wire n2614 = issue & n2599;
+    wire n2615 = ~rd_bank;
+    wire n2616 = n2614 ? n2615 : rd_bank;
+    wire [1:0] n2617 = 2'h1 << rd_bank;
+    wire [1:0] n2618 = {1'h0, 1'h0};
+    wire [1:0] n2619 = n2618 << rd_bank;
+    wire [1:0] n2620 = ~n2617;
+    wire [1:0] n2621 = n1889 & n2620;
+    wire [1:0] n2622 = n2621 | n2619;
+    wire [1:0] n2623 = n2614 ? n2622 : n1889;
 
     fxc_bram_d8192_w8 y_lane0 (
         .aclk(aclk),
@@ -2624,7 +2644,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy0),
         .wd(s4_luma_pixel0_copy0),
         .re(1'h1),
-        .ra(a1_address0_copy0),
+        .ra(a2_address0_copy0),
         .rd(y_lane0_rd)
     );
 
@@ -2634,7 +2654,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy1),
         .wd(s4_luma_pixel0_copy1),
         .re(1'h1),
-        .ra(a1_address1_copy0),
+        .ra(a2_address1_copy0),
         .rd(y_lane1_rd)
     );
 
@@ -2644,7 +2664,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy2),
         .wd(s4_luma_pixel0_copy2),
         .re(1'h1),
-        .ra(a1_address2_copy0),
+        .ra(a2_address2_copy0),
         .rd(y_lane2_rd)
     );
 
@@ -2654,7 +2674,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy3),
         .wd(s4_luma_pixel0_copy3),
         .re(1'h1),
-        .ra(a1_address3_copy0),
+        .ra(a2_address3_copy0),
         .rd(y_lane3_rd)
     );
 
@@ -2664,7 +2684,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy4),
         .wd(s4_luma_pixel0_copy4),
         .re(1'h1),
-        .ra(a1_address4_copy0),
+        .ra(a2_address4_copy0),
         .rd(y_lane4_rd)
     );
 
@@ -2674,7 +2694,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy5),
         .wd(s4_luma_pixel0_copy5),
         .re(1'h1),
-        .ra(a1_address5_copy0),
+        .ra(a2_address5_copy0),
         .rd(y_lane5_rd)
     );
 
@@ -2684,7 +2704,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy6),
         .wd(s4_luma_pixel0_copy6),
         .re(1'h1),
-        .ra(a1_address6_copy0),
+        .ra(a2_address6_copy0),
         .rd(y_lane6_rd)
     );
 
@@ -2694,7 +2714,7 @@ module fxc_mcu_rows (
         .wa(s4_luma_word_copy7),
         .wd(s4_luma_pixel0_copy7),
         .re(1'h1),
-        .ra(a1_address7_copy0),
+        .ra(a2_address7_copy0),
         .rd(y_lane7_rd)
     );
 
@@ -2704,7 +2724,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_0),
         .wd(s6_value0_0),
         .re(1'h1),
-        .ra(n2065),
+        .ra(n2066),
         .rd(cb_lane0_rd)
     );
 
@@ -2714,7 +2734,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_1),
         .wd(s6_value0_1),
         .re(1'h1),
-        .ra(n2088),
+        .ra(n2090),
         .rd(cb_lane1_rd)
     );
 
@@ -2724,7 +2744,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_2),
         .wd(s6_value0_2),
         .re(1'h1),
-        .ra(n2108),
+        .ra(n2111),
         .rd(cb_lane2_rd)
     );
 
@@ -2734,7 +2754,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_3),
         .wd(s6_value0_3),
         .re(1'h1),
-        .ra(n2128),
+        .ra(n2132),
         .rd(cb_lane3_rd)
     );
 
@@ -2744,7 +2764,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_4),
         .wd(s6_value0_4),
         .re(1'h1),
-        .ra(n2148),
+        .ra(n2153),
         .rd(cb_lane4_rd)
     );
 
@@ -2754,7 +2774,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_5),
         .wd(s6_value0_5),
         .re(1'h1),
-        .ra(n2168),
+        .ra(n2174),
         .rd(cb_lane5_rd)
     );
 
@@ -2764,7 +2784,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_6),
         .wd(s6_value0_6),
         .re(1'h1),
-        .ra(n2188),
+        .ra(n2195),
         .rd(cb_lane6_rd)
     );
 
@@ -2774,7 +2794,7 @@ module fxc_mcu_rows (
         .wa(s6_word0_7),
         .wd(s6_value0_7),
         .re(1'h1),
-        .ra(n2208),
+        .ra(n2216),
         .rd(cb_lane7_rd)
     );
 
@@ -2784,7 +2804,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_0),
         .wd(s6_value1_0),
         .re(1'h1),
-        .ra(n2068),
+        .ra(n2069),
         .rd(cr_lane0_rd)
     );
 
@@ -2794,7 +2814,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_1),
         .wd(s6_value1_1),
         .re(1'h1),
-        .ra(n2091),
+        .ra(n2093),
         .rd(cr_lane1_rd)
     );
 
@@ -2804,7 +2824,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_2),
         .wd(s6_value1_2),
         .re(1'h1),
-        .ra(n2111),
+        .ra(n2114),
         .rd(cr_lane2_rd)
     );
 
@@ -2814,7 +2834,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_3),
         .wd(s6_value1_3),
         .re(1'h1),
-        .ra(n2131),
+        .ra(n2135),
         .rd(cr_lane3_rd)
     );
 
@@ -2824,7 +2844,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_4),
         .wd(s6_value1_4),
         .re(1'h1),
-        .ra(n2151),
+        .ra(n2156),
         .rd(cr_lane4_rd)
     );
 
@@ -2834,7 +2854,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_5),
         .wd(s6_value1_5),
         .re(1'h1),
-        .ra(n2171),
+        .ra(n2177),
         .rd(cr_lane5_rd)
     );
 
@@ -2844,7 +2864,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_6),
         .wd(s6_value1_6),
         .re(1'h1),
-        .ra(n2191),
+        .ra(n2198),
         .rd(cr_lane6_rd)
     );
 
@@ -2854,7 +2874,7 @@ module fxc_mcu_rows (
         .wa(s6_word1_7),
         .wd(s6_value1_7),
         .re(1'h1),
-        .ra(n2211),
+        .ra(n2219),
         .rd(cr_lane7_rd)
     );
 
@@ -3262,6 +3282,7 @@ module fxc_mcu_rows (
             p_valid <= 1'h0;
             a0_valid <= 1'h0;
             a1_valid <= 1'h0;
+            a2_valid <= 1'h0;
             b_valid <= 1'h0;
             c_valid <= 1'h0;
             d_valid <= 1'h0;
@@ -3276,7 +3297,7 @@ module fxc_mcu_rows (
             row <= n347;
             first_row <= n359;
             wr_bank <= n358;
-            full <= n2603;
+            full <= n2623;
             frame_w <= n207;
             frame_h <= n208;
             frame_c <= n209;
@@ -3496,22 +3517,23 @@ module fxc_mcu_rows (
             bank_done5 <= bank_done4;
             bank_done4_bank <= s3_bank;
             bank_done5_bank <= bank_done4_bank;
-            rd_bank <= n2596;
-            mcu <= n2591;
-            block <= n2585;
-            line <= n2581;
-            credits <= n2570;
-            out_valid <= n2559;
+            rd_bank <= n2616;
+            mcu <= n2611;
+            block <= n2605;
+            line <= n2601;
+            credits <= n2590;
+            out_valid <= n2579;
             p_valid <= issue;
             a0_valid <= p_valid;
             a1_valid <= a0_valid;
-            b_valid <= a1_valid;
+            a2_valid <= a1_valid;
+            b_valid <= a2_valid;
             c_valid <= b_valid;
             d_valid <= c_valid;
             e_valid <= d_valid;
-            queued <= n2565;
-            queue_write <= n2528;
-            queue_read <= n2537;
+            queued <= n2585;
+            queue_write <= n2548;
+            queue_read <= n2557;
         end
     end
 
@@ -3888,16 +3910,16 @@ module fxc_mcu_rows (
         s5_value1_7 <= n1836;
         s6_word1_7 <= s5_word1_7;
         s6_value1_7 <= s5_value1_7;
-        out_lane0 <= n2539;
-        out_lane1 <= n2541;
-        out_lane2 <= n2543;
-        out_lane3 <= n2545;
-        out_lane4 <= n2547;
-        out_lane5 <= n2549;
-        out_lane6 <= n2551;
-        out_lane7 <= n2553;
-        out_user <= n2555;
-        out_last <= n2557;
+        out_lane0 <= n2559;
+        out_lane1 <= n2561;
+        out_lane2 <= n2563;
+        out_lane3 <= n2565;
+        out_lane4 <= n2567;
+        out_lane5 <= n2569;
+        out_lane6 <= n2571;
+        out_lane7 <= n2573;
+        out_user <= n2575;
+        out_last <= n2577;
         p_bank <= rd_bank;
         p_luma <= n1959;
         p_wide <= n1958;
@@ -3923,55 +3945,74 @@ module fxc_mcu_rows (
         a0_flags <= n2035;
         a0_last <= n2042;
         a1_address0 <= n2058;
-        a1_address1 <= n2081;
-        a1_address2 <= n2101;
-        a1_address3 <= n2121;
-        a1_address4 <= n2141;
-        a1_address5 <= n2161;
-        a1_address6 <= n2181;
-        a1_address7 <= n2201;
+        a2_address0 <= a1_address0;
+        a1_address1 <= n2082;
+        a2_address1 <= a1_address1;
+        a1_address2 <= n2103;
+        a2_address2 <= a1_address2;
+        a1_address3 <= n2124;
+        a2_address3 <= a1_address3;
+        a1_address4 <= n2145;
+        a2_address4 <= a1_address4;
+        a1_address5 <= n2166;
+        a2_address5 <= a1_address5;
+        a1_address6 <= n2187;
+        a2_address6 <= a1_address6;
+        a1_address7 <= n2208;
+        a2_address7 <= a1_address7;
         a1_component <= a0_component;
-        b_component <= a1_component;
+        a2_component <= a1_component;
+        b_component <= a2_component;
         c_component <= b_component;
         d_component <= c_component;
         a1_select0 <= n2057;
-        b_select0 <= a1_select0;
+        a2_select0 <= a1_select0;
+        b_select0 <= a2_select0;
         c_select0 <= b_select0;
         d_select0 <= c_select0;
-        a1_select1 <= n2080;
-        b_select1 <= a1_select1;
+        a1_select1 <= n2081;
+        a2_select1 <= a1_select1;
+        b_select1 <= a2_select1;
         c_select1 <= b_select1;
         d_select1 <= c_select1;
-        a1_select2 <= n2100;
-        b_select2 <= a1_select2;
+        a1_select2 <= n2102;
+        a2_select2 <= a1_select2;
+        b_select2 <= a2_select2;
         c_select2 <= b_select2;
         d_select2 <= c_select2;
-        a1_select3 <= n2120;
-        b_select3 <= a1_select3;
+        a1_select3 <= n2123;
+        a2_select3 <= a1_select3;
+        b_select3 <= a2_select3;
         c_select3 <= b_select3;
         d_select3 <= c_select3;
-        a1_select4 <= n2140;
-        b_select4 <= a1_select4;
+        a1_select4 <= n2144;
+        a2_select4 <= a1_select4;
+        b_select4 <= a2_select4;
         c_select4 <= b_select4;
         d_select4 <= c_select4;
-        a1_select5 <= n2160;
-        b_select5 <= a1_select5;
+        a1_select5 <= n2165;
+        a2_select5 <= a1_select5;
+        b_select5 <= a2_select5;
         c_select5 <= b_select5;
         d_select5 <= c_select5;
-        a1_select6 <= n2180;
-        b_select6 <= a1_select6;
+        a1_select6 <= n2186;
+        a2_select6 <= a1_select6;
+        b_select6 <= a2_select6;
         c_select6 <= b_select6;
         d_select6 <= c_select6;
-        a1_select7 <= n2200;
-        b_select7 <= a1_select7;
+        a1_select7 <= n2207;
+        a2_select7 <= a1_select7;
+        b_select7 <= a2_select7;
         c_select7 <= b_select7;
         d_select7 <= c_select7;
         a1_user <= n2041;
-        b_user <= a1_user;
+        a2_user <= a1_user;
+        b_user <= a2_user;
         c_user <= b_user;
         d_user <= c_user;
         a1_last <= a0_last;
-        b_last <= a1_last;
+        a2_last <= a1_last;
+        b_last <= a2_last;
         c_last <= b_last;
         d_last <= c_last;
         d_word0_0 <= y_lane0_rd;
@@ -3998,35 +4039,35 @@ module fxc_mcu_rows (
         d_word2_5 <= cr_lane5_rd;
         d_word2_6 <= cr_lane6_rd;
         d_word2_7 <= cr_lane7_rd;
-        e_lane0_0 <= n2293;
-        e_lane0_1 <= n2304;
-        e_lane0_2 <= n2315;
-        e_lane0_3 <= n2326;
-        e_lane0_4 <= n2337;
-        e_lane0_5 <= n2348;
-        e_lane0_6 <= n2359;
-        e_lane0_7 <= n2370;
-        e_lane1_0 <= n2378;
-        e_lane1_1 <= n2386;
-        e_lane1_2 <= n2394;
-        e_lane1_3 <= n2402;
-        e_lane1_4 <= n2410;
-        e_lane1_5 <= n2418;
-        e_lane1_6 <= n2426;
-        e_lane1_7 <= n2434;
-        e_lane2_0 <= n2442;
-        e_lane2_1 <= n2450;
-        e_lane2_2 <= n2458;
-        e_lane2_3 <= n2466;
-        e_lane2_4 <= n2474;
-        e_lane2_5 <= n2482;
-        e_lane2_6 <= n2490;
-        e_lane2_7 <= n2498;
+        e_lane0_0 <= n2313;
+        e_lane0_1 <= n2324;
+        e_lane0_2 <= n2335;
+        e_lane0_3 <= n2346;
+        e_lane0_4 <= n2357;
+        e_lane0_5 <= n2368;
+        e_lane0_6 <= n2379;
+        e_lane0_7 <= n2390;
+        e_lane1_0 <= n2398;
+        e_lane1_1 <= n2406;
+        e_lane1_2 <= n2414;
+        e_lane1_3 <= n2422;
+        e_lane1_4 <= n2430;
+        e_lane1_5 <= n2438;
+        e_lane1_6 <= n2446;
+        e_lane1_7 <= n2454;
+        e_lane2_0 <= n2462;
+        e_lane2_1 <= n2470;
+        e_lane2_2 <= n2478;
+        e_lane2_3 <= n2486;
+        e_lane2_4 <= n2494;
+        e_lane2_5 <= n2502;
+        e_lane2_6 <= n2510;
+        e_lane2_7 <= n2518;
         e_component <= d_component;
         e_user <= d_user;
         e_last <= d_last;
-        block_is_last <= n2572;
-        mcu_is_last <= n2575;
+        block_is_last <= n2592;
+        mcu_is_last <= n2595;
     end
 
     // The edge: copies of registers, each driving a share of its register's loads with a reset value.
@@ -4120,40 +4161,40 @@ module fxc_mcu_rows (
         pair_written_value1_6_copy0 <= n1790;
         pair_written_word1_7_copy0 <= s3_lands_word1_7;
         pair_written_value1_7_copy0 <= n1843;
-        a1_address0_copy0 <= n2058;
-        a1_address0_copy1 <= n2058;
-        a1_address0_copy2 <= n2058;
-        a1_address1_copy0 <= n2081;
-        a1_address1_copy1 <= n2081;
-        a1_address1_copy2 <= n2081;
-        a1_address2_copy0 <= n2101;
-        a1_address2_copy1 <= n2101;
-        a1_address2_copy2 <= n2101;
-        a1_address3_copy0 <= n2121;
-        a1_address3_copy1 <= n2121;
-        a1_address3_copy2 <= n2121;
-        a1_address4_copy0 <= n2141;
-        a1_address4_copy1 <= n2141;
-        a1_address4_copy2 <= n2141;
-        a1_address5_copy0 <= n2161;
-        a1_address5_copy1 <= n2161;
-        a1_address5_copy2 <= n2161;
-        a1_address6_copy0 <= n2181;
-        a1_address6_copy1 <= n2181;
-        a1_address6_copy2 <= n2181;
-        a1_address7_copy0 <= n2201;
-        a1_address7_copy1 <= n2201;
-        a1_address7_copy2 <= n2201;
+        a2_address0_copy0 <= a1_address0;
+        a2_address0_copy1 <= a1_address0;
+        a2_address0_copy2 <= a1_address0;
+        a2_address1_copy0 <= a1_address1;
+        a2_address1_copy1 <= a1_address1;
+        a2_address1_copy2 <= a1_address1;
+        a2_address2_copy0 <= a1_address2;
+        a2_address2_copy1 <= a1_address2;
+        a2_address2_copy2 <= a1_address2;
+        a2_address3_copy0 <= a1_address3;
+        a2_address3_copy1 <= a1_address3;
+        a2_address3_copy2 <= a1_address3;
+        a2_address4_copy0 <= a1_address4;
+        a2_address4_copy1 <= a1_address4;
+        a2_address4_copy2 <= a1_address4;
+        a2_address5_copy0 <= a1_address5;
+        a2_address5_copy1 <= a1_address5;
+        a2_address5_copy2 <= a1_address5;
+        a2_address6_copy0 <= a1_address6;
+        a2_address6_copy1 <= a1_address6;
+        a2_address6_copy2 <= a1_address6;
+        a2_address7_copy0 <= a1_address7;
+        a2_address7_copy1 <= a1_address7;
+        a2_address7_copy2 <= a1_address7;
     end
 
     always @(posedge aclk)
-        if (e_valid) out_queue[queue_write] <= n2525;
+        if (e_valid) out_queue[queue_write] <= n2545;
 
     always @(posedge aclk)
-        if (e_valid) out_queue_side[queue_write] <= n2526;
+        if (e_valid) out_queue_side[queue_write] <= n2546;
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n238[2:0], n238[15:11], n246[2:0], n246[15:11], n254[2:0], n254[15:11], n262[2:0], n262[15:11], n270[2:0], n270[15:11], n278[2:0], n278[15:11], n286[2:0], n286[15:11], n294[2:0], n294[15:11], s3_x[15:11], s2_col0[15:11], s2_col1[15:11], s2_col2[15:11], s4_luma_word, s4_luma_pixel0, n853[9:8], n859[9:8], n864[9:8], n907[9:8], n912[9:8], n917[9:8], n960[9:8], n965[9:8], n970[9:8], n1013[9:8], n1018[9:8], n1023[9:8], n1066[9:8], n1071[9:8], n1076[9:8], n1119[9:8], n1124[9:8], n1129[9:8], n1172[9:8], n1177[9:8], n1182[9:8], n1225[9:8], n1230[9:8], n1235[9:8], n1449[9:8], n1454[9:8], n1459[9:8], n1502[9:8], n1507[9:8], n1512[9:8], n1555[9:8], n1560[9:8], n1565[9:8], n1608[9:8], n1613[9:8], n1618[9:8], n1661[9:8], n1666[9:8], n1671[9:8], n1714[9:8], n1719[9:8], n1724[9:8], n1767[9:8], n1772[9:8], n1777[9:8], n1820[9:8], n1825[9:8], n1830[9:8], n1965[2], n2016[15:11], n2019[15:11], n2022[15:11], n2048[2:0], a1_address0, a1_address0_copy1[11], a1_address0_copy2[11], n2074[2:0], a1_address1, a1_address1_copy1[11], a1_address1_copy2[11], n2097[2:0], a1_address2, a1_address2_copy1[11], a1_address2_copy2[11], n2117[2:0], a1_address3, a1_address3_copy1[11], a1_address3_copy2[11], n2137[2:0], a1_address4, a1_address4_copy1[11], a1_address4_copy2[11], n2157[2:0], a1_address5, a1_address5_copy1[11], a1_address5_copy2[11], n2177[2:0], a1_address6, a1_address6_copy1[11], a1_address6_copy2[11], n2197[2:0], a1_address7, a1_address7_copy1[11], a1_address7_copy2[11], 1'b0};
+    wire unused_bits = &{1'b0, n238[2:0], n238[15:11], n246[2:0], n246[15:11], n254[2:0], n254[15:11], n262[2:0], n262[15:11], n270[2:0], n270[15:11], n278[2:0], n278[15:11], n286[2:0], n286[15:11], n294[2:0], n294[15:11], s3_x[15:11], s2_col0[15:11], s2_col1[15:11], s2_col2[15:11], s4_luma_word, s4_luma_pixel0, n853[9:8], n859[9:8], n864[9:8], n907[9:8], n912[9:8], n917[9:8], n960[9:8], n965[9:8], n970[9:8], n1013[9:8], n1018[9:8], n1023[9:8], n1066[9:8], n1071[9:8], n1076[9:8], n1119[9:8], n1124[9:8], n1129[9:8], n1172[9:8], n1177[9:8], n1182[9:8], n1225[9:8], n1230[9:8], n1235[9:8], n1449[9:8], n1454[9:8], n1459[9:8], n1502[9:8], n1507[9:8], n1512[9:8], n1555[9:8], n1560[9:8], n1565[9:8], n1608[9:8], n1613[9:8], n1618[9:8], n1661[9:8], n1666[9:8], n1671[9:8], n1714[9:8], n1719[9:8], n1724[9:8], n1767[9:8], n1772[9:8], n1777[9:8], n1820[9:8], n1825[9:8], n1830[9:8], n1965[2], n2016[15:11], n2019[15:11], n2022[15:11], n2048[2:0], a2_address0, a2_address0_copy1[11], a2_address0_copy2[11], n2075[2:0], a2_address1, a2_address1_copy1[11], a2_address1_copy2[11], n2099[2:0], a2_address2, a2_address2_copy1[11], a2_address2_copy2[11], n2120[2:0], a2_address3, a2_address3_copy1[11], a2_address3_copy2[11], n2141[2:0], a2_address4, a2_address4_copy1[11], a2_address4_copy2[11], n2162[2:0], a2_address5, a2_address5_copy1[11], a2_address5_copy2[11], n2183[2:0], a2_address6, a2_address6_copy1[11], a2_address6_copy2[11], n2204[2:0], a2_address7, a2_address7_copy1[11], a2_address7_copy2[11], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -64,52 +64,116 @@ module fxc_raster_encode_x8 (
     reg [5:0] dummy_write = 6'h0;
     reg [5:0] dummy_read = 6'h0;
     reg [5:0] dummy_read_seen = 6'h0;
+    reg [5:0] dummy_used = 6'h0;
     reg dummy_room = 1'h1;
     reg [2:0] in_row = 3'h0;
     reg [2:0] out_row = 3'h0;
+    reg to_core_valid = 1'h0;
+    reg to_core_skid_valid = 1'h0;
+    reg [7:0] to_core_beat0 = 8'h0;
+    reg [7:0] to_core_beat1 = 8'h0;
+    reg [7:0] to_core_beat2 = 8'h0;
+    reg [7:0] to_core_beat3 = 8'h0;
+    reg [7:0] to_core_beat4 = 8'h0;
+    reg [7:0] to_core_beat5 = 8'h0;
+    reg [7:0] to_core_beat6 = 8'h0;
+    reg [7:0] to_core_beat7 = 8'h0;
+    reg [2:0] to_core_beat8 = 3'h0;
+    reg to_core_beat9 = 1'h0;
+    reg [7:0] to_core_skid0 = 8'h0;
+    reg [7:0] to_core_skid1 = 8'h0;
+    reg [7:0] to_core_skid2 = 8'h0;
+    reg [7:0] to_core_skid3 = 8'h0;
+    reg [7:0] to_core_skid4 = 8'h0;
+    reg [7:0] to_core_skid5 = 8'h0;
+    reg [7:0] to_core_skid6 = 8'h0;
+    reg [7:0] to_core_skid7 = 8'h0;
+    reg [2:0] to_core_skid8 = 3'h0;
+    reg to_core_skid9 = 1'h0;
 
     // The step function: one wire per value.
-    wire [5:0] n44 = dummy_write - dummy_read_seen;
-    wire n46 = n44 < 6'h1e;
-    wire [15:0] n49 = {8'h0, front_m_axis_tdata_0};
-    wire [15:0] n50 = {8'h0, front_m_axis_tdata_1};
-    wire [15:0] n51 = {8'h0, front_m_axis_tdata_2};
-    wire [15:0] n52 = {8'h0, front_m_axis_tdata_3};
-    wire [15:0] n53 = {8'h0, front_m_axis_tdata_4};
-    wire [15:0] n54 = {8'h0, front_m_axis_tdata_5};
-    wire [15:0] n55 = {8'h0, front_m_axis_tdata_6};
-    wire [15:0] n56 = {8'h0, front_m_axis_tdata_7};
-    wire n57 = front_m_axis_tvalid & dummy_room;
-    wire [1:0] n58 = front_m_axis_tuser[1:0];
-    wire n59 = core_s_axis_tready & dummy_room;
-    wire n60 = n57 & core_s_axis_tready;
-    wire n62 = in_row == 3'h0;
-    wire dummy_push = n60 & n62;
-    wire n65 = core_m_axis_tvalid & m_axis_tready;
-    wire n66 = out_row == 3'h0;
-    wire dummy_pop = n65 & n66;
-    wire [2:0] n69 = in_row + 3'h1;
-    wire [2:0] n70 = n60 ? n69 : in_row;
-    wire [2:0] n72 = out_row + 3'h1;
-    wire [2:0] n73 = n65 ? n72 : out_row;
-    wire [4:0] n75 = dummy_write[4:0];
-    wire n76 = front_m_axis_tuser[2];
-    wire [31:0] n78 = 32'h1 << n75;
-    wire [31:0] n79 = {31'h0, n76};
-    wire [31:0] n80 = n79 << n75;
-    wire [31:0] n81 = ~n78;
-    wire [31:0] n82 = dummy_flags & n81;
-    wire [31:0] n83 = n82 | n80;
-    wire [31:0] n84 = dummy_push ? n83 : dummy_flags;
-    wire [5:0] n86 = dummy_write + 6'h1;
-    wire [5:0] n87 = dummy_push ? n86 : dummy_write;
-    wire [5:0] n89 = dummy_read + 6'h1;
-    wire [5:0] n90 = dummy_pop ? n89 : dummy_read;
-    wire [4:0] n92 = dummy_read[4:0];
-    wire [31:0] n93 = dummy_flags >> n92;
-    wire n94 = n93[0];
-    wire n95 = n66 & n94;
-    wire [2:0] n96 = {n95, core_m_axis_tuser};
+    wire [5:0] n45 = dummy_write - dummy_read_seen;
+    wire n47 = dummy_used < 6'h1e;
+    wire n72 = ~to_core_skid_valid;
+    wire to_core_taken_in = front_m_axis_tvalid & n72;
+    wire n74 = core_s_axis_tready & dummy_room;
+    wire n75 = to_core_valid & n74;
+    wire n76 = ~to_core_valid;
+    wire n77 = n75 | n76;
+    wire n78 = to_core_skid_valid | to_core_taken_in;
+    wire n79 = n77 ? n78 : to_core_valid;
+    wire [7:0] n80 = to_core_skid_valid ? to_core_skid0 : front_m_axis_tdata_0;
+    wire [7:0] n81 = n77 ? n80 : to_core_beat0;
+    wire [7:0] n82 = to_core_skid_valid ? to_core_skid1 : front_m_axis_tdata_1;
+    wire [7:0] n83 = n77 ? n82 : to_core_beat1;
+    wire [7:0] n84 = to_core_skid_valid ? to_core_skid2 : front_m_axis_tdata_2;
+    wire [7:0] n85 = n77 ? n84 : to_core_beat2;
+    wire [7:0] n86 = to_core_skid_valid ? to_core_skid3 : front_m_axis_tdata_3;
+    wire [7:0] n87 = n77 ? n86 : to_core_beat3;
+    wire [7:0] n88 = to_core_skid_valid ? to_core_skid4 : front_m_axis_tdata_4;
+    wire [7:0] n89 = n77 ? n88 : to_core_beat4;
+    wire [7:0] n90 = to_core_skid_valid ? to_core_skid5 : front_m_axis_tdata_5;
+    wire [7:0] n91 = n77 ? n90 : to_core_beat5;
+    wire [7:0] n92 = to_core_skid_valid ? to_core_skid6 : front_m_axis_tdata_6;
+    wire [7:0] n93 = n77 ? n92 : to_core_beat6;
+    wire [7:0] n94 = to_core_skid_valid ? to_core_skid7 : front_m_axis_tdata_7;
+    wire [7:0] n95 = n77 ? n94 : to_core_beat7;
+    wire [2:0] n96 = to_core_skid_valid ? to_core_skid8 : front_m_axis_tuser;
+    wire [2:0] n97 = n77 ? n96 : to_core_beat8;
+    wire n98 = to_core_skid_valid ? to_core_skid9 : front_m_axis_tlast;
+    wire n99 = n77 ? n98 : to_core_beat9;
+    wire n101 = n77 ? 1'h0 : to_core_skid_valid;
+    wire n102 = ~n77;
+    wire n103 = n102 & to_core_taken_in;
+    wire [7:0] n104 = n103 ? front_m_axis_tdata_0 : to_core_skid0;
+    wire [7:0] n105 = n103 ? front_m_axis_tdata_1 : to_core_skid1;
+    wire [7:0] n106 = n103 ? front_m_axis_tdata_2 : to_core_skid2;
+    wire [7:0] n107 = n103 ? front_m_axis_tdata_3 : to_core_skid3;
+    wire [7:0] n108 = n103 ? front_m_axis_tdata_4 : to_core_skid4;
+    wire [7:0] n109 = n103 ? front_m_axis_tdata_5 : to_core_skid5;
+    wire [7:0] n110 = n103 ? front_m_axis_tdata_6 : to_core_skid6;
+    wire [7:0] n111 = n103 ? front_m_axis_tdata_7 : to_core_skid7;
+    wire [2:0] n112 = n103 ? front_m_axis_tuser : to_core_skid8;
+    wire n113 = n103 ? front_m_axis_tlast : to_core_skid9;
+    wire n115 = n103 ? 1'h1 : n101;
+    wire [15:0] n118 = {8'h0, to_core_beat0};
+    wire [15:0] n119 = {8'h0, to_core_beat1};
+    wire [15:0] n120 = {8'h0, to_core_beat2};
+    wire [15:0] n121 = {8'h0, to_core_beat3};
+    wire [15:0] n122 = {8'h0, to_core_beat4};
+    wire [15:0] n123 = {8'h0, to_core_beat5};
+    wire [15:0] n124 = {8'h0, to_core_beat6};
+    wire [15:0] n125 = {8'h0, to_core_beat7};
+    wire n126 = to_core_valid & dummy_room;
+    wire [1:0] n127 = to_core_beat8[1:0];
+    wire n128 = n126 & core_s_axis_tready;
+    wire n130 = in_row == 3'h0;
+    wire dummy_push = n128 & n130;
+    wire n133 = core_m_axis_tvalid & m_axis_tready;
+    wire n134 = out_row == 3'h0;
+    wire dummy_pop = n133 & n134;
+    wire [2:0] n137 = in_row + 3'h1;
+    wire [2:0] n138 = n128 ? n137 : in_row;
+    wire [2:0] n140 = out_row + 3'h1;
+    wire [2:0] n141 = n133 ? n140 : out_row;
+    wire [4:0] n143 = dummy_write[4:0];
+    wire n144 = to_core_beat8[2];
+    wire [31:0] n146 = 32'h1 << n143;
+    wire [31:0] n147 = {31'h0, n144};
+    wire [31:0] n148 = n147 << n143;
+    wire [31:0] n149 = ~n146;
+    wire [31:0] n150 = dummy_flags & n149;
+    wire [31:0] n151 = n150 | n148;
+    wire [31:0] n152 = dummy_push ? n151 : dummy_flags;
+    wire [5:0] n154 = dummy_write + 6'h1;
+    wire [5:0] n155 = dummy_push ? n154 : dummy_write;
+    wire [5:0] n157 = dummy_read + 6'h1;
+    wire [5:0] n158 = dummy_pop ? n157 : dummy_read;
+    wire [4:0] n160 = dummy_read[4:0];
+    wire [31:0] n161 = dummy_flags >> n160;
+    wire n162 = n161[0];
+    wire n163 = n134 & n162;
+    wire [2:0] n164 = {n163, core_m_axis_tuser};
 
     fxc_front_raster front (
         .aclk(aclk),
@@ -121,7 +185,7 @@ module fxc_raster_encode_x8 (
         .frame_height(frame_height),
         .frame_width(frame_width),
         .s_axis_tuser(s_axis_tuser),
-        .m_axis_tready(n59),
+        .m_axis_tready(n72),
         .s_axis_tready(front_s_axis_tready),
         .m_axis_tvalid(front_m_axis_tvalid),
         .m_axis_tdata({front_m_axis_tdata_7, front_m_axis_tdata_6, front_m_axis_tdata_5, front_m_axis_tdata_4, front_m_axis_tdata_3, front_m_axis_tdata_2, front_m_axis_tdata_1, front_m_axis_tdata_0}),
@@ -134,10 +198,10 @@ module fxc_raster_encode_x8 (
         .aclk(aclk),
         .aresetn(aresetn),
         .mode(2'h0),
-        .s_axis_tdata({n56, n55, n54, n53, n52, n51, n50, n49}),
-        .s_axis_tvalid(n57),
-        .s_axis_tlast(front_m_axis_tlast),
-        .s_axis_tuser(n58),
+        .s_axis_tdata({n125, n124, n123, n122, n121, n120, n119, n118}),
+        .s_axis_tvalid(n126),
+        .s_axis_tlast(to_core_beat9),
+        .s_axis_tuser(n127),
         .m_axis_tready(m_axis_tready),
         .qt_we(qt_we),
         .qt_table(qt_table),
@@ -153,7 +217,7 @@ module fxc_raster_encode_x8 (
     assign s_axis_tready = front_s_axis_tready;
     assign m_axis_tvalid = core_m_axis_tvalid;
     assign m_axis_tdata = {core_m_axis_tdata_7, core_m_axis_tdata_6, core_m_axis_tdata_5, core_m_axis_tdata_4, core_m_axis_tdata_3, core_m_axis_tdata_2, core_m_axis_tdata_1, core_m_axis_tdata_0};
-    assign m_axis_tuser = n96;
+    assign m_axis_tuser = n164;
     assign m_axis_tlast = core_m_axis_tlast;
     assign frame_error = front_frame_error;
     assign framing_error = core_framing_error;
@@ -165,22 +229,52 @@ module fxc_raster_encode_x8 (
             dummy_write <= 6'h0;
             dummy_read <= 6'h0;
             dummy_read_seen <= 6'h0;
+            dummy_used <= 6'h0;
             dummy_room <= 1'h1;
             in_row <= 3'h0;
             out_row <= 3'h0;
+            to_core_valid <= 1'h0;
+            to_core_skid_valid <= 1'h0;
         end else begin
-            dummy_flags <= n84;
-            dummy_write <= n87;
-            dummy_read <= n90;
+            dummy_flags <= n152;
+            dummy_write <= n155;
+            dummy_read <= n158;
             dummy_read_seen <= dummy_read;
-            dummy_room <= n46;
-            in_row <= n70;
-            out_row <= n73;
+            dummy_used <= n45;
+            dummy_room <= n47;
+            in_row <= n138;
+            out_row <= n141;
+            to_core_valid <= n79;
+            to_core_skid_valid <= n115;
         end
+    end
+
+    // The edge: registers without reset.
+    always @(posedge aclk) begin
+        to_core_beat0 <= n81;
+        to_core_beat1 <= n83;
+        to_core_beat2 <= n85;
+        to_core_beat3 <= n87;
+        to_core_beat4 <= n89;
+        to_core_beat5 <= n91;
+        to_core_beat6 <= n93;
+        to_core_beat7 <= n95;
+        to_core_beat8 <= n97;
+        to_core_beat9 <= n99;
+        to_core_skid0 <= n104;
+        to_core_skid1 <= n105;
+        to_core_skid2 <= n106;
+        to_core_skid3 <= n107;
+        to_core_skid4 <= n108;
+        to_core_skid5 <= n109;
+        to_core_skid6 <= n110;
+        to_core_skid7 <= n111;
+        to_core_skid8 <= n112;
+        to_core_skid9 <= n113;
     end
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n93[31:1], 1'b0};
+    wire unused_bits = &{1'b0, n161[31:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

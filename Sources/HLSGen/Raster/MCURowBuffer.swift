@@ -64,7 +64,7 @@ public struct MCURowBuffer: Sendable {
     /// Bits of a coordinate or size.
     public static let coordinateBits = 16
     /// Rows the reader's queue holds, and so its credits: at least the clocks from a row's issue to
-    /// its credit's return (ten) for a row a clock.
+    /// its credit's return (eleven) for a row a clock.
     public static let queueDepth = 16
 
     public func module(name: String = "fxc_mcu_rows") throws -> Module {
@@ -116,28 +116,17 @@ public struct MCURowBuffer: Sendable {
         // W ≤ 2^k is W >> k = 0, or W >> k = 1 with the low bits 0.
         let widthFits = above.eq(0) | (above.eq(1) & widthIn[kBits - 1, 0].eq(0))
         let shapeFits = widthIn.ne(0) & widthFits & heightIn.ne(0) & (p == 1 ? b.one : widthIn[pBits - 1, 0].eq(0))
-        let skidValid = b.register("in_skid_valid", width: 1, reset: 0)
+        let skidValid = b.sliceSkidValid("in")
         let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", ~skidValid),
                                    fields: [.init("s_axis_tdata", width: 24, count: p), .init("s_axis_tuser", width: 1),
                                             .init("s_axis_tlast", width: 1)])
-        // The beat and its frame's shape: the fields in this order, the first lowest.
+        // The beat and its frame's shape.
         let arriving: [Signal] = input.elements("s_axis_tdata") + [input["s_axis_tuser"], input["s_axis_tlast"], widthIn, heightIn, chromaIn,
                                   shapeFits, widthIn.eq(p), widthIn.eq(2 * p), heightIn.eq(1), heightIn.eq(2)]
-        let beatValid = b.register("in_valid", width: 1, reset: 0)
-        let fields = arriving.enumerated().map { b.register("in_beat\($0)", width: $1.width, reset: nil) }
-        let skid = arriving.enumerated().map { b.register("in_skid\($0)", width: $1.width, reset: nil) }
         let canTake = ~b.pick(wrBank, from: [full[0], full[1]])
-        let fire = b.name(beatValid & canTake, "beat_taken")
-        b.when(fire | ~beatValid) {
-            b.set(beatValid, skidValid | input.fire)
-            for (n, field) in fields.enumerated() { b.set(field, b.select(skidValid, skid[n], arriving[n])) }
-            b.set(skidValid, b.zero)
-        } otherwise: {
-            b.when(input.fire) {
-                for (n, register) in skid.enumerated() { b.set(register, arriving[n]) }
-                b.set(skidValid, b.one)
-            }
-        }
+        let slice = b.registerSlice("in", valid: input.valid, fields: arriving, skidValid: skidValid) { _ in canTake }
+        let fields = slice.fields
+        let fire = b.name(slice.valid & canTake, "beat_taken")
         let pixelsIn = Array(fields[0..<p])
         let sof = fields[p], tlast = fields[p + 1], width = fields[p + 2], height = fields[p + 3], shapeChroma = fields[p + 4]
         let (fits, widthIsOne, widthIsTwo, heightIsOne, heightIsTwo) = (fields[p + 5], fields[p + 6], fields[p + 7], fields[p + 8], fields[p + 9])
@@ -408,8 +397,8 @@ public struct MCURowBuffer: Sendable {
                  lastMCU: b.register("bank\(n)_last_mcu", width: cw, reset: 0))
         }
         // A bank is full two clocks after its last beat's stage 3. Its last chroma words are written a
-        // clock later (stage 6), and a full bank's first read comes four clocks after it is full (P,
-        // A0, A1, then the read), so no read meets a write. Its figures are set at stage 3 (the reader
+        // clock later (stage 6), and a full bank's first read comes five clocks after it is full (P,
+        // A0, A1, A2, then the read), so no read meets a write. Its figures are set at stage 3 (the reader
         // reads them only when it is full).
         let done = [b.register("bank_done4", width: 1, reset: 0), b.register("bank_done5", width: 1, reset: 0)]
         let doneBank = [b.register("bank_done4_bank", width: 1, reset: 0), b.register("bank_done5_bank", width: 1, reset: 0)]
@@ -431,11 +420,12 @@ public struct MCURowBuffer: Sendable {
         }
 
         // ---- Reader: MCU order over the bank that is full, in stages that move every clock: P the
-        // row's block, A0 the block row's place, A1 the read addresses, B and C the block RAMs' read
-        // and output registers, D the words registered in the fabric (a block RAM sits far from the
-        // lanes' picks), E each lane's pick, into a queue before the output register. Nothing
+        // row's block, A0 the block row's place, A1 and A2 the read addresses, B and C the block RAMs'
+        // read and output registers, D the words registered in the fabric (a block RAM sits far from
+        // the lanes' picks), E each lane's pick, into a queue before the output register. Nothing
         // stalls the stages: a row is issued only against a credit, one for each place in the queue,
-        // given back when a row leaves, so m_axis_tready reaches the queue and the output register alone.
+        // given back when a row leaves, so m_axis_tready reaches the queue and the output register
+        // alone.
         let rdBank = b.register("rd_bank", width: 1, reset: 0)
         let mx = b.register("mcu", width: cw, reset: 0)
         let blk = b.register("block", width: 3, reset: 0)
@@ -487,8 +477,8 @@ public struct MCURowBuffer: Sendable {
         let a0User = b.select(a0Flags[2], b.concat(a0Dummy | a0Below0, a0Flags[1, 0]), k(0, 3))
         let a0LastBeat = stage("a0_last", pLine.eq(7))
         // A1: memory m reads the word of the column that lives in it; lane m picks memory m, or past
-        // the limit the edge column: W − 1, or e − ((column − e) & 1), the one of its parity. Each of
-        // the 24 memories has its own copy of its read address register, placed beside it.
+        // the limit the edge column: W − 1, or e − ((column − e) & 1), the one of its parity. The
+        // address is registered (A1), then again (A2) in a copy for each of the 24 memories, beside it.
         var select: [Signal] = []
         var lumaRead: [Signal] = [], chromaRead: [[Signal]] = [[], []]
         for m in 0..<8 {
@@ -500,7 +490,7 @@ public struct MCURowBuffer: Sendable {
             let edge = b.select(a0Parity, b.select(sameParity, a0E[2, 0], a0Half[2, 0]), a0Last[2, 0])
             select.append(b.select(real, k(m, 3), edge))
             // {bank, row (4 bits), word}; chroma's rows are 3 bits.
-            let address = b.copies(of: stage("a1_address\(m)", b.concat(a0Bank, a0Row, word)), count: 3)
+            let address = b.copies(of: stage("a2_address\(m)", stage("a1_address\(m)", b.concat(a0Bank, a0Row, word))), count: 3)
             luma[m].connect("re", b.one)
             luma[m].connect("ra", address[0])
             lumaRead.append(luma[m].output("rd"))
@@ -512,10 +502,10 @@ public struct MCURowBuffer: Sendable {
             }
         }
         // What goes with a row to its pick: valid, component, each lane's choice, tuser and tlast, from
-        // A1 through B (the words in the block RAMs' read registers), C (their output registers) and
+        // A1 through A2, B (the words in the block RAMs' read registers), C (their output registers) and
         // D (the words registered in the fabric).
         func carried(_ name: String, _ value: Signal) -> Signal {
-            ["a1", "b", "c", "d"].reduce(value) { v, s in stage("\(s)_\(name)", v) }
+            ["a1", "a2", "b", "c", "d"].reduce(value) { v, s in stage("\(s)_\(name)", v) }
         }
         let dValid = carried("valid", a0Valid), dComponent = carried("component", a0Component)
         let dSelect = select.enumerated().map { carried("select\($0)", $1) }

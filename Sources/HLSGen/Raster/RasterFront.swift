@@ -73,22 +73,28 @@ public struct RasterFront: Sendable {
         // The dummy flags' queue: one bit pushed with each block's first row into the core, popped
         // with each block's first row out of it. The two ends sit at the core's two ends, far apart,
         // so each keeps its own pointer: the input end sees the output end's a clock late, through a
-        // register, and asks for room a clock ahead (blocks go in 8 clocks apart at the fastest, so
-        // the lag costs nothing).
+        // register, and works out the blocks held and the room in two more clocks (blocks go in 8
+        // clocks apart at the fastest, so one more can go in while that is stale; room means two
+        // places free).
         let depth = Self.dummyQueueDepth, pointerBits = Module.addressBits(depth: depth)
         let flags = b.register("dummy_flags", width: depth, reset: 0)
         let writeAt = b.register("dummy_write", width: pointerBits + 1, reset: 0), readAt = b.register("dummy_read", width: pointerBits + 1, reset: 0)
         let readSeen = b.register("dummy_read_seen", width: pointerBits + 1, reset: 0)
-        let room = b.register("dummy_room", width: 1, reset: 1)
+        let used = b.register("dummy_used", width: pointerBits + 1, reset: 0), room = b.register("dummy_room", width: 1, reset: 1)
         b.set(readSeen, readAt)
-        b.set(room, (writeAt - readSeen).lt(b.constant(depth - 2, width: pointerBits + 1)))
+        b.set(used, writeAt - readSeen)
+        b.set(room, used.lt(b.constant(depth - 2, width: pointerBits + 1)))
         let inRow = b.register("in_row", width: 3, reset: 0), outRow = b.register("out_row", width: 3, reset: 0)
-        let frontValid = front.output("m_axis_tvalid"), coreReady = core.output("s_axis_tready")
-        core.connect("s_axis_tdata", front.outputs("m_axis_tdata").map { $0.zeroExtended(to: cw) })
+        // A register slice between the front end and the core: the core's ready reaches it alone.
+        let coreReady = core.output("s_axis_tready")
+        let slice = b.registerSlice("to_core", valid: front.output("m_axis_tvalid"),
+                                    fields: front.outputs("m_axis_tdata") + [front.output("m_axis_tuser"), front.output("m_axis_tlast")]) { _ in coreReady & room }
+        front.connect("m_axis_tready", slice.upstreamReady)
+        let frontValid = slice.valid, rowData = Array(slice.fields[0..<8]), rowUser = slice.fields[8], rowLast = slice.fields[9]
+        core.connect("s_axis_tdata", rowData.map { $0.zeroExtended(to: cw) })
         core.connect("s_axis_tvalid", frontValid & room)
-        core.connect("s_axis_tuser", front.output("m_axis_tuser")[1, 0])
-        core.connect("s_axis_tlast", front.output("m_axis_tlast"))
-        front.connect("m_axis_tready", coreReady & room)
+        core.connect("s_axis_tuser", rowUser[1, 0])
+        core.connect("s_axis_tlast", rowLast)
         let push = b.name(frontValid & room & coreReady & inRow.eq(0), "dummy_push")
         let outReady = b.input("m_axis_tready", width: 1)
         core.connect("m_axis_tready", outReady)
@@ -97,7 +103,7 @@ public struct RasterFront: Sendable {
         b.when(frontValid & room & coreReady) { b.set(inRow, inRow + 1) }
         b.when(coreValid & outReady) { b.set(outRow, outRow + 1) }
         b.when(push) {
-            b.set(flags, bit: writeAt[pointerBits - 1, 0], to: front.output("m_axis_tuser")[2])
+            b.set(flags, bit: writeAt[pointerBits - 1, 0], to: rowUser[2])
             b.set(writeAt, writeAt + 1)
         }
         b.when(pop) { b.set(readAt, readAt + 1) }
