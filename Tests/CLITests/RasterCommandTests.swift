@@ -61,8 +61,9 @@ import Testing
     @Test func cSimulationPasses() throws {
         let (folder, crop) = try Self.crop(width: 24, height: 9)
         defer { try? FileManager.default.removeItem(at: folder) }
+        // The scratch folder is the one the committed project compiles in (RasterCosimTests): the same code, compiled once.
         let run = try CLI.run(["csim", crop, "--front", "raster", "--mode", "encode", "--chroma", "444", "--fault", "start-in-mid-frame",
-                               "--scratch", CLI.repository.appendingPathComponent(".build/csim-raster-cli").path, "--json"])
+                               "--scratch", CLI.repository.appendingPathComponent(".build/csim-raster").path, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try Self.json(run)
         let runs = try #require(report["runs"] as? [[String: Any]])

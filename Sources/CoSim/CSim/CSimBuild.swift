@@ -56,10 +56,23 @@ public struct CSimBuild: Sendable {
     public var standardStimulus: URL { folder.appendingPathComponent(CSimToolchain.stimulus) }
 
     static let logName = "build/compile.log"
+
+    /// `contents` without its opening lines of `//` comment.
+    static func codeAfterOpeningComment(_ contents: [UInt8]) -> ArraySlice<UInt8> {
+        var at = 0
+        while contents.count >= at + 2 && contents[at] == UInt8(ascii: "/") && contents[at + 1] == UInt8(ascii: "/") {
+            guard let end = contents[at...].firstIndex(of: UInt8(ascii: "\n")) else { return contents[contents.count...] }
+            at = end + 1
+        }
+        return contents[at...]
+    }
     private static let lock = NSLock()
 
-    /// Compiles `files` (or finds them compiled); one compile at a time per process, so that two
-    /// callers of one design compile it once and the second finds it in the cache.
+    /// Compiles `files` (or finds them compiled); one compile of a design at a time, in this process
+    /// and across processes (a lock file beside its folder), so that two callers of one design compile
+    /// it once and the second finds it in the cache. The key leaves out each file's opening comment
+    /// (the generated-file header, which names the command that wrote it): the same code written by
+    /// two commands is compiled once.
     public static func build(_ files: [GeneratedFile], cache: URL, apTypes: URL) throws -> CSimBuild {
         lock.lock()
         defer { lock.unlock() }
@@ -67,9 +80,18 @@ public struct CSimBuild: Sendable {
         guard version.succeeded else { throw CSimError("\(CSimToolchain.compiler) is not usable: \(version.stderr)") }
         var key: [UInt8] = Array("\(CSimToolchain.flags)|\(version.stdout)|\(apTypes.path)|".utf8)
         for file in files where file.path.hasSuffix(".cpp") || file.path.hasSuffix(".h") {
-            key += Array("\(file.path)|\(file.contents.count)|".utf8) + file.contents
+            let code = codeAfterOpeningComment(file.contents)
+            key += Array("\(file.path)|\(code.count)|".utf8) + code
         }
-        let folder = cache.appendingPathComponent(String(SHA256.hex(key).prefix(24)))
+        let name = String(SHA256.hex(key).prefix(24))
+        let folder = cache.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        let lockFile = open(cache.appendingPathComponent(name + ".lock").path, O_CREAT | O_RDWR, 0o644)
+        guard lockFile >= 0 else { throw CSimError("cannot open the lock file of \(folder.path): errno \(errno)") }
+        defer { close(lockFile) }   // closing releases the lock
+        while flock(lockFile, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw CSimError("cannot lock \(folder.path): errno \(errno)") }
+        }
         let functions = CSimToolchain.functions(files)
         let log = folder.appendingPathComponent(logName)
         try HLSProject.write(files, to: folder)
