@@ -77,14 +77,15 @@ import Testing
         return (mismatches, first, blocks, dummies)
     }
 
-    static func check(frames: [Frame], pixels: Int, stall: Double, seed: UInt64 = 2026) throws -> (VideoDriver.Run, blocks: Int) {
+    static func check(frames: [Frame], pixels: Int, stall: Double, seed: UInt64 = 2026,
+                      shapeWrites: VideoDriver.ShapeWrites = .beforeTheFrame) throws -> (VideoDriver.Run, blocks: Int) {
         let config = DatapathConfig.libjpeg
         let design = try RTLDesign(config: config, quality: 75)
         let module = try RasterFront(colorBits: config.colorBits, pixels: pixels, maxWidth: 1024).encodeModule(design: design)
         let codec = try ImageCodec(config: config), blocks = try BlockCodec(config)
         let expected = frames.map { ($0.name + " " + $0.used.rawValue, Self.expected($0, codec: codec, blocks: blocks, tables: design.tables)) }
         let run = VideoDriver.run(module, source: Self.source(frames, pixels: pixels), stall: stall, seed: seed,
-                                  expecting: expected.reduce(0) { $0 + 8 * $1.1.count })
+                                  expecting: expected.reduce(0) { $0 + 8 * $1.1.count }, shapeWrites: shapeWrites)
         let result = Self.compare(run.given, expected, laneBits: design.laneBits)
         #expect(result.mismatches == 0, "\(result.mismatches) mismatches; first: \(result.first ?? "")")
         #expect(run.errorClock == nil, "an error flag on good frames")
@@ -101,5 +102,23 @@ import Testing
         frames += images.map { Frame(name: "\($0.name)[97x83]", image: $0.image.window(x: 61, y: 47, width: 97, height: 83), chroma: chroma) }
         let (_, blocks) = try Self.check(frames: frames, pixels: 1, stall: 0.3)
         #expect(blocks > 1000)
+    }
+
+    /// The register port: a frame keeps the shape it started with while the next frame's (another
+    /// size and chroma) is written in mid-frame; and with no shape written, a frame is refused
+    /// (frame_error) and nothing comes out.
+    @Test func aFrameKeepsItsShapeWhileTheNextIsWritten() throws {
+        let coffee = try #require(try Fixtures.sharedImages().first { $0.name.hasPrefix("coffee") }).image
+        let frames = [(33, 17, ChromaSubsampling.s420), (17, 9, .s444), (40, 8, .s422), (9, 20, .gray)].map { w, h, chroma in
+            Frame(name: "coffee \(w)x\(h)", image: coffee.window(x: 11, y: 7, width: w, height: h), chroma: chroma)
+        }
+        let (run, blocks) = try Self.check(frames: frames, pixels: 1, stall: 0.3, shapeWrites: .duringTheFrameBefore)
+        #expect(blocks == frames.reduce(0) { $0 + $1.order.blocks.filter { !$0.dummy }.count })
+        #expect(run.taken == frames.reduce(0) { $0 + $1.image.width * $1.image.height })
+
+        let config = DatapathConfig.libjpeg
+        let module = try RasterFront(colorBits: config.colorBits, pixels: 1, maxWidth: 1024).encodeModule(design: try RTLDesign(config: config, quality: 75))
+        let unset = VideoDriver.run(module, source: Self.source([frames[0]], pixels: 1), stall: 0, seed: 1, expecting: 0, idle: 200, shapeWrites: .never)
+        #expect(unset.errorClock != nil && unset.given.isEmpty && unset.taken == 33 * 17)
     }
 }

@@ -3,7 +3,8 @@ import Hardware
 import HLSGen
 
 /// Drives a raster front end's description in Swift as a video source and a block sink would: the
-/// source offers its beats in order (tuser, tlast and the frame's shape with each), each held until
+/// source offers its beats in order (tuser, tlast and the frame's shape with each, or written to the
+/// registers before a frame where the module has a register port), each held until
 /// taken; valid is dropped and ready withheld with probability `stall`. Records every clock's inputs
 /// (for the other simulators), the beats given, and how the input was taken.
 struct VideoDriver {
@@ -41,8 +42,20 @@ struct VideoDriver {
         return source
     }
 
+    /// When a module with a register port gets a frame's shape written.
+    enum ShapeWrites {
+        /// Just before the frame's first beat is offered (it waits for them, valid low).
+        case beforeTheFrame
+        /// As soon as the frame before has started (its first beat taken): the registers then differ
+        /// from the shape of the frame still going in.
+        case duringTheFrameBefore
+        /// Never.
+        case never
+    }
+
     /// Runs until `expecting` beats have come out and the source is spent (or nothing comes for `idle` clocks).
-    static func run(_ module: Module, source: [SourceBeat], stall: Double, seed: UInt64, expecting: Int, idle limit: Int = 2000) -> Run {
+    static func run(_ module: Module, source: [SourceBeat], stall: Double, seed: UInt64, expecting: Int, idle limit: Int = 2000,
+                    shapeWrites: ShapeWrites = .beforeTheFrame) -> Run {
         let simulator = CycleSimulator(module)
         var random = SplitMix64(seed: seed)
         func chance() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
@@ -51,16 +64,30 @@ struct VideoDriver {
         var rows: [[UInt64]] = [], given: [Beat] = []
         var next = 0, offering = false, idle = 0, refused = 0, first = -1, last = -1
         var errorClock: Int?
+        // A module with a register port takes a frame's shape from its registers (`shapeWrites`).
+        let registerPort = module.inputs.contains { $0.name == "reg_we" } && shapeWrites != .never
+        var writes: [(address: Int, value: UInt64)] = [], writtenFor = -1
+        var nextStart = [Int](repeating: source.count, count: source.count + 1)
+        for i in source.indices.reversed() { nextStart[i] = source[i].user == 1 ? i : nextStart[i + 1] }
         while idle < limit && (given.count < expecting || next < source.count) {
+            // The frame whose shape is due: the next beat's, or during a frame the next frame's.
+            let due = next >= source.count || shapeWrites != .duringTheFrameBefore ? next : nextStart[next]
+            if registerPort && rows.count >= 2 && due < source.count && source[due].user == 1 && writtenFor < due {
+                let s = source[due]
+                writes = RasterRegister.shapeWrites(width: s.width, height: s.height, chroma: s.chroma)
+                writtenFor = due
+            }
+            let write = writes.isEmpty ? nil : writes.removeFirst()
             if !offering && next < source.count && chance() >= stall { offering = true }
             let beat = next < source.count ? source[next]
                 : SourceBeat(data: [UInt64](repeating: 0, count: pixels), user: 0, last: 0, width: 0, height: 0, chroma: .s444)
             let named: [String: [UInt64]] = [
                 "aresetn": [rows.count < 2 ? 0 : 1], "m_axis_tready": [chance() >= stall ? 1 : 0],
-                "s_axis_tvalid": [offering && rows.count >= 2 ? 1 : 0], "s_axis_tdata": beat.data,
+                "s_axis_tvalid": [offering && rows.count >= 2 && write == nil ? 1 : 0], "s_axis_tdata": beat.data,
                 "s_axis_tuser": [beat.user], "s_axis_tlast": [beat.last],
                 "frame_width": [UInt64(beat.width)], "frame_height": [UInt64(beat.height)],
-                "frame_chroma": [UInt64(MCURowBuffer.code(beat.chroma))]]
+                "frame_chroma": [UInt64(MCURowBuffer.code(beat.chroma))],
+                "reg_we": [write == nil ? 0 : 1], "reg_addr": [UInt64(write?.address ?? 0)], "reg_wdata": [write?.value ?? 0]]
             rows.append(module.inputs.flatMap { p in named[p.name] ?? Array(repeating: 0, count: p.count) })
             let out = simulator.step(named)
             if named["s_axis_tvalid"]![0] == 1 {

@@ -15,9 +15,9 @@ module fxc_raster_encode_x8 (
     input  wire s_axis_tvalid,
     input  wire s_axis_tuser,
     input  wire s_axis_tlast,
-    input  wire [15:0] frame_width,
-    input  wire [15:0] frame_height,
-    input  wire [1:0] frame_chroma,
+    input  wire reg_we,
+    input  wire [3:0] reg_addr,
+    input  wire [31:0] reg_wdata,
     input  wire qt_we,
     input  wire qt_table,
     input  wire [5:0] qt_addr,
@@ -90,14 +90,17 @@ module fxc_raster_encode_x8 (
     reg [7:0] to_core_skid7 = 8'h0;
     reg [2:0] to_core_skid8 = 3'h0;
     reg to_core_skid9 = 1'h0;
+    reg dummy_pushed = 1'h0;
+    reg [4:0] dummy_pushed_at = 5'h0;
+    reg dummy_pushed_flag = 1'h0;
 
     // The step function: one wire per value.
     wire [5:0] n45 = dummy_write - dummy_read_seen;
     wire n47 = dummy_used < 6'h1e;
-    wire n72 = ~to_core_skid_valid;
-    wire to_core_taken_in = front_m_axis_tvalid & n72;
-    wire n74 = core_s_axis_tready & dummy_room;
-    wire n75 = to_core_valid & n74;
+    wire n50 = core_s_axis_tready & dummy_room;
+    wire n73 = ~to_core_skid_valid;
+    wire to_core_taken_in = front_m_axis_tvalid & n73;
+    wire n75 = to_core_valid & n50;
     wire n76 = ~to_core_valid;
     wire n77 = n75 | n76;
     wire n78 = to_core_skid_valid | to_core_taken_in;
@@ -146,34 +149,34 @@ module fxc_raster_encode_x8 (
     wire [15:0] n125 = {8'h0, to_core_beat7};
     wire n126 = to_core_valid & dummy_room;
     wire [1:0] n127 = to_core_beat8[1:0];
-    wire n128 = n126 & core_s_axis_tready;
+    wire row_in = n126 & core_s_axis_tready;
     wire n130 = in_row == 3'h0;
-    wire dummy_push = n128 & n130;
+    wire dummy_push = row_in & n130;
     wire n133 = core_m_axis_tvalid & m_axis_tready;
     wire n134 = out_row == 3'h0;
     wire dummy_pop = n133 & n134;
     wire [2:0] n137 = in_row + 3'h1;
-    wire [2:0] n138 = n128 ? n137 : in_row;
+    wire [2:0] n138 = row_in ? n137 : in_row;
     wire [2:0] n140 = out_row + 3'h1;
     wire [2:0] n141 = n133 ? n140 : out_row;
-    wire [4:0] n143 = dummy_write[4:0];
-    wire n144 = to_core_beat8[2];
-    wire [31:0] n146 = 32'h1 << n143;
-    wire [31:0] n147 = {31'h0, n144};
-    wire [31:0] n148 = n147 << n143;
-    wire [31:0] n149 = ~n146;
-    wire [31:0] n150 = dummy_flags & n149;
-    wire [31:0] n151 = n150 | n148;
-    wire [31:0] n152 = dummy_push ? n151 : dummy_flags;
-    wire [5:0] n154 = dummy_write + 6'h1;
-    wire [5:0] n155 = dummy_push ? n154 : dummy_write;
-    wire [5:0] n157 = dummy_read + 6'h1;
-    wire [5:0] n158 = dummy_pop ? n157 : dummy_read;
-    wire [4:0] n160 = dummy_read[4:0];
-    wire [31:0] n161 = dummy_flags >> n160;
-    wire n162 = n161[0];
-    wire n163 = n134 & n162;
-    wire [2:0] n164 = {n163, core_m_axis_tuser};
+    wire [4:0] n146 = dummy_write[4:0];
+    wire n147 = to_core_beat8[2];
+    wire [31:0] n149 = 32'h1 << dummy_pushed_at;
+    wire [31:0] n150 = {31'h0, dummy_pushed_flag};
+    wire [31:0] n151 = n150 << dummy_pushed_at;
+    wire [31:0] n152 = ~n149;
+    wire [31:0] n153 = dummy_flags & n152;
+    wire [31:0] n154 = n153 | n151;
+    wire [31:0] n155 = dummy_pushed ? n154 : dummy_flags;
+    wire [5:0] n158 = dummy_write + 6'h1;
+    wire [5:0] n159 = dummy_push ? n158 : dummy_write;
+    wire [5:0] n161 = dummy_read + 6'h1;
+    wire [5:0] n162 = dummy_pop ? n161 : dummy_read;
+    wire [4:0] n164 = dummy_read[4:0];
+    wire [31:0] n165 = dummy_flags >> n164;
+    wire n166 = n165[0];
+    wire n167 = n134 & n166;
+    wire [2:0] n168 = {n167, core_m_axis_tuser};
 
     fxc_front_raster front (
         .aclk(aclk),
@@ -181,11 +184,11 @@ module fxc_raster_encode_x8 (
         .s_axis_tdata(s_axis_tdata),
         .s_axis_tvalid(s_axis_tvalid),
         .s_axis_tlast(s_axis_tlast),
-        .frame_chroma(frame_chroma),
-        .frame_height(frame_height),
-        .frame_width(frame_width),
+        .reg_we(reg_we),
+        .reg_addr(reg_addr),
+        .reg_wdata(reg_wdata),
         .s_axis_tuser(s_axis_tuser),
-        .m_axis_tready(n72),
+        .m_axis_tready(n73),
         .s_axis_tready(front_s_axis_tready),
         .m_axis_tvalid(front_m_axis_tvalid),
         .m_axis_tdata({front_m_axis_tdata_7, front_m_axis_tdata_6, front_m_axis_tdata_5, front_m_axis_tdata_4, front_m_axis_tdata_3, front_m_axis_tdata_2, front_m_axis_tdata_1, front_m_axis_tdata_0}),
@@ -217,7 +220,7 @@ module fxc_raster_encode_x8 (
     assign s_axis_tready = front_s_axis_tready;
     assign m_axis_tvalid = core_m_axis_tvalid;
     assign m_axis_tdata = {core_m_axis_tdata_7, core_m_axis_tdata_6, core_m_axis_tdata_5, core_m_axis_tdata_4, core_m_axis_tdata_3, core_m_axis_tdata_2, core_m_axis_tdata_1, core_m_axis_tdata_0};
-    assign m_axis_tuser = n164;
+    assign m_axis_tuser = n168;
     assign m_axis_tlast = core_m_axis_tlast;
     assign frame_error = front_frame_error;
     assign framing_error = core_framing_error;
@@ -235,10 +238,11 @@ module fxc_raster_encode_x8 (
             out_row <= 3'h0;
             to_core_valid <= 1'h0;
             to_core_skid_valid <= 1'h0;
+            dummy_pushed <= 1'h0;
         end else begin
-            dummy_flags <= n152;
-            dummy_write <= n155;
-            dummy_read <= n158;
+            dummy_flags <= n155;
+            dummy_write <= n159;
+            dummy_read <= n162;
             dummy_read_seen <= dummy_read;
             dummy_used <= n45;
             dummy_room <= n47;
@@ -246,6 +250,7 @@ module fxc_raster_encode_x8 (
             out_row <= n141;
             to_core_valid <= n79;
             to_core_skid_valid <= n115;
+            dummy_pushed <= dummy_push;
         end
     end
 
@@ -271,10 +276,12 @@ module fxc_raster_encode_x8 (
         to_core_skid7 <= n111;
         to_core_skid8 <= n112;
         to_core_skid9 <= n113;
+        dummy_pushed_at <= n146;
+        dummy_pushed_flag <= n147;
     end
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n161[31:1], 1'b0};
+    wire unused_bits = &{1'b0, n165[31:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -23,8 +23,8 @@
 //     blocks x {u8 user (tuser of the first row: bit 0 start of frame, bit 1 table, bit 2 dummy), u8
 //                check (1: compare the coefficients; 0 (a dummy block): tuser and tlast only), 2 zero
 //                bytes, 64 x i32 expected (the golden model's coefficients, raster order)}.
-// Every run of a job resets the top, holds the frame shape on frame_width, frame_height and
-// frame_chroma, and streams all the job's beats. Stalls: with probability P an input beat is not
+// Every run of a job resets the top, writes the frame shape to its registers (register port: one
+// write a clock, reg_we, reg_addr, reg_wdata), and streams all the job's beats. Stalls: with probability P an input beat is not
 // offered in a clock (once offered it is held until taken), and independently m_axis_tready is low.
 // Results: one line per run, "run key=value ..." (to --results FILE, else stdout); exit 1 when a run
 // failed a check.
@@ -122,6 +122,11 @@ struct Progress {
         std::fflush(stderr);
     }
 };
+// The register port's addresses.
+static const uint32_t kRegFrameWidth = 0;
+static const uint32_t kRegFrameHeight = 1;
+static const uint32_t kRegFrameChroma = 2;
+
 // ---- Port adapter: the Verilated model ----
 #include "Vcore.h"
 #include "verilated.h"
@@ -364,17 +369,23 @@ int main(int argc, char** argv) {
         for (uint32_t r = 0; r < job.runs; ++r) {
             const StimulusRun run = runs[r];
             Random random{run.seed};
-            // Reset, with the frame's shape on its ports.
+            // Reset, then the frame's shape written to its registers.
             top->aresetn = 0;
             top->s_axis_tvalid = 0;
             top->m_axis_tready = 0;
             top->qt_we = 0;
-            top->frame_width = job.width;
-            top->frame_height = job.height;
-            top->frame_chroma = job.chroma;
+            top->reg_we = 0;
             sim.idle(4);
             top->aresetn = 1;
             sim.idle(1);
+            const uint32_t shape[3][2] = {{kRegFrameWidth, job.width}, {kRegFrameHeight, job.height}, {kRegFrameChroma, job.chroma}};
+            for (const auto& w : shape) {
+                top->reg_we = 1;
+                top->reg_addr = w[0];
+                top->reg_wdata = w[1];
+                sim.idle(1);
+            }
+            top->reg_we = 0;
 
             const uint64_t totalIn = beats.size(), totalOut = static_cast<uint64_t>(blocks.size()) * 8;
             uint64_t nextIn = 0, refused = 0, outBeats = 0, mismatches = 0, tlastErrors = 0, tuserErrors = 0;

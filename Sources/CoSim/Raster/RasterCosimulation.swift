@@ -174,7 +174,7 @@ private struct SwiftLoop {
     let laneBits: Int
     var state: CosimProgress
     // Inputs.
-    let aresetn, inValid, inUser, inLast, outReady, width, height, chroma, tableWrite: Int
+    let aresetn, inValid, inUser, inLast, outReady, registerWrite, registerAddress, registerData, tableWrite: Int
     let inData: Range<Int>
     // Outputs.
     let inReady, outValid, outUser, outLast, frameError, framingError: Int
@@ -202,8 +202,8 @@ private struct SwiftLoop {
         outputs.initialize(repeating: 0)
         (aresetn, inValid, inUser, inLast, outReady) = (try input("aresetn"), try input("s_axis_tvalid"), try input("s_axis_tuser"),
                                                         try input("s_axis_tlast"), try input("m_axis_tready"))
-        (width, height, chroma, tableWrite) = (try input("frame_width"), try input("frame_height"), try input("frame_chroma"),
-                                               try input("qt_we"))
+        (registerWrite, registerAddress, registerData, tableWrite) = (try input("reg_we"), try input("reg_addr"), try input("reg_wdata"),
+                                                                      try input("qt_we"))
         inData = try place("s_axis_tdata", module.inputs)
         (inReady, outValid, outUser, outLast) = (try output("s_axis_tready"), try output("m_axis_tvalid"), try output("m_axis_tuser"),
                                                  try output("m_axis_tlast"))
@@ -235,12 +235,17 @@ private struct SwiftLoop {
         inputs[inValid] = 0
         inputs[outReady] = 0
         inputs[tableWrite] = 0
-        inputs[width] = UInt64(job.width)
-        inputs[height] = UInt64(job.height)
-        inputs[chroma] = UInt64(MCURowBuffer.code(job.chroma))
+        inputs[registerWrite] = 0
         idle(4)
         inputs[aresetn] = 1
         idle(1)
+        for write in RasterRegister.shapeWrites(width: job.width, height: job.height, chroma: job.chroma) {
+            inputs[registerWrite] = 1
+            inputs[registerAddress] = UInt64(write.address)
+            inputs[registerData] = write.value
+            idle(1)
+        }
+        inputs[registerWrite] = 0
 
         let totalIn = job.beatCount, totalOut = job.blockCount * 8, p = job.pixelsPerBeat
         var nextIn = 0, refused = 0, outBeats = 0, mismatches = 0, tlastErrors = 0, tuserErrors = 0, axiViolations = 0, extraBeats = 0

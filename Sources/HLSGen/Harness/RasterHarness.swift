@@ -3,7 +3,7 @@ import Golden
 import Hardware
 
 /// One stream of video frames through the raster encode top (`fxc_raster_encode_x8`): the frame
-/// shape on its ports, the input beats (pixels, tuser, tlast) as a camera would give them, the golden
+/// shape for its registers, the input beats (pixels, tuser, tlast) as a camera would give them, the golden
 /// model's quantized coefficients of every block that should come out, in MCU order, and the stall
 /// settings to run it with. A job may hold a malformed frame before a good one: then the sticky
 /// frame_error must be set at the end, and the good frame's blocks must still come out.
@@ -126,7 +126,7 @@ public enum RasterStimulusFormat {
 }
 
 /// The raster co-simulation harness: one C++ main loop over the raster encode top — reset, the frame
-/// shape held on its ports, the beats of every frame with tuser and tlast, seeded SplitMix64 stalls on
+/// shape written to its registers, the beats of every frame with tuser and tlast, seeded SplitMix64 stalls on
 /// both sides, every coefficient row checked against the golden model (dummy blocks by their flags),
 /// the AXI4-Stream hold rule, frame_error at the end against what the job expects, clocks counted, one
 /// results line per run — over the same port adapters as `CosimHarness` (Verilator's `Vcore`, or the
@@ -163,18 +163,25 @@ public enum RasterHarness {
         return usage + "\n" + #"""
         //
         \#(format)
-        // Every run of a job resets the top, holds the frame shape on frame_width, frame_height and
-        // frame_chroma, and streams all the job's beats. Stalls: with probability P an input beat is not
+        // Every run of a job resets the top, writes the frame shape to its registers (register port: one
+        // write a clock, reg_we, reg_addr, reg_wdata), and streams all the job's beats. Stalls: with probability P an input beat is not
         // offered in a clock (once offered it is held until taken), and independently m_axis_tready is low.
         // Results: one line per run, "run key=value ..." (to --results FILE, else stdout); exit 1 when a run
         // failed a check.
 
-        """# + definitions + CosimHarness.common + adapter + "\n" + RasterStimulusFormat.cppReader + loop
+        """# + definitions + CosimHarness.common + registers + adapter + "\n" + RasterStimulusFormat.cppReader + loop
+    }
+
+    /// The register port's addresses (`RasterRegister`), as C++ constants.
+    static var registers: String {
+        "// The register port's addresses.\n" + RasterRegister.allCases.map { r in
+            "static const uint32_t kReg\(r.name.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()) = \(r.rawValue);\n"
+        }.joined() + "\n"
     }
 
     /// The ports the loop drives and reads.
     static let inputs = ["aresetn", "s_axis_tvalid", "s_axis_tdata", "s_axis_tuser", "s_axis_tlast", "m_axis_tready",
-                         "frame_width", "frame_height", "frame_chroma", "qt_we", "qt_table", "qt_addr", "qt_data"]
+                         "reg_we", "reg_addr", "reg_wdata", "qt_we", "qt_table", "qt_addr", "qt_data"]
     static let outputs = ["s_axis_tready", "m_axis_tvalid", "m_axis_tdata", "m_axis_tuser", "m_axis_tlast", "frame_error",
                           "framing_error"]
 
@@ -316,17 +323,23 @@ public enum RasterHarness {
             for (uint32_t r = 0; r < job.runs; ++r) {
                 const StimulusRun run = runs[r];
                 Random random{run.seed};
-                // Reset, with the frame's shape on its ports.
+                // Reset, then the frame's shape written to its registers.
                 top->aresetn = 0;
                 top->s_axis_tvalid = 0;
                 top->m_axis_tready = 0;
                 top->qt_we = 0;
-                top->frame_width = job.width;
-                top->frame_height = job.height;
-                top->frame_chroma = job.chroma;
+                top->reg_we = 0;
                 sim.idle(4);
                 top->aresetn = 1;
                 sim.idle(1);
+                const uint32_t shape[3][2] = {{kRegFrameWidth, job.width}, {kRegFrameHeight, job.height}, {kRegFrameChroma, job.chroma}};
+                for (const auto& w : shape) {
+                    top->reg_we = 1;
+                    top->reg_addr = w[0];
+                    top->reg_wdata = w[1];
+                    sim.idle(1);
+                }
+                top->reg_we = 0;
 
                 const uint64_t totalIn = beats.size(), totalOut = static_cast<uint64_t>(blocks.size()) * 8;
                 uint64_t nextIn = 0, refused = 0, outBeats = 0, mismatches = 0, tlastErrors = 0, tuserErrors = 0;

@@ -17,8 +17,11 @@ public struct ColourStage: Sendable {
     public let pixels: Int
     /// Width of tuser (bit 0 the start of frame; a front end carries the frame's shape above it).
     public let userBits: Int
-    /// Clocks from a beat taken to its result offered (the products, then the sums).
-    public static let latency = 2
+    /// Clocks from a beat taken to its result offered, without stalls: the products, the sums, the
+    /// queue, the output register.
+    public static let latency = 4
+    /// Places in the queue before the output register, and so the beats in the stage at most.
+    public static let queueDepth = 8
 
     public init(colorBits: Int, pixels: Int = 1, userBits: Int = 1) {
         colour = ColourConversion(bits: colorBits)
@@ -28,39 +31,37 @@ public struct ColourStage: Sendable {
 
     var sumBits: Int { colour.bits + 8 }
 
-    /// The standalone stage: an AXI4-Stream video stream in and out, stalled as a whole (every
-    /// register moves when the output register is empty or taken), so tready depends on state and
-    /// m_axis_tready only.
+    /// The standalone stage: an AXI4-Stream video stream in and out. The arithmetic never stalls (its
+    /// registers have no enable): a beat is taken only against a credit of the queue before the output
+    /// register (`creditedQueue`), so s_axis_tready is a register and m_axis_tready reaches the queue's
+    /// read side and the output register alone.
     public func module(name: String = "fxc_colour") throws -> Module {
         let b = ModuleBuilder(name, summary: "RGB to YCbCr (libjpeg's integer formulas, \(colour.bits) fractional bits), \(pixels) pixel\(pixels == 1 ? "" : "s") a beat.")
-        let takenValid = b.register("products_valid", width: 1, reset: 0)
-        let outValid = b.register("out_valid", width: 1, reset: 0)
-        let products = (0..<pixels * 9).map { b.register("product_\($0)", width: sumBits, reset: nil) }
-        let side = (b.register("products_user", width: userBits, reset: nil), b.register("products_last", width: 1, reset: nil))
-        let ycc = (0..<pixels * 3).map { b.register("ycc_\($0)", width: 8, reset: nil) }
-        let outSide = (b.register("out_user", width: userBits, reset: nil), b.register("out_last", width: 1, reset: nil))
-
-        let out = b.outputChannel(valid: ("m_axis_tvalid", outValid), ready: "m_axis_tready",
-                                  fields: [("m_axis_tdata", (0..<pixels).map { p in b.concat(ycc[3 * p..<3 * p + 3].reversed()) }),
-                                           ("m_axis_tuser", [outSide.0]), ("m_axis_tlast", [outSide.1])])
-        let advance = b.name(~outValid | out.ready, "advance")
-        let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", advance),
+        let queue = b.creditedQueue("out", depth: Self.queueDepth)
+        let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", queue.credit),
                                    fields: [.init("s_axis_tdata", width: 24, count: pixels), .init("s_axis_tuser", width: userBits),
                                             .init("s_axis_tlast", width: 1)])
+        // The products, then the sums (registered every clock), written to the queue.
+        func registered(_ name: String, _ value: Signal) -> Signal {
+            let r = b.register(name, width: value.width, reset: name.hasSuffix("valid") ? 0 : nil)
+            b.set(r, value)
+            return r
+        }
         let rgb = input.elements("s_axis_tdata")
-        b.when(advance) {
-            b.set(takenValid, input.fire)
-            b.set(side.0, input["s_axis_tuser"])
-            b.set(side.1, input["s_axis_tlast"])
-            b.set(outValid, takenValid)
-            b.set(outSide.0, side.0)
-            b.set(outSide.1, side.1)
-            for p in 0..<pixels {
-                // UG934 RGB: G, B, R from the low byte up.
-                let g = rgb[p][7, 0], bl = rgb[p][15, 8], r = rgb[p][23, 16]
-                for (k, product) in self.products(b, r: r, g: g, b: bl).enumerated() { b.set(products[9 * p + k], product) }
-                for (k, value) in self.sums(b, Array(products[9 * p..<9 * p + 9])).enumerated() { b.set(ycc[3 * p + k], value) }
-            }
+        // UG934 RGB: G, B, R from the low byte up.
+        let products = (0..<pixels).flatMap { p in self.products(b, r: rgb[p][23, 16], g: rgb[p][7, 0], b: rgb[p][15, 8]) }
+            .enumerated().map { registered("product_\($0)", $1) }
+        let valid = registered("products_valid", input.fire)
+        let side = [registered("products_user", input["s_axis_tuser"]), registered("products_last", input["s_axis_tlast"])]
+        let sums: [Signal] = (0..<pixels).flatMap { p in self.sums(b, Array(products[9 * p..<9 * p + 9])) }
+        let ycc = sums.enumerated().map { n, sum in registered("ycc_\(n)", sum) }
+        let yccValid = registered("ycc_valid", valid)
+        let yccSide = [registered("ycc_user", side[0]), registered("ycc_last", side[1])]
+        let pixelsOut = (0..<pixels).map { p in b.concat(ycc[3 * p..<3 * p + 3].reversed()) }
+        _ = queue.drain(issue: input.fire, arriving: yccValid, fields: pixelsOut + yccSide) { valid, fields in
+            b.outputChannel(valid: ("m_axis_tvalid", valid), ready: "m_axis_tready",
+                            fields: [("m_axis_tdata", Array(fields[0..<pixels])), ("m_axis_tuser", [fields[pixels]]),
+                                     ("m_axis_tlast", [fields[pixels + 1]])]).ready
         }
         return try b.build()
     }

@@ -124,7 +124,7 @@ public struct MCURowBuffer: Sendable {
         let arriving: [Signal] = input.elements("s_axis_tdata") + [input["s_axis_tuser"], input["s_axis_tlast"], widthIn, heightIn, chromaIn,
                                   shapeFits, widthIn.eq(p), widthIn.eq(2 * p), heightIn.eq(1), heightIn.eq(2)]
         let canTake = ~b.pick(wrBank, from: [full[0], full[1]])
-        let slice = b.registerSlice("in", valid: input.valid, fields: arriving, skidValid: skidValid) { _ in canTake }
+        let slice = b.registerSlice("in", valid: input.valid, fields: arriving, skidValid: skidValid, ready: canTake)
         let fields = slice.fields
         let fire = b.name(slice.valid & canTake, "beat_taken")
         let pixelsIn = Array(fields[0..<p])
@@ -318,11 +318,12 @@ public struct MCURowBuffer: Sendable {
                 return Landing(enable: register("lands", enable), word: register("lands_word", word),
                                value: b.pick(register("lands_choice", choice), from: sumsStaged), parity: register("lands_parity", parity))
             }
-            // Stage 3. The even line's sum: the pair memory's word (in its block RAM's output register),
-            // unless one of the three writes before this clock went to that word after it was read (a
-            // pair write is registered at stage 3 and written a clock later; a read sees the memory as
-            // it was before its clock's write). Stage 2 finds those writes: stage 3's now, the one in
-            // the write register, and the one written at the read's clock.
+            // The even line's sum: the pair memory's word (in its block RAM's output register at stage
+            // 3, then in the fabric at stage 4), unless one of the three writes before stage 3 went to
+            // that word after it was read (a pair write is registered at stage 3 and written a clock
+            // later; a read sees the memory as it was before its clock's write). Stage 2 finds those
+            // writes: stage 3's now, the one in the write register, and the one written at the read's
+            // clock; stage 3 keeps the latest that hit, so stage 4 chooses between two registers.
             let memory = pairRead[c]
             let recent = (0..<8).map { m in (hit: b.register("s3_pair_recent\(c)_\(m)", width: 1, reset: 0),
                                               value: b.register("s3_pair_recent_value\(c)_\(m)", width: 9, reset: nil)) }
@@ -338,18 +339,17 @@ public struct MCURowBuffer: Sendable {
                                                      value: b.register("pair_written_before_value\(c)_\(m)", width: 9, reset: nil)) }
             for m in 0..<8 {
                 let lands = landing[m]
-                let stored = b.select(recent[m].hit, recent[m].value,
-                                      b.select(older[m].hit, older[m].value, b.select(oldest[m].hit, oldest[m].value, memory[m]))).zeroExtended(to: 10)
+                let bypass = b.select(recent[m].hit, recent[m].value, b.select(older[m].hit, older[m].value, oldest[m].value))
                 let writePair = keepPairs & lands.enable
                 // The write register's own copy drives the block RAM, placed beside it.
                 pairs[c][m].connect("we", b.copies(of: lastWrite[m].enable, count: 1)[0])
                 pairs[c][m].connect("wa", b.copies(of: lastWrite[m].word, count: 1)[0])
                 pairs[c][m].connect("wd", b.copies(of: lastWrite[m].value, count: 1)[0])
-                // Stages 4 to 6 of the chroma writes: the sum, the even line's sum and what to do with them
-                // registered (4); the value worked out (5): 4:2:2's (s + bias) >> 1, 4:2:0's (s_even + s
-                // + 1 + bias) >> 2 or, on an even last line, (2s + 1 + bias) >> 2; the write registered
-                // beside its block RAM (6). Neither the adds nor the route to the block RAM share a clock
-                // with anything else.
+                // Stages 4 to 6 of the chroma writes: the sum s, t = s + 1 + bias, the even line's sum (the
+                // memory's word and the bypass) and what to do with them registered (4); the value worked
+                // out (5): 4:2:2's (s + bias) >> 1, 4:2:0's (s_even + t) >> 2 or, on an even last line,
+                // (s + t) >> 2; the write registered beside its block RAM (6). Neither the adds nor the
+                // route to the block RAM share a clock with anything else.
                 let reduced = s3 & lands.enable & (s422 | (s420 & ~keepPairs)), full = fullChroma[c][m]
                 func later(_ name: String, _ v: Signal) -> Signal {
                     let r = b.register("\(name)\(c)_\(m)", width: v.width, reset: v.width == 1 ? 0 : nil)
@@ -359,11 +359,14 @@ public struct MCURowBuffer: Sendable {
                 let enable4 = later("s4_write", reduced | full.enable)
                 let word4 = later("s4_word", b.select(s444, full.word, b.concat(sBank, chromaRow, lands.word)))
                 let value4 = later("s4_value", b.select(s444, full.value.zeroExtended(to: 10), lands.value))
-                let stored4 = later("s4_stored", stored), bias4 = later("s4_bias", lands.parity).zeroExtended(to: 10)
+                let bypassed4 = later("s4_bypassed", recent[m].hit | older[m].hit | oldest[m].hit)
+                let stored4 = b.select(bypassed4, later("s4_bypass", bypass), later("s4_pair", memory[m])).zeroExtended(to: 10)
+                let bias4 = later("s4_bias", lands.parity).zeroExtended(to: 10)
+                let biased4 = later("s4_biased", lands.value + 1 + lands.parity.zeroExtended(to: 10))
                 // 0 as it is (4:4:4), 1 4:2:2, 2 4:2:0 on an even last line, 3 4:2:0 on an odd line.
                 let kind4 = later("s4_kind", b.select(s444, k(0, 2), b.select(s422, k(1, 2), b.select(evenRow, k(2, 2), k(3, 2)))))
-                let value5 = b.pick(kind4, from: [value4[7, 0], ((value4 + bias4) >> 1)[7, 0], ((value4 + value4 + 1 + bias4) >> 2)[7, 0],
-                                                 ((value4 + stored4 + 1 + bias4) >> 2)[7, 0]])
+                let value5 = b.pick(kind4, from: [value4[7, 0], ((value4 + bias4) >> 1)[7, 0], ((value4 + biased4) >> 2)[7, 0],
+                                                 ((biased4 + stored4) >> 2)[7, 0]])
                 let enable5 = later("s5_write", enable4), word5 = later("s5_word", word4), written5 = later("s5_value", value5)
                 chroma[c][m].connect("we", later("s6_write", enable5))
                 chroma[c][m].connect("wa", later("s6_word", word5))
@@ -433,14 +436,8 @@ public struct MCURowBuffer: Sendable {
         let available = b.pick(rdBank, from: [full[0], full[1]])
         func field(_ field: KeyPath<Bank, Signal>, of n: Signal) -> Signal { b.pick(n, from: banks.map { $0[keyPath: field] }) }
 
-        let queueDepth = Self.queueDepth, queueBits = Module.addressBits(depth: queueDepth)
-        let credits = b.register("credits", width: queueBits + 1, reset: UInt64(queueDepth))
-        let outValid = b.register("out_valid", width: 1, reset: 0)
-        let outData = (0..<8).map { b.register("out_lane\($0)", width: 8, reset: nil) }
-        let outUser = b.register("out_user", width: 3, reset: nil), outLast = b.register("out_last", width: 1, reset: nil)
-        let out = b.outputChannel(valid: ("m_axis_tvalid", outValid), ready: "m_axis_tready",
-                                  fields: [("m_axis_tdata", outData), ("m_axis_tuser", [outUser]), ("m_axis_tlast", [outLast])])
-        let issue = b.name(available & credits.ne(0), "issue")
+        let queue = b.creditedQueue("out", depth: Self.queueDepth)
+        let issue = b.name(available & queue.credit, "issue")
         func stage(_ name: String, _ value: Signal) -> Signal {
             let r = b.register(name, width: value.width, reset: name.hasSuffix("valid") ? 0 : nil)
             b.set(r, value)
@@ -520,26 +517,10 @@ public struct MCURowBuffer: Sendable {
         let eValid = stage("e_valid", dValid), eComponent = stage("e_component", dComponent)
         let eUser = stage("e_user", dUser), eLast = stage("e_last", dLast)
         let lanes = (0..<8).map { l in b.pick(eComponent, from: eWords.map { $0[l] }) }
-        let queue = b.memory("out_queue", depth: queueDepth, width: 64, readLatency: 0)
-        let queueSide = b.memory("out_queue_side", depth: queueDepth, width: 4, readLatency: 0)
-        let queued = b.register("queued", width: queueBits + 1, reset: 0)
-        let writeAt = b.register("queue_write", width: queueBits, reset: 0), readAt = b.register("queue_read", width: queueBits, reset: 0)
-        b.when(eValid) {
-            b.write(queue, at: writeAt, b.concat(lanes.reversed()))
-            b.write(queueSide, at: writeAt, b.concat(eLast, eUser))
-            b.set(writeAt, writeAt + 1)
+        _ = queue.drain(issue: issue, arriving: eValid, fields: lanes + [eUser, eLast]) { valid, fields in
+            b.outputChannel(valid: ("m_axis_tvalid", valid), ready: "m_axis_tready",
+                            fields: [("m_axis_tdata", Array(fields[0..<8])), ("m_axis_tuser", [fields[8]]), ("m_axis_tlast", [fields[9]])]).ready
         }
-        let load = b.name(queued.ne(0) & (~outValid | out.ready), "load")
-        let head = b.read(queue, at: readAt), headSide = b.read(queueSide, at: readAt)
-        b.when(load) {
-            b.set(readAt, readAt + 1)
-            for l in 0..<8 { b.set(outData[l], head[8 * l + 7, 8 * l]) }
-            b.set(outUser, headSide[2, 0])
-            b.set(outLast, headSide[3])
-        }
-        b.when(~outValid | out.ready) { b.set(outValid, load) }
-        b.set(queued, b.select(eValid, b.select(load, queued, queued + 1), b.select(load, queued - 1, queued)))
-        b.set(credits, b.select(issue, b.select(out.fire, credits, credits - 1), b.select(out.fire, credits + 1, credits)))
         // The counters: line of the block, block of the MCU, MCU of the row, then the other bank. Whether
         // the block and the MCU are the last is registered a clock behind its counter: it is read only at
         // a block's last row, eight issues at least after the counter last moved, and the bank's figures

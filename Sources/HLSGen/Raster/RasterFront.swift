@@ -22,10 +22,11 @@ public struct RasterFront: Sendable {
 
     public var pixels: Int { rows.pixels }
 
-    /// RGB pixels in, sample blocks out: the colour stage into the row buffer. Ports: the row buffer's
-    /// (frame shape, m_axis, frame_error) with the colour stage's s_axis. The frame's shape is taken
-    /// with its start of frame here and travels with that beat (in the colour stage's tuser) to the
-    /// row buffer, so the shape of the next frame may be set as soon as this one has started.
+    /// RGB pixels in, sample blocks out: the colour stage into the row buffer. Ports: the colour
+    /// stage's s_axis, the register port (`RasterRegister`), the row buffer's m_axis and frame_error.
+    /// The frame's shape is taken from the registers with its start of frame here and travels with
+    /// that beat (in the colour stage's tuser) to the row buffer, so the shape of the next frame may be
+    /// written as soon as this one has started.
     public func frontModule() throws -> Module {
         let b = ModuleBuilder(Self.frontName, summary: "Raster RGB in (\(pixels) pixel\(pixels == 1 ? "" : "s") a beat, UG934), 8x8 YCbCr sample blocks out in JPEG MCU order, a row a beat; frames up to \(rows.maxWidth) wide.")
         let colourStage = b.instance(try colour.module(), name: "colour")
@@ -33,7 +34,8 @@ public struct RasterFront: Sendable {
         let cw = MCURowBuffer.coordinateBits
         colourStage.connect("s_axis_tdata", b.inputs("s_axis_tdata", count: pixels, width: 24))
         for port in ["s_axis_tvalid", "s_axis_tlast"] { colourStage.connect(port, b.input(port, width: 1)) }
-        let shape = [b.input("frame_chroma", width: 2), b.input("frame_height", width: cw), b.input("frame_width", width: cw)]
+        let registers = RasterRegister.port(b)
+        let shape = [registers[.frameChroma]!, registers[.frameHeight]!, registers[.frameWidth]!]
         colourStage.connect("s_axis_tuser", b.concat(shape + [b.input("s_axis_tuser", width: 1)]))
         b.output("s_axis_tready", colourStage.output("s_axis_tready"))
         buffer.connect("s_axis_tdata", colourStage.outputs("m_axis_tdata"))
@@ -64,7 +66,7 @@ public struct RasterFront: Sendable {
         front.connect("s_axis_tdata", b.inputs("s_axis_tdata", count: pixels, width: 24))
         for port in ["s_axis_tvalid", "s_axis_tuser", "s_axis_tlast"] { front.connect(port, b.input(port, width: 1)) }
         b.output("s_axis_tready", front.output("s_axis_tready"))
-        for (port, width) in [("frame_width", MCURowBuffer.coordinateBits), ("frame_height", MCURowBuffer.coordinateBits), ("frame_chroma", 2)] {
+        for (port, width) in [("reg_we", 1), ("reg_addr", RasterRegister.addressBits), ("reg_wdata", RasterRegister.dataBits)] {
             front.connect(port, b.input(port, width: width))
         }
         core.connect("mode", b.constant(Int(CodecMode.encode.code), width: 2))
@@ -88,24 +90,28 @@ public struct RasterFront: Sendable {
         // A register slice between the front end and the core: the core's ready reaches it alone.
         let coreReady = core.output("s_axis_tready")
         let slice = b.registerSlice("to_core", valid: front.output("m_axis_tvalid"),
-                                    fields: front.outputs("m_axis_tdata") + [front.output("m_axis_tuser"), front.output("m_axis_tlast")]) { _ in coreReady & room }
+                                    fields: front.outputs("m_axis_tdata") + [front.output("m_axis_tuser"), front.output("m_axis_tlast")], ready: coreReady & room)
         front.connect("m_axis_tready", slice.upstreamReady)
         let frontValid = slice.valid, rowData = Array(slice.fields[0..<8]), rowUser = slice.fields[8], rowLast = slice.fields[9]
         core.connect("s_axis_tdata", rowData.map { $0.zeroExtended(to: cw) })
         core.connect("s_axis_tvalid", frontValid & room)
         core.connect("s_axis_tuser", rowUser[1, 0])
         core.connect("s_axis_tlast", rowLast)
-        let push = b.name(frontValid & room & coreReady & inRow.eq(0), "dummy_push")
+        let rowIn = b.name(frontValid & room & coreReady, "row_in")
+        let push = b.name(rowIn & inRow.eq(0), "dummy_push")
         let outReady = b.input("m_axis_tready", width: 1)
         core.connect("m_axis_tready", outReady)
         let coreValid = core.output("m_axis_tvalid")
         let pop = b.name(coreValid & outReady & outRow.eq(0), "dummy_pop")
-        b.when(frontValid & room & coreReady) { b.set(inRow, inRow + 1) }
+        b.when(rowIn) { b.set(inRow, inRow + 1) }
         b.when(coreValid & outReady) { b.set(outRow, outRow + 1) }
-        b.when(push) {
-            b.set(flags, bit: writeAt[pointerBits - 1, 0], to: rowUser[2])
-            b.set(writeAt, writeAt + 1)
-        }
+        // A flag is written a clock after its push, from registers (it is read when its block leaves the
+        // core, many clocks later).
+        let pushed = b.register("dummy_pushed", width: 1, reset: 0), pushedAt = b.register("dummy_pushed_at", width: pointerBits, reset: nil)
+        let pushedFlag = b.register("dummy_pushed_flag", width: 1, reset: nil)
+        b.set(pushed, push); b.set(pushedAt, writeAt[pointerBits - 1, 0]); b.set(pushedFlag, rowUser[2])
+        b.when(pushed) { b.set(flags, bit: pushedAt, to: pushedFlag) }
+        b.when(push) { b.set(writeAt, writeAt + 1) }
         b.when(pop) { b.set(readAt, readAt + 1) }
 
         b.output("m_axis_tvalid", coreValid)

@@ -17,6 +17,6 @@
 #endif
 
 // One call is one clock (see fxc_raster_encode_x8.cpp): inputs by value, outputs by reference.
-void fxc_raster_encode_x8(ap_uint<1> aresetn, ap_uint<24> s_axis_tdata, ap_uint<1> s_axis_tvalid, ap_uint<1> s_axis_tuser, ap_uint<1> s_axis_tlast, ap_uint<16> frame_width, ap_uint<16> frame_height, ap_uint<2> frame_chroma, ap_uint<1> qt_we, ap_uint<1> qt_table, ap_uint<6> qt_addr, ap_uint<39> qt_data, ap_uint<1> m_axis_tready, ap_uint<1> &s_axis_tready, ap_uint<1> &m_axis_tvalid, ap_uint<128> &m_axis_tdata, ap_uint<3> &m_axis_tuser, ap_uint<1> &m_axis_tlast, ap_uint<1> &frame_error, ap_uint<1> &framing_error);
+void fxc_raster_encode_x8(ap_uint<1> aresetn, ap_uint<24> s_axis_tdata, ap_uint<1> s_axis_tvalid, ap_uint<1> s_axis_tuser, ap_uint<1> s_axis_tlast, ap_uint<1> reg_we, ap_uint<4> reg_addr, ap_uint<32> reg_wdata, ap_uint<1> qt_we, ap_uint<1> qt_table, ap_uint<6> qt_addr, ap_uint<39> qt_data, ap_uint<1> m_axis_tready, ap_uint<1> &s_axis_tready, ap_uint<1> &m_axis_tvalid, ap_uint<128> &m_axis_tdata, ap_uint<3> &m_axis_tuser, ap_uint<1> &m_axis_tlast, ap_uint<1> &frame_error, ap_uint<1> &framing_error);
 
 #endif

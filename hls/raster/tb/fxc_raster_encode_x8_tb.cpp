@@ -21,8 +21,8 @@
 //     blocks x {u8 user (tuser of the first row: bit 0 start of frame, bit 1 table, bit 2 dummy), u8
 //                check (1: compare the coefficients; 0 (a dummy block): tuser and tlast only), 2 zero
 //                bytes, 64 x i32 expected (the golden model's coefficients, raster order)}.
-// Every run of a job resets the top, holds the frame shape on frame_width, frame_height and
-// frame_chroma, and streams all the job's beats. Stalls: with probability P an input beat is not
+// Every run of a job resets the top, writes the frame shape to its registers (register port: one
+// write a clock, reg_we, reg_addr, reg_wdata), and streams all the job's beats. Stalls: with probability P an input beat is not
 // offered in a clock (once offered it is held until taken), and independently m_axis_tready is low.
 // Results: one line per run, "run key=value ..." (to --results FILE, else stdout); exit 1 when a run
 // failed a check.
@@ -122,6 +122,11 @@ struct Progress {
         std::fflush(stderr);
     }
 };
+// The register port's addresses.
+static const uint32_t kRegFrameWidth = 0;
+static const uint32_t kRegFrameHeight = 1;
+static const uint32_t kRegFrameChroma = 2;
+
 // ---- Port adapter: the HLS function fxc_raster_encode_x8, one call per clock ----
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
@@ -144,9 +149,9 @@ struct Ports {
     uint64_t s_axis_tvalid;
     uint64_t s_axis_tuser;
     uint64_t s_axis_tlast;
-    uint64_t frame_width;
-    uint64_t frame_height;
-    uint64_t frame_chroma;
+    uint64_t reg_we;
+    uint64_t reg_addr;
+    uint64_t reg_wdata;
     uint64_t qt_we;
     uint64_t qt_table;
     uint64_t qt_addr;
@@ -187,7 +192,7 @@ struct Simulator {
         ap_uint<1> out_m_axis_tlast = 0;
         ap_uint<1> out_frame_error = 0;
         ap_uint<1> out_framing_error = 0;
-        fxc_raster_encode_x8(ap_uint<1>(ports.aresetn), in_s_axis_tdata, ap_uint<1>(ports.s_axis_tvalid), ap_uint<1>(ports.s_axis_tuser), ap_uint<1>(ports.s_axis_tlast), ap_uint<16>(ports.frame_width), ap_uint<16>(ports.frame_height), ap_uint<2>(ports.frame_chroma), ap_uint<1>(ports.qt_we), ap_uint<1>(ports.qt_table), ap_uint<6>(ports.qt_addr), ap_uint<39>(ports.qt_data), ap_uint<1>(ports.m_axis_tready), out_s_axis_tready, out_m_axis_tvalid, out_m_axis_tdata, out_m_axis_tuser, out_m_axis_tlast, out_frame_error, out_framing_error);
+        fxc_raster_encode_x8(ap_uint<1>(ports.aresetn), in_s_axis_tdata, ap_uint<1>(ports.s_axis_tvalid), ap_uint<1>(ports.s_axis_tuser), ap_uint<1>(ports.s_axis_tlast), ap_uint<1>(ports.reg_we), ap_uint<4>(ports.reg_addr), ap_uint<32>(ports.reg_wdata), ap_uint<1>(ports.qt_we), ap_uint<1>(ports.qt_table), ap_uint<6>(ports.qt_addr), ap_uint<39>(ports.qt_data), ap_uint<1>(ports.m_axis_tready), out_s_axis_tready, out_m_axis_tvalid, out_m_axis_tdata, out_m_axis_tuser, out_m_axis_tlast, out_frame_error, out_framing_error);
         ports.s_axis_tready = out_s_axis_tready.to_uint64();
         ports.m_axis_tvalid = out_m_axis_tvalid.to_uint64();
         ports.m_axis_tdata.w[0] = static_cast<uint32_t>(out_m_axis_tdata.range(31, 0).to_uint64());
@@ -367,17 +372,23 @@ int main(int argc, char** argv) {
         for (uint32_t r = 0; r < job.runs; ++r) {
             const StimulusRun run = runs[r];
             Random random{run.seed};
-            // Reset, with the frame's shape on its ports.
+            // Reset, then the frame's shape written to its registers.
             top->aresetn = 0;
             top->s_axis_tvalid = 0;
             top->m_axis_tready = 0;
             top->qt_we = 0;
-            top->frame_width = job.width;
-            top->frame_height = job.height;
-            top->frame_chroma = job.chroma;
+            top->reg_we = 0;
             sim.idle(4);
             top->aresetn = 1;
             sim.idle(1);
+            const uint32_t shape[3][2] = {{kRegFrameWidth, job.width}, {kRegFrameHeight, job.height}, {kRegFrameChroma, job.chroma}};
+            for (const auto& w : shape) {
+                top->reg_we = 1;
+                top->reg_addr = w[0];
+                top->reg_wdata = w[1];
+                sim.idle(1);
+            }
+            top->reg_we = 0;
 
             const uint64_t totalIn = beats.size(), totalOut = static_cast<uint64_t>(blocks.size()) * 8;
             uint64_t nextIn = 0, refused = 0, outBeats = 0, mismatches = 0, tlastErrors = 0, tuserErrors = 0;

@@ -1,0 +1,53 @@
+import Golden
+import Hardware
+
+/// The raster front end's register port: a write of `reg_wdata` to register `reg_addr` in a clock where
+/// `reg_we` is 1. A frame takes the shape held when its start of frame (tuser) is taken, so the next
+/// frame's shape may be written as soon as one frame has started. After reset the width and height are
+/// 0: a frame before they are written is malformed (frame_error).
+///   address  register        bits
+///   0        frame width     15:0   pixels, 1 … the maximum width, a multiple of the pixels a beat
+///   1        frame height    15:0   lines, ≥ 1
+///   2        frame chroma    1:0    0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey
+public enum RasterRegister: Int, CaseIterable, Sendable {
+    case frameWidth = 0, frameHeight = 1, frameChroma = 2
+
+    public static let addressBits = 4
+    public static let dataBits = 32
+
+    /// Bits the register keeps (the low bits of a write).
+    public var width: Int {
+        switch self {
+        case .frameWidth, .frameHeight: MCURowBuffer.coordinateBits
+        case .frameChroma: 2
+        }
+    }
+
+    /// Its name in the hardware (`reg_frame_width`).
+    public var name: String {
+        switch self {
+        case .frameWidth: "frame_width"
+        case .frameHeight: "frame_height"
+        case .frameChroma: "frame_chroma"
+        }
+    }
+
+    /// The writes that set a frame's shape, in address order: (address, value).
+    public static func shapeWrites(width: Int, height: Int, chroma: ChromaSubsampling) -> [(address: Int, value: UInt64)] {
+        [(frameWidth.rawValue, UInt64(width)), (frameHeight.rawValue, UInt64(height)),
+         (frameChroma.rawValue, UInt64(MCURowBuffer.code(chroma)))]
+    }
+
+    /// The register port's inputs on `b`, and the registers they write (reset 0), in case order.
+    static func port(_ b: ModuleBuilder) -> [RasterRegister: Signal] {
+        let we = b.input("reg_we", width: 1), address = b.input("reg_addr", width: addressBits)
+        let data = b.input("reg_wdata", width: dataBits)
+        var registers: [RasterRegister: Signal] = [:]
+        for r in allCases {
+            let value = b.register("reg_\(r.name)", width: r.width, reset: 0)
+            b.when(we & address.eq(r.rawValue)) { b.set(value, data[r.width - 1, 0]) }
+            registers[r] = value
+        }
+        return registers
+    }
+}
