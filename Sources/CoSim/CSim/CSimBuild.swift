@@ -85,13 +85,13 @@ public struct CSimBuild: Sendable {
         }
         let name = String(SHA256.hex(key).prefix(24))
         let folder = cache.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        let lockFile = open(cache.appendingPathComponent(name + ".lock").path, O_CREAT | O_RDWR, 0o644)
-        guard lockFile >= 0 else { throw CSimError("cannot open the lock file of \(folder.path): errno \(errno)") }
-        defer { close(lockFile) }   // closing releases the lock
-        while flock(lockFile, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw CSimError("cannot lock \(folder.path): errno \(errno)") }
+        return try withFileLock(cache.appendingPathComponent(name + ".lock")) {
+            try build(files, in: folder, apTypes: apTypes)
         }
+    }
+
+    /// The compile of `build`, its lock held.
+    private static func build(_ files: [GeneratedFile], in folder: URL, apTypes: URL) throws -> CSimBuild {
         let functions = CSimToolchain.functions(files)
         let log = folder.appendingPathComponent(logName)
         try HLSProject.write(files, to: folder)

@@ -36,7 +36,8 @@ public struct VerilatorBuild: Sendable {
 
     private static let lock = NSLock()
 
-    /// Builds (or finds) the co-simulation of `design` at `lanes`; one build at a time per process.
+    /// Builds (or finds) the co-simulation of `design` at `lanes`; one build at a time per process, and
+    /// one build of a model at a time across processes.
     public static func build(design: RTLDesign, lanes: Int, tracing: Bool = false,
                              cacheRoot: URL = defaultCacheRoot) throws -> VerilatorBuild {
         let command = "fxcodec cosim (Verilator build, \(lanes) lane\(lanes == 1 ? "" : "s"))"
@@ -74,6 +75,16 @@ public struct VerilatorBuild: Sendable {
         for file in sources { fingerprint += Array("\(file.path)\n".utf8) + file.contents }
         let key = String(SHA256.hex(fingerprint).prefix(16))
         let name = family + key
+        // One build of a model at a time across processes too (a test and a command it runs).
+        return try withFileLock(cacheRoot.appendingPathComponent(name + ".lock")) {
+            try build(sources: sources, arguments: arguments, name: name, family: family, key: key, lanes: lanes, laneBits: laneBits,
+                      tracing: tracing, cacheRoot: cacheRoot, start: start)
+        }
+    }
+
+    /// The build of `build(sources:…)`, its lock held.
+    private static func build(sources: [GeneratedFile], arguments: [String], name: String, family: String, key: String, lanes: Int,
+                              laneBits: Int, tracing: Bool, cacheRoot: URL, start: Date) throws -> VerilatorBuild {
         let folder = cacheRoot.appendingPathComponent(name)
         let binary = folder.appendingPathComponent("obj/Vcore")
         let fm = FileManager.default
