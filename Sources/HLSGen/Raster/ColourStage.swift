@@ -42,21 +42,16 @@ public struct ColourStage: Sendable {
                                    fields: [.init("s_axis_tdata", width: 24, count: pixels), .init("s_axis_tuser", width: userBits),
                                             .init("s_axis_tlast", width: 1)])
         // The products, then the sums (registered every clock), written to the queue.
-        func registered(_ name: String, _ value: Signal) -> Signal {
-            let r = b.register(name, width: value.width, reset: name.hasSuffix("valid") ? 0 : nil)
-            b.set(r, value)
-            return r
-        }
         let rgb = input.elements("s_axis_tdata")
         // UG934 RGB: G, B, R from the low byte up.
         let products = (0..<pixels).flatMap { p in self.products(b, r: rgb[p][23, 16], g: rgb[p][7, 0], b: rgb[p][15, 8]) }
-            .enumerated().map { registered("product_\($0)", $1) }
-        let valid = registered("products_valid", input.fire)
-        let side = [registered("products_user", input["s_axis_tuser"]), registered("products_last", input["s_axis_tlast"])]
+            .enumerated().map { b.registered("product_\($0)", $1) }
+        let valid = b.registered("products_valid", input.fire, reset: 0)
+        let side = [b.registered("products_user", input["s_axis_tuser"]), b.registered("products_last", input["s_axis_tlast"])]
         let sums: [Signal] = (0..<pixels).flatMap { p in self.sums(b, Array(products[9 * p..<9 * p + 9])) }
-        let ycc = sums.enumerated().map { n, sum in registered("ycc_\(n)", sum) }
-        let yccValid = registered("ycc_valid", valid)
-        let yccSide = [registered("ycc_user", side[0]), registered("ycc_last", side[1])]
+        let ycc = sums.enumerated().map { n, sum in b.registered("ycc_\(n)", sum) }
+        let yccValid = b.registered("ycc_valid", valid, reset: 0)
+        let yccSide = [b.registered("ycc_user", side[0]), b.registered("ycc_last", side[1])]
         let pixelsOut = (0..<pixels).map { p in b.concat(ycc[3 * p..<3 * p + 3].reversed()) }
         _ = queue.drain(issue: input.fire, arriving: yccValid, fields: pixelsOut + yccSide) { valid, fields in
             b.outputChannel(valid: ("m_axis_tvalid", valid), ready: "m_axis_tready",

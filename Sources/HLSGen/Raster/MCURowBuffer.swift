@@ -438,11 +438,7 @@ public struct MCURowBuffer: Sendable {
 
         let queue = b.creditedQueue("out", depth: Self.queueDepth)
         let issue = b.name(available & queue.credit, "issue")
-        func stage(_ name: String, _ value: Signal) -> Signal {
-            let r = b.register(name, width: value.width, reset: name.hasSuffix("valid") ? 0 : nil)
-            b.set(r, value)
-            return r
-        }
+        func stage(_ name: String, _ value: Signal) -> Signal { b.registered(name, value, reset: name.hasSuffix("valid") ? 0 : nil) }
         // P: the row issued, by its counters: luma or which chroma, the block's offsets in the MCU, its
         // column of blocks bx, and the last column its lanes may read (W − 1; e = ⌊W/2⌋ + 1 for 4:2:x
         // chroma).

@@ -66,7 +66,7 @@ public struct RasterFront: Sendable {
         front.connect("s_axis_tdata", b.inputs("s_axis_tdata", count: pixels, width: 24))
         for port in ["s_axis_tvalid", "s_axis_tuser", "s_axis_tlast"] { front.connect(port, b.input(port, width: 1)) }
         b.output("s_axis_tready", front.output("s_axis_tready"))
-        for (port, width) in [("reg_we", 1), ("reg_addr", RasterRegister.addressBits), ("reg_wdata", RasterRegister.dataBits)] {
+        for (port, width) in RasterRegister.ports {
             front.connect(port, b.input(port, width: width))
         }
         core.connect("mode", b.constant(Int(CodecMode.encode.code), width: 2))

@@ -38,10 +38,13 @@ public enum RasterRegister: Int, CaseIterable, Sendable {
          (frameChroma.rawValue, UInt64(MCURowBuffer.code(chroma)))]
     }
 
+    /// The register port's inputs: write enable, address, data.
+    static let ports = [("reg_we", 1), ("reg_addr", addressBits), ("reg_wdata", dataBits)]
+
     /// The register port's inputs on `b`, and the registers they write (reset 0), in case order.
     static func port(_ b: ModuleBuilder) -> [RasterRegister: Signal] {
-        let we = b.input("reg_we", width: 1), address = b.input("reg_addr", width: addressBits)
-        let data = b.input("reg_wdata", width: dataBits)
+        let inputs = ports.map { b.input($0.0, width: $0.1) }
+        let (we, address, data) = (inputs[0], inputs[1], inputs[2])
         var registers: [RasterRegister: Signal] = [:]
         for r in allCases {
             let value = b.register("reg_\(r.name)", width: r.width, reset: 0)

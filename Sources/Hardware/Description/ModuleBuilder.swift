@@ -172,6 +172,13 @@ public final class ModuleBuilder {
         }
     }
 
+    /// A register named `name` that takes `value` at every edge (a pipeline stage); its value now.
+    public func registered(_ name: String, _ value: Signal, reset: UInt64? = nil) -> Signal {
+        let r = register(name, width: value.width, reset: reset)
+        set(r, value)
+        return r
+    }
+
     /// The register whose value is `register` takes `value` at the next edge (if the enclosing `when`s
     /// hold). A later `set` of the same register wins, as in a Verilog always block.
     public func set(_ register: Signal, _ value: Signal) {
