@@ -55,10 +55,10 @@ let package = Package(
 
         // Emitters: HLS C++ and Verilog, rendered from the same datapath description (the Verilog
         // core's transposes printed from Hardware descriptions).
-        .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint", "Hardware"], swiftSettings: optimize),
+        .target(name: "HLSGen", dependencies: ["Golden", "FixedPoint", "Hardware", "JPEG"], swiftSettings: optimize),
 
         // Drivers for the outside tools: g++ C simulation, Verilator co-simulation, yosys synthesis.
-        .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO", "Hardware"], swiftSettings: optimize),
+        .target(name: "CoSim", dependencies: ["HLSGen", "Golden", "ImageIO", "Hardware", "JPEG"], swiftSettings: optimize),
 
         .executableTarget(name: "fxcodec", dependencies: [
             "FixedPoint", "Golden", "JPEG", "HLSGen", "CoSim", "ImageIO", "LibJPEGReference",
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Golden"]),
         .testTarget(name: "GoldenTests", dependencies: ["Golden", "ImageIO", "LibJPEGReference"]),
-        .testTarget(name: "HLSGenTests", dependencies: ["HLSGen", "CoSim", "Golden", "ImageIO"]),
+        .testTarget(name: "HLSGenTests", dependencies: ["HLSGen", "CoSim", "Golden", "ImageIO", "JPEG", "Hardware"]),
         .testTarget(name: "CoSimTests", dependencies: ["CoSim", "HLSGen", "Golden", "ImageIO"]),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG", "Golden", "ImageIO", "LibJPEGReference"]),
         .testTarget(name: "CLITests", dependencies: ["fxcodec", "ImageIO", "Golden"]),

@@ -155,7 +155,7 @@ public enum RasterHarness {
             // Run:   \(module.name)_tb --stimulus FILE [--results FILE] [--progress]
             """
         return text(usage: usage, definitions: "#define FXC_LANES 8\n#define FXC_LANE_BITS \(laneBits)\n",
-                    adapter: try hlsAdapter(module))
+                    adapter: try hlsAdapter(module, inputs: inputs, outputs: outputs))
     }
 
     static func text(usage: String, definitions: String, adapter: String) -> String {
@@ -187,13 +187,13 @@ public enum RasterHarness {
 
     /// HLS: the ports are a struct of integers (each tdata as 32-bit words); a clock is one call of the
     /// function, then the sample.
-    static func hlsAdapter(_ m: Module) throws -> String {
+    static func hlsAdapter(_ m: Module, inputs: [String], outputs: [String]) throws -> String {
         let ins = Set(m.inputs.map(\.name)), outs = Set(m.outputs.map(\.name))
         guard Set(inputs) == ins, Set(outputs) == outs else {
-            throw HLSGenError("\(m.name): the raster harness drives \(inputs.joined(separator: ", ")) and reads \(outputs.joined(separator: ", "))")
+            throw HLSGenError("\(m.name): the harness drives \(inputs.joined(separator: ", ")) and reads \(outputs.joined(separator: ", "))")
         }
         for p in m.inputs + m.outputs where !p.name.hasSuffix("tdata") && p.totalWidth > 64 {
-            throw HLSGenError("\(m.name): port \(p.name) has \(p.totalWidth) bits; the raster harness takes at most 64")
+            throw HLSGenError("\(m.name): port \(p.name) has \(p.totalWidth) bits; the harness takes at most 64")
         }
         func words(_ p: ModulePort) -> Int { (p.totalWidth + 31) / 32 }
         var s = "// ---- Port adapter: the HLS function \(m.name), one call per clock ----\n"

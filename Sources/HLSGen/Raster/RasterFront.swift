@@ -34,7 +34,7 @@ public struct RasterFront: Sendable {
         let cw = MCURowBuffer.coordinateBits
         colourStage.connect("s_axis_tdata", b.inputs("s_axis_tdata", count: pixels, width: 24))
         for port in ["s_axis_tvalid", "s_axis_tlast"] { colourStage.connect(port, b.input(port, width: 1)) }
-        let registers = RasterRegister.port(b)
+        let registers = RasterRegister.port(b).registers
         let shape = [registers[.frameChroma]!, registers[.frameHeight]!, registers[.frameWidth]!]
         colourStage.connect("s_axis_tuser", b.concat(shape + [b.input("s_axis_tuser", width: 1)]))
         b.output("s_axis_tready", colourStage.output("s_axis_tready"))

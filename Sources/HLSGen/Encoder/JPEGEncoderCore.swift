@@ -1,0 +1,98 @@
+import Golden
+import Hardware
+
+/// The whole hardware JPEG encoder, `fxc_jpeg_encoder`: RGB video in (UG934), a baseline JFIF file out,
+/// a byte a beat with tlast on the file's last byte (EOI's D9).
+///   `fxc_raster_encode_x8`  colour, row buffer, the 8-lane core in encode mode → quantized blocks in MCU order
+///   `fxc_entropy_coder`     those blocks → header, Huffman-coded scan with RSTn, EOI
+/// The register port (`RasterRegister`) holds the frame's shape and restart interval; a frame takes
+/// those held when its first beat is taken: the front end carries its shape with that beat, and a queue
+/// of frames (`frameQueueDepth`) carries its numbers to the entropy coder, which writes the header
+/// from them. A frame with no size written is refused by the front end and never queued.
+public struct JPEGEncoderCore: Sendable {
+    public static let name = "fxc_jpeg_encoder"
+    public static let frameQueueDepth = 4
+
+    public let front: RasterFront
+    public let coder: EntropyCoderStage
+
+    public init(design: RTLDesign, pixels: Int = 1, maxWidth: Int = 2048) {
+        front = RasterFront(colorBits: design.config.colorBits, pixels: pixels, maxWidth: maxWidth)
+        coder = EntropyCoderStage(coefficientBits: design.laneBits, tables: design.tables)
+    }
+
+    public func module(design: RTLDesign) throws -> Module {
+        let b = ModuleBuilder(Self.name, summary: "RGB video in (\(front.pixels) pixel\(front.pixels == 1 ? "" : "s") a beat, UG934), a baseline JFIF file out a byte a beat (tlast on EOI): \(RasterFront.encodeName) into \(EntropyCoderStage.name).")
+        let encode = b.instance(try front.encodeModule(design: design), name: "encode")
+        let coding = b.instance(try coder.module(), name: "coder")
+        let pixels = b.inputs("s_axis_tdata", count: front.pixels, width: 24)
+        let valid = b.input("s_axis_tvalid", width: 1), user = b.input("s_axis_tuser", width: 1)
+        encode.connect("s_axis_tdata", pixels)
+        encode.connect("s_axis_tvalid", valid)
+        encode.connect("s_axis_tuser", user)
+        encode.connect("s_axis_tlast", b.input("s_axis_tlast", width: 1))
+        let ready = encode.output("s_axis_tready")
+        b.output("s_axis_tready", ready)
+        let (registerInputs, registers) = RasterRegister.port(b, keeping: RasterRegister.allCases)
+        for ((port, _), input) in zip(RasterRegister.ports, registerInputs) { encode.connect(port, input) }
+        design.core.tablePort(b, into: encode)
+
+        // The frames' numbers, queued as each frame's first beat is taken.
+        let numbers = [registers[.frameWidth]!, registers[.frameHeight]!, registers[.frameChroma]!, registers[.restartInterval]!]
+        let n = EntropyCoderStage.numberBits
+        let word = b.concat(numbers[0].resized(to: n), numbers[1].resized(to: n), numbers[2], numbers[3])
+        let depth = Self.frameQueueDepth, bits = Module.addressBits(depth: depth)
+        let queue = b.memory("frame_queue", depth: depth, width: word.width, readLatency: 0)
+        let writeAt = b.register("frame_write", width: bits + 1, reset: 0), readAt = b.register("frame_read", width: bits + 1, reset: 0)
+        let push = b.name(valid & ready & user & numbers[0].ne(0) & numbers[1].ne(0), "frame_push")
+        b.when(push) {
+            b.write(queue, at: writeAt[bits - 1, 0], word)
+            b.set(writeAt, writeAt + 1)
+        }
+        let head = b.read(queue, at: readAt[bits - 1, 0])
+        coding.connect("frame_valid", writeAt.ne(readAt))
+        coding.connect("frame_width", head[word.width - 1, word.width - n])
+        coding.connect("frame_height", head[word.width - n - 1, word.width - 2 * n])
+        coding.connect("frame_chroma", head[n + 1, n])
+        coding.connect("frame_restart", head[n - 1, 0])
+        b.when(writeAt.ne(readAt) & coding.output("frame_ready")) { b.set(readAt, readAt + 1) }
+
+        coding.connect("s_axis_tdata", encode.outputs("m_axis_tdata"))
+        coding.connect("s_axis_tvalid", encode.output("m_axis_tvalid"))
+        coding.connect("s_axis_tuser", encode.output("m_axis_tuser"))
+        coding.connect("s_axis_tlast", encode.output("m_axis_tlast"))
+        encode.connect("m_axis_tready", coding.output("s_axis_tready"))
+        coding.connect("m_axis_tready", b.input("m_axis_tready", width: 1))
+        b.output("m_axis_tvalid", coding.output("m_axis_tvalid"))
+        b.output("m_axis_tdata", coding.output("m_axis_tdata"))
+        b.output("m_axis_tlast", coding.output("m_axis_tlast"))
+        b.output("frame_error", encode.output("frame_error"))
+        b.output("framing_error", encode.output("framing_error"))
+        return try b.build()
+    }
+}
+
+extension JPEGEncoderCore {
+    /// The Verilog of `fxc_jpeg_encoder`: the core's files, then one file per block and module of the
+    /// rest, each opening with the provenance header; with `harness`, the encoder harness after them.
+    public func files(design: RTLDesign, command: String, harness: Bool = false) throws -> [GeneratedFile] {
+        let core = try design.coreFiles(command: command)
+        let header = try design.banner(command: command) + "// Verilog-2005 (Verilator 5, Icarus Verilog 11, yosys 0.23).\n\n"
+        let present = Set(core.map(\.path))
+        let top = try module(design: design)
+        let own = VerilogPrinter.modules(top).filter { !present.contains(VerilogPrinter.fileName($0)) }
+        let blocks = VerilogPrinter.externalModules(top).filter { !present.contains($0.name + ".v") }
+        return core + blocks.map { GeneratedFile(path: $0.name + ".v", text: header + $0.text) }
+            + own.map { GeneratedFile(path: VerilogPrinter.fileName($0), text: header + VerilogPrinter.text($0)) }
+            + (harness ? [GeneratedFile(path: EncoderHarness.verilatorFileName, text: try design.banner(command: command) + "\n" + EncoderHarness.verilator)] : [])
+    }
+
+    /// The C-simulation files of `fxc_jpeg_encoder`: its printed step function, the header that
+    /// declares it, and the encoder harness's testbench over it, each opening with `banner`.
+    public func cSimFiles(design: RTLDesign, banner: String) throws -> [GeneratedFile] {
+        let module = try module(design: design), name = module.name
+        return [GeneratedFile(path: CSimToolchain.header(name), text: banner + "\n" + HLSProject.header(module)),
+                GeneratedFile(path: CSimToolchain.source(name), text: banner + "\n" + HLSPrinter.text(module)),
+                GeneratedFile(path: CSimToolchain.testbench(name), text: banner + "\n" + (try EncoderHarness.hls(module, laneBits: design.laneBits)))]
+    }
+}
