@@ -9,12 +9,15 @@ import Testing
 @Suite struct JPEGEncoderTests {
     static func jobs(design: RTLDesign) throws -> [EncoderJob] {
         let runs = [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)]
-        let shapes: [(Int, Int, ChromaSubsampling, Int, Int)] = [(37, 21, .s420, 0, 5), (33, 17, .s422, 2, 5), (9, 20, .s444, 1, 5),
-                                                                  (16, 9, .gray, 0, 5), (24, 16, .s420, 3, 1)]
+        // width, height, chroma, restart, noise (1: every pixel), quality (written through the table port; nil: the reset tables).
+        let shapes: [(Int, Int, ChromaSubsampling, Int, Int, Int?)] = [(37, 21, .s420, 0, 5, nil), (33, 17, .s422, 2, 5, 10),
+                                                                        (9, 20, .s444, 1, 5, 90), (16, 9, .gray, 0, 5, 50),
+                                                                        (24, 16, .s420, 3, 1, 100)]
         return try shapes.enumerated().map { n, shape in
             var image = EntropyCoderTests.pattern(shape.0, shape.1, seed: UInt64(n + 1), noise: shape.4)
             if shape.2 == .gray { image = Image(width: image.width, height: image.height, components: 1, samples: stride(from: 0, to: image.samples.count, by: 3).map { image.samples[$0] }) }
-            return try EncoderJobs.frame(image, name: "pattern \(n + 1)", chroma: shape.2, restart: shape.3, pixels: 1, design: design, runs: runs)
+            return try EncoderJobs.frame(image, name: "pattern \(n + 1)", chroma: shape.2, restart: shape.3,
+                                  tables: shape.5.map { QuantTable.ijg(quality: $0) }, pixels: 1, design: design, runs: runs)
         }
     }
 
@@ -28,5 +31,13 @@ import Testing
             #expect(r.passed, "\(jobs[r.job].label) run \(r.run)")
         }
         #expect(first == jobs[0].expected)
+        let verilator = try EncoderCosimulation.verilatorBuild(design: design, encoder: encoder)
+        let (compiled, dumped) = try EncoderCosimulation.run(jobs, binary: verilator.binary)
+        for (s, v) in zip(results, compiled) {
+            print("encoder verilator job \(v.job) run \(v.run): \(v.outBytes)/\(v.expectedBytes) bytes, \(v.mismatches) mismatches, \(v.cycles) clocks")
+            #expect(v.passed, "\(jobs[v.job].label) run \(v.run) under Verilator")
+            #expect(v.clockForClock == s.clockForClock, "\(jobs[v.job].label) run \(v.run): Verilator and Swift differ")
+        }
+        #expect(dumped == jobs[0].expected)
     }
 }

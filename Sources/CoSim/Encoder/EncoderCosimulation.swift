@@ -69,16 +69,17 @@ public struct EncoderRunResult: Sendable, Codable, Hashable {
 }
 
 public enum EncoderJobs {
-    /// One frame of `image` at `design`'s tables: the beats, and the golden encoder's file with
-    /// `restart` MCUs between RSTn markers (0: none).
-    public static func frame(_ image: Image, name: String, chroma requested: ChromaSubsampling, restart: Int, pixels: Int,
-                             design: RTLDesign, runs: [StallSetting]) throws -> EncoderJob {
+    /// One frame of `image`: the beats, and the golden encoder's file with `restart` MCUs between RSTn
+    /// markers (0: none), at `tables` (written through the table port first) or else `design`'s reset tables.
+    public static func frame(_ image: Image, name: String, chroma requested: ChromaSubsampling, restart: Int, tables: [QuantTable]? = nil,
+                             pixels: Int, design: RTLDesign, runs: [StallSetting]) throws -> EncoderJob {
         let chroma = RasterJobs.chroma(of: image, requested: requested)
         let codec = try ImageCodec(config: design.config, threads: processorCount, trackRanges: false)
-        let (encoded, _) = codec.encode(image, settings: EncodeSettings(chroma: chroma, tables: design.tables))
+        let (encoded, _) = codec.encode(image, settings: EncodeSettings(chroma: chroma, tables: tables ?? design.tables))
         let expected = try JPEGWriter.write(encoded, options: JPEGWriteOptions(restart: restart > 0 ? .mcus(restart) : nil))
         let (flags, words) = RasterJobs.beats(of: image, pixels: pixels)
-        return EncoderJob(width: image.width, height: image.height, chroma: chroma, restart: restart, runs: runs, pixelsPerBeat: pixels,
+        return EncoderJob(width: image.width, height: image.height, chroma: chroma, restart: restart,
+                          tableWords: tables.map { design.tableWords($0) }, runs: runs, pixelsPerBeat: pixels,
                           beatFlags: flags, pixels: words, expected: expected,
                           label: "\(name) \(image.width)x\(image.height) \(chroma.rawValue)\(restart > 0 ? " restart \(restart)" : "")")
     }
@@ -154,7 +155,8 @@ public enum EncoderCosimulation {
 private struct EncoderLoop {
     let simulator: CycleSimulator
     let inputs: UnsafeMutableBufferPointer<UInt64>, outputs: UnsafeMutableBufferPointer<UInt64>
-    let aresetn, inValid, inUser, inLast, outReady, registerWrite, registerAddress, registerData, tableWrite: Int
+    let aresetn, inValid, inUser, inLast, outReady, registerWrite, registerAddress, registerData: Int
+    let tableWrite, tableSelect, tableAddress, tableData: Int
     let inData: Range<Int>
     let inReady, outValid, outData, outLast, frameError, framingError: Int
     var kept: [UInt8] = []
@@ -177,8 +179,8 @@ private struct EncoderLoop {
         outputs.initialize(repeating: 0)
         (aresetn, inValid, inUser, inLast, outReady) = (try input("aresetn"), try input("s_axis_tvalid"), try input("s_axis_tuser"),
                                                         try input("s_axis_tlast"), try input("m_axis_tready"))
-        (registerWrite, registerAddress, registerData, tableWrite) = (try input("reg_we"), try input("reg_addr"), try input("reg_wdata"),
-                                                                      try input("qt_we"))
+        (registerWrite, registerAddress, registerData) = (try input("reg_we"), try input("reg_addr"), try input("reg_wdata"))
+        (tableWrite, tableSelect, tableAddress, tableData) = (try input("qt_we"), try input("qt_table"), try input("qt_addr"), try input("qt_data"))
         inData = try place("s_axis_tdata", module.inputs)
         (inReady, outValid, outData, outLast) = (try output("s_axis_tready"), try output("m_axis_tvalid"), try output("m_axis_tdata"),
                                                  try output("m_axis_tlast"))
@@ -204,6 +206,14 @@ private struct EncoderLoop {
         idle(4)
         inputs[aresetn] = 1
         idle(1)
+        for (e, word) in (job.tableWords ?? []).enumerated() {
+            inputs[tableWrite] = 1
+            inputs[tableSelect] = UInt64(e / 64)
+            inputs[tableAddress] = UInt64(e % 64)
+            inputs[tableData] = word
+            idle(1)
+        }
+        inputs[tableWrite] = 0
         for write in RasterRegister.shapeWrites(width: job.width, height: job.height, chroma: job.chroma, restart: job.restart) {
             inputs[registerWrite] = 1
             inputs[registerAddress] = UInt64(write.address)

@@ -1,5 +1,6 @@
 import Golden
 import Hardware
+import JPEG
 
 /// The whole hardware JPEG encoder, `fxc_jpeg_encoder`: RGB video in (UG934), a baseline JFIF file out,
 /// a byte a beat with tlast on the file's last byte (EOI's D9).
@@ -8,7 +9,8 @@ import Hardware
 /// The register port (`RasterRegister`) holds the frame's shape and restart interval; a frame takes
 /// those held when its first beat is taken: the front end carries its shape with that beat, and a queue
 /// of frames (`frameQueueDepth`) carries its numbers to the entropy coder, which writes the header
-/// from them. A frame with no size written is refused by the front end and never queued.
+/// from them. A frame with no size written is refused by the front end and never queued. The
+/// quantization tables are written through the core's qt_* port (8-bit steps: baseline).
 public struct JPEGEncoderCore: Sendable {
     public static let name = "fxc_jpeg_encoder"
     public static let frameQueueDepth = 4
@@ -35,7 +37,16 @@ public struct JPEGEncoderCore: Sendable {
         b.output("s_axis_tready", ready)
         let (registerInputs, registers) = RasterRegister.port(b, keeping: RasterRegister.allCases)
         for ((port, _), input) in zip(RasterRegister.ports, registerInputs) { encode.connect(port, input) }
-        design.core.tablePort(b, into: encode)
+        // The core's quantization tables (qt_*: natural order, the packed entry); each write also sets the
+        // entropy coder's DQT step, at the entry's zigzag position.
+        let layout = design.core.layout
+        let tableWrite = b.input("qt_we", width: 1), table = b.input("qt_table", width: 1), address = b.input("qt_addr", width: 6)
+        let entry = b.input("qt_data", width: layout.entryBits)
+        for (port, value) in [("qt_we", tableWrite), ("qt_table", table), ("qt_addr", address), ("qt_data", entry)] { encode.connect(port, value) }
+        let divisor = layout.field("divisor")
+        coding.connect("dqt_we", tableWrite)
+        coding.connect("dqt_addr", b.concat(table, b.pick(address, from: Zigzag.position.map { b.constant($0, width: 6) })))
+        coding.connect("dqt_data", entry[divisor.msb, divisor.lsb].resized(to: 8))
 
         // The frames' numbers, queued as each frame's first beat is taken.
         let numbers = [registers[.frameWidth]!, registers[.frameHeight]!, registers[.frameChroma]!, registers[.restartInterval]!]

@@ -4,7 +4,8 @@ import JPEG
 
 /// The encoder's last stage, `fxc_entropy_coder`: quantized blocks in (a row of 8 coefficients a beat,
 /// natural order, tuser {dummy, table, start of frame}), a JFIF file out, a byte a beat. One frame's
-/// numbers (size, chroma, restart interval) come on the frame channel before its blocks.
+/// numbers (size, chroma, restart interval) come on the frame channel before its blocks; the DQT
+/// segments' steps are in a memory written through `dqt_*` (reset: the design's tables).
 ///
 ///   header    the header program (`HeaderProgram`) plays the frame's header, a byte a clock;
 ///   buffer    two block buffers (8 LUT-RAM lanes of 2 × 8 rows), a block written a row a clock, and
@@ -302,6 +303,9 @@ public struct EntropyCoderStage: Sendable {
         let headerWord = b.read(rom, at: b.select(frame.fire, start, b.select(headerActive & advance, pc + 1, pc)))
         let op = headerWord[11, 8], operand = headerWord[7, 0]
         let dqt = b.memory("dqt", depth: 128, width: 8, readLatency: 0, contents: quantWords)
+        // Written beside the core's quantization tables: slot · 64 + zigzag position, the 8-bit step.
+        let dqtWrite = b.input("dqt_we", width: 1), dqtAddress = b.input("dqt_addr", width: 7), dqtData = b.input("dqt_data", width: 8)
+        b.when(dqtWrite) { b.write(dqt, at: dqtAddress, dqtData) }
         let headerByte = b.pick(op, from: [operand, width[15, 8], width[7, 0], height[15, 8], height[7, 0], restart[15, 8], restart[7, 0], sampling,
                                            b.read(dqt, at: operand[6, 0])])
         let top = acc[63, 56]

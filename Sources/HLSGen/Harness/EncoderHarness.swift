@@ -10,6 +10,8 @@ public struct EncoderJob: Sendable {
     public var chroma: ChromaSubsampling
     /// MCUs between RSTn markers; 0 for none.
     public var restart: Int
+    /// 128 `qt_data` words (luma table, then chroma) written after reset, or nil for the reset tables.
+    public var tableWords: [UInt64]?
     public var runs: [StallSetting]
     public var pixelsPerBeat: Int
     /// Per beat: bit 0 tuser (start of frame), bit 1 tlast (end of line).
@@ -22,10 +24,10 @@ public struct EncoderJob: Sendable {
 
     public var beatCount: Int { beatFlags.count }
 
-    public init(width: Int, height: Int, chroma: ChromaSubsampling, restart: Int, runs: [StallSetting], pixelsPerBeat: Int,
-                beatFlags: [UInt8], pixels: [UInt32], expected: [UInt8], label: String) {
-        precondition(pixels.count == beatFlags.count * pixelsPerBeat)
-        self.width = width; self.height = height; self.chroma = chroma; self.restart = restart
+    public init(width: Int, height: Int, chroma: ChromaSubsampling, restart: Int, tableWords: [UInt64]?, runs: [StallSetting],
+                pixelsPerBeat: Int, beatFlags: [UInt8], pixels: [UInt32], expected: [UInt8], label: String) {
+        precondition(pixels.count == beatFlags.count * pixelsPerBeat && (tableWords == nil || tableWords!.count == 128))
+        self.width = width; self.height = height; self.chroma = chroma; self.restart = restart; self.tableWords = tableWords
         self.runs = runs; self.pixelsPerBeat = pixelsPerBeat
         self.beatFlags = beatFlags; self.pixels = pixels
         self.expected = expected; self.label = label
@@ -48,16 +50,20 @@ public enum EncoderStimulusFormat {
     ])
     static let job = Record(name: "EncoderJob", fields: [
         Field("width", .u32), Field("height", .u32), Field("chroma", .u32, "0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey"),
-        Field("restart", .u32, "MCUs between RSTn markers, 0 none"), Field("runs", .u32), Field("beats", .u32), Field("bytes", .u32),
+        Field("restart", .u32, "MCUs between RSTn markers, 0 none"),
+        Field("write_tables", .u32, "1: 128 table words follow the runs; 0: keep the reset tables"),
+        Field("runs", .u32), Field("beats", .u32), Field("bytes", .u32),
     ])
     static let run = StimulusFormat.run
+    static let tableWord = StimulusFormat.tableWord
     static let beat = RasterStimulusFormat.beat
     static let byte = Record(name: "ExpectedByte", fields: [Field("value", .u8, "the golden encoder's file, a byte a record")])
 
     public static var description: [String] {
         typealias F = StimulusFormat
         return F.describe([("header: ", F.line(header) + ";"), ("per job: ", F.line(job) + ";"), ("  runs x ", "{" + F.line(run) + "};"),
-                           ("  beats x ", "{" + F.line(beat) + "};"), ("  bytes x ", "{" + F.line(byte) + "}.")])
+                           ("  tables: 0 or 128 x ", "{" + F.line(tableWord) + "};"), ("  beats x ", "{" + F.line(beat) + "};"),
+                           ("  bytes x ", "{" + F.line(byte) + "}.")])
     }
 
     static var cppReader: String {
@@ -67,7 +73,7 @@ public enum EncoderStimulusFormat {
         static const int kBeatWords = \(beatWords);
 
 
-        """ + StimulusFormat.cppRecords([header, job, run, beat, byte])
+        """ + StimulusFormat.cppRecords([header, job, run, tableWord, beat, byte])
     }
 
     /// Writes a whole file of `jobs` (temporary name, then renamed).
@@ -79,9 +85,10 @@ public enum EncoderStimulusFormat {
                                        .int(UInt64(jobs.reduce(0) { $0 + $1.expected.count * $1.runs.count }))], into: &out)
         for job in jobs {
             StimulusFormat.encode(Self.job, [.int(UInt64(job.width)), .int(UInt64(job.height)), .int(UInt64(MCURowBuffer.code(job.chroma))),
-                                             .int(UInt64(job.restart)), .int(UInt64(job.runs.count)), .int(UInt64(job.beatCount)),
-                                             .int(UInt64(job.expected.count))], into: &out)
+                                             .int(UInt64(job.restart)), .int(job.tableWords == nil ? 0 : 1), .int(UInt64(job.runs.count)),
+                                             .int(UInt64(job.beatCount)), .int(UInt64(job.expected.count))], into: &out)
             for r in job.runs { StimulusFormat.encode(run, [.double(r.stall), .int(r.seed)], into: &out) }
+            for w in job.tableWords ?? [] { StimulusFormat.encode(tableWord, [.int(w)], into: &out) }
             var words = [UInt32](repeating: 0, count: beatWords)
             for b in 0..<job.beatCount {
                 for k in 0..<beatWords { words[k] = k < job.pixelsPerBeat ? job.pixels[b * job.pixelsPerBeat + k] : 0 }
@@ -134,7 +141,8 @@ public enum EncoderHarness {
         return usage + "\n" + #"""
         //
         \#(format)
-        // Every run of a job resets the encoder, writes the frame's registers (register port: one write a
+        // Every run of a job resets the encoder, writes its tables if it has them (qt_*: one entry a clock,
+        // the core's and the DQT segments' alike), then the frame's registers (register port: one write a
         // clock, reg_we, reg_addr, reg_wdata), and streams all the job's beats. Stalls: with probability P
         // an input beat is not offered in a clock (once offered it is held until taken), and independently
         // m_axis_tready is low. Results: one line per run, "run key=value ..." (to --results FILE, else
@@ -196,6 +204,12 @@ public enum EncoderHarness {
             read(in, job);
             std::vector<StimulusRun> runs(job.runs);
             for (auto& r : runs) read(in, r);
+            std::vector<uint64_t> table(job.write_tables ? 128 : 0);
+            for (auto& t : table) {
+                StimulusTableWord word;
+                read(in, word);
+                t = word.qt_data;
+            }
             std::vector<StimulusBeat> beats(job.beats);
             for (auto& b : beats) read(in, b);
             std::vector<uint8_t> expected(job.bytes);
@@ -208,7 +222,7 @@ public enum EncoderHarness {
             for (uint32_t r = 0; r < job.runs; ++r) {
                 const StimulusRun run = runs[r];
                 Random random{run.seed};
-                // Reset, then the frame's registers.
+                // Reset, the tables if the job has them, then the frame's registers.
                 top->aresetn = 0;
                 top->s_axis_tvalid = 0;
                 top->m_axis_tready = 0;
@@ -217,6 +231,15 @@ public enum EncoderHarness {
                 sim.idle(4);
                 top->aresetn = 1;
                 sim.idle(1);
+                for (std::size_t e = 0; e < table.size(); ++e) {
+                    uint32_t w[2] = {static_cast<uint32_t>(table[e]), static_cast<uint32_t>(table[e] >> 32)};
+                    top->qt_we = 1;
+                    top->qt_table = static_cast<uint8_t>(e / 64);
+                    top->qt_addr = static_cast<uint8_t>(e % 64);
+                    toPort(top->qt_data, w);
+                    sim.idle(1);
+                }
+                top->qt_we = 0;
                 const uint32_t writes[4][2] = {{kRegFrameWidth, job.width}, {kRegFrameHeight, job.height},
                                                {kRegFrameChroma, job.chroma}, {kRegRestartInterval, job.restart}};
                 for (const auto& w : writes) {

@@ -68,6 +68,12 @@ public struct RTLDesign: Sendable {
 
     /// Bits of one stream lane (samples use the low 8).
     public var laneBits: Int { core.laneBits }
+
+    /// The 128 qt_data words that load `tables` (luma, chroma; one serves both) through the table port.
+    public func tableWords(_ tables: [QuantTable]) -> [UInt64] {
+        let both = tables.count == 1 ? [tables[0], tables[0]] : Array(tables.prefix(2))
+        return both.flatMap { core.layout.pack($0) }
+    }
     /// Bits of a quantized coefficient inside its lane.
     public var coefficientBits: Int { core.coefficientBits }
 

@@ -17,10 +17,13 @@ struct CSim: ParsableCommand {
             --front raster --mode encode C-simulates the raster encode top instead: the image as RGB video \
             through the front end and the 8-lane encoder, at stalls 0 and 0.3, every coefficient checked in \
             JPEG MCU order (with --fault, after a malformed frame that must set frame_error).
+            --core encoder C-simulates the whole JPEG encoder at stalls 0 and 0.3, every byte against the \
+            golden encoder's file; -o writes the file the C simulation made.
 
             Examples:
               fxcodec csim photo.png --mode encode --lanes 8
               fxcodec csim photo.png --front raster --mode encode --chroma 444 --fault long-line
+              fxcodec csim photo.png --core encoder -q 50 --chroma 422 --restart 8 -o photo.jpg
             """)
 
     @Argument(help: "Input PNG.")
@@ -34,6 +37,7 @@ struct CSim: ParsableCommand {
     var chroma: ChromaSubsampling = .s420
 
     @OptionGroup var frontEnd: FrontOptions
+    @OptionGroup var encoderCore: EncoderCoreOptions
 
     @Option(help: "raster: put a malformed frame of the image's shape first (short-line, long-line or start-in-mid-frame).")
     var fault: RasterJobs.Fault?
@@ -45,11 +49,17 @@ struct CSim: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try encoderCore.check()
+        if encoderCore.encoder {
+            if fault != nil { throw ValidationError("--fault is not for --core encoder") }
+            return
+        }
         try frontEnd.check(mode: core.mode, lanes: core.lanes)
         if fault != nil && !frontEnd.raster { throw ValidationError("--fault is for --front raster") }
     }
 
     func run() throws {
+        if encoderCore.encoder { return try runEncoder() }
         if frontEnd.raster { return try runRaster() }
         let config = try datapath.datapath()
         let spec = try projectSpec(config: config, datapath: datapath, core: core, allTops: true, out: ".")
@@ -131,6 +141,34 @@ extension CSim {
             + (build.compilerOutput.isEmpty ? ", no warnings" : "; g++ said: " + build.compilerOutput.prefix(400))
         let report = RasterReport(image: name, simulator: "csim", config: config.name, tables: description, job: job, front: front,
                                   fault: fault?.rawValue, results: results, build: note)
+        if json { try printJSON(report) } else { print(report.text) }
+        if !report.passed { throw ExitCode(1) }
+    }
+
+    /// `csim --core encoder`: the printed HLS encoder top under the encoder harness.
+    func runEncoder() throws {
+        let config = try datapath.datapath()
+        let (tables, description) = try datapath.resetTables(for: config)
+        let design = try EncoderCommandSupport.design(config, target: .standard)
+        let encoder = JPEGEncoderCore(design: design, pixels: frontEnd.pixelsPerBeat, maxWidth: frontEnd.maxWidth)
+        let name = URL(fileURLWithPath: input).lastPathComponent
+        let job = try EncoderCommandSupport.job(input: input, name: name, budget: memory, encoder: encoder, design: design, chroma: chroma,
+                                                restart: encoderCore.restart, tables: tables,
+                                                runs: [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)])
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let apTypes: URL
+        do {
+            apTypes = try locateAPTypes(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+        } catch { throw CommandError("\(error)") }
+        let cache = scratch.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("fxcodec-csim")
+        if !json { FileHandle.standardError.write(Data("csim: compiling \(JPEGEncoderCore.name) with g++ (cached once made)…\n".utf8)) }
+        let (binary, build) = try EncoderCosimulation.cSimBuild(design: design, encoder: encoder, cache: cache, apTypes: apTypes)
+        let (results, bytes) = try EncoderCosimulation.run([job], binary: binary, progress: !json)
+        try EncoderCommandSupport.save(bytes, to: encoderCore.output, input: input, extra: datapath.inputFiles)
+        let note = String(format: "HLS C simulation, g++ %@ %.1f s", build.cached ? "cached, compiled in" : "compiled in", build.compileSeconds)
+            + (build.compilerOutput.isEmpty ? ", no warnings" : "; g++ said: " + build.compilerOutput.prefix(400))
+        let report = EncoderReport(image: name, simulator: "csim", config: config.name, tables: description, job: job,
+                                   output: encoderCore.output, results: results, build: note)
         if json { try printJSON(report) } else { print(report.text) }
         if !report.passed { throw ExitCode(1) }
     }

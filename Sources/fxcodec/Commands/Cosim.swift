@@ -36,9 +36,14 @@ struct Cosim: ParsableCommand {
             dummy blocks' flags, the pixels taken per clock, and (with --fault) that a malformed frame sets \
             the sticky frame_error and the next frame still comes out whole.
 
+            --core encoder runs the whole hardware JPEG encoder (RGB video in, a baseline JFIF file out a byte \
+            a beat) and checks every byte against the golden encoder's file (cjpeg's bytes), tlast on the last \
+            byte and the hold rule; -o writes the file the hardware made; --restart sets the restart interval.
+
             Examples:
               fxcodec cosim photo.png --lanes 8 --mode roundtrip --stall 0.3
               fxcodec cosim photo.png --front raster --mode encode --chroma 422 --stall 0.3 --fault short-line
+              fxcodec cosim photo.png --core encoder -q 90 --restart 4 --stall 0.3 -o photo.jpg
               fxcodec cosim photo.png --simulator swift --lanes 1 --mode encode --json
             """)
 
@@ -49,6 +54,7 @@ struct Cosim: ParsableCommand {
     @OptionGroup var core: RTLCoreOptions
     @OptionGroup var memory: MemoryBudgetOption
     @OptionGroup var frontEnd: FrontOptions
+    @OptionGroup var encoderCore: EncoderCoreOptions
 
     @Option(help: "raster: put a malformed frame of the image's shape before it (short-line, long-line or start-in-mid-frame); the sticky frame_error must then be 1 and the image still come out whole.")
     var fault: RasterJobs.Fault?
@@ -105,6 +111,11 @@ struct Cosim: ParsableCommand {
     }
 
     func validate() throws {
+        try encoderCore.check()
+        if encoderCore.encoder {
+            if trace != nil || saveStimulus != nil || fault != nil { throw ValidationError("--trace, --save-stimulus and --fault are not for --core encoder") }
+            return
+        }
         try frontEnd.check(mode: core.mode, lanes: core.lanes)
         if fault != nil && !frontEnd.raster { throw ValidationError("--fault is for --front raster") }
         if frontEnd.raster && (trace != nil || saveStimulus != nil) {
@@ -116,6 +127,7 @@ struct Cosim: ParsableCommand {
     }
 
     func run() throws {
+        if encoderCore.encoder { return try runEncoder() }
         if frontEnd.raster { return try runRaster() }
         let outputs = OutputFiles(inputs: [input] + datapath.inputFiles)
         if let trace { try outputs.claim(trace, option: "--trace") }
