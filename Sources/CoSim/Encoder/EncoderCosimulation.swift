@@ -162,16 +162,9 @@ private struct EncoderLoop {
     var kept: [UInt8] = []
 
     init(module: Module) throws {
-        func place(_ name: String, _ ports: [ModulePort]) throws -> Range<Int> {
-            var first = 0
-            for p in ports {
-                if p.name == name { return first..<(first + p.count) }
-                first += p.count
-            }
-            throw HardwareSimulationError("module \(module.name) has no port \(name), which the encoder harness uses")
-        }
-        func input(_ name: String) throws -> Int { try place(name, module.inputs).lowerBound }
-        func output(_ name: String) throws -> Int { try place(name, module.outputs).lowerBound }
+        let ports = PortPlaces(module: module, harness: "encoder harness")
+        func input(_ name: String) throws -> Int { try ports.input(name) }
+        func output(_ name: String) throws -> Int { try ports.output(name) }
         simulator = CycleSimulator(module)
         inputs = .allocate(capacity: simulator.inputCount)
         inputs.initialize(repeating: 0)
@@ -181,7 +174,7 @@ private struct EncoderLoop {
                                                         try input("s_axis_tlast"), try input("m_axis_tready"))
         (registerWrite, registerAddress, registerData) = (try input("reg_we"), try input("reg_addr"), try input("reg_wdata"))
         (tableWrite, tableSelect, tableAddress, tableData) = (try input("qt_we"), try input("qt_table"), try input("qt_addr"), try input("qt_data"))
-        inData = try place("s_axis_tdata", module.inputs)
+        inData = try ports.inputs("s_axis_tdata")
         (inReady, outValid, outData, outLast) = (try output("s_axis_tready"), try output("m_axis_tvalid"), try output("m_axis_tdata"),
                                                  try output("m_axis_tlast"))
         (frameError, framingError) = (try output("frame_error"), try output("framing_error"))

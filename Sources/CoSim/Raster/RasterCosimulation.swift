@@ -181,16 +181,9 @@ private struct SwiftLoop {
     let outData: Range<Int>
 
     init(module: Module, laneBits: Int, recording: ClockRecording?, progress: ((CosimProgress) -> Void)?, blocks: Int) throws {
-        func place(_ name: String, _ ports: [ModulePort]) throws -> Range<Int> {
-            var first = 0
-            for p in ports {
-                if p.name == name { return first..<(first + p.count) }
-                first += p.count
-            }
-            throw HardwareSimulationError("module \(module.name) has no port \(name), which the raster harness uses")
-        }
-        func input(_ name: String) throws -> Int { try place(name, module.inputs).lowerBound }
-        func output(_ name: String) throws -> Int { try place(name, module.outputs).lowerBound }
+        let ports = PortPlaces(module: module, harness: "raster harness")
+        func input(_ name: String) throws -> Int { try ports.input(name) }
+        func output(_ name: String) throws -> Int { try ports.output(name) }
         simulator = CycleSimulator(module)
         self.recording = recording
         self.progress = progress
@@ -204,11 +197,11 @@ private struct SwiftLoop {
                                                         try input("s_axis_tlast"), try input("m_axis_tready"))
         (registerWrite, registerAddress, registerData, tableWrite) = (try input("reg_we"), try input("reg_addr"), try input("reg_wdata"),
                                                                       try input("qt_we"))
-        inData = try place("s_axis_tdata", module.inputs)
+        inData = try ports.inputs("s_axis_tdata")
         (inReady, outValid, outUser, outLast) = (try output("s_axis_tready"), try output("m_axis_tvalid"), try output("m_axis_tuser"),
                                                  try output("m_axis_tlast"))
         (frameError, framingError) = (try output("frame_error"), try output("framing_error"))
-        outData = try place("m_axis_tdata", module.outputs)
+        outData = try ports.outputs("m_axis_tdata")
         guard outData.count == 8 else { throw HardwareSimulationError("\(module.name): m_axis_tdata must be 8 lanes") }
     }
 

@@ -41,11 +41,12 @@ public struct EntropyCoderStage: Sendable {
         ac = [.luminanceAC, .chrominanceAC]
     }
 
-    /// The code memory's reset words: table t (DC luma, DC chroma, AC luma, AC chroma) at t · 256 + symbol.
+    /// The code memory's words: table t (DC luma, DC chroma, AC luma, AC chroma) at t · 256 + symbol, the
+    /// code left-justified in 16 bits << 5 | its length.
     var codeWords: [UInt64] {
         var words = [UInt64](repeating: 0, count: 1024)
         for (t, (spec, isDC)) in [(dc[0], true), (dc[1], true), (ac[0], false), (ac[1], false)].enumerated() {
-            for c in try! spec.codes(isDC: isDC) { words[256 * t + Int(c.symbol)] = UInt64(c.code) << 5 | UInt64(c.length) }
+            for c in try! spec.codes(isDC: isDC) { words[256 * t + Int(c.symbol)] = UInt64(c.code << (16 - c.length)) << 5 | UInt64(c.length) }
         }
         return words
     }
@@ -128,152 +129,214 @@ public struct EntropyCoderStage: Sendable {
             }
         }
 
-        // MARK: issue
+        // MARK: positions (X1, X2)
+        // X1 walks a full bank's mask: its DC; each non-zero AC as a one-hot of the lowest bit left
+        // (remaining & (remaining − 1) clears it); then the block's end. X2 turns the one-hot into its
+        // position k, the zeros since the last non-zero (run, mod 16) and the ZRLs due before it (run / 16),
+        // and marks whether an EOB is due at the end (unless position 63 was coded).
         let queue = b.creditedQueue("symbols", depth: Self.queueDepth)
-        let readBank = b.register("read_bank", width: 1, reset: 0), acPhase = b.register("ac_phase", width: 1, reset: 0)
-        let remaining = b.register("remaining", width: 64, reset: 0), lastCoded = b.register("last_coded", width: 6, reset: 0)
+        let x1Bank = b.register("x1_bank", width: 1, reset: 0), x1Walking = b.register("x1_walking", width: 1, reset: 0)
+        let remaining = b.register("remaining", width: 64, reset: 0)
+        let x1Valid = b.register("x1_valid", width: 1, reset: 0), x1Type = b.register("x1_type", width: 2, reset: nil)  // 0 DC, 1 AC, 2 end
+        let x1Onehot = b.register("x1_onehot", width: 64, reset: nil), x1Dummy = b.register("x1_dummy", width: 1, reset: nil)
+        let x1ItemBank = b.register("x1_item_bank", width: 1, reset: nil)
+        let x2Valid = b.register("x2_valid", width: 1, reset: 0), x2Type = b.register("x2_type", width: 2, reset: nil)
+        let x2Position = b.register("x2_position", width: 6, reset: nil), x2Run = b.register("x2_run", width: 4, reset: nil)
+        let x2Zeros = b.register("x2_zero_runs", width: 2, reset: nil), x2Needs = b.register("x2_needs_eob", width: 1, reset: nil)
+        let x2Dummy = b.register("x2_dummy", width: 1, reset: nil), x2Bank = b.register("x2_bank", width: 1, reset: nil)
+        let x2Previous = b.register("x2_previous", width: 6, reset: 0)
+        // A bank X1 has started, until Y frees it (X1 may be a block ahead of Y).
+        let walked = (0..<2).map { b.register("walked\($0)", width: 1, reset: 0) }
+
+        // MARK: issue (Y)
+        // One item a clock while the queue has credit: RSTn or EOI when due, else X2's item (a ZRL for
+        // each 16 zeros first, X2 holding its item meanwhile). A block's end frees its bank and moves the
+        // MCU, row and restart counters; the compares read counters registered a clock before.
+        let readBank = b.register("read_bank", width: 1, reset: 0)
         let blockInMCU = b.register("block_in_mcu", width: 3, reset: 0)
         let column = b.register("mcu_column", width: nb, reset: 0), mcuRow = b.register("mcu_row", width: nb, reset: 0)
         let inSegment = b.register("mcu_in_segment", width: nb, reset: 0), segment = b.register("segment", width: 3, reset: 0)
         let markerDue = b.register("marker_due", width: 2, reset: 0)   // 0 none, 1 RSTn, 2 EOI
-        let fullRead = b.select(readBank, full[1], full[0]), dummyRead = b.select(readBank, dummies[1], dummies[0])
-        let maskRead = b.select(readBank, masks[1], masks[0])
+        let atMCUEnd = b.registered("at_mcu_end", blockInMCU.eq(lastBlock), reset: 0)
+        let atRowEnd = b.registered("at_row_end", column.eq(lastColumn), reset: 0)
+        let atLastRow = b.registered("at_last_row", mcuRow.eq(lastRow), reset: 0)
+        let atIntervalEnd = b.registered("at_interval_end", restart.ne(0) & inSegment.eq(restart - 1), reset: 0)
+        let lumaNow = blockInMCU.lt(lumaBlocks), chromaIndex = (blockInMCU - lumaBlocks)[0]
         let scanning = state.eq(scan)
-        let issue = b.name(scanning & queue.credit & (markerDue.ne(0) | fullRead), "issue")
-        // The next non-zero position: the lowest set bit of `remaining`, found as a one-hot.
-        let lowest = remaining & (b.constant(0, width: 64) - remaining)
+        let markerNow = markerDue.ne(0)
+        let zeroRunFirst = x2Type.eq(1) & x2Zeros.ne(0)
+        let silentEnd = x2Type.eq(2) & ~x2Needs
+        let issue = b.name(scanning & queue.credit & (markerNow | (x2Valid & ~silentEnd)), "issue")
+        let consume = b.name(scanning & ~markerNow & x2Valid & ~zeroRunFirst & (queue.credit | silentEnd), "consume")
+        let x2Load = ~x2Valid | consume
+        let x1Load = ~x1Valid | x2Load
+
+        // X1.
+        let fullWalk = b.select(x1Bank, full[1] & ~walked[1], full[0] & ~walked[0])
+        b.when(x1Load) {
+            b.set(x1Valid, b.zero)
+            b.when(~x1Walking) {
+                b.when(fullWalk) {
+                    b.set(x1Valid, b.one); b.set(x1Type, b.constant(0, width: 2)); b.set(x1ItemBank, x1Bank)
+                    let dummy = b.select(x1Bank, dummies[1], dummies[0])
+                    b.set(x1Dummy, dummy)
+                    b.set(remaining, b.select(dummy, b.constant(0, width: 64), b.select(x1Bank, masks[1], masks[0]) & ~b.constant(1, width: 64)))
+                    b.set(x1Walking, b.one)
+                    for bank in 0..<2 { b.when(x1Bank.eq(bank)) { b.set(walked[bank], b.one) } }
+                }
+            } otherwise: {
+                b.set(x1Valid, b.one); b.set(x1ItemBank, x1Bank)
+                let less = remaining - 1
+                b.when(remaining.anySet) {
+                    b.set(x1Type, b.constant(1, width: 2))
+                    b.set(x1Onehot, remaining & ~less)
+                    b.set(remaining, remaining & less)
+                } otherwise: {
+                    b.set(x1Type, b.constant(2, width: 2))
+                    b.set(x1Walking, b.zero)
+                    b.set(x1Bank, ~x1Bank)
+                }
+            }
+        }
+
+        // X2.
         let position = b.concat((0..<6).reversed().map { (j: Int) -> Signal in
             var having: UInt64 = 0   // the positions whose bit j is 1
             for k in 0..<64 where (k >> j) & 1 == 1 { having |= UInt64(1) << UInt64(k) }
-            return (lowest & b.constant(bits: having, width: 64)).anySet
+            return (x1Onehot & b.constant(bits: having, width: 64)).anySet
         })
-        let run = position - lastCoded - 1
-        let longRun = run[5, 4].ne(0)
-        let cleared = remaining & (remaining - 1)
-        let component = b.select(blockInMCU.lt(lumaBlocks), b.constant(0, width: 3), blockInMCU - lumaBlocks + 1)[1, 0]
+        let run = position - x2Previous - 1
+        b.when(x2Load) {
+            b.set(x2Valid, x1Valid)
+            b.set(x2Type, x1Type); b.set(x2Dummy, x1Dummy); b.set(x2Bank, x1ItemBank)
+            b.set(x2Position, b.select(x1Type.eq(1), position, b.constant(0, width: 6)))
+            b.set(x2Run, run[3, 0]); b.set(x2Zeros, run[5, 4])
+            b.set(x2Needs, x2Previous.ne(63))
+            b.when(x1Valid) {
+                b.when(x1Type.eq(0)) { b.set(x2Previous, b.constant(0, width: 6)) }
+                b.when(x1Type.eq(1)) { b.set(x2Previous, position) }
+            }
+        }
+        b.when(~x2Load & issue & ~markerNow & zeroRunFirst) { b.set(x2Zeros, x2Zeros - 1) }
+
+        // Y.
+        let natural = Zigzag.natural
         let kind = b.register("i_kind", width: 3, reset: nil), itemRun = b.register("i_run", width: 4, reset: nil)
-        let itemPosition = b.register("i_position", width: 6, reset: nil), itemBank = b.register("i_bank", width: 1, reset: nil)
+        let itemRow = b.register("i_row", width: 3, reset: nil), itemColumn = b.register("i_column", width: 3, reset: nil)
+        let itemMarker = b.register("i_marker", width: 3, reset: nil), itemBank = b.register("i_bank", width: 1, reset: nil)
         let itemComponent = b.register("i_component", width: 2, reset: nil), itemDummy = b.register("i_dummy", width: 1, reset: nil)
-        let itemValid = b.register("i_valid", width: 1, reset: 0)
-        b.set(itemValid, issue)
+        let itemValid = b.registered("i_valid", issue, reset: 0)
         func item(_ k: Kind) { b.set(kind, b.constant(k.rawValue, width: 3)) }
         b.when(issue) {
-            b.set(itemBank, readBank); b.set(itemComponent, component); b.set(itemDummy, dummyRead)
-            b.set(itemPosition, b.constant(0, width: 6)); b.set(itemRun, b.constant(0, width: 4))
-            var blockDone = b.zero
-            b.when(markerDue.ne(0)) {
+            b.set(itemBank, x2Bank); b.set(itemDummy, x2Dummy); b.set(itemMarker, segment)
+            b.set(itemComponent, b.select(lumaNow, b.constant(0, width: 2), b.concat(chromaIndex, ~chromaIndex)))
+            b.set(itemRow, b.pick(x2Position, from: natural.map { b.constant($0 >> 3, width: 3) }))
+            b.set(itemColumn, b.pick(x2Position, from: natural.map { b.constant($0 & 7, width: 3) }))
+            b.set(itemRun, x2Run)
+            b.when(markerNow) {
                 b.set(kind, b.select(markerDue.eq(1), b.constant(Kind.restart.rawValue, width: 3), b.constant(Kind.endOfImage.rawValue, width: 3)))
-                b.set(itemPosition, segment.zeroExtended(to: 6))
-                b.set(markerDue, b.constant(0, width: 2))
-                b.when(markerDue.eq(1)) { b.set(segment, segment + 1) }
-                b.when(markerDue.eq(2)) { b.set(state, b.constant(ending, width: 2)) }
             } otherwise: {
-                b.when(~acPhase) {
-                    item(.dc)
-                    b.set(acPhase, b.one)
-                    b.set(remaining, b.select(dummyRead, b.constant(0, width: 64), maskRead & ~b.constant(1, width: 64)))
-                    b.set(lastCoded, b.constant(0, width: 6))
-                } otherwise: {
-                    b.when(remaining.eq(b.constant(0, width: 64))) {
-                        item(.endOfBlock)
-                    } otherwise: {
-                        b.when(longRun) {
-                            item(.zeroRun)
-                            b.set(lastCoded, lastCoded + 16)
-                        } otherwise: {
-                            item(.ac)
-                            b.set(itemRun, run[3, 0]); b.set(itemPosition, position)
-                            b.set(lastCoded, position)
-                            b.set(remaining, cleared)
-                        }
-                    }
-                }
+                b.when(x2Type.eq(0)) { item(.dc) }
+                b.when(x2Type.eq(1)) { b.when(zeroRunFirst) { item(.zeroRun) } otherwise: { item(.ac) } }
+                b.when(x2Type.eq(2)) { item(.endOfBlock) }
             }
-            // A block is done with its EOB, or with its AC at position 63.
-            blockDone = b.name(markerDue.eq(0) & acPhase & (remaining.eq(b.constant(0, width: 64))
-                | (~longRun & cleared.eq(b.constant(0, width: 64)) & position.eq(63))), "block_done")
-            b.when(blockDone) {
-                for bank in 0..<2 { b.when(readBank.eq(bank)) { b.set(full[bank], b.zero) } }
-                b.set(readBank, ~readBank)
-                b.set(acPhase, b.zero)
-                let mcuEnd = blockInMCU.eq(lastBlock)
-                b.set(blockInMCU, b.select(mcuEnd, b.constant(0, width: 3), blockInMCU + 1))
-                b.when(mcuEnd) {
-                    let rowEnd = column.eq(lastColumn), frameEnd = rowEnd & mcuRow.eq(lastRow)
-                    b.set(column, b.select(rowEnd, b.constant(0, width: nb), column + 1))
-                    b.when(rowEnd) { b.set(mcuRow, mcuRow + 1) }
-                    let intervalEnd = restart.ne(0) & inSegment.eq(restart - 1)
-                    b.set(inSegment, b.select(intervalEnd, b.constant(0, width: nb), inSegment + 1))
-                    b.when(frameEnd) {
-                        b.set(markerDue, b.constant(2, width: 2))
-                        b.set(column, b.constant(0, width: nb)); b.set(mcuRow, b.constant(0, width: nb))
-                        b.set(inSegment, b.constant(0, width: nb))
-                    } otherwise: {
-                        b.when(intervalEnd) { b.set(markerDue, b.constant(1, width: 2)) }
-                    }
+        }
+        b.when(scanning & queue.credit & markerNow) {
+            b.set(markerDue, b.constant(0, width: 2))
+            b.when(markerDue.eq(1)) { b.set(segment, segment + 1) }
+            b.when(markerDue.eq(2)) { b.set(state, b.constant(ending, width: 2)) }
+        }
+        // A block's end: its bank is free once its last item has been issued (the value stage reads the
+        // coefficients a clock after issue, the writer writes a clock after the bank is free).
+        let blockDone = b.name(consume & x2Type.eq(2), "block_done")
+        b.when(blockDone) {
+            for bank in 0..<2 { b.when(readBank.eq(bank)) { b.set(full[bank], b.zero); b.set(walked[bank], b.zero) } }
+            b.set(readBank, ~readBank)
+            b.set(blockInMCU, b.select(atMCUEnd, b.constant(0, width: 3), blockInMCU + 1))
+            b.when(atMCUEnd) {
+                b.set(column, b.select(atRowEnd, b.constant(0, width: nb), column + 1))
+                b.when(atRowEnd) { b.set(mcuRow, mcuRow + 1) }
+                b.set(inSegment, b.select(atIntervalEnd, b.constant(0, width: nb), inSegment + 1))
+                b.when(atRowEnd & atLastRow) {
+                    b.set(markerDue, b.constant(2, width: 2))
+                    b.set(column, b.constant(0, width: nb)); b.set(mcuRow, b.constant(0, width: nb))
+                    b.set(inSegment, b.constant(0, width: nb))
+                } otherwise: {
+                    b.when(atIntervalEnd) { b.set(markerDue, b.constant(1, width: 2)) }
                 }
             }
         }
 
         // MARK: value
-        let natural = Zigzag.natural
-        let rowOf = b.pick(itemPosition, from: natural.map { b.constant($0 >> 3, width: 3) })
-        let columnOf = b.pick(itemPosition, from: natural.map { b.constant($0 & 7, width: 3) })
-        let word = b.pick(columnOf, from: lanes.map { b.read($0, at: b.concat(itemBank, rowOf)) })
+        // The coefficient (registered), then a DC's difference from its component's predictor.
+        let word = b.pick(itemColumn, from: lanes.map { b.read($0, at: b.concat(itemBank, itemRow)) })
+        let wWord = b.registered("w_word", word), wValid = b.registered("w_valid", itemValid, reset: 0)
+        let wKind = b.registered("w_kind", kind), wRun = b.registered("w_run", itemRun), wComponent = b.registered("w_component", itemComponent)
+        let wDummy = b.registered("w_dummy", itemDummy), wMarker = b.registered("w_marker", itemMarker)
         let predictors = (0..<3).map { b.register("predictor\($0)", width: cw, reset: 0) }
-        let vValid = b.registered("v_valid", itemValid, reset: 0)
-        let vKind = b.registered("v_kind", kind), vRun = b.registered("v_run", itemRun), vComponent = b.registered("v_component", itemComponent)
-        let vMarker = b.registered("v_marker", itemPosition[2, 0])
-        let predictor = b.pick(itemComponent, from: predictors)
-        let isDC = kind.eq(Kind.dc.rawValue)
-        let difference = b.arithmetic(.sub, word, b.select(isDC, predictor, b.constant(0, width: cw)), width: cw + 1, signed: true)
-        let value = b.registered("v_value", b.select(isDC & itemDummy, b.constant(0, width: cw + 1), difference))
-        b.when(itemValid) {
-            b.when(isDC & ~itemDummy) {
-                for (c, p) in predictors.enumerated() { b.when(itemComponent.eq(c)) { b.set(p, word) } }
+        let vValid = b.registered("v_valid", wValid, reset: 0)
+        let vKind = b.registered("v_kind", wKind), vRun = b.registered("v_run", wRun), vComponent = b.registered("v_component", wComponent)
+        let vMarker = b.registered("v_marker", wMarker)
+        let predictor = b.pick(wComponent, from: predictors)
+        let isDC = wKind.eq(Kind.dc.rawValue)
+        let difference = b.arithmetic(.sub, wWord, b.select(isDC, predictor, b.constant(0, width: cw)), width: cw + 1, signed: true)
+        let value = b.registered("v_value", b.select(isDC & wDummy, b.constant(0, width: cw + 1), difference))
+        b.when(wValid) {
+            b.when(isDC & ~wDummy) {
+                for (c, p) in predictors.enumerated() { b.when(wComponent.eq(c)) { b.set(p, wWord) } }
             }
-            b.when(kind.eq(Kind.restart.rawValue) | kind.eq(Kind.endOfImage.rawValue)) {
+            b.when(wKind.eq(Kind.restart.rawValue) | wKind.eq(Kind.endOfImage.rawValue)) {
                 for p in predictors { b.set(p, b.constant(0, width: cw)) }
             }
         }
 
-        // MARK: category
+        // MARK: magnitude
+        // x: the magnitude, or its one's complement for a negative value (whose low s bits are v − 1).
         let negative = value[cw]
-        let magnitude = b.select(negative, b.constant(0, width: cw + 1) - value, value)
-        let size = magnitude.bitLength.resized(to: 4)
-        let extra = b.select(negative, value - 1, value) & ((b.constant(1, width: cw + 1) << size.zeroExtended(to: cw + 1)) - 1)
-        let cKind = b.registered("c_kind", vKind), cSize = b.registered("c_size", size)
-        let cBits = b.registered("c_bits", b.select(vKind.lt(Kind.endOfBlock.rawValue), extra, b.constant(0, width: cw + 1)).resized(to: 11))
-        let cValid = b.registered("c_valid", vValid, reset: 0), cMarker = b.registered("c_marker", vMarker)
+        let magnitude = b.select(negative, b.constant(0, width: cw + 1) - value, value).resized(to: 11)
+        let extraBits = vKind.lt(Kind.endOfBlock.rawValue)   // DC and AC carry extra bits
+        let mMagnitude = b.registered("m_magnitude", b.select(extraBits, magnitude, b.constant(0, width: 11)))
+        let mOnes = b.registered("m_ones", b.select(negative, ~magnitude, magnitude))
+        let mValid = b.registered("m_valid", vValid, reset: 0), mKind = b.registered("m_kind", vKind), mRun = b.registered("m_run", vRun)
+        let mComponent = b.registered("m_component", vComponent), mMarker = b.registered("m_marker", vMarker)
+
+        // MARK: category
+        // s = bit length of the magnitude; the extra bits left-justified in 11: x << (11 − s).
+        let size = mMagnitude.bitLength.resized(to: 4)
+        let leftBits = mOnes << (b.constant(11, width: 4) - size).zeroExtended(to: 11)
         // The symbol: DC size; AC run << 4 | size; EOB 00; ZRL F0. Table: DC/AC << 1 | chroma.
-        let symbol = b.pick(vKind, from: [size.zeroExtended(to: 8), b.concat(vRun, size), b.constant(0, width: 8), b.constant(0xF0, width: 8)])
-        let table = b.concat(~vKind.eq(Kind.dc.rawValue), vComponent.ne(0))
-        let codes = b.memory("huffman_codes", depth: 1024, width: 21, readLatency: 1, contents: codeWords)
-        let entry = b.read(codes, at: b.concat(table, symbol))
+        let symbol = b.pick(mKind, from: [size.zeroExtended(to: 8), b.concat(mRun, size), b.constant(0, width: 8), b.constant(0xF0, width: 8)])
+        let table = b.concat(~mKind.eq(Kind.dc.rawValue), mComponent.ne(0))
+        let cAddress = b.registered("c_address", b.concat(table, symbol)), cSize = b.registered("c_size", size)
+        let cBits = b.registered("c_bits", leftBits)
+        let cValid = b.registered("c_valid", mValid, reset: 0), cKind = b.registered("c_kind", mKind), cMarker = b.registered("c_marker", mMarker)
 
         // MARK: code
+        // The code memory holds each code left-justified in 16 bits beside its length; read from a register.
+        let codes = b.memory("huffman_codes", depth: 1024, width: 21, readLatency: 0, contents: codeWords)
+        let entry = b.read(codes, at: cAddress)
         let coded = cKind.lt(Kind.restart.rawValue)
-        let codeLength = b.select(coded, entry[4, 0], b.constant(0, width: 5))
-        let bitsLength = b.select(cKind.lt(Kind.endOfBlock.rawValue), cSize.zeroExtended(to: 5), b.constant(0, width: 5))
-        let codeWord = (entry[20, 5].zeroExtended(to: 27) << bitsLength.zeroExtended(to: 27)) | cBits.zeroExtended(to: 27)
-        let total = codeLength + bitsLength
+        let rCode = b.registered("r_code", entry[20, 5]), rLength = b.registered("r_length", b.select(coded, entry[4, 0], b.constant(0, width: 5)))
+        let rSize = b.registered("r_size", cSize), rBits = b.registered("r_bits", cBits)
+        let rValid = b.registered("r_valid", cValid, reset: 0), rKind = b.registered("r_kind", cKind), rMarker = b.registered("r_marker", cMarker)
+        // The symbol's bits left-justified in 27: the code, then the extra bits after it.
+        let symbolBits = b.concat(rCode, b.constant(0, width: 11)) | (b.concat(rBits, b.constant(0, width: 16)) >> rLength.zeroExtended(to: 27))
+        let total = rLength + rSize.zeroExtended(to: 5)
 
         // MARK: queue and packer
+        // acc holds `fill` bits from its top. A symbol goes in as (acc | word >> fill); a byte goes out as the
+        // top 8 bits, the rest shifted up; both may happen in one clock (a byte out only while fill ≥ 8, so
+        // the new bits never reach it).
         let acc = b.register("acc", width: 64, reset: 0), fill = b.register("fill", width: 7, reset: 0)
         let stuff = b.register("stuff", width: 1, reset: 0)
         let flushing = b.register("flushing", width: 1, reset: 0), markerSecond = b.register("marker_second", width: 1, reset: 0)
         let markerCode = b.register("marker_code", width: 8, reset: nil), markerLast = b.register("marker_last", width: 1, reset: nil)
-        let outValid = b.register("out_valid", width: 1, reset: 0), outData = b.register("out_data", width: 8, reset: nil)
-        let outLast = b.register("out_last", width: 1, reset: nil)
-        let outReady = b.input("m_axis_tready", width: 1)
-        b.output("m_axis_tvalid", outValid); b.output("m_axis_tdata", outData); b.output("m_axis_tlast", outLast)
-        let advance = ~outValid | outReady
+        let outSkid = b.sliceSkidValid("out")
+        let advance = ~outSkid
         let headerActive = state.eq(header)
         let emitFromAcc = b.name(advance & ~headerActive & ~stuff & fill.ge(b.constant(8, width: 7)), "emit_from_acc")
-        let fillAfter = b.select(emitFromAcc, fill - 8, fill)
-        let accShifted = b.select(emitFromAcc, acc << 8, acc)
         var accepted = b.zero
-        let drained = queue.drain(issue: issue, arriving: cValid, fields: [codeWord, total, cKind, cMarker]) { valid, fields in
+        let drained = queue.drain(issue: issue, arriving: rValid, fields: [symbolBits, total, rKind, rMarker]) { valid, fields in
             let ready = ~flushing & ~markerSecond & fill.le(b.constant(64 - 27, width: 7))
             accepted = valid & ready
             return ready
@@ -281,54 +344,59 @@ public struct EntropyCoderStage: Sendable {
         b.name(accepted, "packer_accept")
         let qWord = drained.fields[0], qLength = drained.fields[1], qKind = drained.fields[2], qMarker = drained.fields[3]
         let isMarker = qKind.ge(Kind.restart.rawValue)
-        let pad = (b.constant(0, width: 7) - fill) & b.constant(7, width: 7)
-        let length = b.select(isMarker, pad, qLength.zeroExtended(to: 7))
-        let bits = b.select(isMarker, (b.constant(1, width: 64) << pad.zeroExtended(to: 64)) - 1, qWord.zeroExtended(to: 64))
-        let place = b.constant(64, width: 7) - fillAfter - length
-        b.when(accepted) {
-            b.set(acc, accShifted | (bits << place))
-            b.set(fill, fillAfter + length)
-            b.when(isMarker) {
-                b.set(flushing, b.one)
-                b.set(markerCode, b.select(qKind.eq(Kind.restart.rawValue), b.concat(b.constant(0x1A, width: 5), qMarker), b.constant(Int(Marker.eoi), width: 8)))
-                b.set(markerLast, qKind.eq(Kind.endOfImage.rawValue))
-            }
-        } otherwise: {
-            b.set(acc, accShifted)
-            b.set(fill, fillAfter)
+        // Before a marker, 1-bits to the byte boundary: (−fill) mod 8 of them, left-justified.
+        let pad = (b.constant(0, width: 3) - fill[2, 0])
+        let padBits = b.pick(pad, from: (0..<8).map { n in b.constant(bits: ((UInt64(1) << UInt64(n)) - 1) << UInt64(27 - n), width: 27) })
+        let length = b.select(isMarker, pad.zeroExtended(to: 7), qLength.zeroExtended(to: 7))
+        let incoming = b.concat(b.select(isMarker, padBits, qWord), b.constant(0, width: 37))
+        let merged = b.select(accepted, acc | (incoming >> fill), acc)
+        b.set(acc, b.select(emitFromAcc, merged << 8, merged))
+        b.set(fill, b.select(accepted, fill + length, fill) - b.select(emitFromAcc, b.constant(8, width: 7), b.constant(0, width: 7)))
+        b.when(accepted & isMarker) {
+            b.set(flushing, b.one)
+            b.set(markerCode, b.select(qKind.eq(Kind.restart.rawValue), b.concat(b.constant(0x1A, width: 5), qMarker), b.constant(Int(Marker.eoi), width: 8)))
+            b.set(markerLast, qKind.eq(Kind.endOfImage.rawValue))
         }
 
-        // MARK: the output byte
-        // The program memory reads a clock ahead: the next word's address (a frame's start as it is taken).
-        let headerWord = b.read(rom, at: b.select(frame.fire, start, b.select(headerActive & advance, pc + 1, pc)))
-        let op = headerWord[11, 8], operand = headerWord[7, 0]
+        // MARK: the header
+        // A byte every four clocks (the header is a few hundred bytes a frame): the program word's
+        // address, the word (block RAM), the word registered, the byte worked out and registered.
+        let phase = b.register("header_phase", width: 2, reset: 0)
+        let programWord = b.read(rom, at: pc)
+        let hWord = b.register("header_word", width: HeaderProgram.wordBits, reset: nil)
+        let hByte = b.register("header_byte", width: 8, reset: nil), hLast = b.register("header_last", width: 1, reset: nil)
         let dqt = b.memory("dqt", depth: 128, width: 8, readLatency: 0, contents: quantWords)
         // Written beside the core's quantization tables: slot · 64 + zigzag position, the 8-bit step.
         let dqtWrite = b.input("dqt_we", width: 1), dqtAddress = b.input("dqt_addr", width: 7), dqtData = b.input("dqt_data", width: 8)
         b.when(dqtWrite) { b.write(dqt, at: dqtAddress, dqtData) }
+        let op = hWord[11, 8], operand = hWord[7, 0]
         let headerByte = b.pick(op, from: [operand, width[15, 8], width[7, 0], height[15, 8], height[7, 0], restart[15, 8], restart[7, 0], sampling,
                                            b.read(dqt, at: operand[6, 0])])
+        let headerReady = headerActive & phase.eq(3)
+        b.when(headerActive & ~phase.eq(3)) { b.set(phase, phase + 1) }
+        b.when(headerActive & phase.eq(1)) { b.set(hWord, programWord) }
+        b.when(headerActive & phase.eq(2)) { b.set(hByte, headerByte); b.set(hLast, hWord[12]) }
+
+        // MARK: the output byte, through a register slice (the downstream's ready reaches it alone)
         let top = acc[63, 56]
+        let produce = b.select(headerActive, headerReady, stuff | emitFromAcc | flushing | markerSecond)
+        let byte = b.select(headerActive, hByte, b.select(stuff, b.constant(0, width: 8), b.select(emitFromAcc, top,
+                                                   b.select(flushing, b.constant(0xFF, width: 8), markerCode))))
+        let last = ~headerActive & ~stuff & ~emitFromAcc & ~flushing & markerSecond & markerLast
         b.when(advance) {
-            b.set(outValid, b.zero)
-            b.set(outLast, b.zero)
-            b.when(headerActive) {
-                b.set(outValid, b.one); b.set(outData, headerByte)
-                b.set(pc, pc + 1)
-                b.when(headerWord[12]) { b.set(state, b.constant(scan, width: 2)) }
-            } otherwise: {
+            b.when(headerReady) {
+                b.set(pc, pc + 1); b.set(phase, b.constant(0, width: 2))
+                b.when(hLast) { b.set(state, b.constant(scan, width: 2)) }
+            }
+            b.when(~headerActive) {
                 b.when(stuff) {
-                    b.set(outValid, b.one); b.set(outData, b.constant(0, width: 8)); b.set(stuff, b.zero)
+                    b.set(stuff, b.zero)
                 } otherwise: {
                     b.when(emitFromAcc) {
-                        b.set(outValid, b.one); b.set(outData, top); b.set(stuff, top.eq(b.constant(0xFF, width: 8)))
+                        b.set(stuff, top.eq(b.constant(0xFF, width: 8)))
                     } otherwise: {
-                        b.when(flushing) {
-                            b.set(outValid, b.one); b.set(outData, b.constant(0xFF, width: 8))
-                            b.set(flushing, b.zero); b.set(markerSecond, b.one)
-                        }
-                        b.when(markerSecond) {
-                            b.set(outValid, b.one); b.set(outData, markerCode); b.set(outLast, markerLast)
+                        b.when(flushing) { b.set(flushing, b.zero); b.set(markerSecond, b.one) }
+                        b.when(~flushing & markerSecond) {
                             b.set(markerSecond, b.zero)
                             b.when(markerLast) { b.set(state, b.constant(idle, width: 2)) }
                         }
@@ -336,6 +404,9 @@ public struct EntropyCoderStage: Sendable {
                 }
             }
         }
+        let out = b.registerSlice("out", valid: advance & produce, fields: [byte, last], skidValid: outSkid,
+                                  ready: b.input("m_axis_tready", width: 1))
+        b.output("m_axis_tvalid", out.valid); b.output("m_axis_tdata", out.fields[0]); b.output("m_axis_tlast", out.fields[1])
         return try b.build()
     }
 }

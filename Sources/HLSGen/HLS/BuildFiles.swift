@@ -258,7 +258,7 @@ struct BuildFiles {
         - Video in (UG934): pixel i of a beat in `s_axis_tdata[24i+23:24i]`, G in the low byte, then B, then R;
           `s_axis_tuser` on a frame's first beat, `s_axis_tlast` on each line's last.
         - Register port: `reg_wdata` is written to register `reg_addr` in a clock where `reg_we` is 1;
-        \(RasterRegister.allCases.map { "  \($0.rawValue) \($0.name.replacingOccurrences(of: "_", with: " ")) (bits \($0.width - 1):0)" }.joined(separator: ";\n")).
+        \(RasterRegister.shape.map { "  \($0.rawValue) \($0.name.replacingOccurrences(of: "_", with: " ")) (bits \($0.width - 1):0)" }.joined(separator: ";\n")).
           Chroma: 0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey. A frame takes the shape held when its first beat is
           taken; a line is a whole number of beats. Width and height are 0 after reset.
         - Coefficients out: a block row a beat, coefficient k of the row in `m_axis_tdata[\(rtl.laneBits)k+\(rtl.laneBits - 1):\(rtl.laneBits)k]`;

@@ -32,6 +32,7 @@ struct Synth: ParsableCommand {
               fxcodec synth --lanes 1 --target xc7 --json
               fxcodec synth --lanes 8 --target ecp5 --ecp5-keep pnr-200   # keep nextpnr's log and net timing
               fxcodec synth --front raster --mode encode --clock-mhz 150   # raster front end + encoder, ECP5
+              fxcodec synth --core encoder --clock-mhz 150                 # the whole JPEG encoder, ECP5
             --front raster --mode encode places and routes the raster encode top (front end, line buffers and \
             the 8-lane encoder) on ECP5; it is the only target for it.
             """)
@@ -39,6 +40,11 @@ struct Synth: ParsableCommand {
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var core: RTLCoreOptions
     @OptionGroup var frontEnd: FrontOptions
+
+    @Option(name: .customLong("core"), help: "datapath (the streaming core, --front blocks or raster) or encoder (the whole JPEG encoder; ECP5 only).")
+    var whole: EncoderCoreOptions.Core = .datapath
+
+    var encoder: Bool { whole == .encoder }
 
     @Option(help: "ecp5, xc7 or ice40; repeat for several (default: xc7 and ice40).")
     var target: [SynthTarget] = []
@@ -88,6 +94,10 @@ struct Synth: ParsableCommand {
     }
 
     func validate() throws {
+        if encoder, target.contains(where: { $0 != .ecp5 }) {
+            throw ValidationError("--core encoder is placed and routed on ECP5 only: give --target ecp5 (or no --target)")
+        }
+        if encoder { return }
         try frontEnd.check(mode: core.mode, lanes: core.lanes)
         if frontEnd.raster, target.contains(where: { $0 != .ecp5 }) {
             throw ValidationError("--front raster is placed and routed on ECP5 only: give --target ecp5 (or no --target)")
@@ -98,14 +108,15 @@ struct Synth: ParsableCommand {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
         let design = try RTLDesign(config: config, tables: tables, tableDescription: description, target: try core.target())
-        var targets = Set(target.isEmpty ? (frontEnd.raster ? [.ecp5] : [.xc7, .ice40]) : target)
+        var targets = Set(target.isEmpty ? (frontEnd.raster || encoder ? [.ecp5] : [.xc7, .ice40]) : target)
         if noIce40 { targets.remove(.ice40) }
         let start = Date()
         let say = { (step: String) in
             FileHandle.standardError.write(Data(String(format: "synth: [%3.0f s] %@…\n", Date().timeIntervalSince(start), step).utf8))
         }
-        let raster = frontEnd.raster ? frontEnd.rasterFront(colorBits: config.colorBits) : nil
-        let top = raster == nil ? RTLDesign.topName(mode: core.mode, lanes: core.lanes) : RasterFront.encodeName
+        let raster = frontEnd.raster || encoder ? frontEnd.rasterFront(colorBits: config.colorBits) : nil
+        let jpeg = encoder ? JPEGEncoderCore(design: design, pixels: frontEnd.pixelsPerBeat, maxWidth: frontEnd.maxWidth) : nil
+        let top = jpeg != nil ? JPEGEncoderCore.name : raster == nil ? RTLDesign.topName(mode: core.mode, lanes: core.lanes) : RasterFront.encodeName
         // The raster top's latency depends on the frame (a whole MCU row is buffered); the core's is fixed.
         var report = Report(top: top, clockTargetMHz: design.target.mhz,
                             latency: raster == nil ? design.latency(mode: core.mode, lanes: core.lanes) : nil, seconds: 0)
@@ -117,7 +128,8 @@ struct Synth: ParsableCommand {
         }
         if targets.contains(.ecp5) {
             let tools = try Self.ecp5Tools()
-            let files = try raster.map { try $0.encodeFiles(design: design, command: "fxcodec synth") }
+            let files = try jpeg.map { try $0.files(design: design, command: "fxcodec synth --core encoder") }
+                ?? raster.map { try $0.encodeFiles(design: design, command: "fxcodec synth") }
                 ?? Self.files(design, mode: core.mode, lanes: core.lanes)
             report.ecp5 = try ECP5PlaceAndRoute.run(files: files,
                                                     top: top, requestedMHz: ecp5RequestMHz ?? core.clockMHz, seed: ecp5Seed, tools: tools,

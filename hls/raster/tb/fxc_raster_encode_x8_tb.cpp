@@ -126,6 +126,7 @@ struct Progress {
 static const uint32_t kRegFrameWidth = 0;
 static const uint32_t kRegFrameHeight = 1;
 static const uint32_t kRegFrameChroma = 2;
+static const uint32_t kRegRestartInterval = 3;
 
 // ---- Port adapter: the HLS function fxc_raster_encode_x8, one call per clock ----
 #if defined(__GNUC__) && !defined(__clang__)
