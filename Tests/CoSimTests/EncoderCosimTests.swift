@@ -9,9 +9,9 @@ import Testing
 /// quality are written through the table port before the frame): every shared image at q 10, 50, 75,
 /// 90, 100 × 4:2:0, 4:2:2, 4:4:4 (grey images: grey), without and with a restart interval, at stalls
 /// 0 and 0.3. Every byte equals the golden encoder's file and djpeg decodes that file without a
-/// warning. Verilator runs whole images at q75 and a 97×83 window of each image at every quality
-/// (FXCODEC_FULL_COSIM=1: whole images at every quality); the Swift evaluation and C simulation run
-/// small windows and agree with Verilator clock for clock.
+/// warning. Verilator runs a 97×83 window of each image at every setting and whole images at q75,
+/// stall 0 (FXCODEC_FULL_COSIM=1: whole images at every setting); the Swift evaluation and C simulation
+/// run small windows and agree with Verilator clock for clock.
 @Suite(.serialized) struct EncoderCosimTests {
     static let config = DatapathConfig.libjpeg
     static let qualities = [10, 50, 75, 90, 100]
@@ -62,7 +62,14 @@ import Testing
         let design = try RTLDesign(config: Self.config, quality: 75)
         let encoder = JPEGEncoderCore(design: design)
         let windows = Fixtures.images.map { ("\($0.name)[97x83]", $0.image.window(x: 61, y: 47, width: 97, height: 83)) }
-        let whole = try Self.jobs(Fixtures.images, qualities: Fixtures.wholeImages ? Self.qualities : [75], design: design)
+        // Whole images: every setting with FXCODEC_FULL_COSIM=1, else q75 at stall 0 without restarts (the rate).
+        let whole = Fixtures.wholeImages ? try Self.jobs(Fixtures.images, qualities: Self.qualities, design: design)
+            : try Fixtures.images.flatMap { name, image in
+                try (image.components == 1 ? [ChromaSubsampling.gray] : [.s420, .s422, .s444]).map { chroma in
+                    try EncoderJobs.frame(image, name: "\(name) q75", chroma: chroma, restart: 0, tables: QuantTable.ijg(quality: 75),
+                                          pixels: 1, design: design, runs: [Self.stalls[0]])
+                }
+            }
         let small = Fixtures.wholeImages ? [] : try Self.jobs(windows, qualities: Self.qualities, design: design)
         let noise = try [ChromaSubsampling.s420, .s444].map { chroma in
             try EncoderJobs.frame(Self.noise(256, 256), name: "noise q100", chroma: chroma, restart: 0, tables: QuantTable.ijg(quality: 100),

@@ -5,7 +5,7 @@ import HLSGen
 import Testing
 
 /// The whole hardware encoder (`fxc_jpeg_encoder`): RGB beats in, the golden encoder's file out, byte
-/// for byte, in the Swift evaluation of its description and under Verilator, clock for clock alike.
+/// for byte, in the Swift evaluation of its description (Verilator and the C simulation: `EncoderCosimTests`).
 @Suite struct JPEGEncoderTests {
     static func jobs(design: RTLDesign) throws -> [EncoderJob] {
         let runs = [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)]
@@ -31,13 +31,5 @@ import Testing
             #expect(r.passed, "\(jobs[r.job].label) run \(r.run)")
         }
         #expect(first == jobs[0].expected)
-        let verilator = try EncoderCosimulation.verilatorBuild(design: design, encoder: encoder)
-        let (compiled, dumped) = try EncoderCosimulation.run(jobs, binary: verilator.binary)
-        for (s, v) in zip(results, compiled) {
-            print("encoder verilator job \(v.job) run \(v.run): \(v.outBytes)/\(v.expectedBytes) bytes, \(v.mismatches) mismatches, \(v.cycles) clocks")
-            #expect(v.passed, "\(jobs[v.job].label) run \(v.run) under Verilator")
-            #expect(v.clockForClock == s.clockForClock, "\(jobs[v.job].label) run \(v.run): Verilator and Swift differ")
-        }
-        #expect(dumped == jobs[0].expected)
     }
 }

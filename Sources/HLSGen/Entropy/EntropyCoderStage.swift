@@ -324,9 +324,9 @@ public struct EntropyCoderStage: Sendable {
         let total = rLength + rSize.zeroExtended(to: 5)
 
         // MARK: queue and packer
-        // acc holds `fill` bits from its top. A symbol goes in as (acc | word >> fill); a byte goes out as the
-        // top 8 bits, the rest shifted up; both may happen in one clock (a byte out only while fill ≥ 8, so
-        // the new bits never reach it).
+        // acc holds `fill` bits from its top, zeros below. A symbol goes in as (acc | word >> fill); a byte
+        // goes out as the top 8 bits, the rest shifted up; both may happen in one clock (a byte out only
+        // while fill ≥ 8, so the new bits never reach it).
         let acc = b.register("acc", width: 64, reset: 0), fill = b.register("fill", width: 7, reset: 0)
         let stuff = b.register("stuff", width: 1, reset: 0)
         let flushing = b.register("flushing", width: 1, reset: 0), markerSecond = b.register("marker_second", width: 1, reset: 0)
@@ -335,24 +335,29 @@ public struct EntropyCoderStage: Sendable {
         let advance = ~outSkid
         let headerActive = state.eq(header)
         let emitFromAcc = b.name(advance & ~headerActive & ~stuff & fill.ge(b.constant(8, width: 7)), "emit_from_acc")
-        var accepted = b.zero
+        // Room for a whole symbol (27 bits) next clock: fill + the head's length ≤ 37 bounds the next fill
+        // whatever is taken and sent this clock, and reads registers only.
+        let roomy = b.register("roomy", width: 1, reset: 1)
+        var taken = b.zero
         let drained = queue.drain(issue: issue, arriving: rValid, fields: [symbolBits, total, rKind, rMarker]) { valid, fields in
-            let ready = ~flushing & ~markerSecond & fill.le(b.constant(64 - 27, width: 7))
-            accepted = valid & ready
+            let ready = ~flushing & ~markerSecond & roomy
+            taken = valid & ready
             return ready
         }
-        b.name(accepted, "packer_accept")
         let qWord = drained.fields[0], qLength = drained.fields[1], qKind = drained.fields[2], qMarker = drained.fields[3]
         let isMarker = qKind.ge(Kind.restart.rawValue)
-        // Before a marker, 1-bits to the byte boundary: (−fill) mod 8 of them, left-justified.
-        let pad = (b.constant(0, width: 3) - fill[2, 0])
-        let padBits = b.pick(pad, from: (0..<8).map { n in b.constant(bits: ((UInt64(1) << UInt64(n)) - 1) << UInt64(27 - n), width: 27) })
-        let length = b.select(isMarker, pad.zeroExtended(to: 7), qLength.zeroExtended(to: 7))
-        let incoming = b.concat(b.select(isMarker, padBits, qWord), b.constant(0, width: 37))
-        let merged = b.select(accepted, acc | (incoming >> fill), acc)
-        b.set(acc, b.select(emitFromAcc, merged << 8, merged))
-        b.set(fill, b.select(accepted, fill + length, fill) - b.select(emitFromAcc, b.constant(8, width: 7), b.constant(0, width: 7)))
-        b.when(accepted & isMarker) {
+        let accepted = b.name(taken & ~isMarker, "packer_accept")
+        // A marker taken: the bits left are padded with 1-bits to the byte boundary once fewer than 8 are
+        // left (only the top byte's free bits set), sent, then FF and the marker's code.
+        let fillZero = fill.eq(b.constant(0, width: 7)), partial = fill[6, 3].eq(b.constant(0, width: 4)) & ~fillZero
+        let padNow = b.name(flushing & partial, "pad_now")
+        let padByte = b.pick(fill[2, 0], from: (0..<8).map { n in b.constant(bits: (UInt64(0xFF) >> UInt64(n)) << 56, width: 64) })
+        let merged = b.select(accepted, acc | (b.concat(qWord, b.constant(0, width: 37)) >> fill), acc)
+        b.set(acc, b.select(padNow, acc | padByte, b.select(emitFromAcc, merged << 8, merged)))
+        let fillNext = b.select(accepted, fill + qLength.zeroExtended(to: 7), fill) - b.select(emitFromAcc, b.constant(8, width: 7), b.constant(0, width: 7))
+        b.set(fill, b.select(padNow, b.constant(8, width: 7), fillNext))
+        b.set(roomy, (fill + qLength.zeroExtended(to: 7)).le(b.constant(64 - 27, width: 7)))
+        b.when(taken & isMarker) {
             b.set(flushing, b.one)
             b.set(markerCode, b.select(qKind.eq(Kind.restart.rawValue), b.concat(b.constant(0x1A, width: 5), qMarker), b.constant(Int(Marker.eoi), width: 8)))
             b.set(markerLast, qKind.eq(Kind.endOfImage.rawValue))
@@ -379,10 +384,11 @@ public struct EntropyCoderStage: Sendable {
 
         // MARK: the output byte, through a register slice (the downstream's ready reaches it alone)
         let top = acc[63, 56]
-        let produce = b.select(headerActive, headerReady, stuff | emitFromAcc | flushing | markerSecond)
+        let markerFirst = flushing & fillZero
+        let produce = b.select(headerActive, headerReady, stuff | emitFromAcc | markerFirst | markerSecond)
         let byte = b.select(headerActive, hByte, b.select(stuff, b.constant(0, width: 8), b.select(emitFromAcc, top,
-                                                   b.select(flushing, b.constant(0xFF, width: 8), markerCode))))
-        let last = ~headerActive & ~stuff & ~emitFromAcc & ~flushing & markerSecond & markerLast
+                                                   b.select(markerFirst, b.constant(0xFF, width: 8), markerCode))))
+        let last = ~headerActive & ~stuff & ~emitFromAcc & ~markerFirst & markerSecond & markerLast
         b.when(advance) {
             b.when(headerReady) {
                 b.set(pc, pc + 1); b.set(phase, b.constant(0, width: 2))
@@ -395,8 +401,8 @@ public struct EntropyCoderStage: Sendable {
                     b.when(emitFromAcc) {
                         b.set(stuff, top.eq(b.constant(0xFF, width: 8)))
                     } otherwise: {
-                        b.when(flushing) { b.set(flushing, b.zero); b.set(markerSecond, b.one) }
-                        b.when(~flushing & markerSecond) {
+                        b.when(markerFirst) { b.set(flushing, b.zero); b.set(markerSecond, b.one) }
+                        b.when(~markerFirst & markerSecond) {
                             b.set(markerSecond, b.zero)
                             b.when(markerLast) { b.set(state, b.constant(idle, width: 2)) }
                         }
