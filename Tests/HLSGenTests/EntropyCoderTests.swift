@@ -1,6 +1,6 @@
 import Golden
 import Hardware
-import HLSGen
+@testable import HLSGen
 import JPEG
 import Testing
 
@@ -89,5 +89,23 @@ import Testing
         #expect(outcome.lastMarked)
         let same = outcome.bytes == expected
         #expect(same, "\(chroma.rawValue) restart \(restart): \(Self.firstDifference(outcome.bytes, expected))")
+    }
+
+    /// The merged header program holds each kind of header, in order, and is shorter than the four apart.
+    @Test func headerProgramHoldsEachKindOfHeader() {
+        let dc = [HuffmanSpec.luminanceDC, .chrominanceDC], ac = [HuffmanSpec.luminanceAC, .chrominanceAC]
+        let program = HeaderProgram(dc: dc, ac: ac)
+        var apart = 0
+        for kind in 0..<4 {
+            let items = FrameHeader.items(.baseline(components: kind >= 2 ? 3 : 1, restart: kind & 1 == 1), dc: dc, ac: ac)
+            apart += items.count
+            let played = program.items(kind: kind).map { $0 & 0xFFF }
+            let expected = items.map { item -> UInt64 in
+                let (op, operand) = HeaderProgram.encode(item)
+                return UInt64(op.rawValue << 8 | operand)
+            }
+            #expect(played == expected, "kind \(kind)")
+        }
+        #expect(program.words.count < apart / 2, "\(program.words.count) words for \(apart) apart")
     }
 }

@@ -75,15 +75,15 @@ public struct EntropyCoderStage: Sendable {
         let lumaBlocks = b.register("luma_blocks", width: 3, reset: 1), lastBlock = b.register("last_block", width: 3, reset: 0)
         let sampling = b.register("luma_sampling", width: 8, reset: 0x11)
         let program = HeaderProgram(dc: dc, ac: ac)
-        let rom = b.memory("header_program", depth: program.words.count, width: HeaderProgram.wordBits, readLatency: 1, contents: program.words)
-        let pc = b.register("header_pc", width: rom.addressWidth, reset: 0)
-        let start: Signal
+        // The program as a tree of selects on constants, so synthesis makes it logic (a memory would go to
+        // block RAM, whose word comes 5.6 ns after the edge on ECP5).
+        let pcBits = Module.addressBits(depth: program.words.count)
+        let pc = b.register("header_pc", width: pcBits, reset: 0)
+        let headerKind = b.register("header_kind", width: 2, reset: 0)
         do {
             // chroma 0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey: MCU (8·h) × (8·v) pixels, h·v luma blocks.
             let chroma = frame["frame_chroma"]
             let wide = chroma.eq(1) | chroma.eq(2), tall = chroma.eq(2), grey = chroma.eq(3)
-            start = b.pick(b.concat(~grey, frame["frame_restart"].ne(0)),
-                               from: program.starts.map { b.constant($0, width: rom.addressWidth) })
             b.when(frame.fire) {
                 b.set(width, frame["frame_width"]); b.set(height, frame["frame_height"]); b.set(restart, frame["frame_restart"])
                 b.set(lastColumn, b.select(wide, (frame["frame_width"] - 1) >> 4, (frame["frame_width"] - 1) >> 3))
@@ -92,7 +92,8 @@ public struct EntropyCoderStage: Sendable {
                 b.set(lumaBlocks, luma)
                 b.set(lastBlock, b.select(grey, b.constant(0, width: 3), luma + 1))
                 b.set(sampling, b.concat(b.constant(0, width: 2), wide, ~wide, b.constant(0, width: 2), tall, ~tall))
-                b.set(pc, start)
+                b.set(pc, b.constant(0, width: pcBits))
+                b.set(headerKind, b.concat(~grey, frame["frame_restart"].ne(0)))
                 b.set(state, b.constant(header, width: 2))
             }
         }
@@ -129,17 +130,20 @@ public struct EntropyCoderStage: Sendable {
             }
         }
 
-        // MARK: positions (X1, X2)
+        // MARK: positions (X1, E, X2)
         // X1 walks a full bank's mask: its DC; each non-zero AC as a one-hot of the lowest bit left
-        // (remaining & (remaining − 1) clears it); then the block's end. X2 turns the one-hot into its
-        // position k, the zeros since the last non-zero (run, mod 16) and the ZRLs due before it (run / 16),
-        // and marks whether an EOB is due at the end (unless position 63 was coded).
+        // (remaining & (remaining − 1) clears it); then the block's end. E turns the one-hot into its
+        // position k; X2 works out the zeros since the last non-zero (run, mod 16) and the ZRLs due before
+        // it (run / 16), and marks whether an EOB is due at the end (unless position 63 was coded).
         let queue = b.creditedQueue("symbols", depth: Self.queueDepth)
         let x1Bank = b.register("x1_bank", width: 1, reset: 0), x1Walking = b.register("x1_walking", width: 1, reset: 0)
         let remaining = b.register("remaining", width: 64, reset: 0)
         let x1Valid = b.register("x1_valid", width: 1, reset: 0), x1Type = b.register("x1_type", width: 2, reset: nil)  // 0 DC, 1 AC, 2 end
         let x1Onehot = b.register("x1_onehot", width: 64, reset: nil), x1Dummy = b.register("x1_dummy", width: 1, reset: nil)
         let x1ItemBank = b.register("x1_item_bank", width: 1, reset: nil)
+        let eValid = b.register("e_valid", width: 1, reset: 0), eType = b.register("e_type", width: 2, reset: nil)
+        let ePosition = b.register("e_position", width: 6, reset: nil), eDummy = b.register("e_dummy", width: 1, reset: nil)
+        let eBank = b.register("e_bank", width: 1, reset: nil)
         let x2Valid = b.register("x2_valid", width: 1, reset: 0), x2Type = b.register("x2_type", width: 2, reset: nil)
         let x2Position = b.register("x2_position", width: 6, reset: nil), x2Run = b.register("x2_run", width: 4, reset: nil)
         let x2Zeros = b.register("x2_zero_runs", width: 2, reset: nil), x2Needs = b.register("x2_needs_eob", width: 1, reset: nil)
@@ -169,7 +173,8 @@ public struct EntropyCoderStage: Sendable {
         let issue = b.name(scanning & queue.credit & (markerNow | (x2Valid & ~silentEnd)), "issue")
         let consume = b.name(scanning & ~markerNow & x2Valid & ~zeroRunFirst & (queue.credit | silentEnd), "consume")
         let x2Load = ~x2Valid | consume
-        let x1Load = ~x1Valid | x2Load
+        let eLoad = ~eValid | x2Load
+        let x1Load = ~x1Valid | eLoad
 
         // X1.
         let fullWalk = b.select(x1Bank, full[1] & ~walked[1], full[0] & ~walked[0])
@@ -205,16 +210,21 @@ public struct EntropyCoderStage: Sendable {
             for k in 0..<64 where (k >> j) & 1 == 1 { having |= UInt64(1) << UInt64(k) }
             return (x1Onehot & b.constant(bits: having, width: 64)).anySet
         })
-        let run = position - x2Previous - 1
+        b.when(eLoad) {
+            b.set(eValid, x1Valid)
+            b.set(eType, x1Type); b.set(eDummy, x1Dummy); b.set(eBank, x1ItemBank)
+            b.set(ePosition, b.select(x1Type.eq(1), position, b.constant(0, width: 6)))
+        }
+        let run = ePosition - x2Previous - 1
         b.when(x2Load) {
-            b.set(x2Valid, x1Valid)
-            b.set(x2Type, x1Type); b.set(x2Dummy, x1Dummy); b.set(x2Bank, x1ItemBank)
-            b.set(x2Position, b.select(x1Type.eq(1), position, b.constant(0, width: 6)))
+            b.set(x2Valid, eValid)
+            b.set(x2Type, eType); b.set(x2Dummy, eDummy); b.set(x2Bank, eBank)
+            b.set(x2Position, ePosition)
             b.set(x2Run, run[3, 0]); b.set(x2Zeros, run[5, 4])
             b.set(x2Needs, x2Previous.ne(63))
-            b.when(x1Valid) {
-                b.when(x1Type.eq(0)) { b.set(x2Previous, b.constant(0, width: 6)) }
-                b.when(x1Type.eq(1)) { b.set(x2Previous, position) }
+            b.when(eValid) {
+                b.when(eType.eq(0)) { b.set(x2Previous, b.constant(0, width: 6)) }
+                b.when(eType.eq(1)) { b.set(x2Previous, ePosition) }
             }
         }
         b.when(~x2Load & issue & ~markerNow & zeroRunFirst) { b.set(x2Zeros, x2Zeros - 1) }
@@ -364,23 +374,30 @@ public struct EntropyCoderStage: Sendable {
         }
 
         // MARK: the header
-        // A byte every four clocks (the header is a few hundred bytes a frame): the program word's
-        // address, the word (block RAM), the word registered, the byte worked out and registered.
+        // A byte every three clocks at most (the header is a few hundred bytes a frame): the program word
+        // (selected by the pc register) registered; the byte worked out and registered, or the word
+        // skipped when it is not of this frame's kind; the byte sent.
         let phase = b.register("header_phase", width: 2, reset: 0)
-        let programWord = b.read(rom, at: pc)
         let hWord = b.register("header_word", width: HeaderProgram.wordBits, reset: nil)
         let hByte = b.register("header_byte", width: 8, reset: nil), hLast = b.register("header_last", width: 1, reset: nil)
         let dqt = b.memory("dqt", depth: 128, width: 8, readLatency: 0, contents: quantWords)
         // Written beside the core's quantization tables: slot · 64 + zigzag position, the 8-bit step.
         let dqtWrite = b.input("dqt_we", width: 1), dqtAddress = b.input("dqt_addr", width: 7), dqtData = b.input("dqt_data", width: 8)
         b.when(dqtWrite) { b.write(dqt, at: dqtAddress, dqtData) }
-        let op = hWord[11, 8], operand = hWord[7, 0]
+        let op = hWord[11, 8], operand = hWord[7, 0], ofKind = hWord[15, 12].bit(headerKind)
+        let atLast = b.registered("header_at_last", pc.eq(b.constant(program.words.count - 1, width: pcBits)))
         let headerByte = b.pick(op, from: [operand, width[15, 8], width[7, 0], height[15, 8], height[7, 0], restart[15, 8], restart[7, 0], sampling,
                                            b.read(dqt, at: operand[6, 0])])
-        let headerReady = headerActive & phase.eq(3)
-        b.when(headerActive & ~phase.eq(3)) { b.set(phase, phase + 1) }
-        b.when(headerActive & phase.eq(1)) { b.set(hWord, programWord) }
-        b.when(headerActive & phase.eq(2)) { b.set(hByte, headerByte); b.set(hLast, hWord[12]) }
+        let headerReady = headerActive & phase.eq(2)
+        b.when(headerActive & phase.eq(0)) { b.set(hWord, b.pick(pc, from: program.words.map { b.constant(bits: $0, width: HeaderProgram.wordBits) })); b.set(phase, b.constant(1, width: 2)) }
+        b.when(headerActive & phase.eq(1)) {
+            b.set(hByte, headerByte); b.set(hLast, atLast)
+            b.when(ofKind) {
+                b.set(phase, b.constant(2, width: 2))
+            } otherwise: {
+                b.set(pc, pc + 1); b.set(phase, b.constant(0, width: 2))
+            }
+        }
 
         // MARK: the output byte, through a register slice (the downstream's ready reaches it alone)
         let top = acc[63, 56]
