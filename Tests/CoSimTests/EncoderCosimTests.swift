@@ -11,7 +11,9 @@ import Testing
 /// 0 and 0.3. Every byte equals the golden encoder's file and djpeg decodes that file without a
 /// warning. Verilator runs a 97×83 window of each image at every setting and whole images at q75,
 /// stall 0 (FXCODEC_FULL_COSIM=1: whole images at every setting); the Swift evaluation and C simulation
-/// run small windows and agree with Verilator clock for clock.
+/// run small windows and agree with Verilator clock for clock. Each window is also run with its own
+/// Huffman tables (cjpeg -optimize) loaded through the Huffman table port, and every run reads the
+/// status registers (the file's bytes, one file, no error) after its last byte.
 @Suite(.serialized) struct EncoderCosimTests {
     static let config = DatapathConfig.libjpeg
     static let qualities = [10, 50, 75, 90, 100]
@@ -35,6 +37,16 @@ import Testing
         return jobs
     }
 
+    /// Each image at q75 in each chroma, restart 7, with its own Huffman tables loaded through the port.
+    static func optimizedJobs(_ images: [(name: String, image: Image)], design: RTLDesign) throws -> [EncoderJob] {
+        try images.flatMap { name, image in
+            try (image.components == 1 ? [ChromaSubsampling.gray] : [.s420, .s422, .s444]).map { chroma in
+                try EncoderJobs.frame(image, name: "\(name) q75", chroma: chroma, restart: Self.restart, tables: QuantTable.ijg(quality: 75),
+                                      optimizeHuffman: true, pixels: 1, design: design, runs: stalls)
+            }
+        }
+    }
+
     /// Seeded RGB noise: every coefficient non-zero at q100, the encoder's worst case.
     static func noise(_ w: Int, _ h: Int) -> Image {
         var random = SplitMix64(seed: 15)
@@ -45,7 +57,7 @@ import Testing
         results.filter { !$0.passed }.map { r in
             "\(jobs[r.job].label) stall \(r.stall): \(r.outBytes)/\(r.expectedBytes) bytes, \(r.mismatches) differ (first at \(r.mismatchIndex): "
                 + "expected \(r.mismatchExpected), got \(r.mismatchActual)), tlast \(r.tlastErrors), hold \(r.axiViolations), extra \(r.extraBytes), "
-                + "timeout \(r.timeout)"
+                + "timeout \(r.timeout), status \(r.statusBytes) bytes, \(r.statusFiles) files, errors \(r.statusErrors)"
         }
     }
 
@@ -75,7 +87,9 @@ import Testing
             try EncoderJobs.frame(Self.noise(256, 256), name: "noise q100", chroma: chroma, restart: 0, tables: QuantTable.ijg(quality: 100),
                                   pixels: 1, design: design, runs: Self.stalls)
         }
-        let jobs = whole + small + noise
+        // Last: the loaded Huffman tables stay loaded through aresetn (block RAM contents are power-on only).
+        let optimized = try Self.optimizedJobs(windows, design: design)
+        let jobs = whole + small + noise + optimized
         var complaints: [String] = []
         for job in jobs { if let c = try Self.djpegComplaint(job.expected) { complaints.append("\(job.label): \(c)") } }
         #expect(complaints.isEmpty, "\(complaints.prefix(3))")
@@ -88,7 +102,7 @@ import Testing
         #expect(first == jobs[0].expected)
 
         // Pixels a clock, from the first beat taken to the last, at stall 0.
-        for (j, job) in jobs.enumerated() where j < whole.count || j >= whole.count + small.count {
+        for (j, job) in jobs.enumerated() where j < whole.count || (whole.count + small.count..<jobs.count - optimized.count).contains(j) {
             let r = results.first { $0.job == j && $0.stall == 0 }!
             let rate = Double(job.width * job.height) / Double(r.lastIn - r.firstIn + 1)
             print(String(format: "encoder: %@: %d bytes, %.4f pixels a clock taken, %.4f end to end, %d beats refused",
@@ -108,7 +122,7 @@ import Testing
         let encoder = JPEGEncoderCore(design: design)
         let images = Fixtures.images.filter { ["coffee.png", "camera.png"].contains($0.name) }
             .map { ("\($0.name)[45x29]", $0.image.window(x: 100, y: 90, width: 45, height: 29)) }
-        let jobs = try Self.jobs(images, qualities: [50, 100], design: design)
+        let jobs = try Self.jobs(images, qualities: [50, 100], design: design) + (try Self.optimizedJobs(images, design: design))
         let (swift, _) = try EncoderCosimulation.swift(jobs, module: try encoder.module(design: design))
         #expect(Self.failures(swift, jobs).isEmpty, "\(Self.failures(swift, jobs).prefix(5))")
         let verilator = try EncoderCosimulation.verilatorBuild(design: design, encoder: encoder, cacheRoot: Paths.rtlSim)
@@ -121,5 +135,30 @@ import Testing
         let (c, _) = try EncoderCosimulation.run(jobs, binary: csim.binary)
         #expect(c.map(\.clockForClock) == swift.map(\.clockForClock))
         print("encoder: Swift, Verilator and C simulation agree on \(jobs.count * Self.stalls.count) runs, \(c.reduce(0) { $0 + $1.cycles }) clocks")
+    }
+
+    /// Tables that lack a symbol the frame needs: the file is wrong, and the status registers say why
+    /// (error bit 2, a symbol with no code), while its byte count is still the bytes sent.
+    @Test func aSymbolWithoutACodeIsAStatusError() throws {
+        let design = try RTLDesign(config: Self.config, quality: 75)
+        let encoder = JPEGEncoderCore(design: design)
+        let photo = Fixtures.images.first { $0.name == "coffee.png" }!.image.window(x: 100, y: 90, width: 45, height: 29)
+        // A flat grey frame's own tables: DC size 0 and EOB only, so the photograph's other symbols have no code.
+        let flat = Image(width: 16, height: 16, components: 3, samples: [UInt8](repeating: 128, count: 3 * 16 * 16))
+        let codec = try ImageCodec(config: Self.config, threads: 1, trackRanges: false)
+        let (encoded, _) = codec.encode(flat, settings: EncodeSettings(chroma: .s420, tables: design.tables))
+        let specs = try JPEGWriter.huffmanSpecs(encoded, options: JPEGWriteOptions(optimizeHuffman: true))
+        var job = try EncoderJobs.frame(photo, name: "coffee.png[45x29] with a flat frame's tables", chroma: .s420, restart: 0,
+                                        pixels: 1, design: design, runs: [Self.stalls[0]])
+        job.huffmanWrites = try EntropyCoderStage.tableWrites(dc: specs.dc, ac: specs.ac)
+        let (results, bytes) = try EncoderCosimulation.swift([job], module: try encoder.module(design: design))
+        let r = try #require(results.first)
+        #expect(!r.passed)
+        #expect(r.statusErrors == 1 << EncoderStatus.ErrorBit.codeMissing.rawValue, "errors \(r.statusErrors)")
+        #expect(r.statusFiles == 1 && r.statusBytes == bytes.count && bytes.last == 0xD9, "\(r.statusFiles) files, \(r.statusBytes) of \(bytes.count) bytes")
+        // The same frame at the power-on tables after a reset: no error.
+        job.huffmanWrites = []
+        let (clean, _) = try EncoderCosimulation.swift([job], module: try encoder.module(design: design))
+        #expect(clean.first?.passed == true && clean.first?.statusErrors == 0)
     }
 }

@@ -100,7 +100,7 @@ import Testing
             let items = FrameHeader.items(.baseline(components: kind >= 2 ? 3 : 1, restart: kind & 1 == 1), dc: dc, ac: ac)
             apart += items.count
             let played = program.items(kind: kind).map { $0 & 0xFFF }
-            let expected = items.map { item -> UInt64 in
+            let expected = HeaderProgram.steps(items).map { item -> UInt64 in
                 let (op, operand) = HeaderProgram.encode(item)
                 return UInt64(op.rawValue << 8 | operand)
             }

@@ -20,11 +20,14 @@ public struct EncoderRunResult: Sendable, Codable, Hashable {
     /// Clocks from the first streaming clock to the last byte out (inclusive).
     public var cycles: Int
     public var firstIn: Int, lastIn: Int, firstOut: Int, lastOut: Int
+    /// The status registers after the file: its bytes, files written since reset, error bits.
+    public var statusBytes: Int, statusFiles: Int, statusErrors: Int
     public var seconds: Double
 
     public var passed: Bool {
         mismatches == 0 && outBytes == expectedBytes && inBeats == expectedInBeats && extraBytes == 0 && tlastErrors == 0
             && axiViolations == 0 && !frameError && !framingError && !timeout
+            && statusBytes == expectedBytes && statusFiles == 1 && statusErrors == 0
     }
 
     /// Everything but the wall time: what two simulators of one design must agree on.
@@ -37,7 +40,7 @@ public struct EncoderRunResult: Sendable, Codable, Hashable {
     static let keys = ["job", "run", "width", "height", "chroma", "restart", "in_beats", "expected_in_beats", "refused", "out_bytes",
                        "expected_bytes", "mismatches", "mismatch_index", "mismatch_expected", "mismatch_actual", "tlast_errors",
                        "axi_violations", "extra_bytes", "frame_error", "framing_error", "timeout", "cycles", "first_in", "last_in",
-                       "first_out", "last_out"]
+                       "first_out", "last_out", "status_bytes", "status_files", "status_errors"]
 
     public static func parse(_ results: String) throws -> [EncoderRunResult] {
         try results.split(separator: "\n").filter { $0.hasPrefix("run ") }.map { line in
@@ -63,25 +66,32 @@ public struct EncoderRunResult: Sendable, Codable, Hashable {
                                     tlastErrors: v["tlast_errors"]!, axiViolations: v["axi_violations"]!, extraBytes: v["extra_bytes"]!,
                                     frameError: v["frame_error"]! != 0, framingError: v["framing_error"]! != 0, timeout: v["timeout"]! != 0,
                                     cycles: v["cycles"]!, firstIn: v["first_in"]!, lastIn: v["last_in"]!, firstOut: v["first_out"]!,
-                                    lastOut: v["last_out"]!, seconds: seconds)
+                                    lastOut: v["last_out"]!, statusBytes: v["status_bytes"]!, statusFiles: v["status_files"]!,
+                                    statusErrors: v["status_errors"]!, seconds: seconds)
         }
     }
 }
 
 public enum EncoderJobs {
     /// One frame of `image`: the beats, and the golden encoder's file with `restart` MCUs between RSTn
-    /// markers (0: none), at `tables` (written through the table port first) or else `design`'s reset tables.
+    /// markers (0: none), at `tables` (written through the table port first) or else `design`'s reset tables;
+    /// with `optimizeHuffman`, the image's own Huffman tables (cjpeg -optimize) written through the
+    /// Huffman table port.
     public static func frame(_ image: Image, name: String, chroma requested: ChromaSubsampling, restart: Int, tables: [QuantTable]? = nil,
-                             pixels: Int, design: RTLDesign, runs: [StallSetting]) throws -> EncoderJob {
+                             optimizeHuffman: Bool = false, pixels: Int, design: RTLDesign, runs: [StallSetting]) throws -> EncoderJob {
         let chroma = RasterJobs.chroma(of: image, requested: requested)
         let codec = try ImageCodec(config: design.config, threads: processorCount, trackRanges: false)
         let (encoded, _) = codec.encode(image, settings: EncodeSettings(chroma: chroma, tables: tables ?? design.tables))
-        let expected = try JPEGWriter.write(encoded, options: JPEGWriteOptions(restart: restart > 0 ? .mcus(restart) : nil))
+        let options = JPEGWriteOptions(optimizeHuffman: optimizeHuffman, restart: restart > 0 ? .mcus(restart) : nil)
+        let expected = try JPEGWriter.write(encoded, options: options)
+        let huffman = optimizeHuffman ? try JPEGWriter.huffmanSpecs(encoded, options: options) : nil
         let (flags, words) = RasterJobs.beats(of: image, pixels: pixels)
         return EncoderJob(width: image.width, height: image.height, chroma: chroma, restart: restart,
-                          tableWords: tables.map { design.tableWords($0) }, runs: runs, pixelsPerBeat: pixels,
-                          beatFlags: flags, pixels: words, expected: expected,
-                          label: "\(name) \(image.width)x\(image.height) \(chroma.rawValue)\(restart > 0 ? " restart \(restart)" : "")")
+                          tableWords: tables.map { design.tableWords($0) },
+                          huffmanWrites: try huffman.map { try EntropyCoderStage.tableWrites(dc: $0.dc, ac: $0.ac) } ?? [],
+                          runs: runs, pixelsPerBeat: pixels, beatFlags: flags, pixels: words, expected: expected,
+                          label: "\(name) \(image.width)x\(image.height) \(chroma.rawValue)\(restart > 0 ? " restart \(restart)" : "")"
+                              + (optimizeHuffman ? " optimized tables" : ""))
     }
 }
 
@@ -156,9 +166,9 @@ private struct EncoderLoop {
     let simulator: CycleSimulator
     let inputs: UnsafeMutableBufferPointer<UInt64>, outputs: UnsafeMutableBufferPointer<UInt64>
     let aresetn, inValid, inUser, inLast, outReady, registerWrite, registerAddress, registerData: Int
-    let tableWrite, tableSelect, tableAddress, tableData: Int
+    let tableWrite, tableSelect, tableAddress, tableData, huffmanWrite, huffmanAddress, huffmanData: Int
     let inData: Range<Int>
-    let inReady, outValid, outData, outLast, frameError, framingError: Int
+    let inReady, outValid, outData, outLast, frameError, framingError, registerRead: Int
     var kept: [UInt8] = []
 
     init(module: Module) throws {
@@ -174,10 +184,11 @@ private struct EncoderLoop {
                                                         try input("s_axis_tlast"), try input("m_axis_tready"))
         (registerWrite, registerAddress, registerData) = (try input("reg_we"), try input("reg_addr"), try input("reg_wdata"))
         (tableWrite, tableSelect, tableAddress, tableData) = (try input("qt_we"), try input("qt_table"), try input("qt_addr"), try input("qt_data"))
+        (huffmanWrite, huffmanAddress, huffmanData) = (try input("ht_we"), try input("ht_addr"), try input("ht_data"))
         inData = try ports.inputs("s_axis_tdata")
         (inReady, outValid, outData, outLast) = (try output("s_axis_tready"), try output("m_axis_tvalid"), try output("m_axis_tdata"),
                                                  try output("m_axis_tlast"))
-        (frameError, framingError) = (try output("frame_error"), try output("framing_error"))
+        (frameError, framingError, registerRead) = (try output("frame_error"), try output("framing_error"), try output("reg_rdata"))
     }
 
     func deallocate() {
@@ -195,6 +206,7 @@ private struct EncoderLoop {
         inputs[inValid] = 0
         inputs[outReady] = 0
         inputs[tableWrite] = 0
+        inputs[huffmanWrite] = 0
         inputs[registerWrite] = 0
         idle(4)
         inputs[aresetn] = 1
@@ -207,6 +219,13 @@ private struct EncoderLoop {
             idle(1)
         }
         inputs[tableWrite] = 0
+        for write in job.huffmanWrites {
+            inputs[huffmanWrite] = 1
+            inputs[huffmanAddress] = UInt64(write.address)
+            inputs[huffmanData] = write.data
+            idle(1)
+        }
+        inputs[huffmanWrite] = 0
         for write in RasterRegister.shapeWrites(width: job.width, height: job.height, chroma: job.chroma, restart: job.restart) {
             inputs[registerWrite] = 1
             inputs[registerAddress] = UInt64(write.address)
@@ -281,12 +300,24 @@ private struct EncoderLoop {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let (errorFrame, errorFraming) = (outputs[frameError] != 0, outputs[framingError] != 0)
+        // The status registers, each a clock after its address.
+        var status = [0, 0, 0]
+        inputs[registerAddress] = UInt64(EncoderStatus.fileBytes.rawValue)
+        idle(1)
+        for (k, next) in [EncoderStatus.files.rawValue, EncoderStatus.errors.rawValue, 0].enumerated() {
+            inputs[registerAddress] = UInt64(next)
+            simulator.evaluate(UnsafeBufferPointer(inputs), into: outputs)
+            status[k] = Int(outputs[registerRead])
+            simulator.edge()
+        }
         return EncoderRunResult(
             job: j, run: r, stall: setting.stall, seed: setting.seed, width: job.width, height: job.height,
             chroma: MCURowBuffer.code(job.chroma), restart: job.restart, inBeats: nextIn, expectedInBeats: totalIn, refused: refused,
             outBytes: outBytes, expectedBytes: totalOut, mismatches: mismatches, mismatchIndex: mismatchIndex,
             mismatchExpected: mismatchExpected, mismatchActual: mismatchActual, tlastErrors: tlastErrors, axiViolations: axiViolations,
-            extraBytes: extraBytes, frameError: outputs[frameError] != 0, framingError: outputs[framingError] != 0, timeout: timeout,
-            cycles: lastOut + 1, firstIn: firstIn, lastIn: lastIn, firstOut: firstOut, lastOut: lastOut, seconds: seconds)
+            extraBytes: extraBytes, frameError: errorFrame, framingError: errorFraming, timeout: timeout,
+            cycles: lastOut + 1, firstIn: firstIn, lastIn: lastIn, firstOut: firstOut, lastOut: lastOut,
+            statusBytes: status[0], statusFiles: status[1], statusErrors: status[2], seconds: seconds)
     }
 }

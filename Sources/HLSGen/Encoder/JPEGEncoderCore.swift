@@ -10,7 +10,9 @@ import JPEG
 /// those held when its first beat is taken: the front end carries its shape with that beat, and a queue
 /// of frames (`frameQueueDepth`) carries its numbers to the entropy coder, which writes the header
 /// from them. A frame with no size written is refused by the front end and never queued. The
-/// quantization tables are written through the core's qt_* port (8-bit steps: baseline).
+/// quantization tables are written through the core's qt_* port (8-bit steps: baseline), the Huffman
+/// tables through ht_* (`EntropyCoderStage.tableWrites`). `reg_rdata` is the register at `reg_addr`
+/// a clock before: the registers written, and the status (`EncoderStatus`).
 public struct JPEGEncoderCore: Sendable {
     public static let name = "fxc_jpeg_encoder"
     public static let frameQueueDepth = 4
@@ -73,14 +75,50 @@ public struct JPEGEncoderCore: Sendable {
         coding.connect("s_axis_tuser", encode.output("m_axis_tuser"))
         coding.connect("s_axis_tlast", encode.output("m_axis_tlast"))
         encode.connect("m_axis_tready", coding.output("s_axis_tready"))
-        coding.connect("m_axis_tready", b.input("m_axis_tready", width: 1))
+        let outReady = b.input("m_axis_tready", width: 1)
+        coding.connect("m_axis_tready", outReady)
         b.output("m_axis_tvalid", coding.output("m_axis_tvalid"))
         b.output("m_axis_tdata", coding.output("m_axis_tdata"))
         b.output("m_axis_tlast", coding.output("m_axis_tlast"))
         b.output("frame_error", encode.output("frame_error"))
         b.output("framing_error", encode.output("framing_error"))
+        for port in ["ht_we", "ht_addr", "ht_data"] {
+            coding.connect(port, b.input(port, width: port == "ht_we" ? 1 : port == "ht_addr" ? EntropyCoderStage.tableAddressBits : EntropyCoderStage.tableDataBits))
+        }
+
+        // MARK: status
+        // Bytes of the file being written, counted as they are taken; at its last (tlast) they become the
+        // last file's count, and the files written go up by one. Errors are sticky until reset.
+        let sent = b.name(coding.output("m_axis_tvalid") & outReady, "byte_sent")
+        let counting = b.register("status_counting", width: 32, reset: 0)
+        let fileBytes = b.register("status_file_bytes", width: 32, reset: 0), files = b.register("status_files", width: 32, reset: 0)
+        b.when(sent) {
+            b.when(coding.output("m_axis_tlast")) {
+                b.set(fileBytes, counting + 1); b.set(files, files + 1); b.set(counting, b.constant(0, width: 32))
+            } otherwise: { b.set(counting, counting + 1) }
+        }
+        let errors = b.register("status_errors", width: 3, reset: 0)
+        b.set(errors, errors | b.concat(coding.output("code_missing"), encode.output("framing_error"), encode.output("frame_error")))
+        let readable: [(Int, Signal)] = registers.map { ($0.key.rawValue, $0.value) }
+            + [(EncoderStatus.fileBytes.rawValue, fileBytes), (EncoderStatus.files.rawValue, files), (EncoderStatus.errors.rawValue, errors)]
+        let readAddress = registerInputs[1]
+        var read = b.constant(0, width: 32)
+        for (at, value) in readable { read = b.select(readAddress.eq(at), value.resized(to: 32), read) }
+        b.output("reg_rdata", b.registered("reg_read", read, reset: 0))
         return try b.build()
     }
+}
+
+/// The encoder's status registers, read through `reg_addr` / `reg_rdata`.
+///   address  register      bits
+///   8        file bytes    31:0  bytes of the last file written (counted as taken, to its tlast)
+///   9        files         31:0  files written since reset
+///   10       errors        2:0   sticky until reset: 0 a frame refused (frame_error), 1 a framing error
+///                                (framing_error), 2 a symbol with no code in the loaded Huffman tables
+public enum EncoderStatus: Int, CaseIterable, Sendable {
+    case fileBytes = 8, files = 9, errors = 10
+
+    public enum ErrorBit: Int, Sendable { case frame = 0, framing = 1, codeMissing = 2 }
 }
 
 extension JPEGEncoderCore {

@@ -5,7 +5,8 @@ import JPEG
 /// The encoder's last stage, `fxc_entropy_coder`: quantized blocks in (a row of 8 coefficients a beat,
 /// natural order, tuser {dummy, table, start of frame}), a JFIF file out, a byte a beat. One frame's
 /// numbers (size, chroma, restart interval) come on the frame channel before its blocks; the DQT
-/// segments' steps are in a memory written through `dqt_*` (reset: the design's tables).
+/// segments' steps are in a memory written through `dqt_*` (reset: the design's tables); the Huffman
+/// tables (the code memory and the DHT segments' bytes) are written through `ht_*` (power-on: Annex K's).
 ///
 ///   header    the header program (`HeaderProgram`) plays the frame's header, a byte a clock;
 ///   buffer    two block buffers (8 LUT-RAM lanes of 2 × 8 rows), a block written a row a clock, and
@@ -17,8 +18,9 @@ import JPEG
 ///   value     the coefficient at the item's position; a DC's difference from its component's
 ///             predictor (0 after RSTn and at a frame's start; a dummy block leaves it alone);
 ///   category  size s = bit length of |v|, extra bits v (v ≥ 0) or v − 1 (v < 0) in s bits (T.81 F.1.2);
-///   code      the Huffman code and length from the code memory (4 tables of 256 words, code << 5 |
-///             length: DC luma, DC chroma, AC luma, AC chroma), code << s | bits;
+///   code      the Huffman code and length from the code memory (a block RAM, two clocks: 4 tables of
+///             256 words, code << 5 | length: DC luma, DC chroma, AC luma, AC chroma), code << s | bits;
+///             a symbol whose length is 0 (not in the loaded table) sets `code_missing`;
 ///   queue     a credited queue, so nothing before it ever stalls;
 ///   packer    a 64-bit accumulator, most significant bit first; a byte out a clock, 00 after each FF
 ///             (T.81 F.1.2.3); before a marker, 1-bits to the byte boundary, then FF Dn.
@@ -41,14 +43,54 @@ public struct EntropyCoderStage: Sendable {
         ac = [.luminanceAC, .chrominanceAC]
     }
 
-    /// The code memory's words: table t (DC luma, DC chroma, AC luma, AC chroma) at t · 256 + symbol, the
-    /// code left-justified in 16 bits << 5 | its length.
-    var codeWords: [UInt64] {
-        var words = [UInt64](repeating: 0, count: 1024)
-        for (t, (spec, isDC)) in [(dc[0], true), (dc[1], true), (ac[0], false), (ac[1], false)].enumerated() {
-            for c in try! spec.codes(isDC: isDC) { words[256 * t + Int(c.symbol)] = UInt64(c.code << (16 - c.length)) << 5 | UInt64(c.length) }
+    // MARK: the Huffman table port
+    // `ht_we`, `ht_addr`, `ht_data`, a word a clock, between frames (a table is not read while written):
+    //   0x000 + t · 256 + symbol   the code memory: the code left-justified in 16 bits << 5 | its length
+    //                              (0: the symbol has no code)
+    //   0x800 + t · 512 + k        the DHT memory: byte k of table t's DHT segment after its marker
+    //                              (length, Tc << 4 | Th, BITS, HUFFVAL)
+    // t = Tc · 2 + Th: DC luma, DC chroma, AC luma, AC chroma.
+    public static let tableAddressBits = 12, tableDataBits = 21
+    public static let dhtBase = 0x800, regionBytes = 512
+
+    /// Table t of a DHT segment's Tc << 4 | Th.
+    public static func region(table: Int) -> Int { (table >> 4) * 2 + (table & 15) }
+
+    public struct TableWrite: Sendable, Hashable {
+        public var address: Int, data: UInt64
+    }
+
+    /// The writes that load `dc` and `ac` (a spec per slot: 1 or 2): each table's 256 code words and
+    /// its DHT segment's bytes.
+    public static func tableWrites(dc: [HuffmanSpec], ac: [HuffmanSpec]) throws(HuffmanSpecError) -> [TableWrite] {
+        precondition((1...2).contains(dc.count) && dc.count == ac.count, "one or two Huffman table slots")
+        var writes: [TableWrite] = []
+        for (isAC, specs) in [(false, dc), (true, ac)] {
+            for (slot, spec) in specs.enumerated() {
+                let index = (isAC ? 0x10 : 0) | slot, t = region(table: index)
+                writes += try codeWords(spec, isDC: !isAC).enumerated().map { TableWrite(address: 256 * t + $0, data: $1) }
+                writes += FrameHeader.huffmanSegment(index: index, spec).enumerated().map {
+                    TableWrite(address: dhtBase + regionBytes * t + $0, data: UInt64($1))
+                }
+            }
         }
+        return writes
+    }
+
+    /// A table's 256 code-memory words.
+    static func codeWords(_ spec: HuffmanSpec, isDC: Bool) throws(HuffmanSpecError) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: 256)
+        for c in try spec.codes(isDC: isDC) { words[Int(c.symbol)] = UInt64(c.code << (16 - c.length)) << 5 | UInt64(c.length) }
         return words
+    }
+
+    /// The power-on contents of the code memory and the DHT memory: the writes of `dc` and `ac`.
+    var tableContents: (codes: [UInt64], dht: [UInt64]) {
+        var codes = [UInt64](repeating: 0, count: 1024), dht = [UInt64](repeating: 0, count: 4 * Self.regionBytes)
+        for w in try! Self.tableWrites(dc: dc, ac: ac) {
+            if w.address >= Self.dhtBase { dht[w.address - Self.dhtBase] = w.data } else { codes[w.address] = w.data }
+        }
+        return (codes, dht)
     }
 
     /// The DQT memory's reset words: slot · 64 + zigzag position.
@@ -75,6 +117,7 @@ public struct EntropyCoderStage: Sendable {
         let lumaBlocks = b.register("luma_blocks", width: 3, reset: 1), lastBlock = b.register("last_block", width: 3, reset: 0)
         let sampling = b.register("luma_sampling", width: 8, reset: 0x11)
         let program = HeaderProgram(dc: dc, ac: ac)
+        let contents = tableContents
         // The program as a tree of selects on constants, so synthesis makes it logic (a memory would go to
         // block RAM, whose word comes 5.6 ns after the edge on ECP5).
         let pcBits = Module.addressBits(depth: program.words.count)
@@ -322,13 +365,26 @@ public struct EntropyCoderStage: Sendable {
         let cValid = b.registered("c_valid", mValid, reset: 0), cKind = b.registered("c_kind", mKind), cMarker = b.registered("c_marker", mMarker)
 
         // MARK: code
-        // The code memory holds each code left-justified in 16 bits beside its length; read from a register.
-        let codes = b.memory("huffman_codes", depth: 1024, width: 21, readLatency: 0, contents: codeWords)
-        let entry = b.read(codes, at: cAddress)
-        let coded = cKind.lt(Kind.restart.rawValue)
+        // The code memory (a block RAM with its output register) holds each code left-justified in 16 bits
+        // beside its length; its word comes two clocks after the address, beside stage h's registers.
+        let tableWrite = b.input("ht_we", width: 1), tableAddress = b.input("ht_addr", width: Self.tableAddressBits)
+        let tableData = b.input("ht_data", width: Self.tableDataBits)
+        let codes = b.instance(BlockRAM(depth: 1024, width: 21, contents: contents.codes, label: "huffman_codes").block, name: "huffman_codes")
+        codes.connect("we", tableWrite & ~tableAddress[11]); codes.connect("wa", tableAddress[9, 0]); codes.connect("wd", tableData)
+        codes.connect("re", b.one); codes.connect("ra", cAddress)
+        let gSize = b.registered("g_size", cSize), gBits = b.registered("g_bits", cBits)
+        let gValid = b.registered("g_valid", cValid, reset: 0), gKind = b.registered("g_kind", cKind), gMarker = b.registered("g_marker", cMarker)
+        let hSize = b.registered("h_size", gSize), hBits = b.registered("h_bits", gBits)
+        let hValid = b.registered("h_valid", gValid, reset: 0), hKind = b.registered("h_kind", gKind), hMarker = b.registered("h_marker", gMarker)
+        let entry = codes.output("rd")
+        let coded = hKind.lt(Kind.restart.rawValue)
         let rCode = b.registered("r_code", entry[20, 5]), rLength = b.registered("r_length", b.select(coded, entry[4, 0], b.constant(0, width: 5)))
-        let rSize = b.registered("r_size", cSize), rBits = b.registered("r_bits", cBits)
-        let rValid = b.registered("r_valid", cValid, reset: 0), rKind = b.registered("r_kind", cKind), rMarker = b.registered("r_marker", cMarker)
+        let rSize = b.registered("r_size", hSize), rBits = b.registered("r_bits", hBits)
+        let rValid = b.registered("r_valid", hValid, reset: 0), rKind = b.registered("r_kind", hKind), rMarker = b.registered("r_marker", hMarker)
+        // A symbol the loaded tables have no code for: its length is 0 (sticky until reset).
+        let missing = b.register("missing_code", width: 1, reset: 0)
+        b.when(hValid & coded & entry[4, 0].eq(b.constant(0, width: 5))) { b.set(missing, b.one) }
+        b.output("code_missing", missing)
         // The symbol's bits left-justified in 27: the code, then the extra bits after it.
         let symbolBits = b.concat(rCode, b.constant(0, width: 11)) | (b.concat(rBits, b.constant(0, width: 16)) >> rLength.zeroExtended(to: 27))
         let total = rLength + rSize.zeroExtended(to: 5)
@@ -374,10 +430,14 @@ public struct EntropyCoderStage: Sendable {
         }
 
         // MARK: the header
-        // A byte every three clocks at most (the header is a few hundred bytes a frame): the program word
-        // (selected by the pc register) registered; the byte worked out and registered, or the word
-        // skipped when it is not of this frame's kind; the byte sent.
-        let phase = b.register("header_phase", width: 2, reset: 0)
+        // A byte every three clocks at most (the header is a few hundred bytes a frame):
+        //   phase 0  the program word (selected by the pc register) registered;
+        //   phase 1  the byte worked out and registered, or the word skipped when it is not of this
+        //            frame's kind; a DHT segment's word sets the DHT memory's address to its first byte;
+        //   phase 2  the byte sent;
+        //   3, 4     a DHT segment's byte read (a block RAM: two clocks after its address);
+        //   phase 5  the segment's byte registered, the address moved on; its first two are its length.
+        let phase = b.register("header_phase", width: 3, reset: 0)
         let hWord = b.register("header_word", width: HeaderProgram.wordBits, reset: nil)
         let hByte = b.register("header_byte", width: 8, reset: nil), hLast = b.register("header_last", width: 1, reset: nil)
         let dqt = b.memory("dqt", depth: 128, width: 8, readLatency: 0, contents: quantWords)
@@ -385,18 +445,39 @@ public struct EntropyCoderStage: Sendable {
         let dqtWrite = b.input("dqt_we", width: 1), dqtAddress = b.input("dqt_addr", width: 7), dqtData = b.input("dqt_data", width: 8)
         b.when(dqtWrite) { b.write(dqt, at: dqtAddress, dqtData) }
         let op = hWord[11, 8], operand = hWord[7, 0], ofKind = hWord[15, 12].bit(headerKind)
+        let dhtIndex = b.register("dht_index", width: 9, reset: 0), dhtLength = b.register("dht_length", width: 16, reset: 0)
+        let playingSegment = b.register("header_in_segment", width: 1, reset: 0), segmentEnd = b.register("header_segment_end", width: 1, reset: 0)
+        let dhtMemory = b.instance(BlockRAM(depth: 4 * Self.regionBytes, width: 8, contents: contents.dht, label: "dht").block, name: "dht")
+        dhtMemory.connect("we", tableWrite & tableAddress[11]); dhtMemory.connect("wa", tableAddress[10, 0])
+        dhtMemory.connect("wd", tableData[7, 0])
+        dhtMemory.connect("re", b.one); dhtMemory.connect("ra", b.concat(operand[1, 0], dhtIndex))
+        let dhtByte = dhtMemory.output("rd")
         let atLast = b.registered("header_at_last", pc.eq(b.constant(program.words.count - 1, width: pcBits)))
         let headerByte = b.pick(op, from: [operand, width[15, 8], width[7, 0], height[15, 8], height[7, 0], restart[15, 8], restart[7, 0], sampling,
                                            b.read(dqt, at: operand[6, 0])])
         let headerReady = headerActive & phase.eq(2)
-        b.when(headerActive & phase.eq(0)) { b.set(hWord, b.pick(pc, from: program.words.map { b.constant(bits: $0, width: HeaderProgram.wordBits) })); b.set(phase, b.constant(1, width: 2)) }
+        func go(_ p: Int) { b.set(phase, b.constant(p, width: 3)) }
+        b.when(headerActive & phase.eq(0)) { b.set(hWord, b.pick(pc, from: program.words.map { b.constant(bits: $0, width: HeaderProgram.wordBits) })); go(1) }
         b.when(headerActive & phase.eq(1)) {
             b.set(hByte, headerByte); b.set(hLast, atLast)
             b.when(ofKind) {
-                b.set(phase, b.constant(2, width: 2))
+                b.when(op.eq(HeaderProgram.Op.huffmanSegment.rawValue)) {
+                    b.set(dhtIndex, b.constant(0, width: 9)); b.set(playingSegment, b.one); go(3)
+                } otherwise: { go(2) }
             } otherwise: {
-                b.set(pc, pc + 1); b.set(phase, b.constant(0, width: 2))
+                b.set(pc, pc + 1); go(0)
             }
+        }
+        b.when(headerActive & phase.eq(3)) { go(4) }
+        b.when(headerActive & phase.eq(4)) { go(5) }
+        // The segment ends after the byte its length counts (or at its region's end, whatever was loaded).
+        b.when(headerActive & phase.eq(5)) {
+            b.set(hByte, dhtByte); b.set(hLast, b.zero)
+            b.when(dhtIndex.eq(0)) { b.set(dhtLength, b.concat(dhtByte, dhtLength[7, 0])) }
+            b.when(dhtIndex.eq(1)) { b.set(dhtLength, b.concat(dhtLength[15, 8], dhtByte)) }
+            b.set(segmentEnd, (dhtIndex[8, 1].ne(0) & (dhtIndex + 1).zeroExtended(to: 16).eq(dhtLength)) | dhtIndex.eq(Self.regionBytes - 1))
+            b.set(dhtIndex, dhtIndex + 1)
+            go(2)
         }
 
         // MARK: the output byte, through a register slice (the downstream's ready reaches it alone)
@@ -408,8 +489,12 @@ public struct EntropyCoderStage: Sendable {
         let last = ~headerActive & ~stuff & ~emitFromAcc & ~markerFirst & markerSecond & markerLast
         b.when(advance) {
             b.when(headerReady) {
-                b.set(pc, pc + 1); b.set(phase, b.constant(0, width: 2))
-                b.when(hLast) { b.set(state, b.constant(scan, width: 2)) }
+                b.when(playingSegment & ~segmentEnd) {
+                    go(4)
+                } otherwise: {
+                    b.set(pc, pc + 1); go(0); b.set(playingSegment, b.zero)
+                    b.when(hLast) { b.set(state, b.constant(scan, width: 2)) }
+                }
             }
             b.when(~headerActive) {
                 b.when(stuff) {

@@ -10,11 +10,14 @@ import JPEG
 ///   op 1…7    a byte of the frame's registers: width high, low; height high, low; restart interval
 ///             high, low; luma sampling (h << 4 | v)
 ///   op 8      the 8-bit quantization step at `operand` of the DQT memory (slot · 64 + zigzag position)
+///   op 9      a whole DHT segment after its marker, from region `operand` (Tc · 2 + Th) of the DHT
+///             memory: its length's two bytes, then as many more as the length counts
+/// A DHT segment's items (`HeaderItem.huffman`) are one word: its length is the loaded table's.
 public struct HeaderProgram: Sendable {
     public static let wordBits = 16
 
     public enum Op: Int, Sendable {
-        case literal = 0, widthHigh, widthLow, heightHigh, heightLow, restartHigh, restartLow, lumaSampling, quant
+        case literal = 0, widthHigh, widthLow, heightHigh, heightLow, restartHigh, restartLow, lumaSampling, quant, huffmanSegment
     }
 
     public let words: [UInt64]
@@ -25,7 +28,7 @@ public struct HeaderProgram: Sendable {
         for colour in [false, true] {
             for restart in [false, true] {
                 let k = (colour ? 2 : 0) + (restart ? 1 : 0)
-                kinds.append(FrameHeader.items(.baseline(components: colour ? 3 : 1, restart: restart), dc: dc, ac: ac)
+                kinds.append(Self.steps(FrameHeader.items(.baseline(components: colour ? 3 : 1, restart: restart), dc: dc, ac: ac))
                     .map { ($0, 1 << k) })
             }
         }
@@ -40,6 +43,11 @@ public struct HeaderProgram: Sendable {
 
     /// The words of kind `kind` (colour · 2 + restart) as items: what the sequencer plays for it.
     public func items(kind: Int) -> [UInt64] { words.filter { ($0 >> (12 + UInt64(kind))) & 1 == 1 } }
+
+    /// `items` as the sequencer plays them: each DHT segment's items as its first.
+    public static func steps(_ items: [HeaderItem]) -> [HeaderItem] {
+        items.filter { if case .huffman(_, let position) = $0 { position == 0 } else { true } }
+    }
 
     /// The shortest common supersequence of `a` and `b` by their longest common subsequence; a word in
     /// both belongs to the kinds of each.
@@ -74,6 +82,7 @@ public struct HeaderProgram: Sendable {
         case .restartInterval(let h): (h == .high ? .restartHigh : .restartLow, 0)
         case .lumaSampling: (.lumaSampling, 0)
         case let .quant(slot, k, _): (.quant, slot * 64 + k)
+        case let .huffman(table, _): (.huffmanSegment, EntropyCoderStage.region(table: table))
         }
     }
 }

@@ -12,6 +12,9 @@ public struct EncoderJob: Sendable {
     public var restart: Int
     /// 128 `qt_data` words (luma table, then chroma) written after reset, or nil for the reset tables.
     public var tableWords: [UInt64]?
+    /// Huffman table port writes after reset (`EntropyCoderStage.tableWrites`); none: the tables loaded,
+    /// which aresetn leaves alone (power-on: Annex K's), so a job after one that loads tables has them.
+    public var huffmanWrites: [EntropyCoderStage.TableWrite]
     public var runs: [StallSetting]
     public var pixelsPerBeat: Int
     /// Per beat: bit 0 tuser (start of frame), bit 1 tlast (end of line).
@@ -24,10 +27,12 @@ public struct EncoderJob: Sendable {
 
     public var beatCount: Int { beatFlags.count }
 
-    public init(width: Int, height: Int, chroma: ChromaSubsampling, restart: Int, tableWords: [UInt64]?, runs: [StallSetting],
+    public init(width: Int, height: Int, chroma: ChromaSubsampling, restart: Int, tableWords: [UInt64]?,
+                huffmanWrites: [EntropyCoderStage.TableWrite] = [], runs: [StallSetting],
                 pixelsPerBeat: Int, beatFlags: [UInt8], pixels: [UInt32], expected: [UInt8], label: String) {
         precondition(pixels.count == beatFlags.count * pixelsPerBeat && (tableWords == nil || tableWords!.count == 128))
         self.width = width; self.height = height; self.chroma = chroma; self.restart = restart; self.tableWords = tableWords
+        self.huffmanWrites = huffmanWrites
         self.runs = runs; self.pixelsPerBeat = pixelsPerBeat
         self.beatFlags = beatFlags; self.pixels = pixels
         self.expected = expected; self.label = label
@@ -37,7 +42,7 @@ public struct EncoderJob: Sendable {
 /// The encoder stimulus file ("FXCE"), stated once as records: the Swift writer and the C++ reader of
 /// the encoder harness are made from them.
 public enum EncoderStimulusFormat {
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     static let beatWords = RasterStimulusFormat.beatWords
 
     typealias Record = StimulusFormat.Record
@@ -52,17 +57,20 @@ public enum EncoderStimulusFormat {
         Field("width", .u32), Field("height", .u32), Field("chroma", .u32, "0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey"),
         Field("restart", .u32, "MCUs between RSTn markers, 0 none"),
         Field("write_tables", .u32, "1: 128 table words follow the runs; 0: keep the reset tables"),
+        Field("huffman_writes", .u32, "Huffman table port writes after the table words"),
         Field("runs", .u32), Field("beats", .u32), Field("bytes", .u32),
     ])
     static let run = StimulusFormat.run
     static let tableWord = StimulusFormat.tableWord
+    static let huffmanWrite = Record(name: "HuffmanWrite", fields: [Field("address", .u32, "ht_addr"), Field("data", .u32, "ht_data")])
     static let beat = RasterStimulusFormat.beat
     static let byte = Record(name: "ExpectedByte", fields: [Field("value", .u8, "the golden encoder's file, a byte a record")])
 
     public static var description: [String] {
         typealias F = StimulusFormat
         return F.describe([("header: ", F.line(header) + ";"), ("per job: ", F.line(job) + ";"), ("  runs x ", "{" + F.line(run) + "};"),
-                           ("  tables: 0 or 128 x ", "{" + F.line(tableWord) + "};"), ("  beats x ", "{" + F.line(beat) + "};"),
+                           ("  tables: 0 or 128 x ", "{" + F.line(tableWord) + "};"),
+                           ("  huffman_writes x ", "{" + F.line(huffmanWrite) + "};"), ("  beats x ", "{" + F.line(beat) + "};"),
                            ("  bytes x ", "{" + F.line(byte) + "}.")])
     }
 
@@ -73,7 +81,7 @@ public enum EncoderStimulusFormat {
         static const int kBeatWords = \(beatWords);
 
 
-        """ + StimulusFormat.cppRecords([header, job, run, tableWord, beat, byte])
+        """ + StimulusFormat.cppRecords([header, job, run, tableWord, huffmanWrite, beat, byte])
     }
 
     /// Writes a whole file of `jobs` (temporary name, then renamed).
@@ -85,10 +93,12 @@ public enum EncoderStimulusFormat {
                                        .int(UInt64(jobs.reduce(0) { $0 + $1.expected.count * $1.runs.count }))], into: &out)
         for job in jobs {
             StimulusFormat.encode(Self.job, [.int(UInt64(job.width)), .int(UInt64(job.height)), .int(UInt64(MCURowBuffer.code(job.chroma))),
-                                             .int(UInt64(job.restart)), .int(job.tableWords == nil ? 0 : 1), .int(UInt64(job.runs.count)),
+                                             .int(UInt64(job.restart)), .int(job.tableWords == nil ? 0 : 1),
+                                             .int(UInt64(job.huffmanWrites.count)), .int(UInt64(job.runs.count)),
                                              .int(UInt64(job.beatCount)), .int(UInt64(job.expected.count))], into: &out)
             for r in job.runs { StimulusFormat.encode(run, [.double(r.stall), .int(r.seed)], into: &out) }
             for w in job.tableWords ?? [] { StimulusFormat.encode(tableWord, [.int(w)], into: &out) }
+            for w in job.huffmanWrites { StimulusFormat.encode(huffmanWrite, [.int(UInt64(w.address)), .int(w.data)], into: &out) }
             var words = [UInt32](repeating: 0, count: beatWords)
             for b in 0..<job.beatCount {
                 for k in 0..<beatWords { words[k] = k < job.pixelsPerBeat ? job.pixels[b * job.pixelsPerBeat + k] : 0 }
@@ -103,7 +113,8 @@ public enum EncoderStimulusFormat {
 /// The encoder co-simulation harness: one C++ main loop over `fxc_jpeg_encoder` — reset, the frame's
 /// registers written, the beats with tuser and tlast, seeded SplitMix64 stalls on both sides, every
 /// byte out checked against the golden encoder's file, tlast on its last byte, the AXI4-Stream hold
-/// rule, clocks counted, one results line per run; `--dump FILE` writes the bytes of the first run.
+/// rule, clocks counted, the status registers read after the file (its bytes, files, errors), one
+/// results line per run; `--dump FILE` writes the bytes of the first run.
 /// Over the same port adapters as `RasterHarness`; `EncoderCosimulation` in Swift runs the same loop.
 public enum EncoderHarness {
     public static let verilatorFileName = "encoder_harness.cpp"
@@ -133,8 +144,8 @@ public enum EncoderHarness {
     }
 
     static let inputs = ["aresetn", "s_axis_tvalid", "s_axis_tdata", "s_axis_tuser", "s_axis_tlast", "m_axis_tready",
-                         "reg_we", "reg_addr", "reg_wdata", "qt_we", "qt_table", "qt_addr", "qt_data"]
-    static let outputs = ["s_axis_tready", "m_axis_tvalid", "m_axis_tdata", "m_axis_tlast", "frame_error", "framing_error"]
+                         "reg_we", "reg_addr", "reg_wdata", "qt_we", "qt_table", "qt_addr", "qt_data", "ht_we", "ht_addr", "ht_data"]
+    static let outputs = ["s_axis_tready", "m_axis_tvalid", "m_axis_tdata", "m_axis_tlast", "frame_error", "framing_error", "reg_rdata"]
 
     static func text(usage: String, definitions: String, adapter: String) -> String {
         let format = EncoderStimulusFormat.description.map { "// " + $0 }.joined(separator: "\n")
@@ -142,13 +153,21 @@ public enum EncoderHarness {
         //
         \#(format)
         // Every run of a job resets the encoder, writes its tables if it has them (qt_*: one entry a clock,
-        // the core's and the DQT segments' alike), then the frame's registers (register port: one write a
-        // clock, reg_we, reg_addr, reg_wdata), and streams all the job's beats. Stalls: with probability P
+        // the core's and the DQT segments' alike; then ht_*, the Huffman tables), then the frame's registers
+        // (register port: one write a clock, reg_we, reg_addr, reg_wdata), and streams all the job's beats;
+        // after the last byte it reads the status registers (reg_addr, then reg_rdata a clock later). Stalls: with probability P
         // an input beat is not offered in a clock (once offered it is held until taken), and independently
         // m_axis_tready is low. Results: one line per run, "run key=value ..." (to --results FILE, else
         // stdout); exit 1 when a run failed a check.
 
-        """# + definitions + CosimHarness.common + RasterHarness.registers + adapter + "\n" + EncoderStimulusFormat.cppReader + loop
+        """# + definitions + CosimHarness.common + RasterHarness.registers + statusRegisters + adapter + "\n" + EncoderStimulusFormat.cppReader + loop
+    }
+
+    /// The status registers' addresses, from `EncoderStatus`.
+    static var statusRegisters: String {
+        "// ---- The encoder's status registers (EncoderStatus) ----\n"
+            + "static const uint32_t kStatusFileBytes = \(EncoderStatus.fileBytes.rawValue), kStatusFiles = \(EncoderStatus.files.rawValue),"
+            + " kStatusErrors = \(EncoderStatus.errors.rawValue);\n\n"
     }
 
     static let loop = #"""
@@ -210,6 +229,8 @@ public enum EncoderHarness {
                 read(in, word);
                 t = word.qt_data;
             }
+            std::vector<StimulusHuffmanWrite> huffman(job.huffman_writes);
+            for (auto& h : huffman) read(in, h);
             std::vector<StimulusBeat> beats(job.beats);
             for (auto& b : beats) read(in, b);
             std::vector<uint8_t> expected(job.bytes);
@@ -227,6 +248,7 @@ public enum EncoderHarness {
                 top->s_axis_tvalid = 0;
                 top->m_axis_tready = 0;
                 top->qt_we = 0;
+                top->ht_we = 0;
                 top->reg_we = 0;
                 sim.idle(4);
                 top->aresetn = 1;
@@ -240,6 +262,13 @@ public enum EncoderHarness {
                     sim.idle(1);
                 }
                 top->qt_we = 0;
+                for (const auto& h : huffman) {
+                    top->ht_we = 1;
+                    top->ht_addr = h.address;
+                    top->ht_data = h.data;
+                    sim.idle(1);
+                }
+                top->ht_we = 0;
                 const uint32_t writes[4][2] = {{kRegFrameWidth, job.width}, {kRegFrameHeight, job.height},
                                                {kRegFrameChroma, job.chroma}, {kRegRestartInterval, job.restart}};
                 for (const auto& w : writes) {
@@ -337,8 +366,17 @@ public enum EncoderHarness {
                 progress.cycles += cycle & 0xFFFF;
                 const double elapsed = seconds(start);
                 const bool frameError = top->frame_error, framing = top->framing_error;
+                // The status registers: file bytes, files, errors, each a clock after its address.
+                uint32_t status[3] = {0, 0, 0};
+                top->reg_addr = kStatusFileBytes;
+                sim.idle(1);
+                const uint32_t next[3] = {kStatusFiles, kStatusErrors, 0};
+                for (int k = 0; k < 3; ++k) {
+                    top->reg_addr = next[k];
+                    sim.clock([&] { status[k] = top->reg_rdata; });
+                }
                 if (mismatches || tlastErrors || axiViolations || extraBytes || timeout || framing || frameError ||
-                    outBytes != totalOut || nextIn != totalIn)
+                    outBytes != totalOut || nextIn != totalIn || status[0] != totalOut || status[1] != 1 || status[2] != 0)
                     ++failures;
                 std::fprintf(results,
                              "run job=%u run=%u stall=%.17g seed=%" PRIu64 " width=%u height=%u chroma=%u restart=%u"
@@ -347,11 +385,12 @@ public enum EncoderHarness {
                              " mismatch_expected=%" PRId64 " mismatch_actual=%" PRId64 " tlast_errors=%" PRIu64
                              " axi_violations=%" PRIu64 " extra_bytes=%" PRIu64 " frame_error=%d framing_error=%d timeout=%d"
                              " cycles=%" PRIu64 " first_in=%" PRId64 " last_in=%" PRId64 " first_out=%" PRId64
-                             " last_out=%" PRId64 " seconds=%.6f\n",
+                             " last_out=%" PRId64 " status_bytes=%u status_files=%u status_errors=%u seconds=%.6f\n",
                              j, r, run.stall, run.seed, job.width, job.height, job.chroma, job.restart, nextIn, totalIn, refused,
                              outBytes, totalOut, mismatches, mismatchIndex, mismatchExpected, mismatchActual, tlastErrors,
                              axiViolations, extraBytes, frameError ? 1 : 0, framing ? 1 : 0, timeout ? 1 : 0,
-                             static_cast<uint64_t>(lastOut + 1), firstIn, lastIn, firstOut, lastOut, elapsed);
+                             static_cast<uint64_t>(lastOut + 1), firstIn, lastIn, firstOut, lastOut, status[0], status[1], status[2],
+                             elapsed);
                 std::fflush(results);
             }
         }

@@ -1,7 +1,8 @@
 /// A block RAM with its output register, `fxc_bram_d<depth>_w<width>`: one write port and one read
 /// port, a read returning its word two clocks later. On an edge with `re` = 1 the word at `ra` enters
 /// the read register and the read register's word enters the output register (`rd`); on an edge with
-/// `we` = 1, `wd` is written at `wa`. Power-on contents and registers are zero. A read in the clock of a
+/// `we` = 1, `wd` is written at `wa`. Power-on contents are `contents` (zero without them; the model's
+/// reset is power-on, `aresetn` does not touch them), the registers zero. A read in the clock of a
 /// write to the same address gets the word before the write in the Swift model, the C++ and the
 /// portable Verilog; DP16KD does not promise it across its two ports, so a description must not read
 /// a word in the clock it is written.
@@ -20,15 +21,26 @@
 ///   - otherwise (simulators, other targets): the same two registers after an array.
 public struct BlockRAM: Hashable, Sendable {
     public let depth: Int, width: Int
+    /// Power-on words (nil: zeros), and the name that tells such a block from the others.
+    public let contents: [UInt64]?, label: String?
 
-    public init(depth: Int, width: Int) {
+    /// A block RAM; with `contents`, `label` names it (`fxc_bram_<label>`) and its shape is 1024 × 18 or
+    /// 2048 × 9 (the DP16KD shapes whose INITVAL layout is checked against yosys's mapping).
+    public init(depth: Int, width: Int, contents: [UInt64]? = nil, label: String? = nil) {
         precondition(depth >= 2 && depth & (depth - 1) == 0, "a block RAM's depth is a power of two")
-        precondition((1...18).contains(width), "a block RAM's word is 1 to 18 bits")
+        precondition((1...36).contains(width), "a block RAM's word is 1 to 36 bits")
         self.depth = depth
         self.width = width
+        self.contents = contents
+        self.label = label
+        if let contents {
+            precondition(label != nil && contents.count <= depth && contents.allSatisfy { $0 >> UInt64(width) == 0 },
+                         "a block RAM with contents has a label, and at most depth words of its width")
+            precondition([18, 9].contains(shape.width) && depth <= 2048, "a block RAM with contents is 1024 × 18 or 2048 × 9 in shape")
+        }
     }
 
-    public var name: String { "fxc_bram_d\(depth)_w\(width)" }
+    public var name: String { label.map { "fxc_bram_\($0)" } ?? "fxc_bram_d\(depth)_w\(width)" }
     public var addressBits: Int { depth.trailingZeroBitCount }
     /// Clocks (enabled edges) from an address to its word on `rd`.
     public static let latency = 2
@@ -44,22 +56,52 @@ public struct BlockRAM: Hashable, Sendable {
     public var blocks: Int { slices * rows }
 
     public var block: ExternalBlock {
-        let (depth, width, name) = (self.depth, self.width, self.name)
+        let (depth, width, name, contents) = (self.depth, self.width, self.name, self.contents ?? [])
         let a = addressBits
         return ExternalBlock(moduleName: name,
                              inputs: [PortShape("we", width: 1), PortShape("wa", width: a), PortShape("wd", width: width),
                                       PortShape("re", width: 1), PortShape("ra", width: a)],
                              outputs: [PortShape("rd", width: width)],
-                             hls: hls, verilog: verilog) { BlockRAMModel(depth: depth) }
+                             hls: hls, verilog: verilog) { BlockRAMModel(depth: depth, contents: contents) }
+    }
+
+    /// The C++ array's initializer: its power-on words, ten a line.
+    var initializer: String {
+        guard let contents else { return "" }
+        let lines = stride(from: 0, to: contents.count, by: 10).map { i in
+            contents[i..<min(i + 10, contents.count)].map { "\($0)" }.joined(separator: ", ")
+        }
+        return " = {\n    " + lines.joined(separator: ",\n    ") + "}"
+    }
+
+    /// DP16KD's INITVAL_nn of block `slice` (bits slice · shape width up) of a row of blocks: the
+    /// blocks' words laid end to end (word a at bit a · shape width), cut into 18-bit rows, row j of 16
+    /// at bit 20 · j of INITVAL_nn (yosys's layout for the 9- and 18-bit shapes).
+    public func initValues(slice: Int) -> [String] {
+        guard let contents else { return [] }
+        let blockWidth = shape.width, perRow = 18 / blockWidth, mask = (UInt64(1) << UInt64(blockWidth)) - 1
+        var rows = [UInt64](repeating: 0, count: 1024)
+        for (a, word) in contents.enumerated() {
+            let part = (word >> UInt64(slice * blockWidth)) & mask
+            rows[a / perRow] |= part << UInt64((a % perRow) * blockWidth)
+        }
+        return (0..<64).compactMap { (n: Int) -> String? in
+            let chunk = rows[(16 * n)..<(16 * n + 16)]
+            guard chunk.contains(where: { $0 != 0 }) else { return nil }
+            // 320 bits, as 80 hex digits: row 15's 20 bits first.
+            let digits = chunk.reversed().map { String($0, radix: 16) }.map { String(repeating: "0", count: 5 - $0.count) + $0 }.joined()
+            let nn = String(n, radix: 16, uppercase: true)
+            return ".INITVAL_" + (n < 16 ? "0" : "") + nn + "(320'h" + digits.uppercased() + ")"
+        }
     }
 
     /// In C++: the array and the two registers; the reads before the write, as the edge sees them.
     var hls: HLSRendering {
-        let (depth, width) = (self.depth, self.width)
+        let (depth, width, initializer) = (self.depth, self.width, self.initializer)
         return HLSRendering(
             declarations: [],
             state: { p in
-                ["static ap_uint<\(width)> \(p)_mem[\(depth)];",
+                ["static ap_uint<\(width)> \(p)_mem[\(depth)]" + initializer + ";",
                  "#pragma HLS BIND_STORAGE variable=\(p)_mem type=ram_s2p impl=bram latency=2",
                  "static ap_uint<\(width)> \(p)_read = 0, \(p)_out = 0;"]
             },
@@ -110,7 +152,8 @@ public struct BlockRAM: Hashable, Sendable {
                 }
                 l.append("    DP16KD #(.DATA_WIDTH_A(\(blockWidth)), .DATA_WIDTH_B(\(blockWidth)), .REGMODE_A(\"OUTREG\"), .REGMODE_B(\"NOREG\"),")
                 l.append("        .WRITEMODE_A(\"NORMAL\"), .WRITEMODE_B(\"NORMAL\"), .CSDECODE_A(\"0b000\"), .CSDECODE_B(\"0b000\"),")
-                l.append("        .RESETMODE(\"SYNC\"), .GSR(\"DISABLED\")) block\(k) (")
+                let inits = initValues(slice: j)
+                l.append("        .RESETMODE(\"SYNC\"), .GSR(\"DISABLED\")" + inits.map { ",\n        " + $0 }.joined() + ") block\(k) (")
                 l.append(stride(from: 0, to: ports.count, by: 8).map { "        " + ports[$0..<min($0 + 8, ports.count)].joined(separator: ", ") }
                     .joined(separator: ",\n"))
                 l.append("    );")
@@ -131,7 +174,12 @@ public struct BlockRAM: Hashable, Sendable {
             "    reg [\(w - 1):0] mem [0:\(depth - 1)];",
             "    reg [\(w - 1):0] read_word = 0, out_word = 0;",
             "    integer i;",
-            "    initial for (i = 0; i < \(depth); i = i + 1) mem[i] = 0;",
+            "    initial begin",
+            "        for (i = 0; i < \(depth); i = i + 1) mem[i] = 0;",
+        ]
+        for (a, word) in (contents ?? []).enumerated() where word != 0 { l.append("        mem[\(a)] = \(w)'d\(word);") }
+        l += [
+            "    end",
             "    always @(posedge aclk) begin",
             "        if (re) begin",
             "            read_word <= mem[ra];",
@@ -150,12 +198,17 @@ public struct BlockRAM: Hashable, Sendable {
 /// The Swift model: the array and the two registers.
 final class BlockRAMModel: ExternalModel {
     private var memory: [UInt64]
+    private let contents: [UInt64]
     private var read: UInt64 = 0, out: UInt64 = 0
 
-    init(depth: Int) { memory = [UInt64](repeating: 0, count: depth) }
+    init(depth: Int, contents: [UInt64]) {
+        memory = [UInt64](repeating: 0, count: depth)
+        self.contents = contents
+        reset()
+    }
 
     func reset() {
-        for i in memory.indices { memory[i] = 0 }
+        for i in memory.indices { memory[i] = i < contents.count ? contents[i] : 0 }
         read = 0
         out = 0
     }

@@ -22,6 +22,9 @@ public enum HeaderItem: Hashable, Sendable {
     /// A quantization step of DQT slot `slot` at zigzag position `position`: the whole entry of an
     /// 8-bit table (`half` nil), or one byte of a 16-bit table's.
     case quant(slot: Int, position: Int, half: Half?)
+    /// Byte `position` of a DHT segment after its marker (its length first, then Tc << 4 | Th, BITS,
+    /// HUFFVAL) for the table `table` = Tc << 4 | Th (Tc 0 DC, 1 AC; Th its slot).
+    case huffman(table: Int, position: Int)
 }
 
 /// The structure of a frame's header: what fixes its length and its fixed bytes.
@@ -81,7 +84,8 @@ public enum FrameHeader {
             for (isAC, spec) in [(false, dc[slot]), (true, ac[slot])] {
                 let index = (isAC ? 0x10 : 0) | slot
                 guard sent.insert(index).inserted else { continue }
-                segment(Marker.dht, bytes([UInt8(index)] + spec.counts + spec.symbols))
+                out += [.byte(0xFF), .byte(Marker.dht)]
+                out += (0..<(Self.huffmanSegment(index: index, spec).count)).map { .huffman(table: index, position: $0) }
             }
         }
 
@@ -91,6 +95,12 @@ public enum FrameHeader {
         for index in 0..<count { scan += bytes([UInt8(index + 1), UInt8(plan.tableSlots[index] << 4 | plan.tableSlots[index])]) }
         segment(Marker.sos, scan + bytes([0, 63, 0]))
         return out
+    }
+
+    /// A DHT segment's bytes after its marker: length, Tc << 4 | Th (`index`), BITS, HUFFVAL.
+    public static func huffmanSegment(index: Int, _ spec: HuffmanSpec) -> [UInt8] {
+        let length = 2 + 1 + spec.counts.count + spec.symbols.count
+        return [UInt8(length >> 8), UInt8(length & 0xFF), UInt8(index)] + spec.counts + spec.symbols
     }
 
     static func bytes(_ layout: ScanLayout, dc: [HuffmanSpec], ac: [HuffmanSpec]) -> [UInt8] {
@@ -108,6 +118,8 @@ public enum FrameHeader {
             case let .quant(slot, k, h):
                 h.map { half(layout.quantTables[slot].values[Zigzag.natural[k]], $0) }
                     ?? UInt8(layout.quantTables[slot].values[Zigzag.natural[k]])
+            case let .huffman(index, position):
+                huffmanSegment(index: index, (index >> 4 == 0 ? dc : ac)[index & 15])[position]
             }
         }
     }

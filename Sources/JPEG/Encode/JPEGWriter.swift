@@ -96,6 +96,13 @@ public enum JPEGWriter {
         }
     }
 
+    /// The Huffman tables `write` puts in the file with these options (per slot: DC, AC).
+    public static func huffmanSpecs(_ encoded: EncodedImage, options: JPEGWriteOptions = JPEGWriteOptions())
+        throws(JPEGWriteError) -> (dc: [HuffmanSpec], ac: [HuffmanSpec]) {
+        let layout = try ScanLayout(encoded, restart: options.restart)
+        return try withPlacedComponents(encoded, layout) { placed throws(JPEGWriteError) in try tableSpecs(layout, placed, options: options) }
+    }
+
     // MARK: tables
 
     /// Annex K's tables: luminance for slot 0, chrominance for slot 1.

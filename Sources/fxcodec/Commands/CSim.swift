@@ -153,7 +153,7 @@ extension CSim {
         let encoder = JPEGEncoderCore(design: design, pixels: frontEnd.pixelsPerBeat, maxWidth: frontEnd.maxWidth)
         let name = URL(fileURLWithPath: input).lastPathComponent
         let job = try EncoderCommandSupport.job(input: input, name: name, budget: memory, encoder: encoder, design: design, chroma: chroma,
-                                                restart: encoderCore.restart, tables: tables,
+                                                restart: encoderCore.restart, optimizeHuffman: encoderCore.optimizeHuffman, tables: tables,
                                                 runs: [StallSetting(stall: 0, seed: 1), StallSetting(stall: 0.3, seed: 2026)])
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let apTypes: URL

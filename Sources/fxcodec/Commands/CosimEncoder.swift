@@ -18,10 +18,16 @@ struct EncoderCoreOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "encoder: MCUs between RSTn markers, 0 (none) to 65535.", transform: Checked.int(0...65535))
     var restart = 0
 
+    @Flag(name: .customLong("optimize-huffman"),
+          help: "encoder: write the image's own Huffman tables (cjpeg -optimize) through the Huffman table port before the frame.")
+    var optimizeHuffman = false
+
     var encoder: Bool { core == .encoder }
 
     func check() throws {
-        if !encoder && (output != nil || restart != 0) { throw ValidationError("-o and --restart are for --core encoder") }
+        if !encoder && (output != nil || restart != 0 || optimizeHuffman) {
+            throw ValidationError("-o, --restart and --optimize-huffman are for --core encoder")
+        }
     }
 }
 
@@ -79,7 +85,9 @@ struct EncoderReport: Encodable {
                 checks: ["missing_bytes": r.expectedBytes - r.outBytes, "extra_bytes": r.extraBytes,
                          "beats_not_taken": r.expectedInBeats - r.inBeats, "tlast_errors": r.tlastErrors,
                          "axi_violations": r.axiViolations, "frame_error": r.frameError ? 1 : 0,
-                         "framing_error": r.framingError ? 1 : 0, "timeout": r.timeout ? 1 : 0],
+                         "framing_error": r.framingError ? 1 : 0, "timeout": r.timeout ? 1 : 0,
+                         "status_bytes_wrong": r.statusBytes == r.expectedBytes ? 0 : 1, "status_files_wrong": r.statusFiles == 1 ? 0 : 1,
+                         "status_errors": r.statusErrors],
                 passed: r.passed)
         }
         passed = results.allSatisfy(\.passed)
@@ -112,7 +120,8 @@ enum EncoderCommandSupport {
     }
 
     static func job(input: String, name: String, budget: MemoryBudgetOption, encoder: JPEGEncoderCore, design: RTLDesign,
-                    chroma: ChromaSubsampling, restart: Int, tables: [QuantTable], runs: [StallSetting]) throws -> EncoderJob {
+                    chroma: ChromaSubsampling, restart: Int, optimizeHuffman: Bool, tables: [QuantTable],
+                    runs: [StallSetting]) throws -> EncoderJob {
         let image = try readImage(input, budget: budget, bytesPerPixel: Footprint.raster, purpose: "an encoder co-simulation")
         guard image.width <= encoder.front.rows.maxWidth else {
             throw CommandError("\(input) is \(image.width) pixels wide; the encoder takes frames up to --max-width \(encoder.front.rows.maxWidth)")
@@ -124,8 +133,8 @@ enum EncoderCommandSupport {
             throw CommandError("\(input) is \(image.width) pixels wide, not a whole number of \(encoder.front.pixels)-pixel beats (--pixels-per-beat)")
         }
         do {
-            return try EncoderJobs.frame(image, name: name, chroma: chroma, restart: restart, tables: tables, pixels: encoder.front.pixels,
-                                         design: design, runs: runs)
+            return try EncoderJobs.frame(image, name: name, chroma: chroma, restart: restart, tables: tables,
+                                         optimizeHuffman: optimizeHuffman, pixels: encoder.front.pixels, design: design, runs: runs)
         } catch { throw CommandError("\(input): the golden encoder: \(error)") }
     }
 
@@ -148,7 +157,8 @@ extension Cosim {
         let encoder = JPEGEncoderCore(design: design, pixels: frontEnd.pixelsPerBeat, maxWidth: frontEnd.maxWidth)
         let name = URL(fileURLWithPath: input).lastPathComponent
         let job = try EncoderCommandSupport.job(input: input, name: name, budget: memory, encoder: encoder, design: design, chroma: chroma,
-                                                restart: encoderCore.restart, tables: tables, runs: [StallSetting(stall: stall, seed: seed)])
+                                                restart: encoderCore.restart, optimizeHuffman: encoderCore.optimizeHuffman, tables: tables,
+                                                runs: [StallSetting(stall: stall, seed: seed)])
         let results: [EncoderRunResult], bytes: [UInt8], build: String
         switch simulator {
         case .verilator:
