@@ -10,6 +10,7 @@ import LibJPEGReference
 /// the HLS C simulation, libjpeg-turbo's islow kernels in process, and the RTL core at 1 and 8 lanes,
 /// whose time is cycles (counted by co-simulation) divided by its post-route Fmax on an ECP5 (the
 /// result `fxcodec synth --target ecp5` cached), or by a clock the user states, labelled as stated.
+/// `--core encoder` compares whole JPEG encoders instead (CompareEncoder.swift).
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare CPU timing (golden model, C simulation, libjpeg-turbo) with the RTL core's cycle counts.",
@@ -20,6 +21,17 @@ struct Compare: ParsableCommand {
             --target ecp5 --lanes N` left in the cache (run it first; it takes minutes once); --clock-mhz \
             states a clock instead, and the rows say it is stated. \
             libjpeg-turbo's row times its exported C kernels fdct + idct only (no quantization).
+
+            --core encoder compares whole encoders, the PNG's pixels to a .jpg file at the same quality and \
+            chroma: the golden encoder (one thread, all cores), libjpeg-turbo's compress (one thread, and as \
+            many images at once as there are cores), and the hardware encoder fxc_jpeg_encoder, whose pixels \
+            per clock Verilator co-simulation measures with no stalls (its file checked byte for byte) and \
+            whose clock is the Fmax `fxcodec synth --core encoder` left in the cache, or --clock-mhz.
+
+            Examples:
+              fxcodec compare photo.png
+              fxcodec compare photo.png --clock-mhz 150 --skip-csim --json
+              fxcodec compare photo.png --core encoder -q 90 --chroma 422 --clock-mhz 150
             """)
 
     @Argument(help: "Input PNG.")
@@ -28,14 +40,21 @@ struct Compare: ParsableCommand {
     @OptionGroup var datapath: DatapathOptions
     @OptionGroup var memory: MemoryBudgetOption
 
-    @Option(parsing: .unconditional, help: "State the RTL core's clock in MHz, (0, 2000], instead of its measured ECP5 Fmax.",
+    @Option(name: .customLong("core"), help: "datapath (the streaming core's roundtrip, the default) or encoder (whole JPEG encoders: golden, libjpeg-turbo, fxc_jpeg_encoder).")
+    var whole: EncoderCoreOptions.Core = .datapath
+
+    var encoder: Bool { whole == .encoder }
+
+    @OptionGroup var shape: RasterShapeOptions
+
+    @Option(parsing: .unconditional, help: "State the RTL core's (--core encoder: the hardware encoder's) clock in MHz, (0, 2000], instead of its measured ECP5 Fmax.",
             transform: Checked.number(0...2000, excludingLower: true))
     var clockMhz: Double?
 
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
     var chroma: ChromaSubsampling = .s420
 
-    @Flag(name: .customLong("skip-csim"), help: "Leave out the HLS C simulation (it compiles on first use).")
+    @Flag(name: .customLong("skip-csim"), help: "Leave out the HLS C simulation (it compiles on first use; the datapath comparison's row).")
     var skipCSim = false
 
     @Option(parsing: .unconditional, help: "Repetitions of the CPU timings, 1...1000; the best is reported.", transform: Checked.int(1...1000))
@@ -75,6 +94,7 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
+        if encoder { return try runEncoder() }
         let config = try datapath.datapath()
         let image = try readImage(input, budget: memory, bytesPerPixel: Footprint.blocks, purpose: "the comparison")
         let name = URL(fileURLWithPath: input).lastPathComponent

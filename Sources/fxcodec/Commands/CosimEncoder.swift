@@ -122,6 +122,13 @@ enum EncoderCommandSupport {
     static func job(input: String, name: String, budget: MemoryBudgetOption, encoder: JPEGEncoderCore, design: RTLDesign,
                     chroma: ChromaSubsampling, restart: Int, optimizeHuffman: Bool, tables: [QuantTable],
                     runs: [StallSetting]) throws -> EncoderJob {
+        let image = try frame(input: input, budget: budget, encoder: encoder)
+        return try job(image, input: input, name: name, design: design, pixels: encoder.front.pixels, chroma: chroma, restart: restart,
+                       optimizeHuffman: optimizeHuffman, tables: tables, runs: runs)
+    }
+
+    /// The PNG as one frame: read within the budget, and checked against what the encoder takes.
+    static func frame(input: String, budget: MemoryBudgetOption, encoder: JPEGEncoderCore) throws -> Image {
         let image = try readImage(input, budget: budget, bytesPerPixel: Footprint.raster, purpose: "an encoder co-simulation")
         guard image.width <= encoder.front.rows.maxWidth else {
             throw CommandError("\(input) is \(image.width) pixels wide; the encoder takes frames up to --max-width \(encoder.front.rows.maxWidth)")
@@ -132,9 +139,15 @@ enum EncoderCommandSupport {
         guard image.width % encoder.front.pixels == 0 else {
             throw CommandError("\(input) is \(image.width) pixels wide, not a whole number of \(encoder.front.pixels)-pixel beats (--pixels-per-beat)")
         }
+        return image
+    }
+
+    /// The frame's beats and the golden encoder's file of it.
+    static func job(_ image: Image, input: String, name: String, design: RTLDesign, pixels: Int, chroma: ChromaSubsampling, restart: Int,
+                    optimizeHuffman: Bool, tables: [QuantTable], runs: [StallSetting]) throws -> EncoderJob {
         do {
             return try EncoderJobs.frame(image, name: name, chroma: chroma, restart: restart, tables: tables,
-                                         optimizeHuffman: optimizeHuffman, pixels: encoder.front.pixels, design: design, runs: runs)
+                                         optimizeHuffman: optimizeHuffman, pixels: pixels, design: design, runs: runs)
         } catch { throw CommandError("\(input): the golden encoder: \(error)") }
     }
 

@@ -88,6 +88,12 @@ struct Synth: ParsableCommand {
         try design.files(mode: mode, lanes: lanes, command: "fxcodec synth")
     }
 
+    /// The files synthesised for the whole encoder, `--core encoder` (`compare --core encoder` finds
+    /// the cached result by them).
+    static func encoderFiles(_ design: RTLDesign, encoder: JPEGEncoderCore) throws -> [GeneratedFile] {
+        try encoder.files(design: design, command: "fxcodec synth --core encoder")
+    }
+
     static func ecp5Tools() throws -> URL {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         return try ECP5PlaceAndRoute.tools(searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
@@ -128,7 +134,7 @@ struct Synth: ParsableCommand {
         }
         if targets.contains(.ecp5) {
             let tools = try Self.ecp5Tools()
-            let files = try jpeg.map { try $0.files(design: design, command: "fxcodec synth --core encoder") }
+            let files = try jpeg.map { try Self.encoderFiles(design, encoder: $0) }
                 ?? raster.map { try $0.encodeFiles(design: design, command: "fxcodec synth") }
                 ?? Self.files(design, mode: core.mode, lanes: core.lanes)
             report.ecp5 = try ECP5PlaceAndRoute.run(files: files,
