@@ -70,11 +70,17 @@ public struct JPEGEncoderCore: Sendable {
         coding.connect("frame_restart", head[n - 1, 0])
         b.when(writeAt.ne(readAt) & coding.output("frame_ready")) { b.set(readAt, readAt + 1) }
 
-        coding.connect("s_axis_tdata", encode.outputs("m_axis_tdata"))
-        coding.connect("s_axis_tvalid", encode.output("m_axis_tvalid"))
-        coding.connect("s_axis_tuser", encode.output("m_axis_tuser"))
-        coding.connect("s_axis_tlast", encode.output("m_axis_tlast"))
-        encode.connect("m_axis_tready", coding.output("s_axis_tready"))
+        // The blocks through a register slice: the two tops sit apart on the chip, and each handshake
+        // then stays on its own side (the encode top's ready is the slice's register).
+        let rows = encode.outputs("m_axis_tdata")
+        let blocks = b.registerSlice("blocks", valid: encode.output("m_axis_tvalid"),
+                                     fields: rows + [encode.output("m_axis_tuser"), encode.output("m_axis_tlast")],
+                                     ready: coding.output("s_axis_tready"))
+        coding.connect("s_axis_tdata", Array(blocks.fields.prefix(rows.count)))
+        coding.connect("s_axis_tvalid", blocks.valid)
+        coding.connect("s_axis_tuser", blocks.fields[rows.count])
+        coding.connect("s_axis_tlast", blocks.fields[rows.count + 1])
+        encode.connect("m_axis_tready", blocks.upstreamReady)
         let outReady = b.input("m_axis_tready", width: 1)
         coding.connect("m_axis_tready", outReady)
         b.output("m_axis_tvalid", coding.output("m_axis_tvalid"))

@@ -9,8 +9,8 @@ import JPEG
 /// tables (the code memory and the DHT segments' bytes) are written through `ht_*` (power-on: Annex K's).
 ///
 ///   header    the header program (`HeaderProgram`) plays the frame's header, a byte a clock;
-///   buffer    two block buffers (8 LUT-RAM lanes of 2 × 8 rows), a block written a row a clock, and
-///             beside each a mask of its non-zero coefficients in zigzag order;
+///   buffer    two block buffers (8 LUT-RAM lanes of 2 × 8 rows), a block written a row a clock from
+///             the input registers, and beside each a mask of its non-zero coefficients in zigzag order;
 ///   issue     one item a clock while the queue has credit: a block's DC, each non-zero AC after a
 ///             ZRL per 16 zeros (the next position from the mask: its lowest set bit), EOB unless
 ///             position 63 was coded; after an MCU that ends a restart interval, RSTn; after the
@@ -106,13 +106,18 @@ public struct EntropyCoderStage: Sendable {
         let cw = coefficientBits, nb = Self.numberBits
 
         // MARK: frame numbers and the header
-        let idle = 0, header = 1, scan = 2, ending = 3
-        let state = b.register("state", width: 2, reset: UInt64(idle))
-        let frame = b.inputChannel(valid: "frame_valid", ready: ("frame_ready", state.eq(idle)),
+        // The state, one-hot: idle (waiting for a frame's numbers), header, scan, ending (EOI on its way out).
+        let inIdle = b.register("in_idle", width: 1, reset: 1), inHeader = b.register("in_header", width: 1, reset: 0)
+        let inScan = b.register("in_scan", width: 1, reset: 0), inEnding = b.register("in_ending", width: 1, reset: 0)
+        let states = [inIdle, inHeader, inScan, inEnding]
+        func enter(_ next: Int) { for (k, s) in states.enumerated() { b.set(s, k == next ? b.one : b.zero) } }
+        let frame = b.inputChannel(valid: "frame_valid", ready: ("frame_ready", inIdle),
                                    fields: [.init("frame_width", width: nb), .init("frame_height", width: nb),
                                             .init("frame_chroma", width: 2), .init("frame_restart", width: nb)])
         let width = b.register("width", width: nb, reset: 0), height = b.register("height", width: nb, reset: 0)
         let restart = b.register("restart", width: nb, reset: 0)
+        // The interval's last MCU (restart − 1) and whether there are intervals, from the frame's numbers.
+        let restartLast = b.register("restart_last", width: nb, reset: 0), restarting = b.register("restarting", width: 1, reset: 0)
         let lastColumn = b.register("last_column", width: nb, reset: 0), lastRow = b.register("last_row", width: nb, reset: 0)
         let lumaBlocks = b.register("luma_blocks", width: 3, reset: 1), lastBlock = b.register("last_block", width: 3, reset: 0)
         let sampling = b.register("luma_sampling", width: 8, reset: 0x11)
@@ -129,6 +134,7 @@ public struct EntropyCoderStage: Sendable {
             let wide = chroma.eq(1) | chroma.eq(2), tall = chroma.eq(2), grey = chroma.eq(3)
             b.when(frame.fire) {
                 b.set(width, frame["frame_width"]); b.set(height, frame["frame_height"]); b.set(restart, frame["frame_restart"])
+                b.set(restartLast, frame["frame_restart"] - 1); b.set(restarting, frame["frame_restart"].ne(0))
                 b.set(lastColumn, b.select(wide, (frame["frame_width"] - 1) >> 4, (frame["frame_width"] - 1) >> 3))
                 b.set(lastRow, b.select(tall, (frame["frame_height"] - 1) >> 4, (frame["frame_height"] - 1) >> 3))
                 let luma = b.select(tall, b.constant(4, width: 3), b.select(wide, b.constant(2, width: 3), b.constant(1, width: 3)))
@@ -137,7 +143,7 @@ public struct EntropyCoderStage: Sendable {
                 b.set(sampling, b.concat(b.constant(0, width: 2), wide, ~wide, b.constant(0, width: 2), tall, ~tall))
                 b.set(pc, b.constant(0, width: pcBits))
                 b.set(headerKind, b.concat(~grey, frame["frame_restart"].ne(0)))
-                b.set(state, b.constant(header, width: 2))
+                enter(1)
             }
         }
 
@@ -147,24 +153,35 @@ public struct EntropyCoderStage: Sendable {
         let masks = (0..<2).map { b.register("mask\($0)", width: 64, reset: nil) }
         let dummies = (0..<2).map { b.register("dummy\($0)", width: 1, reset: nil) }
         let lanes = (0..<8).map { b.memory("block_lane\($0)", depth: 16, width: cw, readLatency: 0) }
-        let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", ~b.select(writeBank, full[1], full[0])),
+        // A row is taken into the input registers (with its non-zero flags) and written from them a clock
+        // later; its bank and row are counted as it is taken, so the ready looks at the bank it goes to.
+        let takeBank = b.register("take_bank", width: 1, reset: 0), takeRow = b.register("take_row", width: 3, reset: 0)
+        let input = b.inputChannel(valid: "s_axis_tvalid", ready: ("s_axis_tready", ~b.select(takeBank, full[1], full[0])),
                                    fields: [.init("s_axis_tdata", width: cw, count: 8), .init("s_axis_tuser", width: 3), .init("s_axis_tlast", width: 1)])
+        b.when(input.fire) {
+            b.set(takeRow, takeRow + 1)
+            b.when(takeRow.eq(7)) { b.set(takeBank, ~takeBank) }
+        }
+        let inValid = b.registered("in_valid", input.fire, reset: 0)
+        let offered = input.elements("s_axis_tdata")
+        let row = offered.enumerated().map { b.registered("in_row\($0)", $1) }
+        let nonzero = offered.enumerated().map { b.registered("in_nonzero\($0)", $1.anySet) }
+        let inDummy = b.registered("in_dummy", input["s_axis_tuser"][2])
         do {
-            let row = input.elements("s_axis_tdata")
             // The row's non-zero bits at their zigzag positions.
             var placed: [Signal] = []
             for r in 0..<8 {
                 var bits = [Signal](repeating: b.zero, count: 64)
-                for c in 0..<8 { bits[Zigzag.position[8 * r + c]] = row[c].anySet }
+                for c in 0..<8 { bits[Zigzag.position[8 * r + c]] = nonzero[c] }
                 placed.append(b.concat(bits.reversed()))
             }
             let rowBits = b.pick(rowIn, from: placed)
-            b.when(input.fire) {
+            b.when(inValid) {
                 for (k, lane) in lanes.enumerated() { b.write(lane, at: b.concat(writeBank, rowIn), row[k]) }
                 for bank in 0..<2 {
                     b.when(writeBank.eq(bank)) {
                         b.set(masks[bank], b.select(rowIn.eq(0), rowBits, masks[bank] | rowBits))
-                        b.when(rowIn.eq(0)) { b.set(dummies[bank], input["s_axis_tuser"][2]) }
+                        b.when(rowIn.eq(0)) { b.set(dummies[bank], inDummy) }
                         b.when(rowIn.eq(7)) { b.set(full[bank], b.one) }
                     }
                 }
@@ -207,9 +224,9 @@ public struct EntropyCoderStage: Sendable {
         let atMCUEnd = b.registered("at_mcu_end", blockInMCU.eq(lastBlock), reset: 0)
         let atRowEnd = b.registered("at_row_end", column.eq(lastColumn), reset: 0)
         let atLastRow = b.registered("at_last_row", mcuRow.eq(lastRow), reset: 0)
-        let atIntervalEnd = b.registered("at_interval_end", restart.ne(0) & inSegment.eq(restart - 1), reset: 0)
+        let atIntervalEnd = b.registered("at_interval_end", restarting & inSegment.eq(restartLast), reset: 0)
         let lumaNow = blockInMCU.lt(lumaBlocks), chromaIndex = (blockInMCU - lumaBlocks)[0]
-        let scanning = state.eq(scan)
+        let scanning = inScan
         let markerNow = markerDue.ne(0)
         let zeroRunFirst = x2Type.eq(1) & x2Zeros.ne(0)
         let silentEnd = x2Type.eq(2) & ~x2Needs
@@ -234,11 +251,13 @@ public struct EntropyCoderStage: Sendable {
                 }
             } otherwise: {
                 b.set(x1Valid, b.one); b.set(x1ItemBank, x1Bank)
+                // The lowest bit as a one-hot, and cleared; with none left both are 0 (the carry chain's
+                // result meets one LUT on its way to the registers).
                 let less = remaining - 1
+                b.set(x1Onehot, remaining & ~less)
+                b.set(remaining, remaining & less)
                 b.when(remaining.anySet) {
                     b.set(x1Type, b.constant(1, width: 2))
-                    b.set(x1Onehot, remaining & ~less)
-                    b.set(remaining, remaining & less)
                 } otherwise: {
                     b.set(x1Type, b.constant(2, width: 2))
                     b.set(x1Walking, b.zero)
@@ -297,7 +316,7 @@ public struct EntropyCoderStage: Sendable {
         b.when(scanning & queue.credit & markerNow) {
             b.set(markerDue, b.constant(0, width: 2))
             b.when(markerDue.eq(1)) { b.set(segment, segment + 1) }
-            b.when(markerDue.eq(2)) { b.set(state, b.constant(ending, width: 2)) }
+            b.when(markerDue.eq(2)) { enter(3) }
         }
         // A block's end: its bank is free once its last item has been issued (the value stage reads the
         // coefficients a clock after issue, the writer writes a clock after the bank is free).
@@ -399,7 +418,7 @@ public struct EntropyCoderStage: Sendable {
         let markerCode = b.register("marker_code", width: 8, reset: nil), markerLast = b.register("marker_last", width: 1, reset: nil)
         let outSkid = b.sliceSkidValid("out")
         let advance = ~outSkid
-        let headerActive = state.eq(header)
+        let headerActive = inHeader
         let emitFromAcc = b.name(advance & ~headerActive & ~stuff & fill.ge(b.constant(8, width: 7)), "emit_from_acc")
         // Room for a whole symbol (27 bits) next clock: fill + the head's length ≤ 37 bounds the next fill
         // whatever is taken and sent this clock, and reads registers only.
@@ -445,7 +464,11 @@ public struct EntropyCoderStage: Sendable {
         let dqtWrite = b.input("dqt_we", width: 1), dqtAddress = b.input("dqt_addr", width: 7), dqtData = b.input("dqt_data", width: 8)
         b.when(dqtWrite) { b.write(dqt, at: dqtAddress, dqtData) }
         let op = hWord[11, 8], operand = hWord[7, 0], ofKind = hWord[15, 12].bit(headerKind)
-        let dhtIndex = b.register("dht_index", width: 9, reset: 0), dhtLength = b.register("dht_length", width: 16, reset: 0)
+        let dhtIndex = b.register("dht_index", width: 9, reset: 0), lengthHigh = b.register("dht_length_high", width: 8, reset: 0)
+        // The segment's last byte: length − 1, or the region's last (511) until the length is known, or
+        // when it is beyond the region; compared with the index a clock ahead of its use.
+        let lastIndex = b.register("dht_last_index", width: 9, reset: nil)
+        let atLastIndex = b.registered("dht_at_last", dhtIndex.eq(lastIndex))
         let playingSegment = b.register("header_in_segment", width: 1, reset: 0), segmentEnd = b.register("header_segment_end", width: 1, reset: 0)
         let dhtMemory = b.instance(BlockRAM(depth: 4 * Self.regionBytes, width: 8, contents: contents.dht, label: "dht").block, name: "dht")
         dhtMemory.connect("we", tableWrite & tableAddress[11]); dhtMemory.connect("wa", tableAddress[10, 0])
@@ -462,7 +485,8 @@ public struct EntropyCoderStage: Sendable {
             b.set(hByte, headerByte); b.set(hLast, atLast)
             b.when(ofKind) {
                 b.when(op.eq(HeaderProgram.Op.huffmanSegment.rawValue)) {
-                    b.set(dhtIndex, b.constant(0, width: 9)); b.set(playingSegment, b.one); go(3)
+                    b.set(dhtIndex, b.constant(0, width: 9)); b.set(lastIndex, b.constant(Self.regionBytes - 1, width: 9))
+                    b.set(playingSegment, b.one); go(3)
                 } otherwise: { go(2) }
             } otherwise: {
                 b.set(pc, pc + 1); go(0)
@@ -473,9 +497,12 @@ public struct EntropyCoderStage: Sendable {
         // The segment ends after the byte its length counts (or at its region's end, whatever was loaded).
         b.when(headerActive & phase.eq(5)) {
             b.set(hByte, dhtByte); b.set(hLast, b.zero)
-            b.when(dhtIndex.eq(0)) { b.set(dhtLength, b.concat(dhtByte, dhtLength[7, 0])) }
-            b.when(dhtIndex.eq(1)) { b.set(dhtLength, b.concat(dhtLength[15, 8], dhtByte)) }
-            b.set(segmentEnd, (dhtIndex[8, 1].ne(0) & (dhtIndex + 1).zeroExtended(to: 16).eq(dhtLength)) | dhtIndex.eq(Self.regionBytes - 1))
+            b.when(dhtIndex.eq(0)) { b.set(lengthHigh, dhtByte) }
+            b.when(dhtIndex.eq(1)) {
+                let beyond = lengthHigh[7, 1].ne(0)
+                b.set(lastIndex, b.select(beyond, b.constant(Self.regionBytes - 1, width: 9), b.concat(lengthHigh[0], dhtByte) - 1))
+            }
+            b.set(segmentEnd, atLastIndex)
             b.set(dhtIndex, dhtIndex + 1)
             go(2)
         }
@@ -486,14 +513,14 @@ public struct EntropyCoderStage: Sendable {
         let produce = b.select(headerActive, headerReady, stuff | emitFromAcc | markerFirst | markerSecond)
         let byte = b.select(headerActive, hByte, b.select(stuff, b.constant(0, width: 8), b.select(emitFromAcc, top,
                                                    b.select(markerFirst, b.constant(0xFF, width: 8), markerCode))))
-        let last = ~headerActive & ~stuff & ~emitFromAcc & ~markerFirst & markerSecond & markerLast
+        let last = markerSecond & markerLast   // in markerSecond nothing else is due
         b.when(advance) {
             b.when(headerReady) {
                 b.when(playingSegment & ~segmentEnd) {
                     go(4)
                 } otherwise: {
                     b.set(pc, pc + 1); go(0); b.set(playingSegment, b.zero)
-                    b.when(hLast) { b.set(state, b.constant(scan, width: 2)) }
+                    b.when(hLast) { enter(2) }
                 }
             }
             b.when(~headerActive) {
@@ -504,13 +531,14 @@ public struct EntropyCoderStage: Sendable {
                         b.set(stuff, top.eq(b.constant(0xFF, width: 8)))
                     } otherwise: {
                         b.when(markerFirst) { b.set(flushing, b.zero); b.set(markerSecond, b.one) }
-                        b.when(~markerFirst & markerSecond) {
-                            b.set(markerSecond, b.zero)
-                            b.when(markerLast) { b.set(state, b.constant(idle, width: 2)) }
-                        }
                     }
                 }
             }
+        }
+        // The marker's code: nothing else is due then (the bits were sent, no FF to stuff, the queue held).
+        b.when(advance & markerSecond) {
+            b.set(markerSecond, b.zero)
+            b.when(markerLast) { enter(0) }
         }
         let out = b.registerSlice("out", valid: advance & produce, fields: [byte, last], skidValid: outSkid,
                                   ready: b.input("m_axis_tready", width: 1))

@@ -32,6 +32,7 @@ struct Compare: ParsableCommand {
               fxcodec compare photo.png
               fxcodec compare photo.png --clock-mhz 150 --skip-csim --json
               fxcodec compare photo.png --core encoder -q 90 --chroma 422 --clock-mhz 150
+              fxcodec compare photo.png --core encoder --design-mhz 150   # at the Fmax of synth --core encoder --clock-mhz 150
             """)
 
     @Argument(help: "Input PNG.")
@@ -50,6 +51,14 @@ struct Compare: ParsableCommand {
     @Option(parsing: .unconditional, help: "State the RTL core's (--core encoder: the hardware encoder's) clock in MHz, (0, 2000], instead of its measured ECP5 Fmax.",
             transform: Checked.number(0...2000, excludingLower: true))
     var clockMhz: Double?
+
+    @Option(name: .customLong("design-mhz"), parsing: .unconditional,
+            help: "The clock target the RTL designs are pipelined for (`fxcodec synth --clock-mhz`); their cached place-and-route result is looked up for it.")
+    var designMHz: Double = ClockTarget.standard.mhz
+
+    func designTarget() throws -> ClockTarget {
+        do { return try ClockTarget(mhz: designMHz) } catch let e as HLSGenError { throw ValidationError(e.description) }
+    }
 
     @Option(help: "Chroma subsampling of colour images: 420, 422, 444 or gray.")
     var chroma: ChromaSubsampling = .s420
@@ -160,7 +169,7 @@ struct Compare: ParsableCommand {
         var core8: Double?
         var clocks: [Clock] = []
         let (resetTables, resetDescription) = try datapath.resetTables(for: config)
-        let synthesised = try RTLDesign(config: config, tables: resetTables, tableDescription: resetDescription)
+        let synthesised = try RTLDesign(config: config, tables: resetTables, tableDescription: resetDescription, target: try designTarget())
         for lanes in [1, 8] {
             let clock: Clock
             if let clockMhz {

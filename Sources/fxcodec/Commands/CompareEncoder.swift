@@ -82,7 +82,7 @@ extension Compare {
     func runEncoder() throws {
         let config = try datapath.datapath()
         let (tables, description) = try datapath.resetTables(for: config)
-        let design = try EncoderCommandSupport.design(config, target: .standard)
+        let design = try EncoderCommandSupport.design(config, target: try designTarget())
         let hardware = JPEGEncoderCore(design: design, pixels: shape.pixelsPerBeat, maxWidth: shape.maxWidth)
         let name = URL(fileURLWithPath: input).lastPathComponent
         let image = try EncoderCommandSupport.frame(input: input, budget: memory, encoder: hardware)
@@ -132,7 +132,7 @@ extension Compare {
         if let clockMhz {
             clock = .init(mhz: clockMhz, source: "stated")
         } else {
-            let synthesised = try RTLDesign(config: config, tables: tables, tableDescription: description)
+            let synthesised = try RTLDesign(config: config, tables: tables, tableDescription: description, target: try designTarget())
             let placed = JPEGEncoderCore(design: synthesised, pixels: shape.pixelsPerBeat, maxWidth: shape.maxWidth)
             let measured = try ECP5PlaceAndRoute.cachedReport(files: try Synth.encoderFiles(synthesised, encoder: placed),
                                                              top: JPEGEncoderCore.name, requestedMHz: synthesised.target.mhz,
