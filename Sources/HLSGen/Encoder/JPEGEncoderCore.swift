@@ -105,7 +105,8 @@ public struct JPEGEncoderCore: Sendable {
         }
         let errors = b.register("status_errors", width: 3, reset: 0)
         b.set(errors, errors | b.concat(coding.output("code_missing"), encode.output("framing_error"), encode.output("frame_error")))
-        let readable: [(Int, Signal)] = registers.map { ($0.key.rawValue, $0.value) }
+        // In address order: the description (and so the printed files and their hash) must not depend on a dictionary's order.
+        let readable: [(Int, Signal)] = registers.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, $0.value) }
             + [(EncoderStatus.fileBytes.rawValue, fileBytes), (EncoderStatus.files.rawValue, files), (EncoderStatus.errors.rawValue, errors)]
         let readAddress = registerInputs[1]
         var read = b.constant(0, width: 32)
