@@ -41,7 +41,9 @@ module fxc_bram_d256_w9 (
     reg [8:0] mem [0:255];
     reg [8:0] read_word = 0, out_word = 0;
     integer i;
-    initial for (i = 0; i < 256; i = i + 1) mem[i] = 0;
+    initial begin
+        for (i = 0; i < 256; i = i + 1) mem[i] = 0;
+    end
     always @(posedge aclk) begin
         if (re) begin
             read_word <= mem[ra];

@@ -58,7 +58,9 @@ module fxc_bram_d4096_w8 (
     reg [7:0] mem [0:4095];
     reg [7:0] read_word = 0, out_word = 0;
     integer i;
-    initial for (i = 0; i < 4096; i = i + 1) mem[i] = 0;
+    initial begin
+        for (i = 0; i < 4096; i = i + 1) mem[i] = 0;
+    end
     always @(posedge aclk) begin
         if (re) begin
             read_word <= mem[ra];

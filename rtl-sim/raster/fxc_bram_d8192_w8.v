@@ -92,7 +92,9 @@ module fxc_bram_d8192_w8 (
     reg [7:0] mem [0:8191];
     reg [7:0] read_word = 0, out_word = 0;
     integer i;
-    initial for (i = 0; i < 8192; i = i + 1) mem[i] = 0;
+    initial begin
+        for (i = 0; i < 8192; i = i + 1) mem[i] = 0;
+    end
     always @(posedge aclk) begin
         if (re) begin
             read_word <= mem[ra];
