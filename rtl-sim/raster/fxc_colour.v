@@ -115,7 +115,14 @@ module fxc_colour (
     wire [3:0] n102 = out_credits + 4'h1;
     wire [3:0] n103 = out_fire ? n102 : out_credits;
     wire [3:0] n104 = s_axis_tvalid_fire ? n101 : n103;
-    wire n105 = n104 != 4'h0;
+    wire n105 = ~out_fire;
+    wire n106 = s_axis_tvalid_fire & n105;
+    wire [2:0] n107 = out_credits[3:1];
+    wire n109 = n107 != 3'h0;
+    wire n110 = ~s_axis_tvalid_fire;
+    wire n111 = out_fire & n110;
+    wire n113 = n111 ? 1'h1 : out_credit;
+    wire n114 = n106 ? n109 : n113;
     assign s_axis_tready = out_credit;
     assign m_axis_tvalid = out_valid;
     assign m_axis_tdata = out_field0;
@@ -135,7 +142,7 @@ module fxc_colour (
             out_read <= 3'h0;
         end else begin
             out_credits <= n104;
-            out_credit <= n105;
+            out_credit <= n114;
             products_valid <= s_axis_tvalid_fire;
             ycc_valid <= products_valid;
             out_valid <= n92;

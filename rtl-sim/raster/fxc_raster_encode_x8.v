@@ -128,55 +128,55 @@ module fxc_raster_encode_x8 (
     wire n101 = n77 ? 1'h0 : to_core_skid_valid;
     wire n102 = ~n77;
     wire n103 = n102 & to_core_taken_in;
-    wire [7:0] n104 = n103 ? front_m_axis_tdata_0 : to_core_skid0;
-    wire [7:0] n105 = n103 ? front_m_axis_tdata_1 : to_core_skid1;
-    wire [7:0] n106 = n103 ? front_m_axis_tdata_2 : to_core_skid2;
-    wire [7:0] n107 = n103 ? front_m_axis_tdata_3 : to_core_skid3;
-    wire [7:0] n108 = n103 ? front_m_axis_tdata_4 : to_core_skid4;
-    wire [7:0] n109 = n103 ? front_m_axis_tdata_5 : to_core_skid5;
-    wire [7:0] n110 = n103 ? front_m_axis_tdata_6 : to_core_skid6;
-    wire [7:0] n111 = n103 ? front_m_axis_tdata_7 : to_core_skid7;
-    wire [2:0] n112 = n103 ? front_m_axis_tuser : to_core_skid8;
-    wire n113 = n103 ? front_m_axis_tlast : to_core_skid9;
-    wire n115 = n103 ? 1'h1 : n101;
-    wire [15:0] n118 = {8'h0, to_core_beat0};
-    wire [15:0] n119 = {8'h0, to_core_beat1};
-    wire [15:0] n120 = {8'h0, to_core_beat2};
-    wire [15:0] n121 = {8'h0, to_core_beat3};
-    wire [15:0] n122 = {8'h0, to_core_beat4};
-    wire [15:0] n123 = {8'h0, to_core_beat5};
-    wire [15:0] n124 = {8'h0, to_core_beat6};
-    wire [15:0] n125 = {8'h0, to_core_beat7};
-    wire n126 = to_core_valid & dummy_room;
-    wire [1:0] n127 = to_core_beat8[1:0];
-    wire row_in = n126 & core_s_axis_tready;
-    wire n130 = in_row == 3'h0;
-    wire dummy_push = row_in & n130;
-    wire n133 = core_m_axis_tvalid & m_axis_tready;
-    wire n134 = out_row == 3'h0;
-    wire dummy_pop = n133 & n134;
-    wire [2:0] n137 = in_row + 3'h1;
-    wire [2:0] n138 = row_in ? n137 : in_row;
-    wire [2:0] n140 = out_row + 3'h1;
-    wire [2:0] n141 = n133 ? n140 : out_row;
-    wire [4:0] n146 = dummy_write[4:0];
-    wire n147 = to_core_beat8[2];
-    wire [31:0] n149 = 32'h1 << dummy_pushed_at;
-    wire [31:0] n150 = {31'h0, dummy_pushed_flag};
-    wire [31:0] n151 = n150 << dummy_pushed_at;
-    wire [31:0] n152 = ~n149;
-    wire [31:0] n153 = dummy_flags & n152;
-    wire [31:0] n154 = n153 | n151;
-    wire [31:0] n155 = dummy_pushed ? n154 : dummy_flags;
-    wire [5:0] n158 = dummy_write + 6'h1;
-    wire [5:0] n159 = dummy_push ? n158 : dummy_write;
-    wire [5:0] n161 = dummy_read + 6'h1;
-    wire [5:0] n162 = dummy_pop ? n161 : dummy_read;
-    wire [4:0] n164 = dummy_read[4:0];
-    wire [31:0] n165 = dummy_flags >> n164;
-    wire n166 = n165[0];
-    wire n167 = n134 & n166;
-    wire [2:0] n168 = {n167, core_m_axis_tuser};
+    wire n105 = n103 ? 1'h1 : n101;
+    wire [7:0] n108 = n73 ? front_m_axis_tdata_0 : to_core_skid0;
+    wire [7:0] n109 = n73 ? front_m_axis_tdata_1 : to_core_skid1;
+    wire [7:0] n110 = n73 ? front_m_axis_tdata_2 : to_core_skid2;
+    wire [7:0] n111 = n73 ? front_m_axis_tdata_3 : to_core_skid3;
+    wire [7:0] n112 = n73 ? front_m_axis_tdata_4 : to_core_skid4;
+    wire [7:0] n113 = n73 ? front_m_axis_tdata_5 : to_core_skid5;
+    wire [7:0] n114 = n73 ? front_m_axis_tdata_6 : to_core_skid6;
+    wire [7:0] n115 = n73 ? front_m_axis_tdata_7 : to_core_skid7;
+    wire [2:0] n116 = n73 ? front_m_axis_tuser : to_core_skid8;
+    wire n117 = n73 ? front_m_axis_tlast : to_core_skid9;
+    wire [15:0] n119 = {8'h0, to_core_beat0};
+    wire [15:0] n120 = {8'h0, to_core_beat1};
+    wire [15:0] n121 = {8'h0, to_core_beat2};
+    wire [15:0] n122 = {8'h0, to_core_beat3};
+    wire [15:0] n123 = {8'h0, to_core_beat4};
+    wire [15:0] n124 = {8'h0, to_core_beat5};
+    wire [15:0] n125 = {8'h0, to_core_beat6};
+    wire [15:0] n126 = {8'h0, to_core_beat7};
+    wire n127 = to_core_valid & dummy_room;
+    wire [1:0] n128 = to_core_beat8[1:0];
+    wire row_in = n127 & core_s_axis_tready;
+    wire n131 = in_row == 3'h0;
+    wire dummy_push = row_in & n131;
+    wire n134 = core_m_axis_tvalid & m_axis_tready;
+    wire n135 = out_row == 3'h0;
+    wire dummy_pop = n134 & n135;
+    wire [2:0] n138 = in_row + 3'h1;
+    wire [2:0] n139 = row_in ? n138 : in_row;
+    wire [2:0] n141 = out_row + 3'h1;
+    wire [2:0] n142 = n134 ? n141 : out_row;
+    wire [4:0] n147 = dummy_write[4:0];
+    wire n148 = to_core_beat8[2];
+    wire [31:0] n150 = 32'h1 << dummy_pushed_at;
+    wire [31:0] n151 = {31'h0, dummy_pushed_flag};
+    wire [31:0] n152 = n151 << dummy_pushed_at;
+    wire [31:0] n153 = ~n150;
+    wire [31:0] n154 = dummy_flags & n153;
+    wire [31:0] n155 = n154 | n152;
+    wire [31:0] n156 = dummy_pushed ? n155 : dummy_flags;
+    wire [5:0] n159 = dummy_write + 6'h1;
+    wire [5:0] n160 = dummy_push ? n159 : dummy_write;
+    wire [5:0] n162 = dummy_read + 6'h1;
+    wire [5:0] n163 = dummy_pop ? n162 : dummy_read;
+    wire [4:0] n165 = dummy_read[4:0];
+    wire [31:0] n166 = dummy_flags >> n165;
+    wire n167 = n166[0];
+    wire n168 = n135 & n167;
+    wire [2:0] n169 = {n168, core_m_axis_tuser};
 
     fxc_front_raster front (
         .aclk(aclk),
@@ -201,10 +201,10 @@ module fxc_raster_encode_x8 (
         .aclk(aclk),
         .aresetn(aresetn),
         .mode(2'h0),
-        .s_axis_tdata({n125, n124, n123, n122, n121, n120, n119, n118}),
-        .s_axis_tvalid(n126),
+        .s_axis_tdata({n126, n125, n124, n123, n122, n121, n120, n119}),
+        .s_axis_tvalid(n127),
         .s_axis_tlast(to_core_beat9),
-        .s_axis_tuser(n127),
+        .s_axis_tuser(n128),
         .m_axis_tready(m_axis_tready),
         .qt_we(qt_we),
         .qt_table(qt_table),
@@ -220,7 +220,7 @@ module fxc_raster_encode_x8 (
     assign s_axis_tready = front_s_axis_tready;
     assign m_axis_tvalid = core_m_axis_tvalid;
     assign m_axis_tdata = {core_m_axis_tdata_7, core_m_axis_tdata_6, core_m_axis_tdata_5, core_m_axis_tdata_4, core_m_axis_tdata_3, core_m_axis_tdata_2, core_m_axis_tdata_1, core_m_axis_tdata_0};
-    assign m_axis_tuser = n168;
+    assign m_axis_tuser = n169;
     assign m_axis_tlast = core_m_axis_tlast;
     assign frame_error = front_frame_error;
     assign framing_error = core_framing_error;
@@ -240,16 +240,16 @@ module fxc_raster_encode_x8 (
             to_core_skid_valid <= 1'h0;
             dummy_pushed <= 1'h0;
         end else begin
-            dummy_flags <= n155;
-            dummy_write <= n159;
-            dummy_read <= n162;
+            dummy_flags <= n156;
+            dummy_write <= n160;
+            dummy_read <= n163;
             dummy_read_seen <= dummy_read;
             dummy_used <= n45;
             dummy_room <= n47;
-            in_row <= n138;
-            out_row <= n141;
+            in_row <= n139;
+            out_row <= n142;
             to_core_valid <= n79;
-            to_core_skid_valid <= n115;
+            to_core_skid_valid <= n105;
             dummy_pushed <= dummy_push;
         end
     end
@@ -266,22 +266,22 @@ module fxc_raster_encode_x8 (
         to_core_beat7 <= n95;
         to_core_beat8 <= n97;
         to_core_beat9 <= n99;
-        to_core_skid0 <= n104;
-        to_core_skid1 <= n105;
-        to_core_skid2 <= n106;
-        to_core_skid3 <= n107;
-        to_core_skid4 <= n108;
-        to_core_skid5 <= n109;
-        to_core_skid6 <= n110;
-        to_core_skid7 <= n111;
-        to_core_skid8 <= n112;
-        to_core_skid9 <= n113;
-        dummy_pushed_at <= n146;
-        dummy_pushed_flag <= n147;
+        to_core_skid0 <= n108;
+        to_core_skid1 <= n109;
+        to_core_skid2 <= n110;
+        to_core_skid3 <= n111;
+        to_core_skid4 <= n112;
+        to_core_skid5 <= n113;
+        to_core_skid6 <= n114;
+        to_core_skid7 <= n115;
+        to_core_skid8 <= n116;
+        to_core_skid9 <= n117;
+        dummy_pushed_at <= n147;
+        dummy_pushed_flag <= n148;
     end
 
     // Bits no output or state reads, named once so that lint -Wall stays quiet.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_bits = &{1'b0, n165[31:1], 1'b0};
+    wire unused_bits = &{1'b0, n166[31:1], 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -121,8 +121,11 @@ public struct MCURowBuffer: Sendable {
                                    fields: [.init("s_axis_tdata", width: 24, count: p), .init("s_axis_tuser", width: 1),
                                             .init("s_axis_tlast", width: 1)])
         // The beat and its frame's shape.
+        // With it, the sums a starting frame's edge registers need (W − 1, ⌊W/2⌋ + 1, ⌈W/8⌉), so that
+        // stage 1 waits for no adder.
         let arriving: [Signal] = input.elements("s_axis_tdata") + [input["s_axis_tuser"], input["s_axis_tlast"], widthIn, heightIn, chromaIn,
-                                  shapeFits, widthIn.eq(p), widthIn.eq(2 * p), heightIn.eq(1), heightIn.eq(2)]
+                                  shapeFits, widthIn.eq(p), widthIn.eq(2 * p), heightIn.eq(1), heightIn.eq(2),
+                                  widthIn - 1, (widthIn >> 1) + 1, (widthIn + 7) >> 3, widthIn.eq(3 * p), widthIn - p]
         let canTake = ~b.pick(wrBank, from: [full[0], full[1]])
         let slice = b.registerSlice("in", valid: input.valid, fields: arriving, skidValid: skidValid, ready: canTake)
         let fields = slice.fields
@@ -130,11 +133,17 @@ public struct MCURowBuffer: Sendable {
         let pixelsIn = Array(fields[0..<p])
         let sof = fields[p], tlast = fields[p + 1], width = fields[p + 2], height = fields[p + 3], shapeChroma = fields[p + 4]
         let (fits, widthIsOne, widthIsTwo, heightIsOne, heightIsTwo) = (fields[p + 5], fields[p + 6], fields[p + 7], fields[p + 8], fields[p + 9])
+        let (widthLess, halfMore, widthBlocks) = (fields[p + 10], fields[p + 11], fields[p + 12])
+        let (widthIsThree, widthLessBeat) = (fields[p + 13], fields[p + 14])
 
         // ---- Stage 1: the beat taken, checked against the frame's shape. x2 and y2 are x + 2p and
         // y + 2, kept beside them so that the checks a beat ahead wait for no adder.
         let x2 = b.register("x2", width: cw, reset: 0), y2 = b.register("y2", width: cw, reset: 0)
         let frameWIsOne = b.register("frame_w_is_one_beat", width: 1, reset: 0)
+        // Whether x2 = W, kept with x2 (from W − p and the frame's shape), so that at_line_end waits for
+        // no compare.
+        let frameWIsTwo = b.register("frame_w_is_two_beats", width: 1, reset: 0), frameWLessBeat = b.register("frame_w_less_beat", width: cw, reset: 0)
+        let x2AtEnd = b.register("x2_at_end", width: 1, reset: 0)
         let W = b.select(sof, width, frameW), C = b.select(sof, shapeChroma, frameC)
         let px = b.select(sof, k(0, cw), x), py = b.select(sof, k(0, cw), y), prow = b.select(sof, k(0, 4), row)
         let inFrame = b.select(sof, fits, ~awaiting)
@@ -147,12 +156,13 @@ public struct MCURowBuffer: Sendable {
         b.when(fire) {
             b.when(sof) {
                 b.set(frameW, width); b.set(frameH, height); b.set(frameC, shapeChroma); b.set(frameWIsOne, widthIsOne)
-                b.set(frameLast, width - 1); b.set(frameHalf, width >> 1); b.set(frameLumaWide, (width + 7) >> 3)
+                b.set(frameWIsTwo, widthIsTwo); b.set(frameWLessBeat, widthLessBeat)
+                b.set(frameLast, widthLess); b.set(frameHalf, width >> 1); b.set(frameLumaWide, widthBlocks)
                 let halved = shapeChroma.eq(1) | shapeChroma.eq(2)
-                b.set(frameLastMCU, b.select(halved, (width - 1) >> 4, (width - 1) >> 3))
-                b.set(frameE, (width >> 1) + 1)
-                b.set(frameChromaLimit, b.select(halved, (width >> 1) + 1, width - 1))
-                let end = [width >> 1, (width >> 1) + 1]
+                b.set(frameLastMCU, b.select(halved, widthLess >> 4, widthLess >> 3))
+                b.set(frameE, halfMore)
+                b.set(frameChromaLimit, b.select(halved, halfMore, widthLess))
+                let end = [width >> 1, halfMore]
                 for m in 0..<8 {
                     let first = end[0][2, 0].eq(m)
                     b.set(frameEndLands[m], first | end[1][2, 0].eq(m))
@@ -165,14 +175,18 @@ public struct MCURowBuffer: Sendable {
             b.when(~good & (inFrame | ~sof)) { b.set(error, b.one) }
             b.when(good) {
                 b.set(awaiting, frameEnd)
-                b.set(x, b.select(lineEnd, k(0, cw), px + p))
+                // (x, y and row add to their registers, the start of a frame chosen after: no select
+                // before an adder.)
+                b.set(x, b.select(lineEnd, k(0, cw), b.select(sof, k(p, cw), x + p)))
                 b.set(x2, b.select(lineEnd, k(2 * p, cw), b.select(sof, k(3 * p, cw), x2 + p)))
-                b.set(y, b.select(lineEnd, py + 1, py))
+                b.set(y, b.select(sof, b.select(lineEnd, k(1, cw), k(0, cw)), b.select(lineEnd, y + 1, y)))
                 b.when(lineEnd) { b.set(y2, b.select(sof, k(3, cw), y2 + 1)) }
                 b.when(sof & ~lineEnd) { b.set(y2, k(2, cw)) }
-                b.set(row, b.select(lineEnd, b.select(bankEnd, k(0, 4), prow + 1), prow))
+                b.set(row, b.select(lineEnd, b.select(bankEnd | sof, b.select(bankEnd, k(0, 4), k(1, 4)), row + 1), b.select(sof, k(0, 4), row)))
                 // The next beat ends its line: a one-beat line, or (this beat not the end) x + 2p = W.
-                b.set(atLineEnd, b.select(lineEnd, b.select(sof, widthIsOne, frameWIsOne), b.select(sof, widthIsTwo, x2.eq(frameW))))
+                b.set(atLineEnd, b.select(lineEnd, b.select(sof, widthIsOne, frameWIsOne), b.select(sof, widthIsTwo, x2AtEnd)))
+                // x2's next value is W: 2p = W after a line's end, 3p = W after a frame's first beat, else x2 + p = W.
+                b.set(x2AtEnd, b.select(lineEnd, b.select(sof, widthIsTwo, frameWIsTwo), b.select(sof, widthIsThree, x2.eq(frameWLessBeat))))
                 b.when(lineEnd) { b.set(atLastLine, b.select(sof, heightIsTwo, y2.eq(frameH))) }
                 b.when(bankEnd) { b.set(wrBank, ~wrBank); b.set(firstRow, b.zero) }
             }
@@ -233,11 +247,15 @@ public struct MCURowBuffer: Sendable {
         // (A start of frame is an even line, which reads nothing.)
         func laneOf(_ column: Signal, _ m: Int) -> Signal { column[2, 0].eq(m) }
         let readWord = (0..<8).map { m in b.select(atLineEnd & frameEndLands[m], frameEndWord[m], x[wordBits + 3, 4]) }
+        // Each block RAM's address is worked out beside it, from its own copies of those registers (one
+        // shared select would be a net spread over all sixteen block RAMs).
+        let xCopies = b.copies(of: x, count: 2), lineEndCopies = b.copies(of: atLineEnd, count: 2)
+        let landsCopies = frameEndLands.map { b.copies(of: $0, count: 2) }, endWordCopies = frameEndWord.map { b.copies(of: $0, count: 2) }
         // Read every clock: the word of the beat taken is there two clocks later, in its stage 3.
-        let pairRead = pairs.map { lanes in
+        let pairRead = pairs.enumerated().map { c, lanes in
             (0..<8).map { m -> Signal in
                 lanes[m].connect("re", b.one)
-                lanes[m].connect("ra", readWord[m])
+                lanes[m].connect("ra", b.select(lineEndCopies[c] & landsCopies[m][c], endWordCopies[m][c], xCopies[c][wordBits + 3, 4]))
                 return lanes[m].output("rd")
             }
         }
@@ -280,6 +298,9 @@ public struct MCURowBuffer: Sendable {
         // 4:2:x chroma: each column's horizontal sum, then 4:2:2's or 4:2:0's value.
         let evenRow = ~sRow[0]
         let keepPairs = b.name(s3 & s420 & evenRow & ~sLastLine, "keep_pairs")
+        // Whether a 4:2:x beat writes its chroma columns (4:2:2, or 4:2:0 but for the even lines that keep
+        // pairs), worked out from stage 1's values and staged with them.
+        let sReduces = staged("reduces", C.eq(1) | (C.eq(2) & (prow[0] | lastLine)))
         let chromaRow = b.select(s420, sRow[3, 1], sRow[2, 0])
         for c in 0..<2 {
             // Stage 2: the horizontal sums s of the columns the beat completes, and for each lane
@@ -350,7 +371,7 @@ public struct MCURowBuffer: Sendable {
                 // out (5): 4:2:2's (s + bias) >> 1, 4:2:0's (s_even + t) >> 2 or, on an even last line,
                 // (s + t) >> 2; the write registered beside its block RAM (6). Neither the adds nor the
                 // route to the block RAM share a clock with anything else.
-                let reduced = s3 & lands.enable & (s422 | (s420 & ~keepPairs)), full = fullChroma[c][m]
+                let reduced = s3 & lands.enable & sReduces, full = fullChroma[c][m]
                 func later(_ name: String, _ v: Signal) -> Signal {
                     let r = b.register("\(name)\(c)_\(m)", width: v.width, reset: v.width == 1 ? 0 : nil)
                     b.set(r, v)
@@ -360,13 +381,14 @@ public struct MCURowBuffer: Sendable {
                 let word4 = later("s4_word", b.select(s444, full.word, b.concat(sBank, chromaRow, lands.word)))
                 let value4 = later("s4_value", b.select(s444, full.value.zeroExtended(to: 10), lands.value))
                 let bypassed4 = later("s4_bypassed", recent[m].hit | older[m].hit | oldest[m].hit)
-                let stored4 = b.select(bypassed4, later("s4_bypass", bypass), later("s4_pair", memory[m])).zeroExtended(to: 10)
+                let bypass4 = later("s4_bypass", bypass).zeroExtended(to: 10), pair4 = later("s4_pair", memory[m]).zeroExtended(to: 10)
                 let bias4 = later("s4_bias", lands.parity).zeroExtended(to: 10)
                 let biased4 = later("s4_biased", lands.value + 1 + lands.parity.zeroExtended(to: 10))
                 // 0 as it is (4:4:4), 1 4:2:2, 2 4:2:0 on an even last line, 3 4:2:0 on an odd line.
                 let kind4 = later("s4_kind", b.select(s444, k(0, 2), b.select(s422, k(1, 2), b.select(evenRow, k(2, 2), k(3, 2)))))
+                // (The even line's sum is added both ways, bypass and memory word, and chosen after the adds.)
                 let value5 = b.pick(kind4, from: [value4[7, 0], ((value4 + bias4) >> 1)[7, 0], ((value4 + biased4) >> 2)[7, 0],
-                                                 ((biased4 + stored4) >> 2)[7, 0]])
+                                                 b.select(bypassed4, ((biased4 + bypass4) >> 2)[7, 0], ((biased4 + pair4) >> 2)[7, 0])])
                 let enable5 = later("s5_write", enable4), word5 = later("s5_word", word4), written5 = later("s5_value", value5)
                 chroma[c][m].connect("we", later("s6_write", enable5))
                 chroma[c][m].connect("wa", later("s6_word", word5))
@@ -443,7 +465,10 @@ public struct MCURowBuffer: Sendable {
         // column of blocks bx, and the last column its lanes may read (W − 1; e = ⌊W/2⌋ + 1 for 4:2:x
         // chroma).
         let lumaBlocks = field(\.lumaBlocks, of: rdBank), wide = field(\.wide, of: rdBank)
-        let isLuma = blk.lt(lumaBlocks)
+        // Whether the block is luma, a register kept with blk: at a block's end it becomes 1 for the next
+        // MCU, else whether blk + 1 is luma (registered a clock behind blk, read eight issues later).
+        let isLuma = b.register("luma_now", width: 1, reset: 1)
+        let nextIsLuma = stage("next_is_luma", (blk + 1).lt(lumaBlocks))
         let pValid = stage("p_valid", issue), pBank = stage("p_bank", rdBank), pLuma = stage("p_luma", isLuma), pWide = stage("p_wide", wide)
         let pComponent = stage("p_component", b.select(isLuma, k(0, 2), (blk - lumaBlocks + 1)[1, 0]))
         let dx = wide & blk[0]
@@ -453,9 +478,10 @@ public struct MCURowBuffer: Sendable {
         let pFirstOfFrame = stage("p_first_of_frame", field(\.first, of: rdBank) & mx.eq(0) & blk.eq(0))
         // A0: the block row's place, where its lanes meet the limit, and whether it is a dummy block
         // (a luma block right of the frame's blocks, or below its rows).
-        func bank(_ f: KeyPath<Bank, Signal>) -> Signal { field(f, of: pBank) }
+        // The bank's figures A0 needs, registered at P (a pick by P's bank would sit before A0's compares).
+        func bank(_ f: KeyPath<Bank, Signal>, _ name: String) -> Signal { stage("p_bank_\(name)", field(f, of: rdBank)) }
         let blockRow = b.select(pLuma, b.concat(pDy, pLine), pLine.zeroExtended(to: 4))
-        let lastRowHere = b.select(pLuma, bank(\.lastRow), bank(\.lastChromaRow))
+        let lastRowHere = stage("p_last_row_here", b.select(isLuma, field(\.lastRow, of: rdBank), field(\.lastChromaRow, of: rdBank).zeroExtended(to: 4)))
         let limitWord = pLimit >> 3
         let a0Valid = stage("a0_valid", pValid), a0Bank = stage("a0_bank", pBank), a0Component = stage("a0_component", pComponent)
         let a0Word = stage("a0_word", pBx[wordBits - 1, 0]), a0Row = stage("a0_row", minimum(blockRow, lastRowHere))
@@ -463,9 +489,10 @@ public struct MCURowBuffer: Sendable {
         // Past the limit a lane replicates an edge column: W − 1, or for 4:2:x chroma the column of e
         // or e − 1 with its parity.
         let a0Parity = stage("a0_parity", ~pLuma & pWide), a0LimitLow = stage("a0_limit_low", pLimit[2, 0])
-        let a0E = stage("a0_e", bank(\.e)[wordBits + 2, 0]), a0Half = stage("a0_half", bank(\.half)[wordBits + 2, 0])
-        let a0Last = stage("a0_last_column", bank(\.last)[wordBits + 2, 0])
-        let a0Dummy = stage("a0_dummy_right", pLuma & pBx.ge(bank(\.lumaWide))), a0Below0 = stage("a0_dummy_below", pLuma & pDy & ~bank(\.lastRow)[3])
+        let a0E = stage("a0_e", bank(\.e, "e")[wordBits + 2, 0]), a0Half = stage("a0_half", bank(\.half, "half")[wordBits + 2, 0])
+        let a0Last = stage("a0_last_column", bank(\.last, "last")[wordBits + 2, 0])
+        let a0Dummy = stage("a0_dummy_right", pLuma & pBx.ge(bank(\.lumaWide, "luma_wide")))
+        let a0Below0 = stage("a0_dummy_below", pLuma & pDy & ~stage("p_bank_last_row3", field(\.lastRow, of: rdBank)[3]))
         let a0Flags = stage("a0_flags", b.concat(pLine.eq(0), ~pLuma, pFirstOfFrame))
         let a0User = b.select(a0Flags[2], b.concat(a0Dummy | a0Below0, a0Flags[1, 0]), k(0, 3))
         let a0LastBeat = stage("a0_last", pLine.eq(7))
@@ -526,7 +553,7 @@ public struct MCURowBuffer: Sendable {
         let endOfBlock = line.eq(7), endOfMCU = endOfBlock & blockIsLast, endOfBank = endOfMCU & mcuIsLast
         b.when(issue) {
             b.set(line, line + 1)
-            b.when(endOfBlock) { b.set(blk, b.select(endOfMCU, k(0, 3), blk + 1)) }
+            b.when(endOfBlock) { b.set(blk, b.select(endOfMCU, k(0, 3), blk + 1)); b.set(isLuma, endOfMCU | nextIsLuma) }
             b.when(endOfMCU) { b.set(mx, b.select(endOfBank, k(0, cw), mx + 1)) }
             b.when(endOfBank) {
                 b.set(rdBank, ~rdBank)

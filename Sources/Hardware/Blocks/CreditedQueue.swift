@@ -68,10 +68,12 @@ public struct CreditedQueue {
         }
         b.when(~outValid | ready) { b.set(outValid, load) }
         b.set(queued, b.select(arriving, b.select(load, queued, queued + 1), b.select(load, queued - 1, queued)))
-        // credits − issued + returned; `credit` is whether that is above 0, registered with it.
+        // credits − issued + returned; `credit` is whether that is above 0, registered with it, decided
+        // without the sum: one issued alone leaves some if there were 2 or more, one returned alone
+        // leaves some, else it stays.
         let next = b.select(issue, b.select(fire, credits, credits - 1), b.select(fire, credits + 1, credits))
         b.set(credits, next)
-        b.set(credit, next.ne(0))
+        b.set(credit, b.select(issue & ~fire, credits[bits, 1].ne(0), b.select(fire & ~issue, b.one, credit)))
         return (outValid, out, fire)
     }
 }

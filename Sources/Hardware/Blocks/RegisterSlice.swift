@@ -20,10 +20,12 @@ extension ModuleBuilder {
             for (n, register) in beat.enumerated() { set(register, select(skidValid, skid[n], fields[n])) }
             set(skidValid, zero)
         } otherwise: {
-            when(upstreamFire) {
-                for (n, register) in skid.enumerated() { set(register, fields[n]) }
-                set(skidValid, one)
-            }
+            when(upstreamFire) { set(skidValid, one) }
+        }
+        // An empty skid register takes the upstream's fields every clock (they count only once its valid
+        // is set), so its enable is a register and not the downstream's ready.
+        when(~skidValid) {
+            for (n, register) in skid.enumerated() { set(register, fields[n]) }
         }
         return (beatValid, beat, upstreamReady, upstreamFire)
     }
