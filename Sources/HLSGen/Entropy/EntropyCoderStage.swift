@@ -21,9 +21,11 @@ import JPEG
 ///   code      the Huffman code and length from the code memory (a block RAM, two clocks: 4 tables of
 ///             256 words, code << 5 | length: DC luma, DC chroma, AC luma, AC chroma), code << s | bits;
 ///             a symbol whose length is 0 (not in the loaded table) sets `code_missing`;
-///   queue     a credited queue, so nothing before it ever stalls;
-///   packer    a 64-bit accumulator, most significant bit first; a byte out a clock, 00 after each FF
-///             (T.81 F.1.2.3); before a marker, 1-bits to the byte boundary, then FF Dn.
+///   queue     a credited queue, so nothing before it ever stalls; each symbol goes in already shifted
+///             by the bits before it in its byte (which follow from the symbols' lengths alone);
+///   packer    a 64-bit accumulator, most significant bit first, a symbol placed by whole bytes; a byte
+///             out a clock, 00 after each FF (T.81 F.1.2.3); before a marker, 1-bits to the byte
+///             boundary, then FF Dn.
 public struct EntropyCoderStage: Sendable {
     public static let name = "fxc_entropy_coder"
     /// Bits of a frame's width, height and restart interval (a JPEG frame's 16).
@@ -132,11 +134,15 @@ public struct EntropyCoderStage: Sendable {
             // chroma 0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey: MCU (8·h) × (8·v) pixels, h·v luma blocks.
             let chroma = frame["frame_chroma"]
             let wide = chroma.eq(1) | chroma.eq(2), tall = chroma.eq(2), grey = chroma.eq(3)
+            // The scan's numbers are worked out from the registered ones, a clock after they are taken
+            // (the header comes first).
+            let wideNow = b.register("frame_wide", width: 1, reset: 0), tallNow = b.register("frame_tall", width: 1, reset: 0)
+            b.set(restartLast, restart - 1); b.set(restarting, restart.ne(0))
+            b.set(lastColumn, b.select(wideNow, (width - 1) >> 4, (width - 1) >> 3))
+            b.set(lastRow, b.select(tallNow, (height - 1) >> 4, (height - 1) >> 3))
             b.when(frame.fire) {
                 b.set(width, frame["frame_width"]); b.set(height, frame["frame_height"]); b.set(restart, frame["frame_restart"])
-                b.set(restartLast, frame["frame_restart"] - 1); b.set(restarting, frame["frame_restart"].ne(0))
-                b.set(lastColumn, b.select(wide, (frame["frame_width"] - 1) >> 4, (frame["frame_width"] - 1) >> 3))
-                b.set(lastRow, b.select(tall, (frame["frame_height"] - 1) >> 4, (frame["frame_height"] - 1) >> 3))
+                b.set(wideNow, wide); b.set(tallNow, tall)
                 let luma = b.select(tall, b.constant(4, width: 3), b.select(wide, b.constant(2, width: 3), b.constant(1, width: 3)))
                 b.set(lumaBlocks, luma)
                 b.set(lastBlock, b.select(grey, b.constant(0, width: 3), luma + 1))
@@ -175,12 +181,14 @@ public struct EntropyCoderStage: Sendable {
                 for c in 0..<8 { bits[Zigzag.position[8 * r + c]] = nonzero[c] }
                 placed.append(b.concat(bits.reversed()))
             }
-            let rowBits = b.pick(rowIn, from: placed)
+            // Each bank's mask reads its own copy of the row counter (each copy drives 64 bits).
+            let rowCopies = b.copies(of: rowIn, count: 2)
             b.when(inValid) {
                 for (k, lane) in lanes.enumerated() { b.write(lane, at: b.concat(writeBank, rowIn), row[k]) }
                 for bank in 0..<2 {
                     b.when(writeBank.eq(bank)) {
-                        b.set(masks[bank], b.select(rowIn.eq(0), rowBits, masks[bank] | rowBits))
+                        let at = rowCopies[bank], rowBits = b.pick(at, from: placed)
+                        b.set(masks[bank], b.select(at.eq(0), rowBits, masks[bank] | rowBits))
                         b.when(rowIn.eq(0)) { b.set(dummies[bank], inDummy) }
                         b.when(rowIn.eq(7)) { b.set(full[bank], b.one) }
                     }
@@ -197,16 +205,17 @@ public struct EntropyCoderStage: Sendable {
         // it (run / 16), and marks whether an EOB is due at the end (unless position 63 was coded).
         let queue = b.creditedQueue("symbols", depth: Self.queueDepth)
         let x1Bank = b.register("x1_bank", width: 1, reset: 0), x1Walking = b.register("x1_walking", width: 1, reset: 0)
-        let remaining = b.register("remaining", width: 64, reset: 0)
+        // The mask's bits not yet walked, in two halves (low: positions 0–31), each with a carry chain of 32.
+        let remainingLow = b.register("remaining_low", width: 32, reset: 0), remainingHigh = b.register("remaining_high", width: 32, reset: 0)
         let x1Valid = b.register("x1_valid", width: 1, reset: 0), x1Type = b.register("x1_type", width: 2, reset: nil)  // 0 DC, 1 AC, 2 end
         let x1Onehot = b.register("x1_onehot", width: 64, reset: nil), x1Dummy = b.register("x1_dummy", width: 1, reset: nil)
         let x1ItemBank = b.register("x1_item_bank", width: 1, reset: nil)
-        let eValid = b.register("e_valid", width: 1, reset: 0), eType = b.register("e_type", width: 2, reset: nil)
-        let ePosition = b.register("e_position", width: 6, reset: nil), eDummy = b.register("e_dummy", width: 1, reset: nil)
-        let eBank = b.register("e_bank", width: 1, reset: nil)
         let x2Valid = b.register("x2_valid", width: 1, reset: 0), x2Type = b.register("x2_type", width: 2, reset: nil)
         let x2Position = b.register("x2_position", width: 6, reset: nil), x2Run = b.register("x2_run", width: 4, reset: nil)
         let x2Zeros = b.register("x2_zero_runs", width: 2, reset: nil), x2Needs = b.register("x2_needs_eob", width: 1, reset: nil)
+        // X2's item's flags, registered with it: a ZRL due first, an end that needs no EOB, an end.
+        let x2ZeroRunDue = b.register("x2_zero_run_due", width: 1, reset: 0), x2Silent = b.register("x2_silent_end", width: 1, reset: 0)
+        let x2End = b.register("x2_end", width: 1, reset: 0)
         let x2Dummy = b.register("x2_dummy", width: 1, reset: nil), x2Bank = b.register("x2_bank", width: 1, reset: nil)
         let x2Previous = b.register("x2_previous", width: 6, reset: 0)
         // A bank X1 has started, until Y frees it (X1 may be a block ahead of Y).
@@ -228,13 +237,14 @@ public struct EntropyCoderStage: Sendable {
         let lumaNow = blockInMCU.lt(lumaBlocks), chromaIndex = (blockInMCU - lumaBlocks)[0]
         let scanning = inScan
         let markerNow = markerDue.ne(0)
-        let zeroRunFirst = x2Type.eq(1) & x2Zeros.ne(0)
-        let silentEnd = x2Type.eq(2) & ~x2Needs
+        let zeroRunFirst = x2ZeroRunDue, silentEnd = x2Silent
         let issue = b.name(scanning & queue.credit & (markerNow | (x2Valid & ~silentEnd)), "issue")
         let consume = b.name(scanning & ~markerNow & x2Valid & ~zeroRunFirst & (queue.credit | silentEnd), "consume")
         let x2Load = ~x2Valid | consume
-        let eLoad = ~eValid | x2Load
-        let x1Load = ~x1Valid | eLoad
+        // E is a register slice: X1 moves on whenever its skid register is free, a register alone, so
+        // X1's enable waits for no stage after it.
+        let eSkidValid = b.sliceSkidValid("e")
+        let x1Load = ~x1Valid | ~eSkidValid
 
         // X1.
         let fullWalk = b.select(x1Bank, full[1] & ~walked[1], full[0] & ~walked[0])
@@ -245,18 +255,20 @@ public struct EntropyCoderStage: Sendable {
                     b.set(x1Valid, b.one); b.set(x1Type, b.constant(0, width: 2)); b.set(x1ItemBank, x1Bank)
                     let dummy = b.select(x1Bank, dummies[1], dummies[0])
                     b.set(x1Dummy, dummy)
-                    b.set(remaining, b.select(dummy, b.constant(0, width: 64), b.select(x1Bank, masks[1], masks[0]) & ~b.constant(1, width: 64)))
+                    let walk = b.select(dummy, b.constant(0, width: 64), b.select(x1Bank, masks[1], masks[0]) & ~b.constant(1, width: 64))
+                    b.set(remainingLow, walk[31, 0]); b.set(remainingHigh, walk[63, 32])
                     b.set(x1Walking, b.one)
                     for bank in 0..<2 { b.when(x1Bank.eq(bank)) { b.set(walked[bank], b.one) } }
                 }
             } otherwise: {
                 b.set(x1Valid, b.one); b.set(x1ItemBank, x1Bank)
-                // The lowest bit as a one-hot, and cleared; with none left both are 0 (the carry chain's
-                // result meets one LUT on its way to the registers).
-                let less = remaining - 1
-                b.set(x1Onehot, remaining & ~less)
-                b.set(remaining, remaining & less)
-                b.when(remaining.anySet) {
+                // The lowest bit as a one-hot, and cleared (r & (r − 1)): from the low half while it has
+                // one, else from the high half; with none left both are 0.
+                let lessLow = remainingLow - 1, lessHigh = remainingHigh - 1
+                let lowAny = remainingLow.anySet, zeros = b.constant(0, width: 32)
+                b.set(x1Onehot, b.select(lowAny, b.concat(zeros, remainingLow & ~lessLow), b.concat(remainingHigh & ~lessHigh, zeros)))
+                b.when(lowAny) { b.set(remainingLow, remainingLow & lessLow) } otherwise: { b.set(remainingHigh, remainingHigh & lessHigh) }
+                b.when(lowAny | remainingHigh.anySet) {
                     b.set(x1Type, b.constant(1, width: 2))
                 } otherwise: {
                     b.set(x1Type, b.constant(2, width: 2))
@@ -272,11 +284,9 @@ public struct EntropyCoderStage: Sendable {
             for k in 0..<64 where (k >> j) & 1 == 1 { having |= UInt64(1) << UInt64(k) }
             return (x1Onehot & b.constant(bits: having, width: 64)).anySet
         })
-        b.when(eLoad) {
-            b.set(eValid, x1Valid)
-            b.set(eType, x1Type); b.set(eDummy, x1Dummy); b.set(eBank, x1ItemBank)
-            b.set(ePosition, b.select(x1Type.eq(1), position, b.constant(0, width: 6)))
-        }
+        let e = b.registerSlice("e", valid: x1Valid, fields: [x1Type, b.select(x1Type.eq(1), position, b.constant(0, width: 6)), x1Dummy, x1ItemBank],
+                                skidValid: eSkidValid, ready: x2Load)
+        let eValid = e.valid, eType = e.fields[0], ePosition = e.fields[1], eDummy = e.fields[2], eBank = e.fields[3]
         let run = ePosition - x2Previous - 1
         b.when(x2Load) {
             b.set(x2Valid, eValid)
@@ -284,12 +294,14 @@ public struct EntropyCoderStage: Sendable {
             b.set(x2Position, ePosition)
             b.set(x2Run, run[3, 0]); b.set(x2Zeros, run[5, 4])
             b.set(x2Needs, x2Previous.ne(63))
+            b.set(x2ZeroRunDue, eType.eq(1) & run[5, 4].ne(0)); b.set(x2Silent, eType.eq(2) & x2Previous.eq(63)); b.set(x2End, eType.eq(2))
             b.when(eValid) {
                 b.when(eType.eq(0)) { b.set(x2Previous, b.constant(0, width: 6)) }
                 b.when(eType.eq(1)) { b.set(x2Previous, ePosition) }
             }
         }
-        b.when(~x2Load & issue & ~markerNow & zeroRunFirst) { b.set(x2Zeros, x2Zeros - 1) }
+        // A ZRL issued: one fewer due (some are left if there were 2 or 3).
+        b.when(~x2Load & issue & ~markerNow & zeroRunFirst) { b.set(x2Zeros, x2Zeros - 1); b.set(x2ZeroRunDue, x2Zeros[1]) }
 
         // Y.
         let natural = Zigzag.natural
@@ -299,7 +311,9 @@ public struct EntropyCoderStage: Sendable {
         let itemComponent = b.register("i_component", width: 2, reset: nil), itemDummy = b.register("i_dummy", width: 1, reset: nil)
         let itemValid = b.registered("i_valid", issue, reset: 0)
         func item(_ k: Kind) { b.set(kind, b.constant(k.rawValue, width: 3)) }
-        b.when(issue) {
+        // The item's registers take X2's item every clock (no enable): the value stage reads them the clock
+        // after an issue, and i_valid says whether there was one.
+        do {
             b.set(itemBank, x2Bank); b.set(itemDummy, x2Dummy); b.set(itemMarker, segment)
             b.set(itemComponent, b.select(lumaNow, b.constant(0, width: 2), b.concat(chromaIndex, ~chromaIndex)))
             b.set(itemRow, b.pick(x2Position, from: natural.map { b.constant($0 >> 3, width: 3) }))
@@ -320,7 +334,7 @@ public struct EntropyCoderStage: Sendable {
         }
         // A block's end: its bank is free once its last item has been issued (the value stage reads the
         // coefficients a clock after issue, the writer writes a clock after the bank is free).
-        let blockDone = b.name(consume & x2Type.eq(2), "block_done")
+        let blockDone = b.name(consume & x2End, "block_done")
         b.when(blockDone) {
             for bank in 0..<2 { b.when(readBank.eq(bank)) { b.set(full[bank], b.zero); b.set(walked[bank], b.zero) } }
             b.set(readBank, ~readBank)
@@ -373,15 +387,18 @@ public struct EntropyCoderStage: Sendable {
         let mComponent = b.registered("m_component", vComponent), mMarker = b.registered("m_marker", vMarker)
 
         // MARK: category
-        // s = bit length of the magnitude; the extra bits left-justified in 11: x << (11 − s).
-        let size = mMagnitude.bitLength.resized(to: 4)
-        let leftBits = mOnes << (b.constant(11, width: 4) - size).zeroExtended(to: 11)
+        // s = bit length of the magnitude (registered); the extra bits left-justified in 11: x << (11 − s).
+        let size = b.registered("n_size", mMagnitude.bitLength.resized(to: 4)), nOnes = b.registered("n_ones", mOnes)
+        let nShift = b.registered("n_shift", b.constant(11, width: 4) - mMagnitude.bitLength.resized(to: 4))
+        let nValid = b.registered("n_valid", mValid, reset: 0), nKind = b.registered("n_kind", mKind), nRun = b.registered("n_run", mRun)
+        let nComponent = b.registered("n_component", mComponent), nMarker = b.registered("n_marker", mMarker)
+        let leftBits = nOnes << nShift.zeroExtended(to: 11)
         // The symbol: DC size; AC run << 4 | size; EOB 00; ZRL F0. Table: DC/AC << 1 | chroma.
-        let symbol = b.pick(mKind, from: [size.zeroExtended(to: 8), b.concat(mRun, size), b.constant(0, width: 8), b.constant(0xF0, width: 8)])
-        let table = b.concat(~mKind.eq(Kind.dc.rawValue), mComponent.ne(0))
+        let symbol = b.pick(nKind, from: [size.zeroExtended(to: 8), b.concat(nRun, size), b.constant(0, width: 8), b.constant(0xF0, width: 8)])
+        let table = b.concat(~nKind.eq(Kind.dc.rawValue), nComponent.ne(0))
         let cAddress = b.registered("c_address", b.concat(table, symbol)), cSize = b.registered("c_size", size)
         let cBits = b.registered("c_bits", leftBits)
-        let cValid = b.registered("c_valid", mValid, reset: 0), cKind = b.registered("c_kind", mKind), cMarker = b.registered("c_marker", mMarker)
+        let cValid = b.registered("c_valid", nValid, reset: 0), cKind = b.registered("c_kind", nKind), cMarker = b.registered("c_marker", nMarker)
 
         // MARK: code
         // The code memory (a block RAM with its output register) holds each code left-justified in 16 bits
@@ -404,9 +421,11 @@ public struct EntropyCoderStage: Sendable {
         let missing = b.register("missing_code", width: 1, reset: 0)
         b.when(hValid & coded & entry[4, 0].eq(b.constant(0, width: 5))) { b.set(missing, b.one) }
         b.output("code_missing", missing)
-        // The symbol's bits left-justified in 27: the code, then the extra bits after it.
-        let symbolBits = b.concat(rCode, b.constant(0, width: 11)) | (b.concat(rBits, b.constant(0, width: 16)) >> rLength.zeroExtended(to: 27))
-        let total = rLength + rSize.zeroExtended(to: 5)
+        // The symbol's bits left-justified in 27: the code, then the extra bits after it; registered (q)
+        // with its length before the queue.
+        let symbolBits = b.registered("q_bits", b.concat(rCode, b.constant(0, width: 11)) | (b.concat(rBits, b.constant(0, width: 16)) >> rLength.zeroExtended(to: 27)))
+        let total = b.registered("q_length", rLength + rSize.zeroExtended(to: 5))
+        let qValid = b.registered("q_valid", rValid, reset: 0), qKindIn = b.registered("q_kind", rKind), qMarkerIn = b.registered("q_marker", rMarker)
 
         // MARK: queue and packer
         // acc holds `fill` bits from its top, zeros below. A symbol goes in as (acc | word >> fill); a byte
@@ -418,30 +437,55 @@ public struct EntropyCoderStage: Sendable {
         let markerCode = b.register("marker_code", width: 8, reset: nil), markerLast = b.register("marker_last", width: 1, reset: nil)
         let outSkid = b.sliceSkidValid("out")
         let advance = ~outSkid
-        let headerActive = inHeader
-        let emitFromAcc = b.name(advance & ~headerActive & ~stuff & fill.ge(b.constant(8, width: 7)), "emit_from_acc")
+        // The header state read by the header engine, and its copies read by the packer and by the output
+        // byte's choice (each placed beside its readers).
+        let headerActive = inHeader, headerCopies = b.copies(of: inHeader, count: 2)
+        let packerInHeader = headerCopies[0], outputInHeader = headerCopies[1]
+        let emitFromAcc = b.name(advance & ~packerInHeader & ~stuff & fill.ge(b.constant(8, width: 7)), "emit_from_acc")
         // Room for a whole symbol (27 bits) next clock: fill + the head's length ≤ 37 bounds the next fill
         // whatever is taken and sent this clock, and reads registers only.
         let roomy = b.register("roomy", width: 1, reset: 1)
         var taken = b.zero
-        let drained = queue.drain(issue: issue, arriving: rValid, fields: [symbolBits, total, rKind, rMarker]) { valid, fields in
+        // Beside each item: its length − 8 (mod 128) and whether it is a marker, so the packer's next fill
+        // and its accept wait for one adder and no compare.
+        let totalLess = total.zeroExtended(to: 7) + b.constant(128 - 8, width: 7)
+        // The bits before an item in its byte (fill mod 8 when the packer takes it) follow from the items
+        // alone: sending a byte leaves them, a marker's padding and code clear them. So each item goes into
+        // the queue already shifted by them, and the packer shifts by whole bytes.
+        let qIsMarker = qKindIn.ge(Kind.restart.rawValue)
+        let bitOffset = b.register("bit_offset", width: 3, reset: 0)
+        b.when(qValid) { b.set(bitOffset, b.select(qIsMarker, b.constant(0, width: 3), bitOffset + total[2, 0])) }
+        let shifted = b.concat(symbolBits, b.constant(0, width: 7)) >> bitOffset
+        let drained = queue.drain(issue: issue, arriving: qValid,
+                                  fields: [shifted, total, qKindIn, qMarkerIn, totalLess, qIsMarker]) { valid, fields in
             let ready = ~flushing & ~markerSecond & roomy
             taken = valid & ready
             return ready
         }
         let qWord = drained.fields[0], qLength = drained.fields[1], qKind = drained.fields[2], qMarker = drained.fields[3]
-        let isMarker = qKind.ge(Kind.restart.rawValue)
+        let qLengthLess = drained.fields[4], isMarker = drained.fields[5]
         let accepted = b.name(taken & ~isMarker, "packer_accept")
         // A marker taken: the bits left are padded with 1-bits to the byte boundary once fewer than 8 are
         // left (only the top byte's free bits set), sent, then FF and the marker's code.
         let fillZero = fill.eq(b.constant(0, width: 7)), partial = fill[6, 3].eq(b.constant(0, width: 4)) & ~fillZero
         let padNow = b.name(flushing & partial, "pad_now")
         let padByte = b.pick(fill[2, 0], from: (0..<8).map { n in b.constant(bits: (UInt64(0xFF) >> UInt64(n)) << 56, width: 64) })
-        let merged = b.select(accepted, acc | (b.concat(qWord, b.constant(0, width: 37)) >> fill), acc)
-        b.set(acc, b.select(padNow, acc | padByte, b.select(emitFromAcc, merged << 8, merged)))
-        let fillNext = b.select(accepted, fill + qLength.zeroExtended(to: 7), fill) - b.select(emitFromAcc, b.constant(8, width: 7), b.constant(0, width: 7))
+        // The next acc, as three terms ORed: acc (shifted up a byte when one is sent), the symbol shifted
+        // to the fill (the same byte up), the pad bits; each chosen by one control signal.
+        // The word comes shifted by fill mod 8; the rest is fill's whole bytes (at most 4: an item is
+        // taken only while fill ≤ 37).
+        let wide = b.concat(qWord, b.constant(0, width: 64 - qWord.width))
+        let placed = b.pick(fill[5, 3], from: (0..<8).map { wide >> (8 * min($0, 4)) })
+        let kept = b.select(emitFromAcc, acc << 8, acc)
+        let added = b.select(accepted, b.select(emitFromAcc, placed << 8, placed), b.constant(0, width: 64))
+        b.set(acc, kept | added | b.select(padNow, padByte, b.constant(0, width: 64)))
+        // The next fill: fill, fill − 8, fill + length or fill + length − 8, each one adder from registers,
+        // chosen by what is taken and sent.
+        let grown = fill + qLength.zeroExtended(to: 7)
+        let fillNext = b.pick(b.concat(accepted, emitFromAcc),
+                              from: [fill, b.concat(fill[6, 3] - 1, fill[2, 0]), grown, fill + qLengthLess])
         b.set(fill, b.select(padNow, b.constant(8, width: 7), fillNext))
-        b.set(roomy, (fill + qLength.zeroExtended(to: 7)).le(b.constant(64 - 27, width: 7)))
+        b.set(roomy, grown.le(b.constant(64 - 27, width: 7)))
         b.when(taken & isMarker) {
             b.set(flushing, b.one)
             b.set(markerCode, b.select(qKind.eq(Kind.restart.rawValue), b.concat(b.constant(0x1A, width: 5), qMarker), b.constant(Int(Marker.eoi), width: 8)))
@@ -449,8 +493,9 @@ public struct EntropyCoderStage: Sendable {
         }
 
         // MARK: the header
-        // A byte every three clocks at most (the header is a few hundred bytes a frame):
+        // A program byte every four clocks at most, a DHT segment's byte every three (the header is a few hundred bytes a frame):
         //   phase 0  the program word (selected by the pc register) registered;
+        //   phase 6  the DQT memory's step at the word's operand registered, and the word's flags;
         //   phase 1  the byte worked out and registered, or the word skipped when it is not of this
         //            frame's kind; a DHT segment's word sets the DHT memory's address to its first byte;
         //   phase 2  the byte sent;
@@ -463,7 +508,10 @@ public struct EntropyCoderStage: Sendable {
         // Written beside the core's quantization tables: slot · 64 + zigzag position, the 8-bit step.
         let dqtWrite = b.input("dqt_we", width: 1), dqtAddress = b.input("dqt_addr", width: 7), dqtData = b.input("dqt_data", width: 8)
         b.when(dqtWrite) { b.write(dqt, at: dqtAddress, dqtData) }
-        let op = hWord[11, 8], operand = hWord[7, 0], ofKind = hWord[15, 12].bit(headerKind)
+        // Whether the word is of this frame's kind, and whether it plays a DHT segment: registered in phase 6.
+        let op = hWord[11, 8], operand = hWord[7, 0]
+        let ofKind = b.registered("header_of_kind", hWord[15, 12].bit(headerKind))
+        let playsSegment = b.registered("header_plays_segment", op.eq(HeaderProgram.Op.huffmanSegment.rawValue))
         let dhtIndex = b.register("dht_index", width: 9, reset: 0), lengthHigh = b.register("dht_length_high", width: 8, reset: 0)
         // The segment's last byte: length − 1, or the region's last (511) until the length is known, or
         // when it is beyond the region; compared with the index a clock ahead of its use.
@@ -477,14 +525,17 @@ public struct EntropyCoderStage: Sendable {
         let dhtByte = dhtMemory.output("rd")
         let atLast = b.registered("header_at_last", pc.eq(b.constant(program.words.count - 1, width: pcBits)))
         let headerByte = b.pick(op, from: [operand, width[15, 8], width[7, 0], height[15, 8], height[7, 0], restart[15, 8], restart[7, 0], sampling,
-                                           b.read(dqt, at: operand[6, 0])])
-        let headerReady = headerActive & phase.eq(2)
-        func go(_ p: Int) { b.set(phase, b.constant(p, width: 3)) }
-        b.when(headerActive & phase.eq(0)) { b.set(hWord, b.pick(pc, from: program.words.map { b.constant(bits: $0, width: HeaderProgram.wordBits) })); go(1) }
+                                           b.registered("header_step", b.read(dqt, at: operand[6, 0]))])
+        // Phase 2 (a byte to send) also has a register of its own, set beside the phase.
+        let sending = b.register("header_sending", width: 1, reset: 0)
+        let headerReady = headerActive & sending
+        func go(_ p: Int) { b.set(phase, b.constant(p, width: 3)); b.set(sending, p == 2 ? b.one : b.zero) }
+        b.when(headerActive & phase.eq(0)) { b.set(hWord, b.pick(pc, from: program.words.map { b.constant(bits: $0, width: HeaderProgram.wordBits) })); go(6) }
+        b.when(headerActive & phase.eq(6)) { go(1) }
         b.when(headerActive & phase.eq(1)) {
             b.set(hByte, headerByte); b.set(hLast, atLast)
             b.when(ofKind) {
-                b.when(op.eq(HeaderProgram.Op.huffmanSegment.rawValue)) {
+                b.when(playsSegment) {
                     b.set(dhtIndex, b.constant(0, width: 9)); b.set(lastIndex, b.constant(Self.regionBytes - 1, width: 9))
                     b.set(playingSegment, b.one); go(3)
                 } otherwise: { go(2) }
@@ -494,14 +545,15 @@ public struct EntropyCoderStage: Sendable {
         }
         b.when(headerActive & phase.eq(3)) { go(4) }
         b.when(headerActive & phase.eq(4)) { go(5) }
+        // The segment's length, from its first two bytes (the second in hByte while the third is read).
+        b.when(headerActive & phase.eq(4) & dhtIndex.eq(2)) {
+            let beyond = lengthHigh[7, 1].ne(0)
+            b.set(lastIndex, b.select(beyond, b.constant(Self.regionBytes - 1, width: 9), b.concat(lengthHigh[0], hByte) - 1))
+        }
         // The segment ends after the byte its length counts (or at its region's end, whatever was loaded).
         b.when(headerActive & phase.eq(5)) {
             b.set(hByte, dhtByte); b.set(hLast, b.zero)
             b.when(dhtIndex.eq(0)) { b.set(lengthHigh, dhtByte) }
-            b.when(dhtIndex.eq(1)) {
-                let beyond = lengthHigh[7, 1].ne(0)
-                b.set(lastIndex, b.select(beyond, b.constant(Self.regionBytes - 1, width: 9), b.concat(lengthHigh[0], dhtByte) - 1))
-            }
             b.set(segmentEnd, atLastIndex)
             b.set(dhtIndex, dhtIndex + 1)
             go(2)
@@ -510,9 +562,11 @@ public struct EntropyCoderStage: Sendable {
         // MARK: the output byte, through a register slice (the downstream's ready reaches it alone)
         let top = acc[63, 56]
         let markerFirst = flushing & fillZero
-        let produce = b.select(headerActive, headerReady, stuff | emitFromAcc | markerFirst | markerSecond)
-        let byte = b.select(headerActive, hByte, b.select(stuff, b.constant(0, width: 8), b.select(emitFromAcc, top,
-                                                   b.select(markerFirst, b.constant(0xFF, width: 8), markerCode))))
+        let produce = b.select(outputInHeader, outputInHeader & sending, stuff | emitFromAcc | markerFirst | markerSecond)
+        // The byte, chosen by registers alone (it counts only when produced: past the header and a stuffed
+        // 00, a byte of acc while fill ≥ 8, else FF while flushing, else the marker's code).
+        let byte = b.select(outputInHeader, hByte, b.select(stuff, b.constant(0, width: 8), b.select(fill[6, 3].ne(0), top,
+                                                   b.select(flushing, b.constant(0xFF, width: 8), markerCode))))
         let last = markerSecond & markerLast   // in markerSecond nothing else is due
         b.when(advance) {
             b.when(headerReady) {
@@ -520,10 +574,11 @@ public struct EntropyCoderStage: Sendable {
                     go(4)
                 } otherwise: {
                     b.set(pc, pc + 1); go(0); b.set(playingSegment, b.zero)
-                    b.when(hLast) { enter(2) }
                 }
             }
-            b.when(~headerActive) {
+            // The header's last byte (never a DHT segment's) sent: the scan.
+            b.when(headerReady & hLast) { enter(2) }
+            b.when(~packerInHeader) {
                 b.when(stuff) {
                     b.set(stuff, b.zero)
                 } otherwise: {
