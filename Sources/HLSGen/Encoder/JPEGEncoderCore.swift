@@ -57,9 +57,19 @@ public struct JPEGEncoderCore: Sendable {
         let depth = Self.frameQueueDepth, bits = Module.addressBits(depth: depth)
         let queue = b.memory("frame_queue", depth: depth, width: word.width, readLatency: 0)
         let writeAt = b.register("frame_write", width: bits + 1, reset: 0), readAt = b.register("frame_read", width: bits + 1, reset: 0)
-        let push = b.name(valid & ready & user & numbers[0].ne(0) & numbers[1].ne(0), "frame_push")
-        b.when(push) {
-            b.write(queue, at: writeAt[bits - 1, 0], word)
+        // Whether the width and height are both set, registered with them (from the writes of this clock),
+        // so a frame's push waits for no compare.
+        let (registerWrite, registerAddress, registerData) = (registerInputs[0], registerInputs[1], registerInputs[2])
+        let written = [RasterRegister.frameWidth, .frameHeight].enumerated().map { k, r in
+            b.select(registerWrite & registerAddress.eq(r.rawValue), registerData[r.width - 1, 0], numbers[k])
+        }
+        let shapeSet = b.registered("frame_shape_set", written[0].ne(0) & written[1].ne(0), reset: 0)
+        let push = b.name(valid & ready & user & shapeSet, "frame_push")
+        // Written a clock after the beat is taken, from registers (the queue sits by the coder, which reads
+        // it long after).
+        let pushed = b.registered("frame_pushed", push, reset: 0), pushedWord = b.registered("frame_pushed_word", word)
+        b.when(pushed) {
+            b.write(queue, at: writeAt[bits - 1, 0], pushedWord)
             b.set(writeAt, writeAt + 1)
         }
         let head = b.read(queue, at: readAt[bits - 1, 0])
@@ -72,15 +82,20 @@ public struct JPEGEncoderCore: Sendable {
 
         // The blocks through a register slice: the two tops sit apart on the chip, and each handshake
         // then stays on its own side (the encode top's ready is the slice's register).
+        // Two slices in a row: one may sit by the encode top, the other by the coder, whose ready only
+        // the second one's registers wait for.
         let rows = encode.outputs("m_axis_tdata")
-        let blocks = b.registerSlice("blocks", valid: encode.output("m_axis_tvalid"),
-                                     fields: rows + [encode.output("m_axis_tuser"), encode.output("m_axis_tlast")],
+        let nearCoderSkid = b.sliceSkidValid("blocks_near")
+        let leaving = b.registerSlice("blocks", valid: encode.output("m_axis_tvalid"),
+                                      fields: rows + [encode.output("m_axis_tuser"), encode.output("m_axis_tlast")],
+                                      ready: ~nearCoderSkid)
+        let blocks = b.registerSlice("blocks_near", valid: leaving.valid, fields: leaving.fields, skidValid: nearCoderSkid,
                                      ready: coding.output("s_axis_tready"))
         coding.connect("s_axis_tdata", Array(blocks.fields.prefix(rows.count)))
         coding.connect("s_axis_tvalid", blocks.valid)
         coding.connect("s_axis_tuser", blocks.fields[rows.count])
         coding.connect("s_axis_tlast", blocks.fields[rows.count + 1])
-        encode.connect("m_axis_tready", blocks.upstreamReady)
+        encode.connect("m_axis_tready", leaving.upstreamReady)
         let outReady = b.input("m_axis_tready", width: 1)
         coding.connect("m_axis_tready", outReady)
         b.output("m_axis_tvalid", coding.output("m_axis_tvalid"))
@@ -108,9 +123,13 @@ public struct JPEGEncoderCore: Sendable {
         // In address order: the description (and so the printed files and their hash) must not depend on a dictionary's order.
         let readable: [(Int, Signal)] = registers.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, $0.value) }
             + [(EncoderStatus.fileBytes.rawValue, fileBytes), (EncoderStatus.files.rawValue, files), (EncoderStatus.errors.rawValue, errors)]
-        let readAddress = registerInputs[1]
-        var read = b.constant(0, width: 32)
-        for (at, value) in readable { read = b.select(readAddress.eq(at), value.resized(to: 32), read) }
+        // A balanced tree of selects on the address's low bits (a chain of compares would be as deep as
+        // the registers are many), 0 where nothing is.
+        let readAddress = registerInputs[1], lowBits = Module.addressBits(depth: (readable.map(\.0).max() ?? 0) + 1)
+        var slots = [Signal](repeating: b.constant(0, width: 32), count: 1 << lowBits)
+        for (at, value) in readable { slots[at] = value.resized(to: 32) }
+        let inRange = readAddress.width > lowBits ? readAddress[readAddress.width - 1, lowBits].eq(0) : b.one
+        let read = b.select(inRange, b.pick(readAddress[lowBits - 1, 0], from: slots), b.constant(0, width: 32))
         b.output("reg_rdata", b.registered("reg_read", read, reset: 0))
         return try b.build()
     }
