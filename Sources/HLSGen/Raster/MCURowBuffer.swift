@@ -18,9 +18,9 @@ import Hardware
 /// arrive (s = P[2c] + P[2c+1], the last column paired with itself when W is odd). 4:2:2 stores
 /// (s + (c & 1)) >> 1. 4:2:0 keeps an even line's sums in a one-line pair memory and, on the odd line,
 /// stores (s_even + s_odd + 1 + (c & 1)) >> 2; an even last line of the frame pairs with itself (2s).
-/// The pair memory's word, read when the pixel is taken, is there two clocks later, when the pixel's
-/// sums are; a write to that word the read missed (a line of three beats or fewer) is taken from the
-/// writes.
+/// The pair memory's word, read a clock after the pixel is taken (its address registered beside the
+/// block RAM), is in the fabric four clocks after the pixel, with the pixel's other figures; a write
+/// to that word the read missed (a line of two beats or fewer) is taken from the writes.
 ///
 /// **Frames.** `frame_width`, `frame_height` and `frame_chroma` (0 4:4:4, 1 4:2:2, 2 4:2:0, 3 grey)
 /// are sampled with the start of frame (tuser), as it enters the input register slice. tlast must come exactly on a line's last beat. A
@@ -241,21 +241,23 @@ public struct MCURowBuffer: Sendable {
             return (enable: r.enable, column: r.column)
         }
 
-        // The pair memories' reads, issued with the beat, at addresses from registers alone: lane m
+        // The pair memories' reads, a clock after the beat, at addresses from registers alone: lane m
         // reads the word of the column that lands in it (a beat's columns are consecutive, so at most
         // one does): the beat's pairs are all in word x / 16, the line's last columns in their own.
         // (A start of frame is an even line, which reads nothing.)
         func laneOf(_ column: Signal, _ m: Int) -> Signal { column[2, 0].eq(m) }
         let readWord = (0..<8).map { m in b.select(atLineEnd & frameEndLands[m], frameEndWord[m], x[wordBits + 3, 4]) }
-        // Each block RAM's address is worked out beside it, from its own copies of those registers (one
-        // shared select would be a net spread over all sixteen block RAMs).
+        // Each block RAM's address is worked out from its component's copies of those registers and
+        // registered beside it (one shared select would be a net spread over all sixteen block RAMs).
         let xCopies = b.copies(of: x, count: 2), lineEndCopies = b.copies(of: atLineEnd, count: 2)
         let landsCopies = frameEndLands.map { b.copies(of: $0, count: 2) }, endWordCopies = frameEndWord.map { b.copies(of: $0, count: 2) }
-        // Read every clock: the word of the beat taken is there two clocks later, in its stage 3.
+        // Read every clock: the word of the beat taken is in its block RAM's output register at its stage 4.
         let pairRead = pairs.enumerated().map { c, lanes in
             (0..<8).map { m -> Signal in
                 lanes[m].connect("re", b.one)
-                lanes[m].connect("ra", b.select(lineEndCopies[c] & landsCopies[m][c], endWordCopies[m][c], xCopies[c][wordBits + 3, 4]))
+                let address = b.register("s2_pair_address\(c)_\(m)", width: wordBits, reset: nil)
+                b.set(address, b.select(lineEndCopies[c] & landsCopies[m][c], endWordCopies[m][c], xCopies[c][wordBits + 3, 4]))
+                lanes[m].connect("ra", address)
                 return lanes[m].output("rd")
             }
         }
@@ -339,12 +341,12 @@ public struct MCURowBuffer: Sendable {
                 return Landing(enable: register("lands", enable), word: register("lands_word", word),
                                value: b.pick(register("lands_choice", choice), from: sumsStaged), parity: register("lands_parity", parity))
             }
-            // The even line's sum: the pair memory's word (in its block RAM's output register at stage
-            // 3, then in the fabric at stage 4), unless one of the three writes before stage 3 went to
-            // that word after it was read (a pair write is registered at stage 3 and written a clock
-            // later; a read sees the memory as it was before its clock's write). Stage 2 finds those
-            // writes: stage 3's now, the one in the write register, and the one written at the read's
-            // clock; stage 3 keeps the latest that hit, so stage 4 chooses between two registers.
+            // The even line's sum: the pair memory's word (read at stage 2, in its block RAM's output
+            // register at stage 4, then in the fabric at stage 5), unless one of the two writes before
+            // stage 4 went to that word after it was read (a pair write is registered at stage 3 and
+            // written a clock later; a read sees the memory as it was before its clock's write). Stage 2
+            // finds those writes: stage 3's now, and the one in the write register, written at the
+            // read's clock; stage 3 keeps the later that hit.
             let memory = pairRead[c]
             let recent = (0..<8).map { m in (hit: b.register("s3_pair_recent\(c)_\(m)", width: 1, reset: 0),
                                               value: b.register("s3_pair_recent_value\(c)_\(m)", width: 9, reset: nil)) }
@@ -353,46 +355,43 @@ public struct MCURowBuffer: Sendable {
             let lastWrite = (0..<8).map { m in (enable: b.register("pair_written\(c)_\(m)", width: 1, reset: 0),
                                                  word: b.register("pair_written_word\(c)_\(m)", width: wordBits, reset: nil),
                                                  value: b.register("pair_written_value\(c)_\(m)", width: 9, reset: nil)) }
-            let oldest = (0..<8).map { m in (hit: b.register("s3_pair_oldest\(c)_\(m)", width: 1, reset: 0),
-                                              value: b.register("s3_pair_oldest_value\(c)_\(m)", width: 9, reset: nil)) }
-            let writtenBefore = (0..<8).map { m in (enable: b.register("pair_written_before\(c)_\(m)", width: 1, reset: 0),
-                                                     word: b.register("pair_written_before_word\(c)_\(m)", width: wordBits, reset: nil),
-                                                     value: b.register("pair_written_before_value\(c)_\(m)", width: 9, reset: nil)) }
             for m in 0..<8 {
                 let lands = landing[m]
-                let bypass = b.select(recent[m].hit, recent[m].value, b.select(older[m].hit, older[m].value, oldest[m].value))
+                let bypass = b.select(recent[m].hit, recent[m].value, older[m].value)
                 let writePair = keepPairs & lands.enable
                 // The write register's own copy drives the block RAM, placed beside it.
                 pairs[c][m].connect("we", b.copies(of: lastWrite[m].enable, count: 1)[0])
                 pairs[c][m].connect("wa", b.copies(of: lastWrite[m].word, count: 1)[0])
                 pairs[c][m].connect("wd", b.copies(of: lastWrite[m].value, count: 1)[0])
-                // Stages 4 to 6 of the chroma writes: the sum s, t = s + 1 + bias, the even line's sum (the
-                // memory's word and the bypass) and what to do with them registered (4); the value worked
-                // out (5): 4:2:2's (s + bias) >> 1, 4:2:0's (s_even + t) >> 2 or, on an even last line,
-                // (s + t) >> 2; the write registered beside its block RAM (6). Neither the adds nor the
-                // route to the block RAM share a clock with anything else.
+                // Stages 4 to 7 of the chroma writes: the sum s, t = s + 1 + bias, the bypass and what to
+                // do with them registered (4), and again beside the pair memory's word (5); the value
+                // worked out (6): 4:2:2's (s + bias) >> 1, 4:2:0's (s_even + t) >> 2 or, on an even last
+                // line, (s + t) >> 2; the write registered beside its block RAM (7). Neither the adds nor
+                // the route to the block RAM share a clock with anything else.
                 let reduced = s3 & lands.enable & sReduces, full = fullChroma[c][m]
                 func later(_ name: String, _ v: Signal) -> Signal {
                     let r = b.register("\(name)\(c)_\(m)", width: v.width, reset: v.width == 1 ? 0 : nil)
                     b.set(r, v)
                     return r
                 }
-                let enable4 = later("s4_write", reduced | full.enable)
-                let word4 = later("s4_word", b.select(s444, full.word, b.concat(sBank, chromaRow, lands.word)))
-                let value4 = later("s4_value", b.select(s444, full.value.zeroExtended(to: 10), lands.value))
-                let bypassed4 = later("s4_bypassed", recent[m].hit | older[m].hit | oldest[m].hit)
-                let bypass4 = later("s4_bypass", bypass).zeroExtended(to: 10), pair4 = later("s4_pair", memory[m]).zeroExtended(to: 10)
-                let bias4 = later("s4_bias", lands.parity).zeroExtended(to: 10)
-                let biased4 = later("s4_biased", lands.value + 1 + lands.parity.zeroExtended(to: 10))
+                // Registered at stage 4 and again at stage 5.
+                func twice(_ name: String, _ v: Signal) -> Signal { later("s5_\(name)", later("s4_\(name)", v)) }
+                let enable5 = twice("write", reduced | full.enable)
+                let word5 = twice("word", b.select(s444, full.word, b.concat(sBank, chromaRow, lands.word)))
+                let value5 = twice("value", b.select(s444, full.value.zeroExtended(to: 10), lands.value))
+                let bypassed5 = twice("bypassed", recent[m].hit | older[m].hit)
+                let bypass5 = twice("bypass", bypass).zeroExtended(to: 10), pair5 = later("s5_pair", memory[m]).zeroExtended(to: 10)
+                let bias5 = twice("bias", lands.parity).zeroExtended(to: 10)
+                let biased5 = twice("biased", lands.value + 1 + lands.parity.zeroExtended(to: 10))
                 // 0 as it is (4:4:4), 1 4:2:2, 2 4:2:0 on an even last line, 3 4:2:0 on an odd line.
-                let kind4 = later("s4_kind", b.select(s444, k(0, 2), b.select(s422, k(1, 2), b.select(evenRow, k(2, 2), k(3, 2)))))
+                let kind5 = twice("kind", b.select(s444, k(0, 2), b.select(s422, k(1, 2), b.select(evenRow, k(2, 2), k(3, 2)))))
                 // (The even line's sum is added both ways, bypass and memory word, and chosen after the adds.)
-                let value5 = b.pick(kind4, from: [value4[7, 0], ((value4 + bias4) >> 1)[7, 0], ((value4 + biased4) >> 2)[7, 0],
-                                                 b.select(bypassed4, ((biased4 + bypass4) >> 2)[7, 0], ((biased4 + pair4) >> 2)[7, 0])])
-                let enable5 = later("s5_write", enable4), word5 = later("s5_word", word4), written5 = later("s5_value", value5)
-                chroma[c][m].connect("we", later("s6_write", enable5))
-                chroma[c][m].connect("wa", later("s6_word", word5))
-                chroma[c][m].connect("wd", later("s6_value", written5))
+                let value6 = b.pick(kind5, from: [value5[7, 0], ((value5 + bias5) >> 1)[7, 0], ((value5 + biased5) >> 2)[7, 0],
+                                                 b.select(bypassed5, ((biased5 + bypass5) >> 2)[7, 0], ((biased5 + pair5) >> 2)[7, 0])])
+                let enable6 = later("s6_write", enable5), word6 = later("s6_word", word5), written6 = later("s6_value", value6)
+                chroma[c][m].connect("we", later("s7_write", enable6))
+                chroma[c][m].connect("wa", later("s7_word", word6))
+                chroma[c][m].connect("wd", later("s7_value", written6))
                 b.set(lastWrite[m].enable, writePair)
                 b.set(lastWrite[m].word, lands.word)
                 b.set(lastWrite[m].value, lands.value[8, 0])
@@ -400,11 +399,6 @@ public struct MCURowBuffer: Sendable {
                 b.set(recent[m].value, lands.value[8, 0])
                 b.set(older[m].hit, lastWrite[m].enable & lastWrite[m].word.eq(readWordStaged[m]))
                 b.set(older[m].value, lastWrite[m].value)
-                b.set(writtenBefore[m].enable, lastWrite[m].enable)
-                b.set(writtenBefore[m].word, lastWrite[m].word)
-                b.set(writtenBefore[m].value, lastWrite[m].value)
-                b.set(oldest[m].hit, writtenBefore[m].enable & writtenBefore[m].word.eq(readWordStaged[m]))
-                b.set(oldest[m].value, writtenBefore[m].value)
             }
         }
 
@@ -421,8 +415,8 @@ public struct MCURowBuffer: Sendable {
                  chromaLimit: b.register("bank\(n)_chroma_limit", width: cw, reset: 0), lumaWide: b.register("bank\(n)_luma_blocks", width: cw, reset: 0),
                  lastMCU: b.register("bank\(n)_last_mcu", width: cw, reset: 0))
         }
-        // A bank is full two clocks after its last beat's stage 3. Its last chroma words are written a
-        // clock later (stage 6), and a full bank's first read comes five clocks after it is full (P,
+        // A bank is full two clocks after its last beat's stage 3. Its last chroma words are written two
+        // clocks later (stage 7), and a full bank's first read comes five clocks after it is full (P,
         // A0, A1, A2, then the read), so no read meets a write. Its figures are set at stage 3 (the reader
         // reads them only when it is full).
         let done = [b.register("bank_done4", width: 1, reset: 0), b.register("bank_done5", width: 1, reset: 0)]
