@@ -261,6 +261,8 @@ public struct MCURowBuffer: Sendable {
                 return lanes[m].output("rd")
             }
         }
+        // The word each lane read, for the bypass's compares: the same value as the lane's two address
+        // registers, kept apart so that those stay beside their block RAMs.
         let readWordStaged = (0..<8).map { m in
             let r = b.register("s2_pair_word\(m)", width: wordBits, reset: nil)
             b.set(r, readWord[m])
